@@ -1,0 +1,118 @@
+"""Users, passwords, roles and the signed links for password reset and invitations."""
+
+from __future__ import annotations
+
+from flask import current_app, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from events.core.audit import record_audit
+from events.core.mailer import queue_templated_mail
+from events.core.models import Role, User, UserRole
+from events.core.types import utcnow
+from events.extensions import db
+
+RESET_SALT = "password-reset"
+INVITE_SALT = "invitation"
+
+
+class AccountError(ValueError):
+    """A user-facing reason why an account action cannot be done."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalars(select(User).where(func.lower(User.email) == normalise_email(email))).first()
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None; a failure is recorded in the audit log."""
+    user = find_user_by_email(email)
+    if user is not None and user.active and user.check_password(password):
+        user.last_login_at = utcnow()
+        record_audit("login.success", user, actor=user.email)
+        db.session.commit()
+        return user
+    record_audit("login.failed", user, summary=normalise_email(email)[:254], actor=normalise_email(email)[:254])
+    db.session.commit()
+    return None
+
+
+def create_user(email: str, display_name: str, roles: list[str], password: str | None = None) -> User:
+    if find_user_by_email(email):
+        raise AccountError("exists")
+    unknown = set(roles) - {r.value for r in Role}
+    if unknown:
+        raise AccountError(f"unknown role: {', '.join(sorted(unknown))}")
+    user = User(email=normalise_email(email), display_name=display_name.strip() or normalise_email(email))
+    user.role_rows = [UserRole(role=role) for role in sorted(set(roles))]
+    if password:
+        user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    record_audit("user.create", user, summary=f"{user.email}: {', '.join(sorted(set(roles)))}")
+    return user
+
+
+def set_roles(user: User, roles: list[str], active: bool) -> None:
+    before = sorted(user.roles)
+    wanted = set(roles)
+    user.role_rows = [row for row in user.role_rows if row.role in wanted] + [
+        UserRole(role=role) for role in sorted(wanted - user.roles)
+    ]
+    user.active = active
+    record_audit(
+        "user.update",
+        user,
+        summary=f"{user.email}: {', '.join(before) or '-'} -> {', '.join(sorted(wanted)) or '-'}"
+        + ("" if active else " (deactivated)"),
+    )
+
+
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def make_password_token(user: User, salt: str = RESET_SALT) -> str:
+    # The current hash's tail is part of the token, so a link stops working once the password changed.
+    return _serializer(salt).dumps({"id": user.id, "pw": (user.password_hash or "")[-12:]})
+
+
+def user_from_password_token(token: str, salt: str = RESET_SALT) -> User:
+    max_age = current_app.config["PASSWORD_RESET_MAX_AGE" if salt == RESET_SALT else "INVITATION_MAX_AGE"]
+    try:
+        data = _serializer(salt).loads(token, max_age=max_age)
+    except SignatureExpired as error:
+        raise AccountError("expired") from error
+    except BadSignature as error:
+        raise AccountError("invalid") from error
+    user = db.session.get(User, data.get("id"))
+    if user is None or not user.active or (user.password_hash or "")[-12:] != data.get("pw"):
+        raise AccountError("invalid")
+    return user
+
+
+def send_password_reset(email: str) -> None:
+    """Mail a reset link if the address belongs to an active user; says nothing either way."""
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        return
+    link = current_app.config["BASE_URL"] + url_for("accounts.reset_password", token=make_password_token(user))
+    queue_templated_mail(user.email, "password_reset", user=user, link=link)
+    record_audit("password.reset_requested", user, actor=user.email)
+    db.session.commit()
+
+
+def send_invitation(user: User) -> None:
+    token = make_password_token(user, INVITE_SALT)
+    link = current_app.config["BASE_URL"] + url_for("accounts.accept_invitation", token=token)
+    queue_templated_mail(user.email, "invitation", user=user, link=link)
+
+
+def change_password(user: User, password: str) -> None:
+    user.set_password(password)
+    record_audit("password.changed", user, actor=user.email)
+    db.session.commit()

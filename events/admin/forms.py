@@ -1,0 +1,28 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Email, Length
+from wtforms.widgets import CheckboxInput, ListWidget
+
+ROLE_LABELS = {
+    "admin": _l("Administration"),
+    "organiser": _l("Organisation (Ministerium)"),
+    "jury": _l("Jury"),
+    "checkin": _l("Einlass"),
+}
+
+
+class RolesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class InviteUserForm(FlaskForm):
+    email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(), Email(), Length(max=254)])
+    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    roles = RolesField(_l("Rollen"), choices=list(ROLE_LABELS.items()))
+
+
+class EditUserForm(FlaskForm):
+    roles = RolesField(_l("Rollen"), choices=list(ROLE_LABELS.items()))
+    active = BooleanField(_l("Konto aktiv"))

@@ -1,0 +1,67 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from events.accounts.service import AccountError, create_user, send_invitation, set_roles
+from events.admin import bp
+from events.admin.forms import ROLE_LABELS, EditUserForm, InviteUserForm
+from events.admin.service import audit_page, list_users
+from events.core.access import role_required
+from events.core.models import User
+from events.extensions import db
+
+
+@bp.route("/users")
+@role_required("admin")
+def users():
+    return render_template("admin/users.html", users=list_users(), role_labels=ROLE_LABELS)
+
+
+@bp.route("/users/invite", methods=["GET", "POST"])
+@role_required("admin")
+def invite_user():
+    form = InviteUserForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(form.email.data, form.display_name.data, form.roles.data)
+        except AccountError:
+            form.email.errors.append(_("Für diese Adresse gibt es schon ein Konto."))
+        else:
+            send_invitation(user)
+            db.session.commit()
+            flash(_("Die Einladung an %(email)s ist unterwegs.", email=user.email), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/invite.html", form=form)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@role_required("admin")
+def edit_user(user_id):
+    user = db.session.get(User, user_id) or abort(404)
+    form = EditUserForm(obj=None if request.method == "POST" else user, data={"roles": sorted(user.roles)})
+    if request.method == "GET":
+        form.active.data = user.active
+    if form.validate_on_submit():
+        set_roles(user, form.roles.data, form.active.data)
+        db.session.commit()
+        flash(_("Die Rollen von %(name)s sind gespeichert.", name=user.display_name), "success")
+        return redirect(url_for("admin.users"))
+    return render_template("admin/edit_user.html", form=form, user=user)
+
+
+@bp.route("/users/<int:user_id>/resend", methods=["POST"])
+@role_required("admin")
+def resend_invitation(user_id):
+    user = db.session.get(User, user_id) or abort(404)
+    send_invitation(user)
+    db.session.commit()
+    flash(_("Die Einladung an %(email)s wurde erneut verschickt.", email=user.email), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/audit")
+@role_required("admin")
+def audit_log():
+    page = request.args.get("page", 1, type=int)
+    action = request.args.get("action", "").strip()[:60]
+    actor = request.args.get("actor", "").strip()[:100]
+    return render_template("admin/audit.html", pagination=audit_page(page, action, actor), action=action, actor=actor)

@@ -1,0 +1,68 @@
+"""Certificates of attendance, appreciation and prizes, and the batches that issue them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, ForeignKey, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from events.core.types import AwareDateTime, utcnow
+from events.extensions import db
+
+
+class CertificateKind(enum.StrEnum):
+    ATTENDANCE = "attendance"  # Teilnahmebescheinigung
+    APPRECIATION = "appreciation"  # Dankesurkunde
+    PRIZE = "prize"  # Urkunde
+
+
+class CertificateBatch(db.Model):
+    """The settings an organiser chose for one issue of certificates."""
+
+    __tablename__ = "certificate_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # a CertificateKind value
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
+    design: Mapped[str] = mapped_column(String(20), default="classic")
+    title: Mapped[str] = mapped_column(String(200))
+    body_template: Mapped[str] = mapped_column(Text)  # with {name}, {event}, {date} ... placeholders
+    signatories: Mapped[list] = mapped_column(JSON, default=list)  # [{"name": ..., "office": ...}], at most 3
+    place: Mapped[str | None] = mapped_column(String(100))
+    issue_date: Mapped[date | None] = mapped_column(Date)
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    logo_type: Mapped[str | None] = mapped_column(String(40))  # image/png or image/svg+xml
+    status: Mapped[str] = mapped_column(String(12), default="draft")  # draft, rendering, done, failed
+    progress: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(String(500))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
+
+
+class Certificate(db.Model):
+    __tablename__ = "certificates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    serial: Mapped[str] = mapped_column(String(20), unique=True)  # printed, e.g. "TP-2026-00042"
+    code: Mapped[str] = mapped_column(String(20), unique=True)  # random; the short verification URL uses it
+    kind: Mapped[str] = mapped_column(String(20))  # a CertificateKind value
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("certificate_batches.id", ondelete="SET NULL"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id", ondelete="SET NULL"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    recipient_name: Mapped[str] = mapped_column(String(250))
+    recipient_email: Mapped[str | None] = mapped_column(String(254))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)  # the body text with placeholders filled in
+    reason: Mapped[str] = mapped_column(String(300))  # what it is for, shown on the verification page
+    details: Mapped[dict | None] = mapped_column(JSON)  # prize: place, category, amount; attendance: days
+    issuer: Mapped[str] = mapped_column(String(200))
+    issued_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    revoked_reason: Mapped[str | None] = mapped_column(String(300))
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id", ondelete="SET NULL"))
+
+    batch: Mapped[CertificateBatch | None] = relationship()

@@ -1,0 +1,98 @@
+"""Settings from environment variables, each with a documented default (see README)."""
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_or_create_secret_key(instance_path: Path) -> str:
+    """Read the secret key kept in the instance folder, creating it once."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def settings_from_environment(instance_path: Path) -> dict:
+    env = os.environ.get
+    database_url = env("DATABASE_URL") or f"sqlite:///{instance_path / 'treffpunkt.db'}"
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql://" + database_url[len("postgres://") :]
+    if database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
+    production = env("TREFFPUNKT_ENV", "development") == "production"
+    return {
+        "ENV_NAME": "production" if production else "development",
+        "SECRET_KEY": env("SECRET_KEY") or None,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "BASE_URL": (env("BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        "MAIL_SERVER": env("MAIL_SERVER", ""),
+        "MAIL_PORT": int(env("MAIL_PORT", "25")),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
+        "MAIL_USERNAME": env("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": env("MAIL_PASSWORD", ""),
+        "MAIL_DEFAULT_SENDER": env("MAIL_DEFAULT_SENDER", "Treffpunkt <noreply@treffpunkt.example>"),
+        "MAIL_TIMEOUT": float(env("MAIL_TIMEOUT", "10")),
+        # "background": deliver right after the request in a thread; "cron": only `flask mail send-pending`;
+        # "sync": deliver before the request returns (tests).
+        "MAIL_DELIVERY": env("MAIL_DELIVERY", "background"),
+        "MAIL_FOLDER": str(instance_path / "mail"),
+        "DEFAULT_LOCALE": env("DEFAULT_LOCALE", "de"),
+        "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
+        "SESSION_COOKIE_SECURE": production or _bool("SESSION_COOKIE_SECURE", False),
+        "REMEMBER_COOKIE_SECURE": production or _bool("SESSION_COOKIE_SECURE", False),
+    }
+
+
+class BaseConfig:
+    """Static settings that do not come from the environment."""
+
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    LANGUAGES = ("de", "en")
+    BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
+    BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    PASSWORD_RESET_MAX_AGE = 3600  # seconds a mailed reset link stays valid
+    INVITATION_MAX_AGE = 7 * 24 * 3600  # seconds an invitation link stays valid
+    LOGIN_RATE_LIMIT = "5 per 15 minutes"
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    RATELIMIT_HEADERS_ENABLED = True
+
+
+def unsafe_production_settings(config: dict) -> list[str]:
+    """Reasons why these settings must not run in production; empty when they are fine."""
+    problems = []
+    if config.get("ENV_NAME") != "production":
+        return problems
+    if not os.environ.get("SECRET_KEY"):
+        problems.append("SECRET_KEY is not set (a key generated on one machine breaks sessions on the others)")
+    elif len(os.environ["SECRET_KEY"]) < 32:
+        problems.append("SECRET_KEY is shorter than 32 characters")
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        problems.append("DATABASE_URL points at SQLite; production uses PostgreSQL")
+    if not config["BASE_URL"].startswith("https://"):
+        problems.append("BASE_URL does not start with https://")
+    if config["RATELIMIT_STORAGE_URI"].startswith("memory"):
+        problems.append("RATELIMIT_STORAGE_URI is in memory; several workers need Redis")
+    if config.get("DEBUG"):
+        problems.append("DEBUG is on")
+    return problems

@@ -1,0 +1,48 @@
+"""Who may call a view: declared once per view with a decorator."""
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+
+from events.extensions import login_manager
+
+
+def role_required(*roles: str):
+    """Allow signed-in users holding any of the roles; admins may do everything an organiser may."""
+    allowed = set(roles)
+    if "organiser" in allowed:
+        allowed.add("admin")
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not current_user.has_role(*allowed):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.allowed_roles = frozenset(allowed)
+        return wrapped
+
+    return decorator
+
+
+def public(view):
+    """Mark a view as open to everybody, so the access table in the tests knows it is meant to be."""
+    view.allowed_roles = None
+    return view
+
+
+def signed_in(view):
+    """Allow any signed-in user, whatever their roles."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return view(*args, **kwargs)
+
+    wrapped.allowed_roles = "signed-in"
+    return wrapped

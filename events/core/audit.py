@@ -1,0 +1,24 @@
+"""The audit log: who did what, when, to which object."""
+
+from flask import has_request_context, request
+from flask_login import current_user
+
+from events.core.models import AuditEntry
+from events.extensions import db
+
+
+def record_audit(action: str, obj=None, summary: str = "", details: dict | None = None, actor: str | None = None):
+    """Add an audit entry to the current transaction; it is written with the change it describes."""
+    user = current_user if has_request_context() and current_user.is_authenticated else None
+    entry = AuditEntry(
+        action=action,
+        user_id=user.id if user else None,
+        actor=actor or (user.email if user else "system"),
+        object_type=type(obj).__name__ if obj is not None else None,
+        object_id=str(obj.id) if obj is not None and getattr(obj, "id", None) is not None else None,
+        summary=summary[:500],
+        details=details,
+        ip_address=request.remote_addr if has_request_context() else None,
+    )
+    db.session.add(entry)
+    return entry

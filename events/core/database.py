@@ -1,0 +1,49 @@
+"""Database behaviour that both SQLite and PostgreSQL need: pragmas, and row locks for capacity checks."""
+
+import sqlite3
+from contextvars import ContextVar
+
+from sqlalchemy import event, select
+from sqlalchemy.engine import Engine
+
+from events.extensions import db
+
+_begin_immediate: ContextVar[bool] = ContextVar("begin_immediate", default=False)
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, _record):
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Let SQLAlchemy emit BEGIN itself (see _begin below), so a transaction can start IMMEDIATE.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _begin(connection):
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _begin_immediate.get() else "BEGIN")
+
+
+def lock_row(model, ident):
+    """Start a new transaction that holds the write lock on one row, and return the row (or None).
+
+    PostgreSQL locks the row with SELECT ... FOR UPDATE; SQLite has no row locks, so the transaction
+    starts with BEGIN IMMEDIATE and holds the database's write lock. Whatever was pending is committed first.
+    The lock is held until the caller commits or rolls back.
+    """
+    db.session.commit()
+    query = select(model).where(model.id == ident).execution_options(populate_existing=True)
+    if db.session.get_bind().dialect.name == "sqlite":
+        token = _begin_immediate.set(True)
+        try:
+            return db.session.scalars(query).one_or_none()
+        finally:
+            _begin_immediate.reset(token)
+    return db.session.scalars(query.with_for_update()).one_or_none()

@@ -1,0 +1,52 @@
+"""Regions and districts, loaded from the project's data file."""
+
+import csv
+from pathlib import Path
+
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from events.config import PROJECT_ROOT
+from events.core.models import District, Region
+from events.extensions import db
+
+DISTRICTS_FILE = PROJECT_ROOT / "data" / "districts.csv"
+
+
+def load_districts(path: Path = DISTRICTS_FILE) -> tuple[int, int]:
+    """Insert or update every region and district in the file; returns (created, updated)."""
+    regions = {(r.state, r.name): r for r in db.session.scalars(select(Region))}
+    districts = {d.key: d for d in db.session.scalars(select(District))}
+    created = updated = 0
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            region_key = (row["state"], row["region"])
+            region = regions.get(region_key)
+            if region is None:
+                region = regions[region_key] = Region(state=row["state"], name=row["region"])
+                db.session.add(region)
+            district = districts.get(row["key"])
+            if district is None:
+                district = districts[row["key"]] = District(key=row["key"])
+                db.session.add(district)
+                created += 1
+            elif (district.name, district.kind, district.region) != (row["name"], row["kind"], region):
+                updated += 1
+            district.name, district.kind, district.region = row["name"], row["kind"], region
+    db.session.commit()
+    return created, updated
+
+
+def districts_by_region() -> list[tuple[Region, list[District]]]:
+    """Regions in order of state and name, each with its districts sorted by name."""
+    regions = db.session.scalars(select(Region).order_by(Region.state, Region.name)).all()
+    return [(region, list(region.districts)) for region in regions]
+
+
+def district_choices(empty_label: str | None = None) -> list[SelectChoice]:
+    """Choices for a district select, grouped by region into optgroups; optionally led by an empty choice."""
+    choices = [SelectChoice("", empty_label)] if empty_label is not None else []
+    for region, districts in districts_by_region():
+        group = f"{region.name} ({region.state})"
+        choices.extend(SelectChoice(str(d.id), d.label, optgroup=group) for d in districts)
+    return choices

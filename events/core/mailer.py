@@ -1,0 +1,190 @@
+"""The mail outbox: every mail is queued in the database first and delivered afterwards.
+
+Delivery goes to SMTP when MAIL_SERVER is set, otherwise to an .eml file under MAIL_FOLDER.
+A failed delivery is retried with growing pauses; the action that queued the mail is never affected.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import threading
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+
+from flask import current_app, g, has_request_context, render_template
+from sqlalchemy import select, update
+
+from events.core.models import OutgoingMail, OutgoingMailAttachment
+from events.core.types import utcnow
+from events.extensions import db
+
+MAX_ATTEMPTS = 8
+CLAIM_SECONDS = 300  # a sender owns a mail this long while it tries to deliver it
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Pause before the next try after `attempts` failures: 1, 2, 4 ... minutes, at most 6 hours."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+
+
+def queue_mail(
+    recipient: str,
+    subject: str,
+    body_text: str,
+    body_html: str | None = None,
+    attachments: list[tuple[str, str, bytes]] | None = None,
+    inline_images: list[tuple[str, str, bytes, str]] | None = None,
+    topic: str | None = None,
+) -> OutgoingMail:
+    """Add a mail to the outbox in the current transaction.
+
+    attachments: (filename, content type, data); inline_images: (filename, content type, data, content id).
+    """
+    mail = OutgoingMail(recipient=recipient, subject=subject, body_text=body_text, body_html=body_html, topic=topic)
+    for filename, content_type, data in attachments or []:
+        mail.attachments.append(OutgoingMailAttachment(filename=filename, content_type=content_type, data=data))
+    for filename, content_type, data, cid in inline_images or []:
+        mail.attachments.append(
+            OutgoingMailAttachment(filename=filename, content_type=content_type, data=data, inline_cid=cid)
+        )
+    db.session.add(mail)
+    if has_request_context():
+        g.mail_queued = True
+    return mail
+
+
+def queue_templated_mail(recipient: str, template: str, topic: str | None = None, **context) -> OutgoingMail:
+    """Render templates/emails/<template>.subject.txt, .txt and .html and queue the mail."""
+    subject = render_template(f"emails/{template}.subject.txt", **context).strip()
+    text = render_template(f"emails/{template}.txt", **context)
+    html = render_template(f"emails/{template}.html", **context)
+    return queue_mail(
+        recipient,
+        subject,
+        text,
+        html,
+        attachments=context.get("attachments"),
+        inline_images=context.get("inline_images"),
+        topic=topic or template,
+    )
+
+
+def build_message(mail: OutgoingMail) -> EmailMessage:
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = config["MAIL_DEFAULT_SENDER"]
+    message["To"] = mail.recipient
+    message["Subject"] = mail.subject
+    message["Message-ID"] = mail.message_id or make_msgid(domain="treffpunkt.example")
+    message.set_content(mail.body_text)
+    inline = [a for a in mail.attachments if a.inline_cid]
+    if mail.body_html:
+        message.add_alternative(mail.body_html, subtype="html")
+        if inline:
+            html_part = message.get_payload()[1]
+            for attachment in inline:
+                maintype, subtype = attachment.content_type.split("/", 1)
+                html_part.add_related(
+                    attachment.data, maintype=maintype, subtype=subtype, cid=f"<{attachment.inline_cid}>"
+                )
+    for attachment in mail.attachments:
+        if attachment.inline_cid:
+            continue
+        main, _, rest = attachment.content_type.partition("/")
+        subtype, *params = [p.strip() for p in rest.split(";")]
+        extra = dict(p.split("=", 1) for p in params if "=" in p)
+        if main == "text":
+            message.add_attachment(
+                attachment.data.decode("utf-8"), subtype=subtype, filename=attachment.filename, params=extra
+            )
+        else:
+            message.add_attachment(attachment.data, maintype=main, subtype=subtype, filename=attachment.filename)
+    return message
+
+
+def _transmit(mail: OutgoingMail, message: EmailMessage) -> str | None:
+    """Hand the message to SMTP, or write it to a file; returns the file name when written."""
+    config = current_app.config
+    if config["MAIL_SERVER"]:
+        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:
+            if config["MAIL_USE_TLS"]:
+                smtp.starttls()
+            if config["MAIL_USERNAME"]:
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+            smtp.send_message(message)
+        return None
+    folder = Path(config["MAIL_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{mail.id:06d}.eml"
+    (folder / name).write_bytes(message.as_bytes())
+    return name
+
+
+def _claim(mail_id: int, now) -> bool:
+    """Take a due mail for this sender, so two senders never deliver it twice."""
+    result = db.session.execute(
+        update(OutgoingMail)
+        .where(OutgoingMail.id == mail_id, OutgoingMail.status == "queued", OutgoingMail.next_attempt_at <= now)
+        .values(next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def deliver_due_mail(limit: int = 200) -> dict[str, int]:
+    """Deliver queued mail whose time has come; returns counts of sent and failed tries."""
+    now = utcnow()
+    due_ids = db.session.scalars(
+        select(OutgoingMail.id)
+        .where(OutgoingMail.status == "queued", OutgoingMail.next_attempt_at <= now)
+        .order_by(OutgoingMail.id)
+        .limit(limit)
+    ).all()
+    counts = {"sent": 0, "failed": 0}
+    for mail_id in due_ids:
+        if not _claim(mail_id, now):
+            continue
+        mail = db.session.get(OutgoingMail, mail_id)
+        try:
+            if not mail.message_id:
+                mail.message_id = make_msgid(domain="treffpunkt.example")
+            mail.eml_path = _transmit(mail, build_message(mail))
+        except (OSError, smtplib.SMTPException) as error:
+            mail.attempts += 1
+            mail.last_error = f"{type(error).__name__}: {error}"[:500]
+            if mail.attempts >= MAX_ATTEMPTS:
+                mail.status = "failed"
+            mail.next_attempt_at = utcnow() + retry_delay(mail.attempts)
+            counts["failed"] += 1
+        else:
+            mail.attempts += 1
+            mail.status = "sent"
+            mail.sent_at = utcnow()
+            mail.last_error = None
+            counts["sent"] += 1
+        db.session.commit()
+    return counts
+
+
+def _deliver_in_background(app) -> None:
+    with app.app_context():
+        try:
+            deliver_due_mail()
+        except Exception:  # noqa: BLE001 - a background sender must never die loudly; cron retries
+            app.logger.exception("background mail delivery failed")
+        finally:
+            db.session.remove()
+
+
+def deliver_after_request(response):
+    """After a request that queued mail: deliver it as MAIL_DELIVERY says."""
+    if not g.get("mail_queued") or response.status_code >= 400:
+        return response
+    mode = current_app.config["MAIL_DELIVERY"]
+    if mode == "sync":
+        deliver_due_mail()
+    elif mode == "background":
+        threading.Thread(target=_deliver_in_background, args=(current_app._get_current_object(),), daemon=True).start()
+    return response

@@ -1,0 +1,41 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, StringField, URLField
+from wtforms.validators import URL, DataRequired, Email, Length, Optional
+
+from events.core.models import OrganisationKind
+
+ORGANISATION_KIND_LABELS = {
+    OrganisationKind.MINISTRY: _l("Ministerium"),
+    OrganisationKind.REGIERUNG: _l("Regierung (Bezirksregierung)"),
+    OrganisationKind.MUNICIPALITY: _l("Kommune / Landratsamt"),
+    OrganisationKind.FREIWILLIGENAGENTUR: _l("Freiwilligenagentur"),
+    OrganisationKind.FREIWILLIGEN_ZENTRUM: _l("Freiwilligen-Zentrum"),
+    OrganisationKind.KOBE: _l("Koordinierungszentrum Bürgerschaftliches Engagement (KoBE)"),
+    OrganisationKind.ASSOCIATION: _l("Verein / Verband"),
+    OrganisationKind.INITIATIVE: _l("Initiative"),
+    OrganisationKind.WELFARE: _l("Wohlfahrtsverband"),
+    OrganisationKind.OTHER: _l("Sonstige"),
+}
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Art"), choices=[(k.value, label) for k, label in ORGANISATION_KIND_LABELS.items()])
+    district_id = SelectField(_l("Landkreis / kreisfreie Stadt"), coerce=_optional_int, validators=[Optional()])
+    email = EmailField(_l("E-Mail-Adresse"), validators=[Optional(), Email(), Length(max=254)])
+    website = URLField(_l("Website"), validators=[Optional(), URL(), Length(max=300)])
+
+
+class PersonForm(FlaskForm):
+    first_name = StringField(_l("Vorname"), validators=[DataRequired(), Length(max=100)])
+    last_name = StringField(_l("Nachname"), validators=[DataRequired(), Length(max=100)])
+    email = EmailField(_l("E-Mail-Adresse"), validators=[Optional(), Email(), Length(max=254)])
+    function = StringField(
+        _l("Funktion"), validators=[Optional(), Length(max=120)], description=_l("z. B. Integrationslotsin")
+    )
+    organisation_id = SelectField(_l("Organisation"), coerce=_optional_int, validators=[Optional()])

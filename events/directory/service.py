@@ -1,0 +1,77 @@
+"""Organisations and people: search, create, update."""
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+
+from events.core.audit import record_audit
+from events.core.models import District, Organisation, Person
+from events.extensions import db
+
+PAGE_SIZE = 25
+
+
+def _like(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search_organisations(term: str = "", kind: str = "", region_id: int | None = None, page: int = 1):
+    query = select(Organisation).options(joinedload(Organisation.district)).order_by(Organisation.name)
+    if term:
+        query = query.where(Organisation.name.ilike(_like(term), escape="\\"))
+    if kind:
+        query = query.where(Organisation.kind == kind)
+    if region_id:
+        query = query.join(Organisation.district).where(District.region_id == region_id)
+    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+def search_people(term: str = "", page: int = 1):
+    query = select(Person).options(joinedload(Person.organisation)).order_by(Person.last_name, Person.first_name)
+    if term:
+        pattern = _like(term)
+        query = query.outerjoin(Person.organisation).where(
+            or_(
+                Person.first_name.ilike(pattern, escape="\\"),
+                Person.last_name.ilike(pattern, escape="\\"),
+                Person.email.ilike(pattern, escape="\\"),
+                Organisation.name.ilike(pattern, escape="\\"),
+                (Person.first_name + " " + Person.last_name).ilike(pattern, escape="\\"),
+            )
+        )
+    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+def organisation_choices() -> list[tuple[int | str, str]]:
+    rows = db.session.execute(select(Organisation.id, Organisation.name).order_by(func.lower(Organisation.name)))
+    return [(row.id, row.name) for row in rows]
+
+
+def save_organisation(organisation: Organisation | None, data: dict) -> Organisation:
+    created = organisation is None
+    organisation = organisation or Organisation()
+    organisation.name = data["name"].strip()
+    organisation.kind = data["kind"]
+    organisation.district_id = data.get("district_id")
+    organisation.email = (data.get("email") or "").strip() or None
+    organisation.website = (data.get("website") or "").strip() or None
+    db.session.add(organisation)
+    db.session.flush()
+    record_audit("organisation.create" if created else "organisation.update", organisation, summary=organisation.name)
+    db.session.commit()
+    return organisation
+
+
+def save_person(person: Person | None, data: dict) -> Person:
+    created = person is None
+    person = person or Person()
+    person.first_name = data["first_name"].strip()
+    person.last_name = data["last_name"].strip()
+    person.email = (data.get("email") or "").strip().lower() or None
+    person.function = (data.get("function") or "").strip() or None
+    person.organisation_id = data.get("organisation_id")
+    db.session.add(person)
+    db.session.flush()
+    record_audit("person.create" if created else "person.update", person, summary=person.full_name)
+    db.session.commit()
+    return person

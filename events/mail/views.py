@@ -1,0 +1,45 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from events.core.access import role_required
+from events.core.mailer import deliver_due_mail
+from events.core.models import OutgoingMail
+from events.core.types import utcnow
+from events.extensions import db
+from events.mail import bp
+
+STATUSES = ("queued", "sent", "failed")
+
+
+@bp.route("/")
+@role_required("organiser")
+def sent():
+    status = request.args.get("status", "")
+    query = select(OutgoingMail).order_by(OutgoingMail.id.desc())
+    if status in STATUSES:
+        query = query.where(OutgoingMail.status == status)
+    pagination = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
+    return render_template("mail/list.html", pagination=pagination, status=status)
+
+
+@bp.route("/<int:mail_id>")
+@role_required("organiser")
+def show(mail_id):
+    mail = db.session.get(OutgoingMail, mail_id) or abort(404)
+    return render_template("mail/show.html", mail=mail)
+
+
+@bp.route("/send-now", methods=["POST"])
+@role_required("organiser")
+def send_now():
+    db.session.execute(
+        OutgoingMail.__table__.update().where(OutgoingMail.status == "queued").values(next_attempt_at=utcnow())
+    )
+    db.session.commit()
+    counts = deliver_due_mail()
+    flash(
+        _("%(sent)d E-Mails versandt, %(failed)d fehlgeschlagen.", sent=counts["sent"], failed=counts["failed"]),
+        "success",
+    )
+    return redirect(url_for("mail.sent"))

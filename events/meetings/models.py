@@ -1,0 +1,176 @@
+"""Events of every kind, their programme, questions, staff and invitations."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from events.core.models import User
+from events.core.types import AwareDateTime, utcnow
+from events.extensions import db
+
+
+class EventKind(enum.StrEnum):
+    NETWORKING = "networking"  # Vernetzungstreffen
+    TANDEM_MEETING = "tandem_meeting"
+    CEREMONY = "ceremony"  # award ceremony, Festakt
+    ONLINE_DIALOG = "online_dialog"  # Dialog digital
+
+
+class EventStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class EventAccess(enum.StrEnum):
+    OPEN = "open"  # anyone with the link may register
+    INVITED = "invited"  # only people with a personal invitation link
+
+
+class SessionKind(enum.StrEnum):
+    TALK = "talk"
+    PANEL = "panel"
+    WORKSHOP = "workshop"
+    BREAK = "break"
+
+
+class QuestionKind(enum.StrEnum):
+    TEXT = "text"
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    YESNO = "yesno"
+
+
+class EventSeries(db.Model):
+    """A recurring kind of event, e.g. "Vernetzungstreffen", with yearly editions."""
+
+    __tablename__ = "event_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
+
+    events: Mapped[list[Event]] = relationship(back_populates="series", order_by="Event.starts_at")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _new_ticket_key() -> str:
+    return secrets.token_hex(32)
+
+
+class Event(db.Model):
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # an EventKind value
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("event_series.id"), index=True)
+    edition: Mapped[str | None] = mapped_column(String(40))  # e.g. "2026" or "Herbst 2026"
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")  # Markdown source; rendered sanitised
+    starts_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    ends_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    venue_name: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(300))
+    online_url: Mapped[str | None] = mapped_column(String(500))
+    capacity: Mapped[int | None] = mapped_column()  # None: no limit
+    registration_opens_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    cancellation_deadline: Mapped[datetime | None] = mapped_column(AwareDateTime)  # participants may cancel until
+    access: Mapped[str] = mapped_column(String(10), default=EventAccess.OPEN)
+    status: Mapped[str] = mapped_column(String(10), default=EventStatus.DRAFT, index=True)
+    calendar_sequence: Mapped[int] = mapped_column(default=0)  # iCalendar SEQUENCE, grows with every change
+    ticket_key: Mapped[str] = mapped_column(String(64), default=_new_ticket_key)  # HMAC key for this event's tickets
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow, onupdate=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+
+    series: Mapped[EventSeries | None] = relationship(back_populates="events")
+    sessions: Mapped[list[EventSession]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="(EventSession.starts_at, EventSession.id)"
+    )
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Question.position"
+    )
+    staff: Mapped[list[EventStaff]] = relationship(back_populates="event", cascade="all, delete-orphan")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EventSession(db.Model):
+    """A programme item: talk, panel, workshop or break."""
+
+    __tablename__ = "event_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # a SessionKind value
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    ends_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    room: Mapped[str | None] = mapped_column(String(120))
+    speakers: Mapped[str | None] = mapped_column(String(300))
+    capacity: Mapped[int | None] = mapped_column()  # workshops only; None: no limit
+
+    event: Mapped[Event] = relationship(back_populates="sessions")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Question(db.Model):
+    """An event's own question on the registration form."""
+
+    __tablename__ = "questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    label: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(10))  # a QuestionKind value
+    options: Mapped[list | None] = mapped_column(JSON)  # choices for single and multiple
+    required: Mapped[bool] = mapped_column(default=False)
+
+    event: Mapped[Event] = relationship(back_populates="questions")
+
+
+class EventStaff(db.Model):
+    """A check-in staff member assigned to one event."""
+
+    __tablename__ = "event_staff"
+    __table_args__ = (UniqueConstraint("event_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+
+    event: Mapped[Event] = relationship(back_populates="staff")
+    user: Mapped[User] = relationship()
+
+
+class Invitation(db.Model):
+    """A personal invitation to an invitation-only event."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (UniqueConstraint("event_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))  # lower-case
+    first_name: Mapped[str] = mapped_column(String(100), default="")
+    last_name: Mapped[str] = mapped_column(String(100), default="")
+    organisation_name: Mapped[str | None] = mapped_column(String(200))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the link token
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime)

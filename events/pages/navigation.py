@@ -1,0 +1,32 @@
+"""The navigation each role sees, and safe redirects."""
+
+from urllib.parse import urlsplit
+
+from flask_babel import lazy_gettext as _l
+
+# (endpoint, label, roles that see it); "admin" sees what organisers see.
+NAVIGATION = [
+    ("pages.start", _l("Start"), None),
+    ("directory.organisations", _l("Organisationen"), {"organiser"}),
+    ("directory.people", _l("Personen"), {"organiser"}),
+    ("mail.sent", _l("Versandte E-Mails"), {"organiser"}),
+    ("admin.users", _l("Benutzer"), {"admin"}),
+    ("admin.audit_log", _l("Protokoll"), {"admin"}),
+]
+
+
+def navigation_for(user) -> list[tuple[str, str]]:
+    roles = set(user.roles) if user and user.is_authenticated else set()
+    if "admin" in roles:
+        roles.add("organiser")
+    return [(endpoint, label) for endpoint, label, allowed in NAVIGATION if allowed is None or roles & allowed]
+
+
+def safe_next_url(target: str | None) -> str | None:
+    """A redirect target only if it stays on this site."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target

@@ -1,0 +1,85 @@
+"""Registrations with answers, consents, workshop choices and the waiting list."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from events.core.models import District, Organisation
+from events.core.types import AwareDateTime, utcnow
+from events.extensions import db
+from events.meetings.models import Event, EventSession
+
+
+class RegistrationStatus(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+
+class Registration(db.Model):
+    __tablename__ = "registrations"
+    __table_args__ = (
+        UniqueConstraint("event_id", "email_normalized"),
+        Index("ix_registrations_event_status", "event_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str] = mapped_column(String(254))  # as entered
+    email_normalized: Mapped[str] = mapped_column(String(254))  # lower-case, for the duplicate check
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    organisation_name: Mapped[str | None] = mapped_column(String(200))  # as chosen or typed
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
+    function: Mapped[str | None] = mapped_column(String(120))
+    dietary_needs: Mapped[str | None] = mapped_column(String(500))
+    accessibility_needs: Mapped[str | None] = mapped_column(String(500))
+    language: Mapped[str] = mapped_column(String(5), default="de")  # for mails to this person
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)  # {question id as str: str or list of str}
+    privacy_consent_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    privacy_consent_version: Mapped[str] = mapped_column(String(20))
+    privacy_consent_text: Mapped[str] = mapped_column(Text)  # the exact text the person agreed to
+    photo_consent: Mapped[bool] = mapped_column(default=False)
+    photo_consent_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    status: Mapped[str] = mapped_column(String(12))  # a RegistrationStatus value
+    waitlist_position: Mapped[int | None] = mapped_column()  # 1 = next to be promoted; None unless waitlisted
+    manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the personal link token
+    ticket_version: Mapped[int] = mapped_column(default=1)  # re-issuing a ticket increments it
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow, onupdate=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+
+    event: Mapped[Event] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+    district: Mapped[District | None] = relationship()
+    workshop_choices: Mapped[list[WorkshopChoice]] = relationship(
+        back_populates="registration", cascade="all, delete-orphan"
+    )
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def workshops(self) -> list[EventSession]:
+        return sorted((c.session for c in self.workshop_choices), key=lambda s: s.starts_at)
+
+
+class WorkshopChoice(db.Model):
+    __tablename__ = "workshop_choices"
+    __table_args__ = (UniqueConstraint("registration_id", "session_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"))
+    session_id: Mapped[int] = mapped_column(ForeignKey("event_sessions.id", ondelete="CASCADE"), index=True)
+
+    registration: Mapped[Registration] = relationship(back_populates="workshop_choices")
+    session: Mapped[EventSession] = relationship()

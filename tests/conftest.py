@@ -1,0 +1,241 @@
+"""Fixtures: an app per test session on SQLite or on the PostgreSQL database named in TEST_DATABASE_URL."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from werkzeug.serving import make_server
+
+from events import create_app
+from events.core.districts import load_districts
+from events.core.models import Organisation, Person, User, UserRole
+from events.extensions import db
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+KEPT_TABLES = {"regions", "districts", "alembic_version"}
+TEST_PASSWORD = "richtig-langes-passwort"
+
+
+def _fresh_postgres_database(url: str) -> str:
+    """Drop and create the database named in url; returns the SQLAlchemy URL for it."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{parsed.database}"')
+    return parsed.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return _fresh_postgres_database(url)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(instance),
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": "test-secret-key-with-enough-length-0123456789",
+            "WTF_CSRF_ENABLED": False,
+            "MAIL_DELIVERY": "sync",
+            "MAIL_SERVER": "",
+            "MAIL_FOLDER": str(instance / "mail"),
+            "BASE_URL": "http://localhost",
+            "SERVER_NAME": None,
+        }
+    )
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade(directory=str(PROJECT_ROOT / "migrations"))
+        load_districts()
+    yield app
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(app):
+    yield
+    with app.app_context():
+        db.session.remove()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables) if t.name not in KEPT_TABLES]
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                db.session.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - table names from the metadata
+        db.session.commit()
+
+
+@pytest.fixture
+def ctx(app):
+    with app.test_request_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    with app.test_client() as client:
+        yield client
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app):
+    counter = iter(range(1, 10_000))
+
+    def make(*roles: str, email: str | None = None, password: str = TEST_PASSWORD, active: bool = True) -> User:
+        with app.app_context():
+            n = next(counter)
+            user = User(email=email or f"user{n}@example.org", display_name=f"Test User {n}", active=active)
+            user.set_password(password)
+            user.role_rows = [UserRole(role=role) for role in roles]
+            db.session.add(user)
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+            return user
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """Sign a test client in as a user without going through the form."""
+
+    def do_login(user: User, the_client=None):
+        with (the_client or client).session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        return user
+
+    return do_login
+
+
+@pytest.fixture
+def make_organisation(app):
+    def make(name="Freiwilligenagentur Landshut", kind="freiwilligenagentur", district_key="09261") -> Organisation:
+        from events.core.models import District
+
+        with app.app_context():
+            district = db.session.scalars(db.select(District).filter_by(key=district_key)).one()
+            organisation = Organisation(name=name, kind=kind, district_id=district.id)
+            db.session.add(organisation)
+            db.session.commit()
+            db.session.refresh(organisation)
+            db.session.expunge(organisation)
+            return organisation
+
+    return make
+
+
+@pytest.fixture
+def make_person(app, make_organisation):
+    def make(first_name="Elif", last_name="Kaya", organisation: Organisation | None = None) -> Person:
+        with app.app_context():
+            person = Person(
+                first_name=first_name,
+                last_name=last_name,
+                email=f"{first_name}.{last_name}@example.org".lower(),
+                organisation_id=(organisation or make_organisation()).id,
+            )
+            db.session.add(person)
+            db.session.commit()
+            db.session.refresh(person)
+            db.session.expunge(person)
+            return person
+
+    return make
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(app):
+    """The test app served by a real HTTP server in a thread (for the browser tests)."""
+    port = free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def gunicorn_server(app, database_url, tmp_path):
+    """The application under gunicorn with two workers, on the test database (for concurrency tests)."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": app.config["SECRET_KEY"],
+        "MAIL_DELIVERY": "cron",
+        "BASE_URL": f"http://127.0.0.1:{port}",
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4", "-b", f"127.0.0.1:{port}", "app:app"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(process.stderr.read().decode()) from None
+            time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def sent_mails(app) -> list:
+    """The mails written to the mail folder (no SMTP configured), oldest first, parsed."""
+    from email import message_from_bytes
+    from email.policy import default
+
+    folder = Path(app.config["MAIL_FOLDER"])
+    return [message_from_bytes(p.read_bytes(), policy=default) for p in sorted(folder.glob("*.eml"))]
+
+
+def mail_text(message) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+@pytest.fixture(autouse=True)
+def _empty_mail_folder(app):
+    yield
+    for path in Path(app.config["MAIL_FOLDER"]).glob("*.eml"):
+        path.unlink()

@@ -1,0 +1,239 @@
+"""The platform: configuration, accounts, language, error pages, organisations and people."""
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from events import UnsafeSettings, create_app
+from events.core.models import AuditEntry, Organisation, Person, User
+from events.extensions import db
+from tests.conftest import TEST_PASSWORD, mail_text, sent_mails
+
+
+def test_production_mode_refuses_unsafe_settings(monkeypatch, tmp_path):
+    monkeypatch.setenv("TREFFPUNKT_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    with pytest.raises(UnsafeSettings) as error:
+        create_app({"INSTANCE_PATH": str(tmp_path)})
+    message = str(error.value)
+    assert "SECRET_KEY is not set" in message
+    assert "SQLite" in message
+    assert "https://" in message
+
+
+def test_production_mode_sets_secure_cookies(monkeypatch, tmp_path):
+    monkeypatch.setenv("TREFFPUNKT_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1/none")
+    monkeypatch.setenv("BASE_URL", "https://treffpunkt.example")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379")
+    app = create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
+
+
+def test_secret_key_is_generated_once_and_kept(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = create_app({"INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"]
+    second = create_app({"INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"]
+    assert first == second and len(first) >= 32
+    assert (tmp_path / "secret_key").read_text().strip() == first
+
+
+def test_pages_carry_a_content_security_policy_without_inline_script(client):
+    response = client.get("/")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "<script>" not in response.get_data(as_text=True)
+
+
+def test_login_with_the_right_password_reaches_the_start_page(client, make_user):
+    user = make_user("organiser", email="olaf@example.org")
+    response = client.post(
+        "/accounts/login", data={"email": "Olaf@Example.org", "password": TEST_PASSWORD}, follow_redirects=True
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f"Willkommen, {user.display_name}" in page
+    assert "Organisationen" in page  # the organiser's navigation
+
+
+def test_a_wrong_password_is_refused_and_recorded(client, app, make_user):
+    make_user("organiser", email="olaf@example.org")
+    response = client.post("/accounts/login", data={"email": "olaf@example.org", "password": "falsch"})
+    assert "E-Mail-Adresse oder Passwort ist falsch." in response.get_data(as_text=True)
+    with app.app_context():
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "login.failed")).one()
+        assert entry.actor == "olaf@example.org"
+
+
+def test_the_sixth_wrong_password_in_a_row_is_throttled(client, make_user):
+    make_user("organiser", email="target@example.org")
+    statuses = [
+        client.post("/accounts/login", data={"email": "target@example.org", "password": f"wrong-{n}"}).status_code
+        for n in range(6)
+    ]
+    assert statuses[:5] == [200] * 5
+    assert statuses[5] == 429
+    last = client.post("/accounts/login", data={"email": "target@example.org", "password": TEST_PASSWORD})
+    assert last.status_code == 429
+    assert "Zu viele Versuche" in last.get_data(as_text=True)
+
+
+def test_inactive_users_cannot_sign_in(client, make_user):
+    make_user("organiser", email="gone@example.org", active=False)
+    response = client.post("/accounts/login", data={"email": "gone@example.org", "password": TEST_PASSWORD})
+    assert "E-Mail-Adresse oder Passwort ist falsch." in response.get_data(as_text=True)
+
+
+def test_password_reset_by_mailed_link(client, app, make_user):
+    make_user("organiser", email="vergesslich@example.org")
+    client.post("/accounts/password/forgot", data={"email": "vergesslich@example.org"})
+    mails = sent_mails(app)
+    assert len(mails) == 1 and mails[0]["To"] == "vergesslich@example.org"
+    body = mail_text(mails[0])
+    link = re.search(r"http://localhost(/accounts/password/reset/\S+)", body).group(1)
+    new_password = "ein-neues-langes-passwort"
+    response = client.post(link, data={"password": new_password, "confirm": new_password}, follow_redirects=True)
+    assert "Ihr Passwort ist gespeichert" in response.get_data(as_text=True)
+    # the link is used up once the password changed
+    again = client.get(link)
+    assert again.status_code == 400
+    assert "ungültig" in again.get_data(as_text=True)
+    response = client.post(
+        "/accounts/login", data={"email": "vergesslich@example.org", "password": new_password}, follow_redirects=True
+    )
+    assert "Willkommen" in response.get_data(as_text=True)
+
+
+def test_a_reset_link_expires(client, app, make_user, monkeypatch):
+    user = make_user("organiser")
+    with app.test_request_context():
+        from events.accounts.service import make_password_token
+
+        token = make_password_token(db.session.get(User, user.id))
+    app.config["PASSWORD_RESET_MAX_AGE"] = -1
+    try:
+        response = client.get(f"/accounts/password/reset/{token}")
+    finally:
+        app.config["PASSWORD_RESET_MAX_AGE"] = 3600
+    assert response.status_code == 400
+    assert "abgelaufen" in response.get_data(as_text=True)
+
+
+def test_admin_invites_a_user_who_sets_a_password(client, app, login, make_user):
+    login(make_user("admin"))
+    response = client.post(
+        "/admin/users/invite",
+        data={"email": "neu@example.org", "display_name": "Nora Neu", "roles": ["checkin"]},
+        follow_redirects=True,
+    )
+    assert "Die Einladung an neu@example.org ist unterwegs." in response.get_data(as_text=True)
+    with app.app_context():
+        user = db.session.scalars(select(User).filter_by(email="neu@example.org")).one()
+        assert user.roles == {"checkin"} and user.password_hash is None
+        assert db.session.scalar(select(func.count(AuditEntry.id)).filter_by(action="user.create")) == 1
+
+
+def test_admin_gives_and_takes_roles(client, app, login, make_user):
+    login(make_user("admin"))
+    other = make_user("jury")
+    client.post(f"/admin/users/{other.id}", data={"roles": ["organiser", "checkin"], "active": "y"})
+    with app.app_context():
+        assert db.session.get(User, other.id).roles == {"organiser", "checkin"}
+    audit = client.get("/admin/audit").get_data(as_text=True)
+    assert "user.update" in audit and "jury -&gt; checkin, organiser" in audit
+
+
+def test_cli_creates_a_user_with_a_role(runner, app):
+    result = runner.invoke(args=["users", "create", "Cli@Example.org", "--role", "organiser", "--password", "x" * 14])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.scalars(select(User).filter_by(email="cli@example.org")).one()
+        assert user.roles == {"organiser"} and user.check_password("x" * 14)
+
+
+def test_organiser_creates_and_finds_an_organisation(client, app, login, make_user):
+    login(make_user("organiser"))
+    with app.app_context():
+        from events.core.models import District
+
+        landshut = db.session.scalars(select(District).filter_by(key="09261")).one()
+    response = client.post(
+        "/directory/organisations/new",
+        data={"name": "Freiwilligen-Zentrum Landshut", "kind": "freiwilligen_zentrum", "district_id": landshut.id},
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "ist gespeichert" in page and "Niederbayern" in page
+    found = client.get("/directory/organisations?q=zentrum").get_data(as_text=True)
+    assert "Freiwilligen-Zentrum Landshut" in found
+    assert "1 Organisation gefunden" in found
+
+
+def test_district_picker_is_grouped_by_region(client, login, make_user):
+    login(make_user("organiser"))
+    page = client.get("/directory/organisations/new").get_data(as_text=True)
+    assert '<optgroup label="Niederbayern (Bayern)">' in page
+    assert '<optgroup label="Kassel (Hessen)">' in page or "Kassel" in page
+    assert page.count("<optgroup") >= 10
+
+
+def test_invalid_input_shows_messages_next_to_fields_and_keeps_what_was_typed(client, app, login, make_user):
+    login(make_user("organiser"))
+    response = client.post(
+        "/directory/people/new",
+        data={"first_name": "Hamid", "last_name": "", "email": "kein-at-zeichen", "function": "Lotse"},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="last_name-error"' in page and 'aria-describedby="last_name-error"' in page
+    assert 'id="email-error"' in page
+    assert 'value="Hamid"' in page and 'value="kein-at-zeichen"' in page and 'value="Lotse"' in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Person.id))) == 0
+
+
+def test_over_long_input_is_refused_without_writing(client, app, login, make_user):
+    login(make_user("organiser"))
+    response = client.post("/directory/organisations/new", data={"name": "x" * 201, "kind": "initiative"})
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Organisation.id))) == 0
+
+
+def test_unknown_ids_are_404_in_both_languages(client, login, make_user):
+    login(make_user("organiser"))
+    response = client.get("/directory/organisations/999999")
+    assert response.status_code == 404
+    assert "Diese Seite gibt es nicht" in response.get_data(as_text=True)
+    client.post("/language", data={"lang": "en"})
+    response = client.get("/directory/organisations/999999")
+    assert response.status_code == 404
+    assert "This page does not exist" in response.get_data(as_text=True)
+
+
+def test_forbidden_page_in_english(client, login, make_user):
+    login(make_user("checkin"))
+    client.post("/language", data={"lang": "en"})
+    response = client.get("/admin/users")
+    assert response.status_code == 403
+    assert "You are not allowed to do that." in response.get_data(as_text=True)
+
+
+def test_server_errors_show_a_friendly_page(app, tmp_path):
+    broken = create_app(
+        {"INSTANCE_PATH": str(tmp_path), "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]}
+    )
+
+    @broken.route("/explode")
+    def explode():
+        raise RuntimeError("boom")
+
+    response = broken.test_client().get("/explode")
+    assert response.status_code == 500
+    assert "Ein interner Fehler ist aufgetreten" in response.get_data(as_text=True)
