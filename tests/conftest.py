@@ -239,3 +239,84 @@ def _empty_mail_folder(app):
     yield
     for path in Path(app.config["MAIL_FOLDER"]).glob("*.eml"):
         path.unlink()
+
+
+@pytest.fixture
+def make_event(app):
+    """An event; by default a published two-day networking meeting starting in 30 days with 100 places."""
+    from datetime import timedelta
+
+    from events.core.types import utcnow
+    from events.meetings.models import Event
+
+    counter = iter(range(1, 10_000))
+
+    def make(**fields) -> Event:
+        n = next(counter)
+        start = fields.pop("starts_at", None) or (utcnow() + timedelta(days=30)).replace(
+            hour=7, minute=0, second=0, microsecond=0
+        )
+        values = {
+            "slug": f"vernetzungstreffen-{n}",
+            "kind": "networking",
+            "title": f"Vernetzungstreffen {n}",
+            "description": "Austausch und Workshops.",
+            "starts_at": start,
+            "ends_at": start + timedelta(days=1, hours=9),
+            "venue_name": "Meistersingerhalle",
+            "address": "Münchener Str. 21, 90478 Nürnberg",
+            "capacity": 100,
+            "status": "published",
+            "contact_email": "integration@stmi.example",
+        }
+        values.update(fields)
+        with app.app_context():
+            event = Event(**values)
+            db.session.add(event)
+            db.session.commit()
+            db.session.refresh(event)
+            db.session.expunge(event)
+            return event
+
+    return make
+
+
+@pytest.fixture
+def make_registration(app):
+    """A registration written straight to the database (no mail); `.manage_token` holds its personal-link token."""
+    from events.core.types import utcnow
+    from events.registration.models import Registration
+    from events.registration.tokens import new_manage_token
+
+    counter = iter(range(1, 100_000))
+
+    def make(event, status: str = "confirmed", **fields) -> Registration:
+        n = next(counter)
+        token, token_hash = new_manage_token()
+        values = {
+            "event_id": event.id,
+            "first_name": fields.pop("first_name", "Ayşe"),
+            "last_name": fields.pop("last_name", f"Müller-{n}"),
+            "email": f"teilnehmer{n}@example.org",
+            "organisation_name": "Freiwilligenagentur Landshut",
+            "language": "de",
+            "answers": {},
+            "privacy_consent_at": utcnow(),
+            "privacy_consent_version": "2026-01",
+            "privacy_consent_text": "Ich willige ein.",
+            "status": status,
+            "manage_token_hash": token_hash,
+            "confirmed_at": utcnow() if status == "confirmed" else None,
+        }
+        values.update(fields)
+        values.setdefault("email_normalized", values["email"].lower())
+        with app.app_context():
+            registration = Registration(**values)
+            db.session.add(registration)
+            db.session.commit()
+            db.session.refresh(registration)
+            db.session.expunge(registration)
+        registration.manage_token = token
+        return registration
+
+    return make
