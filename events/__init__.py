@@ -111,16 +111,19 @@ def _register_blueprints(app: Flask) -> None:
     from events.admin import bp as admin_bp
     from events.directory import bp as directory_bp
     from events.mail import bp as mail_bp
+    from events.meetings import bp as meetings_bp
     from events.pages import bp as pages_bp
+    from events.registration import bp as registration_bp
 
-    for blueprint in (pages_bp, accounts_bp, admin_bp, directory_bp, mail_bp):
+    for blueprint in (pages_bp, accounts_bp, admin_bp, directory_bp, mail_bp, meetings_bp, registration_bp):
         app.register_blueprint(blueprint)
 
 
 def _register_cli(app: Flask) -> None:
     from events.core.cli import demo_cli, districts_cli, mail_cli, users_cli
+    from events.registration.cli import events_cli
 
-    for group in (users_cli, districts_cli, demo_cli, mail_cli):
+    for group in (users_cli, districts_cli, demo_cli, mail_cli, events_cli):
         app.cli.add_command(group)
 
 

@@ -7,6 +7,8 @@ from flask_babel import lazy_gettext as _l
 # (endpoint, label, roles that see it); "admin" sees what organisers see.
 NAVIGATION = [
     ("pages.start", _l("Start"), None),
+    ("meetings.index", _l("Veranstaltungen"), None),
+    ("meetings.manage", _l("Veranstaltungen verwalten"), {"organiser"}),
     ("directory.organisations", _l("Organisationen"), {"organiser"}),
     ("directory.people", _l("Personen"), {"organiser"}),
     ("mail.sent", _l("Versandte E-Mails"), {"organiser"}),

@@ -1,0 +1,419 @@
+"""Events, their programme and questions: create, change, copy, publish, cancel; what the public sees."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import markdown
+import nh3
+from markupsafe import Markup
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from events.core.audit import record_audit
+from events.core.timezone import berlin_date, berlin_to_aware
+from events.core.types import utcnow
+from events.extensions import db
+from events.meetings.models import (
+    Event,
+    EventSeries,
+    EventSession,
+    EventStatus,
+    Invitation,
+    Question,
+    QuestionKind,
+    SessionKind,
+)
+from events.registration.tokens import hash_token
+
+ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3", "h4", "blockquote", "code", "hr"}
+CHANGES_THAT_NEED_NEW_INVITES = ("starts_at", "ends_at", "venue_name", "address", "online_url")
+
+
+class EventError(ValueError):
+    """A user-facing reason why an event action cannot be done."""
+
+
+def render_description(text: str) -> Markup:
+    """Markdown written by organisers, rendered and sanitised (no scripts, no styles, safe links only)."""
+    html = markdown.markdown(text or "", extensions=["sane_lists"])
+    cleaned = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}}, link_rel="noopener noreferrer")
+    return Markup(cleaned)  # noqa: S704 - sanitised by nh3 just above
+
+
+def slugify(text: str) -> str:
+    text = text.lower()
+    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.replace(umlaut, plain)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80] or "veranstaltung"
+
+
+def unique_slug(title: str, start: date | None) -> str:
+    base = slugify(f"{title} {start.year}" if start and str(start.year) not in title else title)
+    slug, n = base, 2
+    while db.session.scalar(select(func.count(Event.id)).where(Event.slug == slug)):
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+# --- what the public sees -------------------------------------------------------------------------------------
+
+
+def upcoming_events() -> list[Event]:
+    return db.session.scalars(
+        select(Event).where(Event.status == EventStatus.PUBLISHED, Event.ends_at >= utcnow()).order_by(Event.starts_at)
+    ).all()
+
+
+def public_event(slug: str) -> Event | None:
+    """A published or cancelled event by its address; drafts are not public."""
+    return db.session.scalars(
+        select(Event)
+        .where(Event.slug == slug, Event.status != EventStatus.DRAFT)
+        .options(selectinload(Event.sessions), selectinload(Event.questions))
+    ).first()
+
+
+def programme_by_day(event: Event) -> list[tuple[date, list[EventSession]]]:
+    days: dict[date, list[EventSession]] = {}
+    for session in event.sessions:
+        days.setdefault(berlin_date(session.starts_at), []).append(session)
+    return sorted(days.items())
+
+
+def workshop_slots(event: Event) -> list[list[EventSession]]:
+    """Workshops grouped into time slots: workshops whose times overlap share a slot (choose one per slot)."""
+    workshops = sorted((s for s in event.sessions if s.kind == SessionKind.WORKSHOP), key=lambda s: s.starts_at)
+    slots: list[list[EventSession]] = []
+    slot_end = None
+    for workshop in workshops:
+        if slots and workshop.starts_at < slot_end:
+            slots[-1].append(workshop)
+            slot_end = max(slot_end, workshop.ends_at)
+        else:
+            slots.append([workshop])
+            slot_end = workshop.ends_at
+    return slots
+
+
+def registration_window_state(event: Event, now=None) -> str:
+    """One of: open, draft, cancelled, not_yet, closed, over."""
+    now = now or utcnow()
+    if event.status == EventStatus.DRAFT:
+        return "draft"
+    if event.status == EventStatus.CANCELLED:
+        return "cancelled"
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return "not_yet"
+    closes = event.registration_closes_at or event.starts_at
+    if now >= closes:
+        return "over" if now >= event.ends_at else "closed"
+    return "open"
+
+
+def cancellation_open(event: Event, now=None) -> bool:
+    now = now or utcnow()
+    return now < (event.cancellation_deadline or event.starts_at)
+
+
+# --- organisers -----------------------------------------------------------------------------------------------
+
+
+def events_for_organisers() -> list[Event]:
+    return db.session.scalars(select(Event).order_by(Event.starts_at.desc())).all()
+
+
+def series_names() -> list[str]:
+    return db.session.scalars(select(EventSeries.name).order_by(EventSeries.name)).all()
+
+
+def _series_named(name: str | None) -> EventSeries | None:
+    name = (name or "").strip()
+    if not name:
+        return None
+    series = db.session.scalars(select(EventSeries).where(EventSeries.name == name)).first()
+    if series is None:
+        series = EventSeries(name=name)
+        db.session.add(series)
+    return series
+
+
+@dataclass
+class EventChange:
+    event: Event
+    created: bool
+    invites_changed: bool = False  # date, time or venue of a published event changed
+    capacity_grew: bool = False
+    fields: list[str] = field(default_factory=list)
+
+
+def save_event(event: Event | None, data: dict, user=None) -> EventChange:
+    """Create or update an event from form data (times typed in Europe/Berlin)."""
+    created = event is None
+    if created:
+        event = Event(status=EventStatus.DRAFT, created_by_id=getattr(user, "id", None))
+    before = {name: getattr(event, name) for name in (*CHANGES_THAT_NEED_NEW_INVITES, "capacity")}
+    event.kind = data["kind"]
+    event.series = _series_named(data.get("series_name"))
+    event.edition = (data.get("edition") or "").strip() or None
+    event.title = data["title"].strip()
+    event.description = data.get("description") or ""
+    event.starts_at = berlin_to_aware(data["starts_at"])
+    event.ends_at = berlin_to_aware(data["ends_at"])
+    event.venue_name = (data.get("venue_name") or "").strip() or None
+    event.address = (data.get("address") or "").strip() or None
+    event.online_url = (data.get("online_url") or "").strip() or None
+    event.capacity = data.get("capacity")
+    event.registration_opens_at = berlin_to_aware(data.get("registration_opens_at"))
+    event.registration_closes_at = berlin_to_aware(data.get("registration_closes_at"))
+    event.cancellation_deadline = berlin_to_aware(data.get("cancellation_deadline"))
+    event.access = data["access"]
+    event.contact_email = (data.get("contact_email") or "").strip() or None
+    if created:
+        event.slug = unique_slug(event.title, berlin_date(event.starts_at))
+        db.session.add(event)
+    changed = [name for name, value in before.items() if getattr(event, name) != value]
+    change = EventChange(event=event, created=created, fields=changed)
+    if not created and event.status == EventStatus.PUBLISHED:
+        change.invites_changed = any(name in CHANGES_THAT_NEED_NEW_INVITES for name in changed)
+    old_capacity = before["capacity"]
+    change.capacity_grew = not created and (
+        (event.capacity is None and old_capacity is not None)
+        or (event.capacity is not None and old_capacity is not None and event.capacity > old_capacity)
+    )
+    if change.invites_changed:
+        event.calendar_sequence += 1
+    db.session.flush()
+    record_audit(
+        "event.create" if created else "event.update",
+        event,
+        summary=event.title + (f" ({', '.join(changed)})" if changed and not created else ""),
+    )
+    return change
+
+
+def copy_event(source: Event, user=None) -> Event:
+    """A new draft edition with the same texts, venue, programme and questions, one year later."""
+    shift = timedelta(days=364)  # same weekday one year later
+    copy = Event(
+        kind=source.kind,
+        series=source.series,
+        edition=_next_edition(source.edition),
+        title=_next_edition(source.title) if source.edition and source.edition in source.title else source.title,
+        description=source.description,
+        starts_at=source.starts_at + shift,
+        ends_at=source.ends_at + shift,
+        venue_name=source.venue_name,
+        address=source.address,
+        online_url=source.online_url,
+        capacity=source.capacity,
+        registration_opens_at=source.registration_opens_at and source.registration_opens_at + shift,
+        registration_closes_at=source.registration_closes_at and source.registration_closes_at + shift,
+        cancellation_deadline=source.cancellation_deadline and source.cancellation_deadline + shift,
+        access=source.access,
+        contact_email=source.contact_email,
+        status=EventStatus.DRAFT,
+        created_by_id=getattr(user, "id", None),
+    )
+    copy.slug = unique_slug(copy.title, berlin_date(copy.starts_at))
+    for session in source.sessions:
+        copy.sessions.append(
+            EventSession(
+                kind=session.kind,
+                title=session.title,
+                description=session.description,
+                starts_at=session.starts_at + shift,
+                ends_at=session.ends_at + shift,
+                room=session.room,
+                speakers=session.speakers,
+                capacity=session.capacity,
+            )
+        )
+    for question in source.questions:
+        copy.questions.append(
+            Question(
+                position=question.position,
+                label=question.label,
+                kind=question.kind,
+                options=list(question.options or []) or None,
+                required=question.required,
+            )
+        )
+    db.session.add(copy)
+    db.session.flush()
+    record_audit("event.copy", copy, summary=f"{source.title} -> {copy.title}")
+    return copy
+
+
+def _next_edition(text: str | None) -> str | None:
+    if not text:
+        return text
+    return re.sub(r"\b(20\d\d)\b", lambda m: str(int(m.group(1)) + 1), text, count=1)
+
+
+def publish_event(event: Event) -> None:
+    if event.status == EventStatus.CANCELLED:
+        raise EventError("cancelled")
+    event.status = EventStatus.PUBLISHED
+    record_audit("event.publish", event, summary=event.title)
+
+
+def unpublish_event(event: Event) -> None:
+    from events.registration.models import Registration
+
+    if db.session.scalar(select(func.count(Registration.id)).where(Registration.event_id == event.id)):
+        raise EventError("has_registrations")
+    event.status = EventStatus.DRAFT
+    record_audit("event.unpublish", event, summary=event.title)
+
+
+def cancel_event(event: Event, message: str = "") -> int:
+    """Cancel the event and queue a cancellation (with METHOD:CANCEL) for every active registration."""
+    from events.registration.mails import send_event_cancelled
+    from events.registration.service import active_registrations
+
+    if event.status == EventStatus.CANCELLED:
+        raise EventError("already_cancelled")
+    event.status = EventStatus.CANCELLED
+    event.cancelled_at = utcnow()
+    event.calendar_sequence += 1
+    registrations = active_registrations(event)
+    for registration in registrations:
+        send_event_cancelled(registration, message)
+    record_audit("event.cancel", event, summary=f"{event.title}: {len(registrations)} notified")
+    return len(registrations)
+
+
+def save_session(event: Event, session: EventSession | None, data: dict) -> EventSession:
+    created = session is None
+    session = session or EventSession(event=event)
+    session.kind = data["kind"]
+    session.title = data["title"].strip()
+    session.description = data.get("description") or ""
+    session.starts_at = berlin_to_aware(data["starts_at"])
+    session.ends_at = berlin_to_aware(data["ends_at"])
+    session.room = (data.get("room") or "").strip() or None
+    session.speakers = (data.get("speakers") or "").strip() or None
+    session.capacity = data.get("capacity") if session.kind == SessionKind.WORKSHOP else None
+    db.session.add(session)
+    db.session.flush()
+    record_audit("session.create" if created else "session.update", session, summary=f"{event.title}: {session.title}")
+    return session
+
+
+def session_outside_event(event: Event, data: dict) -> bool:
+    start, end = berlin_to_aware(data["starts_at"]), berlin_to_aware(data["ends_at"])
+    return start < event.starts_at or end > event.ends_at
+
+
+def delete_session(session: EventSession) -> None:
+    record_audit("session.delete", session, summary=f"{session.event.title}: {session.title}")
+    db.session.delete(session)
+
+
+def save_question(event: Event, question: Question | None, data: dict) -> Question:
+    created = question is None
+    if created:
+        position = db.session.scalar(
+            select(func.coalesce(func.max(Question.position), 0)).where(Question.event_id == event.id)
+        )
+        question = Question(event=event, position=position + 1)
+    question.label = data["label"].strip()
+    question.kind = data["kind"]
+    options = [line.strip() for line in (data.get("options") or "").splitlines() if line.strip()]
+    question.options = options if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE) else None
+    question.required = bool(data.get("required"))
+    db.session.add(question)
+    db.session.flush()
+    record_audit("question.create" if created else "question.update", question, summary=question.label)
+    return question
+
+
+def delete_question(question: Question) -> None:
+    record_audit("question.delete", question, summary=question.label)
+    db.session.delete(question)
+
+
+# --- invitations ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class InvitationImport:
+    created: int = 0
+    skipped: int = 0  # already invited
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (line number, problem)
+
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def import_invitations(event: Event, raw: bytes) -> InvitationImport:
+    """Read invitees from CSV (email, first_name, last_name, organisation) and mail each a personal link.
+
+    Nothing is written when any line is wrong: the organiser fixes the file and uploads it again.
+    """
+    from events.registration.mails import send_invitation
+
+    result = InvitationImport()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t") if text.strip() else csv.excel
+    rows = list(csv.DictReader(io.StringIO(text), dialect=dialect))
+    if not rows or "email" not in {(name or "").strip().lower() for name in rows[0]}:
+        result.errors.append((1, "header"))
+        return result
+    existing = set(db.session.scalars(select(Invitation.email).where(Invitation.event_id == event.id)))
+    pending: list[tuple[Invitation, str]] = []
+    for number, row in enumerate(rows, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+        email = row.get("email", "").lower()
+        if not EMAIL_PATTERN.match(email) or len(email) > 254:
+            result.errors.append((number, "email"))
+            continue
+        if any(
+            len(row.get(name, "")) > limit
+            for name, limit in (("first_name", 100), ("last_name", 100), ("organisation", 200))
+        ):
+            result.errors.append((number, "too_long"))
+            continue
+        if email in existing:
+            result.skipped += 1
+            continue
+        existing.add(email)
+        token = secrets.token_urlsafe(16)
+        invitation = Invitation(
+            event=event,
+            email=email,
+            first_name=row.get("first_name", ""),
+            last_name=row.get("last_name", ""),
+            organisation_name=row.get("organisation") or None,
+            token_hash=hash_token(token),
+        )
+        pending.append((invitation, token))
+    if result.errors:
+        return result
+    for invitation, token in pending:
+        db.session.add(invitation)
+        db.session.flush()
+        send_invitation(invitation, token)
+        invitation.sent_at = utcnow()
+        result.created += 1
+    record_audit("event.invitations", event, summary=f"{result.created} invited, {result.skipped} already invited")
+    return result
+
+
+def invitation_for(event: Event, token: str | None) -> Invitation | None:
+    if not token:
+        return None
+    return db.session.scalars(
+        select(Invitation).where(Invitation.event_id == event.id, Invitation.token_hash == hash_token(token))
+    ).first()

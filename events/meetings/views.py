@@ -1,0 +1,376 @@
+from datetime import timedelta
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from events.core.access import public, role_required
+from events.core.timezone import aware_to_berlin_naive
+from events.extensions import db
+from events.meetings import bp
+from events.meetings.forms import (
+    ACCESS_LABELS,
+    EVENT_KIND_LABELS,
+    EVENT_STATUS_LABELS,
+    QUESTION_KIND_LABELS,
+    SESSION_KIND_LABELS,
+    CancelEventForm,
+    EventForm,
+    InvitationImportForm,
+    QuestionForm,
+    SessionForm,
+)
+from events.meetings.models import Event, EventSession, Question
+from events.meetings.service import (
+    EventError,
+    cancel_event,
+    copy_event,
+    delete_question,
+    delete_session,
+    events_for_organisers,
+    import_invitations,
+    programme_by_day,
+    public_event,
+    publish_event,
+    registration_window_state,
+    render_description,
+    save_event,
+    save_question,
+    save_session,
+    series_names,
+    session_outside_event,
+    unpublish_event,
+    upcoming_events,
+)
+from events.registration.service import (
+    free_places,
+    notify_event_changed,
+    promote_from_waiting_list,
+    status_counts,
+    workshop_fill,
+)
+
+LABELS = {
+    "kind_labels": EVENT_KIND_LABELS,
+    "status_labels": EVENT_STATUS_LABELS,
+    "session_kind_labels": SESSION_KIND_LABELS,
+    "access_labels": ACCESS_LABELS,
+    "question_kind_labels": QUESTION_KIND_LABELS,
+}
+
+
+def _event_or_404(event_id: int) -> Event:
+    return db.session.get(Event, event_id) or abort(404)
+
+
+# --- public ---------------------------------------------------------------------------------------------------
+
+
+@bp.route("/")
+@public
+def index():
+    events = upcoming_events()
+    return render_template("meetings/index.html", events=events, free={e.id: free_places(e) for e in events}, **LABELS)
+
+
+@bp.route("/<slug>")
+@public
+def event_page(slug):
+    event = public_event(slug) or abort(404)
+    return render_template(
+        "meetings/event.html",
+        event=event,
+        description=render_description(event.description),
+        programme=programme_by_day(event),
+        free=free_places(event),
+        fill=workshop_fill(event.id),
+        window=registration_window_state(event),
+        **LABELS,
+    )
+
+
+# --- organisers -----------------------------------------------------------------------------------------------
+
+
+@bp.route("/manage/")
+@role_required("organiser")
+def manage():
+    return render_template("meetings/manage.html", events=events_for_organisers(), **LABELS)
+
+
+def _event_form_page(event: Event | None):
+    if event is not None and request.method == "GET":
+        form = EventForm(
+            data={
+                "kind": event.kind,
+                "series_name": event.series.name if event.series else "",
+                "edition": event.edition,
+                "title": event.title,
+                "description": event.description,
+                "starts_at": aware_to_berlin_naive(event.starts_at),
+                "ends_at": aware_to_berlin_naive(event.ends_at),
+                "venue_name": event.venue_name,
+                "address": event.address,
+                "online_url": event.online_url,
+                "capacity": event.capacity,
+                "registration_opens_at": aware_to_berlin_naive(event.registration_opens_at),
+                "registration_closes_at": aware_to_berlin_naive(event.registration_closes_at),
+                "cancellation_deadline": aware_to_berlin_naive(event.cancellation_deadline),
+                "access": event.access,
+                "contact_email": event.contact_email,
+            }
+        )
+    else:
+        form = EventForm()
+    if form.validate_on_submit():
+        change = save_event(event, form.data, current_user)
+        notified = notify_event_changed(change.event) if change.invites_changed else 0
+        db.session.commit()
+        if change.capacity_grew:
+            promote_from_waiting_list(change.event.id)
+        if change.created:
+            flash(
+                _("Die Veranstaltung ist als Entwurf angelegt. Ergänzen Sie das Programm und veröffentlichen Sie sie."),
+                "success",
+            )
+        elif notified:
+            flash(
+                _("Gespeichert. %(count)d Angemeldete erhalten eine aktualisierte Einladung.", count=notified),
+                "success",
+            )
+        else:
+            flash(_("Die Änderungen sind gespeichert."), "success")
+        return redirect(url_for("meetings.detail", event_id=change.event.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("meetings/event_form.html", form=form, event=event, series=series_names()), status
+
+
+@bp.route("/manage/new", methods=["GET", "POST"])
+@role_required("organiser")
+def new_event():
+    return _event_form_page(None)
+
+
+@bp.route("/manage/<int:event_id>")
+@role_required("organiser")
+def detail(event_id):
+    event = _event_or_404(event_id)
+    return render_template(
+        "meetings/detail.html",
+        event=event,
+        counts=status_counts(event),
+        free=free_places(event),
+        fill=workshop_fill(event.id),
+        programme=programme_by_day(event),
+        cancel_form=CancelEventForm(),
+        import_form=InvitationImportForm(),
+        **LABELS,
+    )
+
+
+@bp.route("/manage/<int:event_id>/edit", methods=["GET", "POST"])
+@role_required("organiser")
+def edit_event(event_id):
+    event = _event_or_404(event_id)
+    if event.status == "cancelled":
+        flash(_("Eine abgesagte Veranstaltung kann nicht mehr geändert werden."), "error")
+        return redirect(url_for("meetings.detail", event_id=event.id))
+    return _event_form_page(event)
+
+
+@bp.route("/manage/<int:event_id>/copy", methods=["POST"])
+@role_required("organiser")
+def copy(event_id):
+    copy = copy_event(_event_or_404(event_id), current_user)
+    db.session.commit()
+    flash(_("Die neue Ausgabe ist als Entwurf angelegt. Bitte prüfen Sie Termine und Texte."), "success")
+    return redirect(url_for("meetings.edit_event", event_id=copy.id))
+
+
+@bp.route("/manage/<int:event_id>/publish", methods=["POST"])
+@role_required("organiser")
+def publish(event_id):
+    event = _event_or_404(event_id)
+    try:
+        publish_event(event)
+    except EventError:
+        flash(_("Eine abgesagte Veranstaltung kann nicht veröffentlicht werden."), "error")
+    else:
+        db.session.commit()
+        flash(_("Die Veranstaltung ist veröffentlicht. Anmeldungen sind jetzt möglich."), "success")
+    return redirect(url_for("meetings.detail", event_id=event.id))
+
+
+@bp.route("/manage/<int:event_id>/unpublish", methods=["POST"])
+@role_required("organiser")
+def unpublish(event_id):
+    event = _event_or_404(event_id)
+    try:
+        unpublish_event(event)
+    except EventError:
+        flash(_("Es gibt schon Anmeldungen. Sagen Sie die Veranstaltung ab, statt sie zurückzuziehen."), "error")
+    else:
+        db.session.commit()
+        flash(_("Die Veranstaltung ist wieder ein Entwurf."), "success")
+    return redirect(url_for("meetings.detail", event_id=event.id))
+
+
+@bp.route("/manage/<int:event_id>/cancel", methods=["POST"])
+@role_required("organiser")
+def cancel(event_id):
+    event = _event_or_404(event_id)
+    form = CancelEventForm()
+    if not form.validate_on_submit():
+        flash(_("Bitte bestätigen Sie die Absage mit dem Häkchen."), "error")
+        return redirect(url_for("meetings.detail", event_id=event.id))
+    try:
+        notified = cancel_event(event, form.reason.data or "")
+    except EventError:
+        flash(_("Die Veranstaltung ist bereits abgesagt."), "error")
+    else:
+        db.session.commit()
+        flash(
+            _("Die Veranstaltung ist abgesagt. %(count)d Angemeldete werden benachrichtigt.", count=notified), "success"
+        )
+    return redirect(url_for("meetings.detail", event_id=event.id))
+
+
+def _session_form_page(event: Event, session: EventSession | None):
+    if session is not None and request.method == "GET":
+        form = SessionForm(
+            data={
+                "kind": session.kind,
+                "title": session.title,
+                "description": session.description,
+                "starts_at": aware_to_berlin_naive(session.starts_at),
+                "ends_at": aware_to_berlin_naive(session.ends_at),
+                "room": session.room,
+                "speakers": session.speakers,
+                "capacity": session.capacity,
+            }
+        )
+    else:
+        form = SessionForm()
+        if request.method == "GET":
+            form.starts_at.data = aware_to_berlin_naive(event.starts_at)
+            form.ends_at.data = aware_to_berlin_naive(event.starts_at + timedelta(hours=1))
+    if form.validate_on_submit():
+        if session_outside_event(event, form.data):
+            form.starts_at.errors.append(_("Der Programmpunkt muss innerhalb der Veranstaltung liegen."))
+        else:
+            save_session(event, session, form.data)
+            db.session.commit()
+            flash(_("Der Programmpunkt ist gespeichert."), "success")
+            return redirect(url_for("meetings.detail", event_id=event.id) + "#programme")
+    status = 400 if form.is_submitted() else 200
+    return render_template("meetings/session_form.html", form=form, event=event, session=session), status
+
+
+@bp.route("/manage/<int:event_id>/sessions/new", methods=["GET", "POST"])
+@role_required("organiser")
+def new_session(event_id):
+    return _session_form_page(_event_or_404(event_id), None)
+
+
+def _session_of(event_id: int, session_id: int) -> EventSession:
+    session = db.session.get(EventSession, session_id) or abort(404)
+    if session.event_id != event_id:
+        abort(404)
+    return session
+
+
+@bp.route("/manage/<int:event_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@role_required("organiser")
+def edit_session(event_id, session_id):
+    return _session_form_page(_event_or_404(event_id), _session_of(event_id, session_id))
+
+
+@bp.route("/manage/<int:event_id>/sessions/<int:session_id>/delete", methods=["POST"])
+@role_required("organiser")
+def remove_session(event_id, session_id):
+    delete_session(_session_of(event_id, session_id))
+    db.session.commit()
+    flash(_("Der Programmpunkt ist gelöscht."), "success")
+    return redirect(url_for("meetings.detail", event_id=event_id) + "#programme")
+
+
+def _question_of(event_id: int, question_id: int) -> Question:
+    question = db.session.get(Question, question_id) or abort(404)
+    if question.event_id != event_id:
+        abort(404)
+    return question
+
+
+def _question_form_page(event: Event, question: Question | None):
+    if question is not None and request.method == "GET":
+        form = QuestionForm(
+            data={
+                "label": question.label,
+                "kind": question.kind,
+                "options": "\n".join(question.options or []),
+                "required": question.required,
+            }
+        )
+    else:
+        form = QuestionForm()
+    if form.validate_on_submit():
+        save_question(event, question, form.data)
+        db.session.commit()
+        flash(_("Die Frage ist gespeichert."), "success")
+        return redirect(url_for("meetings.detail", event_id=event.id) + "#questions")
+    status = 400 if form.is_submitted() else 200
+    return render_template("meetings/question_form.html", form=form, event=event, question=question), status
+
+
+@bp.route("/manage/<int:event_id>/questions/new", methods=["GET", "POST"])
+@role_required("organiser")
+def new_question(event_id):
+    return _question_form_page(_event_or_404(event_id), None)
+
+
+@bp.route("/manage/<int:event_id>/questions/<int:question_id>/edit", methods=["GET", "POST"])
+@role_required("organiser")
+def edit_question(event_id, question_id):
+    return _question_form_page(_event_or_404(event_id), _question_of(event_id, question_id))
+
+
+@bp.route("/manage/<int:event_id>/questions/<int:question_id>/delete", methods=["POST"])
+@role_required("organiser")
+def remove_question(event_id, question_id):
+    delete_question(_question_of(event_id, question_id))
+    db.session.commit()
+    flash(_("Die Frage ist gelöscht."), "success")
+    return redirect(url_for("meetings.detail", event_id=event_id) + "#questions")
+
+
+@bp.route("/manage/<int:event_id>/invitations", methods=["POST"])
+@role_required("organiser")
+def invitations(event_id):
+    event = _event_or_404(event_id)
+    form = InvitationImportForm()
+    if not form.validate_on_submit():
+        flash(" ".join(form.file.errors) or _("Bitte wählen Sie eine CSV-Datei."), "error")
+        return redirect(url_for("meetings.detail", event_id=event.id) + "#invitations")
+    result = import_invitations(event, form.file.data.read())
+    if result.errors:
+        db.session.rollback()
+        lines = ", ".join(str(line) for line, _problem in result.errors[:20])
+        flash(
+            _(
+                "Die Datei wurde nicht übernommen: Fehler in Zeile %(lines)s (Kopfzeile mit „email“ nötig, "
+                "gültige E-Mail-Adressen, Namen höchstens 100 Zeichen).",
+                lines=lines,
+            ),
+            "error",
+        )
+    else:
+        db.session.commit()
+        flash(
+            _(
+                "%(created)d Einladungen verschickt, %(skipped)d waren schon eingeladen.",
+                created=result.created,
+                skipped=result.skipped,
+            ),
+            "success",
+        )
+    return redirect(url_for("meetings.detail", event_id=event.id) + "#invitations")

@@ -1,0 +1,19 @@
+"""`flask events ...`: jobs for cron."""
+
+import click
+from flask.cli import AppGroup
+
+from events.core.mailer import deliver_due_mail
+
+events_cli = AppGroup("events", help="Events and registrations.")
+
+
+@events_cli.command("send-reminders")
+@click.option("--days-before", default=2, show_default=True, help="Remind of events starting within this many days.")
+def send_reminders_command(days_before):
+    """Queue reminders for confirmed participants (safe to run from cron: never sends twice)."""
+    from events.registration.service import send_reminders
+
+    count = send_reminders(days_before)
+    deliver_due_mail()
+    click.echo(f"reminders: {count} queued")

@@ -1,0 +1,122 @@
+"""Registrations of an event as CSV or XLSX, with every answer."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from events.core.timezone import BERLIN
+from events.extensions import db
+from events.registration.models import Registration, WorkshopChoice
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(value) -> str:
+    """Plain text that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _when(value) -> str:
+    return value.astimezone(BERLIN).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def export_table(event) -> tuple[list[str], list[list[str]]]:
+    registrations = db.session.scalars(
+        select(Registration)
+        .where(Registration.event_id == event.id)
+        .options(
+            joinedload(Registration.district),
+            joinedload(Registration.organisation),
+            selectinload(Registration.workshop_choices).joinedload(WorkshopChoice.session),
+        )
+        .order_by(Registration.status, Registration.waitlist_position, Registration.last_name, Registration.id)
+    ).all()
+    header = [
+        _("Nr."),
+        _("Status"),
+        _("Wartelistenplatz"),
+        _("Vorname"),
+        _("Nachname"),
+        _("E-Mail-Adresse"),
+        _("Organisation"),
+        _("Art der Organisation"),
+        _("Landkreis / Stadt"),
+        _("Regierungsbezirk"),
+        _("Funktion"),
+        _("Workshops"),
+        _("Ernährung"),
+        _("Barrierefreiheit"),
+        _("Fotoveröffentlichung"),
+        _("Sprache"),
+        _("Datenschutz-Einwilligung"),
+        _("Angemeldet am"),
+        _("Storniert am"),
+    ]
+    questions = list(event.questions)
+    header += [question.label for question in questions]
+    rows = []
+    for r in registrations:
+        row = [
+            r.id,
+            r.status,
+            r.waitlist_position or "",
+            r.first_name,
+            r.last_name,
+            r.email,
+            r.organisation_name,
+            r.organisation.kind if r.organisation else "",
+            r.district.label if r.district else "",
+            r.district.region.name if r.district else "",
+            r.function,
+            "; ".join(w.title for w in r.workshops),
+            r.dietary_needs,
+            r.accessibility_needs,
+            _("ja") if r.photo_consent else _("nein"),
+            r.language,
+            f"{_when(r.privacy_consent_at)} ({r.privacy_consent_version})",
+            _when(r.created_at),
+            _when(r.cancelled_at),
+        ]
+        for question in questions:
+            answer = (r.answers or {}).get(str(question.id), "")
+            if isinstance(answer, list):
+                answer = "; ".join(answer)
+            elif answer in ("yes", "no"):
+                answer = _("ja") if answer == "yes" else _("nein")
+            row.append(answer)
+        rows.append([_safe(value) for value in row])
+    return header, rows
+
+
+def export_csv(event) -> bytes:
+    header, rows = export_table(event)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel then reads the umlauts right
+
+
+def export_xlsx(event) -> bytes:
+    header, rows = export_table(event)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Anmeldungen")[:31]
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    for index, title in enumerate(header, start=1):
+        width = max([len(str(title))] + [len(str(row[index - 1])) for row in rows[:200]])
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 60)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

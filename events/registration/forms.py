@@ -1,0 +1,168 @@
+"""The registration form, built per event from its questions and workshops."""
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from events.meetings.models import QuestionKind
+from events.registration.consent import photo_consent_text, privacy_consent_text
+
+LANGUAGE_CHOICES = [("de", "Deutsch"), ("en", "English")]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class PersonalDetailsForm(FlaskForm):
+    """What a registrant may change later through the personal link."""
+
+    first_name = StringField(_l("Vorname"), validators=[DataRequired(), Length(max=100)])
+    last_name = StringField(_l("Nachname"), validators=[DataRequired(), Length(max=100)])
+    organisation_name = StringField(
+        _l("Organisation"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Wählen Sie aus der Liste oder tippen Sie den Namen ein."),
+    )
+    district_id = SelectField(_l("Landkreis / kreisfreie Stadt"), validators=[Optional()])
+    function = StringField(
+        _l("Funktion"), validators=[Optional(), Length(max=120)], description=_l("z. B. Integrationslotsin")
+    )
+    dietary_needs = TextAreaField(
+        _l("Ernährung"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("z. B. vegetarisch, vegan, Allergien"),
+    )
+    accessibility_needs = TextAreaField(
+        _l("Barrierefreiheit"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("z. B. rollstuhlgerechter Platz, Gebärdensprachdolmetschung, Induktionsschleife"),
+    )
+    photo_consent = BooleanField(_l("Fotoveröffentlichung"))
+    language = SelectField(_l("Sprache für E-Mails"), choices=LANGUAGE_CHOICES)
+
+
+class NewRegistrationForm(PersonalDetailsForm):
+    email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(), Email(), Length(max=254)])
+    privacy_consent = BooleanField(_l("Einwilligung Datenschutz"), validators=[DataRequired()])
+
+
+def _question_field(question):
+    label = question.label
+    required = [InputRequired()] if question.required else [Optional()]
+    if question.kind == QuestionKind.TEXT:
+        return TextAreaField(
+            label, validators=[*([DataRequired()] if question.required else [Optional()]), Length(max=2000)]
+        )
+    if question.kind == QuestionKind.YESNO:
+        return RadioField(label, choices=[("yes", _l("Ja")), ("no", _l("Nein"))], validators=required)
+    choices = [SelectChoice(option, option) for option in question.options or []]
+    if question.kind == QuestionKind.SINGLE:
+        return RadioField(label, choices=choices, validators=required)
+    return MultiCheckboxField(label, choices=choices, validators=required)
+
+
+def _workshop_field(slot, slot_number, fill):
+    def label_for(workshop):
+        text = workshop.title
+        if workshop.room:
+            text += f" ({workshop.room})"
+        if workshop.capacity is not None and fill.get(workshop.id, 0) >= workshop.capacity:
+            text += " – " + str(_l("ausgebucht"))
+        return text
+
+    choices = [SelectChoice("", _l("Kein Workshop in diesem Zeitfenster"))]
+    for workshop in slot:
+        full = workshop.capacity is not None and fill.get(workshop.id, 0) >= workshop.capacity
+        choices.append(
+            SelectChoice(str(workshop.id), label_for(workshop), render_kw={"disabled": True} if full else {})
+        )
+    return RadioField(
+        _l("Workshop, Zeitfenster %(number)d", number=slot_number), choices=choices, default="", validators=[Optional()]
+    )
+
+
+def build_registration_form(event, slots, fill, districts, *, new: bool, own_workshops=frozenset(), **kwargs):
+    """A form class for this event: personal details, the event's questions and one choice per workshop slot.
+
+    fill: confirmed choices per workshop id; own_workshops: the registrant's current choices, which stay
+    selectable even when the workshop is full.
+    """
+
+    class EventRegistrationForm(NewRegistrationForm if new else PersonalDetailsForm):
+        pass
+
+    question_names, slot_names = [], []
+    for question in event.questions:
+        name = f"question_{question.id}"
+        setattr(EventRegistrationForm, name, _question_field(question))
+        question_names.append((name, question))
+    adjusted_fill = {k: v - (1 if k in own_workshops else 0) for k, v in fill.items()}
+    for number, slot in enumerate(slots, start=1):
+        name = f"workshop_slot_{number}"
+        setattr(EventRegistrationForm, name, _workshop_field(slot, number, adjusted_fill))
+        slot_names.append((name, slot))
+    form = EventRegistrationForm(**kwargs)
+    form.district_id.choices = districts
+    form.photo_consent.description = photo_consent_text()
+    if new:
+        form.privacy_consent.description = privacy_consent_text()
+    if not form.is_submitted() and not kwargs.get("obj") and not kwargs.get("data"):
+        form.language.data = str(get_locale() or "de")
+    form.question_names = question_names
+    form.slot_names = slot_names
+    form.workshop_fill = adjusted_fill
+    return form
+
+
+def chosen_workshop_ids(form) -> list[int]:
+    return [int(form[name].data) for name, _slot in form.slot_names if form[name].data]
+
+
+def answers_from(form) -> dict:
+    answers = {}
+    for name, question in form.question_names:
+        value = form[name].data
+        if value in (None, "", []):
+            continue
+        answers[str(question.id)] = value
+    return answers
+
+
+def validate_workshops_not_full(form) -> bool:
+    """Refuse a full workshop with a message at its field; True when all choices still have room."""
+    ok = True
+    for name, slot in form.slot_names:
+        value = form[name].data
+        if not value:
+            continue
+        workshop = next((w for w in slot if str(w.id) == value), None)
+        if workshop is None:
+            form[name].errors = [*form[name].errors, str(_l("Bitte wählen Sie einen Workshop aus der Liste."))]
+            ok = False
+        elif workshop.capacity is not None and form.workshop_fill.get(workshop.id, 0) >= workshop.capacity:
+            form[name].errors = [*form[name].errors, str(_l("Dieser Workshop ist leider ausgebucht."))]
+            ok = False
+    return ok
+
+
+class OrganiserMessageForm(FlaskForm):
+    subject = StringField(_l("Betreff"), validators=[DataRequired(), Length(max=200)])
+    body = TextAreaField(_l("Nachricht"), validators=[DataRequired(), Length(max=10000)])
+
+
+class ResendLinkForm(FlaskForm):
+    email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(), Email(), Length(max=254)])

@@ -1,0 +1,495 @@
+"""Registration, the waiting list and the personal link.
+
+Capacity is checked while the event row is locked (see events.core.database.lock_row), so concurrent
+registrations never overbook an event or a workshop, on SQLite and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import joinedload, selectinload
+
+from events.core.audit import record_audit
+from events.core.database import lock_row
+from events.core.models import District, Organisation, Region
+from events.core.types import utcnow
+from events.extensions import db
+from events.meetings.models import Event, EventSession, Invitation, SessionKind
+from events.meetings.service import cancellation_open, registration_window_state
+from events.registration import mails
+from events.registration.consent import PRIVACY_CONSENT_VERSION, privacy_consent_text
+from events.registration.models import Registration, RegistrationStatus, WorkshopChoice
+from events.registration.tokens import hash_token, manage_token_for
+
+CONFIRMED, WAITLISTED, CANCELLED = (
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.WAITLISTED,
+    RegistrationStatus.CANCELLED,
+)
+
+
+class RegistrationError(ValueError):
+    """A user-facing reason why a registration cannot be made or changed; str() is a short code."""
+
+
+@dataclass
+class RegistrationOutcome:
+    registration: Registration
+    token: str
+    created: bool  # False: the address was registered already and the personal link was mailed again
+
+
+def personal_token(registration: Registration) -> str:
+    return manage_token_for(registration.event_id, registration.email_normalized, current_app.config["SECRET_KEY"])
+
+
+def registration_by_token(token: str) -> Registration | None:
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalars(
+        select(Registration)
+        .where(Registration.manage_token_hash == hash_token(token))
+        .options(joinedload(Registration.event), selectinload(Registration.workshop_choices))
+    ).first()
+
+
+def confirmed_count(event_id: int) -> int:
+    return db.session.scalar(
+        select(func.count(Registration.id)).where(Registration.event_id == event_id, Registration.status == CONFIRMED)
+    )
+
+
+def free_places(event: Event) -> int | None:
+    """Places left; None when the event has no limit."""
+    if event.capacity is None:
+        return None
+    return max(event.capacity - confirmed_count(event.id), 0)
+
+
+def workshop_fill(event_id: int) -> dict[int, int]:
+    """Confirmed participants per workshop."""
+    rows = db.session.execute(
+        select(WorkshopChoice.session_id, func.count(WorkshopChoice.id))
+        .join(Registration, Registration.id == WorkshopChoice.registration_id)
+        .where(Registration.event_id == event_id, Registration.status == CONFIRMED)
+        .group_by(WorkshopChoice.session_id)
+    )
+    return dict(rows.all())
+
+
+def active_registrations(event: Event) -> list[Registration]:
+    return db.session.scalars(
+        select(Registration).where(Registration.event_id == event.id, Registration.status != CANCELLED)
+    ).all()
+
+
+def _next_waitlist_position(event_id: int) -> int:
+    highest = db.session.scalar(
+        select(func.max(Registration.waitlist_position)).where(
+            Registration.event_id == event_id, Registration.status == WAITLISTED
+        )
+    )
+    return (highest or 0) + 1
+
+
+def _check_workshops(event: Event, workshop_ids: list[int], keep: set[int]) -> list[EventSession]:
+    """The chosen workshops, refusing unknown ones, two in one time slot, or full ones (except those kept)."""
+    from events.meetings.service import workshop_slots
+
+    by_id = {s.id: s for s in event.sessions if s.kind == SessionKind.WORKSHOP}
+    chosen = []
+    for workshop_id in workshop_ids:
+        if workshop_id not in by_id:
+            raise RegistrationError("unknown_workshop")
+        chosen.append(by_id[workshop_id])
+    for slot in workshop_slots(event):
+        if len({w.id for w in slot} & set(workshop_ids)) > 1:
+            raise RegistrationError("two_in_one_slot")
+    fill = workshop_fill(event.id)
+    for workshop in chosen:
+        if workshop.id not in keep and workshop.capacity is not None and fill.get(workshop.id, 0) >= workshop.capacity:
+            raise RegistrationError("workshop_full")
+    return chosen
+
+
+def _match_organisation(name: str | None) -> int | None:
+    if not name:
+        return None
+    return db.session.scalar(
+        select(Organisation.id).where(func.lower(Organisation.name) == name.strip().lower()).limit(1)
+    )
+
+
+def _apply_details(registration: Registration, data: dict) -> None:
+    registration.first_name = data["first_name"].strip()
+    registration.last_name = data["last_name"].strip()
+    registration.organisation_name = (data.get("organisation_name") or "").strip() or None
+    registration.organisation_id = _match_organisation(registration.organisation_name)
+    registration.district_id = int(data["district_id"]) if data.get("district_id") else None
+    registration.function = (data.get("function") or "").strip() or None
+    registration.dietary_needs = (data.get("dietary_needs") or "").strip() or None
+    registration.accessibility_needs = (data.get("accessibility_needs") or "").strip() or None
+    if data.get("language") in current_app.config["LANGUAGES"]:
+        registration.language = data["language"]
+    photo = bool(data.get("photo_consent"))
+    if photo and not registration.photo_consent:
+        registration.photo_consent_at = utcnow()
+    if not photo:
+        registration.photo_consent_at = None
+    registration.photo_consent = photo
+    registration.answers = data.get("answers") or {}
+
+
+def register_for_event(event_id: int, data: dict, invitation: Invitation | None = None) -> RegistrationOutcome:
+    """Register a person: confirmed while places are free, otherwise on the waiting list.
+
+    data: the form's fields plus "answers" (question id -> answer) and "workshops" (session ids).
+    The mail is queued after the registration is committed, so a mail problem never loses a registration.
+    """
+    event = lock_row(Event, event_id)
+    if event is None:
+        raise RegistrationError("unknown_event")
+    state = registration_window_state(event)
+    if state != "open":
+        db.session.rollback()
+        raise RegistrationError(state)
+    if event.access == "invited" and (invitation is None or invitation.event_id != event.id):
+        db.session.rollback()
+        raise RegistrationError("invitation_required")
+    email = data["email"].strip()
+    normalized = email.lower()
+    existing = db.session.scalars(
+        select(Registration).where(Registration.event_id == event.id, Registration.email_normalized == normalized)
+    ).first()
+    token = manage_token_for(event.id, normalized, current_app.config["SECRET_KEY"])
+    if existing is not None and existing.status != CANCELLED:
+        db.session.rollback()
+        mails.send_link_again(existing, token)
+        db.session.commit()
+        return RegistrationOutcome(existing, token, created=False)
+    try:
+        workshops = _check_workshops(event, data.get("workshops") or [], keep=set())
+    except RegistrationError:
+        db.session.rollback()
+        raise
+    registration = existing or Registration(event_id=event.id, email_normalized=normalized)
+    registration.email = email
+    registration.manage_token_hash = hash_token(token)
+    _apply_details(registration, data)
+    registration.privacy_consent_at = utcnow()
+    registration.privacy_consent_version = PRIVACY_CONSENT_VERSION
+    registration.privacy_consent_text = privacy_consent_text()
+    registration.invitation_id = invitation.id if invitation else None
+    registration.cancelled_at = None
+    registration.reminded_at = None
+    if event.capacity is None or confirmed_count(event.id) < event.capacity:
+        registration.status, registration.waitlist_position = CONFIRMED, None
+        registration.confirmed_at = utcnow()
+    else:
+        registration.status = WAITLISTED
+        registration.waitlist_position = _next_waitlist_position(event.id)
+        registration.confirmed_at = None
+    registration.workshop_choices = [WorkshopChoice(session_id=w.id) for w in workshops]
+    db.session.add(registration)
+    db.session.flush()
+    record_audit(
+        "registration.create",
+        registration,
+        summary=f"{event.title}: {registration.full_name} ({registration.status})",
+        actor="participant",
+    )
+    db.session.commit()
+    if registration.status == CONFIRMED:
+        mails.send_confirmation(registration, token)
+    else:
+        mails.send_waitlisted(registration, token)
+    db.session.commit()
+    return RegistrationOutcome(registration, token, created=True)
+
+
+def update_registration(registration: Registration, data: dict) -> None:
+    """Change details, answers and workshops through the personal link (workshop capacity checked under lock)."""
+    event = lock_row(Event, registration.event_id)
+    registration = db.session.get(Registration, registration.id)
+    if registration.status == CANCELLED or event.status == "cancelled":
+        db.session.rollback()
+        raise RegistrationError("cancelled")
+    if event.ends_at < utcnow():
+        db.session.rollback()
+        raise RegistrationError("over")
+    current = {c.session_id for c in registration.workshop_choices}
+    try:
+        workshops = _check_workshops(event, data.get("workshops") or [], keep=current)
+    except RegistrationError:
+        db.session.rollback()
+        raise
+    _apply_details(registration, data)
+    wanted = {w.id for w in workshops}
+    registration.workshop_choices = [c for c in registration.workshop_choices if c.session_id in wanted] + [
+        WorkshopChoice(session_id=w) for w in sorted(wanted - current)
+    ]
+    record_audit("registration.update", registration, summary=registration.full_name, actor="participant")
+    db.session.commit()
+
+
+def cancel_registration(registration: Registration, by_participant: bool = True) -> list[Registration]:
+    """Cancel; a freed place goes at once to the first on the waiting list. Returns those promoted."""
+    event = lock_row(Event, registration.event_id)
+    registration = db.session.get(Registration, registration.id)
+    if registration.status == CANCELLED:
+        db.session.rollback()
+        raise RegistrationError("already_cancelled")
+    if by_participant and not cancellation_open(event):
+        db.session.rollback()
+        raise RegistrationError("deadline_passed")
+    was_waiting = registration.status == WAITLISTED
+    registration.status = CANCELLED
+    registration.waitlist_position = None
+    registration.cancelled_at = utcnow()
+    record_audit(
+        "registration.cancel",
+        registration,
+        summary=f"{event.title}: {registration.full_name}",
+        actor="participant" if by_participant else None,
+    )
+    mails.send_cancelled(registration)
+    if was_waiting:
+        _renumber_waiting_list(event.id)
+        promoted = []
+    else:
+        promoted = _promote_while_free(event)
+    db.session.commit()
+    return promoted
+
+
+def promote_from_waiting_list(event_id: int) -> list[Registration]:
+    """Fill free places from the waiting list, first come first served (after a capacity increase)."""
+    event = lock_row(Event, event_id)
+    promoted = _promote_while_free(event)
+    db.session.commit()
+    return promoted
+
+
+def _promote_while_free(event: Event) -> list[Registration]:
+    promoted = []
+    free = None if event.capacity is None else event.capacity - confirmed_count(event.id)
+    while free is None or free > 0:
+        first = db.session.scalars(
+            select(Registration)
+            .where(Registration.event_id == event.id, Registration.status == WAITLISTED)
+            .order_by(Registration.waitlist_position, Registration.id)
+            .limit(1)
+        ).first()
+        if first is None:
+            break
+        _promote(first)
+        promoted.append(first)
+        if free is not None:
+            free -= 1
+    if promoted:
+        _renumber_waiting_list(event.id)
+    return promoted
+
+
+def _promote(registration: Registration) -> None:
+    registration.status = CONFIRMED
+    registration.waitlist_position = None
+    registration.confirmed_at = utcnow()
+    _drop_full_workshops(registration)
+    db.session.flush()
+    record_audit("registration.promote", registration, summary=registration.full_name)
+    mails.send_promoted(registration, personal_token(registration))
+
+
+def _drop_full_workshops(registration: Registration) -> None:
+    fill = workshop_fill(registration.event_id)
+    kept = []
+    for choice in registration.workshop_choices:
+        capacity = choice.session.capacity
+        if capacity is None or fill.get(choice.session_id, 0) < capacity:
+            kept.append(choice)
+    registration.workshop_choices = kept
+
+
+def promote_by_hand(registration: Registration) -> None:
+    """An organiser moves one waiting person up, if a place is free."""
+    event = lock_row(Event, registration.event_id)
+    registration = db.session.get(Registration, registration.id)
+    if registration.status != WAITLISTED:
+        db.session.rollback()
+        raise RegistrationError("not_waiting")
+    if event.capacity is not None and confirmed_count(event.id) >= event.capacity:
+        db.session.rollback()
+        raise RegistrationError("no_free_place")
+    _promote(registration)
+    _renumber_waiting_list(event.id)
+    db.session.commit()
+
+
+def move_in_waiting_list(registration: Registration, step: int) -> None:
+    """Swap a waiting person with the one before (step -1) or after (step +1)."""
+    lock_row(Event, registration.event_id)
+    registration = db.session.get(Registration, registration.id)
+    if registration.status != WAITLISTED:
+        db.session.rollback()
+        raise RegistrationError("not_waiting")
+    neighbour = db.session.scalars(
+        select(Registration).where(
+            Registration.event_id == registration.event_id,
+            Registration.status == WAITLISTED,
+            Registration.waitlist_position == registration.waitlist_position + step,
+        )
+    ).first()
+    if neighbour is None:
+        db.session.rollback()
+        return
+    registration.waitlist_position, neighbour.waitlist_position = (
+        neighbour.waitlist_position,
+        registration.waitlist_position,
+    )
+    record_audit(
+        "registration.reorder", registration, summary=f"{registration.full_name}: {registration.waitlist_position}"
+    )
+    db.session.commit()
+
+
+def _renumber_waiting_list(event_id: int) -> None:
+    waiting = db.session.scalars(
+        select(Registration)
+        .where(Registration.event_id == event_id, Registration.status == WAITLISTED)
+        .order_by(Registration.waitlist_position, Registration.id)
+    ).all()
+    for position, registration in enumerate(waiting, start=1):
+        registration.waitlist_position = position
+
+
+def resend_personal_link(event: Event, email: str) -> None:
+    """Mail the personal link again if this address is registered; says nothing either way."""
+    registration = db.session.scalars(
+        select(Registration).where(
+            Registration.event_id == event.id,
+            Registration.email_normalized == email.strip().lower(),
+            Registration.status != CANCELLED,
+        )
+    ).first()
+    if registration is not None:
+        mails.send_link_again(registration, personal_token(registration))
+        db.session.commit()
+
+
+def notify_event_changed(event: Event) -> int:
+    """After date, time or venue changed: an updated invite to everyone registered."""
+    registrations = active_registrations(event)
+    for registration in registrations:
+        mails.send_event_updated(registration)
+    return len(registrations)
+
+
+def send_reminders(days_before: int = 2) -> int:
+    """Remind confirmed participants of events starting within `days_before` days; never twice."""
+    from datetime import timedelta
+
+    now = utcnow()
+    due = db.session.scalars(
+        select(Registration.id)
+        .join(Event, Event.id == Registration.event_id)
+        .where(
+            Registration.status == CONFIRMED,
+            Registration.reminded_at.is_(None),
+            Event.status == "published",
+            Event.starts_at > now,
+            Event.starts_at <= now + timedelta(days=days_before),
+        )
+    ).all()
+    sent = 0
+    for registration_id in due:
+        # claim first: of two crons running at once, only one wins the update
+        claimed = db.session.execute(
+            update(Registration)
+            .where(Registration.id == registration_id, Registration.reminded_at.is_(None))
+            .values(reminded_at=now)
+        ).rowcount
+        if claimed:
+            registration = db.session.get(Registration, registration_id)
+            mails.send_reminder(registration, personal_token(registration))
+            sent += 1
+        db.session.commit()
+    return sent
+
+
+# --- organisers' views ----------------------------------------------------------------------------------------
+
+
+def search_registrations(event: Event, status: str = "", term: str = ""):
+    query = (
+        select(Registration)
+        .where(Registration.event_id == event.id)
+        .options(joinedload(Registration.district), selectinload(Registration.workshop_choices))
+    )
+    if status in {s.value for s in RegistrationStatus}:
+        query = query.where(Registration.status == status)
+    if term:
+        pattern = f"%{term.replace('%', '').replace('_', '')}%"
+        query = query.where(
+            or_(
+                Registration.first_name.ilike(pattern),
+                Registration.last_name.ilike(pattern),
+                Registration.email.ilike(pattern),
+                Registration.organisation_name.ilike(pattern),
+                (Registration.first_name + " " + Registration.last_name).ilike(pattern),
+            )
+        )
+    if status == WAITLISTED:
+        return query.order_by(Registration.waitlist_position)
+    return query.order_by(Registration.last_name, Registration.first_name, Registration.id)
+
+
+def status_counts(event: Event) -> dict[str, int]:
+    rows = db.session.execute(
+        select(Registration.status, func.count(Registration.id))
+        .where(Registration.event_id == event.id)
+        .group_by(Registration.status)
+    ).all()
+    counts = {s.value: 0 for s in RegistrationStatus}
+    counts.update(dict(rows))
+    return counts
+
+
+def breakdowns(event: Event) -> dict[str, list[tuple[str, int]]]:
+    """Active registrations by region, district and kind of organisation (for the organiser's overview)."""
+    rows = db.session.execute(
+        select(Region.name, District.name, District.kind, Organisation.kind)
+        .select_from(Registration)
+        .outerjoin(District, District.id == Registration.district_id)
+        .outerjoin(Region, Region.id == District.region_id)
+        .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
+        .where(Registration.event_id == event.id, Registration.status != CANCELLED)
+    ).all()
+    regions, districts, kinds = Counter(), Counter(), Counter()
+    for region, district, district_kind, organisation_kind in rows:
+        regions[region or ""] += 1
+        districts[(district + (" (Stadt)" if district_kind == "Kreisfreie Stadt" else "")) if district else ""] += 1
+        kinds[organisation_kind or ""] += 1
+    return {
+        "region": regions.most_common(),
+        "district": districts.most_common(),
+        "organisation_kind": kinds.most_common(),
+    }
+
+
+def message_registrants(event: Event, subject: str, body: str, status: str = "", term: str = "") -> int:
+    recipients = db.session.scalars(search_registrations(event, status, term)).all()
+    recipients = [r for r in recipients if status == CANCELLED or r.status != CANCELLED]
+    for registration in recipients:
+        mails.send_organiser_message(registration, subject, body)
+    record_audit(
+        "registration.message",
+        event,
+        summary=f"{subject[:200]} -> {len(recipients)} ({status or 'all'}{', ' + term if term else ''})",
+    )
+    db.session.commit()
+    return len(recipients)

@@ -1,0 +1,358 @@
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+from sqlalchemy import func, select
+
+from events.checkin.tickets import qr_svg, ticket_token_for
+from events.core.access import public, role_required
+from events.core.districts import district_choices
+from events.core.models import Organisation
+from events.extensions import db, limiter
+from events.meetings.forms import EVENT_KIND_LABELS
+from events.meetings.models import Event
+from events.meetings.service import (
+    cancellation_open,
+    invitation_for,
+    public_event,
+    registration_window_state,
+    workshop_slots,
+)
+from events.registration import bp
+from events.registration.consent import photo_consent_text, privacy_consent_text
+from events.registration.export import export_csv, export_xlsx
+from events.registration.forms import (
+    OrganiserMessageForm,
+    ResendLinkForm,
+    answers_from,
+    build_registration_form,
+    chosen_workshop_ids,
+    validate_workshops_not_full,
+)
+from events.registration.models import Registration
+from events.registration.service import (
+    RegistrationError,
+    breakdowns,
+    cancel_registration,
+    free_places,
+    message_registrants,
+    move_in_waiting_list,
+    promote_by_hand,
+    register_for_event,
+    registration_by_token,
+    resend_personal_link,
+    search_registrations,
+    status_counts,
+    update_registration,
+    workshop_fill,
+)
+
+ERROR_MESSAGES = {
+    "not_yet": lambda: _("Die Anmeldung ist noch nicht geöffnet."),
+    "closed": lambda: _("Die Anmeldung ist geschlossen."),
+    "over": lambda: _("Die Veranstaltung ist vorbei."),
+    "cancelled": lambda: _("Die Veranstaltung ist abgesagt."),
+    "draft": lambda: _("Diese Veranstaltung ist noch nicht veröffentlicht."),
+    "invitation_required": lambda: _("Die Anmeldung ist nur mit einem persönlichen Einladungslink möglich."),
+    "workshop_full": lambda: _("Ein gewählter Workshop ist inzwischen ausgebucht. Bitte wählen Sie einen anderen."),
+    "two_in_one_slot": lambda: _("Bitte wählen Sie höchstens einen Workshop pro Zeitfenster."),
+    "unknown_workshop": lambda: _("Bitte wählen Sie einen Workshop aus der Liste."),
+    "deadline_passed": lambda: _(
+        "Die Frist für Stornierungen ist abgelaufen. Bitte wenden Sie sich an das Organisationsteam."
+    ),
+    "already_cancelled": lambda: _("Diese Anmeldung ist bereits storniert."),
+    "not_waiting": lambda: _("Diese Person steht nicht auf der Warteliste."),
+    "no_free_place": lambda: _("Es ist kein Platz frei. Erhöhen Sie die Zahl der Plätze oder stornieren Sie zuerst."),
+    "unknown_event": lambda: _("Diese Veranstaltung gibt es nicht."),
+}
+
+
+def error_message(error: RegistrationError) -> str:
+    return ERROR_MESSAGES.get(str(error), lambda: _("Das ist leider nicht möglich."))()
+
+
+def _organisation_names() -> list[str]:
+    return db.session.scalars(select(Organisation.name).order_by(func.lower(Organisation.name))).all()
+
+
+def _form_data(form) -> dict:
+    data = dict(form.data)
+    data["answers"] = answers_from(form)
+    data["workshops"] = chosen_workshop_ids(form)
+    return data
+
+
+# --- public ---------------------------------------------------------------------------------------------------
+
+
+@bp.route("/<slug>", methods=["GET", "POST"])
+@public
+@limiter.limit("30 per minute", methods=["POST"])
+def register(slug):
+    event = public_event(slug) or abort(404)
+    token = request.args.get("invitation")
+    invitation = invitation_for(event, token)
+    window = registration_window_state(event)
+    if window != "open" or (event.access == "invited" and invitation is None):
+        reason = "invitation_required" if window == "open" else window
+        return render_template("registration/closed.html", event=event, message=ERROR_MESSAGES[reason]()), 403
+    slots = workshop_slots(event)
+    data = None
+    if invitation is not None and request.method == "GET":
+        data = {
+            "email": invitation.email,
+            "first_name": invitation.first_name,
+            "last_name": invitation.last_name,
+            "organisation_name": invitation.organisation_name,
+        }
+    form = build_registration_form(
+        event, slots, workshop_fill(event.id), district_choices(_("– bitte wählen –")), new=True, data=data
+    )
+    if form.validate_on_submit() and validate_workshops_not_full(form):
+        try:
+            outcome = register_for_event(event.id, _form_data(form), invitation)
+        except RegistrationError as error:
+            flash(error_message(error), "error")
+        else:
+            if not outcome.created:
+                return render_template("registration/link_sent.html", event=event)
+            if outcome.registration.status == "confirmed":
+                flash(
+                    _("Ihre Anmeldung ist bestätigt. Eine E-Mail mit Ticket und Kalendereintrag ist unterwegs."),
+                    "success",
+                )
+            else:
+                flash(
+                    _(
+                        "Die Veranstaltung ist ausgebucht. Sie stehen auf der Warteliste auf Platz %(position)d.",
+                        position=outcome.registration.waitlist_position,
+                    ),
+                    "warning",
+                )
+            return redirect(url_for("registration.personal", token=outcome.token))
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "registration/form.html",
+        event=event,
+        form=form,
+        free=free_places(event),
+        organisations=_organisation_names(),
+        privacy_text=privacy_consent_text(),
+        photo_text=photo_consent_text(),
+        invitation_token=token if invitation else None,
+        new=True,
+    ), status
+
+
+@bp.route("/<slug>/link", methods=["GET", "POST"])
+@public
+@limiter.limit("10 per hour", methods=["POST"])
+def lost_link(slug):
+    event = public_event(slug) or abort(404)
+    form = ResendLinkForm()
+    if form.validate_on_submit():
+        resend_personal_link(event, form.email.data)
+        return render_template("registration/link_sent.html", event=event)
+    return render_template("registration/lost_link.html", event=event, form=form), 400 if form.is_submitted() else 200
+
+
+def _registration_for_token(token: str) -> Registration:
+    return registration_by_token(token) or abort(404)
+
+
+@bp.route("/me/<token>", methods=["GET", "POST"])
+@public
+def personal(token):
+    registration = _registration_for_token(token)
+    event = registration.event
+    slots = workshop_slots(event)
+    own = {c.session_id for c in registration.workshop_choices}
+    data = None
+    if request.method == "GET":
+        data = {
+            "first_name": registration.first_name,
+            "last_name": registration.last_name,
+            "organisation_name": registration.organisation_name,
+            "district_id": str(registration.district_id or ""),
+            "function": registration.function,
+            "dietary_needs": registration.dietary_needs,
+            "accessibility_needs": registration.accessibility_needs,
+            "photo_consent": registration.photo_consent,
+            "language": registration.language,
+        }
+        for question in event.questions:
+            data[f"question_{question.id}"] = (registration.answers or {}).get(str(question.id))
+        for number, slot in enumerate(slots, start=1):
+            chosen = [w.id for w in slot if w.id in own]
+            data[f"workshop_slot_{number}"] = str(chosen[0]) if chosen else ""
+    form = build_registration_form(
+        event,
+        slots,
+        workshop_fill(event.id),
+        district_choices(_("– keine Angabe –")),
+        new=False,
+        own_workshops=frozenset(own),
+        data=data,
+    )
+    editable = (
+        registration.status != "cancelled"
+        and event.status != "cancelled"
+        and registration_window_state(event) != "over"
+    )
+    if editable and form.validate_on_submit() and validate_workshops_not_full(form):
+        try:
+            update_registration(registration, _form_data(form))
+        except RegistrationError as error:
+            flash(error_message(error), "error")
+        else:
+            flash(_("Ihre Änderungen sind gespeichert."), "success")
+            return redirect(url_for("registration.personal", token=token))
+    status = 400 if form.is_submitted() else 200
+    ticket_svg = Markup(qr_svg(ticket_token_for(registration))) if registration.status == "confirmed" else None  # noqa: S704
+    return render_template(
+        "registration/personal.html",
+        ticket_svg=ticket_svg,
+        registration=registration,
+        event=event,
+        form=form,
+        token=token,
+        editable=editable,
+        can_cancel=registration.status != "cancelled" and cancellation_open(event),
+        organisations=_organisation_names(),
+        photo_text=photo_consent_text(),
+        kind_labels=EVENT_KIND_LABELS,
+    ), status
+
+
+@bp.route("/me/<token>/cancel", methods=["POST"])
+@public
+def cancel_own(token):
+    registration = _registration_for_token(token)
+    try:
+        cancel_registration(registration, by_participant=True)
+    except RegistrationError as error:
+        flash(error_message(error), "error")
+    else:
+        flash(_("Ihre Anmeldung ist storniert. Sie erhalten eine Bestätigung per E-Mail."), "success")
+    return redirect(url_for("registration.personal", token=token))
+
+
+@bp.route("/me/<token>/invite.ics")
+@public
+def personal_invite(token):
+    from events.calendar.service import event_invite
+
+    registration = _registration_for_token(token)
+    method = "CANCEL" if registration.status == "cancelled" or registration.event.status == "cancelled" else "REQUEST"
+    return Response(
+        event_invite(registration, method=method),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{registration.event.slug}.ics"'},
+    )
+
+
+# --- organisers -----------------------------------------------------------------------------------------------
+
+
+def _event_or_404(event_id: int) -> Event:
+    return db.session.get(Event, event_id) or abort(404)
+
+
+@bp.route("/manage/<int:event_id>")
+@role_required("organiser")
+def registrations(event_id):
+    event = _event_or_404(event_id)
+    status = request.args.get("status", "")
+    term = request.args.get("q", "").strip()[:100]
+    pagination = db.paginate(
+        search_registrations(event, status, term),
+        page=request.args.get("page", 1, type=int),
+        per_page=50,
+        error_out=False,
+    )
+    return render_template(
+        "registration/list.html",
+        event=event,
+        pagination=pagination,
+        status=status,
+        term=term,
+        counts=status_counts(event),
+        free=free_places(event),
+        fill=workshop_fill(event.id),
+        slots=workshop_slots(event),
+        breakdowns=breakdowns(event),
+    )
+
+
+@bp.route("/manage/<int:event_id>/export.<fmt>")
+@role_required("organiser")
+def export(event_id, fmt):
+    event = _event_or_404(event_id)
+    if fmt == "csv":
+        return Response(
+            export_csv(event),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{event.slug}-anmeldungen.csv"'},
+        )
+    if fmt == "xlsx":
+        return Response(
+            export_xlsx(event),
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f'attachment; filename="{event.slug}-anmeldungen.xlsx"'},
+        )
+    abort(404)
+
+
+@bp.route("/manage/<int:event_id>/message", methods=["GET", "POST"])
+@role_required("organiser")
+def message(event_id):
+    event = _event_or_404(event_id)
+    status = request.values.get("status", "")
+    term = request.values.get("q", "").strip()[:100]
+    form = OrganiserMessageForm()
+    if form.validate_on_submit():
+        count = message_registrants(event, form.subject.data, form.body.data, status, term)
+        flash(_("Die Nachricht geht an %(count)d Personen.", count=count), "success")
+        return redirect(url_for("registration.registrations", event_id=event.id))
+    recipients = db.session.scalars(search_registrations(event, status, term)).all()
+    recipients = [r for r in recipients if status == "cancelled" or r.status != "cancelled"]
+    return render_template(
+        "registration/message.html", event=event, form=form, status=status, term=term, recipients=len(recipients)
+    ), 400 if form.is_submitted() else 200
+
+
+def _registration_or_404(registration_id: int) -> Registration:
+    return db.session.get(Registration, registration_id) or abort(404)
+
+
+@bp.route("/manage/entry/<int:registration_id>")
+@role_required("organiser")
+def entry(registration_id):
+    registration = _registration_or_404(registration_id)
+    return render_template("registration/entry.html", registration=registration, event=registration.event)
+
+
+@bp.route("/manage/entry/<int:registration_id>/<action>", methods=["POST"])
+@role_required("organiser")
+def entry_action(registration_id, action):
+    registration = _registration_or_404(registration_id)
+    event_id = registration.event_id
+    try:
+        if action == "promote":
+            promote_by_hand(registration)
+            flash(_("%(name)s ist jetzt bestätigt und wird benachrichtigt.", name=registration.full_name), "success")
+        elif action == "cancel":
+            promoted = cancel_registration(registration, by_participant=False)
+            flash(_("Die Anmeldung von %(name)s ist storniert.", name=registration.full_name), "success")
+            for person in promoted:
+                flash(_("%(name)s ist von der Warteliste nachgerückt.", name=person.full_name), "success")
+        elif action in ("up", "down"):
+            move_in_waiting_list(registration, -1 if action == "up" else 1)
+            flash(_("Die Reihenfolge der Warteliste ist geändert."), "success")
+        else:
+            abort(404)
+    except RegistrationError as error:
+        flash(error_message(error), "error")
+    back = request.form.get("back")
+    if back == "list":
+        return redirect(url_for("registration.registrations", event_id=event_id, status=request.form.get("status", "")))
+    return redirect(url_for("registration.entry", registration_id=registration_id))
