@@ -109,6 +109,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from events.accounts import bp as accounts_bp
     from events.admin import bp as admin_bp
+    from events.calendar import bp as calendar_bp
     from events.directory import bp as directory_bp
     from events.mail import bp as mail_bp
     from events.meetings import bp as meetings_bp
@@ -117,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (pages_bp, accounts_bp, admin_bp, directory_bp, mail_bp, meetings_bp, registration_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(calendar_bp)
 
 
 def _register_cli(app: Flask) -> None:

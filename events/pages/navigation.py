@@ -14,6 +14,7 @@ NAVIGATION = [
     ("mail.sent", _l("Versandte E-Mails"), {"organiser"}),
     ("admin.users", _l("Benutzer"), {"admin"}),
     ("admin.audit_log", _l("Protokoll"), {"admin"}),
+    ("calendar.subscribe", _l("Kalender"), None),
 ]
 
 

@@ -1,0 +1,391 @@
+"""iCalendar files (RFC 5545) and iTIP messages (RFC 5546) for events and registrations.
+
+Every file is built so that Thunderbird, Outlook, Google Calendar and Apple Calendar import it:
+
+- VERSION 2.0, PRODID and CALSCALE GREGORIAN in every VCALENDAR; METHOD says what the file is (REQUEST or
+  CANCEL for a mailed invite, PUBLISH for downloads and feeds), and a mailed file carries the same method in
+  its content type (`mail_content_type`).
+- One UID per event (`event-<id>@<host of BASE_URL>`), the same in every invite, download and feed, so a
+  client updates the entry it has instead of adding a second one.
+- SEQUENCE is the event's `calendar_sequence`; `bump_sequence` raises it on every significant change, so
+  clients take an update as newer than what they hold. A message with an equal SEQUENCE but a later DTSTAMP
+  also counts as newer (RFC 5546, 2.1.5), which covers a status change of one registration.
+- DTSTAMP is the time of writing, in UTC. DTSTART and DTEND are Europe/Berlin wall-clock times with TZID,
+  and the file carries a VTIMEZONE for that TZID written with yearly RRULEs (the form Outlook understands;
+  it ignores the long RDATE lists some generators write).
+- REQUEST and CANCEL name the ORGANIZER and one ATTENDEE with CN, PARTSTAT and RSVP=FALSE (no reply is
+  expected: the registration is managed through the personal link).
+- Lines are folded at 75 octets without splitting a UTF-8 character, and end with CRLF.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import datetime, timedelta
+from email.utils import parseaddr
+from itertools import groupby
+from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
+
+import icalendar
+import markdown
+import nh3
+from flask import current_app
+from flask_babel import force_locale, format_date, format_time
+from flask_babel import gettext as _
+from sqlalchemy import inspect, select
+
+from events.core.types import utcnow
+from events.extensions import db
+from events.meetings.models import Event, EventStatus
+from events.registration.models import Registration, RegistrationStatus
+from events.registration.tokens import hash_token
+
+CALENDAR_TIMEZONE = "Europe/Berlin"
+PRODID = "-//Treffpunkt//Veranstaltungen//DE"
+ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
+FEED_PAST_DAYS = 180  # the public feed keeps events this long after they ended
+FEED_REFRESH = timedelta(hours=1)  # how often subscribed clients should fetch a feed again
+
+PARTSTAT = {
+    RegistrationStatus.CONFIRMED: "ACCEPTED",
+    RegistrationStatus.WAITLISTED: "TENTATIVE",
+    RegistrationStatus.CANCELLED: "DECLINED",
+}
+
+
+# --- addresses -------------------------------------------------------------------------------------------
+
+
+def _base_url() -> str:
+    return current_app.config["BASE_URL"].rstrip("/")
+
+
+def event_uid(event: Event) -> str:
+    """The UID of an event in every calendar file, stable for the life of the event."""
+    host = urlsplit(_base_url()).hostname or "treffpunkt.example"
+    return f"event-{event.id}@{host}"
+
+
+def event_page_url(event: Event) -> str:
+    """The public page of an event (built from BASE_URL, so it works in mails and CLI commands)."""
+    return f"{_base_url()}/meetings/{event.slug}"
+
+
+def event_file_url(event: Event) -> str:
+    return f"{_base_url()}/calendar/events/{event.id}.ics"
+
+
+def feed_url() -> str:
+    return f"{_base_url()}/calendar/feed.ics"
+
+
+def personal_feed_url(token: str) -> str:
+    """The secret address of a participant's own feed; token is the registration's personal-link token."""
+    return f"{_base_url()}/calendar/personal/{token}.ics"
+
+
+def webcal_url(url: str | None = None) -> str:
+    """The same address with the webcal:// scheme, which calendar programs open as a subscription."""
+    parts = urlsplit(url or feed_url())
+    if parts.scheme not in {"http", "https", "webcal"}:
+        raise ValueError(f"not a web address: {url}")
+    return urlunsplit(("webcal", *parts[1:]))
+
+
+def mail_content_type(method: str) -> str:
+    """The content type of a mailed calendar file; its method matches the METHOD inside the file."""
+    return f"text/calendar; method={method}; charset=utf-8"
+
+
+# --- file parts -----------------------------------------------------------------------------------------
+
+
+def _berlin_timezone() -> icalendar.Timezone:
+    """VTIMEZONE for Europe/Berlin as the EU rules have stood since 1996 (last Sunday of March and October)."""
+    zone = icalendar.Timezone()
+    zone.add("tzid", CALENDAR_TIMEZONE)
+    daylight = icalendar.TimezoneDaylight()
+    daylight.add("tzname", "CEST")
+    daylight.add("dtstart", datetime(1970, 3, 29, 2, 0, 0))
+    daylight.add("tzoffsetfrom", timedelta(hours=1))
+    daylight.add("tzoffsetto", timedelta(hours=2))
+    daylight.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1SU"})
+    standard = icalendar.TimezoneStandard()
+    standard.add("tzname", "CET")
+    standard.add("dtstart", datetime(1970, 10, 25, 3, 0, 0))
+    standard.add("tzoffsetfrom", timedelta(hours=2))
+    standard.add("tzoffsetto", timedelta(hours=1))
+    standard.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1SU"})
+    zone.add_component(daylight)
+    zone.add_component(standard)
+    return zone
+
+
+def _local(moment: datetime) -> datetime:
+    return moment.astimezone(ZoneInfo(CALENDAR_TIMEZONE))
+
+
+def _parameter_text(value: str) -> str:
+    """A value that may stand in a property parameter: no double quotes (not allowed, and RFC 6868
+    escapes are unknown to Outlook), no control characters."""
+    value = re.sub(r"[\x00-\x1f\x7f]", " ", value or "")
+    return value.replace('"', "'").strip()
+
+
+def _sender() -> tuple[str, str]:
+    name, address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
+    return name or "Treffpunkt", address or "noreply@treffpunkt.example"
+
+
+def _organizer(event: Event) -> icalendar.vCalAddress:
+    name, address = _sender()
+    organizer = icalendar.vCalAddress(f"mailto:{event.contact_email or address}")
+    organizer.params["cn"] = _parameter_text(name)
+    return organizer
+
+
+def _attendee(registration: Registration) -> icalendar.vCalAddress:
+    attendee = icalendar.vCalAddress(f"mailto:{registration.email}")
+    attendee.params["cn"] = _parameter_text(registration.full_name) or registration.email
+    attendee.params["cutype"] = "INDIVIDUAL"
+    attendee.params["role"] = "REQ-PARTICIPANT"
+    attendee.params["partstat"] = PARTSTAT.get(registration.status, "NEEDS-ACTION")
+    attendee.params["rsvp"] = "FALSE"
+    return attendee
+
+
+def _location(event: Event) -> str | None:
+    place = ", ".join(part.strip() for part in (event.venue_name, event.address) if part and part.strip())
+    return place or event.online_url or None
+
+
+def markdown_to_text(source: str) -> str:
+    """Plain text from an event's Markdown description: blocks on their own lines, no tags, no entities."""
+    rendered = markdown.markdown(source or "")
+    rendered = rendered.replace("<li>", "- ")
+    rendered = re.sub(r"<br\s*/?>", "\n", rendered)
+    rendered = re.sub(r"</(p|h[1-6]|blockquote|pre)>", "\n", rendered)
+    text = html.unescape(nh3.clean(rendered, tags=set()))
+    text = "\n".join(line.rstrip() for line in text.splitlines())
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _programme_text(event: Event) -> str | None:
+    sessions = list(event.sessions)
+    if not sessions:
+        return None
+    lines = [_("Programm")]
+    for day, items in groupby(sessions, key=lambda s: _local(s.starts_at).date()):
+        lines.append("")
+        lines.append(format_date(day, "full"))
+        for item in items:
+            line = f"{format_time(item.starts_at, 'short')}–{format_time(item.ends_at, 'short')} {item.title}"
+            details = ", ".join(part for part in (item.speakers, item.room) if part)
+            lines.append(f"{line} ({details})" if details else line)
+    return "\n".join(lines)
+
+
+def _description(event: Event, note: str | None = None) -> str:
+    parts = [note, markdown_to_text(event.description), _programme_text(event)]
+    if event.online_url:
+        parts.append(_("Online-Teilnahme: %(url)s", url=event.online_url))
+    parts.append(_("Weitere Informationen: %(url)s", url=event_page_url(event)))
+    return "\n\n".join(part for part in parts if part)
+
+
+def _vevent(event: Event, *, stamp: datetime, status: str, summary: str | None = None, note: str | None = None):
+    """The VEVENT of an event; a multi-day event is one entry from its start to its end."""
+    entry = icalendar.Event()
+    entry.add("uid", event_uid(event))
+    entry.add("sequence", event.calendar_sequence or 0)
+    entry.add("dtstamp", stamp)
+    start = _local(event.starts_at)
+    end = _local(event.ends_at) if event.ends_at and event.ends_at > event.starts_at else start + timedelta(hours=1)
+    entry.add("dtstart", start)
+    entry.add("dtend", end)
+    if event.created_at:
+        entry.add("created", event.created_at.astimezone(ZoneInfo("UTC")))
+    if event.updated_at:
+        entry.add("last-modified", event.updated_at.astimezone(ZoneInfo("UTC")))
+    entry.add("summary", summary or event.title)
+    entry.add("description", _description(event, note))
+    location = _location(event)
+    if location:
+        entry.add("location", location)
+    entry.add("url", event_page_url(event))
+    entry.add("status", status)
+    entry.add("transp", "OPAQUE")
+    entry.add("class", "PUBLIC")
+    entry.add("organizer", _organizer(event))
+    return entry
+
+
+def _calendar(method: str, entries: list, name: str | None = None, refresh: bool = False) -> bytes:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", method)
+    if name:
+        calendar.add("name", name)
+        calendar.add("x-wr-calname", name)
+    if refresh:
+        calendar.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", icalendar.vDuration(FEED_REFRESH).to_ical().decode())
+    if entries:
+        calendar.add_component(_berlin_timezone())
+    for entry in entries:
+        calendar.add_component(entry)
+    return calendar.to_ical()
+
+
+def _event_status(event: Event) -> str:
+    return "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED"
+
+
+# --- what the rest of the application calls --------------------------------------------------------------
+
+
+def invite_method(registration: Registration) -> str:
+    """CANCEL once the registration or its event is cancelled, otherwise REQUEST."""
+    if registration.status == RegistrationStatus.CANCELLED or registration.event.status == EventStatus.CANCELLED:
+        return "CANCEL"
+    return "REQUEST"
+
+
+def event_invite(registration: Registration, method: str = "REQUEST") -> bytes:
+    """The iTIP message for one registrant, in the registrant's language.
+
+    METHOD is REQUEST, or CANCEL when asked for or when the registration or the event is cancelled.
+    """
+    return _invite(registration, method)[1]
+
+
+def invite_attachment(registration: Registration, method: str = "REQUEST") -> tuple[str, str, bytes]:
+    """(file name, content type, data) for `queue_mail(..., attachments=[...])`; the content type names the
+    same method as the METHOD inside the file."""
+    actual, data = _invite(registration, method)
+    with force_locale(registration.language or current_app.config["DEFAULT_LOCALE"]):
+        filename = _("absage.ics") if actual == "CANCEL" else _("einladung.ics")
+    return filename, mail_content_type(actual), data
+
+
+def _invite(registration: Registration, method: str) -> tuple[str, bytes]:
+    event = registration.event
+    method = "CANCEL" if method.upper() == "CANCEL" else invite_method(registration)
+    with force_locale(registration.language or current_app.config["DEFAULT_LOCALE"]):
+        summary, note = event.title, None
+        if method == "CANCEL":
+            status = "CANCELLED"
+            if event.status == EventStatus.CANCELLED:
+                note = _("Diese Veranstaltung wurde abgesagt.")
+            else:
+                note = _("Ihre Anmeldung zu dieser Veranstaltung wurde storniert.")
+        else:
+            status = "CONFIRMED"
+            if registration.status == RegistrationStatus.WAITLISTED:
+                summary = _("Warteliste: %(title)s", title=event.title)
+                note = _("Sie stehen auf der Warteliste. Wir informieren Sie, sobald ein Platz frei wird.")
+        entry = _vevent(event, stamp=utcnow(), status=status, summary=summary, note=note)
+        entry.add("attendee", _attendee(registration))
+        if method == "REQUEST":
+            busy = "TENTATIVE" if registration.status == RegistrationStatus.WAITLISTED else "BUSY"
+            entry.add("x-microsoft-cdo-busystatus", busy)
+        return method, _calendar(method, [entry])
+
+
+def event_calendar(event: Event) -> bytes:
+    """The download for one event (METHOD PUBLISH)."""
+    entry = _vevent(event, stamp=utcnow(), status=_event_status(event))
+    return _calendar("PUBLISH", [entry])
+
+
+def feed(events, name: str | None = None) -> bytes:
+    """A subscribable feed of many events (METHOD PUBLISH, with a calendar name and a refresh interval)."""
+    stamp = utcnow()
+    entries = [_vevent(event, stamp=stamp, status=_event_status(event)) for event in events]
+    return _calendar("PUBLISH", entries, name=name or _("Treffpunkt – Veranstaltungen"), refresh=True)
+
+
+def personal_feed(registrations) -> bytes:
+    """A participant's own feed: their registrations' events; waiting-list places are marked as tentative."""
+    stamp = utcnow()
+    entries = []
+    for registration in registrations:
+        event = registration.event
+        if registration.status == RegistrationStatus.WAITLISTED:
+            entry = _vevent(
+                event,
+                stamp=stamp,
+                status="TENTATIVE",
+                summary=_("Warteliste: %(title)s", title=event.title),
+                note=_("Sie stehen auf der Warteliste. Wir informieren Sie, sobald ein Platz frei wird."),
+            )
+        else:
+            entry = _vevent(event, stamp=stamp, status=_event_status(event))
+        entries.append(entry)
+    return _calendar("PUBLISH", entries, name=_("Treffpunkt – Meine Veranstaltungen"), refresh=True)
+
+
+def bump_sequence(event: Event) -> int:
+    """Raise the event's SEQUENCE by one; call it on every change of date, time, venue or status of a
+    published event, in the same transaction as the change (this function does not commit).
+
+    On an event loaded from the database the increment happens in SQL, so two changes at the same time
+    both count.
+    """
+    state = inspect(event)
+    if state.persistent:
+        event.calendar_sequence = Event.calendar_sequence + 1
+        state.session.flush()
+        return event.calendar_sequence
+    event.calendar_sequence = (event.calendar_sequence or 0) + 1
+    return event.calendar_sequence
+
+
+# --- look-ups for the views -----------------------------------------------------------------------------
+
+
+def downloadable_event(event_id: int) -> Event | None:
+    """An event whose calendar file anyone may fetch: published or cancelled, never a draft."""
+    event = db.session.get(Event, event_id)
+    if event is None or event.status == EventStatus.DRAFT:
+        return None
+    return event
+
+
+def feed_events(now: datetime | None = None) -> list[Event]:
+    """Published events that are upcoming or ended at most FEED_PAST_DAYS ago, earliest first."""
+    since = (now or utcnow()) - timedelta(days=FEED_PAST_DAYS)
+    return list(
+        db.session.scalars(
+            select(Event)
+            .where(Event.status == EventStatus.PUBLISHED, Event.ends_at >= since)
+            .order_by(Event.starts_at, Event.id)
+        )
+    )
+
+
+def registration_for_token(token: str) -> Registration | None:
+    """The registration whose personal-link token this is."""
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalars(select(Registration).where(Registration.manage_token_hash == hash_token(token))).first()
+
+
+def personal_registrations(registration: Registration) -> list[Registration]:
+    """The registrations, not cancelled, of the same email address for published events, earliest first."""
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .join(Registration.event)
+            .where(
+                Registration.email_normalized == registration.email_normalized,
+                Registration.status != RegistrationStatus.CANCELLED,
+                Event.status == EventStatus.PUBLISHED,
+            )
+            .order_by(Event.starts_at, Event.id)
+        )
+    )

@@ -1,0 +1,54 @@
+from flask import Response, abort, render_template
+from flask_babel import gettext as _
+
+from events.calendar import bp, service
+from events.core.access import public
+
+
+def _calendar_response(data: bytes, filename: str, *, download: bool) -> Response:
+    response = Response(data, content_type=service.ICS_CONTENT_TYPE)
+    response.headers.set("Content-Disposition", "attachment" if download else "inline", filename=filename)
+    return response
+
+
+@bp.app_template_global("webcal_url")
+def webcal_url_global(url: str | None = None) -> str:
+    return service.webcal_url(url)
+
+
+@bp.app_template_global("personal_feed_url")
+def personal_feed_url_global(token: str) -> str:
+    return service.personal_feed_url(token)
+
+
+@bp.route("/")
+@public
+def subscribe():
+    return render_template(
+        "calendar/subscribe.html", feed_url=service.feed_url(), webcal_url=service.webcal_url(service.feed_url())
+    )
+
+
+@bp.route("/events/<int:event_id>.ics")
+@public
+def event_file(event_id):
+    event = service.downloadable_event(event_id) or abort(404)
+    return _calendar_response(service.event_calendar(event), f"{event.slug}.ics", download=True)
+
+
+@bp.route("/feed.ics")
+@public
+def feed():
+    data = service.feed(service.feed_events())
+    return _calendar_response(data, _("treffpunkt-veranstaltungen.ics"), download=False)
+
+
+@bp.route("/personal/<token>.ics")
+@public
+def personal_feed(token):
+    registration = service.registration_for_token(token) or abort(404)
+    data = service.personal_feed(service.personal_registrations(registration))
+    response = _calendar_response(data, _("meine-veranstaltungen.ics"), download=False)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
