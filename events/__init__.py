@@ -1,5 +1,6 @@
 """Treffpunkt: events, registration, check-in and certificates for the integration coordinators' programme."""
 
+import importlib
 import os
 from pathlib import Path
 
@@ -106,19 +107,25 @@ def _init_extensions(app: Flask) -> None:
     app.after_request(deliver_after_request)
 
 
-def _register_blueprints(app: Flask) -> None:
-    from events.accounts import bp as accounts_bp
-    from events.admin import bp as admin_bp
-    from events.calendar import bp as calendar_bp
-    from events.directory import bp as directory_bp
-    from events.mail import bp as mail_bp
-    from events.meetings import bp as meetings_bp
-    from events.pages import bp as pages_bp
-    from events.registration import bp as registration_bp
+# One blueprint per capability: package name = blueprint name = URL prefix.
+BLUEPRINT_PACKAGES = (
+    "pages",
+    "accounts",
+    "admin",
+    "directory",
+    "mail",
+    "meetings",
+    "registration",
+    "calendar",
+)
 
-    for blueprint in (pages_bp, accounts_bp, admin_bp, directory_bp, mail_bp, meetings_bp, registration_bp):
-        app.register_blueprint(blueprint)
-    app.register_blueprint(calendar_bp)
+
+def _register_blueprints(app: Flask) -> None:
+    # The views are imported here rather than in each package's __init__, so that importing a package's
+    # models never drags in every view (and with it import cycles between capabilities).
+    for name in BLUEPRINT_PACKAGES:
+        importlib.import_module(f"events.{name}.views")
+        app.register_blueprint(importlib.import_module(f"events.{name}").bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -1,5 +1,3 @@
 from flask import Blueprint
 
 bp = Blueprint("mail", __name__, url_prefix="/mail")
-
-from events.mail import views  # noqa: E402,F401

@@ -188,9 +188,11 @@ def save_event(event: Event | None, data: dict, user=None) -> EventChange:
         (event.capacity is None and old_capacity is not None)
         or (event.capacity is not None and old_capacity is not None and event.capacity > old_capacity)
     )
-    if change.invites_changed:
-        event.calendar_sequence += 1
     db.session.flush()
+    if change.invites_changed:
+        from events.calendar.service import bump_sequence
+
+        bump_sequence(event)
     record_audit(
         "event.create" if created else "event.update",
         event,
@@ -276,6 +278,7 @@ def unpublish_event(event: Event) -> None:
 
 def cancel_event(event: Event, message: str = "") -> int:
     """Cancel the event and queue a cancellation (with METHOD:CANCEL) for every active registration."""
+    from events.calendar.service import bump_sequence
     from events.registration.mails import send_event_cancelled
     from events.registration.service import active_registrations
 
@@ -283,7 +286,7 @@ def cancel_event(event: Event, message: str = "") -> int:
         raise EventError("already_cancelled")
     event.status = EventStatus.CANCELLED
     event.cancelled_at = utcnow()
-    event.calendar_sequence += 1
+    bump_sequence(event)
     registrations = active_registrations(event)
     for registration in registrations:
         send_event_cancelled(registration, message)

@@ -1,5 +1,3 @@
 from flask import Blueprint
 
 bp = Blueprint("pages", __name__)
-
-from events.pages import views  # noqa: E402,F401

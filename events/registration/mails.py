@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, url_for
 from flask_babel import force_locale
 
+from events.calendar.service import invite_attachment
 from events.checkin.tickets import qr_png, ticket_token_for
 from events.core.mailer import queue_templated_mail
 
@@ -42,7 +43,7 @@ def _send(registration, template: str, token: str | None = None, *, invite: str 
             **extra,
         }
         if invite:
-            context["attachments"] = [_invite(registration, invite)]
+            context["attachments"] = [invite_attachment(registration, invite)]
         if ticket:
             context["inline_images"] = [_ticket_image(registration)]
         return queue_templated_mail(registration.email, template, topic=f"registration.{template}", **context)

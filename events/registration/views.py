@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import func, select
 
+from events.calendar.service import event_invite, invite_method
 from events.checkin.tickets import qr_svg, ticket_token_for
 from events.core.access import public, role_required
 from events.core.districts import district_choices
@@ -239,12 +240,9 @@ def cancel_own(token):
 @bp.route("/me/<token>/invite.ics")
 @public
 def personal_invite(token):
-    from events.calendar.service import event_invite
-
     registration = _registration_for_token(token)
-    method = "CANCEL" if registration.status == "cancelled" or registration.event.status == "cancelled" else "REQUEST"
     return Response(
-        event_invite(registration, method=method),
+        event_invite(registration, method=invite_method(registration)),
         mimetype="text/calendar",
         headers={"Content-Disposition": f'attachment; filename="{registration.event.slug}.ics"'},
     )
