@@ -171,6 +171,7 @@ def _register_error_pages(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
+    from events.core.database import start_immediate_transactions, stop_immediate_transactions
     from events.pages.navigation import navigation_for
 
     @app.context_processor
@@ -182,5 +183,13 @@ def _register_template_helpers(app: Flask) -> None:
         }
 
     @app.before_request
-    def remember_request_start():
+    def prepare_request():
         g.mail_queued = False
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            g.immediate_token = start_immediate_transactions()
+
+    @app.teardown_request
+    def finish_request(_error=None):
+        token = g.pop("immediate_token", None)
+        if token is not None:
+            stop_immediate_transactions(token)

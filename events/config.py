@@ -53,6 +53,9 @@ def settings_from_environment(instance_path: Path) -> dict:
         "MAIL_FOLDER": str(instance_path / "mail"),
         "DEFAULT_LOCALE": env("DEFAULT_LOCALE", "de"),
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        # registrations per minute from one address; generous, since a ministry network may share one address
+        "REGISTRATION_RATE_LIMIT": env("REGISTRATION_RATE_LIMIT", "300 per minute"),
         "SESSION_COOKIE_SECURE": production or _bool("SESSION_COOKIE_SECURE", False),
         "REMEMBER_COOKIE_SECURE": production or _bool("SESSION_COOKIE_SECURE", False),
     }

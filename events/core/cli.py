@@ -1,13 +1,28 @@
 """Commands for operators and cron: `flask users`, `flask districts`, `flask demo`, `flask mail`."""
 
 import secrets
+from functools import wraps
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from events.core.database import immediate_transactions
 from events.core.models import Role, User
 from events.extensions import db
+
+
+def with_site_context(command):
+    """Run a CLI command inside a request context for BASE_URL, so mails can build links with url_for."""
+
+    @wraps(command)
+    def wrapped(*args, **kwargs):
+        with current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]), immediate_transactions():
+            return command(*args, **kwargs)
+
+    return wrapped
+
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 districts_cli = AppGroup("districts", help="Regions and districts.")
@@ -20,6 +35,7 @@ mail_cli = AppGroup("mail", help="The mail outbox.")
 @click.option("--role", "roles", multiple=True, type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--name", default="", help="Display name (default: the email address).")
 @click.option("--password", default=None, help="Password; when left out, an invitation link is mailed.")
+@with_site_context
 def create_user_command(email, roles, name, password):
     """Create a user with one or more roles."""
     from events.accounts.service import AccountError, create_user, send_invitation

@@ -1,6 +1,7 @@
 """Database behaviour that both SQLite and PostgreSQL need: pragmas, and row locks for capacity checks."""
 
 import sqlite3
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from sqlalchemy import event, select
@@ -47,3 +48,28 @@ def lock_row(model, ident):
         finally:
             _begin_immediate.reset(token)
     return db.session.scalars(query.with_for_update()).one_or_none()
+
+
+@contextmanager
+def immediate_transactions():
+    """Within this block, SQLite transactions start with BEGIN IMMEDIATE.
+
+    In WAL mode a transaction that read first and writes later fails at once with "database is locked" when
+    another connection committed in between; starting it IMMEDIATE takes the write lock up front (waiting up
+    to the busy timeout) instead. Requests that may write (POST and friends), the mail sender and the cron
+    jobs run inside this block; reading requests do not, so they never wait for writers.
+    """
+    token = _begin_immediate.set(True)
+    try:
+        yield
+    finally:
+        _begin_immediate.reset(token)
+
+
+def start_immediate_transactions():
+    """For before_request: the token to hand to stop_immediate_transactions at teardown."""
+    return _begin_immediate.set(True)
+
+
+def stop_immediate_transactions(token) -> None:
+    _begin_immediate.reset(token)

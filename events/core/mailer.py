@@ -16,6 +16,7 @@ from pathlib import Path
 from flask import current_app, g, has_request_context, render_template
 from sqlalchemy import select, update
 
+from events.core.database import immediate_transactions
 from events.core.models import OutgoingMail, OutgoingMailAttachment
 from events.core.types import utcnow
 from events.extensions import db
@@ -135,6 +136,11 @@ def _claim(mail_id: int, now) -> bool:
 
 def deliver_due_mail(limit: int = 200) -> dict[str, int]:
     """Deliver queued mail whose time has come; returns counts of sent and failed tries."""
+    with immediate_transactions():
+        return _deliver_due_mail(limit)
+
+
+def _deliver_due_mail(limit: int) -> dict[str, int]:
     now = utcnow()
     due_ids = db.session.scalars(
         select(OutgoingMail.id)

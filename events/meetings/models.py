@@ -174,3 +174,5 @@ class Invitation(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the link token
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+
+    event: Mapped[Event] = relationship()

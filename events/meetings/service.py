@@ -177,7 +177,8 @@ def save_event(event: Event | None, data: dict, user=None) -> EventChange:
     event.access = data["access"]
     event.contact_email = (data.get("contact_email") or "").strip() or None
     if created:
-        event.slug = unique_slug(event.title, berlin_date(event.starts_at))
+        with db.session.no_autoflush:
+            event.slug = unique_slug(event.title, berlin_date(event.starts_at))
         db.session.add(event)
     changed = [name for name, value in before.items() if getattr(event, name) != value]
     change = EventChange(event=event, created=created, fields=changed)

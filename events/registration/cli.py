@@ -3,6 +3,7 @@
 import click
 from flask.cli import AppGroup
 
+from events.core.cli import with_site_context
 from events.core.mailer import deliver_due_mail
 
 events_cli = AppGroup("events", help="Events and registrations.")
@@ -10,6 +11,7 @@ events_cli = AppGroup("events", help="Events and registrations.")
 
 @events_cli.command("send-reminders")
 @click.option("--days-before", default=2, show_default=True, help="Remind of events starting within this many days.")
+@with_site_context
 def send_reminders_command(days_before):
     """Queue reminders for confirmed participants (safe to run from cron: never sends twice)."""
     from events.registration.service import send_reminders

@@ -1,4 +1,4 @@
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import func, select
@@ -87,7 +87,7 @@ def _form_data(form) -> dict:
 
 @bp.route("/<slug>", methods=["GET", "POST"])
 @public
-@limiter.limit("30 per minute", methods=["POST"])
+@limiter.limit(lambda: current_app.config["REGISTRATION_RATE_LIMIT"], methods=["POST"])
 def register(slug):
     event = public_event(slug) or abort(404)
     token = request.args.get("invitation")

@@ -1,0 +1,151 @@
+"""Organisers create, change, copy, publish and cancel events; the public sees published ones."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from events.core.types import utcnow
+from events.extensions import db
+from events.meetings.models import Event, EventSession
+from tests.conftest import mail_text, sent_mails
+
+
+def event_form(**overrides):
+    data = {
+        "kind": "networking",
+        "series_name": "Vernetzungstreffen",
+        "edition": "2027",
+        "title": "Vernetzungstreffen 2027",
+        "description": "Willkommen! **Zwei Tage** Austausch.\n\n<script>alert(1)</script>",
+        "starts_at": "2027-03-17T09:30",
+        "ends_at": "2027-03-18T16:00",
+        "venue_name": "Bernlochner Stadtsäle",
+        "address": "Ländtorplatz 2, 84028 Landshut",
+        "capacity": "120",
+        "access": "open",
+        "contact_email": "integration@stmi.example",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_organiser_creates_a_draft_adds_a_programme_and_publishes(client, app, login, make_user):
+    login(make_user("organiser"))
+    response = client.post("/meetings/manage/new", data=event_form(), follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "als Entwurf angelegt" in page
+    with app.app_context():
+        event = db.session.scalars(select(Event)).one()
+        assert event.status == "draft" and event.series.name == "Vernetzungstreffen"
+        assert event.starts_at.isoformat() == "2027-03-17T08:30:00+00:00"  # 09:30 in Berlin, winter time
+        event_id, slug = event.id, event.slug
+    assert client.get(f"/meetings/{slug}").status_code == 404  # drafts are not public
+    response = client.post(
+        f"/meetings/manage/{event_id}/sessions/new",
+        data={"kind": "workshop", "title": "Wohnraum finden", "starts_at": "2027-03-17T13:00", "ends_at": "2027-03-17T14:30", "room": "Saal 2", "capacity": "25"},
+        follow_redirects=True,
+    )
+    assert "Der Programmpunkt ist gespeichert." in response.get_data(as_text=True)
+    client.post(f"/meetings/manage/{event_id}/publish")
+    public = client.get(f"/meetings/{slug}").get_data(as_text=True)
+    assert "Vernetzungstreffen 2027" in public and "Wohnraum finden" in public
+    assert "<strong>Zwei Tage</strong>" in public and "<script>alert(1)</script>" not in public
+    assert "Noch 120 Plätze frei" in public
+    assert "Vernetzungstreffen 2027" in client.get("/meetings/").get_data(as_text=True)
+
+
+def test_an_event_must_end_after_it_starts_and_keeps_the_input(client, app, login, make_user):
+    login(make_user("organiser"))
+    response = client.post("/meetings/manage/new", data=event_form(ends_at="2027-03-16T10:00", title="Ganz neu"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Das Ende muss nach dem Beginn liegen." in page and 'value="Ganz neu"' in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Event.id))) == 0
+
+
+def test_a_session_outside_the_event_is_refused(client, app, login, make_user, make_event):
+    event = make_event()
+    login(make_user("organiser"))
+    start = (event.starts_at - timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    end = (event.starts_at - timedelta(days=3) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        f"/meetings/manage/{event.id}/sessions/new", data={"kind": "talk", "title": "Zu früh", "starts_at": start, "ends_at": end}
+    )
+    assert response.status_code == 400
+    assert "innerhalb der Veranstaltung" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(EventSession.id))) == 0
+
+
+def test_changing_the_date_sends_everyone_an_updated_invite(client, app, login, make_user, make_event, make_registration):
+    event = make_event()
+    make_registration(event, "confirmed")
+    make_registration(event, "waitlisted", waitlist_position=1)
+    make_registration(event, "cancelled")
+    login(make_user("organiser"))
+    form = event_form(title=event.title, series_name="", starts_at="2027-05-04T10:00", ends_at="2027-05-04T17:00", capacity="100")
+    response = client.post(f"/meetings/manage/{event.id}/edit", data=form, follow_redirects=True)
+    assert "2 Angemeldete erhalten eine aktualisierte Einladung" in response.get_data(as_text=True)
+    mails = sent_mails(app)
+    assert len(mails) == 2
+    assert all(m["Subject"] == f"Geänderte Angaben: {event.title}" for m in mails)
+    confirmed_mail = next(m for m in mails if any(p.get_content_type() == "text/calendar" for p in m.walk()))
+    ics = next(p for p in confirmed_mail.walk() if p.get_content_type() == "text/calendar").get_payload(decode=True)
+    assert b"SEQUENCE:1" in ics and b"METHOD:REQUEST" in ics
+    with app.app_context():
+        assert db.session.get(Event, event.id).calendar_sequence == 1
+    # a change of the description alone sends nothing
+    client.post(f"/meetings/manage/{event.id}/edit", data={**form, "description": "Neu"})
+    assert len(sent_mails(app)) == 2
+
+
+def test_cancelling_an_event_notifies_every_registrant(client, app, login, make_user, make_event, make_registration):
+    event = make_event()
+    make_registration(event, "confirmed")
+    make_registration(event, "waitlisted", waitlist_position=1)
+    login(make_user("organiser"))
+    response = client.post(f"/meetings/manage/{event.id}/cancel", data={"reason": "Wegen Unwetters."})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Event, event.id).status == "published"  # not confirmed with the tick: nothing happens
+    response = client.post(
+        f"/meetings/manage/{event.id}/cancel", data={"reason": "Wegen Unwetters.", "confirm": "y"}, follow_redirects=True
+    )
+    assert "2 Angemeldete werden benachrichtigt" in response.get_data(as_text=True)
+    mails = sent_mails(app)
+    assert len(mails) == 2 and "Wegen Unwetters." in mail_text(mails[0])
+    ics = next(p for p in mails[0].walk() if p.get_content_type() == "text/calendar").get_payload(decode=True)
+    assert b"METHOD:CANCEL" in ics
+    assert "Diese Veranstaltung ist abgesagt." in client.get(f"/meetings/{event.slug}").get_data(as_text=True)
+
+
+def test_a_new_edition_starts_as_a_copy_of_the_last(client, app, login, make_user, make_event):
+    event = make_event(title="Vernetzungstreffen 2026", edition="2026")
+    with app.app_context():
+        db.session.add(EventSession(event_id=event.id, kind="panel", title="Podium", starts_at=event.starts_at, ends_at=event.starts_at + timedelta(hours=1)))
+        db.session.commit()
+    login(make_user("organiser"))
+    response = client.post(f"/meetings/manage/{event.id}/copy")
+    assert response.status_code == 302
+    with app.app_context():
+        copy = db.session.scalars(select(Event).where(Event.id != event.id)).one()
+        assert copy.title == "Vernetzungstreffen 2027" and copy.edition == "2027" and copy.status == "draft"
+        assert [s.title for s in copy.sessions] == ["Podium"]
+        assert (copy.starts_at - event.starts_at).days == 364
+
+
+def test_public_list_shows_only_published_upcoming_events(client, make_event):
+    make_event(title="Öffentlich")
+    make_event(title="Geheim", status="draft")
+    make_event(title="Vorbei", starts_at=utcnow() - timedelta(days=10))
+    page = client.get("/meetings/").get_data(as_text=True)
+    assert "Öffentlich" in page and "Geheim" not in page and "Vorbei" not in page
+
+
+def test_event_pages_show_free_places_or_waiting_list(client, make_event, make_registration):
+    event = make_event(capacity=1)
+    assert "Noch 1 Platz frei" in client.get(f"/meetings/{event.slug}").get_data(as_text=True)
+    make_registration(event, "confirmed")
+    page = client.get(f"/meetings/{event.slug}").get_data(as_text=True)
+    assert "Ausgebucht" in page and "Auf die Warteliste" in page

@@ -1,0 +1,359 @@
+"""Registration, waiting list, personal link and the mails that go with them."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from events.core.models import AuditEntry, District, OutgoingMail
+from events.core.types import utcnow
+from events.extensions import db
+from events.meetings.models import EventSession, Question
+from events.registration.models import Registration
+from tests.conftest import mail_text, sent_mails
+
+
+def form_data(**overrides):
+    data = {
+        "first_name": "Ayşe",
+        "last_name": "Öztürk",
+        "email": "ayse.oeztuerk@example.org",
+        "organisation_name": "Freiwilligenagentur Landshut",
+        "district_id": "",
+        "function": "Integrationslotsin",
+        "dietary_needs": "vegetarisch",
+        "accessibility_needs": "",
+        "language": "de",
+        "privacy_consent": "y",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def registrations_of(app, event):
+    with app.app_context():
+        rows = db.session.scalars(
+            select(Registration).where(Registration.event_id == event.id).order_by(Registration.id)
+        ).all()
+        return [(r.email, r.status, r.waitlist_position) for r in rows]
+
+
+def add_workshops(app, event, capacity=1):
+    """Two parallel workshops in one slot and one later workshop."""
+    with app.app_context():
+        start = event.starts_at + timedelta(hours=2)
+        sessions = [
+            EventSession(event_id=event.id, kind="workshop", title="Wohnen", starts_at=start, ends_at=start + timedelta(hours=1), capacity=capacity),
+            EventSession(event_id=event.id, kind="workshop", title="Sportvereine", starts_at=start, ends_at=start + timedelta(hours=1), capacity=10),
+            EventSession(event_id=event.id, kind="workshop", title="Werte", starts_at=start + timedelta(hours=2), ends_at=start + timedelta(hours=3)),
+        ]
+        db.session.add_all(sessions)
+        db.session.commit()
+        return [s.id for s in sessions]
+
+
+def test_a_person_registers_and_gets_confirmation_with_ticket_and_invite(client, app, make_event):
+    event = make_event(capacity=10)
+    response = client.post(f"/registration/{event.slug}", data=form_data(), follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Ihre Anmeldung ist bestätigt" in page
+    assert "Bestätigt" in page and "<svg" in page  # the QR ticket on the personal page
+    assert registrations_of(app, event) == [("ayse.oeztuerk@example.org", "confirmed", None)]
+    mails = sent_mails(app)
+    assert len(mails) == 1
+    mail = mails[0]
+    assert mail["Subject"] == f"Anmeldung bestätigt: {event.title}"
+    text = mail_text(mail)
+    assert "Guten Tag Ayşe Öztürk" in text and "/registration/me/" in text
+    parts = {part.get_content_type(): part for part in mail.walk()}
+    assert "image/png" in parts  # the QR code, inline
+    calendar = parts["text/calendar"]
+    assert calendar.get_param("method") == "REQUEST"
+    assert b"METHOD:REQUEST" in calendar.get_payload(decode=True)
+    with app.app_context():
+        registration = db.session.scalars(select(Registration)).one()
+        assert registration.privacy_consent_version and "Ich willige ein" in registration.privacy_consent_text
+        assert registration.privacy_consent_at is not None
+
+
+def test_a_full_meeting_puts_the_next_person_on_the_waiting_list(client, app, make_event):
+    event = make_event(capacity=1)
+    client.post(f"/registration/{event.slug}", data=form_data(email="erste@example.org"))
+    response = client.post(f"/registration/{event.slug}", data=form_data(email="zweite@example.org"), follow_redirects=True)
+    assert "Warteliste, Platz 1" in response.get_data(as_text=True)
+    client.post(f"/registration/{event.slug}", data=form_data(email="dritte@example.org"))
+    assert registrations_of(app, event) == [
+        ("erste@example.org", "confirmed", None),
+        ("zweite@example.org", "waitlisted", 1),
+        ("dritte@example.org", "waitlisted", 2),
+    ]
+    assert sent_mails(app)[1]["Subject"] == f"Warteliste: {event.title}"
+
+
+def test_cancelling_promotes_the_first_waiting_person_at_once(client, app, make_event):
+    event = make_event(capacity=1)
+    first = client.post(f"/registration/{event.slug}", data=form_data(email="erste@example.org"))
+    personal = first.headers["Location"]
+    client.post(f"/registration/{event.slug}", data=form_data(email="zweite@example.org"))
+    client.post(f"/registration/{event.slug}", data=form_data(email="dritte@example.org"))
+    response = client.post(personal + "/cancel", follow_redirects=True)
+    assert "Ihre Anmeldung ist storniert" in response.get_data(as_text=True)
+    assert registrations_of(app, event) == [
+        ("erste@example.org", "cancelled", None),
+        ("zweite@example.org", "confirmed", None),
+        ("dritte@example.org", "waitlisted", 1),
+    ]
+    subjects = [(m["To"], m["Subject"]) for m in sent_mails(app)]
+    assert ("erste@example.org", f"Stornierung bestätigt: {event.title}") in subjects
+    assert ("zweite@example.org", f"Sie sind dabei: {event.title}") in subjects
+    cancel_mail = next(m for m in sent_mails(app) if m["Subject"].startswith("Stornierung"))
+    ics = next(p for p in cancel_mail.walk() if p.get_content_type() == "text/calendar")
+    assert b"METHOD:CANCEL" in ics.get_payload(decode=True)
+
+
+def test_registering_again_with_the_same_email_creates_no_duplicate(client, app, make_event):
+    event = make_event()
+    client.post(f"/registration/{event.slug}", data=form_data())
+    response = client.post(f"/registration/{event.slug}", data=form_data(email="AYSE.oeztuerk@example.org"))
+    assert "keine zweite Anmeldung" in response.get_data(as_text=True)
+    assert len(registrations_of(app, event)) == 1
+    mails = sent_mails(app)
+    assert mails[-1]["Subject"] == f"Ihr persönlicher Link: {event.title}"
+    first_link = [line for line in mail_text(mails[0]).splitlines() if "/registration/me/" in line][0]
+    again_link = [line for line in mail_text(mails[-1]).splitlines() if "/registration/me/" in line][0]
+    assert first_link == again_link
+
+
+def test_invalid_input_keeps_what_was_typed_and_writes_nothing(client, app, make_event):
+    event = make_event()
+    response = client.post(
+        f"/registration/{event.slug}",
+        data=form_data(email="kein-at", privacy_consent=None, first_name="x" * 101, last_name="Öztürk"),
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="email-error"' in page and 'id="privacy_consent-error"' in page and 'id="first_name-error"' in page
+    assert 'value="kein-at"' in page and 'value="Öztürk"' in page
+    assert registrations_of(app, event) == []
+    with app.app_context():
+        assert db.session.scalar(select(func.count(OutgoingMail.id))) == 0
+
+
+def test_closed_window_cancelled_event_and_unknown_event(client, make_event):
+    past = make_event(registration_closes_at=utcnow() - timedelta(hours=1))
+    response = client.get(f"/registration/{past.slug}")
+    assert response.status_code == 403 and "Die Anmeldung ist geschlossen." in response.get_data(as_text=True)
+    assert client.post(f"/registration/{past.slug}", data=form_data()).status_code == 403
+    not_yet = make_event(registration_opens_at=utcnow() + timedelta(days=2))
+    assert "noch nicht geöffnet" in client.get(f"/registration/{not_yet.slug}").get_data(as_text=True)
+    cancelled = make_event(status="cancelled")
+    assert "abgesagt" in client.get(f"/registration/{cancelled.slug}").get_data(as_text=True)
+    draft = make_event(status="draft")
+    assert client.get(f"/registration/{draft.slug}").status_code == 404
+    assert client.get("/registration/gibt-es-nicht").status_code == 404
+    assert client.get("/registration/me/unbekannter-token").status_code == 404
+
+
+def test_workshops_at_most_one_per_slot_and_full_ones_refused(client, app, make_event):
+    event = make_event()
+    wohnen, sport, werte = add_workshops(app, event, capacity=1)
+    page = client.get(f"/registration/{event.slug}").get_data(as_text=True)
+    assert "Workshop, Zeitfenster 1" in page and "Workshop, Zeitfenster 2" in page
+    response = client.post(
+        f"/registration/{event.slug}",
+        data=form_data(email="a@example.org", workshop_slot_1=str(wohnen), workshop_slot_2=str(werte)),
+        follow_redirects=True,
+    )
+    assert "Wohnen" in response.get_data(as_text=True)
+    # Wohnen had one place: it is full now
+    page = client.get(f"/registration/{event.slug}").get_data(as_text=True)
+    assert "Wohnen – ausgebucht" in page
+    response = client.post(
+        f"/registration/{event.slug}", data=form_data(email="b@example.org", workshop_slot_1=str(wohnen))
+    )
+    assert response.status_code == 400
+    assert "Dieser Workshop ist leider ausgebucht." in response.get_data(as_text=True)
+    assert len(registrations_of(app, event)) == 1
+    # a workshop of another slot in the wrong field is refused, too
+    response = client.post(
+        f"/registration/{event.slug}", data=form_data(email="c@example.org", workshop_slot_1=str(werte))
+    )
+    assert response.status_code == 400
+
+
+def test_questions_are_asked_and_required_ones_enforced(client, app, make_event):
+    event = make_event()
+    with app.app_context():
+        db.session.add_all(
+            [
+                Question(event_id=event.id, position=1, label="Übernachten Sie?", kind="yesno", required=True),
+                Question(event_id=event.id, position=2, label="Anreise", kind="single", options=["Bahn", "Auto"]),
+                Question(event_id=event.id, position=3, label="Themen", kind="multiple", options=["Wohnen", "Arbeit"]),
+            ]
+        )
+        db.session.commit()
+        ids = [q.id for q in db.session.scalars(select(Question).order_by(Question.position))]
+    response = client.post(f"/registration/{event.slug}", data=form_data())
+    assert response.status_code == 400 and f'id="question_{ids[0]}-error"' in response.get_data(as_text=True)
+    data = form_data()
+    data.update({f"question_{ids[0]}": "yes", f"question_{ids[1]}": "Bahn", f"question_{ids[2]}": ["Wohnen", "Arbeit"]})
+    assert client.post(f"/registration/{event.slug}", data=data).status_code == 302
+    with app.app_context():
+        answers = db.session.scalars(select(Registration)).one().answers
+    assert answers == {str(ids[0]): "yes", str(ids[1]): "Bahn", str(ids[2]): ["Wohnen", "Arbeit"]}
+
+
+def test_the_personal_link_shows_changes_and_cancels(client, app, make_event):
+    event = make_event()
+    wohnen, sport, werte = add_workshops(app, event, capacity=5)
+    personal = client.post(f"/registration/{event.slug}", data=form_data(workshop_slot_1=str(wohnen))).headers["Location"]
+    page = client.get(personal).get_data(as_text=True)
+    assert "Ayşe Öztürk" in page and "Wohnen" in page
+    response = client.post(personal, data=form_data(email=None, privacy_consent=None, workshop_slot_1=str(sport), dietary_needs="vegan"), follow_redirects=True)
+    assert "Ihre Änderungen sind gespeichert." in response.get_data(as_text=True)
+    with app.app_context():
+        registration = db.session.scalars(select(Registration)).one()
+        assert [c.session_id for c in registration.workshop_choices] == [sport]
+        assert registration.dietary_needs == "vegan"
+    ics = client.get(personal + "/invite.ics")
+    assert ics.mimetype == "text/calendar" and b"METHOD:REQUEST" in ics.data
+
+
+def test_cancellation_deadline_is_enforced(client, app, make_event):
+    event = make_event(cancellation_deadline=utcnow() + timedelta(seconds=1))
+    personal = client.post(f"/registration/{event.slug}", data=form_data()).headers["Location"]
+    with app.app_context():
+        from events.meetings.models import Event
+
+        db.session.get(Event, event.id).cancellation_deadline = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    response = client.post(personal + "/cancel", follow_redirects=True)
+    assert "Die Frist für Stornierungen ist abgelaufen" in response.get_data(as_text=True)
+    assert registrations_of(app, event)[0][1] == "confirmed"
+
+
+def test_invitation_only_events_need_the_personal_invitation(client, app, login, make_user, make_event):
+    event = make_event(access="invited")
+    assert client.get(f"/registration/{event.slug}").status_code == 403
+    login(make_user("organiser"))
+    csv = "email;first_name;last_name;organisation\nnora@example.org;Nora;Weiß;KoBE Passau\n".encode()
+    from io import BytesIO
+
+    response = client.post(
+        f"/meetings/manage/{event.id}/invitations", data={"file": (BytesIO(csv), "gaeste.csv")}, follow_redirects=True
+    )
+    assert "1 Einladungen verschickt" in response.get_data(as_text=True)
+    invitation_mail = sent_mails(app)[-1]
+    assert invitation_mail["To"] == "nora@example.org"
+    link = [line for line in mail_text(invitation_mail).splitlines() if "invitation=" in line][0].strip()
+    path = link.replace("http://localhost", "")
+    page = client.get(path).get_data(as_text=True)
+    assert 'value="nora@example.org"' in page and 'value="Weiß"' in page
+    response = client.post(path, data=form_data(email="nora@example.org", first_name="Nora", last_name="Weiß"))
+    assert response.status_code == 302
+    assert registrations_of(app, event) == [("nora@example.org", "confirmed", None)]
+
+
+def test_a_bad_invitation_file_writes_nothing(client, app, login, make_user, make_event):
+    from io import BytesIO
+
+    event = make_event(access="invited")
+    login(make_user("organiser"))
+    csv = b"email,first_name\nok@example.org,Ok\nkaputt,Kaputt\n"
+    response = client.post(f"/meetings/manage/{event.id}/invitations", data={"file": (BytesIO(csv), "g.csv")}, follow_redirects=True)
+    assert "Fehler in Zeile 3" in response.get_data(as_text=True)
+    assert sent_mails(app) == []
+
+
+def test_organiser_sees_counts_breakdowns_and_exports(client, app, login, make_user, make_event):
+    event = make_event(capacity=1)
+    with app.app_context():
+        landshut = db.session.scalars(select(District).filter_by(key="09261")).one().id
+    client.post(f"/registration/{event.slug}", data=form_data(email="a@example.org", district_id=str(landshut)))
+    client.post(f"/registration/{event.slug}", data=form_data(email="b@example.org", first_name="=HYPERLINK(1)"))
+    login(make_user("organiser"))
+    page = client.get(f"/registration/manage/{event.id}").get_data(as_text=True)
+    assert "Niederbayern" in page and "Landshut (Stadt)" in page
+    assert "Warteliste, Platz 1" in page
+    csv = client.get(f"/registration/manage/{event.id}/export.csv")
+    text = csv.data.decode("utf-8-sig")
+    assert "Öztürk" in text and "'=HYPERLINK(1)" in text
+    xlsx = client.get(f"/registration/manage/{event.id}/export.xlsx")
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(xlsx.data)).active
+    rows = list(sheet.values)
+    assert rows[0][3] == "Vorname" and len(rows) == 3
+
+
+def test_organiser_promotes_reorders_and_cancels_by_hand(client, app, login, make_user, make_event, make_registration):
+    event = make_event(capacity=1)
+    first = make_registration(event, "confirmed")
+    w1 = make_registration(event, "waitlisted", waitlist_position=1)
+    w2 = make_registration(event, "waitlisted", waitlist_position=2)
+    login(make_user("organiser"))
+    response = client.post(f"/registration/manage/entry/{w1.id}/promote", follow_redirects=True)
+    assert "Es ist kein Platz frei" in response.get_data(as_text=True)
+    client.post(f"/registration/manage/entry/{w2.id}/up")
+    assert [r[2] for r in registrations_of(app, event)] == [None, 2, 1]
+    client.post(f"/registration/manage/entry/{first.id}/cancel")
+    statuses = [r[1] for r in registrations_of(app, event)]
+    assert statuses == ["cancelled", "waitlisted", "confirmed"]  # w2 was first in line after reordering
+    with app.app_context():
+        actions = set(db.session.scalars(select(AuditEntry.action)))
+    assert {"registration.reorder", "registration.cancel", "registration.promote"} <= actions
+
+
+def test_capacity_increase_promotes_from_the_waiting_list(client, app, login, make_user, make_event, make_registration):
+    event = make_event(capacity=1)
+    make_registration(event, "confirmed")
+    make_registration(event, "waitlisted", waitlist_position=1)
+    from events.registration.service import promote_from_waiting_list
+
+    with app.test_request_context():
+        from events.meetings.models import Event
+
+        db.session.get(Event, event.id).capacity = 2
+        db.session.commit()
+        promoted = promote_from_waiting_list(event.id)
+    assert len(promoted) == 1
+    assert [r[1] for r in registrations_of(app, event)] == ["confirmed", "confirmed"]
+
+
+def test_organiser_message_goes_to_the_filtered_registrants(client, app, login, make_user, make_event, make_registration):
+    event = make_event(capacity=5)
+    confirmed = make_registration(event, "confirmed")
+    make_registration(event, "waitlisted", waitlist_position=1)
+    login(make_user("organiser"))
+    response = client.post(
+        f"/registration/manage/{event.id}/message",
+        data={"subject": "Anreise", "body": "Bitte bringen Sie Ihr Ticket mit.", "status": "confirmed"},
+        follow_redirects=True,
+    )
+    assert "Die Nachricht geht an 1 Personen." in response.get_data(as_text=True)
+    mails = sent_mails(app)
+    assert [m["To"] for m in mails] == [confirmed.email]
+    assert "Bitte bringen Sie Ihr Ticket mit." in mail_text(mails[0])
+
+
+def test_reminders_are_sent_once(runner, app, make_event, make_registration):
+    soon = make_event(starts_at=utcnow() + timedelta(hours=20))
+    later = make_event(starts_at=utcnow() + timedelta(days=20))
+    make_registration(soon, "confirmed")
+    make_registration(soon, "waitlisted", waitlist_position=1)
+    make_registration(later, "confirmed")
+    first = runner.invoke(args=["events", "send-reminders"])
+    second = runner.invoke(args=["events", "send-reminders"])
+    assert "1 queued" in first.output and "0 queued" in second.output
+    mails = sent_mails(app)
+    assert len(mails) == 1 and mails[0]["Subject"] == f"Erinnerung: {soon.title}"
+
+
+def test_mails_are_written_in_the_registrants_language(client, app, make_event):
+    event = make_event()
+    client.post(f"/registration/{event.slug}", data=form_data(language="en"))
+    mail = sent_mails(app)[0]
+    assert mail["Subject"] == f"Registration confirmed: {event.title}"
+    assert "Hello Ayşe Öztürk" in mail_text(mail)
