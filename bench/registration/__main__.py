@@ -1,0 +1,135 @@
+"""Registration benchmark: 1,000 registrations for a 500-place event through the real HTML form.
+
+gunicorn with 2 workers serves the application on 127.0.0.1; 50 concurrent clients (5 processes with 10
+threads each) each fetch the form with its CSRF token and post it. Printed: registrations per second, p50 and
+p95 latency, and whether exactly 500 are confirmed and 500 wait in order. Run on SQLite and on PostgreSQL
+(`python -m bench.registration sqlite postgresql`, the default).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import re
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import requests
+
+from bench.server import app_for, fresh_database, gunicorn, percentile, summary_line
+
+REGISTRATIONS = 1000
+CAPACITY = 500
+PROCESSES = 5
+THREADS = 10  # 5 x 10 = 50 concurrent clients
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+PRETIX_CEILING_PER_SECOND = 400 / 60  # pretix: 300-400 registrations per minute per event
+
+
+def seed(database_url: str) -> str:
+    from events.core.types import utcnow
+    from events.extensions import db
+    from events.meetings.models import Event
+
+    app = app_for(database_url)
+    with app.app_context():
+        start = (utcnow() + timedelta(days=30)).replace(hour=8, minute=0, second=0, microsecond=0)
+        event = Event(
+            slug="bench-vernetzungstreffen",
+            kind="networking",
+            title="Vernetzungstreffen (Benchmark)",
+            starts_at=start,
+            ends_at=start + timedelta(hours=8),
+            venue_name="Meistersingerhalle",
+            address="Münchener Str. 21, 90478 Nürnberg",
+            capacity=CAPACITY,
+            status="published",
+        )
+        db.session.add(event)
+        db.session.commit()
+        return event.slug
+
+
+def client_process(args) -> list[tuple[float, float, int]]:
+    """One process of clients: registers its share of people; returns (form ms, post ms, status) each."""
+    base_url, slug, numbers = args
+
+    def register(n: int) -> tuple[float, float, int]:
+        with requests.Session() as session:
+            started = time.perf_counter()
+            form = session.get(f"{base_url}/registration/{slug}", timeout=60)
+            fetched = time.perf_counter()
+            token = CSRF.search(form.text).group(1)
+            response = session.post(
+                f"{base_url}/registration/{slug}",
+                data={
+                    "csrf_token": token,
+                    "first_name": "Bench",
+                    "last_name": f"Person {n}",
+                    "email": f"bench{n}@example.org",
+                    "organisation_name": "Freiwilligenagentur Landshut",
+                    "language": "de",
+                    "privacy_consent": "y",
+                },
+                allow_redirects=False,
+                timeout=60,
+            )
+            done = time.perf_counter()
+            return (fetched - started) * 1000, (done - fetched) * 1000, response.status_code
+
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        return list(pool.map(register, numbers))
+
+
+def verify(database_url: str, slug: str) -> tuple[int, int, bool]:
+    from sqlalchemy import select
+
+    from events.extensions import db
+    from events.meetings.models import Event
+    from events.registration.models import Registration
+
+    app = app_for(database_url)
+    with app.app_context():
+        event = db.session.scalars(select(Event).where(Event.slug == slug)).one()
+        rows = db.session.scalars(select(Registration).where(Registration.event_id == event.id)).all()
+        confirmed = sum(r.status == "confirmed" for r in rows)
+        waiting = sorted((r for r in rows if r.status == "waitlisted"), key=lambda r: r.waitlist_position)
+        in_order = [r.waitlist_position for r in waiting] == list(range(1, len(waiting) + 1))
+        return confirmed, len(waiting), in_order
+
+
+def run(kind: str) -> bool:
+    database_url = fresh_database(kind, "registration")
+    slug = seed(database_url)
+    shares = [list(range(p, REGISTRATIONS, PROCESSES)) for p in range(PROCESSES)]
+    with gunicorn(database_url, workers=2, threads=4, RATELIMIT_ENABLED="false") as base_url:
+        requests.get(f"{base_url}/registration/{slug}", timeout=60)  # warm up both workers' imports
+        requests.get(f"{base_url}/registration/{slug}", timeout=60)
+        started = time.perf_counter()
+        with multiprocessing.get_context("fork").Pool(PROCESSES) as pool:
+            results = [row for share in pool.map(client_process, [(base_url, slug, s) for s in shares]) for row in share]
+        elapsed = time.perf_counter() - started
+    statuses = [status for _form, _post, status in results]
+    errors = sum(status >= 500 for status in statuses)
+    ok = sum(status == 302 for status in statuses)
+    post_ms = [post for _form, post, _status in results]
+    whole_ms = [form + post for form, post, _status in results]
+    confirmed, waiting, in_order = verify(database_url, slug)
+    rate = ok / elapsed
+    print(summary_line(f"registration[{kind}] form+post", ok, elapsed, whole_ms))
+    print(
+        f"registration[{kind}]: post p50 {percentile(post_ms, 0.5):.1f} ms, p95 {percentile(post_ms, 0.95):.1f} ms; "
+        f"{REGISTRATIONS} posted by {PROCESSES * THREADS} clients: {ok} ok, {errors} server errors, "
+        f"{len(statuses) - ok - errors} other; confirmed {confirmed}, waiting {waiting}, waiting list in order: {in_order}"
+    )
+    print(
+        f"registration[{kind}]: {rate:.1f} registrations/s = {rate / 150:.2f} x the target of 150/s, "
+        f"{rate / PRETIX_CEILING_PER_SECOND:.0f} x pretix's stated ceiling of 400/min"
+    )
+    return errors == 0 and confirmed == CAPACITY and waiting == REGISTRATIONS - CAPACITY and in_order
+
+
+if __name__ == "__main__":
+    kinds = sys.argv[1:] or ["sqlite", "postgresql"]
+    sys.exit(0 if all([run(kind) for kind in kinds]) else 1)
