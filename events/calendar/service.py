@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import html
 import re
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from itertools import groupby
@@ -31,7 +32,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import markdown
 import nh3
-from flask import current_app
+from flask import current_app, has_request_context
 from flask_babel import force_locale, format_date, format_time
 from flask_babel import gettext as _
 from sqlalchemy import inspect, select
@@ -241,6 +242,16 @@ def _calendar(method: str, entries: list, name: str | None = None, refresh: bool
     return calendar.to_ical()
 
 
+def _in_language(language: str | None = None):
+    """Texts in the given language; without one, in the request's language, or the default outside requests
+    (CLI commands, mail jobs)."""
+    if language:
+        return force_locale(language)
+    if has_request_context():
+        return nullcontext()
+    return force_locale(current_app.config["DEFAULT_LOCALE"])
+
+
 def _event_status(event: Event) -> str:
     return "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED"
 
@@ -296,37 +307,40 @@ def _invite(registration: Registration, method: str) -> tuple[str, bytes]:
         return method, _calendar(method, [entry])
 
 
-def event_calendar(event: Event) -> bytes:
+def event_calendar(event: Event, language: str | None = None) -> bytes:
     """The download for one event (METHOD PUBLISH)."""
-    entry = _vevent(event, stamp=utcnow(), status=_event_status(event))
-    return _calendar("PUBLISH", [entry])
+    with _in_language(language):
+        entry = _vevent(event, stamp=utcnow(), status=_event_status(event))
+        return _calendar("PUBLISH", [entry])
 
 
-def feed(events, name: str | None = None) -> bytes:
+def feed(events, name: str | None = None, language: str | None = None) -> bytes:
     """A subscribable feed of many events (METHOD PUBLISH, with a calendar name and a refresh interval)."""
-    stamp = utcnow()
-    entries = [_vevent(event, stamp=stamp, status=_event_status(event)) for event in events]
-    return _calendar("PUBLISH", entries, name=name or _("Treffpunkt – Veranstaltungen"), refresh=True)
+    with _in_language(language):
+        stamp = utcnow()
+        entries = [_vevent(event, stamp=stamp, status=_event_status(event)) for event in events]
+        return _calendar("PUBLISH", entries, name=name or _("Treffpunkt – Veranstaltungen"), refresh=True)
 
 
-def personal_feed(registrations) -> bytes:
+def personal_feed(registrations, language: str | None = None) -> bytes:
     """A participant's own feed: their registrations' events; waiting-list places are marked as tentative."""
-    stamp = utcnow()
-    entries = []
-    for registration in registrations:
-        event = registration.event
-        if registration.status == RegistrationStatus.WAITLISTED:
-            entry = _vevent(
-                event,
-                stamp=stamp,
-                status="TENTATIVE",
-                summary=_("Warteliste: %(title)s", title=event.title),
-                note=_("Sie stehen auf der Warteliste. Wir informieren Sie, sobald ein Platz frei wird."),
-            )
-        else:
-            entry = _vevent(event, stamp=stamp, status=_event_status(event))
-        entries.append(entry)
-    return _calendar("PUBLISH", entries, name=_("Treffpunkt – Meine Veranstaltungen"), refresh=True)
+    with _in_language(language):
+        stamp = utcnow()
+        entries = []
+        for registration in registrations:
+            event = registration.event
+            if registration.status == RegistrationStatus.WAITLISTED:
+                entry = _vevent(
+                    event,
+                    stamp=stamp,
+                    status="TENTATIVE",
+                    summary=_("Warteliste: %(title)s", title=event.title),
+                    note=_("Sie stehen auf der Warteliste. Wir informieren Sie, sobald ein Platz frei wird."),
+                )
+            else:
+                entry = _vevent(event, stamp=stamp, status=_event_status(event))
+            entries.append(entry)
+        return _calendar("PUBLISH", entries, name=_("Treffpunkt – Meine Veranstaltungen"), refresh=True)
 
 
 def bump_sequence(event: Event) -> int:
