@@ -526,3 +526,30 @@ def test_the_link_macros_for_other_pages(app, make_event, make_registration):
     assert 'href="webcal://localhost/calendar/feed.ics"' in html
     assert f'href="webcal://localhost/calendar/personal/{registration.manage_token}.ics"' in html
     assert "In den Kalender übernehmen (.ics)" in html
+
+
+# RFC 5546 (iTIP), 3.2.1, 3.2.2 and 3.2.5: properties a VEVENT must carry (1) or must not carry (0) per method.
+ITIP_RULES = {
+    "PUBLISH": {"DTSTAMP": 1, "DTSTART": 1, "ORGANIZER": 1, "SUMMARY": 1, "UID": 1, "ATTENDEE": 0},
+    "REQUEST": {"ATTENDEE": 1, "DTSTAMP": 1, "DTSTART": 1, "ORGANIZER": 1, "SEQUENCE": 1, "SUMMARY": 1, "UID": 1},
+    "CANCEL": {"ATTENDEE": 1, "DTSTAMP": 1, "ORGANIZER": 1, "SEQUENCE": 1, "UID": 1, "STATUS": 1},
+}
+
+
+def test_every_method_carries_what_itip_requires(app, client, make_event, make_registration):
+    event = make_event()
+    files = {
+        "REQUEST": invite(app, make_registration(event)),
+        "CANCEL": invite(app, make_registration(event, status="cancelled")),
+        "PUBLISH": client.get(f"/calendar/events/{event.id}.ics").data,
+    }
+    for method, data in files.items():
+        calendar = icalendar.Calendar.from_ical(data)
+        assert calendar["METHOD"] == method
+        assert {"PRODID", "VERSION", "CALSCALE", "METHOD"} <= set(calendar)
+        entry = only_event(calendar)
+        for name, wanted in ITIP_RULES[method].items():
+            assert (name in entry) == bool(wanted), f"{method}: {name}"
+    feed = icalendar.Calendar.from_ical(client.get("/calendar/feed.ics").data)
+    for entry in feed.walk("VEVENT"):
+        assert all((name in entry) == bool(wanted) for name, wanted in ITIP_RULES["PUBLISH"].items())

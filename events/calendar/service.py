@@ -23,8 +23,9 @@ from __future__ import annotations
 import html
 import re
 from contextlib import nullcontext
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from email.utils import parseaddr
+from functools import lru_cache
 from itertools import groupby
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
@@ -32,10 +33,12 @@ from zoneinfo import ZoneInfo
 import icalendar
 import markdown
 import nh3
+from babel import dates as babel_dates
 from flask import current_app, has_request_context
-from flask_babel import force_locale, format_date, format_time
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import inspect, select
+from sqlalchemy.orm import selectinload
 
 from events.core.types import utcnow
 from events.extensions import db
@@ -162,6 +165,7 @@ def _location(event: Event) -> str | None:
     return place or event.online_url or None
 
 
+@lru_cache(maxsize=512)
 def markdown_to_text(source: str) -> str:
     """Plain text from an event's Markdown description: blocks on their own lines, no tags, no entities."""
     rendered = markdown.markdown(source or "")
@@ -173,16 +177,29 @@ def markdown_to_text(source: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
+@lru_cache(maxsize=4096)
+def _clock(moment: time, locale: str) -> str:
+    return babel_dates.format_time(moment, "short", locale=locale)
+
+
+@lru_cache(maxsize=1024)
+def _day(day: date, locale: str) -> str:
+    return babel_dates.format_date(day, "full", locale=locale)
+
+
 def _programme_text(event: Event) -> str | None:
+    """The programme by day, times in Europe/Berlin and in the current language's format."""
     sessions = list(event.sessions)
     if not sessions:
         return None
+    locale = str(get_locale() or current_app.config["DEFAULT_LOCALE"])
     lines = [_("Programm")]
     for day, items in groupby(sessions, key=lambda s: _local(s.starts_at).date()):
         lines.append("")
-        lines.append(format_date(day, "full"))
+        lines.append(_day(day, locale))
         for item in items:
-            line = f"{format_time(item.starts_at, 'short')}–{format_time(item.ends_at, 'short')} {item.title}"
+            start, end = _local(item.starts_at).time(), _local(item.ends_at).time()
+            line = f"{_clock(start, locale)}–{_clock(end, locale)} {item.title}"
             details = ", ".join(part for part in (item.speakers, item.room) if part)
             lines.append(f"{line} ({details})" if details else line)
     return "\n".join(lines)
@@ -376,6 +393,7 @@ def feed_events(now: datetime | None = None) -> list[Event]:
     return list(
         db.session.scalars(
             select(Event)
+            .options(selectinload(Event.sessions))
             .where(Event.status == EventStatus.PUBLISHED, Event.ends_at >= since)
             .order_by(Event.starts_at, Event.id)
         )
@@ -395,6 +413,7 @@ def personal_registrations(registration: Registration) -> list[Registration]:
         db.session.scalars(
             select(Registration)
             .join(Registration.event)
+            .options(selectinload(Registration.event).selectinload(Event.sessions))
             .where(
                 Registration.email_normalized == registration.email_normalized,
                 Registration.status != RegistrationStatus.CANCELLED,
