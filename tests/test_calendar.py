@@ -489,3 +489,67 @@ def test_an_unknown_personal_token_is_404(client, make_event, make_registration)
 def test_the_calendar_page_is_in_the_navigation(client):
     page = client.get("/").get_data(as_text=True)
     assert 'href="/calendar/"' in page
+
+
+def test_the_personal_feed_speaks_the_participants_language(client, make_event, make_registration):
+    event = make_event(title="Dialog digital")
+    registration = make_registration(event, status="waitlisted", language="en")
+    response = client.get(f"/calendar/personal/{registration.manage_token}.ics")
+    assert "my-events.ics" in response.headers["Content-Disposition"]
+    calendar = icalendar.Calendar.from_ical(response.data)
+    assert str(calendar["X-WR-CALNAME"]) == "Treffpunkt – My events"
+    assert str(only_event(calendar)["SUMMARY"]) == "Waiting list: Dialog digital"
+
+
+def test_files_can_be_built_outside_a_request_for_mail_jobs_and_cli_commands(app, make_event):
+    event = make_event(title="Preisverleihung")
+    with app.app_context():
+        stored = db.session.get(Event, event.id)
+        german = icalendar.Calendar.from_ical(service.feed([stored]))
+        english = icalendar.Calendar.from_ical(service.event_calendar(stored, language="en"))
+    assert str(german["X-WR-CALNAME"]) == "Treffpunkt – Veranstaltungen"
+    assert "More information:" in str(only_event(english)["DESCRIPTION"])
+
+
+def test_the_link_macros_for_other_pages(app, make_event, make_registration):
+    from flask import render_template_string
+
+    event = make_event()
+    registration = make_registration(event)
+    source = (
+        '{% from "calendar/macros.html" import event_calendar_link, feed_links, personal_feed_links %}'
+        "{{ event_calendar_link(event) }}{{ feed_links() }}{{ personal_feed_links(token) }}"
+    )
+    with app.test_request_context():
+        html = render_template_string(source, event=event, token=registration.manage_token)
+    assert f'href="/calendar/events/{event.id}.ics"' in html
+    assert 'href="webcal://localhost/calendar/feed.ics"' in html
+    assert f'href="webcal://localhost/calendar/personal/{registration.manage_token}.ics"' in html
+    assert "In den Kalender übernehmen (.ics)" in html
+
+
+# RFC 5546 (iTIP), 3.2.1, 3.2.2 and 3.2.5: properties a VEVENT must carry (1) or must not carry (0) per method.
+ITIP_RULES = {
+    "PUBLISH": {"DTSTAMP": 1, "DTSTART": 1, "ORGANIZER": 1, "SUMMARY": 1, "UID": 1, "ATTENDEE": 0},
+    "REQUEST": {"ATTENDEE": 1, "DTSTAMP": 1, "DTSTART": 1, "ORGANIZER": 1, "SEQUENCE": 1, "SUMMARY": 1, "UID": 1},
+    "CANCEL": {"ATTENDEE": 1, "DTSTAMP": 1, "ORGANIZER": 1, "SEQUENCE": 1, "UID": 1, "STATUS": 1},
+}
+
+
+def test_every_method_carries_what_itip_requires(app, client, make_event, make_registration):
+    event = make_event()
+    files = {
+        "REQUEST": invite(app, make_registration(event)),
+        "CANCEL": invite(app, make_registration(event, status="cancelled")),
+        "PUBLISH": client.get(f"/calendar/events/{event.id}.ics").data,
+    }
+    for method, data in files.items():
+        calendar = icalendar.Calendar.from_ical(data)
+        assert calendar["METHOD"] == method
+        assert {"PRODID", "VERSION", "CALSCALE", "METHOD"} <= set(calendar)
+        entry = only_event(calendar)
+        for name, wanted in ITIP_RULES[method].items():
+            assert (name in entry) == bool(wanted), f"{method}: {name}"
+    feed = icalendar.Calendar.from_ical(client.get("/calendar/feed.ics").data)
+    for entry in feed.walk("VEVENT"):
+        assert all((name in entry) == bool(wanted) for name, wanted in ITIP_RULES["PUBLISH"].items())

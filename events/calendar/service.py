@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime, timedelta
+from contextlib import nullcontext
+from datetime import date, datetime, time, timedelta
 from email.utils import parseaddr
+from functools import lru_cache
 from itertools import groupby
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
@@ -31,10 +33,12 @@ from zoneinfo import ZoneInfo
 import icalendar
 import markdown
 import nh3
-from flask import current_app
-from flask_babel import force_locale, format_date, format_time
+from babel import dates as babel_dates
+from flask import current_app, has_request_context
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import inspect, select
+from sqlalchemy.orm import selectinload
 
 from events.core.types import utcnow
 from events.extensions import db
@@ -161,6 +165,7 @@ def _location(event: Event) -> str | None:
     return place or event.online_url or None
 
 
+@lru_cache(maxsize=512)
 def markdown_to_text(source: str) -> str:
     """Plain text from an event's Markdown description: blocks on their own lines, no tags, no entities."""
     rendered = markdown.markdown(source or "")
@@ -172,16 +177,29 @@ def markdown_to_text(source: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
+@lru_cache(maxsize=4096)
+def _clock(moment: time, locale: str) -> str:
+    return babel_dates.format_time(moment, "short", locale=locale)
+
+
+@lru_cache(maxsize=1024)
+def _day(day: date, locale: str) -> str:
+    return babel_dates.format_date(day, "full", locale=locale)
+
+
 def _programme_text(event: Event) -> str | None:
+    """The programme by day, times in Europe/Berlin and in the current language's format."""
     sessions = list(event.sessions)
     if not sessions:
         return None
+    locale = str(get_locale() or current_app.config["DEFAULT_LOCALE"])
     lines = [_("Programm")]
     for day, items in groupby(sessions, key=lambda s: _local(s.starts_at).date()):
         lines.append("")
-        lines.append(format_date(day, "full"))
+        lines.append(_day(day, locale))
         for item in items:
-            line = f"{format_time(item.starts_at, 'short')}–{format_time(item.ends_at, 'short')} {item.title}"
+            start, end = _local(item.starts_at).time(), _local(item.ends_at).time()
+            line = f"{_clock(start, locale)}–{_clock(end, locale)} {item.title}"
             details = ", ".join(part for part in (item.speakers, item.room) if part)
             lines.append(f"{line} ({details})" if details else line)
     return "\n".join(lines)
@@ -241,6 +259,16 @@ def _calendar(method: str, entries: list, name: str | None = None, refresh: bool
     return calendar.to_ical()
 
 
+def _in_language(language: str | None = None):
+    """Texts in the given language; without one, in the request's language, or the default outside requests
+    (CLI commands, mail jobs)."""
+    if language:
+        return force_locale(language)
+    if has_request_context():
+        return nullcontext()
+    return force_locale(current_app.config["DEFAULT_LOCALE"])
+
+
 def _event_status(event: Event) -> str:
     return "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED"
 
@@ -296,37 +324,40 @@ def _invite(registration: Registration, method: str) -> tuple[str, bytes]:
         return method, _calendar(method, [entry])
 
 
-def event_calendar(event: Event) -> bytes:
+def event_calendar(event: Event, language: str | None = None) -> bytes:
     """The download for one event (METHOD PUBLISH)."""
-    entry = _vevent(event, stamp=utcnow(), status=_event_status(event))
-    return _calendar("PUBLISH", [entry])
+    with _in_language(language):
+        entry = _vevent(event, stamp=utcnow(), status=_event_status(event))
+        return _calendar("PUBLISH", [entry])
 
 
-def feed(events, name: str | None = None) -> bytes:
+def feed(events, name: str | None = None, language: str | None = None) -> bytes:
     """A subscribable feed of many events (METHOD PUBLISH, with a calendar name and a refresh interval)."""
-    stamp = utcnow()
-    entries = [_vevent(event, stamp=stamp, status=_event_status(event)) for event in events]
-    return _calendar("PUBLISH", entries, name=name or _("Treffpunkt – Veranstaltungen"), refresh=True)
+    with _in_language(language):
+        stamp = utcnow()
+        entries = [_vevent(event, stamp=stamp, status=_event_status(event)) for event in events]
+        return _calendar("PUBLISH", entries, name=name or _("Treffpunkt – Veranstaltungen"), refresh=True)
 
 
-def personal_feed(registrations) -> bytes:
+def personal_feed(registrations, language: str | None = None) -> bytes:
     """A participant's own feed: their registrations' events; waiting-list places are marked as tentative."""
-    stamp = utcnow()
-    entries = []
-    for registration in registrations:
-        event = registration.event
-        if registration.status == RegistrationStatus.WAITLISTED:
-            entry = _vevent(
-                event,
-                stamp=stamp,
-                status="TENTATIVE",
-                summary=_("Warteliste: %(title)s", title=event.title),
-                note=_("Sie stehen auf der Warteliste. Wir informieren Sie, sobald ein Platz frei wird."),
-            )
-        else:
-            entry = _vevent(event, stamp=stamp, status=_event_status(event))
-        entries.append(entry)
-    return _calendar("PUBLISH", entries, name=_("Treffpunkt – Meine Veranstaltungen"), refresh=True)
+    with _in_language(language):
+        stamp = utcnow()
+        entries = []
+        for registration in registrations:
+            event = registration.event
+            if registration.status == RegistrationStatus.WAITLISTED:
+                entry = _vevent(
+                    event,
+                    stamp=stamp,
+                    status="TENTATIVE",
+                    summary=_("Warteliste: %(title)s", title=event.title),
+                    note=_("Sie stehen auf der Warteliste. Wir informieren Sie, sobald ein Platz frei wird."),
+                )
+            else:
+                entry = _vevent(event, stamp=stamp, status=_event_status(event))
+            entries.append(entry)
+        return _calendar("PUBLISH", entries, name=_("Treffpunkt – Meine Veranstaltungen"), refresh=True)
 
 
 def bump_sequence(event: Event) -> int:
@@ -362,6 +393,7 @@ def feed_events(now: datetime | None = None) -> list[Event]:
     return list(
         db.session.scalars(
             select(Event)
+            .options(selectinload(Event.sessions))
             .where(Event.status == EventStatus.PUBLISHED, Event.ends_at >= since)
             .order_by(Event.starts_at, Event.id)
         )
@@ -381,6 +413,7 @@ def personal_registrations(registration: Registration) -> list[Registration]:
         db.session.scalars(
             select(Registration)
             .join(Registration.event)
+            .options(selectinload(Registration.event).selectinload(Event.sessions))
             .where(
                 Registration.email_normalized == registration.email_normalized,
                 Registration.status != RegistrationStatus.CANCELLED,

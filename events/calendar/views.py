@@ -1,4 +1,5 @@
 from flask import Response, abort, render_template
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from events.calendar import bp, service
@@ -47,8 +48,10 @@ def feed():
 @public
 def personal_feed(token):
     registration = service.registration_for_token(token) or abort(404)
-    data = service.personal_feed(service.personal_registrations(registration))
-    response = _calendar_response(data, _("meine-veranstaltungen.ics"), download=False)
+    data = service.personal_feed(service.personal_registrations(registration), language=registration.language)
+    with force_locale(registration.language):
+        filename = _("meine-veranstaltungen.ics")
+    response = _calendar_response(data, filename, download=False)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Robots-Tag"] = "noindex"
     return response
