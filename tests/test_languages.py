@@ -77,6 +77,7 @@ def test_every_page_renders_in_german_and_in_english(route, who, client, login, 
 
     assert '<html lang="de">' in german and '<html lang="en">' in english
     for language, page in (("de", german), ("en", english)):
+        assert '="None"' not in page, "an attribute rendered Python's None"
         text = _visible_text(page)
         assert SKIP_LINK[language] in text
         assert (SIGN_IN if who == ANONYMOUS else SIGN_OUT)[language] in text
