@@ -32,8 +32,8 @@ translations: $(VENV)/.installed
 
 # Re-extract every translatable string and update the catalogues (then translate the new entries).
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
-	$(BIN)/pybabel update -N --no-location --omit-header -i translations/messages.pot -d translations
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
+	$(BIN)/pybabel --quiet update -N -i translations/messages.pot -d translations
 
 # Third-party front-end code comes from the npm registry into static/vendor (not committed).
 vendor:
