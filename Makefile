@@ -56,7 +56,7 @@ system-packages:
 
 run: install
 	$(BIN)/flask db upgrade
-	$(BIN)/flask demo load --if-empty --password "$(DEMO_PASSWORD)"
+	$(BIN)/flask demo load --if-empty --password "$(DEMO_PASSWORD)" >/dev/null
 	@$(BIN)/flask demo logins --password "$(DEMO_PASSWORD)"
 	@echo "Treffpunkt runs on http://$(HOST):$(PORT)"
 	$(BIN)/flask run --host $(HOST) --port $(PORT)

@@ -53,6 +53,9 @@ def settings_from_environment(instance_path: Path) -> dict:
         "MAIL_FOLDER": str(instance_path / "mail"),
         "DEFAULT_LOCALE": env("DEFAULT_LOCALE", "de"),
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
+        # How many reverse proxies (TLS terminator, load balancer) stand in front of the app; their
+        # X-Forwarded-For/-Proto/-Host headers are trusted that many hops deep (0: trust none).
+        "PROXY_COUNT": int(env("PROXY_COUNT", "0")),
         "SESSION_COOKIE_SECURE": production or _bool("SESSION_COOKIE_SECURE", False),
         "REMEMBER_COOKIE_SECURE": production or _bool("SESSION_COOKIE_SECURE", False),
     }
