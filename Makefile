@@ -28,7 +28,7 @@ install-dev: $(VENV)/.installed-dev translations vendor
 
 # Compiled catalogues are built here, not committed.
 translations: $(VENV)/.installed
-	@$(BIN)/pybabel compile --use-fuzzy -d translations >/dev/null
+	@$(BIN)/pybabel --quiet compile --use-fuzzy -d translations
 
 # Re-extract every translatable string and update the catalogues (then translate the new entries).
 messages: $(VENV)/.installed
