@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from events.core.models import AuditEntry, User
 from events.extensions import db
+from tests.conftest import TEST_PASSWORD
 
 LAST_ADMIN_MESSAGE = "Mindestens ein aktives Konto muss die Rolle Administration behalten."
 
@@ -58,3 +59,58 @@ def test_an_inactive_admin_does_not_count_as_the_other_admin(app, client, login,
     response = client.post(f"/admin/users/{admin.id}", data={"roles": ["organiser"], "active": "y"})
     assert response.status_code == 400
     assert _state(app, admin.id) == ({"admin"}, True, 0)
+
+
+def _signed_in_session(base_url: str, email: str):
+    import re
+
+    import requests
+
+    session = requests.Session()
+    token = re.search(
+        r'name="csrf_token" type="hidden" value="([^"]+)"', session.get(f"{base_url}/accounts/login").text
+    )
+    response = session.post(
+        f"{base_url}/accounts/login",
+        data={"email": email, "password": TEST_PASSWORD, "csrf_token": token.group(1)},
+        allow_redirects=False,
+    )
+    assert response.status_code == 302, response.text
+    return session
+
+
+def test_two_admins_demoting_each_other_at_once_leave_one_admin(app, gunicorn_server, make_user):
+    import re
+    import threading
+
+    anna = make_user("admin", email="anna@example.org")
+    bernd = make_user("admin", email="bernd@example.org")
+    requests_to_send = []
+    for actor, target in ((anna, bernd), (bernd, anna)):
+        session = _signed_in_session(gunicorn_server, actor.email)
+        page = session.get(f"{gunicorn_server}/admin/users/{target.id}").text
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        requests_to_send.append((session, target, token))
+
+    start = threading.Barrier(len(requests_to_send))
+    statuses = []
+
+    def demote(session, target, token):
+        start.wait()
+        response = session.post(
+            f"{gunicorn_server}/admin/users/{target.id}",
+            data={"roles": ["organiser"], "active": "y", "csrf_token": token},
+            allow_redirects=False,
+        )
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=demote, args=args) for args in requests_to_send]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(statuses) == [302, 400]
+    with app.app_context():
+        admins = [user_id for user_id in (anna.id, bernd.id) if "admin" in db.session.get(User, user_id).roles]
+    assert len(admins) == 1

@@ -62,11 +62,16 @@ ADMIN_ROLES_LOCK = 7_202_602  # PostgreSQL advisory lock key: one change to admi
 
 
 def _lock_for_admin_change(user: User) -> User:
-    """Serialise changes that take admin rights away, so two admins cannot demote each other at once."""
-    user = lock_row(User, user.id)  # SQLite: the database's write lock; PostgreSQL: this user's row
+    """Serialise changes that take admin rights away, so two admins cannot demote each other at once.
+
+    PostgreSQL: one advisory lock, taken before any row lock (a row lock first would deadlock with the
+    audit entry's foreign key to the other admin). SQLite: the database's write lock.
+    """
     if db.session.get_bind().dialect.name == "postgresql":
+        db.session.commit()
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADMIN_ROLES_LOCK})
-    return user
+        return db.session.get(User, user.id, populate_existing=True)
+    return lock_row(User, user.id)
 
 
 def _other_active_admins(user: User) -> int:
