@@ -28,12 +28,12 @@ install-dev: $(VENV)/.installed-dev translations vendor
 
 # Compiled catalogues are built here, not committed.
 translations: $(VENV)/.installed
-	@$(BIN)/pybabel compile --use-fuzzy -d translations >/dev/null
+	@$(BIN)/pybabel --quiet compile --use-fuzzy -d translations
 
 # Re-extract every translatable string and update the catalogues (then translate the new entries).
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
-	$(BIN)/pybabel update -N --ignore-obsolete -i translations/messages.pot -d translations
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
+	$(BIN)/pybabel --quiet update -N --ignore-obsolete -i translations/messages.pot -d translations
 
 # Third-party front-end code comes from the npm registry into static/vendor (not committed).
 vendor:
@@ -56,7 +56,7 @@ system-packages:
 
 run: install
 	$(BIN)/flask db upgrade
-	$(BIN)/flask demo load --if-empty --password "$(DEMO_PASSWORD)"
+	$(BIN)/flask demo load --if-empty --password "$(DEMO_PASSWORD)" >/dev/null
 	@$(BIN)/flask demo logins --password "$(DEMO_PASSWORD)"
 	@echo "Treffpunkt runs on http://$(HOST):$(PORT)"
 	$(BIN)/flask run --host $(HOST) --port $(PORT)

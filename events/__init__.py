@@ -8,6 +8,7 @@ from flask import Flask, g, render_template, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from events.config import (
     DEFAULT_INSTANCE,
@@ -54,6 +55,10 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = load_or_create_secret_key(instance_path)
     instance_path.mkdir(parents=True, exist_ok=True)
 
+    if app.config.get("PROXY_COUNT"):
+        # Behind a proxy: client address (rate limits, audit log) and https from the forwarded headers.
+        hops = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)

@@ -56,6 +56,9 @@ def settings_from_environment(instance_path: Path) -> dict:
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         # registrations per minute from one address; generous, since a ministry network may share one address
         "REGISTRATION_RATE_LIMIT": env("REGISTRATION_RATE_LIMIT", "300 per minute"),
+        # How many reverse proxies (TLS terminator, load balancer) stand in front of the app; their
+        # X-Forwarded-For/-Proto/-Host headers are trusted that many hops deep (0: trust none).
+        "PROXY_COUNT": int(env("PROXY_COUNT", "0")),
         "SESSION_COOKIE_SECURE": production or _bool("SESSION_COOKIE_SECURE", False),
         "REMEMBER_COOKIE_SECURE": production or _bool("SESSION_COOKIE_SECURE", False),
     }

@@ -320,3 +320,57 @@ def make_registration(app):
         return registration
 
     return make
+
+
+# The access table (tests/routes.py): users to sign in as, and the objects its URLs point at.
+
+
+@pytest.fixture
+def account(app):
+    """A signed-in-able user with one role and no password (hashing one costs a tenth of a second per test)."""
+    from events.core.models import User, UserRole
+
+    def make(role: str) -> User:
+        with app.app_context():
+            user = User(
+                email=f"{role}@example.org", display_name=f"{role.title()} Test", role_rows=[UserRole(role=role)]
+            )
+            db.session.add(user)
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+            return user
+
+    return make
+
+
+@pytest.fixture
+def world(app, make_organisation, make_person, make_event, make_registration) -> dict:
+    """The objects the URLs in ROUTES point at, as placeholder values (ids, slugs, tokens)."""
+    from events.accounts.service import INVITE_SALT, make_password_token
+    from events.core.mailer import queue_mail
+    from events.core.models import User
+
+    organisation = make_organisation()
+    person = make_person(organisation=organisation)
+    event = make_event()
+    registration = make_registration(event)
+    with app.test_request_context():
+        invitee = User(email="eingeladen@example.org", display_name="Ida Eingeladen")
+        db.session.add(invitee)
+        mail = queue_mail("jemand@example.org", "Einladung", "Hallo")
+        db.session.commit()
+        values = {
+            "organisation": organisation.id,
+            "person": person.id,
+            "event": event.id,
+            "event_slug": event.slug,
+            "registration": registration.id,
+            "manage_token": registration.manage_token,
+            "invitee": invitee.id,
+            "mail": mail.id,
+            "reset_token": make_password_token(invitee),
+            "invitation_token": make_password_token(invitee, INVITE_SALT),
+        }
+        db.session.remove()
+    return values

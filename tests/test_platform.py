@@ -237,3 +237,33 @@ def test_server_errors_show_a_friendly_page(app, tmp_path):
     response = broken.test_client().get("/explode")
     assert response.status_code == 500
     assert "Ein interner Fehler ist aufgetreten" in response.get_data(as_text=True)
+
+
+def test_behind_a_proxy_the_client_address_comes_from_the_forwarded_header(app, tmp_path, make_user):
+    proxied = create_app(
+        {
+            "INSTANCE_PATH": str(tmp_path),
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "WTF_CSRF_ENABLED": False,
+            "PROXY_COUNT": 1,
+        }
+    )
+    make_user("organiser", email="olaf@example.org")
+    proxied.test_client().post(
+        "/accounts/login",
+        data={"email": "olaf@example.org", "password": "falsch"},
+        headers={"X-Forwarded-For": "203.0.113.7"},
+        environ_base={"REMOTE_ADDR": "10.0.0.2"},
+    )
+    with app.app_context():
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "login.failed")).one()
+        assert entry.ip_address == "203.0.113.7"
+
+
+def test_demo_data_is_never_loaded_in_production_mode(app, runner, monkeypatch):
+    monkeypatch.setitem(app.config, "ENV_NAME", "production")
+    result = runner.invoke(args=["demo", "load", "--password", "x" * 14])
+    assert result.exit_code != 0
+    assert "not loaded in production mode" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(User.id))) == 0

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from events.core.audit import record_audit
+from events.core.database import lock_row
 from events.core.mailer import queue_templated_mail
 from events.core.models import Role, User, UserRole
 from events.core.types import utcnow
@@ -57,7 +58,37 @@ def create_user(email: str, display_name: str, roles: list[str], password: str |
     return user
 
 
+ADMIN_ROLES_LOCK = 7_202_602  # PostgreSQL advisory lock key: one change to admin rights at a time
+
+
+def _lock_for_admin_change(user: User) -> User:
+    """Serialise changes that take admin rights away, so two admins cannot demote each other at once.
+
+    PostgreSQL: one advisory lock, taken before any row lock (a row lock first would deadlock with the
+    audit entry's foreign key to the other admin). SQLite: the database's write lock.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.commit()
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADMIN_ROLES_LOCK})
+        return db.session.get(User, user.id, populate_existing=True)
+    return lock_row(User, user.id)
+
+
+def _other_active_admins(user: User) -> int:
+    return db.session.scalar(
+        select(func.count(User.id))
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.ADMIN.value, User.active.is_(True), User.id != user.id)
+    )
+
+
 def set_roles(user: User, roles: list[str], active: bool) -> None:
+    """Give and take roles and (de)activate; refuses (AccountError "last-admin") to leave no active admin."""
+    if Role.ADMIN.value in user.roles and user.active and (Role.ADMIN.value not in roles or not active):
+        user = _lock_for_admin_change(user)
+        if not _other_active_admins(user):
+            db.session.rollback()
+            raise AccountError("last-admin")
     before = sorted(user.roles)
     wanted = set(roles)
     user.role_rows = [row for row in user.role_rows if row.role in wanted] + [

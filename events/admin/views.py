@@ -41,11 +41,21 @@ def edit_user(user_id):
     if request.method == "GET":
         form.active.data = user.active
     if form.validate_on_submit():
-        set_roles(user, form.roles.data, form.active.data)
-        db.session.commit()
-        flash(_("Die Rollen von %(name)s sind gespeichert.", name=user.display_name), "success")
-        return redirect(url_for("admin.users"))
-    return render_template("admin/edit_user.html", form=form, user=user)
+        try:
+            set_roles(user, form.roles.data, form.active.data)
+        except AccountError:
+            message = _(
+                "Mindestens ein aktives Konto muss die Rolle Administration behalten. "
+                "Geben Sie die Rolle zuerst einer weiteren Person."
+            )
+            (form.active if "admin" in form.roles.data else form.roles).errors.append(message)
+            user = db.session.get(User, user_id)
+        else:
+            db.session.commit()
+            flash(_("Die Rollen von %(name)s sind gespeichert.", name=user.display_name), "success")
+            return redirect(url_for("admin.users"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("admin/edit_user.html", form=form, user=user), status
 
 
 @bp.route("/users/<int:user_id>/resend", methods=["POST"])

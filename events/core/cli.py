@@ -72,6 +72,8 @@ def load_demo_command(if_empty, password):
     """Create believable demo content and one demo user per role."""
     from events.core.demo import load_demo_data
 
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("demo data is not loaded in production mode (TREFFPUNKT_ENV=production)")
     if if_empty and db.session.scalar(select(func.count(User.id))):
         click.echo("demo data: database not empty, nothing loaded")
         return

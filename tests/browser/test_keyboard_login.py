@@ -1,0 +1,147 @@
+"""In Debian's Chromium: an organiser signs in with the keyboard alone; axe-core finds no WCAG 2.1 A/AA problems."""
+
+import json
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import PROJECT_ROOT, TEST_PASSWORD
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="BROWSER TESTS NOT RUN: /usr/bin/chromium is missing; `make system-packages` installs Debian's chromium",
+)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="de-DE")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def _focused(page) -> dict:
+    """What has the keyboard focus, and how it is drawn."""
+    return page.evaluate(
+        """() => {
+            const element = document.activeElement;
+            const style = getComputedStyle(element);
+            return {
+                tag: element.tagName.toLowerCase(),
+                id: element.id,
+                text: element.innerText.trim(),
+                href: element.getAttribute("href"),
+                outlineStyle: style.outlineStyle,
+                outlineWidth: parseFloat(style.outlineWidth),
+                outlineColor: style.outlineColor,
+            };
+        }"""
+    )
+
+
+def _tab_to(page, matches, most: int = 15) -> dict:
+    for _press in range(most):
+        page.keyboard.press("Tab")
+        focused = _focused(page)
+        if matches(focused):
+            return focused
+    raise AssertionError(f"no element reached with {most} presses of Tab; last focused: {focused}")
+
+
+def _assert_visibly_outlined(focused: dict) -> None:
+    assert focused["outlineStyle"] not in ("none", "hidden"), focused
+    assert focused["outlineWidth"] >= 2, focused
+    assert focused["outlineColor"] not in ("transparent", "rgba(0, 0, 0, 0)"), focused
+
+
+def test_an_organiser_signs_in_with_the_keyboard_alone(live_server, page, make_user):
+    make_user("organiser", email="olga@example.org", password=TEST_PASSWORD)
+    page.goto(live_server + "/")
+
+    login_link = _tab_to(page, lambda focused: focused["text"] == "Anmelden" and focused["tag"] == "a")
+    _assert_visibly_outlined(login_link)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/accounts/login")
+
+    skip_link = _tab_to(page, lambda focused: focused["text"] == "Zum Inhalt springen", most=1)
+    _assert_visibly_outlined(skip_link)
+    page.keyboard.press("Enter")  # the skip link moves the focus to the main content
+    email = _tab_to(page, lambda focused: focused["tag"] == "input", most=1)
+    assert email["id"] == "email"
+    _assert_visibly_outlined(email)
+    page.keyboard.type("olga@example.org")
+    password = _tab_to(page, lambda focused: focused["tag"] == "input", most=1)
+    assert password["id"] == "password"
+    page.keyboard.type(TEST_PASSWORD)
+    page.keyboard.press("Enter")
+
+    # the browser keeps the skip link's #main across the redirect, so compare paths only
+    page.wait_for_url(lambda url: urlsplit(url).path == "/")
+    assert page.locator("h1").inner_text() == "Übersicht"
+    assert page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Organisationen").count()
+
+    # the next Tab lands on a link (the first card, since #main is the starting point), drawn with an outline
+    next_link = _tab_to(page, lambda focused: focused["tag"] == "a", most=1)
+    _assert_visibly_outlined(next_link)
+
+
+def _axe_violations(page) -> list[dict]:
+    page.add_script_tag(content=AXE.read_text())
+    result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+    return [
+        {"rule": v["id"], "impact": v["impact"], "help": v["help"], "where": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core is missing: run `make vendor` (npm ci) first")
+def test_axe_finds_no_wcag_problems_on_the_main_pages(live_server, browser, make_user, make_organisation):
+    make_user("organiser", email="axel@example.org", password=TEST_PASSWORD)
+    make_organisation("Freiwilligen-Zentrum Augsburg", "freiwilligen_zentrum", "09761")
+    make_organisation("Integrationslotsen Landkreis Kassel", "association", "06633")
+    context = browser.new_context(bypass_csp=True, locale="de-DE")
+    page = context.new_page()
+    problems = {}
+    try:
+        page.goto(live_server + "/accounts/login")
+        problems["login"] = _axe_violations(page)
+        page.fill("#email", "axel@example.org")
+        page.fill("#password", "falsch")
+        page.click("main button[type=submit]")
+        page.wait_for_selector(".error-summary")
+        problems["login with an error"] = _axe_violations(page)
+        page.fill("#email", "axel@example.org")
+        page.fill("#password", TEST_PASSWORD)
+        page.click("main button[type=submit]")
+        page.wait_for_url(live_server + "/")
+        problems["start"] = _axe_violations(page)
+        page.goto(live_server + "/directory/organisations")
+        problems["organisations"] = _axe_violations(page)
+    finally:
+        context.close()
+    assert {name: found for name, found in problems.items() if found} == {}, json.dumps(problems, indent=1)
