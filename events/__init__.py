@@ -31,6 +31,10 @@ CONTENT_SECURITY_POLICY = {
 }
 
 
+# Paths whose errors are answered as JSON (device APIs).
+JSON_PATH_PREFIXES = ("/api/", "/checkin/api/")
+
+
 class UnsafeSettings(RuntimeError):
     """Raised when production mode meets settings that must not run in production."""
 
@@ -109,12 +113,14 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from events.accounts import bp as accounts_bp
     from events.admin import bp as admin_bp
+    from events.checkin import bp as checkin_bp
     from events.directory import bp as directory_bp
     from events.mail import bp as mail_bp
     from events.pages import bp as pages_bp
 
     for blueprint in (pages_bp, accounts_bp, admin_bp, directory_bp, mail_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(checkin_bp)
 
 
 def _register_cli(app: Flask) -> None:
@@ -136,7 +142,7 @@ def _register_error_pages(app: Flask) -> None:
     }
 
     def render_error(code: int, message: str | None = None):
-        if request.accept_mimetypes.best == "application/json" or request.path.startswith("/api/"):
+        if request.accept_mimetypes.best == "application/json" or request.path.startswith(JSON_PATH_PREFIXES):
             return {"error": code, "message": message or messages[code]()}, code
         return render_template("errors/error.html", code=code, message=message or messages[code]()), code
 

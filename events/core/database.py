@@ -47,3 +47,19 @@ def lock_row(model, ident):
         finally:
             _begin_immediate.reset(token)
     return db.session.scalars(query.with_for_update()).one_or_none()
+
+
+def begin_write():
+    """Start a new transaction that is going to write, so concurrent writers queue instead of failing.
+
+    SQLite: BEGIN IMMEDIATE takes the write lock up front (a deferred transaction that reads first and writes
+    later can fail at once with "database is locked" when another writer got in between). PostgreSQL needs
+    nothing: rows are locked as they are written. Whatever was pending is committed first.
+    """
+    db.session.commit()
+    if db.session.get_bind().dialect.name == "sqlite":
+        token = _begin_immediate.set(True)
+        try:
+            db.session.connection()
+        finally:
+            _begin_immediate.reset(token)
