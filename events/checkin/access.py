@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from events.checkin.service import device_for_token, may_scan
+from events.core.database import begin_write
 from events.extensions import db, login_manager
 from events.meetings.models import Event
 
@@ -47,18 +48,22 @@ def event_organiser_required(view):
 
 
 def device_token_required(view):
-    """API calls carry `Authorization: Bearer <device token>`; the device and its event go to g."""
+    """API calls carry `Authorization: Bearer <device token>`; the device and its event go to g.
+
+    A POST records a scan, so its transaction starts as a write transaction before the device is looked up.
+    """
 
     @wraps(view)
     def wrapped(*args, **kwargs):
         header = request.headers.get("Authorization", "")
         scheme, _space, token = header.partition(" ")
-        device = device_for_token(token.strip()) if scheme.lower() == "bearer" else None
-        if device is None:
+        if request.method == "POST":
+            begin_write()
+        found = device_for_token(token.strip()) if scheme.lower() == "bearer" else None
+        if found is None:
             body = {"error": 401, "message": _("Gerätetoken fehlt, ist unbekannt oder wurde widerrufen.")}
             return body, 401, {"WWW-Authenticate": 'Bearer realm="treffpunkt-checkin"'}
-        g.device = device
-        g.event = db.session.get(Event, device.event_id)
+        g.device, g.event = found
         return view(*args, **kwargs)
 
     wrapped.allowed_roles = "device-token"

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import format_time
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -196,42 +196,38 @@ def verify_ticket(event: Event, token: str) -> tuple[str | None, object]:
 
 
 def scan_ticket(
-    event: Event,
+    event,
     token: str,
     *,
     user: User | None = None,
-    device: Device | None = None,
+    device=None,
     device_name: str | None = None,
     nonce: str | None = None,
     scope: str = DAY_SCOPE,
     now: datetime | None = None,
 ) -> ScanOutcome:
-    """Check a scanned ticket in, record the scan, commit, and say what the door should show."""
+    """Check a scanned ticket in, record the scan, commit, and say what the door should show.
+
+    This is the hot path at the door, so it works on table rows (SQLAlchemy Core) rather than ORM objects.
+    `event` needs id, ticket_key, starts_at, ends_at and status; `device` id and name.
+    """
     now = now or utcnow()
     begin_write()
-    if device is not None and nonce:
-        earlier = _scan_with_nonce(device.id, nonce)
-        if earlier is not None:
-            return _replay(earlier)
     problem, code = verify_ticket(event, token)
     registration = None
     if problem is None:
-        registration = db.session.scalar(
-            select(Registration)
-            .where(Registration.id == code.registration_id, Registration.event_id == event.id)
-            .options(selectinload(Registration.workshop_choices).selectinload(WorkshopChoice.session))
-        )
+        registration = _registration_row(event.id, code.registration_id)
         if registration is None or registration.ticket_version != code.version:
             problem = ScanResult.INVALID  # unknown, or replaced by a re-issued ticket
     return _admit_or_refuse(event, registration, problem, user, device, device_name, nonce, scope, now)
 
 
 def check_in_registration(
-    event: Event,
+    event,
     registration: Registration,
     *,
     user: User | None = None,
-    device: Device | None = None,
+    device=None,
     device_name: str | None = None,
     nonce: str | None = None,
     scope: str = DAY_SCOPE,
@@ -241,15 +237,59 @@ def check_in_registration(
     now = now or utcnow()
     registration_id = registration.id
     begin_write()
-    if device is not None and nonce:
-        earlier = _scan_with_nonce(device.id, nonce)
-        if earlier is not None:
-            return _replay(earlier)
-    registration = db.session.get(Registration, registration_id)
-    return _admit_or_refuse(event, registration, None, user, device, device_name, nonce, scope, now)
+    row = _registration_row(event.id, registration_id)
+    return _admit_or_refuse(event, row, None, user, device, device_name, nonce, scope, now)
+
+
+_REGISTRATION_COLUMNS = (
+    Registration.id,
+    Registration.status,
+    Registration.ticket_version,
+    Registration.first_name,
+    Registration.last_name,
+    Registration.organisation_name,
+    Registration.district_id,
+)
+
+
+# The door's statements are built once; each scan only binds its values.
+_REGISTRATION_QUERY = select(*_REGISTRATION_COLUMNS).where(
+    Registration.id == bindparam("registration_id"), Registration.event_id == bindparam("event_id")
+)
+_WORKSHOPS_QUERY = (
+    select(EventSession.title)
+    .join(WorkshopChoice, WorkshopChoice.session_id == EventSession.id)
+    .where(WorkshopChoice.registration_id == bindparam("registration_id"))
+    .order_by(EventSession.starts_at)
+)
+_DEVICE_SEEN = update(Device.__table__).where(Device.id == bindparam("device_id")).values(last_seen_at=bindparam("now"))
+_INSERT_SCAN = insert(CheckIn.__table__).returning(CheckIn.id)
+
+
+def _registration_row(event_id: int, registration_id: int):
+    parameters = {"registration_id": registration_id, "event_id": event_id}
+    return db.session.connection().execute(_REGISTRATION_QUERY, parameters).first()
+
+
+def _person_of_row(row) -> dict:
+    """person_summary for a registration row: plain values, workshops in programme order."""
+    connection = db.session.connection()
+    workshops = connection.execute(_WORKSHOPS_QUERY, {"registration_id": row.id}).scalars()
+    district = ""
+    if row.district_id is not None:
+        found = db.session.get(District, row.district_id)  # districts rarely change: the identity map keeps them
+        district = found.label if found else ""
+    return {
+        "id": row.id,
+        "name": f"{row.first_name} {row.last_name}".strip(),
+        "organisation": row.organisation_name or "",
+        "district": district,
+        "workshops": list(workshops),
+    }
 
 
 def _admit_or_refuse(event, registration, problem, user, device, device_name, nonce, scope, now) -> ScanOutcome:
+    connection = db.session.connection()
     day = berlin_time(now).date()
     if problem is None:
         if registration.status == RegistrationStatus.CANCELLED:
@@ -259,7 +299,7 @@ def _admit_or_refuse(event, registration, problem, user, device, device_name, no
         elif day not in event_days(event) or event.status == "cancelled":
             problem = ScanResult.NOT_TODAY
     if device is not None:
-        device.last_seen_at = now
+        connection.execute(_DEVICE_SEEN, {"device_id": device.id, "now": now})
         device_name = device.name
     values = {
         "event_id": event.id,
@@ -272,55 +312,50 @@ def _admit_or_refuse(event, registration, problem, user, device, device_name, no
         "device_name": (device_name or "")[:100] or None,
         "nonce": nonce,
     }
-    person = person_summary(registration) if registration is not None and problem is None else None
-    if problem is None:
-        row = CheckIn(result=ScanResult.WELCOME, **values)
-        try:
-            with db.session.begin_nested():
-                db.session.add(row)
-        except IntegrityError:
-            # Either this nonce was used at the same moment, or the person is already in for this day and scope.
-            if device is not None and nonce:
-                earlier = _scan_with_nonce(device.id, nonce)
-                if earlier is not None:
-                    db.session.rollback()
-                    return _replay(earlier)
-            standing = _standing_checkin(values["registration_id"], day, scope)
-            row = CheckIn(result=ScanResult.ALREADY, **values)
-            db.session.add(row)
-            db.session.commit()
-            return ScanOutcome(
-                ScanResult.ALREADY,
-                row.id,
-                person,
-                now,
-                earlier_at=standing.scanned_at if standing else None,
-                earlier_where=_where(standing) if standing else None,
-            )
+    person = _person_of_row(registration) if registration is not None and problem is None else None
+    try:
+        with db.session.begin_nested():
+            checkin_id = connection.execute(_INSERT_SCAN, {**values, "result": problem or ScanResult.WELCOME}).scalar()
+    except IntegrityError:
+        # Either this nonce was used before (a retry), or the person is already in for this day and scope.
+        if device is not None and nonce:
+            earlier = _scan_with_nonce(device.id, nonce)
+            if earlier is not None:
+                return _replay(earlier)
+        if problem is not None:
+            raise
+        standing = _standing_row(values["registration_id"], day, scope)
+        checkin_id = connection.execute(_INSERT_SCAN, {**values, "result": ScanResult.ALREADY}).scalar()
         db.session.commit()
-        return ScanOutcome(ScanResult.WELCOME, row.id, person, now)
-    row = CheckIn(result=problem, **values)
-    db.session.add(row)
-    db.session.commit()
-    return ScanOutcome(problem, row.id, None, now)
-
-
-def _standing_checkin(registration_id: int, day: date, scope: str) -> CheckIn | None:
-    return db.session.scalar(
-        select(CheckIn).where(
-            CheckIn.registration_id == registration_id,
-            CheckIn.day == day,
-            CheckIn.scope == scope,
-            CheckIn.result == ScanResult.WELCOME,
-            CheckIn.undone_at.is_(None),
+        return ScanOutcome(
+            ScanResult.ALREADY,
+            checkin_id,
+            person,
+            now,
+            earlier_at=standing.scanned_at if standing else None,
+            earlier_where=(standing.device_name or standing.display_name) if standing else None,
         )
+    db.session.commit()
+    return ScanOutcome(problem or ScanResult.WELCOME, checkin_id, person, now)
+
+
+def _standing_row(registration_id: int, day: date, scope: str):
+    """When and where the person's standing admission for this day and scope happened."""
+    return (
+        db.session.connection()
+        .execute(
+            select(CheckIn.scanned_at, CheckIn.device_name, User.display_name)
+            .outerjoin(User, User.id == CheckIn.user_id)
+            .where(
+                CheckIn.registration_id == registration_id,
+                CheckIn.day == day,
+                CheckIn.scope == scope,
+                CheckIn.result == ScanResult.WELCOME,
+                CheckIn.undone_at.is_(None),
+            )
+        )
+        .first()
     )
-
-
-def _where(checkin: CheckIn) -> str | None:
-    if checkin.device_name:
-        return checkin.device_name
-    return checkin.user.display_name if checkin.user else None
 
 
 def _scan_with_nonce(device_id: int, nonce: str) -> CheckIn | None:
@@ -335,9 +370,10 @@ def _replay(checkin: CheckIn) -> ScanOutcome:
     )
     outcome = ScanOutcome(checkin.result, checkin.id, person, checkin.scanned_at, replayed=True)
     if checkin.result == ScanResult.ALREADY and registration is not None:
-        standing = _standing_checkin(registration.id, checkin.day, checkin.scope)
+        standing = _standing_row(registration.id, checkin.day, checkin.scope)
         if standing:
-            outcome.earlier_at, outcome.earlier_where = standing.scanned_at, _where(standing)
+            outcome.earlier_at = standing.scanned_at
+            outcome.earlier_where = standing.device_name or standing.display_name
     db.session.commit()
     return outcome
 
@@ -462,13 +498,49 @@ def revoke_device(device: Device) -> None:
         db.session.commit()
 
 
-def device_for_token(token: str | None) -> Device | None:
-    """The active device holding this token, or None."""
+_DEVICE_QUERY = (
+    select(
+        Device.id,
+        Device.name,
+        Event.id.label("event_id"),
+        Event.title,
+        Event.ticket_key,
+        Event.starts_at,
+        Event.ends_at,
+        Event.status,
+    )
+    .join(Event, Event.id == Device.event_id)
+    .where(Device.token_hash == bindparam("token_hash"), Device.revoked_at.is_(None))
+)
+
+
+@dataclass(frozen=True)
+class ScanningDevice:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class ScanningEvent:
+    """What the door needs to know about an event (the API loads it with the device, in one query)."""
+
+    id: int
+    title: str
+    ticket_key: str
+    starts_at: datetime
+    ends_at: datetime
+    status: str
+
+
+def device_for_token(token: str | None) -> tuple[ScanningDevice, ScanningEvent] | None:
+    """The active device holding this token, and its event, or None."""
     if not token or len(token) > 200:
         return None
-    return db.session.scalar(
-        select(Device).where(Device.token_hash == hash_device_token(token), Device.revoked_at.is_(None))
-    )
+    row = db.session.connection().execute(_DEVICE_QUERY, {"token_hash": hash_device_token(token)}).first()
+    if row is None:
+        return None
+    event = ScanningEvent(row.event_id, row.title, row.ticket_key, row.starts_at, row.ends_at, row.status)
+    return ScanningDevice(row.id, row.name), event
 
 
 def devices_of(event: Event) -> list[Device]:
@@ -648,14 +720,17 @@ def _csv_safe(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def session_of_scope(event: Event, scope: str) -> EventSession | None:
+def session_of_scope(event, scope: str) -> EventSession | None:
     if not scope.startswith("session:"):
         return None
     try:
         session_id = int(scope.split(":", 1)[1])
+        if not 0 < session_id < 2**31:
+            return None
     except ValueError:
         return None
-    return next((s for s in event.sessions if s.id == session_id), None)
+    session = db.session.get(EventSession, session_id)
+    return session if session is not None and session.event_id == event.id else None
 
 
 def valid_scope(event: Event, scope: str | None) -> str:
