@@ -314,8 +314,12 @@ def _admit_or_refuse(event, registration, problem, user, device, device_name, no
     }
     person = _person_of_row(registration) if registration is not None and problem is None else None
     try:
-        with db.session.begin_nested():
-            checkin_id = connection.execute(_INSERT_SCAN, {**values, "result": problem or ScanResult.WELCOME}).scalar()
+        with db.session.begin_nested():  # the savepoint is emitted when the session hands out its connection
+            checkin_id = (
+                db.session.connection()
+                .execute(_INSERT_SCAN, {**values, "result": problem or ScanResult.WELCOME})
+                .scalar()
+            )
     except IntegrityError:
         # Either this nonce was used before (a retry), or the person is already in for this day and scope.
         if device is not None and nonce:
