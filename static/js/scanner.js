@@ -69,6 +69,7 @@
     const parts = [paragraph("scan-headline", answer.headline)];
     const person = answer.person;
     if (person) {
+      if (answer.result !== "welcome") parts.push(paragraph("scan-name", person.name));
       const where = [person.organisation, person.district].filter(Boolean).join(" · ");
       if (where) parts.push(paragraph("scan-person", where));
       if (person.workshops && person.workshops.length) {
