@@ -33,6 +33,10 @@ CONTENT_SECURITY_POLICY = {
 }
 
 
+# Paths whose errors are answered as JSON (device APIs).
+JSON_PATH_PREFIXES = ("/api/", "/checkin/api/")
+
+
 class UnsafeSettings(RuntimeError):
     """Raised when production mode meets settings that must not run in production."""
 
@@ -112,24 +116,26 @@ def _init_extensions(app: Flask) -> None:
     app.after_request(deliver_after_request)
 
 
-# One blueprint per capability: package name = blueprint name = URL prefix.
-BLUEPRINT_PACKAGES = (
-    "pages",
-    "accounts",
-    "admin",
-    "directory",
-    "mail",
-    "meetings",
-    "registration",
-    "calendar",
-)
+# One blueprint per capability: package name = blueprint name = URL prefix; with the modules holding its views.
+BLUEPRINT_PACKAGES = {
+    "pages": ("views",),
+    "accounts": ("views",),
+    "admin": ("views",),
+    "directory": ("views",),
+    "mail": ("views",),
+    "meetings": ("views",),
+    "registration": ("views",),
+    "calendar": ("views",),
+    "checkin": ("views", "api"),
+}
 
 
 def _register_blueprints(app: Flask) -> None:
     # The views are imported here rather than in each package's __init__, so that importing a package's
     # models never drags in every view (and with it import cycles between capabilities).
-    for name in BLUEPRINT_PACKAGES:
-        importlib.import_module(f"events.{name}.views")
+    for name, modules in BLUEPRINT_PACKAGES.items():
+        for module in modules:
+            importlib.import_module(f"events.{name}.{module}")
         app.register_blueprint(importlib.import_module(f"events.{name}").bp)
 
 
@@ -153,7 +159,7 @@ def _register_error_pages(app: Flask) -> None:
     }
 
     def render_error(code: int, message: str | None = None):
-        if request.accept_mimetypes.best == "application/json" or request.path.startswith("/api/"):
+        if request.accept_mimetypes.best == "application/json" or request.path.startswith(JSON_PATH_PREFIXES):
             return {"error": code, "message": message or messages[code]()}, code
         return render_template("errors/error.html", code=code, message=message or messages[code]()), code
 

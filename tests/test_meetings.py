@@ -42,7 +42,14 @@ def test_organiser_creates_a_draft_adds_a_programme_and_publishes(client, app, l
     assert client.get(f"/meetings/{slug}").status_code == 404  # drafts are not public
     response = client.post(
         f"/meetings/manage/{event_id}/sessions/new",
-        data={"kind": "workshop", "title": "Wohnraum finden", "starts_at": "2027-03-17T13:00", "ends_at": "2027-03-17T14:30", "room": "Saal 2", "capacity": "25"},
+        data={
+            "kind": "workshop",
+            "title": "Wohnraum finden",
+            "starts_at": "2027-03-17T13:00",
+            "ends_at": "2027-03-17T14:30",
+            "room": "Saal 2",
+            "capacity": "25",
+        },
         follow_redirects=True,
     )
     assert "Der Programmpunkt ist gespeichert." in response.get_data(as_text=True)
@@ -70,7 +77,8 @@ def test_a_session_outside_the_event_is_refused(client, app, login, make_user, m
     start = (event.starts_at - timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
     end = (event.starts_at - timedelta(days=3) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(
-        f"/meetings/manage/{event.id}/sessions/new", data={"kind": "talk", "title": "Zu früh", "starts_at": start, "ends_at": end}
+        f"/meetings/manage/{event.id}/sessions/new",
+        data={"kind": "talk", "title": "Zu früh", "starts_at": start, "ends_at": end},
     )
     assert response.status_code == 400
     assert "innerhalb der Veranstaltung" in response.get_data(as_text=True)
@@ -78,13 +86,17 @@ def test_a_session_outside_the_event_is_refused(client, app, login, make_user, m
         assert db.session.scalar(select(func.count(EventSession.id))) == 0
 
 
-def test_changing_the_date_sends_everyone_an_updated_invite(client, app, login, make_user, make_event, make_registration):
+def test_changing_the_date_sends_everyone_an_updated_invite(
+    client, app, login, make_user, make_event, make_registration
+):
     event = make_event()
     make_registration(event, "confirmed")
     make_registration(event, "waitlisted", waitlist_position=1)
     make_registration(event, "cancelled")
     login(make_user("organiser"))
-    form = event_form(title=event.title, series_name="", starts_at="2027-05-04T10:00", ends_at="2027-05-04T17:00", capacity="100")
+    form = event_form(
+        title=event.title, series_name="", starts_at="2027-05-04T10:00", ends_at="2027-05-04T17:00", capacity="100"
+    )
     response = client.post(f"/meetings/manage/{event.id}/edit", data=form, follow_redirects=True)
     assert "2 Angemeldete erhalten eine aktualisierte Einladung" in response.get_data(as_text=True)
     mails = sent_mails(app)
@@ -110,7 +122,9 @@ def test_cancelling_an_event_notifies_every_registrant(client, app, login, make_
     with app.app_context():
         assert db.session.get(Event, event.id).status == "published"  # not confirmed with the tick: nothing happens
     response = client.post(
-        f"/meetings/manage/{event.id}/cancel", data={"reason": "Wegen Unwetters.", "confirm": "y"}, follow_redirects=True
+        f"/meetings/manage/{event.id}/cancel",
+        data={"reason": "Wegen Unwetters.", "confirm": "y"},
+        follow_redirects=True,
     )
     assert "2 Angemeldete werden benachrichtigt" in response.get_data(as_text=True)
     mails = sent_mails(app)
@@ -123,7 +137,15 @@ def test_cancelling_an_event_notifies_every_registrant(client, app, login, make_
 def test_a_new_edition_starts_as_a_copy_of_the_last(client, app, login, make_user, make_event):
     event = make_event(title="Vernetzungstreffen 2026", edition="2026")
     with app.app_context():
-        db.session.add(EventSession(event_id=event.id, kind="panel", title="Podium", starts_at=event.starts_at, ends_at=event.starts_at + timedelta(hours=1)))
+        db.session.add(
+            EventSession(
+                event_id=event.id,
+                kind="panel",
+                title="Podium",
+                starts_at=event.starts_at,
+                ends_at=event.starts_at + timedelta(hours=1),
+            )
+        )
         db.session.commit()
     login(make_user("organiser"))
     response = client.post(f"/meetings/manage/{event.id}/copy")

@@ -42,9 +42,29 @@ def add_workshops(app, event, capacity=1):
     with app.app_context():
         start = event.starts_at + timedelta(hours=2)
         sessions = [
-            EventSession(event_id=event.id, kind="workshop", title="Wohnen", starts_at=start, ends_at=start + timedelta(hours=1), capacity=capacity),
-            EventSession(event_id=event.id, kind="workshop", title="Sportvereine", starts_at=start, ends_at=start + timedelta(hours=1), capacity=10),
-            EventSession(event_id=event.id, kind="workshop", title="Werte", starts_at=start + timedelta(hours=2), ends_at=start + timedelta(hours=3)),
+            EventSession(
+                event_id=event.id,
+                kind="workshop",
+                title="Wohnen",
+                starts_at=start,
+                ends_at=start + timedelta(hours=1),
+                capacity=capacity,
+            ),
+            EventSession(
+                event_id=event.id,
+                kind="workshop",
+                title="Sportvereine",
+                starts_at=start,
+                ends_at=start + timedelta(hours=1),
+                capacity=10,
+            ),
+            EventSession(
+                event_id=event.id,
+                kind="workshop",
+                title="Werte",
+                starts_at=start + timedelta(hours=2),
+                ends_at=start + timedelta(hours=3),
+            ),
         ]
         db.session.add_all(sessions)
         db.session.commit()
@@ -79,7 +99,9 @@ def test_a_person_registers_and_gets_confirmation_with_ticket_and_invite(client,
 def test_a_full_meeting_puts_the_next_person_on_the_waiting_list(client, app, make_event):
     event = make_event(capacity=1)
     client.post(f"/registration/{event.slug}", data=form_data(email="erste@example.org"))
-    response = client.post(f"/registration/{event.slug}", data=form_data(email="zweite@example.org"), follow_redirects=True)
+    response = client.post(
+        f"/registration/{event.slug}", data=form_data(email="zweite@example.org"), follow_redirects=True
+    )
     assert "Warteliste, Platz 1" in response.get_data(as_text=True)
     client.post(f"/registration/{event.slug}", data=form_data(email="dritte@example.org"))
     assert registrations_of(app, event) == [
@@ -206,10 +228,16 @@ def test_questions_are_asked_and_required_ones_enforced(client, app, make_event)
 def test_the_personal_link_shows_changes_and_cancels(client, app, make_event):
     event = make_event()
     wohnen, sport, werte = add_workshops(app, event, capacity=5)
-    personal = client.post(f"/registration/{event.slug}", data=form_data(workshop_slot_1=str(wohnen))).headers["Location"]
+    personal = client.post(f"/registration/{event.slug}", data=form_data(workshop_slot_1=str(wohnen))).headers[
+        "Location"
+    ]
     page = client.get(personal).get_data(as_text=True)
     assert "Ayşe Öztürk" in page and "Wohnen" in page
-    response = client.post(personal, data=form_data(email=None, privacy_consent=None, workshop_slot_1=str(sport), dietary_needs="vegan"), follow_redirects=True)
+    response = client.post(
+        personal,
+        data=form_data(email=None, privacy_consent=None, workshop_slot_1=str(sport), dietary_needs="vegan"),
+        follow_redirects=True,
+    )
     assert "Ihre Änderungen sind gespeichert." in response.get_data(as_text=True)
     with app.app_context():
         registration = db.session.scalars(select(Registration)).one()
@@ -260,7 +288,9 @@ def test_a_bad_invitation_file_writes_nothing(client, app, login, make_user, mak
     event = make_event(access="invited")
     login(make_user("organiser"))
     csv = b"email,first_name\nok@example.org,Ok\nkaputt,Kaputt\n"
-    response = client.post(f"/meetings/manage/{event.id}/invitations", data={"file": (BytesIO(csv), "g.csv")}, follow_redirects=True)
+    response = client.post(
+        f"/meetings/manage/{event.id}/invitations", data={"file": (BytesIO(csv), "g.csv")}, follow_redirects=True
+    )
     assert "Fehler in Zeile 3" in response.get_data(as_text=True)
     assert sent_mails(app) == []
 
@@ -322,7 +352,9 @@ def test_capacity_increase_promotes_from_the_waiting_list(client, app, login, ma
     assert [r[1] for r in registrations_of(app, event)] == ["confirmed", "confirmed"]
 
 
-def test_organiser_message_goes_to_the_filtered_registrants(client, app, login, make_user, make_event, make_registration):
+def test_organiser_message_goes_to_the_filtered_registrants(
+    client, app, login, make_user, make_event, make_registration
+):
     event = make_event(capacity=5)
     confirmed = make_registration(event, "confirmed")
     make_registration(event, "waitlisted", waitlist_position=1)

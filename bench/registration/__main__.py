@@ -108,7 +108,9 @@ def run(kind: str) -> bool:
         requests.get(f"{base_url}/registration/{slug}", timeout=60)
         started = time.perf_counter()
         with multiprocessing.get_context("fork").Pool(PROCESSES) as pool:
-            results = [row for share in pool.map(client_process, [(base_url, slug, s) for s in shares]) for row in share]
+            results = [
+                row for share in pool.map(client_process, [(base_url, slug, s) for s in shares]) for row in share
+            ]
         elapsed = time.perf_counter() - started
     statuses = [status for _form, _post, status in results]
     errors = sum(status >= 500 for status in statuses)

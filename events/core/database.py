@@ -73,3 +73,27 @@ def start_immediate_transactions():
 
 def stop_immediate_transactions(token) -> None:
     _begin_immediate.reset(token)
+
+
+def begin_write():
+    """Make sure the session is in a transaction that is going to write, so concurrent writers queue, not fail.
+
+    SQLite: BEGIN IMMEDIATE takes the write lock up front (a deferred transaction that reads first and writes
+    later can fail at once with "database is locked" when another writer got in between). PostgreSQL needs
+    nothing: rows are locked as they are written. Whatever was pending is committed first, unless the session
+    is already in a transaction started by this function, which is then simply continued.
+    """
+    session = db.session()
+    current = session.get_transaction()
+    if current is not None and session.info.get("write_transaction") is current:
+        return
+    session.commit()
+    if session.get_bind().dialect.name == "sqlite":
+        token = _begin_immediate.set(True)
+        try:
+            session.connection()
+        finally:
+            _begin_immediate.reset(token)
+    else:
+        session.connection()
+    session.info["write_transaction"] = session.get_transaction()

@@ -1,0 +1,70 @@
+"""Who may use the door of one event: declared once per view with a decorator."""
+
+from functools import wraps
+
+from flask import abort, g, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from events.checkin.service import device_for_token, may_scan
+from events.core.database import begin_write
+from events.extensions import db, login_manager
+from events.meetings.models import Event
+
+
+def event_staff_required(view):
+    """Check-in staff assigned to the event in the URL, and organisers; the view gets `event` instead of its id.
+
+    Unknown event: 404. Signed in but not assigned: 403.
+    """
+
+    @wraps(view)
+    def wrapped(event_id: int, *args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        event = db.session.get(Event, event_id) or abort(404)
+        if not may_scan(current_user, event):
+            abort(403)
+        return view(event, *args, **kwargs)
+
+    wrapped.allowed_roles = frozenset({"checkin", "organiser", "admin"})
+    return wrapped
+
+
+def event_organiser_required(view):
+    """Organisers (and admins) only; the view gets `event` instead of its id. Unknown event: 404."""
+
+    @wraps(view)
+    def wrapped(event_id: int, *args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not current_user.has_role("organiser", "admin"):
+            abort(403)
+        event = db.session.get(Event, event_id) or abort(404)
+        return view(event, *args, **kwargs)
+
+    wrapped.allowed_roles = frozenset({"organiser", "admin"})
+    return wrapped
+
+
+def device_token_required(view):
+    """API calls carry `Authorization: Bearer <device token>`; the device and its event go to g.
+
+    A POST records a scan, so its transaction starts as a write transaction before the device is looked up.
+    """
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        scheme, _space, token = header.partition(" ")
+        if request.method == "POST":
+            begin_write()
+        found = device_for_token(token.strip()) if scheme.lower() == "bearer" else None
+        if found is None:
+            body = {"error": 401, "message": _("Gerätetoken fehlt, ist unbekannt oder wurde widerrufen.")}
+            return body, 401, {"WWW-Authenticate": 'Bearer realm="treffpunkt-checkin"'}
+        g.device, g.event = found
+        return view(*args, **kwargs)
+
+    wrapped.allowed_roles = "device-token"
+    return wrapped

@@ -1,0 +1,33 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class ScanForm(FlaskForm):
+    """A scanned or typed ticket code (a hardware scanner types it into the field and presses Enter)."""
+
+    code = StringField(
+        _l("Ticket-Code"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("Kamera, Hand-Scanner oder Eingabe; mit der Eingabetaste bestätigen."),
+    )
+    device_name = HiddenField(validators=[Optional(), Length(max=100)])
+    scope = HiddenField(validators=[Optional(), Length(max=30)])
+
+
+class ManualCheckInForm(FlaskForm):
+    device_name = HiddenField(validators=[Optional(), Length(max=100)])
+    scope = HiddenField(validators=[Optional(), Length(max=30)])
+
+
+class DeviceForm(FlaskForm):
+    name = StringField(
+        _l("Name des Geräts"),
+        validators=[DataRequired(), Length(max=100)],
+        description=_l("z. B. „Tablet Eingang Nord“"),
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something (undo, revoke, re-issue): only the CSRF token."""

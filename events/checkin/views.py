@@ -1,0 +1,318 @@
+"""Door pages: scanner, search, undo, scan log, dashboard, devices, tickets and badges."""
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, format_time
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from events import CONTENT_SECURITY_POLICY
+from events.checkin import bp
+from events.checkin import service as checkin
+from events.checkin.access import event_organiser_required, event_staff_required
+from events.checkin.forms import ConfirmForm, DeviceForm, ManualCheckInForm, ScanForm
+from events.checkin.models import CheckIn, Device
+from events.checkin.pdf import render_badges_pdf, render_ticket_pdf
+from events.core.access import role_required
+from events.extensions import db, talisman
+from events.pages.navigation import safe_next_url
+from events.registration.models import Registration, RegistrationStatus
+
+# The QR decoder is WebAssembly; compiling it needs 'wasm-unsafe-eval' (and nothing looser) on this page only.
+SCANNER_POLICY = {**CONTENT_SECURITY_POLICY, "script-src": "'self' 'wasm-unsafe-eval'"}
+
+
+def _wants_json() -> bool:
+    return request.is_json or request.accept_mimetypes.best == "application/json"
+
+
+def _registration_of(event, registration_id: int) -> Registration:
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        abort(404)
+    return registration
+
+
+@bp.route("/")
+@role_required("checkin", "organiser")
+def index():
+    return render_template("checkin/index.html", events=checkin.events_for_scanning(current_user))
+
+
+@bp.route("/<int:event_id>/")
+@event_staff_required
+@talisman(content_security_policy=SCANNER_POLICY)
+def scanner(event):
+    return _render_scanner(event, ScanForm(scope=request.args.get("scope"), device_name=request.args.get("door")))
+
+
+def _render_scanner(event, form, outcome=None, status=200):
+    scope = checkin.valid_scope(event, form.scope.data or request.args.get("scope"))
+    form.scope.data = scope
+    query = request.args.get("q", "").strip()[:100]
+    results = checkin.search_registrations(event, query) if query else []
+    today = checkin.berlin_time(checkin.utcnow()).date()
+    counts = next((row for row in checkin.counts_per_day(event) if row["day"] == today), None)
+    recent = checkin.recent_scans(event, current_user)
+    return (
+        render_template(
+            "checkin/scanner.html",
+            event=event,
+            form=form,
+            outcome=outcome,
+            scope=scope,
+            scopes=checkin.scopes_for(event),
+            query=query,
+            query_too_short=bool(query) and len(query) < checkin.SEARCH_MIN_LENGTH,
+            results=results,
+            counts=counts,
+            recent=recent,
+            may_undo=lambda row: checkin.may_undo(row, current_user),
+            manual_form=ManualCheckInForm(scope=scope, device_name=form.device_name.data),
+            confirm_form=ConfirmForm(),
+        ),
+        status,
+    )
+
+
+@bp.route("/<int:event_id>/scan", methods=["POST"])
+@event_staff_required
+@talisman(content_security_policy=SCANNER_POLICY)
+def scan(event):
+    if request.is_json:
+        # the page's script sends JSON with the X-CSRFToken header, which CSRFProtect checks for every POST
+        payload = request.get_json(silent=True)
+        fields = {k: v for k, v in (payload or {}).items() if isinstance(v, str)} if isinstance(payload, dict) else {}
+        form = ScanForm(formdata=None, data=fields, meta={"csrf": False})
+        valid = form.validate()
+    else:
+        form = ScanForm()
+        valid = form.validate_on_submit()
+    if not valid:
+        if _wants_json():
+            return {"error": 400, "message": _("Bitte einen Ticket-Code scannen oder eingeben.")}, 400
+        return _render_scanner(event, form, status=400)
+    outcome = checkin.scan_ticket(
+        event,
+        form.code.data,
+        user=current_user,
+        device_name=form.device_name.data,
+        scope=checkin.valid_scope(event, form.scope.data),
+    )
+    if _wants_json():
+        return outcome.as_json()
+    form.code.data = ""
+    return _render_scanner(event, form, outcome)
+
+
+@bp.route("/<int:event_id>/registrations/<int:registration_id>/checkin", methods=["POST"])
+@event_staff_required
+@talisman(content_security_policy=SCANNER_POLICY)
+def manual_checkin(event, registration_id):
+    registration = _registration_of(event, registration_id)
+    form = ManualCheckInForm()
+    if not form.validate_on_submit():
+        abort(400)
+    outcome = checkin.check_in_registration(
+        event,
+        registration,
+        user=current_user,
+        device_name=form.device_name.data,
+        scope=checkin.valid_scope(event, form.scope.data),
+    )
+    if _wants_json():
+        return outcome.as_json()
+    scan_form = ScanForm(formdata=None, scope=form.scope.data, device_name=form.device_name.data)
+    return _render_scanner(event, scan_form, outcome)
+
+
+@bp.route("/<int:event_id>/checkins/<int:checkin_id>/undo", methods=["POST"])
+@event_staff_required
+def undo(event, checkin_id):
+    row = db.session.get(CheckIn, checkin_id)
+    if row is None or row.event_id != event.id:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        checkin.undo_checkin(row, current_user)
+    except checkin.CheckInError as error:
+        if _wants_json():
+            return {"error": 409, "message": str(error)}, 409
+        flash(str(error), "error")
+    else:
+        name = row.registration.full_name if row.registration else ""
+        if _wants_json():
+            return {"undone": True, "checkin_id": row.id}
+        flash(_("Der Check-in von %(name)s ist zurückgenommen.", name=name), "success")
+    target = request.form.get("back")
+    if target == "log" and current_user.has_role("organiser", "admin"):
+        return redirect(url_for("checkin.log", event_id=event.id))
+    return redirect(url_for("checkin.scanner", event_id=event.id))
+
+
+@bp.route("/<int:event_id>/log")
+@event_organiser_required
+def log(event):
+    result = request.args.get("result", "")
+    pagination = checkin.scan_log(event, request.args.get("page", 1, type=int), result)
+    return render_template(
+        "checkin/log.html",
+        event=event,
+        pagination=pagination,
+        result=result,
+        results=list(checkin.ScanResult),
+        may_undo=lambda row: checkin.may_undo(row, current_user),
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.route("/<int:event_id>/dashboard")
+@event_organiser_required
+def dashboard(event):
+    days = checkin.event_days(event)
+    today = checkin.berlin_time(checkin.utcnow()).date()
+    chosen = request.args.get("day", "")
+    day = next((d for d in days if d.isoformat() == chosen), today if today in days else days[0])
+    buckets = checkin.arrivals(event, day)
+    over = checkin.event_is_over(event)
+    return render_template(
+        "checkin/dashboard.html",
+        event=event,
+        days=days,
+        day=day,
+        counts=checkin.counts_per_day(event),
+        expected=checkin.expected_count(event),
+        buckets=buckets,
+        chart=checkin.arrivals_chart(buckets),
+        regions=checkin.by_region(event),
+        over=over,
+        no_shows=checkin.no_shows(event) if over else [],
+    )
+
+
+@bp.route("/<int:event_id>/no-shows.csv")
+@event_organiser_required
+def no_shows_export(event):
+    if not checkin.event_is_over(event):
+        abort(409)
+    data = "\ufeff" + checkin.no_shows_csv(event)
+    return Response(
+        data,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="no-shows-{event.slug}.csv"'},
+    )
+
+
+@bp.route("/<int:event_id>/devices", methods=["GET", "POST"])
+@event_organiser_required
+def devices(event):
+    form = DeviceForm()
+    new_token = None
+    new_device = None
+    if form.validate_on_submit():
+        new_device, new_token = checkin.create_device(event, form.name.data, current_user)
+        form = DeviceForm(formdata=None)
+    status = 400 if form.errors else 200
+    return (
+        render_template(
+            "checkin/devices.html",
+            event=event,
+            form=form,
+            devices=checkin.devices_of(event),
+            new_token=new_token,
+            new_device=new_device,
+            confirm_form=ConfirmForm(),
+        ),
+        status,
+        {"Cache-Control": "no-store"},
+    )
+
+
+@bp.route("/<int:event_id>/devices/<int:device_id>/revoke", methods=["POST"])
+@event_organiser_required
+def revoke_device(event, device_id):
+    device = db.session.get(Device, device_id)
+    if device is None or device.event_id != event.id:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    checkin.revoke_device(device)
+    flash(_("Das Gerät „%(name)s“ kann nicht mehr einchecken.", name=device.name), "success")
+    return redirect(url_for("checkin.devices", event_id=event.id))
+
+
+@bp.route("/<int:event_id>/badges.pdf")
+@event_organiser_required
+def badges(event):
+    registrations = db.session.scalars(
+        select(Registration)
+        .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED)
+        .order_by(Registration.last_name, Registration.first_name)
+    ).all()
+    if not registrations:
+        flash(_("Für diese Veranstaltung gibt es noch keine bestätigten Anmeldungen."), "warning")
+        return redirect(url_for("checkin.dashboard", event_id=event.id))
+    return Response(
+        render_badges_pdf(registrations),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="namensschilder-{event.slug}.pdf"'},
+    )
+
+
+@bp.route("/<int:event_id>/registrations/<int:registration_id>/ticket.pdf")
+@event_organiser_required
+def ticket_pdf(event, registration_id):
+    registration = _registration_of(event, registration_id)
+    if registration.status != RegistrationStatus.CONFIRMED:
+        abort(409)
+    return Response(
+        render_ticket_pdf(registration),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="ticket-{registration.id}.pdf"'},
+    )
+
+
+@bp.route("/<int:event_id>/registrations/<int:registration_id>/reissue", methods=["POST"])
+@event_organiser_required
+def reissue(event, registration_id):
+    registration = _registration_of(event, registration_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    checkin.reissue_ticket(registration)
+    flash(
+        _("Das Ticket von %(name)s ist neu ausgestellt; der alte Code gilt nicht mehr.", name=registration.full_name),
+        "success",
+    )
+    return redirect(safe_next_url(request.form.get("next")) or url_for("checkin.dashboard", event_id=event.id))
+
+
+@bp.app_template_filter("checkin_time")
+def checkin_time_filter(moment) -> str:
+    """A timestamp as local time of day in Europe/Berlin, e.g. 09:14."""
+    return format_time(checkin.berlin_time(moment), "HH:mm") if moment else ""
+
+
+@bp.app_template_filter("checkin_date")
+def checkin_date_filter(moment) -> str:
+    return format_date(checkin.berlin_time(moment), "medium") if moment else ""
+
+
+@bp.context_processor
+def result_labels():
+    return {
+        "result_labels": {
+            "welcome": _("Willkommen"),
+            "already": _("Schon eingecheckt"),
+            "invalid": _("Nicht gültig"),
+            "cancelled": _("Storniert"),
+            "other_event": _("Andere Veranstaltung"),
+            "not_today": _("Nicht heute"),
+        }
+    }
+
+
+@bp.app_template_filter("checkin_day")
+def checkin_day_filter(day) -> str:
+    """An event day, e.g. "Montag, 14. September 2026"."""
+    return format_date(day, "full") if day else ""
