@@ -1,9 +1,11 @@
 """Regions and districts, loaded from the project's data file."""
 
 import csv
+import time
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from events.config import PROJECT_ROOT
@@ -34,19 +36,41 @@ def load_districts(path: Path = DISTRICTS_FILE) -> tuple[int, int]:
                 updated += 1
             district.name, district.kind, district.region = row["name"], row["kind"], region
     db.session.commit()
+    forget_district_choices()
     return created, updated
 
 
 def districts_by_region() -> list[tuple[Region, list[District]]]:
     """Regions in order of state and name, each with its districts sorted by name."""
-    regions = db.session.scalars(select(Region).order_by(Region.state, Region.name)).all()
+    regions = db.session.scalars(
+        select(Region).order_by(Region.state, Region.name).options(selectinload(Region.districts))
+    ).all()
     return [(region, list(region.districts)) for region in regions]
+
+
+# Districts change only when `flask districts load` runs; every process keeps the picker's list for a while.
+CHOICES_CACHE_SECONDS = 600
+_choices_cache: dict = {"until": 0.0, "groups": None}
+
+
+def _district_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    now = time.monotonic()
+    if _choices_cache["groups"] is None or now > _choices_cache["until"]:
+        _choices_cache["groups"] = [
+            (f"{region.name} ({region.state})", [(str(d.id), d.label) for d in districts])
+            for region, districts in districts_by_region()
+        ]
+        _choices_cache["until"] = now + CHOICES_CACHE_SECONDS
+    return _choices_cache["groups"]
+
+
+def forget_district_choices() -> None:
+    _choices_cache["groups"] = None
 
 
 def district_choices(empty_label: str | None = None) -> list[SelectChoice]:
     """Choices for a district select, grouped by region into optgroups; optionally led by an empty choice."""
     choices = [SelectChoice("", empty_label)] if empty_label is not None else []
-    for region, districts in districts_by_region():
-        group = f"{region.name} ({region.state})"
-        choices.extend(SelectChoice(str(d.id), d.label, optgroup=group) for d in districts)
+    for group, districts in _district_groups():
+        choices.extend(SelectChoice(value, label, optgroup=group) for value, label in districts)
     return choices

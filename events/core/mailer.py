@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import smtplib
 import threading
+from collections.abc import Callable
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -56,20 +57,62 @@ def queue_mail(
     return mail
 
 
+def render_templated_mail(template: str, **context) -> dict:
+    """Render templates/emails/<template>.subject.txt, .txt and .html into the parts of a mail."""
+    return {
+        "subject": render_template(f"emails/{template}.subject.txt", **context).strip(),
+        "body_text": render_template(f"emails/{template}.txt", **context),
+        "body_html": render_template(f"emails/{template}.html", **context),
+        "attachments": context.get("attachments"),
+        "inline_images": context.get("inline_images"),
+    }
+
+
 def queue_templated_mail(recipient: str, template: str, topic: str | None = None, **context) -> OutgoingMail:
-    """Render templates/emails/<template>.subject.txt, .txt and .html and queue the mail."""
-    subject = render_template(f"emails/{template}.subject.txt", **context).strip()
-    text = render_template(f"emails/{template}.txt", **context)
-    html = render_template(f"emails/{template}.html", **context)
-    return queue_mail(
-        recipient,
-        subject,
-        text,
-        html,
-        attachments=context.get("attachments"),
-        inline_images=context.get("inline_images"),
-        topic=topic or template,
-    )
+    """Render a mail now and queue it."""
+    rendered = render_templated_mail(template, **context)
+    return queue_mail(recipient, topic=topic or template, **rendered)
+
+
+# Deferred mails: the request stores only what to render; the sender renders just before delivery.
+MAIL_RENDERERS: dict[str, Callable[..., dict]] = {}
+
+
+def mail_renderer(name: str):
+    """Register a function that turns a deferred mail's arguments into its parts (see render_templated_mail)."""
+
+    def register(function):
+        MAIL_RENDERERS[name] = function
+        return function
+
+    return register
+
+
+def queue_deferred_mail(recipient: str, renderer: str, topic: str | None = None, **args) -> OutgoingMail:
+    """Queue a mail that the sender renders later with MAIL_RENDERERS[renderer](**args); args are plain values."""
+    mail = OutgoingMail(recipient=recipient, renderer=renderer, render_args=args, topic=topic or renderer)
+    db.session.add(mail)
+    if has_request_context():
+        g.mail_queued = True
+    return mail
+
+
+def _render_deferred(mail: OutgoingMail) -> None:
+    render = MAIL_RENDERERS[mail.renderer]
+    if has_request_context():
+        rendered = render(**(mail.render_args or {}))
+    else:
+        with current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]):
+            rendered = render(**(mail.render_args or {}))
+    mail.subject = rendered["subject"]
+    mail.body_text = rendered["body_text"]
+    mail.body_html = rendered.get("body_html")
+    for filename, content_type, data in rendered.get("attachments") or []:
+        mail.attachments.append(OutgoingMailAttachment(filename=filename, content_type=content_type, data=data))
+    for filename, content_type, data, cid in rendered.get("inline_images") or []:
+        mail.attachments.append(
+            OutgoingMailAttachment(filename=filename, content_type=content_type, data=data, inline_cid=cid)
+        )
 
 
 def build_message(mail: OutgoingMail) -> EmailMessage:
@@ -154,10 +197,14 @@ def _deliver_due_mail(limit: int) -> dict[str, int]:
             continue
         mail = db.session.get(OutgoingMail, mail_id)
         try:
+            if mail.body_text is None and mail.renderer:
+                _render_deferred(mail)
             if not mail.message_id:
                 mail.message_id = make_msgid(domain="treffpunkt.example")
             mail.eml_path = _transmit(mail, build_message(mail))
-        except (OSError, smtplib.SMTPException) as error:
+        except Exception as error:  # noqa: BLE001 - any failure (SMTP, disk, rendering) means: try again later
+            if not isinstance(error, OSError | smtplib.SMTPException):
+                current_app.logger.exception("mail %s could not be rendered or sent", mail_id)
             mail.attempts += 1
             mail.last_error = f"{type(error).__name__}: {error}"[:500]
             if mail.attempts >= MAX_ATTEMPTS:

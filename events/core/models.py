@@ -183,9 +183,13 @@ class OutgoingMail(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
     recipient: Mapped[str] = mapped_column(String(254))
-    subject: Mapped[str] = mapped_column(String(300))
-    body_text: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str | None] = mapped_column(String(300))  # None until a deferred mail is rendered
+    body_text: Mapped[str | None] = mapped_column(Text)  # None until a deferred mail is rendered
     body_html: Mapped[str | None] = mapped_column(Text)
+    # Deferred mails are rendered by the sender, not by the request that queued them: the name of a
+    # registered renderer and its arguments (plain values). Keeps QR codes and calendar files off the hot path.
+    renderer: Mapped[str | None] = mapped_column(String(60))
+    render_args: Mapped[dict | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(10), default="queued")  # queued, sent, failed (gave up)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)

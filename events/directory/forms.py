@@ -4,6 +4,7 @@ from wtforms import EmailField, SelectField, StringField, URLField
 from wtforms.validators import URL, DataRequired, Email, Length, Optional
 
 from events.core.models import OrganisationKind
+from events.core.widgets import GroupedSelect
 
 ORGANISATION_KIND_LABELS = {
     OrganisationKind.MINISTRY: _l("Ministerium"),
@@ -26,7 +27,9 @@ def _optional_int(value):
 class OrganisationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Art"), choices=[(k.value, label) for k, label in ORGANISATION_KIND_LABELS.items()])
-    district_id = SelectField(_l("Landkreis / kreisfreie Stadt"), coerce=_optional_int, validators=[Optional()])
+    district_id = SelectField(
+        _l("Landkreis / kreisfreie Stadt"), coerce=_optional_int, validators=[Optional()], widget=GroupedSelect()
+    )
     email = EmailField(_l("E-Mail-Adresse"), validators=[Optional(), Email(), Length(max=254)])
     website = URLField(_l("Website"), validators=[Optional(), URL(), Length(max=300)])
 

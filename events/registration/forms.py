@@ -16,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from events.core.widgets import GroupedSelect
 from events.meetings.models import QuestionKind
 from events.registration.consent import photo_consent_text, privacy_consent_text
 
@@ -37,7 +38,7 @@ class PersonalDetailsForm(FlaskForm):
         validators=[Optional(), Length(max=200)],
         description=_l("Wählen Sie aus der Liste oder tippen Sie den Namen ein."),
     )
-    district_id = SelectField(_l("Landkreis / kreisfreie Stadt"), validators=[Optional()])
+    district_id = SelectField(_l("Landkreis / kreisfreie Stadt"), validators=[Optional()], widget=GroupedSelect())
     function = StringField(
         _l("Funktion"), validators=[Optional(), Length(max=120)], description=_l("z. B. Integrationslotsin")
     )

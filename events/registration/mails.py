@@ -7,7 +7,9 @@ from flask_babel import force_locale
 
 from events.calendar.service import invite_attachment
 from events.checkin.tickets import qr_png, ticket_token_for
-from events.core.mailer import queue_templated_mail
+from events.core.mailer import mail_renderer, queue_deferred_mail, queue_templated_mail, render_templated_mail
+from events.extensions import db
+from events.registration.models import Registration
 
 
 def _links(registration, token: str | None) -> dict:
@@ -19,58 +21,69 @@ def _links(registration, token: str | None) -> dict:
     return links
 
 
-def _invite(registration, method: str) -> tuple[str, str, bytes]:
-    from events.calendar.service import event_invite
-
-    data = event_invite(registration, method=method)
-    return (
-        "einladung.ics" if method == "REQUEST" else "absage.ics",
-        f"text/calendar; method={method}; charset=utf-8",
-        data,
-    )
-
-
 def _ticket_image(registration) -> tuple[str, str, bytes, str]:
     return ("ticket.png", "image/png", qr_png(ticket_token_for(registration), box_size=6), "ticket-qr")
 
 
-def _send(registration, template: str, token: str | None = None, *, invite: str | None = None, ticket=False, **extra):
+@mail_renderer("registration")
+def render_registration_mail(
+    registration_id: int, template: str, link: bool = False, invite: str | None = None, ticket: bool = False, **extra
+) -> dict:
+    """Render one of the registrant mails; called by the sender just before delivery."""
+    from events.registration.service import personal_token
+
+    registration = db.session.get(Registration, registration_id)
     with force_locale(registration.language or "de"):
         context = {
             "registration": registration,
             "event": registration.event,
-            **_links(registration, token),
+            **_links(registration, personal_token(registration) if link else None),
             **extra,
         }
         if invite:
             context["attachments"] = [invite_attachment(registration, invite)]
-        if ticket:
+        if ticket and registration.status == "confirmed":
             context["inline_images"] = [_ticket_image(registration)]
-        return queue_templated_mail(registration.email, template, topic=f"registration.{template}", **context)
+        return render_templated_mail(template, **context)
 
 
-def send_confirmation(registration, token: str):
-    return _send(registration, "registration_confirmed", token, invite="REQUEST", ticket=True)
+def _send(registration, template: str, *, link=False, invite: str | None = None, ticket=False, **extra):
+    db.session.flush()
+    return queue_deferred_mail(
+        registration.email,
+        "registration",
+        topic=f"registration.{template}",
+        registration_id=registration.id,
+        template=template,
+        link=link,
+        invite=invite,
+        ticket=ticket,
+        **extra,
+    )
 
 
-def send_waitlisted(registration, token: str):
-    return _send(registration, "registration_waitlisted", token)
+def send_confirmation(registration):
+    return _send(registration, "registration_confirmed", link=True, invite="REQUEST", ticket=True)
 
 
-def send_promoted(registration, token: str):
-    return _send(registration, "registration_promoted", token, invite="REQUEST", ticket=True)
+def send_waitlisted(registration):
+    return _send(registration, "registration_waitlisted", link=True)
+
+
+def send_promoted(registration):
+    return _send(registration, "registration_promoted", link=True, invite="REQUEST", ticket=True)
 
 
 def send_cancelled(registration):
     return _send(registration, "registration_cancelled", invite="CANCEL")
 
 
-def send_link_again(registration, token: str):
-    return _send(registration, "registration_link", token)
+def send_link_again(registration):
+    return _send(registration, "registration_link", link=True)
 
 
-def send_reminder(registration, token: str):
-    return _send(registration, "registration_reminder", token, ticket=True)
+def send_reminder(registration):
+    return _send(registration, "registration_reminder", link=True, ticket=True)
 
 
 def send_event_updated(registration):
@@ -87,12 +100,10 @@ def send_organiser_message(registration, subject: str, body: str):
 
 
 def send_invitation(invitation, token: str):
-    from events.core.mailer import queue_templated_mail as queue
-
     base = current_app.config["BASE_URL"]
     event = invitation.event
     link = base + url_for("registration.register", slug=event.slug, invitation=token)
-    return queue(
+    return queue_templated_mail(
         invitation.email,
         "event_invitation",
         topic="registration.event_invitation",

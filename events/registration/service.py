@@ -148,7 +148,8 @@ def register_for_event(event_id: int, data: dict, invitation: Invitation | None 
     """Register a person: confirmed while places are free, otherwise on the waiting list.
 
     data: the form's fields plus "answers" (question id -> answer) and "workshops" (session ids).
-    The mail is queued after the registration is committed, so a mail problem never loses a registration.
+    The mail is queued in the outbox with the registration and rendered and sent afterwards, so a mail
+    problem never loses a registration.
     """
     event = lock_row(Event, event_id)
     if event is None:
@@ -168,7 +169,7 @@ def register_for_event(event_id: int, data: dict, invitation: Invitation | None 
     token = manage_token_for(event.id, normalized, current_app.config["SECRET_KEY"])
     if existing is not None and existing.status != CANCELLED:
         db.session.rollback()
-        mails.send_link_again(existing, token)
+        mails.send_link_again(existing)
         db.session.commit()
         return RegistrationOutcome(existing, token, created=False)
     try:
@@ -202,11 +203,11 @@ def register_for_event(event_id: int, data: dict, invitation: Invitation | None 
         summary=f"{event.title}: {registration.full_name} ({registration.status})",
         actor="participant",
     )
-    db.session.commit()
+    # the mail is only queued here (rendered later by the sender), in the same transaction as the registration
     if registration.status == CONFIRMED:
-        mails.send_confirmation(registration, token)
+        mails.send_confirmation(registration)
     else:
-        mails.send_waitlisted(registration, token)
+        mails.send_waitlisted(registration)
     db.session.commit()
     return RegistrationOutcome(registration, token, created=True)
 
@@ -302,7 +303,7 @@ def _promote(registration: Registration) -> None:
     _drop_full_workshops(registration)
     db.session.flush()
     record_audit("registration.promote", registration, summary=registration.full_name)
-    mails.send_promoted(registration, personal_token(registration))
+    mails.send_promoted(registration)
 
 
 def _drop_full_workshops(registration: Registration) -> None:
@@ -377,7 +378,7 @@ def resend_personal_link(event: Event, email: str) -> None:
         )
     ).first()
     if registration is not None:
-        mails.send_link_again(registration, personal_token(registration))
+        mails.send_link_again(registration)
         db.session.commit()
 
 
@@ -415,7 +416,7 @@ def send_reminders(days_before: int = 2) -> int:
         ).rowcount
         if claimed:
             registration = db.session.get(Registration, registration_id)
-            mails.send_reminder(registration, personal_token(registration))
+            mails.send_reminder(registration)
             sent += 1
         db.session.commit()
     return sent
