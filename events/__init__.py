@@ -196,7 +196,8 @@ def _register_template_helpers(app: Flask) -> None:
     @app.before_request
     def prepare_request():
         g.mail_queued = False
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
+        view = app.view_functions.get(request.endpoint)
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not getattr(view, "own_transactions", False):
             g.immediate_token = start_immediate_transactions()
 
     @app.teardown_request

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -201,21 +202,37 @@ def gunicorn_server(app, database_url, tmp_path):
         "INSTANCE_PATH": str(tmp_path / "instance"),
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4", "-b", f"127.0.0.1:{port}", "app:app"],
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            "2",
+            "--threads",
+            "4",
+            "--timeout",
+            "120",
+            "-b",
+            f"127.0.0.1:{port}",
+            "app:app",
+        ],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    deadline = time.monotonic() + 60
+    while True:  # wait until a worker answers, not only until the port is open
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+                if response.status == 200:
+                    break
         except OSError:
             if process.poll() is not None:
                 raise RuntimeError(process.stderr.read().decode()) from None
-            time.sleep(0.1)
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
     yield f"http://127.0.0.1:{port}"
     process.terminate()
     process.wait(timeout=10)

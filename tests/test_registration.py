@@ -389,3 +389,14 @@ def test_mails_are_written_in_the_registrants_language(client, app, make_event):
     mail = sent_mails(app)[0]
     assert mail["Subject"] == f"Registration confirmed: {event.title}"
     assert "Hello Ayşe Öztürk" in mail_text(mail)
+
+
+def test_the_personal_page_offers_the_ticket_as_pdf(client, make_event):
+    event = make_event()
+    personal = client.post(f"/registration/{event.slug}", data=form_data()).headers["Location"]
+    page = client.get(personal).get_data(as_text=True)
+    assert "Ticket zum Ausdrucken (PDF)" in page and "webcal://" in page
+    ticket = client.get(personal + "/ticket.pdf")
+    assert ticket.mimetype == "application/pdf" and ticket.data.startswith(b"%PDF")
+    client.post(personal + "/cancel")
+    assert client.get(personal + "/ticket.pdf").status_code == 404

@@ -123,7 +123,8 @@ def run(kind: str) -> bool:
     print(
         f"registration[{kind}]: post p50 {percentile(post_ms, 0.5):.1f} ms, p95 {percentile(post_ms, 0.95):.1f} ms; "
         f"{REGISTRATIONS} posted by {PROCESSES * THREADS} clients: {ok} ok, {errors} server errors, "
-        f"{len(statuses) - ok - errors} other; confirmed {confirmed}, waiting {waiting}, waiting list in order: {in_order}"
+        f"{len(statuses) - ok - errors} other; confirmed {confirmed}, waiting {waiting}, "
+        f"waiting list in order: {in_order}"
     )
     print(
         f"registration[{kind}]: {rate:.1f} registrations/s = {rate / 150:.2f} x the target of 150/s, "

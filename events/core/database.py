@@ -97,3 +97,14 @@ def begin_write():
     else:
         session.connection()
     session.info["write_transaction"] = session.get_transaction()
+
+
+def own_transactions(view):
+    """Mark a writing view that takes its write lock itself (lock_row/begin_write) exactly where it needs it.
+
+    Other writing requests run every SQLite transaction IMMEDIATE from their first query; a view marked
+    with this decorator reads without the write lock (for example while it validates a form), so that
+    concurrent requests queue only for the short locked part.
+    """
+    view.own_transactions = True
+    return view

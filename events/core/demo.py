@@ -2,6 +2,7 @@
 
 import random
 
+from flask import current_app
 from sqlalchemy import select
 
 from events.accounts.service import create_user
@@ -146,8 +147,141 @@ def load_demo_data(password: str, seed: int = 2026) -> list[tuple[str, str]]:
             )
 
     logins = []
+    users = {}
     for role, email, name in DEMO_USERS:
-        create_user(email, name, [role], password)
+        users[role] = create_user(email, name, [role], password)
         logins.append((role, email))
+    db.session.flush()
+    _demo_meeting(rng, organisations, by_key, users)
     db.session.commit()
     return logins
+
+
+def _demo_meeting(rng, organisations, by_key, users) -> None:
+    """A two-day Vernetzungstreffen in Nürnberg with talks, a panel, parallel workshops and registrations."""
+    from datetime import datetime, timedelta
+
+    from events.core.timezone import BERLIN
+    from events.core.types import utcnow
+    from events.meetings.models import Event, EventSeries, EventSession, EventStaff, Question
+    from events.registration.consent import PRIVACY_CONSENT_VERSION
+    from events.registration.models import Registration, WorkshopChoice
+    from events.registration.tokens import hash_token, manage_token_for
+
+    today = utcnow().astimezone(BERLIN).date()
+    day_one = today + timedelta(days=45)
+    start = datetime(day_one.year, day_one.month, day_one.day, 9, 30, tzinfo=BERLIN)
+    series = EventSeries(name="Vernetzungstreffen")
+    event = Event(
+        slug=f"vernetzungstreffen-{day_one.year}-nuernberg",
+        kind="networking",
+        series=series,
+        edition=str(day_one.year),
+        title=f"Vernetzungstreffen der Integrationslotsinnen und -lotsen {day_one.year}",
+        description=(
+            "Zwei Tage Austausch, Fachvorträge und Workshops für die Integrationslotsinnen und -lotsen "
+            "aus ganz Bayern.\n\n- Grußwort des Staatsministers\n- Podium: Ehrenamt gewinnen und halten\n"
+            "- parallele Workshops zu Wohnen, Sportvereinen, Werten und Ehrenamtsgewinnung"
+        ),
+        starts_at=start,
+        ends_at=start + timedelta(days=1, hours=6, minutes=30),
+        venue_name="Meistersingerhalle",
+        address="Münchener Straße 21, 90478 Nürnberg",
+        capacity=120,
+        registration_closes_at=start - timedelta(days=7),
+        cancellation_deadline=start - timedelta(days=3),
+        status="published",
+        contact_email="integration@stmi.example",
+        created_by_id=users["organiser"].id,
+    )
+
+    def at(day: int, hour: int, minute: int = 0) -> datetime:
+        return start.replace(hour=hour, minute=minute) + timedelta(days=day)
+
+    event.sessions = [
+        EventSession(
+            kind="talk",
+            title="Grußwort des Staatsministers",
+            starts_at=at(0, 9, 30),
+            ends_at=at(0, 10),
+            room="Großer Saal",
+        ),
+        EventSession(
+            kind="panel",
+            title="Ehrenamt gewinnen und halten",
+            speakers="lagfa bayern, Freiwilligenagentur Landshut, KoBE Passau",
+            starts_at=at(0, 10, 15),
+            ends_at=at(0, 11, 45),
+            room="Großer Saal",
+        ),
+        EventSession(kind="break", title="Mittagspause", starts_at=at(0, 12), ends_at=at(0, 13)),
+        EventSession(
+            kind="workshop",
+            title="Wohnraum finden und halten",
+            starts_at=at(0, 13),
+            ends_at=at(0, 14, 30),
+            room="Saal 2",
+            capacity=30,
+        ),
+        EventSession(
+            kind="workshop",
+            title="Sportvereine als Brücke",
+            starts_at=at(0, 13),
+            ends_at=at(0, 14, 30),
+            room="Saal 3",
+            capacity=25,
+        ),
+        EventSession(
+            kind="workshop",
+            title="Werte im Alltag vermitteln",
+            starts_at=at(1, 9, 30),
+            ends_at=at(1, 11),
+            room="Saal 2",
+            capacity=30,
+        ),
+        EventSession(
+            kind="workshop",
+            title="Freiwillige gewinnen",
+            starts_at=at(1, 9, 30),
+            ends_at=at(1, 11),
+            room="Saal 3",
+            capacity=30,
+        ),
+        EventSession(
+            kind="talk", title="Ergebnisse und Ausblick", starts_at=at(1, 14, 30), ends_at=at(1, 16), room="Großer Saal"
+        ),
+    ]
+    event.questions = [
+        Question(position=1, label="Nehmen Sie am Abendempfang teil?", kind="yesno", required=True),
+        Question(position=2, label="Wie reisen Sie an?", kind="single", options=["Bahn", "Auto", "Fahrgemeinschaft"]),
+    ]
+    event.staff = [EventStaff(user_id=users["checkin"].id)]
+    db.session.add(event)
+    db.session.flush()
+    workshops_day_one = [s for s in event.sessions if s.kind == "workshop" and s.starts_at.day == start.day]
+    people = [(p, o) for o in organisations for p in o.people]
+    rng.shuffle(people)
+    now = utcnow()
+    for person, organisation in people[:40]:
+        email = person.email.lower()
+        registration = Registration(
+            event_id=event.id,
+            first_name=person.first_name,
+            last_name=person.last_name,
+            email=email,
+            email_normalized=email,
+            organisation_id=organisation.id,
+            organisation_name=organisation.name,
+            district_id=organisation.district_id,
+            function=person.function,
+            language="de",
+            answers={str(event.questions[0].id): rng.choice(["yes", "no"])},
+            privacy_consent_at=now,
+            privacy_consent_version=PRIVACY_CONSENT_VERSION,
+            privacy_consent_text="(Demo-Daten)",
+            status="confirmed",
+            confirmed_at=now,
+            manage_token_hash=hash_token(manage_token_for(event.id, email, current_app.config["SECRET_KEY"])),
+        )
+        registration.workshop_choices = [WorkshopChoice(session_id=rng.choice(workshops_day_one).id)]
+        db.session.add(registration)

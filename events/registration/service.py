@@ -168,8 +168,7 @@ def register_for_event(event_id: int, data: dict, invitation: Invitation | None 
     ).first()
     token = manage_token_for(event.id, normalized, current_app.config["SECRET_KEY"])
     if existing is not None and existing.status != CANCELLED:
-        db.session.rollback()
-        mails.send_link_again(existing)
+        mails.send_link_again(existing)  # still under the lock: the mail is the only write
         db.session.commit()
         return RegistrationOutcome(existing, token, created=False)
     try:

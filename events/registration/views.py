@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from events.calendar.service import event_invite, invite_method
 from events.checkin.tickets import qr_svg, ticket_token_for
 from events.core.access import public, role_required
+from events.core.database import own_transactions
 from events.core.districts import district_choices
 from events.core.models import Organisation
 from events.extensions import db, limiter
@@ -87,6 +88,7 @@ def _form_data(form) -> dict:
 
 @bp.route("/<slug>", methods=["GET", "POST"])
 @public
+@own_transactions
 @limiter.limit(lambda: current_app.config["REGISTRATION_RATE_LIMIT"], methods=["POST"])
 def register(slug):
     event = public_event(slug) or abort(404)
@@ -245,6 +247,21 @@ def personal_invite(token):
         event_invite(registration, method=invite_method(registration)),
         mimetype="text/calendar",
         headers={"Content-Disposition": f'attachment; filename="{registration.event.slug}.ics"'},
+    )
+
+
+@bp.route("/me/<token>/ticket.pdf")
+@public
+def personal_ticket(token):
+    from events.checkin.pdf import render_ticket_pdf
+
+    registration = _registration_for_token(token)
+    if registration.status != "confirmed" or registration.event.status == "cancelled":
+        abort(404)
+    return Response(
+        render_ticket_pdf(registration),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="ticket-{registration.event.slug}.pdf"'},
     )
 
 
