@@ -89,6 +89,8 @@ def test_a_person_registers_and_gets_confirmation_with_ticket_and_invite(client,
     assert "image/png" in parts  # the QR code, inline
     calendar = parts["text/calendar"]
     assert calendar.get_param("method") == "REQUEST"
+    alternatives = [p.get_content_type() for p in parts["multipart/alternative"].iter_parts()]
+    assert "text/calendar" in alternatives  # Outlook reads the invitation from the body's alternatives
     assert b"METHOD:REQUEST" in calendar.get_payload(decode=True)
     with app.app_context():
         registration = db.session.scalars(select(Registration)).one()

@@ -133,19 +133,34 @@ def build_message(mail: OutgoingMail) -> EmailMessage:
                 html_part.add_related(
                     attachment.data, maintype=maintype, subtype=subtype, cid=f"<{attachment.inline_cid}>"
                 )
-    for attachment in mail.attachments:
-        if attachment.inline_cid:
-            continue
-        main, _, rest = attachment.content_type.partition("/")
-        subtype, *params = [p.strip() for p in rest.split(";")]
-        extra = dict(p.split("=", 1) for p in params if "=" in p)
-        if main == "text":
-            message.add_attachment(
-                attachment.data.decode("utf-8"), subtype=subtype, filename=attachment.filename, params=extra
+    files = [a for a in mail.attachments if not a.inline_cid]
+    for attachment in files:
+        if attachment.content_type.startswith("text/calendar"):
+            # Outlook and Exchange recognise an invitation when the calendar is one of the alternatives of the
+            # body as well; Gmail, Apple Mail and Thunderbird read the attached file.
+            message.add_alternative(
+                attachment.data.decode("utf-8"), subtype="calendar", params=_content_params(attachment.content_type)
             )
-        else:
-            message.add_attachment(attachment.data, maintype=main, subtype=subtype, filename=attachment.filename)
+    for attachment in files:
+        main, _, rest = attachment.content_type.partition("/")
+        subtype = rest.split(";")[0].strip()
+        # bytes are sent base64-encoded, which survives every mail server, also for text/calendar
+        message.add_attachment(
+            attachment.data,
+            maintype=main,
+            subtype=subtype,
+            filename=attachment.filename,
+            params=_content_params(attachment.content_type),
+        )
     return message
+
+
+def _content_params(content_type: str) -> dict[str, str]:
+    """Parameters of a content type other than the charset, e.g. {"method": "REQUEST"}."""
+    params = [p.strip() for p in content_type.split(";")[1:]]
+    pairs = dict(p.split("=", 1) for p in params if "=" in p)
+    pairs.pop("charset", None)
+    return pairs
 
 
 def _transmit(mail: OutgoingMail, message: EmailMessage) -> str | None:
