@@ -4,7 +4,7 @@ import importlib
 import os
 from pathlib import Path
 
-from flask import Flask, g, render_template, request, session
+from flask import Flask, g, has_request_context, render_template, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -75,6 +75,8 @@ def select_locale() -> str:
     from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI commands and background senders
+        return current_app.config["DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
