@@ -349,6 +349,10 @@ def account(app):
 
     def make(role: str) -> User:
         with app.app_context():
+            user = db.session.scalars(db.select(User).filter_by(email=f"{role}@example.org")).first()
+            if user is not None:  # the world fixture made it already (the check-in staff of its event)
+                db.session.expunge(user)
+                return user
             user = User(
                 email=f"{role}@example.org", display_name=f"{role.title()} Test", role_rows=[UserRole(role=role)]
             )
@@ -362,21 +366,50 @@ def account(app):
 
 
 @pytest.fixture
-def world(app, make_organisation, make_person, make_event, make_registration) -> dict:
+def world(app, account, make_organisation, make_person, make_event, make_registration) -> dict:
     """The objects the URLs in ROUTES point at, as placeholder values (ids, slugs, tokens)."""
+    from datetime import timedelta
+
     from events.accounts.service import INVITE_SALT, make_password_token
+    from events.checkin.models import CheckIn, Device
+    from events.checkin.service import check_in_registration, hash_device_token
     from events.core.mailer import queue_mail
     from events.core.models import User
+    from events.core.types import utcnow
+    from events.meetings.models import Event, EventSession, EventStaff, Question
+    from events.registration.models import Registration
 
     organisation = make_organisation()
     person = make_person(organisation=organisation)
     event = make_event()
     registration = make_registration(event)
+    past_event = make_event(starts_at=utcnow() - timedelta(days=10))  # over: its no-shows can be exported
+    checkin_staff = account("checkin")
+    device_token = "tpd_access-table-device-token"
     with app.test_request_context():
         invitee = User(email="eingeladen@example.org", display_name="Ida Eingeladen")
         db.session.add(invitee)
         mail = queue_mail("jemand@example.org", "Einladung", "Hallo")
+        session = EventSession(
+            event_id=event.id,
+            kind="workshop",
+            title="Workshop Wohnen",
+            starts_at=event.starts_at + timedelta(hours=2),
+            ends_at=event.starts_at + timedelta(hours=3),
+            capacity=20,
+        )
+        question = Question(event_id=event.id, label="Anreise mit der Bahn?", kind="yesno")
+        db.session.add_all([session, question, EventStaff(event_id=event.id, user_id=checkin_staff.id)])
+        device = Device(event_id=event.id, name="Tablet Eingang", token_hash=hash_device_token(device_token))
+        db.session.add(device)
         db.session.commit()
+        check_in_registration(  # a check-in on the event's first day, which organisers may undo
+            db.session.get(Event, event.id),
+            db.session.get(Registration, registration.id),
+            device=device,
+            now=event.starts_at + timedelta(hours=1),
+        )
+        checkin = db.session.scalars(db.select(CheckIn).filter_by(registration_id=registration.id)).one()
         values = {
             "organisation": organisation.id,
             "person": person.id,
@@ -388,6 +421,12 @@ def world(app, make_organisation, make_person, make_event, make_registration) ->
             "mail": mail.id,
             "reset_token": make_password_token(invitee),
             "invitation_token": make_password_token(invitee, INVITE_SALT),
+            "past_event": past_event.id,
+            "session": session.id,
+            "question": question.id,
+            "device": device.id,
+            "device_token": device_token,
+            "checkin": checkin.id,
         }
         db.session.remove()
     return values

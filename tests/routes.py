@@ -10,9 +10,11 @@ A new view gets ONE line in ROUTES: endpoint, method, URL (placeholders in brace
 from __future__ import annotations
 
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
 ROLES = ("admin", "organiser", "jury", "checkin")
 ANONYMOUS = "anonymous"
+DEVICE = "device"  # a scanning device: no session, its token in `Authorization: Bearer ...`
 
 # Who may call a view. Roles are user roles; ANONYMOUS stands for a visitor who is not signed in.
 EVERYONE = frozenset({ANONYMOUS, *ROLES})
@@ -21,6 +23,9 @@ ORGANISERS = frozenset({"organiser", "admin"})  # role_required("organiser") let
 ADMINS = frozenset({"admin"})
 JURY = frozenset({"jury"})
 CHECKIN = frozenset({"checkin"})
+# check-in staff assigned to the event in the URL (the world's check-in user is), and organisers
+CHECKIN_STAFF = frozenset({"checkin", "organiser", "admin"})
+DEVICES = frozenset({DEVICE})  # the check-in API: a device token, never a session; refused with 401 JSON
 
 
 class Route(NamedTuple):
@@ -29,13 +34,24 @@ class Route(NamedTuple):
     url: str  # placeholders such as {organisation} are filled from the world fixture
     allowed: frozenset[str]
     data: dict | None = None  # form data for POST rows
+    json: dict | None = None  # the JSON body of API rows (they always send JSON, {} by default)
 
     def path(self, world: dict) -> str:
         return self.url.format(**world)
 
     @property
+    def suffix(self) -> str:
+        """The file type the URL asks for (".ics", ".pdf", ...), or ""."""
+        last = urlsplit(self.url).path.rsplit("/", 1)[-1]
+        return "." + last.rsplit(".", 1)[1] if "." in last else ""
+
+    @property
+    def api(self) -> bool:
+        return DEVICE in self.allowed
+
+    @property
     def id(self) -> str:
-        return f"{self.endpoint}:{self.method}"
+        return f"{self.endpoint}:{self.method}{self.suffix}"
 
 
 # fmt: off
@@ -68,5 +84,60 @@ ROUTES = [
     Route("mail.sent",                    "GET",  "/mail/",                                        ORGANISERS),
     Route("mail.show",                    "GET",  "/mail/{mail}",                                  ORGANISERS),
     Route("mail.send_now",                "POST", "/mail/send-now",                                ORGANISERS),
+    # meetings
+    Route("meetings.index",               "GET",  "/meetings/",                                    EVERYONE),
+    Route("meetings.event_page",          "GET",  "/meetings/{event_slug}",                        EVERYONE),
+    Route("meetings.manage",              "GET",  "/meetings/manage/",                             ORGANISERS),
+    Route("meetings.new_event",           "GET",  "/meetings/manage/new",                          ORGANISERS),
+    Route("meetings.detail",              "GET",  "/meetings/manage/{event}",                      ORGANISERS),
+    Route("meetings.edit_event",          "GET",  "/meetings/manage/{event}/edit",                 ORGANISERS),
+    Route("meetings.copy",                "POST", "/meetings/manage/{event}/copy",                 ORGANISERS),
+    Route("meetings.publish",             "POST", "/meetings/manage/{event}/publish",              ORGANISERS),
+    Route("meetings.unpublish",           "POST", "/meetings/manage/{event}/unpublish",            ORGANISERS),
+    Route("meetings.cancel",              "POST", "/meetings/manage/{event}/cancel",               ORGANISERS),
+    Route("meetings.new_session",         "GET",  "/meetings/manage/{event}/sessions/new",         ORGANISERS),
+    Route("meetings.edit_session",        "GET",  "/meetings/manage/{event}/sessions/{session}/edit", ORGANISERS),
+    Route("meetings.remove_session",      "POST", "/meetings/manage/{event}/sessions/{session}/delete", ORGANISERS),
+    Route("meetings.new_question",        "GET",  "/meetings/manage/{event}/questions/new",        ORGANISERS),
+    Route("meetings.edit_question",       "GET",  "/meetings/manage/{event}/questions/{question}/edit", ORGANISERS),
+    Route("meetings.remove_question",     "POST", "/meetings/manage/{event}/questions/{question}/delete", ORGANISERS),
+    Route("meetings.invitations",         "POST", "/meetings/manage/{event}/invitations",          ORGANISERS),
+    # registration
+    Route("registration.register",        "GET",  "/registration/{event_slug}",                    EVERYONE),
+    Route("registration.lost_link",       "GET",  "/registration/{event_slug}/link",               EVERYONE),
+    Route("registration.personal",        "GET",  "/registration/me/{manage_token}",               EVERYONE),
+    Route("registration.cancel_own",      "POST", "/registration/me/{manage_token}/cancel",        EVERYONE),
+    Route("registration.personal_invite", "GET",  "/registration/me/{manage_token}/invite.ics",    EVERYONE),
+    Route("registration.registrations",   "GET",  "/registration/manage/{event}",                  ORGANISERS),
+    Route("registration.export",          "GET",  "/registration/manage/{event}/export.csv",       ORGANISERS),
+    Route("registration.export",          "GET",  "/registration/manage/{event}/export.xlsx",      ORGANISERS),
+    Route("registration.message",         "GET",  "/registration/manage/{event}/message",          ORGANISERS),
+    Route("registration.entry",           "GET",  "/registration/manage/entry/{registration}",     ORGANISERS),
+    Route("registration.entry_action",    "POST", "/registration/manage/entry/{registration}/up",  ORGANISERS),
+    # calendar
+    Route("calendar.subscribe",           "GET",  "/calendar/",                                    EVERYONE),
+    Route("calendar.feed",                "GET",  "/calendar/feed.ics",                            EVERYONE),
+    Route("calendar.event_file",          "GET",  "/calendar/events/{event}.ics",                  EVERYONE),
+    Route("calendar.personal_feed",       "GET",  "/calendar/personal/{manage_token}.ics",         EVERYONE),
+    # checkin: door pages
+    Route("checkin.index",                "GET",  "/checkin/",                                     CHECKIN_STAFF),
+    Route("checkin.scanner",              "GET",  "/checkin/{event}/",                             CHECKIN_STAFF),
+    Route("checkin.scan",                 "POST", "/checkin/{event}/scan",              CHECKIN_STAFF, {"code": "x"}),
+    Route("checkin.manual_checkin",     "POST", "/checkin/{event}/registrations/{registration}/checkin", CHECKIN_STAFF),
+    Route("checkin.undo",                 "POST", "/checkin/{event}/checkins/{checkin}/undo",      CHECKIN_STAFF),
+    Route("checkin.log",                  "GET",  "/checkin/{event}/log",                          ORGANISERS),
+    Route("checkin.dashboard",            "GET",  "/checkin/{event}/dashboard",                    ORGANISERS),
+    Route("checkin.no_shows_export",      "GET",  "/checkin/{past_event}/no-shows.csv",            ORGANISERS),
+    Route("checkin.devices",              "GET",  "/checkin/{event}/devices",                      ORGANISERS),
+    Route("checkin.revoke_device",        "POST", "/checkin/{event}/devices/{device}/revoke",      ORGANISERS),
+    Route("checkin.badges",               "GET",  "/checkin/{event}/badges.pdf",                   ORGANISERS),
+    Route("checkin.ticket_pdf",         "GET",  "/checkin/{event}/registrations/{registration}/ticket.pdf", ORGANISERS),
+    Route("checkin.reissue",              "POST", "/checkin/{event}/registrations/{registration}/reissue", ORGANISERS),
+    # checkin: API for scanning devices
+    Route("checkin.openapi",              "GET",  "/checkin/api/openapi.yaml",                     EVERYONE),
+    Route("checkin.api_scan",             "POST", "/checkin/api/v1/scans",            DEVICES, json={"token": "x"}),
+    Route("checkin.api_manual_checkin",   "POST", "/checkin/api/v1/registrations/{registration}/checkin", DEVICES),
+    Route("checkin.api_search",           "GET",  "/checkin/api/v1/search?q=Ay",                   DEVICES),
+    Route("checkin.api_status",           "GET",  "/checkin/api/v1/status",                        DEVICES),
 ]
 # fmt: on

@@ -13,7 +13,22 @@ from babel.messages.pofile import read_po
 from tests.routes import ANONYMOUS, ROUTES
 
 CATALOGUE = Path(__file__).resolve().parent.parent / "translations" / "en" / "LC_MESSAGES" / "messages.po"
-NOT_HTML = {"pages.health"}  # answers JSON for monitoring, no page
+NOT_HTML = {
+    "pages.health",  # answers JSON for monitoring, no page
+    # downloads: calendar files, spreadsheets, PDFs, the API description
+    "registration.personal_invite",
+    "registration.export",
+    "calendar.feed",
+    "calendar.event_file",
+    "calendar.personal_feed",
+    "checkin.no_shows_export",
+    "checkin.badges",
+    "checkin.ticket_pdf",
+    "checkin.openapi",
+    # the JSON API for scanning devices
+    "checkin.api_search",
+    "checkin.api_status",
+}
 # What every page's header says, in each language: the skip link, and signing in or out.
 SKIP_LINK = {"de": "Zum Inhalt springen", "en": "Skip to content"}
 SIGN_IN = {"de": "Anmelden", "en": "Sign in"}
