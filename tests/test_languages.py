@@ -17,6 +17,7 @@ NOT_HTML = {
     "pages.health",  # answers JSON for monitoring, no page
     # downloads: calendar files, spreadsheets, PDFs, the API description
     "registration.personal_invite",
+    "registration.personal_ticket",
     "registration.export",
     "calendar.feed",
     "calendar.event_file",
