@@ -138,9 +138,9 @@ def build_message(mail: OutgoingMail) -> EmailMessage:
         if attachment.content_type.startswith("text/calendar"):
             # Outlook and Exchange recognise an invitation when the calendar is one of the alternatives of the
             # body as well; Gmail, Apple Mail and Thunderbird read the attached file.
-            message.add_alternative(
-                attachment.data.decode("utf-8"), subtype="calendar", params=_content_params(attachment.content_type)
-            )
+            params = _content_params(attachment.content_type)
+            params.pop("charset", None)  # set by add_alternative itself
+            message.add_alternative(attachment.data.decode("utf-8"), subtype="calendar", params=params)
     for attachment in files:
         main, _, rest = attachment.content_type.partition("/")
         subtype = rest.split(";")[0].strip()
@@ -156,11 +156,9 @@ def build_message(mail: OutgoingMail) -> EmailMessage:
 
 
 def _content_params(content_type: str) -> dict[str, str]:
-    """Parameters of a content type other than the charset, e.g. {"method": "REQUEST"}."""
+    """The parameters of a content type, e.g. {"method": "REQUEST", "charset": "utf-8"}."""
     params = [p.strip() for p in content_type.split(";")[1:]]
-    pairs = dict(p.split("=", 1) for p in params if "=" in p)
-    pairs.pop("charset", None)
-    return pairs
+    return dict(p.split("=", 1) for p in params if "=" in p)
 
 
 def _transmit(mail: OutgoingMail, message: EmailMessage) -> str | None:
