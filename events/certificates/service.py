@@ -7,6 +7,7 @@ import io
 import re
 import secrets
 import threading
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -157,6 +158,12 @@ def attended_days(event_id: int) -> dict[int, list[date]]:
     return {key: sorted(value) for key, value in days.items()}
 
 
+def alphabetical_key(text: str) -> str:
+    """Sort key as in a German list of names: Ä with A, ß as ss, case ignored (the database sorts by bytes)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def _recipient_for_registration(registration: Registration, days: list[date]) -> Recipient:
     return Recipient(
         name=registration.full_name,
@@ -176,10 +183,11 @@ def recipients_from_event(event: Event) -> list[Recipient]:
     if not days:
         return []
     registrations = db.session.scalars(
-        select(Registration)
-        .where(Registration.id.in_(days), Registration.status != RegistrationStatus.CANCELLED)
-        .order_by(Registration.last_name, Registration.first_name, Registration.id)
+        select(Registration).where(Registration.id.in_(days), Registration.status != RegistrationStatus.CANCELLED)
     ).all()
+    registrations = sorted(
+        registrations, key=lambda r: (alphabetical_key(r.last_name), alphabetical_key(r.first_name), r.id)
+    )
     return [_recipient_for_registration(r, days[r.id]) for r in registrations]
 
 
