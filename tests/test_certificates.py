@@ -31,9 +31,10 @@ def pdf_text(pdf: bytes) -> str:
 
 
 def pdf_page_count(pdf: bytes) -> int:
-    from pypdf import PdfReader
+    import pikepdf
 
-    return len(PdfReader(io.BytesIO(pdf)).pages)
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        return len(document.pages)
 
 
 def qr_codes_on_first_page(pdf: bytes) -> list[str]:

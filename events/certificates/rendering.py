@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 import subprocess
-import zipfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -84,29 +83,34 @@ def render_pdf(pages: list[dict], settings: dict) -> bytes:
 
 
 def split_pdf(pdf: bytes) -> list[bytes]:
-    """Every page of a PDF as a PDF of its own."""
-    from pypdf import PdfReader, PdfWriter
+    """Every page of a PDF as a PDF of its own (qpdf through pikepdf: a few milliseconds a page)."""
+    import pikepdf
 
-    reader = PdfReader(io.BytesIO(pdf))
     singles = []
-    for page in reader.pages:
-        writer = PdfWriter()
-        writer.add_page(page)
-        buffer = io.BytesIO()
-        writer.write(buffer)
-        singles.append(buffer.getvalue())
+    with pikepdf.open(io.BytesIO(pdf)) as source:
+        for page in source.pages:
+            single = pikepdf.new()
+            single.pages.append(page)
+            buffer = io.BytesIO()
+            single.save(buffer)
+            singles.append(buffer.getvalue())
     return singles
 
 
 def merge_pdfs(documents: Iterable[bytes]) -> bytes:
-    from pypdf import PdfWriter
+    import pikepdf
 
-    writer = PdfWriter()
-    for document in documents:
-        writer.append(io.BytesIO(document))
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
+    merged = pikepdf.new()
+    sources = [pikepdf.open(io.BytesIO(document)) for document in documents]
+    try:
+        for source in sources:
+            merged.pages.extend(source.pages)
+        buffer = io.BytesIO()
+        merged.save(buffer)
+        return buffer.getvalue()
+    finally:
+        for source in sources:
+            source.close()
 
 
 def with_qr_codes(pages: list[dict]) -> list[dict]:
@@ -125,6 +129,19 @@ def render_chunk(pages: list[dict], settings: dict, split: bool) -> tuple[bytes,
     return document, (split_pdf(document) if split else [])
 
 
+def _exit_with_parent(parent_pid: int) -> None:
+    """In a rendering process: stop when the process that started it is gone (e.g. a web worker was killed)."""
+    import threading
+    import time
+
+    def watch():
+        while os.getppid() == parent_pid:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def chunked(items: list, size: int) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
@@ -136,44 +153,53 @@ def worker_count() -> int:
 def render_batch(
     pages: list[dict],
     settings: dict,
-    split: bool = True,
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
-) -> tuple[bytes, list[bytes]]:
-    """Render many certificates: the merged PDF (pages in the given order) and, if `split`, one PDF per page.
+    singles: Callable[[int, list[bytes]], None] | None = None,
+) -> bytes:
+    """Render many certificates; returns the merged PDF with the pages in the given order.
 
     Pages are laid out many to a document (per-document set-up dominates WeasyPrint's time for single pages);
-    larger batches are cut into chunks that worker processes render side by side. `progress` is called with
-    the number of pages done so far.
+    larger batches are cut into chunks that worker processes render side by side. `progress` is called with the
+    number of pages done so far; `singles`, when given, receives the index of a chunk's first page and the
+    chunk's pages as single PDFs (chunks may finish out of order), so they need not all be held in memory.
     """
     workers = workers or worker_count()
+    split = singles is not None
+    starts = []
+    documents: list[bytes | None] = []
+    done = 0
+
+    def finished(index: int, chunk: list[dict], result: tuple[bytes, list[bytes]]) -> None:
+        nonlocal done
+        documents[index] = result[0]
+        if split:
+            singles(starts[index], result[1])
+        done += len(chunk)
+        if progress:
+            progress(done)
+
     if len(pages) <= SMALL_BATCH or workers == 1:
         chunks = chunked(pages, PAGES_PER_DOCUMENT)
-        results = []
-        done = 0
-        for chunk in chunks:
-            results.append(render_chunk(chunk, settings, split))
-            done += len(chunk)
-            if progress:
-                progress(done)
+        starts = [i * PAGES_PER_DOCUMENT for i in range(len(chunks))]
+        documents = [None] * len(chunks)
+        for index, chunk in enumerate(chunks):
+            finished(index, chunk, render_chunk(chunk, settings, split))
     else:
         size = min(PAGES_PER_DOCUMENT, math.ceil(len(pages) / workers))
         chunks = chunked(pages, size)
-        results = [None] * len(chunks)
-        done = 0
+        starts = [i * size for i in range(len(chunks))]
+        documents = [None] * len(chunks)
         # spawn, not fork: the caller may be a thread of a web worker holding database connections and locks
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_exit_with_parent, initargs=(os.getpid(),)
+        ) as pool:
             futures = {pool.submit(render_chunk, chunk, settings, split): i for i, chunk in enumerate(chunks)}
             for future in as_completed(futures):
                 index = futures[future]
-                results[index] = future.result()
-                done += len(chunks[index])
-                if progress:
-                    progress(done)
-    merged = results[0][0] if len(results) == 1 else merge_pdfs(document for document, _singles in results)
-    singles = [single for _document, chunk_singles in results for single in chunk_singles]
-    return merged, singles
+                finished(index, chunks[index], future.result())
+    return documents[0] if len(documents) == 1 else merge_pdfs(documents)
 
 
 _UNSAFE_IN_FILENAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
@@ -183,14 +209,6 @@ def pdf_filename(name: str, serial: str) -> str:
     """A file name for one person's certificate: their name (umlauts kept) and the serial."""
     cleaned = _UNSAFE_IN_FILENAME.sub(" ", name).strip(" .")[:80].strip() or "Urkunde"
     return f"{cleaned} ({serial}).pdf"
-
-
-def zip_of_pdfs(named: Iterable[tuple[str, bytes]]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        for filename, data in named:
-            archive.writestr(filename, data)
-    return buffer.getvalue()
 
 
 class PreviewUnavailable(RuntimeError):

@@ -8,6 +8,7 @@ import re
 import secrets
 import threading
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -608,25 +609,27 @@ def render_batch_files(batch_id: int, send_mail: bool = False) -> None:
     try:
         pages = [page_for(c) for c in certificates]
         settings = document_settings(batch, certificates[0].issuer if certificates else DEFAULT_ISSUER)
-        merged, singles = rendering.render_batch(
-            pages,
-            settings,
-            split=True,
-            workers=current_app.config.get("CERTIFICATE_WORKERS"),
-            progress=lambda done: _set_progress(batch_id, done),
-        )
+        filenames = [rendering.pdf_filename(c.recipient_name, c.serial) for c in certificates]
         merged_path, zip_path = batch_files(batch)
-        merged_path.write_bytes(merged)
-        zip_path.write_bytes(
-            rendering.zip_of_pdfs(
-                (rendering.pdf_filename(c.recipient_name, c.serial), single)
-                for c, single in zip(certificates, singles, strict=True)
+        partial_zip = zip_path.with_suffix(".zip.part")
+        with zipfile.ZipFile(partial_zip, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+
+            def add_singles(first: int, documents: list[bytes]) -> None:
+                for offset, document in enumerate(documents):
+                    certificate = certificates[first + offset]
+                    archive.writestr(filenames[first + offset], document)
+                    if send_mail and certificate.recipient_email and not certificate.revoked_at:
+                        mail_certificate(certificate, document)
+
+            merged = rendering.render_batch(
+                pages,
+                settings,
+                workers=current_app.config.get("CERTIFICATE_WORKERS"),
+                progress=lambda done: _set_progress(batch_id, done),
+                singles=add_singles,
             )
-        )
-        if send_mail:
-            for certificate, single in zip(certificates, singles, strict=True):
-                if certificate.recipient_email and not certificate.revoked_at:
-                    mail_certificate(certificate, single)
+        merged_path.write_bytes(merged)
+        partial_zip.replace(zip_path)
         batch = db.session.get(CertificateBatch, batch_id)
         batch.status = "done"
         batch.progress = len(certificates)
