@@ -359,6 +359,11 @@ def world(app, make_organisation, make_person, make_event, make_registration) ->
         invitee = User(email="eingeladen@example.org", display_name="Ida Eingeladen")
         db.session.add(invitee)
         mail = queue_mail("jemand@example.org", "Einladung", "Hallo")
+        from events.certificates.service import issue_prize_certificate
+
+        certificate = issue_prize_certificate(
+            "Erika Muster", "1. Platz", "Ehrenamt", "500 Euro", title="Integrationspreis 2026"
+        )
         db.session.commit()
         values = {
             "organisation": organisation.id,
@@ -369,6 +374,9 @@ def world(app, make_organisation, make_person, make_event, make_registration) ->
             "manage_token": registration.manage_token,
             "invitee": invitee.id,
             "mail": mail.id,
+            "certificate": certificate.id,
+            "certificate_code": certificate.code,
+            "certificate_batch": certificate.batch_id,
             "reset_token": make_password_token(invitee),
             "invitation_token": make_password_token(invitee, INVITE_SALT),
         }

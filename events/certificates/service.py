@@ -571,7 +571,9 @@ def batch_folder() -> Path:
 
 def batch_files(batch: CertificateBatch) -> tuple[Path, Path]:
     folder = batch_folder()
-    return folder / f"batch-{batch.id}.pdf", folder / f"batch-{batch.id}.zip"
+    # the creation time makes the name unique even where ids are reused (a database restored or emptied)
+    stem = f"batch-{batch.id}-{batch.created_at.strftime('%Y%m%d%H%M%S%f')}"
+    return folder / f"{stem}.pdf", folder / f"{stem}.zip"
 
 
 def start_rendering(batch: CertificateBatch, send_mail: bool = False) -> None:

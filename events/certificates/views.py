@@ -200,12 +200,17 @@ def batch_progress(batch_id):
     )
 
 
+def _not_ready(batch_id: int):
+    flash(_("Die Dateien dieser Ausstellung sind (noch) nicht vorhanden."), "warning")
+    return redirect(url_for("certificates.batch", batch_id=batch_id))
+
+
 @bp.route("/batches/<int:batch_id>/certificates.pdf")
 @role_required("organiser")
 def batch_pdf(batch_id):
     merged_path, _zip_path = batch_files(_batch_or_404(batch_id))
     if not merged_path.exists():
-        abort(404)
+        return _not_ready(batch_id)
     return send_file(merged_path, mimetype="application/pdf", download_name=f"urkunden-{batch_id}.pdf")
 
 
@@ -214,7 +219,7 @@ def batch_pdf(batch_id):
 def batch_zip(batch_id):
     _merged_path, zip_path = batch_files(_batch_or_404(batch_id))
     if not zip_path.exists():
-        abort(404)
+        return _not_ready(batch_id)
     return send_file(zip_path, mimetype="application/zip", as_attachment=True, download_name=f"urkunden-{batch_id}.zip")
 
 
@@ -222,9 +227,8 @@ def batch_zip(batch_id):
 @role_required("organiser")
 def restart_batch(batch_id):
     batch = _batch_or_404(batch_id)
-    if batch.status not in {"failed", "rendering"}:
-        abort(400)
-    start_rendering(batch)
+    if batch.status in {"failed", "rendering"}:
+        start_rendering(batch)
     return redirect(url_for("certificates.batch", batch_id=batch.id))
 
 
@@ -325,7 +329,7 @@ def participant(token):
         certificate = participant_certificate(registration)
     except CertificateProblem as problem:
         db.session.rollback()
-        return render_template("certificates/unavailable.html", message=str(problem)), 409
+        return render_template("certificates/unavailable.html", message=str(problem))
     return _pdf_response(
         certificate_pdf(certificate), rendering.pdf_filename(certificate.recipient_name, certificate.serial), False
     )
