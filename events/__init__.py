@@ -129,6 +129,7 @@ BLUEPRINT_PACKAGES = {
     "registration": ("views",),
     "calendar": ("views",),
     "checkin": ("views", "api"),
+    "certificates": ("views",),
 }
 
 

@@ -402,6 +402,11 @@ def world(app, account, make_organisation, make_person, make_event, make_registr
         db.session.add_all([session, question, EventStaff(event_id=event.id, user_id=checkin_staff.id)])
         device = Device(event_id=event.id, name="Tablet Eingang", token_hash=hash_device_token(device_token))
         db.session.add(device)
+        from events.certificates.service import issue_prize_certificate
+
+        certificate = issue_prize_certificate(
+            "Erika Muster", "1. Platz", "Ehrenamt", "500 Euro", title="Integrationspreis 2026"
+        )
         db.session.commit()
         check_in_registration(  # a check-in on the event's first day, which organisers may undo
             db.session.get(Event, event.id),
@@ -419,6 +424,9 @@ def world(app, account, make_organisation, make_person, make_event, make_registr
             "manage_token": registration.manage_token,
             "invitee": invitee.id,
             "mail": mail.id,
+            "certificate": certificate.id,
+            "certificate_code": certificate.code,
+            "certificate_batch": certificate.batch_id,
             "reset_token": make_password_token(invitee),
             "invitation_token": make_password_token(invitee, INVITE_SALT),
             "past_event": past_event.id,

@@ -30,6 +30,8 @@ NOT_HTML = {
     "checkin.api_search",
     "checkin.api_status",
 }
+NOT_HTML |= {"certificates.batch_progress", "certificates.certificate_download"}  # JSON; a PDF
+NOT_HTML |= {"certificates.batch_pdf", "certificates.batch_zip"}  # downloads once a batch is rendered
 # What every page's header says, in each language: the skip link, and signing in or out.
 SKIP_LINK = {"de": "Zum Inhalt springen", "en": "Skip to content"}
 SIGN_IN = {"de": "Anmelden", "en": "Sign in"}

@@ -13,6 +13,7 @@ NAVIGATION = [
     ("directory.people", _l("Personen"), {"organiser"}),
     ("mail.sent", _l("Versandte E-Mails"), {"organiser"}),
     ("checkin.index", _l("Einlass"), {"checkin", "organiser"}),
+    ("certificates.index", _l("Urkunden"), {"organiser"}),
     ("admin.users", _l("Benutzer"), {"admin"}),
     ("admin.audit_log", _l("Protokoll"), {"admin"}),
     ("calendar.subscribe", _l("Kalender"), None),

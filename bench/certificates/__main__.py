@@ -1,0 +1,251 @@
+"""Benchmark: 1,000 certificates with QR codes, issued through the real gunicorn server.
+
+Figures: the merged PDF (and ZIP of single PDFs) of a 1,000-certificate batch, from the organiser's "issue" to
+"done"; a single certificate rendered on demand; verification-page latency while the batch renders (other
+requests must not wait); peak memory of the server and its rendering processes (sum of RSS, sampled from /proc);
+and the ratio against rendering each certificate as its own WeasyPrint document (a sample of 50, extrapolated).
+
+Run: `python -m bench.certificates` (part of `make bench`). BENCH_DATABASE=postgresql uses the local PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import statistics
+import sys
+import threading
+import time
+import traceback
+from pathlib import Path
+
+import requests
+
+from bench.server import app_for, fresh_database, gunicorn, percentile
+
+COUNT = int(os.environ.get("BENCH_CERTIFICATES", "1000"))
+SEPARATE_SAMPLE = 50
+SINGLE_REQUESTS = 20
+PASSWORD = "benchmark-passwort-0123"
+CORES = os.cpu_count()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+def tree_rss_bytes(root: int) -> int:
+    """Resident memory of a process and all its descendants."""
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
+        total += int(match[1]) * 1024 if match else 0
+        stack += _children(pid)
+    return total
+
+
+class MemorySampler(threading.Thread):
+    def __init__(self, root: int):
+        super().__init__(daemon=True)
+        self.root, self.peak, self.running = root, 0, True
+
+    def run(self):
+        while self.running:
+            self.peak = max(self.peak, tree_rss_bytes(self.root))
+            time.sleep(0.05)
+
+
+def seed(database_url: str) -> None:
+    from events.core.models import User, UserRole
+    from events.extensions import db
+
+    app = app_for(database_url)
+    with app.app_context():
+        user = User(email="organiser@bench.example", display_name="Bench Organiser", active=True)
+        user.set_password(PASSWORD)
+        user.role_rows = [UserRole(role="organiser")]
+        db.session.add(user)
+        db.session.commit()
+
+
+def names(count: int) -> str:
+    first = ["Ayşe", "Jürgen", "Émilie", "Grzegorz", "Fatma", "Ole", "Svetlana", "Hans-Peter", "Mariam", "Lukas"]
+    last = ["Großmann", "Öztürk", "Weiß", "Nowak", "Al-Rashid", "Müller-Lüdenscheidt", "Kaya", "Schäfer", "Ivanova"]
+    rows = [
+        f"{first[i % len(first)]} {last[(i // len(first)) % len(last)]} {i:04d};person{i}@bench.example;KoBE Landshut"
+        for i in range(count)
+    ]
+    return "\n".join(rows)
+
+
+def sign_in(session: requests.Session, base: str) -> None:
+    page = session.get(f"{base}/accounts/login").text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
+    response = session.post(
+        f"{base}/accounts/login",
+        data={"email": "organiser@bench.example", "password": PASSWORD, "csrf_token": token},
+        allow_redirects=False,
+    )
+    assert response.status_code == 302, response.status_code
+
+
+def form_token(session: requests.Session, url: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', session.get(url).text)[1]
+
+
+def separate_documents_per_certificate(database_url: str) -> tuple[float, float]:
+    """Seconds per certificate when each is its own WeasyPrint document, and when 50 share one (this process)."""
+    from sqlalchemy import select
+
+    from events.certificates import rendering
+    from events.certificates.models import Certificate
+    from events.certificates.service import document_settings, page_for
+    from events.extensions import db
+
+    app = app_for(database_url)
+    with app.app_context():
+        certificates = db.session.scalars(select(Certificate).order_by(Certificate.id).limit(SEPARATE_SAMPLE)).all()
+        pages = [page_for(c) for c in certificates]
+        settings = document_settings(certificates[0].batch, certificates[0].issuer)
+    rendering.render_chunk(pages[:1], settings, False)  # fonts and imports warm, as in a running server
+    start = time.perf_counter()
+    for page in pages:
+        rendering.render_chunk([page], settings, False)
+    separate = (time.perf_counter() - start) / len(pages)
+    start = time.perf_counter()
+    rendering.render_chunk(pages, settings, False)
+    shared = (time.perf_counter() - start) / len(pages)
+    return separate, shared
+
+
+def main() -> int:
+    try:
+        return run()
+    except BaseException:
+        traceback.print_exc()
+        sys.stdout.flush()
+        raise
+
+
+def run() -> int:
+    kind = os.environ.get("BENCH_DATABASE", "sqlite")
+    database_url = fresh_database(kind, "certificates")
+    seed(database_url)
+    with gunicorn(database_url, workers=2, threads=4) as base:
+        server_pid = _gunicorn_pid(base)
+        sampler = MemorySampler(server_pid)
+        sampler.start()
+        session = requests.Session()
+        sign_in(session, base)
+        token = form_token(session, f"{base}/certificates/batches/new")
+        form = {
+            "csrf_token": token,
+            "kind": "appreciation",
+            "source": "csv",
+            "csv_text": names(COUNT),
+            "design": "classic",
+            "title": "Dankesurkunde",
+            "body_template": "In Anerkennung des ehrenamtlichen Engagements bei {organisation} "
+            "danken wir {name} herzlich.",
+            "issuer": "Bayerisches Staatsministerium des Innern, für Sport und Integration",
+            "place": "München",
+            "signatory_1_name": "Dr. Maria Huber",
+            "signatory_1_office": "Staatsministerin",
+            "signatory_2_name": "Jörg Weiß",
+            "signatory_2_office": "Ministerialdirigent",
+            "action": "issue",
+        }
+        start = time.perf_counter()
+        response = session.post(f"{base}/certificates/batches/new", data=form, allow_redirects=False)
+        issued = time.perf_counter() - start
+        assert response.status_code == 302, response.text[:2000]
+        batch_url = base + response.headers["Location"]
+        verify_latencies = []
+        code = None
+        while True:
+            progress = session.get(f"{batch_url}/progress").json()
+            if progress["status"] != "rendering":
+                break
+            if code is None:
+                page = session.get(batch_url).text
+                first_id = re.search(r'href="/certificates/(\d+)"', page)[1]
+                code = re.search(r"/certificates/v/([\w-]+)", session.get(f"{base}/certificates/{first_id}").text)[1]
+            t = time.perf_counter()
+            assert requests.get(f"{base}/certificates/v/{code}").status_code == 200
+            verify_latencies.append((time.perf_counter() - t) * 1000)
+            time.sleep(1.1)  # the verification page allows 60 requests a minute per address
+        merged_seconds = time.perf_counter() - start
+        assert progress["status"] == "done", progress
+        merged = session.get(f"{batch_url}/certificates.pdf")
+        archive = session.get(f"{batch_url}/certificates.zip")
+        batch_peak = sampler.peak
+
+        single_latencies = []
+        for _ in range(SINGLE_REQUESTS):
+            t = time.perf_counter()
+            single = session.get(f"{base}/certificates/{first_id}/certificate.pdf")
+            assert single.status_code == 200 and single.content.startswith(b"%PDF")
+            single_latencies.append((time.perf_counter() - t) * 1000)
+        sampler.running = False
+        peak = max(sampler.peak, batch_peak)
+
+    separate, shared = separate_documents_per_certificate(database_url)
+    separate_total = separate * COUNT
+    print(f"certificates: cores {CORES}; database {kind}")
+    print(
+        f"certificates merged PDF + ZIP of {COUNT} with QR codes: {merged_seconds:.1f} s from 'issue' to done "
+        f"(request creating the rows {issued:.2f} s); merged PDF {len(merged.content) / 1e6:.1f} MB, "
+        f"ZIP {len(archive.content) / 1e6:.1f} MB; {merged_seconds / COUNT * 1000:.1f} ms per certificate"
+    )
+    print(
+        f"certificates single on demand: p50 {percentile(single_latencies, 0.5):.0f} ms, "
+        f"p95 {percentile(single_latencies, 0.95):.0f} ms, first {single_latencies[0]:.0f} ms "
+        f"over {SINGLE_REQUESTS} requests"
+    )
+    if verify_latencies:
+        print(
+            f"certificates verification page while the batch renders: p50 {percentile(verify_latencies, 0.5):.0f} ms, "
+            f"max {max(verify_latencies):.0f} ms over {len(verify_latencies)} requests"
+        )
+    print(f"certificates peak memory (server and rendering processes, summed RSS): {peak / 1e6:.0f} MB")
+    print(
+        f"certificates each as its own WeasyPrint document: {separate * 1000:.0f} ms per certificate "
+        f"(sample of {SEPARATE_SAMPLE}, one process), extrapolated {separate_total:.0f} s for {COUNT}; "
+        f"{SEPARATE_SAMPLE} in one document: {shared * 1000:.0f} ms per certificate"
+    )
+    print(
+        f"certificates ratio: separate documents (extrapolated, one process) / merged batch (measured) = "
+        f"{separate_total / merged_seconds:.1f}x; per page, separate / shared document in one process = "
+        f"{separate / shared:.1f}x; mean verification {statistics.fmean(verify_latencies or [0]):.0f} ms"
+    )
+    targets = merged_seconds <= 20 and percentile(single_latencies, 0.5) <= 500 and peak <= 1.5e9
+    print(f"certificates targets (merged <= 20 s, single <= 0.5 s, memory <= 1.5 GB): {'met' if targets else 'MISSED'}")
+    return 0
+
+
+def _gunicorn_pid(base: str) -> int:
+    """The gunicorn master listening on the benchmark port (found through /proc)."""
+    port = int(base.rsplit(":", 1)[1])
+    for status in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            command = status.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"gunicorn" in b" ".join(command) and f"127.0.0.1:{port}".encode() in command:
+            return int(status.parent.name)
+    raise RuntimeError("gunicorn process not found")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

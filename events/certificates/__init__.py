@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("certificates", __name__, url_prefix="/certificates")

@@ -1,0 +1,230 @@
+"""Turning certificates into PDF pages: a sandboxed Jinja template, WeasyPrint, and batches split over processes.
+
+Everything here works on plain values (dicts of strings), never on database objects, so the same functions run
+in the web process, in a background thread and in the worker processes of a batch. Nothing a template refers to
+is fetched from outside: the URL fetcher accepts only `data:` URLs (the logo and the QR code are passed that way).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+import multiprocessing
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.sandbox import SandboxedEnvironment
+
+PDF_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "pdf"
+DESIGNS = ("classic", "modern")
+PAGES_PER_DOCUMENT = 125  # one WeasyPrint document lays out this many certificates at most
+SMALL_BATCH = 40  # up to this many pages are rendered in the calling process, without worker processes
+
+_environment: SandboxedEnvironment | None = None
+
+
+class RenderingRefused(ValueError):
+    """The template referred to something outside the sandbox."""
+
+
+def pdf_environment() -> SandboxedEnvironment:
+    """A sandboxed Jinja environment over templates/pdf only, with autoescaping and no undefined values."""
+    global _environment
+    if _environment is None:
+        _environment = SandboxedEnvironment(
+            loader=FileSystemLoader(str(PDF_TEMPLATES)),
+            autoescape=select_autoescape(default=True),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+    return _environment
+
+
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher
+
+    class DataOnlyFetcher(URLFetcher):
+        """Fetch `data:` URLs only; file://, http(s):// and everything else is refused."""
+
+        def fetch(self, url, headers=None):
+            if not url.lower().startswith("data:"):
+                raise RenderingRefused(f"refused to fetch {url[:80]!r}: only data: URLs are allowed")
+            return super().fetch(url, headers)
+
+    return DataOnlyFetcher
+
+
+def data_url(content_type: str, data: bytes) -> str:
+    return f"data:{content_type};base64,{base64.b64encode(data).decode()}"
+
+
+def certificate_html(pages: list[dict], settings: dict) -> str:
+    """The HTML for a document of certificate pages; `settings` holds the design and what the batch shares."""
+    design = settings.get("design") if settings.get("design") in DESIGNS else DESIGNS[0]
+    return pdf_environment().get_template("certificate.html").render({**settings, "design": design, "pages": pages})
+
+
+def render_pdf(pages: list[dict], settings: dict) -> bytes:
+    """One PDF document with one A4 page per certificate."""
+    from weasyprint import HTML
+
+    html = certificate_html(pages, settings)
+    # base_url is a data: URL, so even a relative reference cannot reach the file system
+    document = HTML(string=html, base_url="data:text/html,", url_fetcher=_fetcher_class()(allowed_protocols={"data"}))
+    return document.write_pdf(pdf_variant=None, uncompressed_pdf=False)
+
+
+def split_pdf(pdf: bytes) -> list[bytes]:
+    """Every page of a PDF as a PDF of its own (qpdf through pikepdf: a few milliseconds a page)."""
+    import pikepdf
+
+    singles = []
+    with pikepdf.open(io.BytesIO(pdf)) as source:
+        for page in source.pages:
+            single = pikepdf.new()
+            single.pages.append(page)
+            buffer = io.BytesIO()
+            single.save(buffer)
+            singles.append(buffer.getvalue())
+    return singles
+
+
+def merge_pdfs(documents: Iterable[bytes]) -> bytes:
+    import pikepdf
+
+    merged = pikepdf.new()
+    sources = [pikepdf.open(io.BytesIO(document)) for document in documents]
+    try:
+        for source in sources:
+            merged.pages.extend(source.pages)
+        buffer = io.BytesIO()
+        merged.save(buffer)
+        return buffer.getvalue()
+    finally:
+        for source in sources:
+            source.close()
+
+
+def with_qr_codes(pages: list[dict]) -> list[dict]:
+    """Add the QR code image (a PNG data: URL) of each page's verification URL."""
+    from events.checkin.tickets import qr_png
+
+    return [{**page, "qr_url": data_url("image/png", qr_png(page["verify_url"], box_size=4))} for page in pages]
+
+
+def render_chunk(pages: list[dict], settings: dict, split: bool) -> tuple[bytes, list[bytes]]:
+    """Render a chunk of pages as one document, and optionally split it into single-page PDFs.
+
+    QR codes are drawn here, so that in a batch the worker processes share that work too.
+    """
+    document = render_pdf(with_qr_codes(pages), settings)
+    return document, (split_pdf(document) if split else [])
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """In a rendering process: stop when the process that started it is gone (e.g. a web worker was killed)."""
+    import threading
+    import time
+
+    def watch():
+        while os.getppid() == parent_pid:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def chunked(items: list, size: int) -> list[list]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def worker_count() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def render_batch(
+    pages: list[dict],
+    settings: dict,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    singles: Callable[[int, list[bytes]], None] | None = None,
+) -> bytes:
+    """Render many certificates; returns the merged PDF with the pages in the given order.
+
+    Pages are laid out many to a document (per-document set-up dominates WeasyPrint's time for single pages);
+    larger batches are cut into chunks that worker processes render side by side. `progress` is called with the
+    number of pages done so far; `singles`, when given, receives the index of a chunk's first page and the
+    chunk's pages as single PDFs (chunks may finish out of order), so they need not all be held in memory.
+    """
+    workers = workers or worker_count()
+    split = singles is not None
+    starts = []
+    documents: list[bytes | None] = []
+    done = 0
+
+    def finished(index: int, chunk: list[dict], result: tuple[bytes, list[bytes]]) -> None:
+        nonlocal done
+        documents[index] = result[0]
+        if split:
+            singles(starts[index], result[1])
+        done += len(chunk)
+        if progress:
+            progress(done)
+
+    if len(pages) <= SMALL_BATCH or workers == 1:
+        chunks = chunked(pages, PAGES_PER_DOCUMENT)
+        starts = [i * PAGES_PER_DOCUMENT for i in range(len(chunks))]
+        documents = [None] * len(chunks)
+        for index, chunk in enumerate(chunks):
+            finished(index, chunk, render_chunk(chunk, settings, split))
+    else:
+        size = min(PAGES_PER_DOCUMENT, math.ceil(len(pages) / workers))
+        chunks = chunked(pages, size)
+        starts = [i * size for i in range(len(chunks))]
+        documents = [None] * len(chunks)
+        # spawn, not fork: the caller may be a thread of a web worker holding database connections and locks
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_exit_with_parent, initargs=(os.getpid(),)
+        ) as pool:
+            futures = {pool.submit(render_chunk, chunk, settings, split): i for i, chunk in enumerate(chunks)}
+            for future in as_completed(futures):
+                index = futures[future]
+                finished(index, chunks[index], future.result())
+    return documents[0] if len(documents) == 1 else merge_pdfs(documents)
+
+
+_UNSAFE_IN_FILENAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+
+
+def pdf_filename(name: str, serial: str) -> str:
+    """A file name for one person's certificate: their name (umlauts kept) and the serial."""
+    cleaned = _UNSAFE_IN_FILENAME.sub(" ", name).strip(" .")[:80].strip() or "Urkunde"
+    return f"{cleaned} ({serial}).pdf"
+
+
+class PreviewUnavailable(RuntimeError):
+    """pdftoppm (Debian poppler-utils) is not installed."""
+
+
+def pdf_page_png(pdf: bytes, resolution: int = 60) -> bytes:
+    """The first page of a PDF as PNG, drawn by poppler's pdftoppm."""
+    program = shutil.which("pdftoppm")
+    if not program:
+        raise PreviewUnavailable("pdftoppm is not installed (Debian package poppler-utils)")
+    result = subprocess.run(
+        [program, "-png", "-r", str(resolution), "-f", "1", "-l", "1", "-singlefile", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+        timeout=30,
+    )
+    return result.stdout

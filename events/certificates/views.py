@@ -1,0 +1,335 @@
+import base64
+
+from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from events.certificates import bp, rendering
+from events.certificates.forms import SOURCE_LABELS, BatchForm, CorrectNameForm, RevokeForm
+from events.certificates.models import Certificate, CertificateBatch
+from events.certificates.service import (
+    DEFAULT_BODIES,
+    DEFAULT_TITLES,
+    KIND_LABELS,
+    PLACEHOLDER_LABELS,
+    PLACEHOLDERS_BY_KIND,
+    STATUS_LABELS,
+    CertificateProblem,
+    batch_files,
+    certificate_by_code,
+    certificate_pdf,
+    correct_recipient_name,
+    issue_certificates,
+    new_batch,
+    participant_certificate,
+    preview_pdf,
+    recent_batches,
+    recipients_from_event,
+    recipients_from_people,
+    registration_for_token,
+    revoke_certificate,
+    search_certificates,
+    start_rendering,
+)
+from events.core.access import public, role_required
+from events.core.models import Person
+from events.extensions import db, limiter
+from events.meetings.models import Event
+
+
+def _pdf_response(data: bytes, filename: str, inline: bool = True):
+    import io
+
+    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=not inline, download_name=filename)
+
+
+@bp.route("/")
+@role_required("organiser")
+def index():
+    term = request.args.get("q", "").strip()[:100]
+    pagination = search_certificates(term, request.args.get("page", 1, type=int))
+    return render_template(
+        "certificates/index.html",
+        batches=recent_batches(),
+        pagination=pagination,
+        term=term,
+        kind_labels=KIND_LABELS,
+        status_labels=STATUS_LABELS,
+    )
+
+
+def _batch_form() -> BatchForm:
+    form = BatchForm()
+    events = db.session.scalars(select(Event).order_by(Event.starts_at.desc())).all()
+    form.event_id.choices = [("", _("– bitte wählen –"))] + [
+        (e.id, f"{e.title} ({e.starts_at:%d.%m.%Y})") for e in events
+    ]
+    people = db.session.scalars(select(Person).order_by(Person.last_name, Person.first_name)).all()
+    form.person_ids.choices = [(p.id, f"{p.last_name}, {p.first_name}") for p in people]
+    if not form.is_submitted():
+        kind = request.args.get("kind", form.kind.default)
+        form.kind.data = kind if kind in KIND_LABELS else form.kind.default
+        form.event_id.data = request.args.get("event", type=int)
+        form.title.data = DEFAULT_TITLES[form.kind.data]
+        form.body_template.data = DEFAULT_BODIES[form.kind.data]
+        if form.kind.data != "attendance":
+            form.source.data = "people"
+    return form
+
+
+def _batch_and_recipients(form: BatchForm):
+    """The (unsaved) batch described by a valid form, its event and its recipients in the chosen order."""
+    event = db.session.get(Event, form.event_id.data) if form.event_id.data else None
+    batch = new_batch(
+        form.kind.data,
+        form.title.data.strip(),
+        form.body_template.data.strip(),
+        design=form.design.data,
+        event_id=event.id if event else None,
+        signatories=form.signatories(),
+        place=(form.place.data or "").strip(),
+        issue_date=form.issue_date.data,
+        logo=form.logo_bytes,
+        logo_type=form.logo_type,
+        created_by_id=current_user.id,
+    )
+    if form.source.data == "event":
+        recipients = recipients_from_event(event)
+    elif form.source.data == "people":
+        recipients = recipients_from_people(form.person_ids.data)
+    else:
+        recipients = form.csv_recipients or []
+    return batch, event, recipients
+
+
+@bp.route("/batches/new", methods=["GET", "POST"])
+@role_required("organiser")
+def new_batch_view():
+    form = _batch_form()
+    preview_png = None
+    if form.validate_on_submit():
+        action = request.form.get("action", "preview")
+        batch, event, recipients = _batch_and_recipients(form)
+        if action == "issue":
+            try:
+                issue_certificates(batch, recipients, form.issuer.data.strip(), event)
+            except CertificateProblem as problem:
+                db.session.rollback()
+                flash(str(problem), "error")
+                return _render_batch_form(form, None), 400
+            start_rendering(batch, send_mail=form.send_mail.data)
+            return redirect(url_for("certificates.batch", batch_id=batch.id))
+        try:
+            pdf = preview_pdf(batch, recipients[0] if recipients else None, form.issuer.data.strip(), event)
+        except CertificateProblem as problem:
+            flash(str(problem), "error")
+            return _render_batch_form(form, None), 400
+        if action == "preview_pdf":
+            return _pdf_response(pdf, "vorschau.pdf")
+        try:
+            preview_png = base64.b64encode(rendering.pdf_page_png(pdf)).decode()
+        except rendering.PreviewUnavailable:
+            flash(_("Die Bildvorschau ist auf diesem Server nicht verfügbar; die PDF-Vorschau schon."), "warning")
+        if not recipients:
+            flash(_("Noch niemand erfüllt die Auswahl; die Vorschau zeigt einen Beispielnamen."), "warning")
+    status = 400 if form.is_submitted() and form.errors else 200
+    return _render_batch_form(form, preview_png), status
+
+
+def _render_batch_form(form, preview_png):
+    return render_template(
+        "certificates/batch_form.html",
+        form=form,
+        preview_png=preview_png,
+        placeholder_labels=PLACEHOLDER_LABELS,
+        placeholders_by_kind=PLACEHOLDERS_BY_KIND,
+        source_labels=SOURCE_LABELS,
+    )
+
+
+@bp.route("/batches/preview.png", methods=["POST"])
+@role_required("organiser")
+def preview_image():
+    """The live preview (used by static/js/certificates.js): a PNG, or the form's messages as JSON."""
+    form = _batch_form()
+    if not form.validate_on_submit():
+        messages = [
+            f"{form[name].label.text}: {' '.join(errors)}" for name, errors in form.errors.items() if name in form
+        ]
+        return jsonify(errors=messages), 400
+    batch, event, recipients = _batch_and_recipients(form)
+    try:
+        png = rendering.pdf_page_png(preview_pdf(batch, recipients[0] if recipients else None, form.issuer.data, event))
+    except rendering.PreviewUnavailable:
+        return jsonify(errors=[_("Die Bildvorschau ist auf diesem Server nicht verfügbar.")]), 503
+    return png, 200, {"Content-Type": "image/png", "Cache-Control": "no-store"}
+
+
+def _batch_or_404(batch_id: int) -> CertificateBatch:
+    return db.session.get(CertificateBatch, batch_id) or abort(404)
+
+
+@bp.route("/batches/<int:batch_id>")
+@role_required("organiser")
+def batch(batch_id):
+    batch = _batch_or_404(batch_id)
+    certificates = db.session.scalars(
+        select(Certificate).where(Certificate.batch_id == batch.id).order_by(Certificate.id)
+    ).all()
+    merged_path, zip_path = batch_files(batch)
+    return render_template(
+        "certificates/batch.html",
+        batch=batch,
+        certificates=certificates,
+        files_ready=batch.status == "done" and merged_path.exists(),
+        kind_labels=KIND_LABELS,
+        status_labels=STATUS_LABELS,
+    )
+
+
+@bp.route("/batches/<int:batch_id>/progress")
+@role_required("organiser")
+def batch_progress(batch_id):
+    batch = _batch_or_404(batch_id)
+    return jsonify(
+        status=batch.status,
+        status_label=str(STATUS_LABELS.get(batch.status, batch.status)),
+        progress=batch.progress,
+        total=batch.total,
+    )
+
+
+def _not_ready(batch_id: int):
+    flash(_("Die Dateien dieser Ausstellung sind (noch) nicht vorhanden."), "warning")
+    return redirect(url_for("certificates.batch", batch_id=batch_id))
+
+
+@bp.route("/batches/<int:batch_id>/certificates.pdf")
+@role_required("organiser")
+def batch_pdf(batch_id):
+    merged_path, _zip_path = batch_files(_batch_or_404(batch_id))
+    if not merged_path.exists():
+        return _not_ready(batch_id)
+    return send_file(merged_path, mimetype="application/pdf", download_name=f"urkunden-{batch_id}.pdf")
+
+
+@bp.route("/batches/<int:batch_id>/certificates.zip")
+@role_required("organiser")
+def batch_zip(batch_id):
+    _merged_path, zip_path = batch_files(_batch_or_404(batch_id))
+    if not zip_path.exists():
+        return _not_ready(batch_id)
+    return send_file(zip_path, mimetype="application/zip", as_attachment=True, download_name=f"urkunden-{batch_id}.zip")
+
+
+@bp.route("/batches/<int:batch_id>/restart", methods=["POST"])
+@role_required("organiser")
+def restart_batch(batch_id):
+    batch = _batch_or_404(batch_id)
+    if batch.status in {"failed", "rendering"}:
+        start_rendering(batch)
+    return redirect(url_for("certificates.batch", batch_id=batch.id))
+
+
+def _certificate_or_404(certificate_id: int) -> Certificate:
+    return db.session.get(Certificate, certificate_id) or abort(404)
+
+
+@bp.route("/<int:certificate_id>")
+@role_required("organiser")
+def certificate(certificate_id):
+    certificate = _certificate_or_404(certificate_id)
+    return _render_certificate(certificate, RevokeForm(), CorrectNameForm(name=certificate.recipient_name))
+
+
+def _render_certificate(certificate, revoke_form, correct_form, status=200):
+    replacement = db.session.scalars(select(Certificate).where(Certificate.replaces_id == certificate.id)).first()
+    return (
+        render_template(
+            "certificates/certificate.html",
+            certificate=certificate,
+            replacement=replacement,
+            revoke_form=revoke_form,
+            correct_form=correct_form,
+            kind_labels=KIND_LABELS,
+        ),
+        status,
+    )
+
+
+@bp.route("/<int:certificate_id>/certificate.pdf")
+@role_required("organiser")
+def certificate_download(certificate_id):
+    certificate = _certificate_or_404(certificate_id)
+    return _pdf_response(
+        certificate_pdf(certificate), rendering.pdf_filename(certificate.recipient_name, certificate.serial)
+    )
+
+
+@bp.route("/<int:certificate_id>/revoke", methods=["POST"])
+@role_required("organiser")
+def revoke(certificate_id):
+    certificate = _certificate_or_404(certificate_id)
+    form = RevokeForm()
+    if form.validate_on_submit():
+        try:
+            revoke_certificate(certificate, form.reason.data.strip())
+        except CertificateProblem as problem:
+            flash(str(problem), "error")
+            return redirect(url_for("certificates.certificate", certificate_id=certificate.id))
+        db.session.commit()
+        flash(_("Die Urkunde %(serial)s ist widerrufen.", serial=certificate.serial), "success")
+        return redirect(url_for("certificates.certificate", certificate_id=certificate.id))
+    return _render_certificate(certificate, form, CorrectNameForm(name=certificate.recipient_name), 400)
+
+
+@bp.route("/<int:certificate_id>/correct", methods=["POST"])
+@role_required("organiser")
+def correct(certificate_id):
+    certificate = _certificate_or_404(certificate_id)
+    form = CorrectNameForm()
+    if form.validate_on_submit():
+        try:
+            replacement = correct_recipient_name(certificate, form.name.data)
+        except CertificateProblem as problem:
+            form.name.errors = [str(problem)]
+            return _render_certificate(certificate, RevokeForm(), form, 400)
+        db.session.commit()
+        flash(
+            _(
+                "Die berichtigte Urkunde %(new)s ist ausgestellt; %(old)s ist widerrufen.",
+                new=replacement.serial,
+                old=certificate.serial,
+            ),
+            "success",
+        )
+        return redirect(url_for("certificates.certificate", certificate_id=replacement.id))
+    return _render_certificate(certificate, RevokeForm(), form, 400)
+
+
+@bp.route("/v/<code>")
+@public
+@limiter.limit("60 per minute")
+def verify(code):
+    certificate = certificate_by_code(code)
+    if certificate is None:
+        return render_template("certificates/verify.html", certificate=None), 404
+    return render_template("certificates/verify.html", certificate=certificate)
+
+
+@bp.route("/participant/<token>")
+@public
+@limiter.limit("30 per minute")
+def participant(token):
+    registration = registration_for_token(token)
+    if registration is None:
+        abort(404)
+    try:
+        certificate = participant_certificate(registration)
+    except CertificateProblem as problem:
+        db.session.rollback()
+        return render_template("certificates/unavailable.html", message=str(problem))
+    return _pdf_response(
+        certificate_pdf(certificate), rendering.pdf_filename(certificate.recipient_name, certificate.serial), False
+    )

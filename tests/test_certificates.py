@@ -1,0 +1,451 @@
+"""Certificates: issued in batches, rendered to PDF, checked by anyone through the QR code."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import time
+import zipfile
+from datetime import date, timedelta
+
+import pytest
+import zxingcpp
+from PIL import Image
+from sqlalchemy import select
+
+from events.certificates.models import Certificate, CertificateBatch
+from events.certificates.rendering import render_pdf
+from events.certificates.service import CertificateProblem, check_logo, issue_prize_certificate
+from events.checkin.models import CheckIn
+from events.core.models import OutgoingMail
+from events.core.types import utcnow
+from events.extensions import db
+from tests.conftest import mail_text, sent_mails
+
+PNG_LOGO = None
+
+
+def pdf_text(pdf: bytes) -> str:
+    result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True)
+    return result.stdout.decode()
+
+
+def pdf_page_count(pdf: bytes) -> int:
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        return len(document.pages)
+
+
+def qr_codes_on_first_page(pdf: bytes) -> list[str]:
+    """Draw the first page at 150 dpi with poppler and read every QR code on it with zxing-cpp."""
+    png = subprocess.run(
+        ["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", "-singlefile", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+    ).stdout
+    return [result.text for result in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))]
+
+
+def png_bytes(width=40, height=20) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (120, 30, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def organiser(make_user, login):
+    return login(make_user("organiser"))
+
+
+@pytest.fixture
+def sync_rendering(app, monkeypatch):
+    monkeypatch.setitem(app.config, "CERTIFICATE_RENDERING", "sync")
+
+
+def check_in(app, registration, *days: date, undone: bool = False, result: str = "welcome"):
+    with app.app_context():
+        for day in days:
+            db.session.add(
+                CheckIn(
+                    event_id=registration.event_id,
+                    registration_id=registration.id,
+                    day=day,
+                    scope="day",
+                    result=result,
+                    undone_at=utcnow() if undone else None,
+                )
+            )
+        db.session.commit()
+
+
+def past_event(make_event, **fields):
+    start = (utcnow() - timedelta(days=10)).replace(hour=7, minute=0, second=0, microsecond=0)
+    return make_event(starts_at=start, ends_at=start + timedelta(days=1, hours=9), **fields)
+
+
+def attendance_form(event, **overrides):
+    data = {
+        "kind": "attendance",
+        "source": "event",
+        "event_id": str(event.id),
+        "design": "classic",
+        "title": "Teilnahmebescheinigung",
+        "body_template": "hat am {days} an der Veranstaltung „{event}“ teilgenommen.",
+        "issuer": "Bayerisches Staatsministerium des Innern, für Sport und Integration",
+        "place": "München",
+        "signatory_1_name": "Dr. Maria Huber",
+        "signatory_1_office": "Staatsministerin",
+        "signatory_2_name": "Jörg Weiß",
+        "signatory_2_office": "Referatsleiter",
+        "action": "issue",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_attendance_batch_for_checked_in_participants_with_text_qr_code_and_verification(
+    app, client, organiser, make_event, make_registration, sync_rendering
+):
+    event = past_event(make_event, title="Vernetzungstreffen Nürnberg")
+    first_day = event.starts_at.date()
+    ayse = make_registration(event, first_name="Ayşe", last_name="Großmann")
+    jurek = make_registration(event, first_name="Jürgen", last_name="Äbersold")
+    absent = make_registration(event, first_name="Nicht", last_name="Dagewesen")
+    undone = make_registration(event, first_name="Zurück", last_name="Genommen")
+    check_in(app, ayse, first_day, first_day + timedelta(days=1))
+    check_in(app, jurek, first_day)
+    check_in(app, undone, first_day, undone=True)
+    check_in(app, absent, first_day, result="already")
+
+    response = client.post("/certificates/batches/new", data=attendance_form(event))
+    assert response.status_code == 302
+    batch_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Fertig" in batch_page
+    with app.app_context():
+        batch = db.session.scalars(select(CertificateBatch)).one()
+        certificates = db.session.scalars(select(Certificate).order_by(Certificate.id)).all()
+        assert [c.recipient_name for c in certificates] == ["Jürgen Äbersold", "Ayşe Großmann"]  # by last name
+        assert batch.status == "done" and batch.progress == batch.total == 2
+        serials = [c.serial for c in certificates]
+        ayse_certificate = certificates[1]
+
+    merged = client.get(f"/certificates/batches/{batch.id}/certificates.pdf").data
+    assert pdf_page_count(merged) == 2
+    text = pdf_text(merged)
+    assert "Ayşe Großmann" in text and "Jürgen Äbersold" in text
+    assert serials[0] in text and serials[1] in text
+    assert "Dr. Maria Huber" in text and "Staatsministerin" in text and "München" in text
+    assert "Dagewesen" not in text and "Genommen" not in text
+    # both days of the two-day participant are named
+    assert f"{first_day.day}. " in text and f"{(first_day + timedelta(days=1)).day}. " in text
+
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/certificates/batches/{batch.id}/certificates.zip").data))
+    names = archive.namelist()
+    assert names == [f"Jürgen Äbersold ({serials[0]}).pdf", f"Ayşe Großmann ({serials[1]}).pdf"]
+    single = archive.read(names[1])
+    assert pdf_page_count(single) == 1
+    assert "Ayşe Großmann" in pdf_text(single) and "Jürgen" not in pdf_text(single)
+
+    (url,) = qr_codes_on_first_page(single)
+    assert url == f"http://localhost/certificates/v/{ayse_certificate.code}"
+    page = client.get(url.removeprefix("http://localhost")).get_data(as_text=True)
+    assert "Gültig" in page and "Ayşe Großmann" in page and "Teilnahmebescheinigung" in page
+    assert "Bayerisches Staatsministerium des Innern" in page
+    assert ayse.email not in page and "Freiwilligenagentur" not in page  # nothing else about the person
+
+
+def test_a_revoked_certificate_shows_as_revoked(app, client, organiser):
+    with app.app_context():
+        certificate = issue_prize_certificate("Maximilian Öz", "1. Platz", "Sport", "2.500 Euro")
+        db.session.commit()
+        certificate_id, code = certificate.id, certificate.code
+    response = client.post(f"/certificates/{certificate_id}/revoke", data={"reason": "Doppelt ausgestellt"})
+    assert response.status_code == 302
+    logout = client.post("/accounts/logout")
+    assert logout.status_code in (200, 302)
+    page = client.get(f"/certificates/v/{code}").get_data(as_text=True)
+    assert "Widerrufen" in page and "Gültig" not in page
+    assert "Maximilian Öz" in page
+    assert "Doppelt ausgestellt" not in page  # the reason is for the organisers only
+
+
+def test_revoking_needs_a_reason_and_an_unknown_code_is_404(app, client, organiser):
+    with app.app_context():
+        certificate = issue_prize_certificate("Lena Roth", "2. Platz", "Kultur", "1.500 Euro")
+        db.session.commit()
+        certificate_id = certificate.id
+    assert client.post(f"/certificates/{certificate_id}/revoke", data={"reason": ""}).status_code == 400
+    with app.app_context():
+        assert db.session.get(Certificate, certificate_id).revoked_at is None
+    assert client.get("/certificates/v/doesnotexist").status_code == 404
+    assert client.get("/certificates/999999").status_code == 404
+
+
+def test_correcting_a_name_reissues_and_revokes_the_old_one(app, client, organiser):
+    with app.app_context():
+        old = issue_prize_certificate("Fatma Yilmas", "3. Platz", "Bildung", "1.000 Euro")
+        db.session.commit()
+        old_id, old_code, old_serial = old.id, old.code, old.serial
+    response = client.post(f"/certificates/{old_id}/correct", data={"name": "Fatma Yılmaz"})
+    assert response.status_code == 302
+    with app.app_context():
+        new = db.session.scalars(select(Certificate).where(Certificate.replaces_id == old_id)).one()
+        assert new.recipient_name == "Fatma Yılmaz" and new.serial != old_serial
+        assert "Bildung" in new.body
+        assert db.session.get(Certificate, old_id).revoked_at is not None
+        new_code, new_id = new.code, new.id
+    assert "Widerrufen" in client.get(f"/certificates/v/{old_code}").get_data(as_text=True)
+    assert "Gültig" in client.get(f"/certificates/v/{new_code}").get_data(as_text=True)
+    text = pdf_text(client.get(f"/certificates/{new_id}/certificate.pdf").data)
+    assert "Fatma Yılmaz" in text and "Yilmas" not in text
+
+
+def test_prize_certificate_through_the_same_code(app):
+    with app.app_context():
+        certificate = issue_prize_certificate(
+            "Verein Miteinander e. V.",
+            "1. Platz",
+            "Integration vor Ort",
+            "2.500 Euro",
+            signatories=[{"name": "Regierungspräsidentin", "office": "Regierung von Oberbayern"}],
+            city="München",
+        )
+        db.session.commit()
+        assert certificate.kind == "prize" and certificate.batch.kind == "prize"
+        assert certificate.details["values"]["place"] == "1. Platz"
+        from events.certificates.service import certificate_pdf
+
+        text = pdf_text(certificate_pdf(certificate))
+    assert "Verein Miteinander e. V." in text and "Integration vor Ort" in text and "2.500 Euro" in text
+    assert certificate.serial in text
+
+
+def test_an_unknown_placeholder_fails_at_preview_and_keeps_what_was_typed(app, client, organiser, make_event):
+    event = past_event(make_event)
+    data = attendance_form(event, body_template="Danke, {name}, für {ehrenamt}!", action="preview")
+    response = client.post("/certificates/batches/new", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Unbekannter Platzhalter {ehrenamt}" in page
+    assert "Danke, {name}, für {ehrenamt}!" in page
+    # the live preview endpoint says the same, as JSON
+    live = client.post("/certificates/batches/preview.png", data=data)
+    assert live.status_code == 400 and "{ehrenamt}" in " ".join(live.json["errors"])
+    with app.app_context():
+        assert db.session.scalars(select(CertificateBatch)).all() == []
+
+
+def test_preview_as_image_and_as_pdf_without_saving(app, client, organiser, make_event, make_registration):
+    event = past_event(make_event)
+    registration = make_registration(event, first_name="Ömer", last_name="Çelik")
+    check_in(app, registration, event.starts_at.date())
+    page = client.post("/certificates/batches/new", data=attendance_form(event, action="preview"))
+    assert page.status_code == 200 and 'src="data:image/png;base64,' in page.get_data(as_text=True)
+    pdf = client.post("/certificates/batches/new", data=attendance_form(event, action="preview_pdf"))
+    assert pdf.mimetype == "application/pdf"
+    assert "Ömer Çelik" in pdf_text(pdf.data)
+    live = client.post("/certificates/batches/preview.png", data=attendance_form(event))
+    assert live.mimetype == "image/png" and Image.open(io.BytesIO(live.data)).width > 300
+    with app.app_context():
+        assert db.session.scalars(select(Certificate)).all() == []
+
+
+def test_logo_upload_png_is_used_and_a_non_image_or_oversized_logo_is_refused(app, client, organiser, make_event):
+    event = past_event(make_event)
+    fake = attendance_form(event, action="preview", logo=(io.BytesIO(b"GIF89a not really"), "logo.png"))
+    response = client.post("/certificates/batches/new", data=fake, content_type="multipart/form-data")
+    assert response.status_code == 400 and "PNG- oder SVG-Datei" in response.get_data(as_text=True)
+
+    huge = png_bytes() + b"\0" * (600 * 1024)
+    big = attendance_form(event, action="preview", logo=(io.BytesIO(huge), "logo.png"))
+    response = client.post("/certificates/batches/new", data=big, content_type="multipart/form-data")
+    assert response.status_code == 400 and "zu groß" in response.get_data(as_text=True)
+
+    good = attendance_form(event, action="preview", logo=(io.BytesIO(png_bytes()), "logo.png"))
+    response = client.post("/certificates/batches/new", data=good, content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Ein Logo ist hochgeladen" in page  # kept for the next preview or for issuing
+
+
+@pytest.mark.parametrize(
+    "svg, accepted",
+    [
+        (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle r="4" cx="5" cy="5"/></svg>', True),
+        (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', False),
+        (b'<svg xmlns="http://www.w3.org/2000/svg"><rect onload="alert(1)"/></svg>', False),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+            b'<image xlink:href="file:///etc/passwd"/></svg>',
+            False,
+        ),
+        (b'<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill:url(http://x.example/a)"/></svg>', False),
+        (b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaa">]><svg>&a;</svg>', False),
+        (b"<html><body>no</body></html>", False),
+    ],
+)
+def test_svg_logos_are_checked(svg, accepted, ctx):
+    if accepted:
+        assert check_logo(svg) == (svg, "image/svg+xml")
+    else:
+        with pytest.raises(CertificateProblem):
+            check_logo(svg)
+
+
+def test_the_renderer_fetches_nothing_from_files_or_the_network(tmp_path):
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(png_bytes(400, 400))
+    page = {
+        "kind_label": "Urkunde",
+        "title": "Urkunde",
+        "name": "Test",
+        "name_size": "xl",
+        "paragraphs": [],
+        "details": "",
+        "serial": "TP-1",
+        "issued": "01.01.2026",
+        "qr_url": f"file://{secret}",
+        "short_url": "x",
+    }
+    settings = {
+        "design": "classic",
+        "language": "de",
+        "document_title": "x",
+        "logo_url": "http://127.0.0.1:9/logo.png",
+        "seal_text": "",
+        "signatories": [],
+        "place_date": "",
+        "labels": {"serial": "Nr.", "issued": "am", "verify": "prüfen"},
+    }
+    pdf = render_pdf([page], settings)
+    assert b"/Subtype /Image" not in pdf and b"/Subtype/Image" not in pdf
+
+
+def test_a_200_character_name_renders_on_one_page(app):
+    long_name = ("Maria-Magdalena Öztürk-Großkopf von Weißenbach " * 5)[:200]
+    with app.app_context():
+        certificate = issue_prize_certificate(long_name, "1. Platz", "Ehrenamt", "500 Euro")
+        db.session.commit()
+        from events.certificates.service import certificate_pdf
+
+        pdf = certificate_pdf(certificate)
+    assert pdf_page_count(pdf) == 1
+    text = " ".join(pdf_text(pdf).split())
+    assert "Weißenbach" in text and certificate.serial in text
+
+
+def test_csv_batch_of_appreciation_certificates_mailed_to_each_recipient(app, client, organiser, sync_rendering):
+    data = {
+        "kind": "appreciation",
+        "source": "csv",
+        "csv_text": "Name;E-Mail;Organisation\nSibel Ateş;sibel@example.org;KoBE Landshut\nJonas Weiß;;\n",
+        "design": "modern",
+        "title": "Dankesurkunde",
+        "body_template": "Für Ihr Engagement bei {organisation} danken wir Ihnen, {name}.",
+        "issuer": "Hessisches Ministerium für Soziales und Integration",
+        "send_mail": "y",
+        "action": "issue",
+    }
+    response = client.post("/certificates/batches/new", data=data)
+    assert response.status_code == 302
+    mails = sent_mails(app)
+    assert [m["To"] for m in mails] == ["sibel@example.org"]
+    (attachment,) = list(mails[0].iter_attachments())
+    assert attachment.get_content_type() == "application/pdf"
+    text = pdf_text(attachment.get_content())
+    assert "Sibel Ateş" in text and "KoBE Landshut" in text
+    assert "/certificates/v/" in mail_text(mails[0])
+    with app.app_context():
+        assert [c.recipient_name for c in db.session.scalars(select(Certificate).order_by(Certificate.id))] == [
+            "Sibel Ateş",
+            "Jonas Weiß",
+        ]
+        assert db.session.scalars(select(OutgoingMail)).one().status == "sent"
+
+
+def test_a_broken_csv_line_is_named_and_nothing_is_written(app, client, organiser):
+    data = {
+        "kind": "appreciation",
+        "source": "csv",
+        "csv_text": "Sibel Ateş;sibel@example.org\nJonas Weiß;kein-mail\n",
+        "design": "classic",
+        "title": "Dankesurkunde",
+        "body_template": "Danke, {name}.",
+        "issuer": "Ministerium",
+        "action": "issue",
+    }
+    response = client.post("/certificates/batches/new", data=data)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Zeile 2" in page and "Sibel Ateş;sibel@example.org" in page
+    with app.app_context():
+        assert db.session.scalars(select(Certificate)).all() == []
+
+
+def test_a_batch_renders_in_the_background_and_reports_progress(app, client, organiser, make_person):
+    people = [make_person(first_name=f"Person{n}", last_name=f"Öffentlich{n}") for n in range(3)]
+    data = {
+        "kind": "appreciation",
+        "source": "people",
+        "person_ids": [str(p.id) for p in reversed(people)],
+        "design": "classic",
+        "title": "Dankesurkunde",
+        "body_template": "Mit Dank an {name} ({organisation}).",
+        "issuer": "Ministerium",
+        "action": "issue",
+    }
+    response = client.post("/certificates/batches/new", data=data)
+    assert response.status_code == 302
+    batch_url = response.headers["Location"]
+    deadline = time.monotonic() + 60
+    while True:
+        progress = client.get(f"{batch_url}/progress").json
+        if progress["status"] != "rendering" or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert progress == {"status": "done", "status_label": "Fertig", "progress": 3, "total": 3}
+    page = client.get(batch_url).get_data(as_text=True)
+    assert "Einzelne PDF-Dateien als ZIP" in page
+    merged = client.get(f"{batch_url}/certificates.pdf").data
+    text = pdf_text(merged)
+    order = [text.index(f"Person{n} Öffentlich{n}") for n in (2, 1, 0)]
+    assert order == sorted(order)  # the order as chosen
+
+
+def test_participants_download_their_certificate_through_their_personal_link(
+    app, client, make_event, make_registration
+):
+    running = make_event()
+    early = make_registration(running)
+    check_in(app, early, running.starts_at.date())
+    response = client.get(f"/certificates/participant/{early.manage_token}")
+    assert response.mimetype == "text/html" and "sobald die Veranstaltung vorbei ist" in response.get_data(as_text=True)
+
+    event = past_event(make_event, title="Vernetzungstreffen Landshut")
+    attended = make_registration(event, first_name="Ayşe", last_name="Weißgerber")
+    absent = make_registration(event)
+    check_in(app, attended, event.starts_at.date())
+    response = client.get(f"/certificates/participant/{attended.manage_token}")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = pdf_text(response.data)
+    assert "Ayşe Weißgerber" in text and "Vernetzungstreffen Landshut" in text
+    again = client.get(f"/certificates/participant/{attended.manage_token}")
+    with app.app_context():
+        certificate = db.session.scalars(select(Certificate)).one()  # issued once, served again
+        assert certificate.registration_id == attended.id and certificate.serial in pdf_text(again.data)
+    refused = client.get(f"/certificates/participant/{absent.manage_token}").get_data(as_text=True)
+    assert "keine Teilnahme (Check-in) verzeichnet" in refused
+    assert client.get("/certificates/participant/forged-token").status_code == 404
+
+
+def test_only_organisers_reach_the_certificate_pages(app, client, make_user, login):
+    assert client.get("/certificates/").status_code == 302  # to the sign-in page
+    login(make_user("checkin"))
+    assert client.get("/certificates/").status_code == 403
+    assert client.get("/certificates/batches/new").status_code == 403
+    login(make_user("organiser"))
+    page = client.get("/certificates/").get_data(as_text=True)
+    assert "Urkunden und Bescheinigungen" in page
+    assert 'href="/certificates/"' in page  # in the navigation
