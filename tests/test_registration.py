@@ -402,3 +402,19 @@ def test_the_personal_page_offers_the_ticket_as_pdf(client, make_event):
     assert ticket.mimetype == "application/pdf" and ticket.data.startswith(b"%PDF")
     client.post(personal + "/cancel")
     assert client.get(personal + "/ticket.pdf").status_code == 404
+
+
+def test_after_the_event_the_personal_page_offers_the_certificate(client, app, make_event, make_registration):
+    from events.checkin.models import CheckIn
+
+    event = make_event(starts_at=utcnow() - timedelta(days=2), ends_at=utcnow() - timedelta(days=1))
+    registration = make_registration(event, "confirmed")
+    with app.app_context():
+        db.session.add(
+            CheckIn(event_id=event.id, registration_id=registration.id, day=event.starts_at.date(), result="welcome")
+        )
+        db.session.commit()
+    page = client.get(f"/registration/me/{registration.manage_token}").get_data(as_text=True)
+    assert "Teilnahmebescheinigung (PDF)" in page
+    certificate = client.get(f"/certificates/participant/{registration.manage_token}")
+    assert certificate.mimetype == "application/pdf"

@@ -220,6 +220,7 @@ def personal(token):
         token=token,
         editable=editable,
         can_cancel=registration.status != "cancelled" and cancellation_open(event),
+        event_over=registration_window_state(event) == "over",
         organisations=_organisation_names(),
         photo_text=photo_consent_text(),
         kind_labels=EVENT_KIND_LABELS,
