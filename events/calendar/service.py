@@ -44,7 +44,6 @@ from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event, EventStatus
 from events.registration.models import Registration, RegistrationStatus
-from events.registration.tokens import hash_token
 
 CALENDAR_TIMEZONE = "Europe/Berlin"
 PRODID = "-//Treffpunkt//Veranstaltungen//DE"
@@ -398,13 +397,6 @@ def feed_events(now: datetime | None = None) -> list[Event]:
             .order_by(Event.starts_at, Event.id)
         )
     )
-
-
-def registration_for_token(token: str) -> Registration | None:
-    """The registration whose personal-link token this is."""
-    if not token or len(token) > 100:
-        return None
-    return db.session.scalars(select(Registration).where(Registration.manage_token_hash == hash_token(token))).first()
 
 
 def personal_registrations(registration: Registration) -> list[Registration]:

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 
 from events.calendar import bp, service
 from events.core.access import public
+from events.registration.tokens import registration_by_token
 
 
 def _calendar_response(data: bytes, filename: str, *, download: bool) -> Response:
@@ -47,7 +48,7 @@ def feed():
 @bp.route("/personal/<token>.ics")
 @public
 def personal_feed(token):
-    registration = service.registration_for_token(token) or abort(404)
+    registration = registration_by_token(token) or abort(404)
     data = service.personal_feed(service.personal_registrations(registration), language=registration.language)
     with force_locale(registration.language):
         filename = _("meine-veranstaltungen.ics")

@@ -35,7 +35,6 @@ from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event
 from events.registration.models import Registration, RegistrationStatus
-from events.registration.tokens import hash_token
 
 BERLIN = ZoneInfo("Europe/Berlin")
 CERTIFICATE_LANGUAGE = "de"  # certificates are worded in German, like the body texts organisers write
@@ -759,12 +758,6 @@ def issue_prize_certificate(
     (certificate,) = issue_certificates(batch, [recipient], issuer, event)
     batch.progress = 1
     return certificate
-
-
-def registration_for_token(token: str) -> Registration | None:
-    if not token or len(token) > 100:
-        return None
-    return db.session.scalars(select(Registration).where(Registration.manage_token_hash == hash_token(token))).first()
 
 
 def participant_certificate(registration: Registration) -> Certificate:

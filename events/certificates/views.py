@@ -27,7 +27,6 @@ from events.certificates.service import (
     recent_batches,
     recipients_from_event,
     recipients_from_people,
-    registration_for_token,
     revoke_certificate,
     search_certificates,
     start_rendering,
@@ -36,6 +35,7 @@ from events.core.access import public, role_required
 from events.core.models import Person
 from events.extensions import db, limiter
 from events.meetings.models import Event
+from events.registration.tokens import registration_by_token
 
 
 def _pdf_response(data: bytes, filename: str, inline: bool = True):
@@ -322,7 +322,7 @@ def verify(code):
 @public
 @limiter.limit("30 per minute")
 def participant(token):
-    registration = registration_for_token(token)
+    registration = registration_by_token(token)
     if registration is None:
         abort(404)
     try:

@@ -47,16 +47,6 @@ def personal_token(registration: Registration) -> str:
     return manage_token_for(registration.event_id, registration.email_normalized, current_app.config["SECRET_KEY"])
 
 
-def registration_by_token(token: str) -> Registration | None:
-    if not token or len(token) > 64:
-        return None
-    return db.session.scalars(
-        select(Registration)
-        .where(Registration.manage_token_hash == hash_token(token))
-        .options(joinedload(Registration.event), selectinload(Registration.workshop_choices))
-    ).first()
-
-
 def confirmed_count(event_id: int) -> int:
     return db.session.scalar(
         select(func.count(Registration.id)).where(Registration.event_id == event_id, Registration.status == CONFIRMED)

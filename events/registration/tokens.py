@@ -25,3 +25,20 @@ def manage_token_for(event_id: int, email_normalized: str, secret_key: str) -> s
 
     digest = hmac.new(secret_key.encode(), f"manage:{event_id}:{email_normalized}".encode(), hashlib.sha256)
     return base64.urlsafe_b64encode(digest.digest()[:16]).rstrip(b"=").decode()
+
+
+def registration_by_token(token: str):
+    """The registration whose personal-link token this is, or None (also for malformed tokens)."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import joinedload, selectinload
+
+    from events.extensions import db
+    from events.registration.models import Registration
+
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalars(
+        select(Registration)
+        .where(Registration.manage_token_hash == hash_token(token))
+        .options(joinedload(Registration.event), selectinload(Registration.workshop_choices))
+    ).first()

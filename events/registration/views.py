@@ -40,13 +40,13 @@ from events.registration.service import (
     move_in_waiting_list,
     promote_by_hand,
     register_for_event,
-    registration_by_token,
     resend_personal_link,
     search_registrations,
     status_counts,
     update_registration,
     workshop_fill,
 )
+from events.registration.tokens import registration_by_token
 
 ERROR_MESSAGES = {
     "not_yet": lambda: _("Die Anmeldung ist noch nicht geöffnet."),
