@@ -61,8 +61,20 @@ def signature_is_valid(code: TicketCode, ticket_key: str) -> bool:
     return hmac.compare_digest(code.mac, _mac(ticket_key, code.payload))
 
 
+# Any of the eight mask patterns gives a valid, readable code; fixing one skips qrcode's trial of all eight,
+# which is most of the time a code takes to make (certificates and mails make thousands).
+MASK_PATTERN = 2
+
+
+def _qr(data: str, **options) -> qrcode.QRCode:
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, mask_pattern=MASK_PATTERN, **options)
+    code.add_data(data)
+    code.make(fit=True)
+    return code
+
+
 def qr_png(data: str, box_size: int = 8) -> bytes:
-    image = qrcode.make(data, box_size=box_size, border=4, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    image = _qr(data, box_size=box_size, border=4).make_image()
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
@@ -70,7 +82,5 @@ def qr_png(data: str, box_size: int = 8) -> bytes:
 
 def qr_svg(data: str) -> str:
     """An SVG QR code (paths only, no script), for pages and PDFs."""
-    image = qrcode.make(
-        data, image_factory=qrcode.image.svg.SvgPathImage, error_correction=qrcode.constants.ERROR_CORRECT_M
-    )
+    image = _qr(data, image_factory=qrcode.image.svg.SvgPathImage).make_image()
     return image.to_string(encoding="unicode")
