@@ -313,6 +313,16 @@ def _admit_or_refuse(event, registration, problem, user, device, device_name, no
         "nonce": nonce,
     }
     person = _person_of_row(registration) if registration is not None and problem is None else None
+    if problem is None:
+        # The common second scan of an admitted person: answered without provoking the unique index. The
+        # insert below stays guarded by it, for two scans that get here at the same moment (PostgreSQL).
+        standing = _standing_row(values["registration_id"], day, scope)
+        if standing is not None:
+            if device is not None and nonce:
+                earlier = _scan_with_nonce(device.id, nonce)
+                if earlier is not None:
+                    return _replay(earlier)
+            return _already(values, person, now, standing)
     try:
         with db.session.begin_nested():  # the savepoint is emitted when the session hands out its connection
             checkin_id = (
@@ -328,38 +338,42 @@ def _admit_or_refuse(event, registration, problem, user, device, device_name, no
                 return _replay(earlier)
         if problem is not None:
             raise
-        standing = _standing_row(values["registration_id"], day, scope)
-        checkin_id = connection.execute(_INSERT_SCAN, {**values, "result": ScanResult.ALREADY}).scalar()
-        db.session.commit()
-        return ScanOutcome(
-            ScanResult.ALREADY,
-            checkin_id,
-            person,
-            now,
-            earlier_at=standing.scanned_at if standing else None,
-            earlier_where=(standing.device_name or standing.display_name) if standing else None,
-        )
+        return _already(values, person, now, _standing_row(values["registration_id"], day, scope))
     db.session.commit()
     return ScanOutcome(problem or ScanResult.WELCOME, checkin_id, person, now)
 
 
+def _already(values: dict, person: dict | None, now: datetime, standing) -> ScanOutcome:
+    """Record and answer "already checked in", with when and where the standing admission happened."""
+    checkin_id = db.session.connection().execute(_INSERT_SCAN, {**values, "result": ScanResult.ALREADY}).scalar()
+    db.session.commit()
+    return ScanOutcome(
+        ScanResult.ALREADY,
+        checkin_id,
+        person,
+        now,
+        earlier_at=standing.scanned_at if standing else None,
+        earlier_where=(standing.device_name or standing.display_name) if standing else None,
+    )
+
+
+_STANDING_QUERY = (
+    select(CheckIn.scanned_at, CheckIn.device_name, User.display_name)
+    .outerjoin(User, User.id == CheckIn.user_id)
+    .where(
+        CheckIn.registration_id == bindparam("registration_id"),
+        CheckIn.day == bindparam("day"),
+        CheckIn.scope == bindparam("scope"),
+        CheckIn.result == ScanResult.WELCOME,
+        CheckIn.undone_at.is_(None),
+    )
+)
+
+
 def _standing_row(registration_id: int, day: date, scope: str):
     """When and where the person's standing admission for this day and scope happened."""
-    return (
-        db.session.connection()
-        .execute(
-            select(CheckIn.scanned_at, CheckIn.device_name, User.display_name)
-            .outerjoin(User, User.id == CheckIn.user_id)
-            .where(
-                CheckIn.registration_id == registration_id,
-                CheckIn.day == day,
-                CheckIn.scope == scope,
-                CheckIn.result == ScanResult.WELCOME,
-                CheckIn.undone_at.is_(None),
-            )
-        )
-        .first()
-    )
+    parameters = {"registration_id": registration_id, "day": day, "scope": scope}
+    return db.session.connection().execute(_STANDING_QUERY, parameters).first()
 
 
 def _scan_with_nonce(device_id: int, nonce: str) -> CheckIn | None:
