@@ -13,6 +13,7 @@ from events.checkin import bp
 from events.checkin import service as checkin
 from events.checkin.access import device_token_required
 from events.core.access import public
+from events.core.database import own_transactions
 from events.extensions import csrf, db
 from events.registration.models import Registration
 
@@ -37,6 +38,7 @@ def _scan_arguments(body: dict):
 
 @bp.route("/api/v1/scans", methods=["POST"])
 @csrf.exempt
+@own_transactions
 @device_token_required
 def api_scan():
     body = request.get_json(silent=True)
