@@ -613,9 +613,7 @@ def render_batch_files(batch_id: int, send_mail: bool = False) -> None:
         filenames = [rendering.pdf_filename(c.recipient_name, c.serial) for c in certificates]
         merged_path, zip_path = batch_files(batch)
         partial_zip = zip_path.with_suffix(".zip.part")
-        # stored, not deflated: the PDFs inside are compressed already, and deflating them again cost about
-        # 6 ms a certificate in the web worker while the rendering processes wanted both cores
-        with zipfile.ZipFile(partial_zip, "w", compression=zipfile.ZIP_STORED) as archive:
+        with zipfile.ZipFile(partial_zip, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
 
             def add_singles(first: int, documents: list[bytes]) -> None:
                 for offset, document in enumerate(documents):
