@@ -202,6 +202,19 @@ def save_event(event: Event | None, data: dict, user=None) -> EventChange:
     return change
 
 
+def save_event_and_tell_registrants(event: Event | None, data: dict, user=None) -> tuple[EventChange, int]:
+    """Save the event; after a change of date, time or venue, send everyone an updated invite; after a capacity
+    increase, move people up from the waiting list. Returns the change and how many were sent an invite."""
+    from events.registration.service import notify_event_changed, promote_from_waiting_list
+
+    change = save_event(event, data, user)
+    notified = notify_event_changed(change.event) if change.invites_changed else 0
+    db.session.commit()
+    if change.capacity_grew:
+        promote_from_waiting_list(change.event.id)
+    return change, notified
+
+
 def copy_event(source: Event, user=None) -> Event:
     """A new draft edition with the same texts, venue, programme and questions, one year later."""
     shift = timedelta(days=364)  # same weekday one year later

@@ -34,7 +34,7 @@ from events.meetings.service import (
     publish_event,
     registration_window_state,
     render_description,
-    save_event,
+    save_event_and_tell_registrants,
     save_question,
     save_session,
     series_names,
@@ -44,8 +44,6 @@ from events.meetings.service import (
 )
 from events.registration.service import (
     free_places,
-    notify_event_changed,
-    promote_from_waiting_list,
     status_counts,
     workshop_fill,
 )
@@ -123,11 +121,7 @@ def _event_form_page(event: Event | None):
     else:
         form = EventForm()
     if form.validate_on_submit():
-        change = save_event(event, form.data, current_user)
-        notified = notify_event_changed(change.event) if change.invites_changed else 0
-        db.session.commit()
-        if change.capacity_grew:
-            promote_from_waiting_list(change.event.id)
+        change, notified = save_event_and_tell_registrants(event, form.data, current_user)
         if change.created:
             flash(
                 _("Die Veranstaltung ist als Entwurf angelegt. Ergänzen Sie das Programm und veröffentlichen Sie sie."),

@@ -471,9 +471,14 @@ def breakdowns(event: Event) -> dict[str, list[tuple[str, int]]]:
     }
 
 
-def message_registrants(event: Event, subject: str, body: str, status: str = "", term: str = "") -> int:
+def message_recipients(event: Event, status: str = "", term: str = "") -> list[Registration]:
+    """Who an organiser's message reaches: the filtered registrations, cancelled ones only when asked for."""
     recipients = db.session.scalars(search_registrations(event, status, term)).all()
-    recipients = [r for r in recipients if status == CANCELLED or r.status != CANCELLED]
+    return [r for r in recipients if status == CANCELLED or r.status != CANCELLED]
+
+
+def message_registrants(event: Event, subject: str, body: str, status: str = "", term: str = "") -> int:
+    recipients = message_recipients(event, status, term)
     for registration in recipients:
         mails.send_organiser_message(registration, subject, body)
     record_audit(

@@ -36,6 +36,7 @@ from events.registration.service import (
     breakdowns,
     cancel_registration,
     free_places,
+    message_recipients,
     message_registrants,
     move_in_waiting_list,
     promote_by_hand,
@@ -329,10 +330,13 @@ def message(event_id):
         count = message_registrants(event, form.subject.data, form.body.data, status, term)
         flash(_("Die Nachricht geht an %(count)d Personen.", count=count), "success")
         return redirect(url_for("registration.registrations", event_id=event.id))
-    recipients = db.session.scalars(search_registrations(event, status, term)).all()
-    recipients = [r for r in recipients if status == "cancelled" or r.status != "cancelled"]
     return render_template(
-        "registration/message.html", event=event, form=form, status=status, term=term, recipients=len(recipients)
+        "registration/message.html",
+        event=event,
+        form=form,
+        status=status,
+        term=term,
+        recipients=len(message_recipients(event, status, term)),
     ), 400 if form.is_submitted() else 200
 
 
