@@ -188,6 +188,10 @@ def _register_template_helpers(app: Flask) -> None:
     from events.core.database import start_immediate_transactions, stop_immediate_transactions
     from events.pages.navigation import navigation_for
 
+    from events.core.timezone import time_span
+
+    app.add_template_global(time_span)
+
     @app.context_processor
     def inject_globals():
         return {

@@ -28,3 +28,15 @@ def days_between(start: datetime, end: datetime) -> list[date]:
     """Every calendar day (Europe/Berlin) an event from start to end touches."""
     first, last = berlin_date(start), berlin_date(end)
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def time_span(start: datetime, end: datetime) -> str:
+    """An event's time in the reader's language: "Mittwoch, 6. Januar 2027, 09:30–16:00" or, across days,
+    "Mittwoch, 6. Januar 2027, 09:30 – Donnerstag, 7. Januar 2027, 16:00" (Europe/Berlin)."""
+    from flask_babel import format_date, format_time
+
+    first_day, last_day = start.astimezone(BERLIN), end.astimezone(BERLIN)
+    begins = f"{format_date(first_day, 'full')}, {format_time(start, 'short')}"
+    if first_day.date() == last_day.date():
+        return f"{begins}–{format_time(end, 'short')}"
+    return f"{begins} – {format_date(last_day, 'full')}, {format_time(end, 'short')}"
