@@ -186,9 +186,8 @@ def _register_error_pages(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from events.core.database import start_immediate_transactions, stop_immediate_transactions
-    from events.pages.navigation import navigation_for
-
     from events.core.timezone import time_span
+    from events.pages.navigation import navigation_for
 
     app.add_template_global(time_span)
 
