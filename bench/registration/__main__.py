@@ -3,17 +3,22 @@
 gunicorn with 2 workers serves the application on 127.0.0.1; 50 concurrent clients (5 processes with 10
 threads each) each fetch the form with its CSRF token and post it. Printed: registrations per second, p50 and
 p95 latency, and whether exactly 500 are confirmed and 500 wait in order. Run on SQLite and on PostgreSQL
-(`python -m bench.registration sqlite postgresql`, the default).
+(`python -m bench.registration sqlite postgresql`, the default). The same run measures a bare reference
+(bench/registration/reference.py: Flask + sqlite3, a signed form token and the same capacity check) driven by the
+same clients, so the figures can be read as a ratio.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import re
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from pathlib import Path
 
 import requests
 
@@ -23,6 +28,7 @@ REGISTRATIONS = 1000
 CAPACITY = 500
 PROCESSES = 5
 THREADS = 10  # 5 x 10 = 50 concurrent clients
+THREADS_PER_WORKER = int(os.environ.get("BENCH_SERVER_THREADS", "4"))
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 PRETIX_CEILING_PER_SECOND = 400 / 60  # pretix: 300-400 registrations per minute per event
 
@@ -99,35 +105,53 @@ def verify(database_url: str, slug: str) -> tuple[int, int, bool]:
         return confirmed, len(waiting), in_order
 
 
-def run(kind: str) -> bool:
-    database_url = fresh_database(kind, "registration")
-    slug = seed(database_url)
+def drive(base_url: str, slug: str) -> tuple[float, list[tuple[float, float, int]]]:
+    """Register REGISTRATIONS people through the form from PROCESSES x THREADS clients; (seconds, results)."""
     shares = [list(range(p, REGISTRATIONS, PROCESSES)) for p in range(PROCESSES)]
-    with gunicorn(database_url, workers=2, threads=4, RATELIMIT_ENABLED="false") as base_url:
-        requests.get(f"{base_url}/registration/{slug}", timeout=60)  # warm up both workers' imports
-        requests.get(f"{base_url}/registration/{slug}", timeout=60)
-        started = time.perf_counter()
-        with multiprocessing.get_context("fork").Pool(PROCESSES) as pool:
-            results = [
-                row for share in pool.map(client_process, [(base_url, slug, s) for s in shares]) for row in share
-            ]
-        elapsed = time.perf_counter() - started
+    requests.get(f"{base_url}/registration/{slug}", timeout=60)  # warm up both workers' imports
+    requests.get(f"{base_url}/registration/{slug}", timeout=60)
+    started = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(PROCESSES) as pool:
+        results = [row for share in pool.map(client_process, [(base_url, slug, s) for s in shares]) for row in share]
+    return time.perf_counter() - started, results
+
+
+def report(label: str, elapsed: float, results) -> tuple[float, int]:
     statuses = [status for _form, _post, status in results]
     errors = sum(status >= 500 for status in statuses)
     ok = sum(status == 302 for status in statuses)
     post_ms = [post for _form, post, _status in results]
     whole_ms = [form + post for form, post, _status in results]
-    confirmed, waiting, in_order = verify(database_url, slug)
-    rate = ok / elapsed
-    print(summary_line(f"registration[{kind}] form+post", ok, elapsed, whole_ms))
+    print(summary_line(f"registration[{label}] form+post", ok, elapsed, whole_ms))
     print(
-        f"registration[{kind}]: post p50 {percentile(post_ms, 0.5):.1f} ms, p95 {percentile(post_ms, 0.95):.1f} ms; "
+        f"registration[{label}]: post p50 {percentile(post_ms, 0.5):.1f} ms, p95 {percentile(post_ms, 0.95):.1f} ms; "
         f"{REGISTRATIONS} posted by {PROCESSES * THREADS} clients: {ok} ok, {errors} server errors, "
-        f"{len(statuses) - ok - errors} other; confirmed {confirmed}, waiting {waiting}, "
-        f"waiting list in order: {in_order}"
+        f"{len(statuses) - ok - errors} other"
     )
+    return ok / elapsed, errors
+
+
+def run_reference() -> float:
+    """The bare reference (bench/registration/reference.py) on its own SQLite file, driven the same way."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-registration-reference-"))
+    database_url = f"sqlite:///{folder / 'reference.db'}"
+    with gunicorn(database_url, workers=2, threads=4, app="bench.registration.reference:app") as base_url:
+        elapsed, results = drive(base_url, "reference")
+    rate, _errors = report("reference sqlite", elapsed, results)
+    return rate
+
+
+def run(kind: str, reference_rate: float) -> bool:
+    database_url = fresh_database(kind, "registration")
+    slug = seed(database_url)
+    with gunicorn(database_url, workers=2, threads=THREADS_PER_WORKER, RATELIMIT_ENABLED="false") as base_url:
+        elapsed, results = drive(base_url, slug)
+    rate, errors = report(kind, elapsed, results)
+    confirmed, waiting, in_order = verify(database_url, slug)
     print(
-        f"registration[{kind}]: {rate:.1f} registrations/s = {rate / 150:.2f} x the target of 150/s, "
+        f"registration[{kind}]: confirmed {confirmed}, waiting {waiting}, waiting list in order: {in_order}; "
+        f"{rate:.1f} registrations/s = {rate / 150:.2f} x the target of 150/s, "
+        f"{rate / reference_rate:.0%} of the bare reference (Flask + sqlite3, {reference_rate:.1f}/s), "
         f"{rate / PRETIX_CEILING_PER_SECOND:.0f} x pretix's stated ceiling of 400/min"
     )
     return errors == 0 and confirmed == CAPACITY and waiting == REGISTRATIONS - CAPACITY and in_order
@@ -135,4 +159,5 @@ def run(kind: str) -> bool:
 
 if __name__ == "__main__":
     kinds = sys.argv[1:] or ["sqlite", "postgresql"]
-    sys.exit(0 if all([run(kind) for kind in kinds]) else 1)
+    reference = run_reference()
+    sys.exit(0 if all([run(kind, reference) for kind in kinds]) else 1)
