@@ -130,6 +130,8 @@ def test_cancelling_promotes_the_first_waiting_person_at_once(client, app, make_
     subjects = [(m["To"], m["Subject"]) for m in sent_mails(app)]
     assert ("erste@example.org", f"Stornierung bestätigt: {event.title}") in subjects
     assert ("zweite@example.org", f"Sie sind dabei: {event.title}") in subjects
+    promotion = next(m for m in sent_mails(app) if m["Subject"].startswith("Sie sind dabei"))
+    assert "Ein Platz ist frei geworden" in mail_text(promotion)
     cancel_mail = next(m for m in sent_mails(app) if m["Subject"].startswith("Stornierung"))
     ics = next(p for p in cancel_mail.walk() if p.get_content_type() == "text/calendar")
     assert b"METHOD:CANCEL" in ics.get_payload(decode=True)
