@@ -267,3 +267,11 @@ def test_demo_data_is_never_loaded_in_production_mode(app, runner, monkeypatch):
     assert "not loaded in production mode" in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_percent_and_underscore_typed_into_a_search_match_themselves(client, login, make_user, make_organisation):
+    login(make_user("organiser"))
+    make_organisation(name="KoBE Passau")
+    assert "0 Organisationen gefunden" in client.get("/directory/organisations?q=%25").get_data(as_text=True)
+    assert "0 Organisationen gefunden" in client.get("/directory/organisations?q=_").get_data(as_text=True)
+    assert "1 Organisation gefunden" in client.get("/directory/organisations?q=kobe").get_data(as_text=True)

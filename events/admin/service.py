@@ -1,8 +1,9 @@
 """Lists for the admin pages."""
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from events.core.models import AuditEntry, User
+from events.core.search import LIKE_ESCAPE, contains_pattern
 from events.extensions import db
 
 AUDIT_PAGE_SIZE = 50
@@ -17,5 +18,5 @@ def audit_page(page: int, action: str = "", actor: str = ""):
     if action:
         query = query.where(AuditEntry.action.startswith(action))
     if actor:
-        query = query.where(or_(AuditEntry.actor.ilike(f"%{actor}%")))
+        query = query.where(AuditEntry.actor.ilike(contains_pattern(actor), escape=LIKE_ESCAPE))
     return db.paginate(query, page=page, per_page=AUDIT_PAGE_SIZE, error_out=False)

@@ -31,6 +31,7 @@ from events.checkin.models import CheckIn
 from events.core.audit import record_audit
 from events.core.mailer import deliver_due_mail, queue_templated_mail
 from events.core.models import Person
+from events.core.search import LIKE_ESCAPE, contains_pattern
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event
@@ -832,9 +833,10 @@ def certificate_by_code(code: str) -> Certificate | None:
 def search_certificates(term: str, page: int):
     query = select(Certificate).order_by(Certificate.id.desc())
     if term:
-        like = f"%{term.lower()}%"
+        like = contains_pattern(term)
         query = query.where(
-            func.lower(Certificate.recipient_name).like(like) | func.lower(Certificate.serial).like(like)
+            func.lower(Certificate.recipient_name).like(like, escape=LIKE_ESCAPE)
+            | func.lower(Certificate.serial).like(like, escape=LIKE_ESCAPE)
         )
     return db.paginate(query, page=page, per_page=50, error_out=False)
 

@@ -27,6 +27,7 @@ from events.checkin.tickets import parse_ticket_token, signature_is_valid
 from events.core.audit import record_audit
 from events.core.database import begin_write
 from events.core.models import District, Region, User
+from events.core.search import LIKE_ESCAPE, contains_pattern
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event, EventSession, EventStaff
@@ -458,14 +459,17 @@ def search_registrations(event: Event, text: str, day: date | None = None) -> li
     text = (text or "").strip()
     if len(text) < SEARCH_MIN_LENGTH:
         return []
-    pattern = f"%{text.lower()}%"
+    pattern = contains_pattern(text)
     full_name = func.lower(Registration.first_name + " " + Registration.last_name)
     query = (
         select(Registration)
         .where(
             Registration.event_id == event.id,
             Registration.status.in_([RegistrationStatus.CONFIRMED, RegistrationStatus.CANCELLED]),
-            or_(full_name.like(pattern), func.lower(func.coalesce(Registration.organisation_name, "")).like(pattern)),
+            or_(
+                full_name.like(pattern, escape=LIKE_ESCAPE),
+                func.lower(func.coalesce(Registration.organisation_name, "")).like(pattern, escape=LIKE_ESCAPE),
+            ),
         )
         .options(selectinload(Registration.workshop_choices).selectinload(WorkshopChoice.session))
         .order_by(Registration.last_name, Registration.first_name)

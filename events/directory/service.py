@@ -5,20 +5,16 @@ from sqlalchemy.orm import joinedload
 
 from events.core.audit import record_audit
 from events.core.models import District, Organisation, Person
+from events.core.search import LIKE_ESCAPE, contains_pattern
 from events.extensions import db
 
 PAGE_SIZE = 25
 
 
-def _like(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def search_organisations(term: str = "", kind: str = "", region_id: int | None = None, page: int = 1):
     query = select(Organisation).options(joinedload(Organisation.district)).order_by(Organisation.name)
     if term:
-        query = query.where(Organisation.name.ilike(_like(term), escape="\\"))
+        query = query.where(Organisation.name.ilike(contains_pattern(term), escape=LIKE_ESCAPE))
     if kind:
         query = query.where(Organisation.kind == kind)
     if region_id:
@@ -29,14 +25,14 @@ def search_organisations(term: str = "", kind: str = "", region_id: int | None =
 def search_people(term: str = "", page: int = 1):
     query = select(Person).options(joinedload(Person.organisation)).order_by(Person.last_name, Person.first_name)
     if term:
-        pattern = _like(term)
+        pattern = contains_pattern(term)
         query = query.outerjoin(Person.organisation).where(
             or_(
-                Person.first_name.ilike(pattern, escape="\\"),
-                Person.last_name.ilike(pattern, escape="\\"),
-                Person.email.ilike(pattern, escape="\\"),
-                Organisation.name.ilike(pattern, escape="\\"),
-                (Person.first_name + " " + Person.last_name).ilike(pattern, escape="\\"),
+                Person.first_name.ilike(pattern, escape=LIKE_ESCAPE),
+                Person.last_name.ilike(pattern, escape=LIKE_ESCAPE),
+                Person.email.ilike(pattern, escape=LIKE_ESCAPE),
+                Organisation.name.ilike(pattern, escape=LIKE_ESCAPE),
+                (Person.first_name + " " + Person.last_name).ilike(pattern, escape=LIKE_ESCAPE),
             )
         )
     return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from events.core.audit import record_audit
 from events.core.database import lock_row
 from events.core.models import District, Organisation, Region
+from events.core.search import LIKE_ESCAPE, contains_pattern
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event, EventSession, Invitation, SessionKind
@@ -423,14 +424,14 @@ def search_registrations(event: Event, status: str = "", term: str = ""):
     if status in {s.value for s in RegistrationStatus}:
         query = query.where(Registration.status == status)
     if term:
-        pattern = f"%{term.replace('%', '').replace('_', '')}%"
+        pattern = contains_pattern(term)
         query = query.where(
             or_(
-                Registration.first_name.ilike(pattern),
-                Registration.last_name.ilike(pattern),
-                Registration.email.ilike(pattern),
-                Registration.organisation_name.ilike(pattern),
-                (Registration.first_name + " " + Registration.last_name).ilike(pattern),
+                Registration.first_name.ilike(pattern, escape=LIKE_ESCAPE),
+                Registration.last_name.ilike(pattern, escape=LIKE_ESCAPE),
+                Registration.email.ilike(pattern, escape=LIKE_ESCAPE),
+                Registration.organisation_name.ilike(pattern, escape=LIKE_ESCAPE),
+                (Registration.first_name + " " + Registration.last_name).ilike(pattern, escape=LIKE_ESCAPE),
             )
         )
     if status == WAITLISTED:

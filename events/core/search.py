@@ -1,0 +1,12 @@
+"""Text search in SQL: one rule for turning what a person typed into a LIKE pattern."""
+
+LIKE_ESCAPE = "\\"
+
+
+def contains_pattern(term: str) -> str:
+    """A case-folded LIKE pattern that finds `term` anywhere; % and _ typed by the user match themselves.
+
+    Use with `func.lower(column).like(pattern, escape=LIKE_ESCAPE)` or `column.ilike(pattern, escape=LIKE_ESCAPE)`.
+    """
+    escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
