@@ -33,21 +33,15 @@ def _begin(connection):
 
 
 def lock_row(model, ident):
-    """Start a new transaction that holds the write lock on one row, and return the row (or None).
+    """Start a write transaction (see begin_write) that holds the lock on one row, and return the row (or None).
 
-    PostgreSQL locks the row with SELECT ... FOR UPDATE; SQLite has no row locks, so the transaction
-    starts with BEGIN IMMEDIATE and holds the database's write lock. Whatever was pending is committed first.
-    The lock is held until the caller commits or rolls back.
+    PostgreSQL locks the row with SELECT ... FOR UPDATE; SQLite has no row locks (the clause is left out there),
+    and the transaction's BEGIN IMMEDIATE already holds the database's write lock. The lock is held until the
+    caller commits or rolls back.
     """
-    db.session.commit()
-    query = select(model).where(model.id == ident).execution_options(populate_existing=True)
-    if db.session.get_bind().dialect.name == "sqlite":
-        token = _begin_immediate.set(True)
-        try:
-            return db.session.scalars(query).one_or_none()
-        finally:
-            _begin_immediate.reset(token)
-    return db.session.scalars(query.with_for_update()).one_or_none()
+    begin_write()
+    query = select(model).where(model.id == ident).with_for_update().execution_options(populate_existing=True)
+    return db.session.scalars(query).one_or_none()
 
 
 @contextmanager
