@@ -266,33 +266,27 @@ def new_session(event_id):
     return _session_form_page(_event_or_404(event_id), None)
 
 
-def _session_of(event_id: int, session_id: int) -> EventSession:
-    session = db.session.get(EventSession, session_id) or abort(404)
-    if session.event_id != event_id:
+def _part_of_event(model, event_id: int, ident: int):
+    """A programme item or question of this event; 404 when it does not exist or belongs to another event."""
+    part = db.session.get(model, ident)
+    if part is None or part.event_id != event_id:
         abort(404)
-    return session
+    return part
 
 
 @bp.route("/manage/<int:event_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 @role_required("organiser")
 def edit_session(event_id, session_id):
-    return _session_form_page(_event_or_404(event_id), _session_of(event_id, session_id))
+    return _session_form_page(_event_or_404(event_id), _part_of_event(EventSession, event_id, session_id))
 
 
 @bp.route("/manage/<int:event_id>/sessions/<int:session_id>/delete", methods=["POST"])
 @role_required("organiser")
 def remove_session(event_id, session_id):
-    delete_session(_session_of(event_id, session_id))
+    delete_session(_part_of_event(EventSession, event_id, session_id))
     db.session.commit()
     flash(_("Der Programmpunkt ist gelöscht."), "success")
     return redirect(url_for("meetings.detail", event_id=event_id) + "#programme")
-
-
-def _question_of(event_id: int, question_id: int) -> Question:
-    question = db.session.get(Question, question_id) or abort(404)
-    if question.event_id != event_id:
-        abort(404)
-    return question
 
 
 def _question_form_page(event: Event, question: Question | None):
@@ -325,13 +319,13 @@ def new_question(event_id):
 @bp.route("/manage/<int:event_id>/questions/<int:question_id>/edit", methods=["GET", "POST"])
 @role_required("organiser")
 def edit_question(event_id, question_id):
-    return _question_form_page(_event_or_404(event_id), _question_of(event_id, question_id))
+    return _question_form_page(_event_or_404(event_id), _part_of_event(Question, event_id, question_id))
 
 
 @bp.route("/manage/<int:event_id>/questions/<int:question_id>/delete", methods=["POST"])
 @role_required("organiser")
 def remove_question(event_id, question_id):
-    delete_question(_question_of(event_id, question_id))
+    delete_question(_part_of_event(Question, event_id, question_id))
     db.session.commit()
     flash(_("Die Frage ist gelöscht."), "success")
     return redirect(url_for("meetings.detail", event_id=event_id) + "#questions")

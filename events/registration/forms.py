@@ -129,6 +129,28 @@ def build_registration_form(event, slots, fill, districts, *, new: bool, own_wor
     return form
 
 
+def registration_form_data(registration, slots) -> dict:
+    """What the personal page's form shows at first: the registration as it stands."""
+    own = {choice.session_id for choice in registration.workshop_choices}
+    data = {
+        "first_name": registration.first_name,
+        "last_name": registration.last_name,
+        "organisation_name": registration.organisation_name,
+        "district_id": str(registration.district_id or ""),
+        "function": registration.function,
+        "dietary_needs": registration.dietary_needs,
+        "accessibility_needs": registration.accessibility_needs,
+        "photo_consent": registration.photo_consent,
+        "language": registration.language,
+    }
+    for question in registration.event.questions:
+        data[f"question_{question.id}"] = (registration.answers or {}).get(str(question.id))
+    for number, slot in enumerate(slots, start=1):
+        chosen = [w.id for w in slot if w.id in own]
+        data[f"workshop_slot_{number}"] = str(chosen[0]) if chosen else ""
+    return data
+
+
 def chosen_workshop_ids(form) -> list[int]:
     return [int(form[name].data) for name, _slot in form.slot_names if form[name].data]
 

@@ -91,6 +91,8 @@ def _check_workshops(event: Event, workshop_ids: list[int], keep: set[int]) -> l
     """The chosen workshops, refusing unknown ones, two in one time slot, or full ones (except those kept)."""
     from events.meetings.service import workshop_slots
 
+    if not workshop_ids:
+        return []
     by_id = {s.id: s for s in event.sessions if s.kind == SessionKind.WORKSHOP}
     chosen = []
     for workshop_id in workshop_ids:

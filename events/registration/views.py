@@ -28,6 +28,7 @@ from events.registration.forms import (
     answers_from,
     build_registration_form,
     chosen_workshop_ids,
+    registration_form_data,
     validate_workshops_not_full,
 )
 from events.registration.models import Registration
@@ -170,24 +171,7 @@ def personal(token):
     event = registration.event
     slots = workshop_slots(event)
     own = {c.session_id for c in registration.workshop_choices}
-    data = None
-    if request.method == "GET":
-        data = {
-            "first_name": registration.first_name,
-            "last_name": registration.last_name,
-            "organisation_name": registration.organisation_name,
-            "district_id": str(registration.district_id or ""),
-            "function": registration.function,
-            "dietary_needs": registration.dietary_needs,
-            "accessibility_needs": registration.accessibility_needs,
-            "photo_consent": registration.photo_consent,
-            "language": registration.language,
-        }
-        for question in event.questions:
-            data[f"question_{question.id}"] = (registration.answers or {}).get(str(question.id))
-        for number, slot in enumerate(slots, start=1):
-            chosen = [w.id for w in slot if w.id in own]
-            data[f"workshop_slot_{number}"] = str(chosen[0]) if chosen else ""
+    data = registration_form_data(registration, slots) if request.method == "GET" else None
     form = build_registration_form(
         event,
         slots,
