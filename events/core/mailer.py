@@ -234,6 +234,13 @@ def _deliver_due_mail(limit: int) -> dict[str, int]:
     return counts
 
 
+def deliver_queue_now() -> dict[str, int]:
+    """Try every queued mail at once, also those waiting for their next try (the organisers' "send now")."""
+    db.session.execute(update(OutgoingMail).where(OutgoingMail.status == "queued").values(next_attempt_at=utcnow()))
+    db.session.commit()
+    return deliver_due_mail()
+
+
 def _deliver_in_background(app) -> None:
     with app.app_context():
         try:

@@ -3,9 +3,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from events.core.access import role_required
-from events.core.mailer import deliver_due_mail
+from events.core.mailer import deliver_queue_now
 from events.core.models import OutgoingMail
-from events.core.types import utcnow
 from events.extensions import db
 from events.mail import bp
 
@@ -33,11 +32,7 @@ def show(mail_id):
 @bp.route("/send-now", methods=["POST"])
 @role_required("organiser")
 def send_now():
-    db.session.execute(
-        OutgoingMail.__table__.update().where(OutgoingMail.status == "queued").values(next_attempt_at=utcnow())
-    )
-    db.session.commit()
-    counts = deliver_due_mail()
+    counts = deliver_queue_now()
     flash(
         _("%(sent)d E-Mails versandt, %(failed)d fehlgeschlagen.", sent=counts["sent"], failed=counts["failed"]),
         "success",

@@ -1,14 +1,13 @@
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import func, select
 
 from events.calendar.service import event_invite, invite_method
 from events.checkin.tickets import qr_svg, ticket_token_for
 from events.core.access import public, role_required
 from events.core.database import own_transactions
 from events.core.districts import district_choices
-from events.core.models import Organisation
+from events.directory.service import organisation_choices
 from events.extensions import db, limiter
 from events.meetings.forms import EVENT_KIND_LABELS
 from events.meetings.models import Event
@@ -75,7 +74,7 @@ def error_message(error: RegistrationError) -> str:
 
 
 def _organisation_names() -> list[str]:
-    return db.session.scalars(select(Organisation.name).order_by(func.lower(Organisation.name))).all()
+    return [name for _id, name in organisation_choices()]
 
 
 def _form_data(form) -> dict:
