@@ -18,7 +18,7 @@ from events.config import (
     settings_from_environment,
     unsafe_production_settings,
 )
-from events.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+from events.extensions import babel, cache, csrf, db, limiter, login_manager, migrate, talisman
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
@@ -99,6 +99,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = None
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    cache.init_app(app)
     production = app.config["ENV_NAME"] == "production"
     talisman.init_app(
         app,

@@ -1,6 +1,7 @@
 """Extensions, created once and bound to the app in create_app."""
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -31,3 +32,5 @@ login_manager = LoginManager()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 talisman = Talisman()
+# Per process: rendered fragments that many requests share (see registration/form.html).
+cache = Cache(config={"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 600, "CACHE_THRESHOLD": 500})

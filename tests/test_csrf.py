@@ -37,3 +37,24 @@ def test_the_same_form_with_its_token_is_accepted(csrf_client, make_user):
         "/accounts/login", data={"email": "olaf@example.org", "password": TEST_PASSWORD, "csrf_token": token}
     )
     assert response.status_code == 302
+
+
+def test_every_visitor_of_the_registration_form_gets_a_token_of_their_own(csrf_client, app, make_event):
+    """The blank registration form's fields come from a cache; the token must never be part of it."""
+    event = make_event(capacity=10)
+    token = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+    tokens = []
+    for number in range(2):
+        visitor = csrf_client.application.test_client()
+        page = visitor.get(f"/registration/{event.slug}").get_data(as_text=True)
+        tokens.append(token.search(page).group(1))
+        data = {
+            "csrf_token": tokens[-1],
+            "first_name": "Ada",
+            "last_name": f"Visitor {number}",
+            "email": f"visitor{number}@example.org",
+            "language": "de",
+            "privacy_consent": "y",
+        }
+        assert visitor.post(f"/registration/{event.slug}", data=data).status_code == 302
+    assert tokens[0] != tokens[1]

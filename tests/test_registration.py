@@ -207,6 +207,27 @@ def test_workshops_at_most_one_per_slot_and_full_ones_refused(client, app, make_
     assert response.status_code == 400
 
 
+def test_the_blank_form_shows_changes_to_the_event_at_once(client, app, make_event):
+    """The blank form's fields are cached per process; any change to what they show must show at once."""
+    event = make_event()
+    first = client.get(f"/registration/{event.slug}").get_data(as_text=True)
+    assert "Übernachten Sie?" not in first and "Workshop, Zeitfenster 1" not in first
+    with app.app_context():
+        db.session.add(Question(event_id=event.id, position=1, label="Übernachten Sie?", kind="yesno"))
+        db.session.commit()
+    (wohnen, _sport, _werte) = add_workshops(app, event)
+    page = client.get(f"/registration/{event.slug}").get_data(as_text=True)
+    assert "Übernachten Sie?" in page and "Wohnen" in page and "Workshop, Zeitfenster 1" in page
+    with app.app_context():
+        db.session.get(EventSession, wohnen).title = "Wohnen und Nachbarschaft"
+        db.session.commit()
+    assert "Wohnen und Nachbarschaft" in client.get(f"/registration/{event.slug}").get_data(as_text=True)
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    english = client.get(f"/registration/{event.slug}").get_data(as_text=True)
+    assert "First name" in english and "Vorname" not in english
+
+
 def test_questions_are_asked_and_required_ones_enforced(client, app, make_event):
     event = make_event()
     with app.app_context():

@@ -1,7 +1,8 @@
 """Registration benchmark: 1,000 registrations for a 500-place event through the real HTML form.
 
-gunicorn with 2 workers serves the application on 127.0.0.1; 50 concurrent clients (5 processes with 10
-threads each) each fetch the form with its CSRF token and post it. Printed: registrations per second, p50 and
+gunicorn with 2 workers serves the application on 127.0.0.1; 50 concurrent clients (asyncio tasks with aiohttp in
+one process, each a keep-alive connection and a fresh cookie jar per registration) each fetch the form, read its
+CSRF token and post it. Printed: registrations per second, p50 and
 p95 latency, and whether exactly 500 are confirmed and 500 wait in order. Run on SQLite and on PostgreSQL
 (`python -m bench.registration sqlite postgresql`, the default). The same run measures a bare reference
 (bench/registration/reference.py: Flask + sqlite3, a signed form token and the same capacity check) driven by the
@@ -10,24 +11,23 @@ same clients, so the figures can be read as a ratio.
 
 from __future__ import annotations
 
-import multiprocessing
+import asyncio
 import os
 import re
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
-import requests
+import aiohttp
 
 from bench.server import app_for, fresh_database, gunicorn, percentile, summary_line
 
 REGISTRATIONS = 1000
 CAPACITY = 500
-PROCESSES = 5
-THREADS = 10  # 5 x 10 = 50 concurrent clients
+CLIENTS = 50  # concurrent visitors, driven from one asyncio process so that the clients cost the server little CPU
 THREADS_PER_WORKER = int(os.environ.get("BENCH_SERVER_THREADS", "4"))
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 PRETIX_CEILING_PER_SECOND = 400 / 60  # pretix: 300-400 registrations per minute per event
@@ -57,35 +57,44 @@ def seed(database_url: str) -> str:
         return event.slug
 
 
-def client_process(args) -> list[tuple[float, float, int]]:
-    """One process of clients: registers its share of people; returns (form ms, post ms, status) each."""
-    base_url, slug, numbers = args
+async def _client(base_url: str, slug: str, numbers: list[int], results: list) -> None:
+    """One visitor after another on one keep-alive connection: fetch the form, read its token, post it.
 
-    def register(n: int) -> tuple[float, float, int]:
-        with requests.Session() as session:
+    Each registration starts with an empty cookie jar, as a new visitor's browser would.
+    """
+    form_url = f"{base_url}/registration/{slug}"
+    timeout = aiohttp.ClientTimeout(total=60)
+    connector = aiohttp.TCPConnector(limit=1)
+    # unsafe=True: keep cookies from an IP address (the server runs on 127.0.0.1)
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(timeout=timeout, connector=connector, cookie_jar=jar) as session:
+        for n in numbers:
+            session.cookie_jar.clear()
             started = time.perf_counter()
-            form = session.get(f"{base_url}/registration/{slug}", timeout=60)
+            async with session.get(form_url) as form:
+                token = CSRF.search(await form.text()).group(1)
             fetched = time.perf_counter()
-            token = CSRF.search(form.text).group(1)
-            response = session.post(
-                f"{base_url}/registration/{slug}",
-                data={
-                    "csrf_token": token,
-                    "first_name": "Bench",
-                    "last_name": f"Person {n}",
-                    "email": f"bench{n}@example.org",
-                    "organisation_name": "Freiwilligenagentur Landshut",
-                    "language": "de",
-                    "privacy_consent": "y",
-                },
-                allow_redirects=False,
-                timeout=60,
-            )
+            data = {
+                "csrf_token": token,
+                "first_name": "Bench",
+                "last_name": f"Person {n}",
+                "email": f"bench{n}@example.org",
+                "organisation_name": "Freiwilligenagentur Landshut",
+                "language": "de",
+                "privacy_consent": "y",
+            }
+            async with session.post(form_url, data=data, allow_redirects=False) as response:
+                await response.read()
+                status = response.status
             done = time.perf_counter()
-            return (fetched - started) * 1000, (done - fetched) * 1000, response.status_code
+            results.append(((fetched - started) * 1000, (done - fetched) * 1000, status))
 
-    with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        return list(pool.map(register, numbers))
+
+async def _drive(base_url: str, slug: str) -> list[tuple[float, float, int]]:
+    results: list[tuple[float, float, int]] = []
+    shares = [list(range(c, REGISTRATIONS, CLIENTS)) for c in range(CLIENTS)]
+    await asyncio.gather(*(_client(base_url, slug, share, results) for share in shares))
+    return results
 
 
 def verify(database_url: str, slug: str) -> tuple[int, int, bool]:
@@ -106,13 +115,11 @@ def verify(database_url: str, slug: str) -> tuple[int, int, bool]:
 
 
 def drive(base_url: str, slug: str) -> tuple[float, list[tuple[float, float, int]]]:
-    """Register REGISTRATIONS people through the form from PROCESSES x THREADS clients; (seconds, results)."""
-    shares = [list(range(p, REGISTRATIONS, PROCESSES)) for p in range(PROCESSES)]
-    requests.get(f"{base_url}/registration/{slug}", timeout=60)  # warm up both workers' imports
-    requests.get(f"{base_url}/registration/{slug}", timeout=60)
+    """Register REGISTRATIONS people through the form from CLIENTS concurrent clients; (seconds, results)."""
+    for _warm_up in range(4):  # both workers' imports and caches
+        urllib.request.urlopen(f"{base_url}/registration/{slug}", timeout=60).read()
     started = time.perf_counter()
-    with multiprocessing.get_context("fork").Pool(PROCESSES) as pool:
-        results = [row for share in pool.map(client_process, [(base_url, slug, s) for s in shares]) for row in share]
+    results = asyncio.run(_drive(base_url, slug))
     return time.perf_counter() - started, results
 
 
@@ -125,7 +132,7 @@ def report(label: str, elapsed: float, results) -> tuple[float, int]:
     print(summary_line(f"registration[{label}] form+post", ok, elapsed, whole_ms))
     print(
         f"registration[{label}]: post p50 {percentile(post_ms, 0.5):.1f} ms, p95 {percentile(post_ms, 0.95):.1f} ms; "
-        f"{REGISTRATIONS} posted by {PROCESSES * THREADS} clients: {ok} ok, {errors} server errors, "
+        f"{REGISTRATIONS} posted by {CLIENTS} clients: {ok} ok, {errors} server errors, "
         f"{len(statuses) - ok - errors} other"
     )
     return ok / elapsed, errors

@@ -1,19 +1,20 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from events.core.forms import Form
 
-class LoginForm(FlaskForm):
+
+class LoginForm(Form):
     email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField(_l("Passwort"), validators=[DataRequired(), Length(max=200)])
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(), Email(), Length(max=254)])
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     password = PasswordField(
         _l("Neues Passwort"),
         validators=[DataRequired(), Length(min=12, max=200)],
@@ -25,5 +26,5 @@ class NewPasswordForm(FlaskForm):
     )
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])

@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, Length
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from events.core.forms import Form
 
 ROLE_LABELS = {
     "admin": _l("Administration"),
@@ -17,12 +18,12 @@ class RolesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class InviteUserForm(FlaskForm):
+class InviteUserForm(Form):
     email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(), Email(), Length(max=254)])
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     roles = RolesField(_l("Rollen"), choices=list(ROLE_LABELS.items()))
 
 
-class EditUserForm(FlaskForm):
+class EditUserForm(Form):
     roles = RolesField(_l("Rollen"), choices=list(ROLE_LABELS.items()))
     active = BooleanField(_l("Konto aktiv"))

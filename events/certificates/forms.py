@@ -2,7 +2,6 @@ import base64
 import binascii
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -26,6 +25,7 @@ from events.certificates.service import (
     parse_recipient_csv,
     placeholder_problems,
 )
+from events.core.forms import Form
 
 MAX_CSV_UPLOAD = 1024 * 1024
 
@@ -41,7 +41,7 @@ SOURCE_LABELS = {
 }
 
 
-class BatchForm(FlaskForm):
+class BatchForm(Form):
     """Settings and recipients of a batch of certificates; the same form serves preview and issue."""
 
     kind = RadioField(
@@ -172,11 +172,11 @@ class BatchForm(FlaskForm):
         self.logo_data.data = base64.b64encode(self.logo_bytes).decode()
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     reason = StringField(_l("Grund des Widerrufs"), validators=[DataRequired(), Length(max=300)])
 
 
-class CorrectNameForm(FlaskForm):
+class CorrectNameForm(Form):
     name = StringField(
         _l("Berichtigter Name"),
         validators=[DataRequired(), Length(max=250)],

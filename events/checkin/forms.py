@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from events.core.forms import Form
 
-class ScanForm(FlaskForm):
+
+class ScanForm(Form):
     """A scanned or typed ticket code (a hardware scanner types it into the field and presses Enter)."""
 
     code = StringField(
@@ -16,12 +17,12 @@ class ScanForm(FlaskForm):
     scope = HiddenField(validators=[Optional(), Length(max=30)])
 
 
-class ManualCheckInForm(FlaskForm):
+class ManualCheckInForm(Form):
     device_name = HiddenField(validators=[Optional(), Length(max=100)])
     scope = HiddenField(validators=[Optional(), Length(max=30)])
 
 
-class DeviceForm(FlaskForm):
+class DeviceForm(Form):
     name = StringField(
         _l("Name des Geräts"),
         validators=[DataRequired(), Length(max=100)],
@@ -29,5 +30,5 @@ class DeviceForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that changes something (undo, revoke, re-issue): only the CSRF token."""

@@ -50,7 +50,7 @@ def districts_by_region() -> list[tuple[Region, list[District]]]:
 
 # Districts change only when `flask districts load` runs; every process keeps the picker's list for a while.
 CHOICES_CACHE_SECONDS = 600
-_choices_cache: dict = {"until": 0.0, "groups": None}
+_choices_cache: dict = {"until": 0.0, "groups": None, "version": 0}
 
 
 def _district_groups() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -61,11 +61,17 @@ def _district_groups() -> list[tuple[str, list[tuple[str, str]]]]:
             for region, districts in districts_by_region()
         ]
         _choices_cache["until"] = now + CHOICES_CACHE_SECONDS
+        _choices_cache["version"] += 1
     return _choices_cache["groups"]
 
 
 def forget_district_choices() -> None:
     _choices_cache["groups"] = None
+
+
+def district_choices_version() -> int:
+    """Grows whenever the list behind district_choices is read afresh (for caches of pages that show it)."""
+    return _choices_cache["version"]
 
 
 def district_choices(empty_label: str | None = None) -> list[SelectChoice]:

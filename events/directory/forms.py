@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, URLField
 from wtforms.validators import URL, DataRequired, Email, Length, Optional
 
+from events.core.forms import Form
 from events.core.models import OrganisationKind
 from events.core.widgets import GroupedSelect
 
@@ -24,7 +24,7 @@ def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Art"), choices=[(k.value, label) for k, label in ORGANISATION_KIND_LABELS.items()])
     district_id = SelectField(
@@ -34,7 +34,7 @@ class OrganisationForm(FlaskForm):
     website = URLField(_l("Website"), validators=[Optional(), URL(), Length(max=300)])
 
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     first_name = StringField(_l("Vorname"), validators=[DataRequired(), Length(max=100)])
     last_name = StringField(_l("Nachname"), validators=[DataRequired(), Length(max=100)])
     email = EmailField(_l("E-Mail-Adresse"), validators=[Optional(), Email(), Length(max=254)])

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -13,6 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
+from events.core.forms import Form
 from events.meetings.models import EventAccess, EventKind, EventStatus, QuestionKind, SessionKind
 
 EVENT_KIND_LABELS = {
@@ -46,7 +46,7 @@ QUESTION_KIND_LABELS = {
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     kind = SelectField(_l("Art"), choices=[(k.value, v) for k, v in EVENT_KIND_LABELS.items()])
     series_name = StringField(
         _l("Reihe"),
@@ -106,7 +106,7 @@ class EventForm(FlaskForm):
             raise ValidationError(_l("Eine Online-Veranstaltung braucht einen Online-Link."))
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     kind = SelectField(_l("Art"), choices=[(k.value, v) for k, v in SESSION_KIND_LABELS.items()])
     title = StringField(_l("Titel"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Beschreibung"), validators=[Optional(), Length(max=5000)])
@@ -125,7 +125,7 @@ class SessionForm(FlaskForm):
             raise ValidationError(_l("Das Ende muss nach dem Beginn liegen."))
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     label = StringField(_l("Frage"), validators=[DataRequired(), Length(max=300)])
     kind = SelectField(_l("Antwortart"), choices=[(k.value, v) for k, v in QUESTION_KIND_LABELS.items()])
     options = TextAreaField(
@@ -143,7 +143,7 @@ class QuestionForm(FlaskForm):
             raise ValidationError(_l("Eine Auswahlmöglichkeit darf höchstens 200 Zeichen lang sein."))
 
 
-class InvitationImportForm(FlaskForm):
+class InvitationImportForm(Form):
     file = FileField(
         _l("CSV-Datei"),
         validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Bitte eine CSV-Datei hochladen."))],
@@ -153,7 +153,7 @@ class InvitationImportForm(FlaskForm):
     )
 
 
-class CancelEventForm(FlaskForm):
+class CancelEventForm(Form):
     reason = TextAreaField(
         _l("Nachricht an alle Angemeldeten"),
         validators=[Optional(), Length(max=2000)],

@@ -14,7 +14,6 @@ import markdown
 import nh3
 from markupsafe import Markup
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from events.core.audit import record_audit
 from events.core.timezone import berlin_date, berlin_to_aware
@@ -73,12 +72,11 @@ def upcoming_events() -> list[Event]:
 
 
 def public_event(slug: str) -> Event | None:
-    """A published or cancelled event by its address; drafts are not public."""
-    return db.session.scalars(
-        select(Event)
-        .where(Event.slug == slug, Event.status != EventStatus.DRAFT)
-        .options(selectinload(Event.sessions), selectinload(Event.questions))
-    ).first()
+    """A published or cancelled event by its address; drafts are not public.
+
+    Its programme and questions load when first used (two small queries, cheaper than eager loading here).
+    """
+    return db.session.scalars(select(Event).where(Event.slug == slug, Event.status != EventStatus.DRAFT)).first()
 
 
 def programme_by_day(event: Event) -> list[tuple[date, list[EventSession]]]:

@@ -1,8 +1,9 @@
 """The registration form, built per event from its questions and workshops."""
 
+import hashlib
+
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -16,6 +17,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from events.core.districts import district_choices_version
+from events.core.forms import Form
 from events.core.widgets import GroupedSelect
 from events.meetings.models import QuestionKind
 from events.registration.consent import photo_consent_text, privacy_consent_text
@@ -28,7 +31,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class PersonalDetailsForm(FlaskForm):
+class PersonalDetailsForm(Form):
     """What a registrant may change later through the personal link."""
 
     first_name = StringField(_l("Vorname"), validators=[DataRequired(), Length(max=100)])
@@ -129,6 +132,24 @@ def build_registration_form(event, slots, fill, districts, *, new: bool, own_wor
     return form
 
 
+def blank_form_key(event, slots, fill, organisations) -> str:
+    """The cache key of a blank registration form's fields (registration/form.html caches their HTML).
+
+    It names everything those fields show: language, the event's questions, its workshops with their times and
+    whether each is full, the organisation list and the district list; any change gives a new key.
+    """
+    questions = [(q.id, q.label, q.kind, q.options, q.required) for q in event.questions]
+    workshops = [
+        [
+            (w.id, w.title, w.room, w.starts_at, w.ends_at, w.capacity is not None and fill.get(w.id, 0) >= w.capacity)
+            for w in slot
+        ]
+        for slot in slots
+    ]
+    shown = (str(get_locale()), event.id, questions, workshops, organisations, district_choices_version())
+    return hashlib.sha256(repr(shown).encode()).hexdigest()
+
+
 def registration_form_data(registration, slots) -> dict:
     """What the personal page's form shows at first: the registration as it stands."""
     own = {choice.session_id for choice in registration.workshop_choices}
@@ -182,10 +203,10 @@ def validate_workshops_not_full(form) -> bool:
     return ok
 
 
-class OrganiserMessageForm(FlaskForm):
+class OrganiserMessageForm(Form):
     subject = StringField(_l("Betreff"), validators=[DataRequired(), Length(max=200)])
     body = TextAreaField(_l("Nachricht"), validators=[DataRequired(), Length(max=10000)])
 
 
-class ResendLinkForm(FlaskForm):
+class ResendLinkForm(Form):
     email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(), Email(), Length(max=254)])

@@ -42,6 +42,8 @@ class RegistrationOutcome:
     registration: Registration
     token: str
     created: bool  # False: the address was registered already and the personal link was mailed again
+    status: str = ""  # as committed, so that reading it does not reload the registration
+    waitlist_position: int | None = None
 
 
 def personal_token(registration: Registration) -> str:
@@ -200,8 +202,9 @@ def register_for_event(event_id: int, data: dict, invitation: Invitation | None 
         mails.send_confirmation(registration)
     else:
         mails.send_waitlisted(registration)
+    outcome = RegistrationOutcome(registration, token, True, registration.status, registration.waitlist_position)
     db.session.commit()
-    return RegistrationOutcome(registration, token, created=True)
+    return outcome
 
 
 def update_registration(registration: Registration, data: dict) -> None:

@@ -25,6 +25,7 @@ from events.registration.forms import (
     OrganiserMessageForm,
     ResendLinkForm,
     answers_from,
+    blank_form_key,
     build_registration_form,
     chosen_workshop_ids,
     registration_form_data,
@@ -108,9 +109,8 @@ def register(slug):
             "last_name": invitation.last_name,
             "organisation_name": invitation.organisation_name,
         }
-    form = build_registration_form(
-        event, slots, workshop_fill(event.id), district_choices(_("– bitte wählen –")), new=True, data=data
-    )
+    fill = workshop_fill(event.id) if slots else {}
+    form = build_registration_form(event, slots, fill, district_choices(_("– bitte wählen –")), new=True, data=data)
     if form.validate_on_submit() and validate_workshops_not_full(form):
         try:
             outcome = register_for_event(event.id, _form_data(form), invitation)
@@ -119,7 +119,7 @@ def register(slug):
         else:
             if not outcome.created:
                 return render_template("registration/link_sent.html", event=event)
-            if outcome.registration.status == "confirmed":
+            if outcome.status == "confirmed":
                 flash(
                     _("Ihre Anmeldung ist bestätigt. Eine E-Mail mit Ticket und Kalendereintrag ist unterwegs."),
                     "success",
@@ -128,18 +128,21 @@ def register(slug):
                 flash(
                     _(
                         "Die Veranstaltung ist ausgebucht. Sie stehen auf der Warteliste auf Platz %(position)d.",
-                        position=outcome.registration.waitlist_position,
+                        position=outcome.waitlist_position,
                     ),
                     "warning",
                 )
             return redirect(url_for("registration.personal", token=outcome.token))
     status = 400 if form.is_submitted() else 200
+    organisations = _organisation_names()
+    blank = not form.is_submitted() and data is None
     return render_template(
         "registration/form.html",
         event=event,
         form=form,
+        fields_key=blank_form_key(event, slots, fill, organisations) if blank else None,
         free=free_places(event),
-        organisations=_organisation_names(),
+        organisations=organisations,
         privacy_text=privacy_consent_text(),
         photo_text=photo_consent_text(),
         invitation_token=token if invitation else None,

@@ -1,0 +1,20 @@
+"""The base class of every form: Flask-WTF's, with WTForms' own messages translated once per language."""
+
+from functools import cache
+
+from babel.support import Translations
+from flask_babel import get_locale
+from flask_wtf import FlaskForm
+from wtforms.i18n import messages_path
+
+
+@cache
+def _wtforms_translations(locale: str) -> Translations:
+    return Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class Form(FlaskForm):
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            # Flask-WTF reads the catalogue from disk on every request; it never changes while the app runs.
+            return _wtforms_translations(str(get_locale() or "de"))
