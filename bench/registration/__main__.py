@@ -28,7 +28,7 @@ from bench.server import app_for, fresh_database, gunicorn, percentile, summary_
 REGISTRATIONS = 1000
 CAPACITY = 500
 CLIENTS = 50  # concurrent visitors, driven from one asyncio process so that the clients cost the server little CPU
-THREADS_PER_WORKER = int(os.environ.get("BENCH_SERVER_THREADS", "4"))
+THREADS_PER_WORKER = int(os.environ.get("BENCH_SERVER_THREADS", "1"))
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 PRETIX_CEILING_PER_SECOND = 400 / 60  # pretix: 300-400 registrations per minute per event
 

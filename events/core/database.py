@@ -6,6 +6,7 @@ from contextvars import ContextVar
 
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from events.extensions import db
 
@@ -69,20 +70,34 @@ def stop_immediate_transactions(token) -> None:
     _begin_immediate.reset(token)
 
 
+@event.listens_for(Session, "after_flush")
+def _note_flush(session, _context):
+    session.info["flushed"] = True  # this transaction has written (see begin_write)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_flush(session, transaction):
+    if transaction.parent is None:
+        session.info.pop("flushed", None)
+
+
 def begin_write():
     """Make sure the session is in a transaction that is going to write, so concurrent writers queue, not fail.
 
     SQLite: BEGIN IMMEDIATE takes the write lock up front (a deferred transaction that reads first and writes
     later can fail at once with "database is locked" when another writer got in between). PostgreSQL needs
-    nothing: rows are locked as they are written. Whatever was pending is committed first, unless the session
-    is already in a transaction started by this function, which is then simply continued.
+    nothing: rows are locked as they are written, so a transaction that has only read goes on (saving a COMMIT
+    and a BEGIN). Pending changes are committed first, unless the session is already in a transaction started
+    by this function, which is then simply continued.
     """
     session = db.session()
     current = session.get_transaction()
     if current is not None and session.info.get("write_transaction") is current:
         return
-    session.commit()
-    if session.get_bind().dialect.name == "sqlite":
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite or session.new or session.dirty or session.deleted or session.info.get("flushed"):
+        session.commit()
+    if sqlite:
         token = _begin_immediate.set(True)
         try:
             session.connection()

@@ -6,7 +6,7 @@ from sqlalchemy.orm import joinedload
 from events.core.audit import record_audit
 from events.core.models import District, Organisation, Person
 from events.core.search import LIKE_ESCAPE, contains_pattern
-from events.extensions import db
+from events.extensions import cache, db
 
 PAGE_SIZE = 25
 
@@ -43,6 +43,17 @@ def organisation_choices() -> list[tuple[int | str, str]]:
     return [(row.id, row.name) for row in rows]
 
 
+# How long a process may show an outdated list of suggestions on the registration form (this process forgets
+# it at once when it saves an organisation).
+ORGANISATION_NAMES_SECONDS = 60
+
+
+@cache.memoize(timeout=ORGANISATION_NAMES_SECONDS)
+def organisation_names() -> list[str]:
+    """The names the registration form suggests while a person types their organisation."""
+    return [name for _id, name in organisation_choices()]
+
+
 def save_organisation(organisation: Organisation | None, data: dict) -> Organisation:
     created = organisation is None
     organisation = organisation or Organisation()
@@ -55,6 +66,7 @@ def save_organisation(organisation: Organisation | None, data: dict) -> Organisa
     db.session.flush()
     record_audit("organisation.create" if created else "organisation.update", organisation, summary=organisation.name)
     db.session.commit()
+    cache.delete_memoized(organisation_names)
     return organisation
 
 

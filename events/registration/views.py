@@ -7,7 +7,7 @@ from events.checkin.tickets import qr_svg, ticket_token_for
 from events.core.access import public, role_required
 from events.core.database import own_transactions
 from events.core.districts import district_choices
-from events.directory.service import organisation_choices
+from events.directory.service import organisation_names
 from events.extensions import db, limiter
 from events.meetings.forms import EVENT_KIND_LABELS
 from events.meetings.models import Event
@@ -74,10 +74,6 @@ def error_message(error: RegistrationError) -> str:
     return ERROR_MESSAGES.get(str(error), lambda: _("Das ist leider nicht möglich."))()
 
 
-def _organisation_names() -> list[str]:
-    return [name for _id, name in organisation_choices()]
-
-
 def _form_data(form) -> dict:
     data = dict(form.data)
     data["answers"] = answers_from(form)
@@ -134,7 +130,7 @@ def register(slug):
                 )
             return redirect(url_for("registration.personal", token=outcome.token))
     status = 400 if form.is_submitted() else 200
-    organisations = _organisation_names()
+    organisations = organisation_names()
     blank = not form.is_submitted() and data is None
     return render_template(
         "registration/form.html",
@@ -208,7 +204,7 @@ def personal(token):
         editable=editable,
         can_cancel=registration.status != "cancelled" and cancellation_open(event),
         event_over=registration_window_state(event) == "over",
-        organisations=_organisation_names(),
+        organisations=organisation_names(),
         photo_text=photo_consent_text(),
         kind_labels=EVENT_KIND_LABELS,
     ), status
