@@ -75,8 +75,18 @@ def district_choices_version() -> int:
 
 
 def district_choices(empty_label: str | None = None) -> list[SelectChoice]:
-    """Choices for a district select, grouped by region into optgroups; optionally led by an empty choice."""
-    choices = [SelectChoice("", empty_label)] if empty_label is not None else []
-    for group, districts in _district_groups():
-        choices.extend(SelectChoice(value, label, optgroup=group) for value, label in districts)
-    return choices
+    """Choices for a district select, grouped by region into optgroups; optionally led by an empty choice.
+
+    The list is built once per list of districts and empty label; callers must not change it.
+    """
+    groups = _district_groups()
+    key = (_choices_cache["version"], empty_label)
+    built = _choices_cache.setdefault("built", {})
+    if key not in built:
+        choices = [SelectChoice("", empty_label)] if empty_label is not None else []
+        for group, districts in groups:
+            choices.extend(SelectChoice(value, label, optgroup=group) for value, label in districts)
+        if len(built) > 16:  # lists for district lists that are gone
+            built.clear()
+        built[key] = choices
+    return built[key]

@@ -1,6 +1,8 @@
 """The registration form, built per event from its questions and workshops."""
 
 import hashlib
+from functools import lru_cache
+from typing import NamedTuple
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -64,7 +66,26 @@ class NewRegistrationForm(PersonalDetailsForm):
     privacy_consent = BooleanField(_l("Einwilligung Datenschutz"), validators=[DataRequired()])
 
 
-def _question_field(question):
+class QuestionSpec(NamedTuple):
+    """What a question's field is built from."""
+
+    id: int
+    label: str
+    kind: str
+    options: tuple[str, ...]
+    required: bool
+
+
+class WorkshopSpec(NamedTuple):
+    """What a workshop's choice is built from."""
+
+    id: int
+    title: str
+    room: str | None
+    full: bool
+
+
+def _question_field(question: QuestionSpec):
     label = question.label
     required = [InputRequired()] if question.required else [Optional()]
     if question.kind == QuestionKind.TEXT:
@@ -73,61 +94,76 @@ def _question_field(question):
         )
     if question.kind == QuestionKind.YESNO:
         return RadioField(label, choices=[("yes", _l("Ja")), ("no", _l("Nein"))], validators=required)
-    choices = [SelectChoice(option, option) for option in question.options or []]
+    choices = [SelectChoice(option, option) for option in question.options]
     if question.kind == QuestionKind.SINGLE:
         return RadioField(label, choices=choices, validators=required)
     return MultiCheckboxField(label, choices=choices, validators=required)
 
 
-def _workshop_field(slot, slot_number, fill):
+def _workshop_field(slot: tuple[WorkshopSpec, ...], slot_number: int):
     def label_for(workshop):
         text = workshop.title
         if workshop.room:
             text += f" ({workshop.room})"
-        if workshop.capacity is not None and fill.get(workshop.id, 0) >= workshop.capacity:
+        if workshop.full:
             text += " – " + str(_l("ausgebucht"))
         return text
 
     choices = [SelectChoice("", _l("Kein Workshop in diesem Zeitfenster"))]
     for workshop in slot:
-        full = workshop.capacity is not None and fill.get(workshop.id, 0) >= workshop.capacity
-        choices.append(
-            SelectChoice(str(workshop.id), label_for(workshop), render_kw={"disabled": True} if full else {})
-        )
+        render_kw = {"disabled": True} if workshop.full else {}
+        choices.append(SelectChoice(str(workshop.id), label_for(workshop), render_kw=render_kw))
     return RadioField(
         _l("Workshop, Zeitfenster %(number)d", number=slot_number), choices=choices, default="", validators=[Optional()]
     )
 
 
-def build_registration_form(event, slots, fill, districts, *, new: bool, own_workshops=frozenset(), **kwargs):
-    """A form class for this event: personal details, the event's questions and one choice per workshop slot.
+@lru_cache(maxsize=128)
+def _form_class(new: bool, locale: str, questions: tuple[QuestionSpec, ...], slots: tuple[tuple[WorkshopSpec, ...]]):
+    """The form class for one shape of the form; kept, since building a class costs more than using it.
 
-    fill: confirmed choices per workshop id; own_workshops: the registrant's current choices, which stay
-    selectable even when the workshop is full.
+    locale is part of the key because a full workshop's label is worded when the class is built.
     """
 
     class EventRegistrationForm(NewRegistrationForm if new else PersonalDetailsForm):
         pass
 
-    question_names, slot_names = [], []
-    for question in event.questions:
-        name = f"question_{question.id}"
-        setattr(EventRegistrationForm, name, _question_field(question))
-        question_names.append((name, question))
-    adjusted_fill = {k: v - (1 if k in own_workshops else 0) for k, v in fill.items()}
+    for question in questions:
+        setattr(EventRegistrationForm, f"question_{question.id}", _question_field(question))
     for number, slot in enumerate(slots, start=1):
-        name = f"workshop_slot_{number}"
-        setattr(EventRegistrationForm, name, _workshop_field(slot, number, adjusted_fill))
-        slot_names.append((name, slot))
-    form = EventRegistrationForm(**kwargs)
+        setattr(EventRegistrationForm, f"workshop_slot_{number}", _workshop_field(slot, number))
+    return EventRegistrationForm
+
+
+def _specs(event, slots, fill) -> tuple[tuple[QuestionSpec, ...], tuple[tuple[WorkshopSpec, ...], ...]]:
+    questions = tuple(QuestionSpec(q.id, q.label, q.kind, tuple(q.options or ()), q.required) for q in event.questions)
+    workshops = tuple(
+        tuple(
+            WorkshopSpec(w.id, w.title, w.room, w.capacity is not None and fill.get(w.id, 0) >= w.capacity)
+            for w in slot
+        )
+        for slot in slots
+    )
+    return questions, workshops
+
+
+def build_registration_form(event, slots, fill, districts, *, new: bool, own_workshops=frozenset(), **kwargs):
+    """The form for this event: personal details, the event's questions and one choice per workshop slot.
+
+    fill: confirmed choices per workshop id; own_workshops: the registrant's current choices, which stay
+    selectable even when the workshop is full.
+    """
+    adjusted_fill = {k: v - (1 if k in own_workshops else 0) for k, v in fill.items()}
+    questions, workshops = _specs(event, slots, adjusted_fill)
+    form = _form_class(new, str(get_locale() or "de"), questions, workshops)(**kwargs)
     form.district_id.choices = districts
     form.photo_consent.description = photo_consent_text()
     if new:
         form.privacy_consent.description = privacy_consent_text()
     if not form.is_submitted() and not kwargs.get("obj") and not kwargs.get("data"):
         form.language.data = str(get_locale() or "de")
-    form.question_names = question_names
-    form.slot_names = slot_names
+    form.question_names = [(f"question_{question.id}", question) for question in event.questions]
+    form.slot_names = [(f"workshop_slot_{number}", slot) for number, slot in enumerate(slots, start=1)]
     form.workshop_fill = adjusted_fill
     return form
 
@@ -138,15 +174,9 @@ def blank_form_key(event, slots, fill, organisations) -> str:
     It names everything those fields show: language, the event's questions, its workshops with their times and
     whether each is full, the organisation list and the district list; any change gives a new key.
     """
-    questions = [(q.id, q.label, q.kind, q.options, q.required) for q in event.questions]
-    workshops = [
-        [
-            (w.id, w.title, w.room, w.starts_at, w.ends_at, w.capacity is not None and fill.get(w.id, 0) >= w.capacity)
-            for w in slot
-        ]
-        for slot in slots
-    ]
-    shown = (str(get_locale()), event.id, questions, workshops, organisations, district_choices_version())
+    questions, workshops = _specs(event, slots, fill)
+    times = [(slot[0].starts_at, slot[-1].ends_at) for slot in slots]
+    shown = (str(get_locale()), event.id, questions, workshops, times, organisations, district_choices_version())
     return hashlib.sha256(repr(shown).encode()).hexdigest()
 
 
