@@ -222,6 +222,10 @@ def test_the_blank_form_shows_changes_to_the_event_at_once(client, app, make_eve
         db.session.get(EventSession, wohnen).title = "Wohnen und Nachbarschaft"
         db.session.commit()
     assert "Wohnen und Nachbarschaft" in client.get(f"/registration/{event.slug}").get_data(as_text=True)
+    with app.app_context():
+        db.session.delete(db.session.scalars(select(Question)).one())
+        db.session.commit()
+    assert "Übernachten Sie?" not in client.get(f"/registration/{event.slug}").get_data(as_text=True)
     with client.session_transaction() as session:
         session["lang"] = "en"
     english = client.get(f"/registration/{event.slug}").get_data(as_text=True)

@@ -7,7 +7,8 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from events.core.models import User
 from events.core.types import AwareDateTime, utcnow
@@ -143,6 +144,22 @@ class Question(db.Model):
     required: Mapped[bool] = mapped_column(default=False)
 
     event: Mapped[Event] = relationship(back_populates="questions")
+
+
+@sa_event.listens_for(Session, "before_flush")
+def _programme_changes_touch_their_event(session, _context, _instances):
+    """A new, changed or deleted programme item or question moves its event's updated_at.
+
+    So (event id, updated_at) names one version of an event with everything on its registration form; the
+    registration form's caches are keyed on it (see meetings.service.registration_definition).
+    """
+    for changed in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(changed, EventSession | Question):
+            parent = changed.event
+            if parent is None and changed.event_id is not None:
+                parent = session.get(Event, changed.event_id)
+            if parent is not None:
+                parent.updated_at = utcnow()
 
 
 class EventStaff(db.Model):

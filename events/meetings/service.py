@@ -8,7 +8,8 @@ import re
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 import markdown
 import nh3
@@ -18,7 +19,7 @@ from sqlalchemy import func, select
 from events.core.audit import record_audit
 from events.core.timezone import berlin_date, berlin_to_aware
 from events.core.types import utcnow
-from events.extensions import db
+from events.extensions import cache, db
 from events.meetings.models import (
     Event,
     EventSeries,
@@ -99,6 +100,54 @@ def workshop_slots(event: Event) -> list[list[EventSession]]:
             slots.append([workshop])
             slot_end = workshop.ends_at
     return slots
+
+
+class QuestionSpec(NamedTuple):
+    """A question as the registration form needs it."""
+
+    id: int
+    label: str
+    kind: str
+    options: tuple[str, ...]
+    required: bool
+
+
+class WorkshopSpec(NamedTuple):
+    """A workshop as the registration form needs it."""
+
+    id: int
+    title: str
+    room: str | None
+    capacity: int | None
+    starts_at: datetime
+    ends_at: datetime
+
+
+class RegistrationDefinition(NamedTuple):
+    """What an event's registration form asks beyond the personal details: its questions and workshop slots."""
+
+    questions: tuple[QuestionSpec, ...]
+    slots: tuple[tuple[WorkshopSpec, ...], ...]
+
+
+def registration_definition(event: Event) -> RegistrationDefinition:
+    """The event's questions and workshop slots as plain values, kept per process for this version of the event.
+
+    Every change to a programme item or a question moves the event's updated_at (meetings.models), so the
+    key names exactly one version; the registration pages then need no queries for programme and questions.
+    """
+    key = f"registration-definition/{event.id}/{event.updated_at.isoformat()}"
+    definition = cache.get(key)
+    if definition is None:
+        definition = RegistrationDefinition(
+            tuple(QuestionSpec(q.id, q.label, q.kind, tuple(q.options or ()), q.required) for q in event.questions),
+            tuple(
+                tuple(WorkshopSpec(w.id, w.title, w.room, w.capacity, w.starts_at, w.ends_at) for w in slot)
+                for slot in workshop_slots(event)
+            ),
+        )
+        cache.set(key, definition)
+    return definition
 
 
 def registration_window_state(event: Event, now=None) -> str:

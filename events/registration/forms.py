@@ -2,7 +2,6 @@
 
 import hashlib
 from functools import lru_cache
-from typing import NamedTuple
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -23,6 +22,7 @@ from events.core.districts import district_choices_version
 from events.core.forms import Form
 from events.core.widgets import GroupedSelect
 from events.meetings.models import QuestionKind
+from events.meetings.service import QuestionSpec, RegistrationDefinition, WorkshopSpec
 from events.registration.consent import photo_consent_text, privacy_consent_text
 
 LANGUAGE_CHOICES = [("de", "Deutsch"), ("en", "English")]
@@ -66,25 +66,6 @@ class NewRegistrationForm(PersonalDetailsForm):
     privacy_consent = BooleanField(_l("Einwilligung Datenschutz"), validators=[DataRequired()])
 
 
-class QuestionSpec(NamedTuple):
-    """What a question's field is built from."""
-
-    id: int
-    label: str
-    kind: str
-    options: tuple[str, ...]
-    required: bool
-
-
-class WorkshopSpec(NamedTuple):
-    """What a workshop's choice is built from."""
-
-    id: int
-    title: str
-    room: str | None
-    full: bool
-
-
 def _question_field(question: QuestionSpec):
     label = question.label
     required = [InputRequired()] if question.required else [Optional()]
@@ -100,18 +81,18 @@ def _question_field(question: QuestionSpec):
     return MultiCheckboxField(label, choices=choices, validators=required)
 
 
-def _workshop_field(slot: tuple[WorkshopSpec, ...], slot_number: int):
+def _workshop_field(slot: tuple[WorkshopSpec, ...], slot_number: int, full: frozenset[int]):
     def label_for(workshop):
         text = workshop.title
         if workshop.room:
             text += f" ({workshop.room})"
-        if workshop.full:
+        if workshop.id in full:
             text += " – " + str(_l("ausgebucht"))
         return text
 
     choices = [SelectChoice("", _l("Kein Workshop in diesem Zeitfenster"))]
     for workshop in slot:
-        render_kw = {"disabled": True} if workshop.full else {}
+        render_kw = {"disabled": True} if workshop.id in full else {}
         choices.append(SelectChoice(str(workshop.id), label_for(workshop), render_kw=render_kw))
     return RadioField(
         _l("Workshop, Zeitfenster %(number)d", number=slot_number), choices=choices, default="", validators=[Optional()]
@@ -119,7 +100,7 @@ def _workshop_field(slot: tuple[WorkshopSpec, ...], slot_number: int):
 
 
 @lru_cache(maxsize=128)
-def _form_class(new: bool, locale: str, questions: tuple[QuestionSpec, ...], slots: tuple[tuple[WorkshopSpec, ...]]):
+def _form_class(new: bool, locale: str, definition: RegistrationDefinition, full: frozenset[int]):
     """The form class for one shape of the form; kept, since building a class costs more than using it.
 
     locale is part of the key because a full workshop's label is worded when the class is built.
@@ -128,59 +109,60 @@ def _form_class(new: bool, locale: str, questions: tuple[QuestionSpec, ...], slo
     class EventRegistrationForm(NewRegistrationForm if new else PersonalDetailsForm):
         pass
 
-    for question in questions:
+    for question in definition.questions:
         setattr(EventRegistrationForm, f"question_{question.id}", _question_field(question))
-    for number, slot in enumerate(slots, start=1):
-        setattr(EventRegistrationForm, f"workshop_slot_{number}", _workshop_field(slot, number))
+    for number, slot in enumerate(definition.slots, start=1):
+        setattr(EventRegistrationForm, f"workshop_slot_{number}", _workshop_field(slot, number, full))
     return EventRegistrationForm
 
 
-def _specs(event, slots, fill) -> tuple[tuple[QuestionSpec, ...], tuple[tuple[WorkshopSpec, ...], ...]]:
-    questions = tuple(QuestionSpec(q.id, q.label, q.kind, tuple(q.options or ()), q.required) for q in event.questions)
-    workshops = tuple(
-        tuple(
-            WorkshopSpec(w.id, w.title, w.room, w.capacity is not None and fill.get(w.id, 0) >= w.capacity)
-            for w in slot
-        )
-        for slot in slots
+def _full_workshops(definition: RegistrationDefinition, fill: dict[int, int]) -> frozenset[int]:
+    return frozenset(
+        w.id for slot in definition.slots for w in slot if w.capacity is not None and fill.get(w.id, 0) >= w.capacity
     )
-    return questions, workshops
 
 
-def build_registration_form(event, slots, fill, districts, *, new: bool, own_workshops=frozenset(), **kwargs):
-    """The form for this event: personal details, the event's questions and one choice per workshop slot.
+def build_registration_form(
+    definition: RegistrationDefinition, fill, districts, *, new: bool, own_workshops=frozenset(), **kwargs
+):
+    """The form for an event: personal details, the event's questions and one choice per workshop slot.
 
-    fill: confirmed choices per workshop id; own_workshops: the registrant's current choices, which stay
-    selectable even when the workshop is full.
+    definition: meetings.service.registration_definition(event); fill: confirmed choices per workshop id;
+    own_workshops: the registrant's current choices, which stay selectable even when the workshop is full.
     """
     adjusted_fill = {k: v - (1 if k in own_workshops else 0) for k, v in fill.items()}
-    questions, workshops = _specs(event, slots, adjusted_fill)
-    form = _form_class(new, str(get_locale() or "de"), questions, workshops)(**kwargs)
+    locale = str(get_locale() or "de")
+    form = _form_class(new, locale, definition, _full_workshops(definition, adjusted_fill))(**kwargs)
     form.district_id.choices = districts
     form.photo_consent.description = photo_consent_text()
     if new:
         form.privacy_consent.description = privacy_consent_text()
     if not form.is_submitted() and not kwargs.get("obj") and not kwargs.get("data"):
-        form.language.data = str(get_locale() or "de")
-    form.question_names = [(f"question_{question.id}", question) for question in event.questions]
-    form.slot_names = [(f"workshop_slot_{number}", slot) for number, slot in enumerate(slots, start=1)]
+        form.language.data = locale
+    form.question_names = [(f"question_{question.id}", question) for question in definition.questions]
+    form.slot_names = [(f"workshop_slot_{number}", slot) for number, slot in enumerate(definition.slots, start=1)]
     form.workshop_fill = adjusted_fill
     return form
 
 
-def blank_form_key(event, slots, fill, organisations) -> str:
+def blank_form_key(event_id: int, definition: RegistrationDefinition, fill, organisations) -> str:
     """The cache key of a blank registration form's fields (registration/form.html caches their HTML).
 
-    It names everything those fields show: language, the event's questions, its workshops with their times and
-    whether each is full, the organisation list and the district list; any change gives a new key.
+    It names everything those fields show: language, the event's questions and workshops and which of them are
+    full, the organisation list and the district list; any change gives a new key.
     """
-    questions, workshops = _specs(event, slots, fill)
-    times = [(slot[0].starts_at, slot[-1].ends_at) for slot in slots]
-    shown = (str(get_locale()), event.id, questions, workshops, times, organisations, district_choices_version())
+    shown = (
+        str(get_locale()),
+        event_id,
+        definition,
+        sorted(_full_workshops(definition, fill)),
+        organisations,
+        district_choices_version(),
+    )
     return hashlib.sha256(repr(shown).encode()).hexdigest()
 
 
-def registration_form_data(registration, slots) -> dict:
+def registration_form_data(registration, definition: RegistrationDefinition) -> dict:
     """What the personal page's form shows at first: the registration as it stands."""
     own = {choice.session_id for choice in registration.workshop_choices}
     data = {
@@ -194,9 +176,9 @@ def registration_form_data(registration, slots) -> dict:
         "photo_consent": registration.photo_consent,
         "language": registration.language,
     }
-    for question in registration.event.questions:
+    for question in definition.questions:
         data[f"question_{question.id}"] = (registration.answers or {}).get(str(question.id))
-    for number, slot in enumerate(slots, start=1):
+    for number, slot in enumerate(definition.slots, start=1):
         chosen = [w.id for w in slot if w.id in own]
         data[f"workshop_slot_{number}"] = str(chosen[0]) if chosen else ""
     return data

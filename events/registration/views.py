@@ -15,6 +15,7 @@ from events.meetings.service import (
     cancellation_open,
     invitation_for,
     public_event,
+    registration_definition,
     registration_window_state,
     workshop_slots,
 )
@@ -96,7 +97,7 @@ def register(slug):
     if window != "open" or (event.access == "invited" and invitation is None):
         reason = "invitation_required" if window == "open" else window
         return render_template("registration/closed.html", event=event, message=ERROR_MESSAGES[reason]()), 403
-    slots = workshop_slots(event)
+    definition = registration_definition(event)
     data = None
     if invitation is not None and request.method == "GET":
         data = {
@@ -105,8 +106,8 @@ def register(slug):
             "last_name": invitation.last_name,
             "organisation_name": invitation.organisation_name,
         }
-    fill = workshop_fill(event.id) if slots else {}
-    form = build_registration_form(event, slots, fill, district_choices(_("– bitte wählen –")), new=True, data=data)
+    fill = workshop_fill(event.id) if definition.slots else {}
+    form = build_registration_form(definition, fill, district_choices(_("– bitte wählen –")), new=True, data=data)
     if form.validate_on_submit() and validate_workshops_not_full(form):
         try:
             outcome = register_for_event(event.id, _form_data(form), invitation)
@@ -136,7 +137,7 @@ def register(slug):
         "registration/form.html",
         event=event,
         form=form,
-        fields_key=blank_form_key(event, slots, fill, organisations) if blank else None,
+        fields_key=blank_form_key(event.id, definition, fill, organisations) if blank else None,
         free=free_places(event),
         organisations=organisations,
         privacy_text=privacy_consent_text(),
@@ -167,13 +168,12 @@ def _registration_for_token(token: str) -> Registration:
 def personal(token):
     registration = _registration_for_token(token)
     event = registration.event
-    slots = workshop_slots(event)
+    definition = registration_definition(event)
     own = {c.session_id for c in registration.workshop_choices}
-    data = registration_form_data(registration, slots) if request.method == "GET" else None
+    data = registration_form_data(registration, definition) if request.method == "GET" else None
     form = build_registration_form(
-        event,
-        slots,
-        workshop_fill(event.id),
+        definition,
+        workshop_fill(event.id) if definition.slots else {},
         district_choices(_("– keine Angabe –")),
         new=False,
         own_workshops=frozenset(own),
