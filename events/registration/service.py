@@ -119,11 +119,12 @@ def _match_organisation(name: str | None) -> int | None:
     )
 
 
-def _apply_details(registration: Registration, data: dict) -> None:
+def _apply_details(registration: Registration, data: dict, organisation_id: int | None) -> None:
+    """Copy the form's details; organisation_id: the directory's match for the typed organisation name."""
     registration.first_name = data["first_name"].strip()
     registration.last_name = data["last_name"].strip()
     registration.organisation_name = (data.get("organisation_name") or "").strip() or None
-    registration.organisation_id = _match_organisation(registration.organisation_name)
+    registration.organisation_id = organisation_id
     registration.district_id = int(data["district_id"]) if data.get("district_id") else None
     registration.function = (data.get("function") or "").strip() or None
     registration.dietary_needs = (data.get("dietary_needs") or "").strip() or None
@@ -146,6 +147,7 @@ def register_for_event(event_id: int, data: dict, invitation: Invitation | None 
     The mail is queued in the outbox with the registration and rendered and sent afterwards, so a mail
     problem never loses a registration.
     """
+    organisation_id = _match_organisation(data.get("organisation_name"))  # before the lock: keeps it short
     event = lock_row(Event, event_id)
     if event is None:
         raise RegistrationError("unknown_event")
@@ -174,7 +176,7 @@ def register_for_event(event_id: int, data: dict, invitation: Invitation | None 
     registration = existing or Registration(event_id=event.id, email_normalized=normalized)
     registration.email = email
     registration.manage_token_hash = hash_token(token)
-    _apply_details(registration, data)
+    _apply_details(registration, data, organisation_id)
     registration.privacy_consent_at = utcnow()
     registration.privacy_consent_version = PRIVACY_CONSENT_VERSION
     registration.privacy_consent_text = privacy_consent_text()
@@ -209,6 +211,7 @@ def register_for_event(event_id: int, data: dict, invitation: Invitation | None 
 
 def update_registration(registration: Registration, data: dict) -> None:
     """Change details, answers and workshops through the personal link (workshop capacity checked under lock)."""
+    organisation_id = _match_organisation(data.get("organisation_name"))  # before the lock: keeps it short
     event = lock_row(Event, registration.event_id)
     registration = db.session.get(Registration, registration.id)
     if registration.status == CANCELLED or event.status == "cancelled":
@@ -223,7 +226,7 @@ def update_registration(registration: Registration, data: dict) -> None:
     except RegistrationError:
         db.session.rollback()
         raise
-    _apply_details(registration, data)
+    _apply_details(registration, data, organisation_id)
     wanted = {w.id for w in workshops}
     registration.workshop_choices = [c for c in registration.workshop_choices if c.session_id in wanted] + [
         WorkshopChoice(session_id=w) for w in sorted(wanted - current)
