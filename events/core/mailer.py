@@ -88,13 +88,18 @@ def mail_renderer(name: str):
     return register
 
 
-def queue_deferred_mail(recipient: str, renderer: str, topic: str | None = None, **args) -> OutgoingMail:
-    """Queue a mail that the sender renders later with MAIL_RENDERERS[renderer](**args); args are plain values."""
-    mail = OutgoingMail(recipient=recipient, renderer=renderer, render_args=args, topic=topic or renderer)
-    db.session.add(mail)
+def queue_deferred_mail(recipient: str, renderer: str, topic: str | None = None, **args) -> None:
+    """Queue a mail that the sender renders later with MAIL_RENDERERS[renderer](**args); args are plain values.
+
+    Written in the current transaction as a plain INSERT (the request never touches the mail again).
+    """
+    db.session.execute(
+        OutgoingMail.__table__.insert().values(
+            recipient=recipient, renderer=renderer, render_args=args, topic=topic or renderer
+        )
+    )
     if has_request_context():
         g.mail_queued = True
-    return mail
 
 
 def _render_deferred(mail: OutgoingMail) -> None:

@@ -48,8 +48,8 @@ def render_registration_mail(
 
 
 def _send(registration, template: str, *, link=False, invite: str | None = None, ticket=False, **extra):
-    db.session.flush()
-    return queue_deferred_mail(
+    db.session.flush()  # the registration needs its id
+    queue_deferred_mail(
         registration.email,
         "registration",
         topic=f"registration.{template}",
