@@ -49,7 +49,7 @@ def pdf_environment() -> SandboxedEnvironment:
 
 
 def _fetcher_class():
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class DataOnlyFetcher(URLFetcher):
         """Fetch `data:` URLs only; file://, http(s):// and everything else is refused."""
@@ -57,9 +57,15 @@ def _fetcher_class():
         def fetch(self, url, headers=None):
             if not url.lower().startswith("data:"):
                 raise RenderingRefused(f"refused to fetch {url[:80]!r}: only data: URLs are allowed")
+            match = _BASE64_DATA_URL.fullmatch(url)
+            if match:  # decoded here: urllib parses each data: URL as a mail message (about 1.5 ms a QR code)
+                return URLFetcherResponse(url, base64.b64decode(match[2]), {"Content-Type": match[1]})
             return super().fetch(url, headers)
 
     return DataOnlyFetcher
+
+
+_BASE64_DATA_URL = re.compile(r"data:(image/png|image/svg\+xml);base64,([A-Za-z0-9+/=]*)", re.IGNORECASE)
 
 
 def data_url(content_type: str, data: bytes) -> str:
@@ -79,7 +85,55 @@ def render_pdf(pages: list[dict], settings: dict) -> bytes:
     html = certificate_html(pages, settings)
     # base_url is a data: URL, so even a relative reference cannot reach the file system
     document = HTML(string=html, base_url="data:text/html,", url_fetcher=_fetcher_class()(allowed_protocols={"data"}))
-    return document.write_pdf(pdf_variant=None, uncompressed_pdf=False)
+    return _underlay_first_page(document.write_pdf(pdf_variant=None, uncompressed_pdf=False))
+
+
+BACKGROUND = "/TreffpunktBackground"
+
+
+def _keep_own_resources(page) -> None:
+    """Give a page its own resource dictionary with only what its content uses.
+
+    WeasyPrint gives all pages of a document one resource dictionary (every page's QR code in it); a page that
+    is drawn elsewhere or saved on its own should not carry the others' along.
+    """
+    import pikepdf
+
+    page.obj.Resources = pikepdf.Dictionary(
+        {
+            key: pikepdf.Dictionary(dict(value.items())) if isinstance(value, pikepdf.Dictionary) else value
+            for key, value in page.obj.Resources.items()
+        }
+    )
+    page.remove_unreferenced_resources()
+
+
+def _underlay_first_page(pdf: bytes) -> bytes:
+    """Draw the document's first page (what all its certificates share) under every other page, then drop it.
+
+    The first page becomes one form XObject that every page draws before its own content, so the shared part is
+    laid out once per document and stored once (see templates/pdf/certificate.html).
+    """
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        background = document.pages[0]
+        _keep_own_resources(background)
+        form = background.as_form_xobject()
+        draw = document.make_stream(f"q {BACKGROUND} Do Q\n".encode())
+        for page in document.pages[1:]:
+            resources = page.obj.Resources  # usually one dictionary for all pages, so this is mostly a no-op
+            if pikepdf.Name.XObject not in resources:
+                resources[pikepdf.Name.XObject] = pikepdf.Dictionary()
+            resources.XObject[BACKGROUND] = form
+            contents = page.obj.Contents
+            page.obj.Contents = pikepdf.Array(
+                [draw, *(contents if isinstance(contents, pikepdf.Array) else [contents])]
+            )
+        del document.pages[0]
+        buffer = io.BytesIO()
+        document.save(buffer)
+        return buffer.getvalue()
 
 
 def split_pdf(pdf: bytes) -> list[bytes]:
@@ -89,6 +143,7 @@ def split_pdf(pdf: bytes) -> list[bytes]:
     singles = []
     with pikepdf.open(io.BytesIO(pdf)) as source:
         for page in source.pages:
+            _keep_own_resources(page)
             single = pikepdf.new()
             single.pages.append(page)
             buffer = io.BytesIO()
