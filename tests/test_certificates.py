@@ -14,7 +14,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from events.certificates.models import Certificate, CertificateBatch
-from events.certificates.rendering import render_pdf
+from events.certificates.rendering import data_url, render_pdf
 from events.certificates.service import CertificateProblem, check_logo, issue_prize_certificate
 from events.checkin.models import CheckIn
 from events.core.models import OutgoingMail
@@ -306,21 +306,23 @@ def test_the_renderer_fetches_nothing_from_files_or_the_network(tmp_path):
         "details": "",
         "serial": "TP-1",
         "issued": "01.01.2026",
-        "qr_url": f"file://{secret}",
+        "verify_url": "http://localhost/certificates/v/x",
         "short_url": "x",
     }
     settings = {
         "design": "classic",
         "language": "de",
         "document_title": "x",
-        "logo_url": "http://127.0.0.1:9/logo.png",
         "seal_text": "",
         "signatories": [],
         "place_date": "",
         "labels": {"serial": "Nr.", "issued": "am", "verify": "prüfen"},
     }
-    pdf = render_pdf([page], settings)
-    assert b"/Subtype /Image" not in pdf and b"/Subtype/Image" not in pdf
+    for logo_url in (f"file://{secret}", "http://127.0.0.1:9/logo.png"):
+        pdf = render_pdf([page], {**settings, "logo_url": logo_url})
+        assert b"/Subtype /Image" not in pdf and b"/Subtype/Image" not in pdf
+    drawn = render_pdf([page], {**settings, "logo_url": data_url("image/png", png_bytes())})
+    assert b"/Subtype /Image" in drawn or b"/Subtype/Image" in drawn  # what the checks above look for
 
 
 def test_a_200_character_name_renders_on_one_page(app):

@@ -2,7 +2,8 @@
 
 Everything here works on plain values (dicts of strings), never on database objects, so the same functions run
 in the web process, in a background thread and in the worker processes of a batch. Nothing a template refers to
-is fetched from outside: the URL fetcher accepts only `data:` URLs (the logo and the QR code are passed that way).
+is fetched from outside: the URL fetcher accepts only `data:` URLs (the logo is passed that way; QR codes are
+drawn into the finished PDF as vectors).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def pdf_environment() -> SandboxedEnvironment:
 
 
 def _fetcher_class():
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    from weasyprint.urls import URLFetcher
 
     class DataOnlyFetcher(URLFetcher):
         """Fetch `data:` URLs only; file://, http(s):// and everything else is refused."""
@@ -57,15 +58,9 @@ def _fetcher_class():
         def fetch(self, url, headers=None):
             if not url.lower().startswith("data:"):
                 raise RenderingRefused(f"refused to fetch {url[:80]!r}: only data: URLs are allowed")
-            match = _BASE64_DATA_URL.fullmatch(url)
-            if match:  # decoded here: urllib parses each data: URL as a mail message (about 1.5 ms a QR code)
-                return URLFetcherResponse(url, base64.b64decode(match[2]), {"Content-Type": match[1]})
             return super().fetch(url, headers)
 
     return DataOnlyFetcher
-
-
-_BASE64_DATA_URL = re.compile(r"data:(image/png|image/svg\+xml);base64,([A-Za-z0-9+/=]*)", re.IGNORECASE)
 
 
 def data_url(content_type: str, data: bytes) -> str:
@@ -75,27 +70,40 @@ def data_url(content_type: str, data: bytes) -> str:
 def certificate_html(pages: list[dict], settings: dict) -> str:
     """The HTML for a document of certificate pages; `settings` holds the design and what the batch shares."""
     design = settings.get("design") if settings.get("design") in DESIGNS else DESIGNS[0]
-    return pdf_environment().get_template("certificate.html").render({**settings, "design": design, "pages": pages})
+    return (
+        pdf_environment()
+        .get_template("certificate.html")
+        .render({**settings, "design": design, "pages": pages, "qr_size_mm": QR_SIZE_MM})
+    )
 
 
 def render_pdf(pages: list[dict], settings: dict) -> bytes:
-    """One PDF document with one A4 page per certificate."""
+    """One PDF document with one A4 page per certificate, each with the QR code of its `verify_url`."""
     from weasyprint import HTML
+
+    from events.checkin.tickets import qr_modules
 
     html = certificate_html(pages, settings)
     # base_url is a data: URL, so even a relative reference cannot reach the file system
-    document = HTML(string=html, base_url="data:text/html,", url_fetcher=_fetcher_class()(allowed_protocols={"data"}))
-    return _underlay_first_page(document.write_pdf(pdf_variant=None, uncompressed_pdf=False))
+    document = HTML(
+        string=html, base_url="data:text/html,", url_fetcher=_fetcher_class()(allowed_protocols={"data"})
+    ).render()
+    # the template leaves an empty box for each QR code; its place on the page comes from the layout
+    places = [layout.anchors[f"qr-{number}"][:2] for number, layout in enumerate(document.pages[1:], start=1)]
+    codes = [qr_modules(page["verify_url"]) for page in pages]
+    return _finish(document.write_pdf(pdf_variant=None, uncompressed_pdf=False), codes, places)
 
 
 BACKGROUND = "/TreffpunktBackground"
+QR_SIZE_MM = 22
+QUIET_ZONE = 4  # light modules around a QR code
 
 
 def _keep_own_resources(page) -> None:
     """Give a page its own resource dictionary with only what its content uses.
 
-    WeasyPrint gives all pages of a document one resource dictionary (every page's QR code in it); a page that
-    is drawn elsewhere or saved on its own should not carry the others' along.
+    WeasyPrint gives all pages of a document one resource dictionary; a page that is drawn elsewhere or saved on
+    its own should not carry the others' resources along.
     """
     import pikepdf
 
@@ -108,29 +116,59 @@ def _keep_own_resources(page) -> None:
     page.remove_unreferenced_resources()
 
 
-def _underlay_first_page(pdf: bytes) -> bytes:
-    """Draw the document's first page (what all its certificates share) under every other page, then drop it.
+def qr_drawing(modules: list[list[bool]], left: float, top: float, size: float) -> bytes:
+    """PDF drawing operators for a QR code with its quiet zone, as a white square with black squares on it.
+
+    `left` and `top` are the corner of the square in PDF points (y up); vectors stay sharp at any size.
+    """
+    unit = size / (len(modules) + 2 * QUIET_ZONE)
+    parts = [
+        f"q 1 g {left:.3f} {top - size:.3f} {size:.3f} {size:.3f} re f",
+        f"{unit:.5f} 0 0 {-unit:.5f} {left + QUIET_ZONE * unit:.3f} {top - QUIET_ZONE * unit:.3f} cm 0 g",
+    ]
+    for row, cells in enumerate(modules):
+        column, width = 0, len(cells)
+        while column < width:
+            if cells[column]:
+                start = column
+                while column < width and cells[column]:
+                    column += 1
+                parts.append(f"{start} {row} {column - start} 1 re")
+            column += 1
+    parts.append("f Q\n")
+    return "\n".join(parts).encode()
+
+
+def _finish(pdf: bytes, codes: list[list[list[bool]]], places: list[tuple[float, float]]) -> bytes:
+    """Draw the document's first page (what all its certificates share) under every other page, then drop it;
+    draw each certificate's QR code into the box the layout left for it.
 
     The first page becomes one form XObject that every page draws before its own content, so the shared part is
     laid out once per document and stored once (see templates/pdf/certificate.html).
     """
     import pikepdf
 
+    px = 0.75  # points per CSS pixel
+    size = QR_SIZE_MM / 25.4 * 72
     with pikepdf.open(io.BytesIO(pdf)) as document:
         background = document.pages[0]
         _keep_own_resources(background)
         form = background.as_form_xobject()
-        draw = document.make_stream(f"q {BACKGROUND} Do Q\n".encode())
-        for page in document.pages[1:]:
+        # WeasyPrint's content does not restore the coordinate system it sets up, hence q before and Q after it
+        before = document.make_stream(f"q {BACKGROUND} Do Q q\n".encode())
+        for page, modules, (x, y) in zip(document.pages[1:], codes, places, strict=True):
             resources = page.obj.Resources  # usually one dictionary for all pages, so this is mostly a no-op
             if pikepdf.Name.XObject not in resources:
                 resources[pikepdf.Name.XObject] = pikepdf.Dictionary()
             resources.XObject[BACKGROUND] = form
+            height = float(page.mediabox[3])
+            after = document.make_stream(b"Q\n" + qr_drawing(modules, x * px, height - y * px, size))
             contents = page.obj.Contents
-            page.obj.Contents = pikepdf.Array(
-                [draw, *(contents if isinstance(contents, pikepdf.Array) else [contents])]
-            )
+            own = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+            page.obj.Contents = pikepdf.Array([before, *own, after])
         del document.pages[0]
+        if pikepdf.Name.Names in document.Root:
+            del document.Root.Names  # the named destinations of the QR boxes' ids
         buffer = io.BytesIO()
         document.save(buffer)
         return buffer.getvalue()
@@ -168,19 +206,9 @@ def merge_pdfs(documents: Iterable[bytes]) -> bytes:
             source.close()
 
 
-def with_qr_codes(pages: list[dict]) -> list[dict]:
-    """Add the QR code image (a PNG data: URL) of each page's verification URL."""
-    from events.checkin.tickets import qr_png
-
-    return [{**page, "qr_url": data_url("image/png", qr_png(page["verify_url"], box_size=4))} for page in pages]
-
-
 def render_chunk(pages: list[dict], settings: dict, split: bool) -> tuple[bytes, list[bytes]]:
-    """Render a chunk of pages as one document, and optionally split it into single-page PDFs.
-
-    QR codes are drawn here, so that in a batch the worker processes share that work too.
-    """
-    document = render_pdf(with_qr_codes(pages), settings)
+    """Render a chunk of pages as one document, and optionally split it into single-page PDFs."""
+    document = render_pdf(pages, settings)
     return document, (split_pdf(document) if split else [])
 
 
