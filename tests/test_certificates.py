@@ -404,7 +404,7 @@ def test_a_batch_renders_in_the_background_and_reports_progress(app, client, org
     deadline = time.monotonic() + 60
     while True:
         progress = client.get(f"{batch_url}/progress").json
-        if progress["status"] != "rendering" or time.monotonic() > deadline:
+        if progress["status"] not in ("rendering", "packing") or time.monotonic() > deadline:
             break
         time.sleep(0.2)
     assert progress == {"status": "done", "status_label": "Fertig", "progress": 3, "total": 3}
@@ -414,6 +414,48 @@ def test_a_batch_renders_in_the_background_and_reports_progress(app, client, org
     text = pdf_text(merged)
     order = [text.index(f"Person{n} Öffentlich{n}") for n in (2, 1, 0)]
     assert order == sorted(order)  # the order as chosen
+
+
+def test_the_merged_pdf_can_be_downloaded_while_the_zip_is_still_being_packed(
+    app, client, organiser, sync_rendering, monkeypatch
+):
+    from events.certificates import rendering
+    from events.certificates.service import batch_files
+
+    seen = []
+    split_pdf = rendering.split_pdf
+
+    def split_and_look(document):
+        batch = db.session.scalars(select(CertificateBatch)).one()
+        db.session.refresh(batch)
+        merged_path, zip_path = batch_files(batch)
+        seen.append((batch.status, pdf_page_count(merged_path.read_bytes()), zip_path.exists()))
+        return split_pdf(document)
+
+    monkeypatch.setattr(rendering, "split_pdf", split_and_look)
+    data = {
+        "kind": "appreciation",
+        "source": "csv",
+        "csv_text": "Sibel Ateş\nJonas Weiß\n",
+        "design": "classic",
+        "title": "Dankesurkunde",
+        "body_template": "Danke, {name}.",
+        "issuer": "Ministerium",
+        "action": "issue",
+    }
+    batch_url = client.post("/certificates/batches/new", data=data).headers["Location"]
+    assert seen == [("packing", 2, False)]  # the merged PDF was complete before the single PDFs were cut
+
+    with app.app_context():
+        batch = db.session.scalars(select(CertificateBatch)).one()
+        batch.status = "packing"  # as the page looks to an organiser while the ZIP is packed
+        db.session.commit()
+        batch_files(batch)[1].unlink()
+    page = client.get(batch_url).get_data(as_text=True)
+    assert "ZIP-Datei wird gepackt" in page and "Alle in einer PDF-Datei" in page
+    assert "Einzelne PDF-Dateien als ZIP" not in page
+    assert client.get(f"{batch_url}/certificates.pdf").data.startswith(b"%PDF")
+    assert client.get(f"{batch_url}/certificates.zip").status_code == 302  # not there yet
 
 
 def test_participants_download_their_certificate_through_their_personal_link(

@@ -206,12 +206,6 @@ def merge_pdfs(documents: Iterable[bytes]) -> bytes:
             source.close()
 
 
-def render_chunk(pages: list[dict], settings: dict, split: bool) -> tuple[bytes, list[bytes]]:
-    """Render a chunk of pages as one document, and optionally split it into single-page PDFs."""
-    document = render_pdf(pages, settings)
-    return document, (split_pdf(document) if split else [])
-
-
 def _exit_with_parent(parent_pid: int) -> None:
     """In a rendering process: stop when the process that started it is gone (e.g. a web worker was killed)."""
     import threading
@@ -234,55 +228,44 @@ def worker_count() -> int:
 
 
 def render_batch(
-    pages: list[dict],
-    settings: dict,
-    workers: int | None = None,
-    progress: Callable[[int], None] | None = None,
-    singles: Callable[[int, list[bytes]], None] | None = None,
-) -> bytes:
-    """Render many certificates; returns the merged PDF with the pages in the given order.
+    pages: list[dict], settings: dict, workers: int | None = None, progress: Callable[[int], None] | None = None
+) -> tuple[bytes, list[bytes]]:
+    """Render many certificates: the merged PDF with the pages in the given order, and the documents it was
+    merged from (in the same order), which `split_pdf` turns into single PDFs.
 
     Pages are laid out many to a document (per-document set-up dominates WeasyPrint's time for single pages);
     larger batches are cut into chunks that worker processes render side by side. `progress` is called with the
-    number of pages done so far; `singles`, when given, receives the index of a chunk's first page and the
-    chunk's pages as single PDFs (chunks may finish out of order), so they need not all be held in memory.
+    number of pages done so far.
     """
     workers = workers or worker_count()
-    split = singles is not None
-    starts = []
-    documents: list[bytes | None] = []
     done = 0
 
-    def finished(index: int, chunk: list[dict], result: tuple[bytes, list[bytes]]) -> None:
+    def finished(chunk: list[dict]) -> None:
         nonlocal done
-        documents[index] = result[0]
-        if split:
-            singles(starts[index], result[1])
         done += len(chunk)
         if progress:
             progress(done)
 
     if len(pages) <= SMALL_BATCH or workers == 1:
         chunks = chunked(pages, PAGES_PER_DOCUMENT)
-        starts = [i * PAGES_PER_DOCUMENT for i in range(len(chunks))]
-        documents = [None] * len(chunks)
-        for index, chunk in enumerate(chunks):
-            finished(index, chunk, render_chunk(chunk, settings, split))
+        documents = []
+        for chunk in chunks:
+            documents.append(render_pdf(chunk, settings))
+            finished(chunk)
     else:
-        size = min(PAGES_PER_DOCUMENT, math.ceil(len(pages) / workers))
-        chunks = chunked(pages, size)
-        starts = [i * size for i in range(len(chunks))]
-        documents = [None] * len(chunks)
+        chunks = chunked(pages, min(PAGES_PER_DOCUMENT, math.ceil(len(pages) / workers)))
+        documents = [b""] * len(chunks)
         # spawn, not fork: the caller may be a thread of a web worker holding database connections and locks
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(
             max_workers=workers, mp_context=context, initializer=_exit_with_parent, initargs=(os.getpid(),)
         ) as pool:
-            futures = {pool.submit(render_chunk, chunk, settings, split): i for i, chunk in enumerate(chunks)}
+            futures = {pool.submit(render_pdf, chunk, settings): i for i, chunk in enumerate(chunks)}
             for future in as_completed(futures):
                 index = futures[future]
-                finished(index, chunks[index], future.result())
-    return documents[0] if len(documents) == 1 else merge_pdfs(documents)
+                documents[index] = future.result()
+                finished(chunks[index])
+    return (documents[0] if len(documents) == 1 else merge_pdfs(documents)), documents
 
 
 _UNSAFE_IN_FILENAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
