@@ -14,7 +14,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from events.certificates.models import Certificate, CertificateBatch
-from events.certificates.rendering import render_pdf
+from events.certificates.rendering import data_url, render_pdf
 from events.certificates.service import CertificateProblem, check_logo, issue_prize_certificate
 from events.checkin.models import CheckIn
 from events.core.models import OutgoingMail
@@ -306,21 +306,23 @@ def test_the_renderer_fetches_nothing_from_files_or_the_network(tmp_path):
         "details": "",
         "serial": "TP-1",
         "issued": "01.01.2026",
-        "qr_url": f"file://{secret}",
+        "verify_url": "http://localhost/certificates/v/x",
         "short_url": "x",
     }
     settings = {
         "design": "classic",
         "language": "de",
         "document_title": "x",
-        "logo_url": "http://127.0.0.1:9/logo.png",
         "seal_text": "",
         "signatories": [],
         "place_date": "",
         "labels": {"serial": "Nr.", "issued": "am", "verify": "prüfen"},
     }
-    pdf = render_pdf([page], settings)
-    assert b"/Subtype /Image" not in pdf and b"/Subtype/Image" not in pdf
+    for logo_url in (f"file://{secret}", "http://127.0.0.1:9/logo.png"):
+        pdf = render_pdf([page], {**settings, "logo_url": logo_url})
+        assert b"/Subtype /Image" not in pdf and b"/Subtype/Image" not in pdf
+    drawn = render_pdf([page], {**settings, "logo_url": data_url("image/png", png_bytes())})
+    assert b"/Subtype /Image" in drawn or b"/Subtype/Image" in drawn  # what the checks above look for
 
 
 def test_a_200_character_name_renders_on_one_page(app):
@@ -402,7 +404,7 @@ def test_a_batch_renders_in_the_background_and_reports_progress(app, client, org
     deadline = time.monotonic() + 60
     while True:
         progress = client.get(f"{batch_url}/progress").json
-        if progress["status"] != "rendering" or time.monotonic() > deadline:
+        if progress["status"] not in ("rendering", "packing") or time.monotonic() > deadline:
             break
         time.sleep(0.2)
     assert progress == {"status": "done", "status_label": "Fertig", "progress": 3, "total": 3}
@@ -412,6 +414,48 @@ def test_a_batch_renders_in_the_background_and_reports_progress(app, client, org
     text = pdf_text(merged)
     order = [text.index(f"Person{n} Öffentlich{n}") for n in (2, 1, 0)]
     assert order == sorted(order)  # the order as chosen
+
+
+def test_the_merged_pdf_can_be_downloaded_while_the_zip_is_still_being_packed(
+    app, client, organiser, sync_rendering, monkeypatch
+):
+    from events.certificates import rendering
+    from events.certificates.service import batch_files
+
+    seen = []
+    split_pdf = rendering.split_pdf
+
+    def split_and_look(document):
+        batch = db.session.scalars(select(CertificateBatch)).one()
+        db.session.refresh(batch)
+        merged_path, zip_path = batch_files(batch)
+        seen.append((batch.status, pdf_page_count(merged_path.read_bytes()), zip_path.exists()))
+        return split_pdf(document)
+
+    monkeypatch.setattr(rendering, "split_pdf", split_and_look)
+    data = {
+        "kind": "appreciation",
+        "source": "csv",
+        "csv_text": "Sibel Ateş\nJonas Weiß\n",
+        "design": "classic",
+        "title": "Dankesurkunde",
+        "body_template": "Danke, {name}.",
+        "issuer": "Ministerium",
+        "action": "issue",
+    }
+    batch_url = client.post("/certificates/batches/new", data=data).headers["Location"]
+    assert seen == [("packing", 2, False)]  # the merged PDF was complete before the single PDFs were cut
+
+    with app.app_context():
+        batch = db.session.scalars(select(CertificateBatch)).one()
+        batch.status = "packing"  # as the page looks to an organiser while the ZIP is packed
+        db.session.commit()
+        batch_files(batch)[1].unlink()
+    page = client.get(batch_url).get_data(as_text=True)
+    assert "ZIP-Datei wird gepackt" in page and "Alle in einer PDF-Datei" in page
+    assert "Einzelne PDF-Dateien als ZIP" not in page
+    assert client.get(f"{batch_url}/certificates.pdf").data.startswith(b"%PDF")
+    assert client.get(f"{batch_url}/certificates.zip").status_code == 302  # not there yet
 
 
 def test_participants_download_their_certificate_through_their_personal_link(

@@ -34,7 +34,8 @@ class CertificateBatch(db.Model):
     issue_date: Mapped[date | None] = mapped_column(Date)
     logo: Mapped[bytes | None] = mapped_column(LargeBinary)
     logo_type: Mapped[str | None] = mapped_column(String(40))  # image/png or image/svg+xml
-    status: Mapped[str] = mapped_column(String(12), default="draft")  # draft, rendering, done, failed
+    # draft, rendering, packing (the merged PDF is ready, the ZIP is being made), done, failed
+    status: Mapped[str] = mapped_column(String(12), default="draft")
     progress: Mapped[int] = mapped_column(default=0)
     total: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(String(500))

@@ -2,7 +2,8 @@
 
 Everything here works on plain values (dicts of strings), never on database objects, so the same functions run
 in the web process, in a background thread and in the worker processes of a batch. Nothing a template refers to
-is fetched from outside: the URL fetcher accepts only `data:` URLs (the logo and the QR code are passed that way).
+is fetched from outside: the URL fetcher accepts only `data:` URLs (the logo is passed that way; QR codes are
+drawn into the finished PDF as vectors).
 """
 
 from __future__ import annotations
@@ -69,17 +70,108 @@ def data_url(content_type: str, data: bytes) -> str:
 def certificate_html(pages: list[dict], settings: dict) -> str:
     """The HTML for a document of certificate pages; `settings` holds the design and what the batch shares."""
     design = settings.get("design") if settings.get("design") in DESIGNS else DESIGNS[0]
-    return pdf_environment().get_template("certificate.html").render({**settings, "design": design, "pages": pages})
+    return (
+        pdf_environment()
+        .get_template("certificate.html")
+        .render({**settings, "design": design, "pages": pages, "qr_size_mm": QR_SIZE_MM})
+    )
 
 
 def render_pdf(pages: list[dict], settings: dict) -> bytes:
-    """One PDF document with one A4 page per certificate."""
+    """One PDF document with one A4 page per certificate, each with the QR code of its `verify_url`."""
     from weasyprint import HTML
+
+    from events.checkin.tickets import qr_modules
 
     html = certificate_html(pages, settings)
     # base_url is a data: URL, so even a relative reference cannot reach the file system
-    document = HTML(string=html, base_url="data:text/html,", url_fetcher=_fetcher_class()(allowed_protocols={"data"}))
-    return document.write_pdf(pdf_variant=None, uncompressed_pdf=False)
+    document = HTML(
+        string=html, base_url="data:text/html,", url_fetcher=_fetcher_class()(allowed_protocols={"data"})
+    ).render()
+    # the template leaves an empty box for each QR code; its place on the page comes from the layout
+    places = [layout.anchors[f"qr-{number}"][:2] for number, layout in enumerate(document.pages[1:], start=1)]
+    codes = [qr_modules(page["verify_url"]) for page in pages]
+    return _finish(document.write_pdf(pdf_variant=None, uncompressed_pdf=False), codes, places)
+
+
+BACKGROUND = "/TreffpunktBackground"
+QR_SIZE_MM = 22
+QUIET_ZONE = 4  # light modules around a QR code
+
+
+def _keep_own_resources(page) -> None:
+    """Give a page its own resource dictionary with only what its content uses.
+
+    WeasyPrint gives all pages of a document one resource dictionary; a page that is drawn elsewhere or saved on
+    its own should not carry the others' resources along.
+    """
+    import pikepdf
+
+    page.obj.Resources = pikepdf.Dictionary(
+        {
+            key: pikepdf.Dictionary(dict(value.items())) if isinstance(value, pikepdf.Dictionary) else value
+            for key, value in page.obj.Resources.items()
+        }
+    )
+    page.remove_unreferenced_resources()
+
+
+def qr_drawing(modules: list[list[bool]], left: float, top: float, size: float) -> bytes:
+    """PDF drawing operators for a QR code with its quiet zone, as a white square with black squares on it.
+
+    `left` and `top` are the corner of the square in PDF points (y up); vectors stay sharp at any size.
+    """
+    unit = size / (len(modules) + 2 * QUIET_ZONE)
+    parts = [
+        f"q 1 g {left:.3f} {top - size:.3f} {size:.3f} {size:.3f} re f",
+        f"{unit:.5f} 0 0 {-unit:.5f} {left + QUIET_ZONE * unit:.3f} {top - QUIET_ZONE * unit:.3f} cm 0 g",
+    ]
+    for row, cells in enumerate(modules):
+        column, width = 0, len(cells)
+        while column < width:
+            if cells[column]:
+                start = column
+                while column < width and cells[column]:
+                    column += 1
+                parts.append(f"{start} {row} {column - start} 1 re")
+            column += 1
+    parts.append("f Q\n")
+    return "\n".join(parts).encode()
+
+
+def _finish(pdf: bytes, codes: list[list[list[bool]]], places: list[tuple[float, float]]) -> bytes:
+    """Draw the document's first page (what all its certificates share) under every other page, then drop it;
+    draw each certificate's QR code into the box the layout left for it.
+
+    The first page becomes one form XObject that every page draws before its own content, so the shared part is
+    laid out once per document and stored once (see templates/pdf/certificate.html).
+    """
+    import pikepdf
+
+    px = 0.75  # points per CSS pixel
+    size = QR_SIZE_MM / 25.4 * 72
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        background = document.pages[0]
+        _keep_own_resources(background)
+        form = background.as_form_xobject()
+        # WeasyPrint's content does not restore the coordinate system it sets up, hence q before and Q after it
+        before = document.make_stream(f"q {BACKGROUND} Do Q q\n".encode())
+        for page, modules, (x, y) in zip(document.pages[1:], codes, places, strict=True):
+            resources = page.obj.Resources  # usually one dictionary for all pages, so this is mostly a no-op
+            if pikepdf.Name.XObject not in resources:
+                resources[pikepdf.Name.XObject] = pikepdf.Dictionary()
+            resources.XObject[BACKGROUND] = form
+            height = float(page.mediabox[3])
+            after = document.make_stream(b"Q\n" + qr_drawing(modules, x * px, height - y * px, size))
+            contents = page.obj.Contents
+            own = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+            page.obj.Contents = pikepdf.Array([before, *own, after])
+        del document.pages[0]
+        if pikepdf.Name.Names in document.Root:
+            del document.Root.Names  # the named destinations of the QR boxes' ids
+        buffer = io.BytesIO()
+        document.save(buffer)
+        return buffer.getvalue()
 
 
 def split_pdf(pdf: bytes) -> list[bytes]:
@@ -89,6 +181,7 @@ def split_pdf(pdf: bytes) -> list[bytes]:
     singles = []
     with pikepdf.open(io.BytesIO(pdf)) as source:
         for page in source.pages:
+            _keep_own_resources(page)
             single = pikepdf.new()
             single.pages.append(page)
             buffer = io.BytesIO()
@@ -113,22 +206,6 @@ def merge_pdfs(documents: Iterable[bytes]) -> bytes:
             source.close()
 
 
-def with_qr_codes(pages: list[dict]) -> list[dict]:
-    """Add the QR code image (a PNG data: URL) of each page's verification URL."""
-    from events.checkin.tickets import qr_png
-
-    return [{**page, "qr_url": data_url("image/png", qr_png(page["verify_url"], box_size=4))} for page in pages]
-
-
-def render_chunk(pages: list[dict], settings: dict, split: bool) -> tuple[bytes, list[bytes]]:
-    """Render a chunk of pages as one document, and optionally split it into single-page PDFs.
-
-    QR codes are drawn here, so that in a batch the worker processes share that work too.
-    """
-    document = render_pdf(with_qr_codes(pages), settings)
-    return document, (split_pdf(document) if split else [])
-
-
 def _exit_with_parent(parent_pid: int) -> None:
     """In a rendering process: stop when the process that started it is gone (e.g. a web worker was killed)."""
     import threading
@@ -151,55 +228,44 @@ def worker_count() -> int:
 
 
 def render_batch(
-    pages: list[dict],
-    settings: dict,
-    workers: int | None = None,
-    progress: Callable[[int], None] | None = None,
-    singles: Callable[[int, list[bytes]], None] | None = None,
-) -> bytes:
-    """Render many certificates; returns the merged PDF with the pages in the given order.
+    pages: list[dict], settings: dict, workers: int | None = None, progress: Callable[[int], None] | None = None
+) -> tuple[bytes, list[bytes]]:
+    """Render many certificates: the merged PDF with the pages in the given order, and the documents it was
+    merged from (in the same order), which `split_pdf` turns into single PDFs.
 
     Pages are laid out many to a document (per-document set-up dominates WeasyPrint's time for single pages);
     larger batches are cut into chunks that worker processes render side by side. `progress` is called with the
-    number of pages done so far; `singles`, when given, receives the index of a chunk's first page and the
-    chunk's pages as single PDFs (chunks may finish out of order), so they need not all be held in memory.
+    number of pages done so far.
     """
     workers = workers or worker_count()
-    split = singles is not None
-    starts = []
-    documents: list[bytes | None] = []
     done = 0
 
-    def finished(index: int, chunk: list[dict], result: tuple[bytes, list[bytes]]) -> None:
+    def finished(chunk: list[dict]) -> None:
         nonlocal done
-        documents[index] = result[0]
-        if split:
-            singles(starts[index], result[1])
         done += len(chunk)
         if progress:
             progress(done)
 
     if len(pages) <= SMALL_BATCH or workers == 1:
         chunks = chunked(pages, PAGES_PER_DOCUMENT)
-        starts = [i * PAGES_PER_DOCUMENT for i in range(len(chunks))]
-        documents = [None] * len(chunks)
-        for index, chunk in enumerate(chunks):
-            finished(index, chunk, render_chunk(chunk, settings, split))
+        documents = []
+        for chunk in chunks:
+            documents.append(render_pdf(chunk, settings))
+            finished(chunk)
     else:
-        size = min(PAGES_PER_DOCUMENT, math.ceil(len(pages) / workers))
-        chunks = chunked(pages, size)
-        starts = [i * size for i in range(len(chunks))]
-        documents = [None] * len(chunks)
+        chunks = chunked(pages, min(PAGES_PER_DOCUMENT, math.ceil(len(pages) / workers)))
+        documents = [b""] * len(chunks)
         # spawn, not fork: the caller may be a thread of a web worker holding database connections and locks
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(
             max_workers=workers, mp_context=context, initializer=_exit_with_parent, initargs=(os.getpid(),)
         ) as pool:
-            futures = {pool.submit(render_chunk, chunk, settings, split): i for i, chunk in enumerate(chunks)}
+            futures = {pool.submit(render_pdf, chunk, settings): i for i, chunk in enumerate(chunks)}
             for future in as_completed(futures):
                 index = futures[future]
-                finished(index, chunks[index], future.result())
-    return documents[0] if len(documents) == 1 else merge_pdfs(documents)
+                documents[index] = future.result()
+                finished(chunks[index])
+    return (documents[0] if len(documents) == 1 else merge_pdfs(documents)), documents
 
 
 _UNSAFE_IN_FILENAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')

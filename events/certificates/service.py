@@ -53,6 +53,7 @@ DESIGN_LABELS = {"classic": _l("Klassisch (zentriert, Doppelrahmen)"), "modern":
 STATUS_LABELS = {
     "draft": _l("Entwurf"),
     "rendering": _l("Wird erstellt"),
+    "packing": _l("PDF-Datei fertig, ZIP-Datei wird gepackt"),
     "done": _l("Fertig"),
     "failed": _l("Fehlgeschlagen"),
 }
@@ -548,16 +549,12 @@ def preview_pdf(batch: CertificateBatch, recipient: Recipient | None, issuer: st
     certificate = _certificate_for(batch, sample, event, issuer)  # transient: the batch is not in the session
     certificate.serial = "TP-VORSCHAU"
     certificate.code = "VORSCHAU"
-    document, _singles = rendering.render_chunk([page_for(certificate)], document_settings(batch, issuer), False)
-    return document
+    return rendering.render_pdf([page_for(certificate)], document_settings(batch, issuer))
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:
     """One certificate rendered on demand."""
-    document, _singles = rendering.render_chunk(
-        [page_for(certificate)], document_settings(certificate.batch, certificate.issuer), False
-    )
-    return document
+    return rendering.render_pdf([page_for(certificate)], document_settings(certificate.batch, certificate.issuer))
 
 
 # --- batches in the background -----------------------------------------------------------------------------------
@@ -603,7 +600,11 @@ def _set_progress(batch_id: int, done: int) -> None:
 
 
 def render_batch_files(batch_id: int, send_mail: bool = False) -> None:
-    """Render a batch into one merged PDF and a ZIP of single PDFs; optionally mail each recipient theirs."""
+    """Render a batch into one merged PDF, then a ZIP of single PDFs; optionally mail each recipient theirs.
+
+    The merged PDF (for printing) can be downloaded as soon as it is written, while the batch is "packing":
+    cutting it into single PDFs, zipping them and queueing the mails comes after it.
+    """
     batch = db.session.get(CertificateBatch, batch_id)
     certificates = db.session.scalars(
         select(Certificate).where(Certificate.batch_id == batch_id).order_by(Certificate.id)
@@ -611,26 +612,26 @@ def render_batch_files(batch_id: int, send_mail: bool = False) -> None:
     try:
         pages = [page_for(c) for c in certificates]
         settings = document_settings(batch, certificates[0].issuer if certificates else DEFAULT_ISSUER)
-        filenames = [rendering.pdf_filename(c.recipient_name, c.serial) for c in certificates]
         merged_path, zip_path = batch_files(batch)
+        merged, documents = rendering.render_batch(
+            pages,
+            settings,
+            workers=current_app.config.get("CERTIFICATE_WORKERS"),
+            progress=lambda done: _set_progress(batch_id, done),
+        )
+        partial_pdf = merged_path.with_suffix(".pdf.part")
+        partial_pdf.write_bytes(merged)
+        partial_pdf.replace(merged_path)
+        db.session.execute(update(CertificateBatch).where(CertificateBatch.id == batch_id).values(status="packing"))
+        db.session.commit()
+
         partial_zip = zip_path.with_suffix(".zip.part")
         with zipfile.ZipFile(partial_zip, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-
-            def add_singles(first: int, documents: list[bytes]) -> None:
-                for offset, document in enumerate(documents):
-                    certificate = certificates[first + offset]
-                    archive.writestr(filenames[first + offset], document)
-                    if send_mail and certificate.recipient_email and not certificate.revoked_at:
-                        mail_certificate(certificate, document)
-
-            merged = rendering.render_batch(
-                pages,
-                settings,
-                workers=current_app.config.get("CERTIFICATE_WORKERS"),
-                progress=lambda done: _set_progress(batch_id, done),
-                singles=add_singles,
-            )
-        merged_path.write_bytes(merged)
+            singles = (single for document in documents for single in rendering.split_pdf(document))
+            for certificate, single in zip(certificates, singles, strict=True):
+                archive.writestr(rendering.pdf_filename(certificate.recipient_name, certificate.serial), single)
+                if send_mail and certificate.recipient_email and not certificate.revoked_at:
+                    mail_certificate(certificate, single)
         partial_zip.replace(zip_path)
         batch = db.session.get(CertificateBatch, batch_id)
         batch.status = "done"

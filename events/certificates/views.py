@@ -182,7 +182,8 @@ def batch(batch_id):
         "certificates/batch.html",
         batch=batch,
         certificates=certificates,
-        files_ready=batch.status == "done" and merged_path.exists(),
+        pdf_ready=batch.status in {"packing", "done"} and merged_path.exists(),
+        zip_ready=batch.status == "done" and zip_path.exists(),
         kind_labels=KIND_LABELS,
         status_labels=STATUS_LABELS,
     )
@@ -227,7 +228,7 @@ def batch_zip(batch_id):
 @role_required("organiser")
 def restart_batch(batch_id):
     batch = _batch_or_404(batch_id)
-    if batch.status in {"failed", "rendering"}:
+    if batch.status in {"failed", "rendering", "packing"}:
         start_rendering(batch)
     return redirect(url_for("certificates.batch", batch_id=batch.id))
 

@@ -80,6 +80,11 @@ def qr_png(data: str, box_size: int = 8) -> bytes:
     return buffer.getvalue()
 
 
+def qr_modules(data: str) -> list[list[bool]]:
+    """The QR code's modules, row by row (True is dark), without the quiet zone: for drawing it as vectors."""
+    return _qr(data, border=0).get_matrix()
+
+
 def qr_svg(data: str) -> str:
     """An SVG QR code (paths only, no script), for pages and PDFs."""
     image = _qr(data, image_factory=qrcode.image.svg.SvgPathImage).make_image()

@@ -2,11 +2,13 @@
 // Both pages work without this file (preview button; a link that reloads the page).
 "use strict";
 
+const BUSY = ["rendering", "packing"]; // a batch in these states is still being worked on
+
 document.addEventListener("DOMContentLoaded", () => {
   const form = document.getElementById("batch-form");
   if (form) livePreview(form);
   const status = document.getElementById("batch-status");
-  if (status && status.dataset.status === "rendering") pollProgress(status);
+  if (status && BUSY.includes(status.dataset.status)) pollProgress(status);
 });
 
 function livePreview(form) {
@@ -64,8 +66,8 @@ function pollProgress(section) {
       bar.textContent = data.progress;
       text.textContent = text.textContent.replace(/\d+(\D+)\d+/, `${data.progress}$1${data.total}`);
       label.textContent = data.status_label;
-      if (data.status !== "rendering") {
-        window.location.reload();
+      if (data.status !== section.dataset.status) {
+        window.location.reload(); // shows the download that is ready now
         return;
       }
     } catch (error) {
