@@ -75,6 +75,41 @@ def app_for(database_url: str):
     return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": BENCH_SECRET})
 
 
+# base URL -> pid of the gunicorn master serving it (see cpu_seconds)
+_SERVERS: dict[str, int] = {}
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _process_tree(pid: int) -> list[int]:
+    found = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            for child in (task / "children").read_text().split():
+                found += _process_tree(int(child))
+        except OSError:
+            pass
+    return found
+
+
+def cpu_seconds(base_url: str) -> float:
+    """CPU time (user + system) used so far by the gunicorn serving base_url, master and workers together.
+
+    Unlike wall-clock rates, CPU per request hardly depends on what else the machine is doing.
+    """
+    total = 0
+    for pid in _process_tree(_SERVERS[base_url]):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / _CLOCK_TICKS
+
+
+def load_average() -> float:
+    return os.getloadavg()[0]
+
+
 @contextlib.contextmanager
 def gunicorn(database_url: str, workers: int = 2, threads: int = 1, app: str = "app:app", **extra_env: str):
     """Serve `app` with gunicorn on a free loopback port; yields the base URL."""
@@ -107,8 +142,11 @@ def gunicorn(database_url: str, workers: int = 2, threads: int = 1, app: str = "
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("gunicorn did not start") from None
                 time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
+        base_url = f"http://127.0.0.1:{port}"
+        _SERVERS[base_url] = process.pid
+        yield base_url
     finally:
+        _SERVERS.pop(f"http://127.0.0.1:{port}", None)
         process.terminate()
         process.wait(timeout=15)
 

@@ -18,12 +18,13 @@ import sys
 import tempfile
 import time
 import urllib.request
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 import aiohttp
 
-from bench.server import app_for, fresh_database, gunicorn, percentile, summary_line
+from bench.server import app_for, cpu_seconds, fresh_database, gunicorn, load_average, percentile, summary_line
 
 REGISTRATIONS = 1000
 CAPACITY = 500
@@ -114,37 +115,51 @@ def verify(database_url: str, slug: str) -> tuple[int, int, bool]:
         return confirmed, len(waiting), in_order
 
 
-def drive(base_url: str, slug: str) -> tuple[float, list[tuple[float, float, int]]]:
-    """Register REGISTRATIONS people through the form from CLIENTS concurrent clients; (seconds, results)."""
+@dataclass
+class Run:
+    seconds: float
+    results: list[tuple[float, float, int]]  # form ms, post ms, status of the post
+    server_cpu: float  # seconds of CPU used by gunicorn (master and workers) during the run
+    client_cpu: float  # seconds of CPU used by the clients (this process)
+    load_before: float
+
+
+def drive(base_url: str, slug: str) -> Run:
+    """Register REGISTRATIONS people through the form from CLIENTS concurrent clients."""
     for _warm_up in range(4):  # both workers' imports and caches
         urllib.request.urlopen(f"{base_url}/registration/{slug}", timeout=60).read()
+    load, server, client = load_average(), cpu_seconds(base_url), time.process_time()
     started = time.perf_counter()
     results = asyncio.run(_drive(base_url, slug))
-    return time.perf_counter() - started, results
+    elapsed = time.perf_counter() - started
+    return Run(elapsed, results, cpu_seconds(base_url) - server, time.process_time() - client, load)
 
 
-def report(label: str, elapsed: float, results) -> tuple[float, int]:
-    statuses = [status for _form, _post, status in results]
+def report(label: str, run: Run) -> tuple[float, int]:
+    statuses = [status for _form, _post, status in run.results]
     errors = sum(status >= 500 for status in statuses)
     ok = sum(status == 302 for status in statuses)
-    post_ms = [post for _form, post, _status in results]
-    whole_ms = [form + post for form, post, _status in results]
-    print(summary_line(f"registration[{label}] form+post", ok, elapsed, whole_ms))
+    post_ms = [post for _form, post, _status in run.results]
+    whole_ms = [form + post for form, post, _status in run.results]
+    print(summary_line(f"registration[{label}] form+post", ok, run.seconds, whole_ms))
     print(
         f"registration[{label}]: post p50 {percentile(post_ms, 0.5):.1f} ms, p95 {percentile(post_ms, 0.95):.1f} ms; "
         f"{REGISTRATIONS} posted by {CLIENTS} clients: {ok} ok, {errors} server errors, "
         f"{len(statuses) - ok - errors} other"
     )
-    return ok / elapsed, errors
+    print(
+        f"registration[{label}]: CPU per registration: server {run.server_cpu / REGISTRATIONS * 1000:.2f} ms, "
+        f"clients {run.client_cpu / REGISTRATIONS * 1000:.2f} ms; load average before the run {run.load_before:.2f}"
+    )
+    return ok / run.seconds, errors
 
 
 def run_reference() -> float:
     """The bare reference (bench/registration/reference.py) on its own SQLite file, driven the same way."""
     folder = Path(tempfile.mkdtemp(prefix="bench-registration-reference-"))
     database_url = f"sqlite:///{folder / 'reference.db'}"
-    with gunicorn(database_url, workers=2, threads=4, app="bench.registration.reference:app") as base_url:
-        elapsed, results = drive(base_url, "reference")
-    rate, _errors = report("reference sqlite", elapsed, results)
+    with gunicorn(database_url, workers=2, threads=THREADS_PER_WORKER, app="bench.registration.reference:app") as url:
+        rate, _errors = report("reference sqlite", drive(url, "reference"))
     return rate
 
 
@@ -152,8 +167,7 @@ def run(kind: str, reference_rate: float) -> bool:
     database_url = fresh_database(kind, "registration")
     slug = seed(database_url)
     with gunicorn(database_url, workers=2, threads=THREADS_PER_WORKER, RATELIMIT_ENABLED="false") as base_url:
-        elapsed, results = drive(base_url, slug)
-    rate, errors = report(kind, elapsed, results)
+        rate, errors = report(kind, drive(base_url, slug))
     confirmed, waiting, in_order = verify(database_url, slug)
     print(
         f"registration[{kind}]: confirmed {confirmed}, waiting {waiting}, waiting list in order: {in_order}; "
