@@ -160,9 +160,11 @@ def register_for_event(event_id: int, data: dict, invitation: Invitation | None 
         raise RegistrationError("invitation_required")
     email = data["email"].strip()
     normalized = email.lower()
-    existing = db.session.scalars(
-        select(Registration).where(Registration.event_id == event.id, Registration.email_normalized == normalized)
-    ).first()
+    # usually nobody: look for the id only, and load the whole registration when there is one
+    existing_id = db.session.scalar(
+        select(Registration.id).where(Registration.event_id == event.id, Registration.email_normalized == normalized)
+    )
+    existing = db.session.get(Registration, existing_id) if existing_id is not None else None
     token = manage_token_for(event.id, normalized, current_app.config["SECRET_KEY"])
     if existing is not None and existing.status != CANCELLED:
         mails.send_link_again(existing)  # still under the lock: the mail is the only write
