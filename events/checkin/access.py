@@ -6,8 +6,7 @@ from flask import abort, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from events.checkin.service import device_for_token, may_scan
-from events.core.database import begin_write
+from events.checkin.service import device_for_token, may_scan, statements_commit_themselves
 from events.extensions import db, login_manager
 from events.meetings.models import Event
 
@@ -50,15 +49,15 @@ def event_organiser_required(view):
 def device_token_required(view):
     """API calls carry `Authorization: Bearer <device token>`; the device and its event go to g.
 
-    A POST records a scan, so its transaction starts as a write transaction before the device is looked up.
+    The device is read without the write lock; a scan takes it only for its short write, and on PostgreSQL
+    each statement commits by itself (see service.statements_commit_themselves).
     """
 
     @wraps(view)
     def wrapped(*args, **kwargs):
         header = request.headers.get("Authorization", "")
         scheme, _space, token = header.partition(" ")
-        if request.method == "POST":
-            begin_write()
+        statements_commit_themselves()
         found = device_for_token(token.strip()) if scheme.lower() == "bearer" else None
         if found is None:
             body = {"error": 401, "message": _("Gerätetoken fehlt, ist unbekannt oder wurde widerrufen.")}

@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import format_time
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -30,7 +31,7 @@ from events.core.models import District, Region, User
 from events.core.search import LIKE_ESCAPE, contains_pattern
 from events.core.types import utcnow
 from events.extensions import db
-from events.meetings.models import Event, EventSession, EventStaff
+from events.meetings.models import Event, EventSession, EventStaff, SessionKind
 from events.registration.models import Registration, RegistrationStatus, WorkshopChoice
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -38,6 +39,9 @@ UNDO_WINDOW = timedelta(minutes=10)
 SEARCH_MIN_LENGTH = 2
 SEARCH_LIMIT = 25
 DAY_SCOPE = "day"
+# A device's "last seen" time is written at most once a minute (the devices page shows it to the minute), not with
+# every scan.
+DEVICE_SEEN_STEP = timedelta(minutes=1)
 
 
 class ScanResult(enum.StrEnum):
@@ -47,6 +51,7 @@ class ScanResult(enum.StrEnum):
     CANCELLED = "cancelled"
     OTHER_EVENT = "other_event"
     NOT_TODAY = "not_today"
+    NOT_CHOSEN = "not_chosen"  # a workshop's check-in for someone who did not choose that workshop
 
 
 class CheckInError(Exception):
@@ -133,7 +138,7 @@ class ScanOutcome:
 
     @property
     def tone(self) -> str:
-        return {"welcome": "ok", "already": "warn"}.get(self.result, "bad")
+        return {"welcome": "ok", "already": "warn", "not_chosen": "warn"}.get(self.result, "bad")
 
     @property
     def headline(self) -> str:
@@ -146,21 +151,12 @@ class ScanOutcome:
                     return _("Heute schon eingecheckt um %(time)s (%(where)s)", time=when, where=self.earlier_where)
                 return _("Heute schon eingecheckt um %(time)s", time=when)
             return _("Schon eingecheckt")
-        return {
-            ScanResult.INVALID: _("Nicht gültig"),
-            ScanResult.CANCELLED: _("Storniert"),
-            ScanResult.OTHER_EVENT: _("Andere Veranstaltung"),
-            ScanResult.NOT_TODAY: _("Nicht heute"),
-        }.get(self.result, _("Nicht gültig"))
+        return _REFUSAL_TEXTS.get(self.result, _REFUSAL_TEXTS[ScanResult.INVALID])[0]()
 
     @property
     def explanation(self) -> str:
-        return {
-            ScanResult.INVALID: _("Dieser Code ist kein gültiges Ticket dieser Veranstaltung."),
-            ScanResult.CANCELLED: _("Diese Anmeldung wurde storniert."),
-            ScanResult.OTHER_EVENT: _("Dieses Ticket gehört zu einer anderen Veranstaltung."),
-            ScanResult.NOT_TODAY: _("Die Veranstaltung findet heute nicht statt."),
-        }.get(self.result, "")
+        texts = _REFUSAL_TEXTS.get(self.result)
+        return texts[1]() if texts else ""
 
     def as_json(self) -> dict:
         return {
@@ -176,6 +172,25 @@ class ScanOutcome:
             "earlier_where": self.earlier_where,
             "replayed": self.replayed,
         }
+
+
+# Headline and explanation of each refusal; translated only when shown.
+_REFUSAL_TEXTS = {
+    ScanResult.INVALID: (
+        lambda: _("Nicht gültig"),
+        lambda: _("Dieser Code ist kein gültiges Ticket dieser Veranstaltung."),
+    ),
+    ScanResult.CANCELLED: (lambda: _("Storniert"), lambda: _("Diese Anmeldung wurde storniert.")),
+    ScanResult.OTHER_EVENT: (
+        lambda: _("Andere Veranstaltung"),
+        lambda: _("Dieses Ticket gehört zu einer anderen Veranstaltung."),
+    ),
+    ScanResult.NOT_TODAY: (lambda: _("Nicht heute"), lambda: _("Die Veranstaltung findet heute nicht statt.")),
+    ScanResult.NOT_CHOSEN: (
+        lambda: _("Nicht für diesen Workshop angemeldet"),
+        lambda: _("Diese Person hat den Workshop nicht gewählt und wird hier nicht eingecheckt."),
+    ),
+}
 
 
 def verify_ticket(event: Event, token: str) -> tuple[str | None, object]:
@@ -213,14 +228,13 @@ def scan_ticket(
     `event` needs id, ticket_key, starts_at, ends_at and status; `device` id and name.
     """
     now = now or utcnow()
-    begin_write()
     problem, code = verify_ticket(event, token)
-    registration = None
+    holder = None
     if problem is None:
-        registration = _registration_row(event.id, code.registration_id)
-        if registration is None or registration.ticket_version != code.version:
+        holder = _ticket_holder(event.id, code.registration_id)
+        if holder is None or holder.ticket_version != code.version:
             problem = ScanResult.INVALID  # unknown, or replaced by a re-issued ticket
-    return _admit_or_refuse(event, registration, problem, user, device, device_name, nonce, scope, now)
+    return _admit_or_refuse(event, holder, problem, user, device, device_name, nonce, scope, now)
 
 
 def check_in_registration(
@@ -236,75 +250,136 @@ def check_in_registration(
 ) -> ScanOutcome:
     """Check a person in without their code (found by search)."""
     now = now or utcnow()
-    registration_id = registration.id
-    begin_write()
-    row = _registration_row(event.id, registration_id)
-    return _admit_or_refuse(event, row, None, user, device, device_name, nonce, scope, now)
+    holder = _ticket_holder(event.id, registration.id)
+    return _admit_or_refuse(event, holder, None, user, device, device_name, nonce, scope, now)
 
 
-_REGISTRATION_COLUMNS = (
-    Registration.id,
-    Registration.status,
-    Registration.ticket_version,
-    Registration.first_name,
-    Registration.last_name,
-    Registration.organisation_name,
-    Registration.district_id,
-)
+@dataclass
+class TicketHolder:
+    """The registration a scan is about: what the door decides on and what it shows."""
+
+    id: int
+    status: str
+    ticket_version: int
+    workshop_ids: frozenset[int]
+    person: dict
 
 
-# The door's statements are built once; each scan only binds its values.
-_REGISTRATION_QUERY = select(*_REGISTRATION_COLUMNS).where(
-    Registration.id == bindparam("registration_id"), Registration.event_id == bindparam("event_id")
-)
-_WORKSHOPS_QUERY = (
-    select(EventSession.title)
-    .join(WorkshopChoice, WorkshopChoice.session_id == EventSession.id)
-    .where(WorkshopChoice.registration_id == bindparam("registration_id"))
-    .order_by(EventSession.starts_at)
+# The door's statements are built once; each scan only binds its values. The registration comes with its
+# district and its workshops in programme order (one row per chosen workshop, at least one row).
+_HOLDER_QUERY = (
+    select(
+        Registration.id,
+        Registration.status,
+        Registration.ticket_version,
+        Registration.first_name,
+        Registration.last_name,
+        Registration.organisation_name,
+        District.name.label("district_name"),
+        District.kind.label("district_kind"),
+        EventSession.id.label("workshop_id"),
+        EventSession.title.label("workshop_title"),
+    )
+    .outerjoin(District, District.id == Registration.district_id)
+    .outerjoin(WorkshopChoice, WorkshopChoice.registration_id == Registration.id)
+    .outerjoin(EventSession, EventSession.id == WorkshopChoice.session_id)
+    .where(Registration.id == bindparam("registration_id"), Registration.event_id == bindparam("event_id"))
+    .order_by(EventSession.starts_at, EventSession.id)
 )
 _DEVICE_SEEN = update(Device.__table__).where(Device.id == bindparam("device_id")).values(last_seen_at=bindparam("now"))
 _INSERT_SCAN = insert(CheckIn.__table__).returning(CheckIn.id)
+# The admission: an insert that does nothing (and returns no id) when the person is already admitted for this
+# day and scope, decided by the partial unique index uq_checkins_admitted. Both dialects have the same clause.
 
 
-def _registration_row(event_id: int, registration_id: int):
+def _admission(dialect_insert):
+    return (
+        dialect_insert(CheckIn.__table__)
+        .on_conflict_do_nothing(
+            index_elements=["registration_id", "day", "scope"],
+            index_where=text("result = 'welcome' AND undone_at IS NULL"),
+        )
+        .returning(CheckIn.id)
+    )
+
+
+_ADMIT = {"postgresql": _admission(postgresql.insert), "sqlite": _admission(sqlite.insert)}
+
+
+def _ticket_holder(event_id: int, registration_id: int) -> TicketHolder | None:
     parameters = {"registration_id": registration_id, "event_id": event_id}
-    return db.session.connection().execute(_REGISTRATION_QUERY, parameters).first()
-
-
-def _person_of_row(row) -> dict:
-    """person_summary for a registration row: plain values, workshops in programme order."""
-    connection = db.session.connection()
-    workshops = connection.execute(_WORKSHOPS_QUERY, {"registration_id": row.id}).scalars()
-    district = ""
-    if row.district_id is not None:
-        found = db.session.get(District, row.district_id)  # districts rarely change: the identity map keeps them
-        district = found.label if found else ""
-    return {
+    rows = db.session.connection().execute(_HOLDER_QUERY, parameters).all()
+    if not rows:
+        return None
+    row = rows[0]
+    district = District(name=row.district_name, kind=row.district_kind).label if row.district_name else ""
+    person = {
         "id": row.id,
         "name": f"{row.first_name} {row.last_name}".strip(),
         "organisation": row.organisation_name or "",
         "district": district,
-        "workshops": list(workshops),
+        "workshops": [r.workshop_title for r in rows if r.workshop_id is not None],
     }
+    workshop_ids = frozenset(r.workshop_id for r in rows if r.workshop_id is not None)
+    return TicketHolder(row.id, row.status, row.ticket_version, workshop_ids, person)
 
 
-def _admit_or_refuse(event, registration, problem, user, device, device_name, nonce, scope, now) -> ScanOutcome:
-    connection = db.session.connection()
+def _refusal(event, holder: TicketHolder, scope: str, day: date) -> str | None:
+    """Why a genuine ticket does not admit its holder for this day and scope, or None."""
+    if holder.status == RegistrationStatus.CANCELLED:
+        return ScanResult.CANCELLED
+    if holder.status != RegistrationStatus.CONFIRMED:
+        return ScanResult.INVALID
+    if day not in event_days(event) or event.status == "cancelled":
+        return ScanResult.NOT_TODAY
+    if scope != DAY_SCOPE:
+        session = session_of_scope(event, scope)
+        if session is not None and session.kind == SessionKind.WORKSHOP and session.id not in holder.workshop_ids:
+            return ScanResult.NOT_CHOSEN
+    return None
+
+
+def _begin_scan_write():
+    """The connection, ready to record a scan.
+
+    SQLite: the reads' transaction ends and BEGIN IMMEDIATE takes the write lock (begin_write), so doors queue
+    only for the few writes. PostgreSQL locks rows as it writes them, so the reads' transaction simply goes on
+    (or, for a device, each statement commits by itself: see statements_commit_themselves).
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        begin_write()
+    return db.session.connection()
+
+
+def statements_commit_themselves() -> None:
+    """For a device's API request, before its first statement: on PostgreSQL each statement commits by itself.
+
+    A scan writes one row (and once a minute the device's last-seen time); each of these statements is atomic
+    by itself, the admission is decided by the unique index, and the reads before need no snapshot shared
+    between statements. So the door saves the BEGIN and COMMIT round trips. SQLite keeps its transactions,
+    because BEGIN IMMEDIATE is what makes its writers queue (see begin_write).
+    """
+    if db.session.get_bind().dialect.name == "postgresql" and not db.session().in_transaction():
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+def _admit_or_refuse(event, holder, problem, user, device, device_name, nonce, scope, now) -> ScanOutcome:
+    """Decide, then record the scan in one short write transaction and commit.
+
+    The reads before (device, ticket holder) run without the write lock; the write transaction (SQLite: BEGIN
+    IMMEDIATE, see begin_write) holds it only for the scan's insert and, once a minute, the device's last-seen
+    time. A welcome is an insert that the partial unique index allows once per person, day and scope; when it does
+    nothing, the person is in already, and that scan is recorded as "already". A nonce seen before from this
+    device makes the insert fail: the whole transaction is rolled back and the first answer is given again.
+    """
     day = berlin_time(now).date()
     if problem is None:
-        if registration.status == RegistrationStatus.CANCELLED:
-            problem = ScanResult.CANCELLED
-        elif registration.status != RegistrationStatus.CONFIRMED:
-            problem = ScanResult.INVALID
-        elif day not in event_days(event) or event.status == "cancelled":
-            problem = ScanResult.NOT_TODAY
+        problem = _refusal(event, holder, scope, day)
     if device is not None:
-        connection.execute(_DEVICE_SEEN, {"device_id": device.id, "now": now})
         device_name = device.name
     values = {
         "event_id": event.id,
-        "registration_id": registration.id if registration is not None and problem != ScanResult.OTHER_EVENT else None,
+        "registration_id": holder.id if holder is not None and problem != ScanResult.OTHER_EVENT else None,
         "day": day,
         "scope": scope,
         "scanned_at": now,
@@ -313,49 +388,31 @@ def _admit_or_refuse(event, registration, problem, user, device, device_name, no
         "device_name": (device_name or "")[:100] or None,
         "nonce": nonce,
     }
-    person = _person_of_row(registration) if registration is not None and problem is None else None
-    if problem is None:
-        # The common second scan of an admitted person: answered without provoking the unique index. The
-        # insert below stays guarded by it, for two scans that get here at the same moment (PostgreSQL).
-        standing = _standing_row(values["registration_id"], day, scope)
-        if standing is not None:
-            if device is not None and nonce:
-                earlier = _scan_with_nonce(device.id, nonce)
-                if earlier is not None:
-                    return _replay(earlier)
-            return _already(values, person, now, standing)
+    shown = problem is None or problem == ScanResult.NOT_CHOSEN
+    outcome = ScanOutcome(problem or ScanResult.WELCOME, person=holder.person if shown else None, scanned_at=now)
+    connection = _begin_scan_write()
     try:
-        with db.session.begin_nested():  # the savepoint is emitted when the session hands out its connection
-            checkin_id = (
-                db.session.connection()
-                .execute(_INSERT_SCAN, {**values, "result": problem or ScanResult.WELCOME})
-                .scalar()
-            )
+        if device is not None and (device.last_seen_at is None or now - device.last_seen_at >= DEVICE_SEEN_STEP):
+            connection.execute(_DEVICE_SEEN, {"device_id": device.id, "now": now})
+        if problem is None:
+            admit = _ADMIT[connection.dialect.name]
+            outcome.checkin_id = connection.execute(admit, {**values, "result": ScanResult.WELCOME}).scalar()
+        if outcome.checkin_id is None:
+            if problem is None:  # admitted before (perhaps a moment ago, at another door)
+                outcome.result = ScanResult.ALREADY
+                standing = _standing_row(values["registration_id"], day, scope)
+                if standing is not None:
+                    outcome.earlier_at = standing.scanned_at
+                    outcome.earlier_where = standing.device_name or standing.display_name
+            outcome.checkin_id = connection.execute(_INSERT_SCAN, {**values, "result": outcome.result}).scalar()
     except IntegrityError:
-        # Either this nonce was used before (a retry), or the person is already in for this day and scope.
-        if device is not None and nonce:
-            earlier = _scan_with_nonce(device.id, nonce)
-            if earlier is not None:
-                return _replay(earlier)
-        if problem is not None:
+        db.session.rollback()
+        earlier = _scan_with_nonce(device.id, nonce) if device is not None and nonce else None
+        if earlier is None:
             raise
-        return _already(values, person, now, _standing_row(values["registration_id"], day, scope))
+        return _replay(earlier)
     db.session.commit()
-    return ScanOutcome(problem or ScanResult.WELCOME, checkin_id, person, now)
-
-
-def _already(values: dict, person: dict | None, now: datetime, standing) -> ScanOutcome:
-    """Record and answer "already checked in", with when and where the standing admission happened."""
-    checkin_id = db.session.connection().execute(_INSERT_SCAN, {**values, "result": ScanResult.ALREADY}).scalar()
-    db.session.commit()
-    return ScanOutcome(
-        ScanResult.ALREADY,
-        checkin_id,
-        person,
-        now,
-        earlier_at=standing.scanned_at if standing else None,
-        earlier_where=(standing.device_name or standing.display_name) if standing else None,
-    )
+    return outcome
 
 
 _STANDING_QUERY = (
@@ -524,6 +581,7 @@ _DEVICE_QUERY = (
     select(
         Device.id,
         Device.name,
+        Device.last_seen_at,
         Event.id.label("event_id"),
         Event.title,
         Event.ticket_key,
@@ -540,6 +598,7 @@ _DEVICE_QUERY = (
 class ScanningDevice:
     id: int
     name: str
+    last_seen_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -562,7 +621,7 @@ def device_for_token(token: str | None) -> tuple[ScanningDevice, ScanningEvent] 
     if row is None:
         return None
     event = ScanningEvent(row.event_id, row.title, row.ticket_key, row.starts_at, row.ends_at, row.status)
-    return ScanningDevice(row.id, row.name), event
+    return ScanningDevice(row.id, row.name, row.last_seen_at), event
 
 
 def devices_of(event: Event) -> list[Device]:
