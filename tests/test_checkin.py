@@ -547,6 +547,55 @@ def test_a_device_last_seen_time_is_written_at_most_once_a_minute(app, today_eve
         assert scan_at(codes[2], first + timedelta(seconds=61)) == first + timedelta(seconds=61)
 
 
+def test_the_api_checks_the_signature_before_reading_any_registration(
+    app, client, today_event, make_registration, device_token
+):
+    event, other = today_event(), today_event()
+    registration, foreign = make_registration(event), make_registration(other)
+    token = device_token(event)
+    code = token_of(app, registration)
+    forged = f"{event.id}-{registration.id}-1-{'A' * 22}"
+    statements = []
+
+    def remember(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa_event.listen(engine, "before_cursor_execute", remember)
+    try:
+        for text in (forged, code[:-1] + ("B" if code[-1] != "B" else "C"), "hallo"):
+            answer = api(client, "POST", "/checkin/api/v1/scans", token, json={"token": text}).get_json()
+            assert answer["result"] == "invalid"
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", remember)
+    assert not [statement for statement in statements if "registrations" in statement]
+    assert len([statement for statement in statements if "INSERT INTO checkins" in statement]) == 3
+
+    answer = api(client, "POST", "/checkin/api/v1/scans", token, json={"token": token_of(app, foreign)}).get_json()
+    assert answer["result"] == "other_event" and answer["person"] is None
+    assert api(client, "POST", "/checkin/api/v1/scans", token, json={"token": code}).get_json()["result"] == "welcome"
+
+
+def test_the_api_follows_a_changed_ticket_key(app, client, today_event, make_registration, device_token):
+    """Each process keeps the ticket keys it has read; the key read with the device always has the last word."""
+    event = today_event()
+    first, second = make_registration(event), make_registration(event)
+    token = device_token(event)
+    old_code = token_of(app, first)
+
+    def result_of(code):
+        return api(client, "POST", "/checkin/api/v1/scans", token, json={"token": code}).get_json()["result"]
+
+    assert result_of(old_code) == "welcome"
+    with app.app_context():
+        db.session.get(service.Event, event.id).ticket_key = "a-new-key-for-this-event"
+        db.session.commit()
+    assert result_of(old_code) == "invalid"
+    assert result_of(token_of(app, second)) == "welcome"
+    assert result_of(old_code) == "invalid"
+
+
 def test_the_api_refuses_missing_and_revoked_tokens_and_bad_input_as_json(
     app, client, login, today_event, device_token, make_user
 ):

@@ -221,20 +221,33 @@ def scan_ticket(
     nonce: str | None = None,
     scope: str = DAY_SCOPE,
     now: datetime | None = None,
+    checked: tuple[str | None, TicketHolder | None] | None = None,
 ) -> ScanOutcome:
     """Check a scanned ticket in, record the scan, commit, and say what the door should show.
 
     This is the hot path at the door, so it works on table rows (SQLAlchemy Core) rather than ORM objects.
-    `event` needs id, ticket_key, starts_at, ends_at and status; `device` id and name.
+    `event` needs id, ticket_key, starts_at, ends_at and status; `device` id and name. `checked` is the code
+    already checked (the device API does that with the device's lookup, see device_for_token).
     """
     now = now or utcnow()
-    problem, code = verify_ticket(event, token)
-    holder = None
-    if problem is None:
-        holder = _ticket_holder(event.id, code.registration_id)
-        if holder is None or holder.ticket_version != code.version:
-            problem = ScanResult.INVALID  # unknown, or replaced by a re-issued ticket
+    problem, holder = checked if checked is not None else check_ticket(event, token)
     return _admit_or_refuse(event, holder, problem, user, device, device_name, nonce, scope, now)
+
+
+def check_ticket(event, token: str) -> tuple[str | None, TicketHolder | None]:
+    """(problem, holder) for a scanned code: its signature is checked first (verify_ticket), then its holder read."""
+    problem, code = verify_ticket(event, token)
+    if problem is not None:
+        return problem, None
+    return _holder_problem(code, _ticket_holder(event.id, code.registration_id))
+
+
+def _holder_problem(code, holder: TicketHolder | None) -> tuple[str | None, TicketHolder | None]:
+    if holder is None:
+        return ScanResult.INVALID, None  # no such registration at this event
+    if holder.ticket_version != code.version:
+        return ScanResult.INVALID, holder  # replaced by a re-issued ticket (the scan is logged with the person)
+    return None, holder
 
 
 def check_in_registration(
@@ -265,26 +278,35 @@ class TicketHolder:
     person: dict
 
 
-# The door's statements are built once; each scan only binds its values. The registration comes with its
-# district and its workshops in programme order (one row per chosen workshop, at least one row).
-_HOLDER_QUERY = (
-    select(
-        Registration.id,
-        Registration.status,
-        Registration.ticket_version,
-        Registration.first_name,
-        Registration.last_name,
-        Registration.organisation_name,
-        District.name.label("district_name"),
-        District.kind.label("district_kind"),
-        EventSession.id.label("workshop_id"),
-        EventSession.title.label("workshop_title"),
+# The door's statements are built once; each scan only binds its values.
+_HOLDER_COLUMNS = (
+    Registration.id.label("registration_id"),
+    Registration.status.label("registration_status"),
+    Registration.ticket_version,
+    Registration.first_name,
+    Registration.last_name,
+    Registration.organisation_name,
+    District.name.label("district_name"),
+    District.kind.label("district_kind"),
+    EventSession.id.label("workshop_id"),
+    EventSession.title.label("workshop_title"),
+)
+
+
+def _with_holder_details(query):
+    """The holder's district and workshops, in programme order (one row per chosen workshop, at least one)."""
+    return (
+        query.outerjoin(District, District.id == Registration.district_id)
+        .outerjoin(WorkshopChoice, WorkshopChoice.registration_id == Registration.id)
+        .outerjoin(EventSession, EventSession.id == WorkshopChoice.session_id)
+        .order_by(EventSession.starts_at, EventSession.id)
     )
-    .outerjoin(District, District.id == Registration.district_id)
-    .outerjoin(WorkshopChoice, WorkshopChoice.registration_id == Registration.id)
-    .outerjoin(EventSession, EventSession.id == WorkshopChoice.session_id)
-    .where(Registration.id == bindparam("registration_id"), Registration.event_id == bindparam("event_id"))
-    .order_by(EventSession.starts_at, EventSession.id)
+
+
+_HOLDER_QUERY = _with_holder_details(
+    select(*_HOLDER_COLUMNS).where(
+        Registration.id == bindparam("registration_id"), Registration.event_id == bindparam("event_id")
+    )
 )
 _DEVICE_SEEN = update(Device.__table__).where(Device.id == bindparam("device_id")).values(last_seen_at=bindparam("now"))
 _INSERT_SCAN = insert(CheckIn.__table__).returning(CheckIn.id)
@@ -308,20 +330,24 @@ _ADMIT = {"postgresql": _admission(postgresql.insert), "sqlite": _admission(sqli
 
 def _ticket_holder(event_id: int, registration_id: int) -> TicketHolder | None:
     parameters = {"registration_id": registration_id, "event_id": event_id}
-    rows = db.session.connection().execute(_HOLDER_QUERY, parameters).all()
-    if not rows:
+    return _holder_of(db.session.connection().execute(_HOLDER_QUERY, parameters).all())
+
+
+def _holder_of(rows) -> TicketHolder | None:
+    """The ticket holder from the rows of _HOLDER_COLUMNS; None when no registration was found."""
+    if not rows or rows[0].registration_id is None:
         return None
     row = rows[0]
     district = District(name=row.district_name, kind=row.district_kind).label if row.district_name else ""
     person = {
-        "id": row.id,
+        "id": row.registration_id,
         "name": f"{row.first_name} {row.last_name}".strip(),
         "organisation": row.organisation_name or "",
         "district": district,
         "workshops": [r.workshop_title for r in rows if r.workshop_id is not None],
     }
     workshop_ids = frozenset(r.workshop_id for r in rows if r.workshop_id is not None)
-    return TicketHolder(row.id, row.status, row.ticket_version, workshop_ids, person)
+    return TicketHolder(row.registration_id, row.registration_status, row.ticket_version, workshop_ids, person)
 
 
 def _refusal(event, holder: TicketHolder, scope: str, day: date) -> str | None:
@@ -577,21 +603,40 @@ def revoke_device(device: Device) -> None:
         db.session.commit()
 
 
-_DEVICE_QUERY = (
-    select(
-        Device.id,
-        Device.name,
-        Device.last_seen_at,
-        Event.id.label("event_id"),
-        Event.title,
-        Event.ticket_key,
-        Event.starts_at,
-        Event.ends_at,
-        Event.status,
-    )
-    .join(Event, Event.id == Device.event_id)
-    .where(Device.token_hash == bindparam("token_hash"), Device.revoked_at.is_(None))
+_DEVICE_COLUMNS = (
+    Device.id.label("device_id"),
+    Device.name.label("device_name"),
+    Device.last_seen_at,
+    Event.id.label("event_id"),
+    Event.title,
+    Event.ticket_key,
+    Event.starts_at,
+    Event.ends_at,
+    Event.status.label("event_status"),
 )
+_ACTIVE_DEVICE = and_(Device.token_hash == bindparam("token_hash"), Device.revoked_at.is_(None))
+_DEVICE_QUERY = select(*_DEVICE_COLUMNS).join(Event, Event.id == Device.event_id).where(_ACTIVE_DEVICE)
+# The same with the holder of a genuine ticket: a scan through the API needs one query for both.
+_DEVICE_AND_HOLDER_QUERY = _with_holder_details(
+    select(*_DEVICE_COLUMNS, *_HOLDER_COLUMNS)
+    .join(Event, Event.id == Device.event_id)
+    .outerjoin(Registration, and_(Registration.id == bindparam("registration_id"), Registration.event_id == Event.id))
+    .where(_ACTIVE_DEVICE)
+)
+
+# An event's ticket key never changes, so each process keeps the keys it has read: the API checks a code's
+# signature before its one query. The key read with the device confirms the kept one; should they ever differ
+# (an event id used again after a deletion), the key just read wins.
+_TICKET_KEYS: dict[int, str] = {}
+
+
+def _kept_ticket_key(event_id: int) -> str | None:
+    key = _TICKET_KEYS.get(event_id)
+    if key is None:
+        key = db.session.connection().execute(select(Event.ticket_key).where(Event.id == event_id)).scalar()
+        if key is not None:
+            _TICKET_KEYS[event_id] = key
+    return key
 
 
 @dataclass(frozen=True)
@@ -613,15 +658,34 @@ class ScanningEvent:
     status: str
 
 
-def device_for_token(token: str | None) -> tuple[ScanningDevice, ScanningEvent] | None:
-    """The active device holding this token, and its event, or None."""
+def device_for_token(token: str | None, ticket: str | None = None):
+    """(device, event, checked) for the active device holding this token, or None.
+
+    Given the text of a scanned code, `checked` is that code checked as check_ticket does, (problem, holder):
+    the signature is checked first, with the event's kept key, and only a genuine code's holder is read, in the
+    same query as the device. Without a code, `checked` is None.
+    """
     if not token or len(token) > 200:
         return None
-    row = db.session.connection().execute(_DEVICE_QUERY, {"token_hash": hash_device_token(token)}).first()
-    if row is None:
+    code = parse_ticket_token(ticket) if ticket is not None else None
+    key = _kept_ticket_key(code.event_id) if code is not None else None
+    genuine = key is not None and signature_is_valid(code, key)
+    parameters = {"token_hash": hash_device_token(token)}
+    if genuine:
+        parameters["registration_id"] = code.registration_id
+    rows = db.session.connection().execute(_DEVICE_AND_HOLDER_QUERY if genuine else _DEVICE_QUERY, parameters).all()
+    if not rows:
         return None
-    event = ScanningEvent(row.event_id, row.title, row.ticket_key, row.starts_at, row.ends_at, row.status)
-    return ScanningDevice(row.id, row.name, row.last_seen_at), event
+    row = rows[0]
+    device = ScanningDevice(row.device_id, row.device_name, row.last_seen_at)
+    event = ScanningEvent(row.event_id, row.title, row.ticket_key, row.starts_at, row.ends_at, row.event_status)
+    if ticket is None:
+        return device, event, None
+    if genuine and code.event_id == event.id and key == event.ticket_key:
+        return device, event, _holder_problem(code, _holder_of(rows))
+    if code is not None and code.event_id == event.id:
+        _TICKET_KEYS[event.id] = event.ticket_key
+    return device, event, check_ticket(event, ticket)  # forged, another event's, or checked with an old key
 
 
 def devices_of(event: Event) -> list[Device]:
