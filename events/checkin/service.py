@@ -396,7 +396,7 @@ def _admit_or_refuse(event, holder, problem, user, device, device_name, nonce, s
     IMMEDIATE, see begin_write) holds it only for the scan's insert and, once a minute, the device's last-seen
     time. A welcome is an insert that the partial unique index allows once per person, day and scope; when it does
     nothing, the person is in already, and that scan is recorded as "already". A nonce seen before from this
-    device makes the insert fail: the whole transaction is rolled back and the first answer is given again.
+    device makes the insert fail: nothing of the scan is kept, and the first answer is given again.
     """
     day = berlin_time(now).date()
     if problem is None:
