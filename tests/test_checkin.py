@@ -94,7 +94,12 @@ def test_the_door_welcomes_a_confirmed_participant_with_name_organisation_and_wo
         db.session.add(workshop)
         db.session.commit()
         workshop_id = workshop.id
-    registration = make_registration(event, first_name="Ayşe", last_name="Yılmaz", organisation_name="KoBE Passau")
+    with app.app_context():
+        munich = db.session.scalars(select(District).filter_by(key="09162")).one()
+        district_id, district_label = munich.id, munich.label
+    registration = make_registration(
+        event, first_name="Ayşe", last_name="Yılmaz", organisation_name="KoBE Passau", district_id=district_id
+    )
     with app.app_context():
         db.session.add(WorkshopChoice(registration_id=registration.id, session_id=workshop_id))
         db.session.commit()
@@ -105,6 +110,7 @@ def test_the_door_welcomes_a_confirmed_participant_with_name_organisation_and_wo
     assert answer["result"] == "welcome"
     assert answer["headline"] == "Willkommen, Ayşe Yılmaz!"
     assert answer["person"]["organisation"] == "KoBE Passau"
+    assert answer["person"]["district"] == district_label == "München (Stadt)"
     assert answer["person"]["workshops"] == ["Wohnen und Nachbarschaft"]
     [row] = checkins(app)
     assert row.result == "welcome" and row.registration_id == registration.id and row.device_name == "Tür 2"
@@ -330,7 +336,11 @@ def test_a_session_can_have_its_own_check_in(app, client, login, today_event, ma
         db.session.add(talk)
         db.session.commit()
         scope = f"session:{talk.id}"
+        talk_id = talk.id
     registration = make_registration(event)
+    with app.app_context():
+        db.session.add(WorkshopChoice(registration_id=registration.id, session_id=talk_id))
+        db.session.commit()
     login(staff(event))
     code = token_of(app, registration)
     assert scan(client, event, code)["result"] == "welcome"
@@ -338,6 +348,52 @@ def test_a_session_can_have_its_own_check_in(app, client, login, today_event, ma
     assert scan(client, event, code, scope=scope)["result"] == "already"
     assert scan(client, event, code, scope="session:999999")["result"] == "already"  # unknown scope: the day
     assert "Ehrenamt gewinnen" in client.get(f"/checkin/{event.id}/").get_data(as_text=True)
+
+
+def test_a_workshop_admits_only_people_who_chose_it_and_talks_admit_everyone(
+    app, client, login, today_event, make_registration, staff, make_user
+):
+    event = today_event()
+    with app.app_context():
+        sessions = [
+            EventSession(event_id=event.id, kind=kind, title=title, starts_at=event.starts_at, ends_at=event.ends_at)
+            for kind, title in (("workshop", "Ehrenamt gewinnen"), ("workshop", "Sprachcafé"), ("talk", "Grußwort"))
+        ]
+        db.session.add_all(sessions)
+        db.session.commit()
+        chosen, other, talk = (f"session:{session.id}" for session in sessions)
+        chosen_id = sessions[0].id
+    registration = make_registration(event)
+    with app.app_context():
+        db.session.add(WorkshopChoice(registration_id=registration.id, session_id=chosen_id))
+        db.session.commit()
+    login(staff(event))
+    code = token_of(app, registration)
+
+    refused = scan(client, event, code, scope=other)
+    assert refused["result"] == "not_chosen" and refused["tone"] == "warn" and not refused["ok"]
+    assert refused["headline"] == "Nicht für diesen Workshop angemeldet"
+    assert refused["person"]["workshops"] == ["Ehrenamt gewinnen"]  # the door can send them to their workshop
+    assert scan(client, event, code, scope=other)["result"] == "not_chosen"  # still not admitted
+    assert scan(client, event, code, scope=chosen)["result"] == "welcome"
+    assert scan(client, event, code, scope=talk)["result"] == "welcome"
+    assert [row.result for row in checkins(app)] == ["not_chosen", "not_chosen", "welcome", "welcome"]
+    login(make_user("organiser"))
+    page = client.get(f"/checkin/{event.id}/log").get_data(as_text=True)
+    assert "Workshop nicht gewählt" in page
+
+
+def test_a_json_scan_from_the_scanner_page_brings_the_new_count_of_the_day(
+    app, client, login, today_event, make_registration, staff
+):
+    event = today_event()
+    first, second = make_registration(event), make_registration(event)
+    login(staff(event))
+    assert "Heute eingecheckt: 0 von 2" in client.get(f"/checkin/{event.id}/").get_data(as_text=True)
+
+    assert scan(client, event, token_of(app, first))["counts"] == "Heute eingecheckt: 1 von 2"
+    assert "counts" not in scan(client, event, token_of(app, first))  # "already": the count stays as it is
+    assert scan(client, event, token_of(app, second))["counts"] == "Heute eingecheckt: 2 von 2"
 
 
 def test_staff_can_undo_their_own_check_in_within_ten_minutes(
@@ -455,11 +511,89 @@ def test_the_api_checks_in_with_a_scanned_token_and_is_idempotent_with_a_nonce(
     again = api(client, "POST", "/checkin/api/v1/scans", token, json={"token": code, "nonce": "n-2"})
     assert again.get_json()["result"] == "already"
     assert again.get_json()["earlier_where"] == "Tablet Eingang Nord"
+    assert api(client, "POST", "/checkin/api/v1/scans", token, json={"token": code, "nonce": "n-2"}).get_json()[
+        "replayed"
+    ]
+    invalid = api(client, "POST", "/checkin/api/v1/scans", token, json={"token": code[:-2] + "xx", "nonce": "n-3"})
+    assert invalid.get_json()["result"] == "invalid"
+    retry = api(client, "POST", "/checkin/api/v1/scans", token, json={"token": code[:-2] + "xx", "nonce": "n-3"})
+    assert retry.get_json()["result"] == "invalid" and retry.get_json()["replayed"] is True
     rows = checkins(app)
-    assert [row.result for row in rows] == ["welcome", "already"]
+    assert [row.result for row in rows] == ["welcome", "already", "invalid"]
     assert rows[0].device_name == "Tablet Eingang Nord"
     with app.app_context():
         assert db.session.scalars(select(Device)).one().last_seen_at is not None
+
+
+def test_a_device_last_seen_time_is_written_at_most_once_a_minute(app, today_event, make_registration, make_user):
+    event = today_event()
+    people = [make_registration(event) for _ in range(3)]
+    organiser = make_user("organiser")
+    with app.test_request_context():
+        the_event = db.session.get(service.Event, event.id)
+        device, _token = service.create_device(the_event, "Tür 1", db.session.get(service.User, organiser.id))
+        codes = [ticket_token_for(db.session.get(Registration, person.id)) for person in people]
+        first = the_event.starts_at + timedelta(minutes=5)
+
+        def scan_at(code, moment):
+            row = db.session.get(Device, device.id)
+            door = service.ScanningDevice(row.id, row.name, row.last_seen_at)
+            assert service.scan_ticket(the_event, code, device=door, now=moment).result == "welcome"
+            db.session.expire_all()
+            return db.session.get(Device, device.id).last_seen_at
+
+        assert scan_at(codes[0], first) == first
+        assert scan_at(codes[1], first + timedelta(seconds=30)) == first
+        assert scan_at(codes[2], first + timedelta(seconds=61)) == first + timedelta(seconds=61)
+
+
+def test_the_api_checks_the_signature_before_reading_any_registration(
+    app, client, today_event, make_registration, device_token
+):
+    event, other = today_event(), today_event()
+    registration, foreign = make_registration(event), make_registration(other)
+    token = device_token(event)
+    code = token_of(app, registration)
+    forged = f"{event.id}-{registration.id}-1-{'A' * 22}"
+    statements = []
+
+    def remember(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa_event.listen(engine, "before_cursor_execute", remember)
+    try:
+        for text in (forged, code[:-1] + ("B" if code[-1] != "B" else "C"), "hallo"):
+            answer = api(client, "POST", "/checkin/api/v1/scans", token, json={"token": text}).get_json()
+            assert answer["result"] == "invalid"
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", remember)
+    assert not [statement for statement in statements if "registrations" in statement]
+    assert len([statement for statement in statements if "INSERT INTO checkins" in statement]) == 3
+
+    answer = api(client, "POST", "/checkin/api/v1/scans", token, json={"token": token_of(app, foreign)}).get_json()
+    assert answer["result"] == "other_event" and answer["person"] is None
+    assert api(client, "POST", "/checkin/api/v1/scans", token, json={"token": code}).get_json()["result"] == "welcome"
+
+
+def test_the_api_follows_a_changed_ticket_key(app, client, today_event, make_registration, device_token):
+    """Each process keeps the ticket keys it has read; the key read with the device always has the last word."""
+    event = today_event()
+    first, second = make_registration(event), make_registration(event)
+    token = device_token(event)
+    old_code = token_of(app, first)
+
+    def result_of(code):
+        return api(client, "POST", "/checkin/api/v1/scans", token, json={"token": code}).get_json()["result"]
+
+    assert result_of(old_code) == "welcome"
+    with app.app_context():
+        db.session.get(service.Event, event.id).ticket_key = "a-new-key-for-this-event"
+        db.session.commit()
+    assert result_of(old_code) == "invalid"
+    assert result_of(token_of(app, second)) == "welcome"
+    assert result_of(old_code) == "invalid"
 
 
 def test_the_api_refuses_missing_and_revoked_tokens_and_bad_input_as_json(

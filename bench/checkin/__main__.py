@@ -7,11 +7,19 @@ Printed: scans per second, p50 and p95, the count of each result, server errors,
 admitted exactly once. The same run measures the bare reference (bench/checkin/reference.py: Flask + sqlite3
 doing the same reads, update and insert) and prints the ratios. The application runs on SQLite and, when the
 server at BENCH_POSTGRES (default postgresql://postgres@127.0.0.1:5432) answers, on PostgreSQL too.
+
+All servers are up at once and take turns: each phase runs in SLICES slices, reference first, so that load
+from elsewhere on the shared machine falls on all of them alike. The doors are plain http.client connections
+(one thread each), light on the two cores they share with the servers, and the same for every server.
 """
 
 from __future__ import annotations
 
+import contextlib
+import http.client
+import json
 import os
+import statistics
 import sys
 import threading
 import time
@@ -19,8 +27,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
-
-import requests
+from urllib.parse import urlsplit
 
 from bench.server import app_for, fresh_database, gunicorn, percentile, summary_line
 
@@ -31,6 +38,7 @@ CONTESTED_CLIENTS = 4
 WORKERS = 2
 TARGET_RATIO = 0.60
 TARGET_P95_MS = 50.0
+SLICES = 10  # the servers take turns: each phase runs in this many slices
 
 
 @dataclass
@@ -47,6 +55,7 @@ class Phase:
     latencies_ms: list[float] = field(default_factory=list)
     results: Counter = field(default_factory=Counter)
     statuses: Counter = field(default_factory=Counter)
+    slice_rates: list[float] = field(default_factory=list)  # scans per second of each slice, in turn order
 
     @property
     def count(self) -> int:
@@ -141,92 +150,156 @@ def admitted_counts(database_url: str, event_id: int) -> Counter:
         return Counter(dict(rows))
 
 
-def post_scan(session: requests.Session, url: str, token: str, code: str, phase: Phase, lock: threading.Lock):
-    began = time.perf_counter()
-    response = session.post(
-        url, json={"token": code, "nonce": uuid.uuid4().hex}, headers={"Authorization": f"Bearer {token}"}, timeout=60
-    )
-    elapsed = (time.perf_counter() - began) * 1000
-    try:
-        result = response.json().get("result", "none")
-    except ValueError:
-        result = "not-json"
-    with lock:
-        phase.latencies_ms.append(elapsed)
-        phase.results[result] += 1
-        phase.statuses[response.status_code] += 1
+class Client:
+    """One scanning door: a plain http.client connection, light on the CPU that it shares with the server.
+
+    It drives the reference and the application exactly the same way (gunicorn's sync workers close each
+    connection after the answer; http.client opens the next one by itself).
+    """
+
+    def __init__(self, base: str, path: str, token: str):
+        parts = urlsplit(base)
+        self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        self.path = path
+        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def scan(self, code: str, phase: Phase, lock: threading.Lock) -> None:
+        body = json.dumps({"token": code, "nonce": uuid.uuid4().hex})
+        began = time.perf_counter()
+        try:
+            self.connection.request("POST", self.path, body, self.headers)
+            response = self.connection.getresponse()
+            status, data = response.status, response.read()
+        except (OSError, http.client.HTTPException):
+            self.connection.close()
+            status, data = 599, b""  # no answer at all counts as a server error
+        elapsed = (time.perf_counter() - began) * 1000
+        try:
+            result = json.loads(data).get("result", "none")
+        except ValueError:
+            result = "not-json"
+        with lock:
+            phase.latencies_ms.append(elapsed)
+            phase.results[result] += 1
+            phase.statuses[status] += 1
 
 
-def run_distinct(url: str, seed_data: Seed, label: str) -> Phase:
-    phase, lock = Phase(label), threading.Lock()
-    queue = iter(seed_data.codes[:DISTINCT_TICKETS])
+@dataclass
+class Server:
+    """One server under test, with its own fresh database, and what it measured."""
+
+    name: str
+    kind: str
+    app_path: str
+    scan_path: str
+    seed_data: Seed | None = None
+    database_url: str = ""
+    base: str = ""
+    distinct: Phase | None = None
+    contested: Phase | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.kind})"
+
+
+def run_distinct(server: Server, codes: list[str]) -> None:
+    """Scan these tickets through the server with DISTINCT_CLIENTS doors, each taking the next ticket."""
+    phase, lock = server.distinct, threading.Lock()
+    queue = iter(codes)
 
     def client(index: int):
-        session = requests.Session()
+        door = Client(server.base, server.scan_path, server.seed_data.device_tokens[index])
         while True:
             with lock:
                 code = next(queue, None)
             if code is None:
                 return
-            post_scan(session, url, seed_data.device_tokens[index], code, phase, lock)
+            door.scan(code, phase, lock)
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(DISTINCT_CLIENTS)]
-    began = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    phase.seconds = time.perf_counter() - began
-    return phase
+    _run(phase, client, DISTINCT_CLIENTS)
 
 
-def run_contested(url: str, seed_data: Seed, label: str) -> Phase:
-    phase, lock = Phase(label), threading.Lock()
-    codes = seed_data.codes[DISTINCT_TICKETS : DISTINCT_TICKETS + CONTESTED_TICKETS]
+def run_contested(server: Server, codes: list[str]) -> None:
+    """Scan each of these tickets with CONTESTED_CLIENTS doors at the same moment."""
+    phase, lock = server.contested, threading.Lock()
     barrier = threading.Barrier(CONTESTED_CLIENTS)
 
     def client(index: int):
-        session = requests.Session()
+        door = Client(server.base, server.scan_path, server.seed_data.device_tokens[index])
         for code in codes:
             barrier.wait()  # all four doors scan this ticket at the same moment
-            post_scan(session, url, seed_data.device_tokens[index], code, phase, lock)
+            door.scan(code, phase, lock)
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(CONTESTED_CLIENTS)]
+    _run(phase, client, CONTESTED_CLIENTS)
+
+
+def _run(phase: Phase, client, count: int) -> None:
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(count)]
+    done_before = phase.count
     began = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    phase.seconds = time.perf_counter() - began
-    return phase
+    seconds = time.perf_counter() - began
+    phase.seconds += seconds
+    phase.slice_rates.append((phase.count - done_before) / seconds)
 
 
-def warm_up(url: str, seed_data: Seed) -> None:
-    session = requests.Session()
-    for token in seed_data.device_tokens:
+def paired_ratio(server: Phase, reference: Phase) -> float:
+    """The median over slices of server / reference, each slice against the reference's slice just before it.
+
+    Shown beside the ratio of the totals: a burst of load from elsewhere on the shared machine hits a few
+    slices, which moves the totals but hardly this median.
+    """
+    return statistics.median(
+        mine / theirs for mine, theirs in zip(server.slice_rates, reference.slice_rates, strict=True)
+    )
+
+
+def warm_up(server: Server) -> None:
+    """Every worker opens its database connection and fills its statement caches (5 refused scans a door)."""
+    phase, lock = Phase("warm-up"), threading.Lock()
+    for token in server.seed_data.device_tokens:
+        door = Client(server.base, server.scan_path, token)
         for _ in range(5):
-            session.post(url, json={"token": "warm-up"}, headers={"Authorization": f"Bearer {token}"}, timeout=60)
+            door.scan("warm-up", phase, lock)
 
 
-def measure(kind: str, app_path: str, scan_path: str, name: str) -> tuple[Phase, Phase, bool]:
-    database_url = fresh_database(kind, name)
-    seed_data = seed(database_url)
-    label = f"{name} ({kind})"
-    with gunicorn(database_url, workers=WORKERS, app=app_path) as base:
-        url = base + scan_path
-        warm_up(url, seed_data)
-        distinct = run_distinct(
-            url, seed_data, f"{label}: {DISTINCT_TICKETS} distinct tickets, {DISTINCT_CLIENTS} clients"
-        )
-        contested = run_contested(
-            url, seed_data, f"{label}: {CONTESTED_TICKETS} tickets x {CONTESTED_CLIENTS} clients at once"
-        )
-    admitted = admitted_counts(database_url, seed_data.event_id)
-    exactly_once = len(admitted) == DISTINCT_TICKETS + CONTESTED_TICKETS and set(admitted.values()) == {1}
-    print(distinct.report())
-    print(contested.report())
-    print(f"  {label}: every ticket admitted exactly once: {'yes' if exactly_once else 'NO'}", flush=True)
-    return distinct, contested, exactly_once
+def slices(codes: list[str]) -> list[list[str]]:
+    size = -(-len(codes) // SLICES)
+    return [codes[start : start + size] for start in range(0, len(codes), size)]
+
+
+def measure(servers: list[Server]) -> None:
+    """Both phases on every server; the servers take turns slice by slice, so that load from elsewhere on the
+    machine falls on the reference and the application alike. Each phase's figures add up its slices."""
+    with contextlib.ExitStack() as stack:
+        for server in servers:
+            server.database_url = fresh_database(server.kind, server.name)
+            server.seed_data = seed(server.database_url)
+            server.base = stack.enter_context(gunicorn(server.database_url, workers=WORKERS, app=server.app_path))
+            server.distinct = Phase(f"{server.label}: {DISTINCT_TICKETS} distinct tickets, {DISTINCT_CLIENTS} clients")
+            server.contested = Phase(
+                f"{server.label}: {CONTESTED_TICKETS} tickets x {CONTESTED_CLIENTS} clients at once"
+            )
+            warm_up(server)
+        for part in range(SLICES):
+            for server in servers:
+                run_distinct(server, slices(server.seed_data.codes[:DISTINCT_TICKETS])[part])
+        for part in range(SLICES):
+            for server in servers:
+                run_contested(server, slices(server.seed_data.codes[DISTINCT_TICKETS:])[part])
+
+
+def exactly_once(server: Server) -> bool:
+    admitted = admitted_counts(server.database_url, server.seed_data.event_id)
+    return len(admitted) == DISTINCT_TICKETS + CONTESTED_TICKETS and set(admitted.values()) == {1}
+
+
+def load_average() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def postgres_available() -> bool:
@@ -242,23 +315,34 @@ def postgres_available() -> bool:
 
 def main() -> int:
     print(f"check-in benchmark: gunicorn {WORKERS} workers on 127.0.0.1; cores {os.cpu_count()}", flush=True)
-    reference = measure("sqlite", "bench.checkin.reference:app", "/scan", "reference")
-    runs = {"sqlite": measure("sqlite", "app:app", "/checkin/api/v1/scans", "treffpunkt")}
+    reference = Server("reference", "sqlite", "bench.checkin.reference:app", "/scan")
+    servers = [reference, Server("treffpunkt", "sqlite", "app:app", "/checkin/api/v1/scans")]
     if postgres_available():
-        runs["postgresql"] = measure("postgresql", "app:app", "/checkin/api/v1/scans", "treffpunkt")
+        servers.append(Server("treffpunkt", "postgresql", "app:app", "/checkin/api/v1/scans"))
     else:
         print("PostgreSQL not reachable: PostgreSQL run skipped")
+    print(f"load average before: {load_average()}", flush=True)
+    measure(servers)
+    print(f"load average after: {load_average()} (other work on the machine disturbs the figures)")
+    once = {server.label: exactly_once(server) for server in servers}
+    for server in servers:
+        print(server.distinct.report())
+        print(server.contested.report())
+        print(f"  {server.label}: every ticket admitted exactly once: {'yes' if once[server.label] else 'NO'}")
     failed = False
-    for kind, (distinct, contested, exactly_once) in runs.items():
-        ratio = distinct.rate / reference[0].rate
-        contested_ratio = contested.rate / reference[1].rate
-        p95 = max(percentile(distinct.latencies_ms, 0.95), percentile(contested.latencies_ms, 0.95))
-        errors = distinct.server_errors + contested.server_errors
-        ok = ratio >= TARGET_RATIO and p95 <= TARGET_P95_MS and errors == 0 and exactly_once
+    for server in servers[1:]:
+        ratio = server.distinct.rate / reference.distinct.rate
+        contested_ratio = server.contested.rate / reference.contested.rate
+        p95 = max(percentile(server.distinct.latencies_ms, 0.95), percentile(server.contested.latencies_ms, 0.95))
+        errors = server.distinct.server_errors + server.contested.server_errors
+        ok = ratio >= TARGET_RATIO and p95 <= TARGET_P95_MS and errors == 0 and once[server.label]
         failed |= not ok
+        paired = paired_ratio(server.distinct, reference.distinct)
+        contested_paired = paired_ratio(server.contested, reference.contested)
         print(
-            f"treffpunkt ({kind}) / reference (sqlite): distinct {ratio:.0%}, contested {contested_ratio:.0%}; "
-            f"worst p95 {p95:.1f} ms; 5xx {errors}; exactly once {'yes' if exactly_once else 'NO'}; "
+            f"{server.label} / reference (sqlite): distinct {ratio:.0%}, contested {contested_ratio:.0%} "
+            f"(median of paired slices: {paired:.0%}, {contested_paired:.0%}); "
+            f"worst p95 {p95:.1f} ms; 5xx {errors}; exactly once {'yes' if once[server.label] else 'NO'}; "
             f"targets (>= {TARGET_RATIO:.0%}, p95 <= {TARGET_P95_MS:.0f} ms, no 5xx, exactly once): "
             f"{'met' if ok else 'MISSED'}"
         )

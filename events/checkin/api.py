@@ -39,7 +39,7 @@ def _scan_arguments(body: dict):
 @bp.route("/api/v1/scans", methods=["POST"])
 @csrf.exempt
 @own_transactions
-@device_token_required
+@device_token_required(ticket_field="token")
 def api_scan():
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("token"), str) or not body["token"].strip():
@@ -49,7 +49,7 @@ def api_scan():
     nonce, scope, problem = _scan_arguments(body)
     if problem:
         return _bad_request(problem)
-    outcome = checkin.scan_ticket(g.event, body["token"], device=g.device, nonce=nonce, scope=scope)
+    outcome = checkin.scan_ticket(g.event, body["token"], device=g.device, nonce=nonce, scope=scope, checked=g.ticket)
     return outcome.as_json()
 
 

@@ -53,7 +53,7 @@ class CheckIn(db.Model):
     day: Mapped[date] = mapped_column(Date)  # the event day (Europe/Berlin) the scan counts for
     scope: Mapped[str] = mapped_column(String(30), default="day")  # "day" or "session:<id>"
     scanned_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
-    result: Mapped[str] = mapped_column(String(20))  # welcome, already, invalid, cancelled, other_event, not_today
+    result: Mapped[str] = mapped_column(String(20))  # a ScanResult value
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id", ondelete="SET NULL"))
     device_name: Mapped[str | None] = mapped_column(String(100))

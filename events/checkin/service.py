@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import format_time
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -30,7 +31,7 @@ from events.core.models import District, Region, User
 from events.core.search import LIKE_ESCAPE, contains_pattern
 from events.core.types import utcnow
 from events.extensions import db
-from events.meetings.models import Event, EventSession, EventStaff
+from events.meetings.models import Event, EventSession, EventStaff, SessionKind
 from events.registration.models import Registration, RegistrationStatus, WorkshopChoice
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -38,6 +39,9 @@ UNDO_WINDOW = timedelta(minutes=10)
 SEARCH_MIN_LENGTH = 2
 SEARCH_LIMIT = 25
 DAY_SCOPE = "day"
+# A device's "last seen" time is written at most once a minute (the devices page shows it to the minute), not with
+# every scan.
+DEVICE_SEEN_STEP = timedelta(minutes=1)
 
 
 class ScanResult(enum.StrEnum):
@@ -47,6 +51,7 @@ class ScanResult(enum.StrEnum):
     CANCELLED = "cancelled"
     OTHER_EVENT = "other_event"
     NOT_TODAY = "not_today"
+    NOT_CHOSEN = "not_chosen"  # a workshop's check-in for someone who did not choose that workshop
 
 
 class CheckInError(Exception):
@@ -133,7 +138,7 @@ class ScanOutcome:
 
     @property
     def tone(self) -> str:
-        return {"welcome": "ok", "already": "warn"}.get(self.result, "bad")
+        return {"welcome": "ok", "already": "warn", "not_chosen": "warn"}.get(self.result, "bad")
 
     @property
     def headline(self) -> str:
@@ -146,21 +151,12 @@ class ScanOutcome:
                     return _("Heute schon eingecheckt um %(time)s (%(where)s)", time=when, where=self.earlier_where)
                 return _("Heute schon eingecheckt um %(time)s", time=when)
             return _("Schon eingecheckt")
-        return {
-            ScanResult.INVALID: _("Nicht gültig"),
-            ScanResult.CANCELLED: _("Storniert"),
-            ScanResult.OTHER_EVENT: _("Andere Veranstaltung"),
-            ScanResult.NOT_TODAY: _("Nicht heute"),
-        }.get(self.result, _("Nicht gültig"))
+        return _REFUSAL_TEXTS.get(self.result, _REFUSAL_TEXTS[ScanResult.INVALID])[0]()
 
     @property
     def explanation(self) -> str:
-        return {
-            ScanResult.INVALID: _("Dieser Code ist kein gültiges Ticket dieser Veranstaltung."),
-            ScanResult.CANCELLED: _("Diese Anmeldung wurde storniert."),
-            ScanResult.OTHER_EVENT: _("Dieses Ticket gehört zu einer anderen Veranstaltung."),
-            ScanResult.NOT_TODAY: _("Die Veranstaltung findet heute nicht statt."),
-        }.get(self.result, "")
+        texts = _REFUSAL_TEXTS.get(self.result)
+        return texts[1]() if texts else ""
 
     def as_json(self) -> dict:
         return {
@@ -176,6 +172,25 @@ class ScanOutcome:
             "earlier_where": self.earlier_where,
             "replayed": self.replayed,
         }
+
+
+# Headline and explanation of each refusal; translated only when shown.
+_REFUSAL_TEXTS = {
+    ScanResult.INVALID: (
+        lambda: _("Nicht gültig"),
+        lambda: _("Dieser Code ist kein gültiges Ticket dieser Veranstaltung."),
+    ),
+    ScanResult.CANCELLED: (lambda: _("Storniert"), lambda: _("Diese Anmeldung wurde storniert.")),
+    ScanResult.OTHER_EVENT: (
+        lambda: _("Andere Veranstaltung"),
+        lambda: _("Dieses Ticket gehört zu einer anderen Veranstaltung."),
+    ),
+    ScanResult.NOT_TODAY: (lambda: _("Nicht heute"), lambda: _("Die Veranstaltung findet heute nicht statt.")),
+    ScanResult.NOT_CHOSEN: (
+        lambda: _("Nicht für diesen Workshop angemeldet"),
+        lambda: _("Diese Person hat den Workshop nicht gewählt und wird hier nicht eingecheckt."),
+    ),
+}
 
 
 def verify_ticket(event: Event, token: str) -> tuple[str | None, object]:
@@ -206,21 +221,33 @@ def scan_ticket(
     nonce: str | None = None,
     scope: str = DAY_SCOPE,
     now: datetime | None = None,
+    checked: tuple[str | None, TicketHolder | None] | None = None,
 ) -> ScanOutcome:
     """Check a scanned ticket in, record the scan, commit, and say what the door should show.
 
     This is the hot path at the door, so it works on table rows (SQLAlchemy Core) rather than ORM objects.
-    `event` needs id, ticket_key, starts_at, ends_at and status; `device` id and name.
+    `event` needs id, ticket_key, starts_at, ends_at and status; `device` id and name. `checked` is the code
+    already checked (the device API does that with the device's lookup, see device_for_token).
     """
     now = now or utcnow()
-    begin_write()
+    problem, holder = checked if checked is not None else check_ticket(event, token)
+    return _admit_or_refuse(event, holder, problem, user, device, device_name, nonce, scope, now)
+
+
+def check_ticket(event, token: str) -> tuple[str | None, TicketHolder | None]:
+    """(problem, holder) for a scanned code: its signature is checked first (verify_ticket), then its holder read."""
     problem, code = verify_ticket(event, token)
-    registration = None
-    if problem is None:
-        registration = _registration_row(event.id, code.registration_id)
-        if registration is None or registration.ticket_version != code.version:
-            problem = ScanResult.INVALID  # unknown, or replaced by a re-issued ticket
-    return _admit_or_refuse(event, registration, problem, user, device, device_name, nonce, scope, now)
+    if problem is not None:
+        return problem, None
+    return _holder_problem(code, _ticket_holder(event.id, code.registration_id))
+
+
+def _holder_problem(code, holder: TicketHolder | None) -> tuple[str | None, TicketHolder | None]:
+    if holder is None:
+        return ScanResult.INVALID, None  # no such registration at this event
+    if holder.ticket_version != code.version:
+        return ScanResult.INVALID, holder  # replaced by a re-issued ticket (the scan is logged with the person)
+    return None, holder
 
 
 def check_in_registration(
@@ -236,75 +263,149 @@ def check_in_registration(
 ) -> ScanOutcome:
     """Check a person in without their code (found by search)."""
     now = now or utcnow()
-    registration_id = registration.id
-    begin_write()
-    row = _registration_row(event.id, registration_id)
-    return _admit_or_refuse(event, row, None, user, device, device_name, nonce, scope, now)
+    holder = _ticket_holder(event.id, registration.id)
+    return _admit_or_refuse(event, holder, None, user, device, device_name, nonce, scope, now)
 
 
-_REGISTRATION_COLUMNS = (
-    Registration.id,
-    Registration.status,
+@dataclass
+class TicketHolder:
+    """The registration a scan is about: what the door decides on and what it shows."""
+
+    id: int
+    status: str
+    ticket_version: int
+    workshop_ids: frozenset[int]
+    person: dict
+
+
+# The door's statements are built once; each scan only binds its values.
+_HOLDER_COLUMNS = (
+    Registration.id.label("registration_id"),
+    Registration.status.label("registration_status"),
     Registration.ticket_version,
     Registration.first_name,
     Registration.last_name,
     Registration.organisation_name,
-    Registration.district_id,
+    District.name.label("district_name"),
+    District.kind.label("district_kind"),
+    EventSession.id.label("workshop_id"),
+    EventSession.title.label("workshop_title"),
 )
 
 
-# The door's statements are built once; each scan only binds its values.
-_REGISTRATION_QUERY = select(*_REGISTRATION_COLUMNS).where(
-    Registration.id == bindparam("registration_id"), Registration.event_id == bindparam("event_id")
-)
-_WORKSHOPS_QUERY = (
-    select(EventSession.title)
-    .join(WorkshopChoice, WorkshopChoice.session_id == EventSession.id)
-    .where(WorkshopChoice.registration_id == bindparam("registration_id"))
-    .order_by(EventSession.starts_at)
+def _with_holder_details(query):
+    """The holder's district and workshops, in programme order (one row per chosen workshop, at least one)."""
+    return (
+        query.outerjoin(District, District.id == Registration.district_id)
+        .outerjoin(WorkshopChoice, WorkshopChoice.registration_id == Registration.id)
+        .outerjoin(EventSession, EventSession.id == WorkshopChoice.session_id)
+        .order_by(EventSession.starts_at, EventSession.id)
+    )
+
+
+_HOLDER_QUERY = _with_holder_details(
+    select(*_HOLDER_COLUMNS).where(
+        Registration.id == bindparam("registration_id"), Registration.event_id == bindparam("event_id")
+    )
 )
 _DEVICE_SEEN = update(Device.__table__).where(Device.id == bindparam("device_id")).values(last_seen_at=bindparam("now"))
 _INSERT_SCAN = insert(CheckIn.__table__).returning(CheckIn.id)
+# The admission: an insert that does nothing (and returns no id) when the person is already admitted for this
+# day and scope, decided by the partial unique index uq_checkins_admitted. Both dialects have the same clause.
 
 
-def _registration_row(event_id: int, registration_id: int):
+def _admission(dialect_insert):
+    return (
+        dialect_insert(CheckIn.__table__)
+        .on_conflict_do_nothing(
+            index_elements=["registration_id", "day", "scope"],
+            index_where=text("result = 'welcome' AND undone_at IS NULL"),
+        )
+        .returning(CheckIn.id)
+    )
+
+
+_ADMIT = {"postgresql": _admission(postgresql.insert), "sqlite": _admission(sqlite.insert)}
+
+
+def _ticket_holder(event_id: int, registration_id: int) -> TicketHolder | None:
     parameters = {"registration_id": registration_id, "event_id": event_id}
-    return db.session.connection().execute(_REGISTRATION_QUERY, parameters).first()
+    return _holder_of(db.session.connection().execute(_HOLDER_QUERY, parameters).all())
 
 
-def _person_of_row(row) -> dict:
-    """person_summary for a registration row: plain values, workshops in programme order."""
-    connection = db.session.connection()
-    workshops = connection.execute(_WORKSHOPS_QUERY, {"registration_id": row.id}).scalars()
-    district = ""
-    if row.district_id is not None:
-        found = db.session.get(District, row.district_id)  # districts rarely change: the identity map keeps them
-        district = found.label if found else ""
-    return {
-        "id": row.id,
+def _holder_of(rows) -> TicketHolder | None:
+    """The ticket holder from the rows of _HOLDER_COLUMNS; None when no registration was found."""
+    if not rows or rows[0].registration_id is None:
+        return None
+    row = rows[0]
+    district = District(name=row.district_name, kind=row.district_kind).label if row.district_name else ""
+    person = {
+        "id": row.registration_id,
         "name": f"{row.first_name} {row.last_name}".strip(),
         "organisation": row.organisation_name or "",
         "district": district,
-        "workshops": list(workshops),
+        "workshops": [r.workshop_title for r in rows if r.workshop_id is not None],
     }
+    workshop_ids = frozenset(r.workshop_id for r in rows if r.workshop_id is not None)
+    return TicketHolder(row.registration_id, row.registration_status, row.ticket_version, workshop_ids, person)
 
 
-def _admit_or_refuse(event, registration, problem, user, device, device_name, nonce, scope, now) -> ScanOutcome:
-    connection = db.session.connection()
+def _refusal(event, holder: TicketHolder, scope: str, day: date) -> str | None:
+    """Why a genuine ticket does not admit its holder for this day and scope, or None."""
+    if holder.status == RegistrationStatus.CANCELLED:
+        return ScanResult.CANCELLED
+    if holder.status != RegistrationStatus.CONFIRMED:
+        return ScanResult.INVALID
+    if day not in event_days(event) or event.status == "cancelled":
+        return ScanResult.NOT_TODAY
+    if scope != DAY_SCOPE:
+        session = session_of_scope(event, scope)
+        if session is not None and session.kind == SessionKind.WORKSHOP and session.id not in holder.workshop_ids:
+            return ScanResult.NOT_CHOSEN
+    return None
+
+
+def _begin_scan_write():
+    """The connection, ready to record a scan.
+
+    SQLite: the reads' transaction ends and BEGIN IMMEDIATE takes the write lock (begin_write), so doors queue
+    only for the few writes. PostgreSQL locks rows as it writes them, so the reads' transaction simply goes on
+    (or, for a device, each statement commits by itself: see statements_commit_themselves).
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        begin_write()
+    return db.session.connection()
+
+
+def statements_commit_themselves() -> None:
+    """For a device's API request, before its first statement: on PostgreSQL each statement commits by itself.
+
+    A scan writes one row (and once a minute the device's last-seen time); each of these statements is atomic
+    by itself, the admission is decided by the unique index, and the reads before need no snapshot shared
+    between statements. So the door saves the BEGIN and COMMIT round trips. SQLite keeps its transactions,
+    because BEGIN IMMEDIATE is what makes its writers queue (see begin_write).
+    """
+    if db.session.get_bind().dialect.name == "postgresql" and not db.session().in_transaction():
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+def _admit_or_refuse(event, holder, problem, user, device, device_name, nonce, scope, now) -> ScanOutcome:
+    """Decide, then record the scan in one short write transaction and commit.
+
+    The reads before (device, ticket holder) run without the write lock; the write transaction (SQLite: BEGIN
+    IMMEDIATE, see begin_write) holds it only for the scan's insert and, once a minute, the device's last-seen
+    time. A welcome is an insert that the partial unique index allows once per person, day and scope; when it does
+    nothing, the person is in already, and that scan is recorded as "already". A nonce seen before from this
+    device makes the insert fail: nothing of the scan is kept, and the first answer is given again.
+    """
     day = berlin_time(now).date()
     if problem is None:
-        if registration.status == RegistrationStatus.CANCELLED:
-            problem = ScanResult.CANCELLED
-        elif registration.status != RegistrationStatus.CONFIRMED:
-            problem = ScanResult.INVALID
-        elif day not in event_days(event) or event.status == "cancelled":
-            problem = ScanResult.NOT_TODAY
+        problem = _refusal(event, holder, scope, day)
     if device is not None:
-        connection.execute(_DEVICE_SEEN, {"device_id": device.id, "now": now})
         device_name = device.name
     values = {
         "event_id": event.id,
-        "registration_id": registration.id if registration is not None and problem != ScanResult.OTHER_EVENT else None,
+        "registration_id": holder.id if holder is not None and problem != ScanResult.OTHER_EVENT else None,
         "day": day,
         "scope": scope,
         "scanned_at": now,
@@ -313,49 +414,31 @@ def _admit_or_refuse(event, registration, problem, user, device, device_name, no
         "device_name": (device_name or "")[:100] or None,
         "nonce": nonce,
     }
-    person = _person_of_row(registration) if registration is not None and problem is None else None
-    if problem is None:
-        # The common second scan of an admitted person: answered without provoking the unique index. The
-        # insert below stays guarded by it, for two scans that get here at the same moment (PostgreSQL).
-        standing = _standing_row(values["registration_id"], day, scope)
-        if standing is not None:
-            if device is not None and nonce:
-                earlier = _scan_with_nonce(device.id, nonce)
-                if earlier is not None:
-                    return _replay(earlier)
-            return _already(values, person, now, standing)
+    shown = problem is None or problem == ScanResult.NOT_CHOSEN
+    outcome = ScanOutcome(problem or ScanResult.WELCOME, person=holder.person if shown else None, scanned_at=now)
+    connection = _begin_scan_write()
     try:
-        with db.session.begin_nested():  # the savepoint is emitted when the session hands out its connection
-            checkin_id = (
-                db.session.connection()
-                .execute(_INSERT_SCAN, {**values, "result": problem or ScanResult.WELCOME})
-                .scalar()
-            )
+        if device is not None and (device.last_seen_at is None or now - device.last_seen_at >= DEVICE_SEEN_STEP):
+            connection.execute(_DEVICE_SEEN, {"device_id": device.id, "now": now})
+        if problem is None:
+            admit = _ADMIT[connection.dialect.name]
+            outcome.checkin_id = connection.execute(admit, {**values, "result": ScanResult.WELCOME}).scalar()
+        if outcome.checkin_id is None:
+            if problem is None:  # admitted before (perhaps a moment ago, at another door)
+                outcome.result = ScanResult.ALREADY
+                standing = _standing_row(values["registration_id"], day, scope)
+                if standing is not None:
+                    outcome.earlier_at = standing.scanned_at
+                    outcome.earlier_where = standing.device_name or standing.display_name
+            outcome.checkin_id = connection.execute(_INSERT_SCAN, {**values, "result": outcome.result}).scalar()
     except IntegrityError:
-        # Either this nonce was used before (a retry), or the person is already in for this day and scope.
-        if device is not None and nonce:
-            earlier = _scan_with_nonce(device.id, nonce)
-            if earlier is not None:
-                return _replay(earlier)
-        if problem is not None:
+        db.session.rollback()
+        earlier = _scan_with_nonce(device.id, nonce) if device is not None and nonce else None
+        if earlier is None:
             raise
-        return _already(values, person, now, _standing_row(values["registration_id"], day, scope))
+        return _replay(earlier)
     db.session.commit()
-    return ScanOutcome(problem or ScanResult.WELCOME, checkin_id, person, now)
-
-
-def _already(values: dict, person: dict | None, now: datetime, standing) -> ScanOutcome:
-    """Record and answer "already checked in", with when and where the standing admission happened."""
-    checkin_id = db.session.connection().execute(_INSERT_SCAN, {**values, "result": ScanResult.ALREADY}).scalar()
-    db.session.commit()
-    return ScanOutcome(
-        ScanResult.ALREADY,
-        checkin_id,
-        person,
-        now,
-        earlier_at=standing.scanned_at if standing else None,
-        earlier_where=(standing.device_name or standing.display_name) if standing else None,
-    )
+    return outcome
 
 
 _STANDING_QUERY = (
@@ -520,26 +603,47 @@ def revoke_device(device: Device) -> None:
         db.session.commit()
 
 
-_DEVICE_QUERY = (
-    select(
-        Device.id,
-        Device.name,
-        Event.id.label("event_id"),
-        Event.title,
-        Event.ticket_key,
-        Event.starts_at,
-        Event.ends_at,
-        Event.status,
-    )
-    .join(Event, Event.id == Device.event_id)
-    .where(Device.token_hash == bindparam("token_hash"), Device.revoked_at.is_(None))
+_DEVICE_COLUMNS = (
+    Device.id.label("device_id"),
+    Device.name.label("device_name"),
+    Device.last_seen_at,
+    Event.id.label("event_id"),
+    Event.title,
+    Event.ticket_key,
+    Event.starts_at,
+    Event.ends_at,
+    Event.status.label("event_status"),
 )
+_ACTIVE_DEVICE = and_(Device.token_hash == bindparam("token_hash"), Device.revoked_at.is_(None))
+_DEVICE_QUERY = select(*_DEVICE_COLUMNS).join(Event, Event.id == Device.event_id).where(_ACTIVE_DEVICE)
+# The same with the holder of a genuine ticket: a scan through the API needs one query for both.
+_DEVICE_AND_HOLDER_QUERY = _with_holder_details(
+    select(*_DEVICE_COLUMNS, *_HOLDER_COLUMNS)
+    .join(Event, Event.id == Device.event_id)
+    .outerjoin(Registration, and_(Registration.id == bindparam("registration_id"), Registration.event_id == Event.id))
+    .where(_ACTIVE_DEVICE)
+)
+
+# An event's ticket key never changes, so each process keeps the keys it has read: the API checks a code's
+# signature before its one query. The key read with the device confirms the kept one; should they ever differ
+# (an event id used again after a deletion), the key just read wins.
+_TICKET_KEYS: dict[int, str] = {}
+
+
+def _kept_ticket_key(event_id: int) -> str | None:
+    key = _TICKET_KEYS.get(event_id)
+    if key is None:
+        key = db.session.connection().execute(select(Event.ticket_key).where(Event.id == event_id)).scalar()
+        if key is not None:
+            _TICKET_KEYS[event_id] = key
+    return key
 
 
 @dataclass(frozen=True)
 class ScanningDevice:
     id: int
     name: str
+    last_seen_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -554,15 +658,34 @@ class ScanningEvent:
     status: str
 
 
-def device_for_token(token: str | None) -> tuple[ScanningDevice, ScanningEvent] | None:
-    """The active device holding this token, and its event, or None."""
+def device_for_token(token: str | None, ticket: str | None = None):
+    """(device, event, checked) for the active device holding this token, or None.
+
+    Given the text of a scanned code, `checked` is that code checked as check_ticket does, (problem, holder):
+    the signature is checked first, with the event's kept key, and only a genuine code's holder is read, in the
+    same query as the device. Without a code, `checked` is None.
+    """
     if not token or len(token) > 200:
         return None
-    row = db.session.connection().execute(_DEVICE_QUERY, {"token_hash": hash_device_token(token)}).first()
-    if row is None:
+    code = parse_ticket_token(ticket) if ticket is not None else None
+    key = _kept_ticket_key(code.event_id) if code is not None else None
+    genuine = key is not None and signature_is_valid(code, key)
+    parameters = {"token_hash": hash_device_token(token)}
+    if genuine:
+        parameters["registration_id"] = code.registration_id
+    rows = db.session.connection().execute(_DEVICE_AND_HOLDER_QUERY if genuine else _DEVICE_QUERY, parameters).all()
+    if not rows:
         return None
-    event = ScanningEvent(row.event_id, row.title, row.ticket_key, row.starts_at, row.ends_at, row.status)
-    return ScanningDevice(row.id, row.name), event
+    row = rows[0]
+    device = ScanningDevice(row.device_id, row.device_name, row.last_seen_at)
+    event = ScanningEvent(row.event_id, row.title, row.ticket_key, row.starts_at, row.ends_at, row.event_status)
+    if ticket is None:
+        return device, event, None
+    if genuine and code.event_id == event.id and key == event.ticket_key:
+        return device, event, _holder_problem(code, _holder_of(rows))
+    if code is not None and code.event_id == event.id:
+        _TICKET_KEYS[event.id] = event.ticket_key
+    return device, event, check_ticket(event, ticket)  # forged, another event's, or checked with an old key
 
 
 def devices_of(event: Event) -> list[Device]:

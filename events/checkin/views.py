@@ -14,6 +14,7 @@ from events.checkin.forms import ConfirmForm, DeviceForm, ManualCheckInForm, Sca
 from events.checkin.models import CheckIn, Device
 from events.checkin.pdf import render_badges_pdf, render_ticket_pdf
 from events.core.access import role_required
+from events.core.database import own_transactions
 from events.extensions import db, talisman
 from events.pages.navigation import safe_next_url
 from events.registration.models import Registration, RegistrationStatus
@@ -46,13 +47,30 @@ def scanner(event):
     return _render_scanner(event, ScanForm(scope=request.args.get("scope"), device_name=request.args.get("door")))
 
 
+def _counts_today(event) -> str:
+    """The scanner's line on how many people are in today; a JSON scan brings it anew."""
+    today = checkin.berlin_time(checkin.utcnow()).date()
+    counts = next((row for row in checkin.counts_per_day(event) if row["day"] == today), None)
+    if counts is None:
+        return _("Heute ist kein Veranstaltungstag.")
+    return _(
+        "Heute eingecheckt: %(checked)d von %(expected)d", checked=counts["checked_in"], expected=counts["expected"]
+    )
+
+
+def _json_answer(event, outcome) -> dict:
+    """The scanner script's answer; after a welcome with the day's new count (other answers leave it as it is)."""
+    answer = outcome.as_json()
+    if outcome.ok:
+        answer["counts"] = _counts_today(event)
+    return answer
+
+
 def _render_scanner(event, form, outcome=None, status=200):
     scope = checkin.valid_scope(event, form.scope.data or request.args.get("scope"))
     form.scope.data = scope
     query = request.args.get("q", "").strip()[:100]
     results = checkin.search_registrations(event, query) if query else []
-    today = checkin.berlin_time(checkin.utcnow()).date()
-    counts = next((row for row in checkin.counts_per_day(event) if row["day"] == today), None)
     recent = checkin.recent_scans(event, current_user)
     return (
         render_template(
@@ -65,7 +83,7 @@ def _render_scanner(event, form, outcome=None, status=200):
             query=query,
             query_too_short=bool(query) and len(query) < checkin.SEARCH_MIN_LENGTH,
             results=results,
-            counts=counts,
+            counts=_counts_today(event),
             recent=recent,
             may_undo=lambda row: checkin.may_undo(row, current_user),
             manual_form=ManualCheckInForm(scope=scope, device_name=form.device_name.data),
@@ -76,6 +94,7 @@ def _render_scanner(event, form, outcome=None, status=200):
 
 
 @bp.route("/<int:event_id>/scan", methods=["POST"])
+@own_transactions
 @event_staff_required
 @talisman(content_security_policy=SCANNER_POLICY)
 def scan(event):
@@ -100,12 +119,13 @@ def scan(event):
         scope=checkin.valid_scope(event, form.scope.data),
     )
     if _wants_json():
-        return outcome.as_json()
+        return _json_answer(event, outcome)
     form.code.data = ""
     return _render_scanner(event, form, outcome)
 
 
 @bp.route("/<int:event_id>/registrations/<int:registration_id>/checkin", methods=["POST"])
+@own_transactions
 @event_staff_required
 @talisman(content_security_policy=SCANNER_POLICY)
 def manual_checkin(event, registration_id):
@@ -121,7 +141,7 @@ def manual_checkin(event, registration_id):
         scope=checkin.valid_scope(event, form.scope.data),
     )
     if _wants_json():
-        return outcome.as_json()
+        return _json_answer(event, outcome)
     scan_form = ScanForm(formdata=None, scope=form.scope.data, device_name=form.device_name.data)
     return _render_scanner(event, scan_form, outcome)
 
@@ -308,6 +328,7 @@ def result_labels():
             "cancelled": _("Storniert"),
             "other_event": _("Andere Veranstaltung"),
             "not_today": _("Nicht heute"),
+            "not_chosen": _("Workshop nicht gewählt"),
         }
     }
 

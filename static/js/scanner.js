@@ -11,6 +11,7 @@
   const scopeField = form.querySelector("[name=scope]");
   const doorField = document.getElementById("door");
   const panel = document.getElementById("scan-result");
+  const counts = document.getElementById("scan-counts");
   const video = document.getElementById("camera");
   const cameraStatus = document.getElementById("camera-status");
   const toggle = document.getElementById("camera-toggle");
@@ -100,6 +101,7 @@
         show({ tone: "bad", result: "error", headline: answer.message || config.textError });
       } else {
         show(answer);
+        if (counts && answer.counts) counts.textContent = answer.counts;
       }
     } catch (error) {
       show({ tone: "bad", result: "error", headline: config.textError });

@@ -80,10 +80,13 @@ def test_the_camera_scans_a_ticket_and_the_page_welcomes_the_participant(
             errors: list[str] = []
             page.on("pageerror", lambda error: errors.append(str(error)))
             page.goto(f"{live_server}/checkin/{event.id}/")
+            counts = page.locator("#scan-counts")
+            expect(counts).to_have_text("Heute eingecheckt: 0 von 1")
             result = page.locator("#scan-result")
             expect(result).to_have_attribute("data-result", "welcome", timeout=20_000)
             expect(result).to_contain_text("Willkommen, Fatma Demir!")
             expect(result).to_contain_text("KoBE Fürth")
+            expect(counts).to_have_text("Heute eingecheckt: 1 von 1")  # without reloading the page
             assert errors == []
         finally:
             browser.close()
