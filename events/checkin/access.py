@@ -6,7 +6,8 @@ from flask import abort, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from events.checkin.service import device_for_token, may_scan, statements_commit_themselves
+from events.checkin.service import device_for_token, may_scan
+from events.core.database import statements_commit_themselves
 from events.extensions import db, login_manager
 from events.meetings.models import Event
 
@@ -52,7 +53,7 @@ def device_token_required(view=None, *, ticket_field: str | None = None):
     With `ticket_field`, the scanned code in that field of the JSON body is checked with the device's lookup
     (one query, see service.device_for_token) and goes to g.ticket. The device is read without the write lock;
     a scan takes it only for its short write, and on PostgreSQL each statement commits by itself (see
-    service.statements_commit_themselves).
+    core.database.statements_commit_themselves).
     """
     if view is None:
         return partial(device_token_required, ticket_field=ticket_field)

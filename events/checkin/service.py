@@ -377,18 +377,6 @@ def _begin_scan_write():
     return db.session.connection()
 
 
-def statements_commit_themselves() -> None:
-    """For a device's API request, before its first statement: on PostgreSQL each statement commits by itself.
-
-    A scan writes one row (and once a minute the device's last-seen time); each of these statements is atomic
-    by itself, the admission is decided by the unique index, and the reads before need no snapshot shared
-    between statements. So the door saves the BEGIN and COMMIT round trips. SQLite keeps its transactions,
-    because BEGIN IMMEDIATE is what makes its writers queue (see begin_write).
-    """
-    if db.session.get_bind().dialect.name == "postgresql" and not db.session().in_transaction():
-        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-
-
 def _admit_or_refuse(event, holder, problem, user, device, device_name, nonce, scope, now) -> ScanOutcome:
     """Decide, then record the scan in one short write transaction and commit.
 

@@ -108,6 +108,19 @@ def begin_write():
     session.info["write_transaction"] = session.get_transaction()
 
 
+def statements_commit_themselves() -> None:
+    """Before a request's first statement: on PostgreSQL, let each statement commit by itself (autocommit).
+
+    For requests whose statements need no snapshot shared between them and whose writes are each atomic by
+    themselves: a device's scan (one insert decides the admission, see checkin.service) or the blank
+    registration form (two reads). They save the BEGIN and COMMIT/ROLLBACK round trips. SQLite keeps its
+    transactions, because BEGIN IMMEDIATE is what makes its writers queue (see begin_write). The pool gives
+    the connection back to the next request in its usual mode.
+    """
+    if db.session.get_bind().dialect.name == "postgresql" and not db.session().in_transaction():
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 def own_transactions(view):
     """Mark a writing view that takes its write lock itself (lock_row/begin_write) exactly where it needs it.
 

@@ -5,7 +5,7 @@ from markupsafe import Markup
 from events.calendar.service import event_invite, invite_method
 from events.checkin.tickets import qr_svg, ticket_token_for
 from events.core.access import public, role_required
-from events.core.database import own_transactions
+from events.core.database import own_transactions, statements_commit_themselves
 from events.core.districts import district_choices
 from events.directory.service import organisation_names
 from events.extensions import db, limiter
@@ -90,6 +90,8 @@ def _form_data(form) -> dict:
 @own_transactions
 @limiter.limit(lambda: current_app.config["REGISTRATION_RATE_LIMIT"], methods=["POST"])
 def register(slug):
+    if request.method == "GET":
+        statements_commit_themselves()  # only reads
     event = public_event(slug) or abort(404)
     token = request.args.get("invitation")
     invitation = invitation_for(event, token)
