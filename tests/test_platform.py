@@ -275,3 +275,25 @@ def test_percent_and_underscore_typed_into_a_search_match_themselves(client, log
     assert "0 Organisationen gefunden" in client.get("/directory/organisations?q=%25").get_data(as_text=True)
     assert "0 Organisationen gefunden" in client.get("/directory/organisations?q=_").get_data(as_text=True)
     assert "1 Organisation gefunden" in client.get("/directory/organisations?q=kobe").get_data(as_text=True)
+
+
+def test_what_was_read_before_the_write_lock_is_read_again_under_it(app, make_event, make_registration):
+    """Two organisers cancel the same person: the second must see the first's change once it holds the lock."""
+    from events.core.database import lock_row
+    from events.meetings.models import Event
+    from events.registration.models import Registration
+
+    event = make_event(capacity=10)
+    registration_id = make_registration(event).id
+    with app.test_request_context("/", method="POST"):
+        seen = db.session.get(Registration, registration_id)
+        assert seen.status == "confirmed"  # read before the lock, as a view does
+        with db.engine.begin() as other:  # meanwhile another request cancels and commits
+            other.execute(
+                Registration.__table__.update()
+                .where(Registration.id == registration_id)
+                .values(status="cancelled", waitlist_position=None)
+            )
+        lock_row(Event, event.id)
+        assert db.session.get(Registration, registration_id).status == "cancelled"
+        db.session.rollback()

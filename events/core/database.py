@@ -87,8 +87,9 @@ def begin_write():
     SQLite: BEGIN IMMEDIATE takes the write lock up front (a deferred transaction that reads first and writes
     later can fail at once with "database is locked" when another writer got in between). PostgreSQL needs
     nothing: rows are locked as they are written, so a transaction that has only read goes on (saving a COMMIT
-    and a BEGIN). Pending changes are committed first, unless the session is already in a transaction started
-    by this function, which is then simply continued.
+    and a BEGIN); what it read is expired, as a commit would, so it is read again under the lock. Pending
+    changes are committed first, unless the session is already in a transaction started by this function,
+    which is then simply continued.
     """
     session = db.session()
     current = session.get_transaction()
@@ -97,6 +98,8 @@ def begin_write():
     sqlite = session.get_bind().dialect.name == "sqlite"
     if sqlite or session.new or session.dirty or session.deleted or session.info.get("flushed"):
         session.commit()
+    else:
+        session.expire_all()  # as a commit would: what was read before the lock is read again under it
     if sqlite:
         token = _begin_immediate.set(True)
         try:
