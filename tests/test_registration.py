@@ -37,6 +37,15 @@ def registrations_of(app, event):
         return [(r.email, r.status, r.waitlist_position) for r in rows]
 
 
+def registrations_of_ids(app, event):
+    with app.app_context():
+        return list(
+            db.session.scalars(
+                select(Registration.id).where(Registration.event_id == event.id).order_by(Registration.id)
+            )
+        )
+
+
 def add_workshops(app, event, capacity=1):
     """Two parallel workshops in one slot and one later workshop."""
     with app.app_context():
@@ -363,6 +372,82 @@ def test_organiser_promotes_reorders_and_cancels_by_hand(client, app, login, mak
     with app.app_context():
         actions = set(db.session.scalars(select(AuditEntry.action)))
     assert {"registration.reorder", "registration.cancel", "registration.promote"} <= actions
+
+
+def test_an_organiser_takes_a_cancellation_back_within_ten_minutes(
+    client, app, login, make_user, make_event, make_registration
+):
+    event = make_event(capacity=1)
+    first = make_registration(event, "confirmed")
+    waiting = make_registration(event, "waitlisted", waitlist_position=1)
+    login(make_user("organiser"))
+    page = client.post(f"/registration/manage/entry/{first.id}/cancel", follow_redirects=True).get_data(as_text=True)
+    assert f'action="/registration/manage/entry/{first.id}/restore"' in page  # the button on the person's page
+    assert [r[1] for r in registrations_of(app, event)] == ["cancelled", "confirmed"]  # the waiting person moved up
+    # the place is gone: taking the cancellation back puts the person first in line, the other keeps the place
+    page = client.post(f"/registration/manage/entry/{first.id}/restore", follow_redirects=True).get_data(as_text=True)
+    assert "steht jetzt auf Platz 1 der Warteliste" in page
+    assert registrations_of(app, event) == [(first.email, "waitlisted", 1), (waiting.email, "confirmed", None)]
+    with app.app_context():
+        actions = list(db.session.scalars(select(AuditEntry.action).where(AuditEntry.action == "registration.restore")))
+    assert actions == ["registration.restore"]
+
+
+def test_a_cancellation_taken_back_with_a_place_free_is_confirmed_and_mailed(
+    client, app, login, make_user, make_event, make_registration
+):
+    event = make_event(capacity=5)
+    person = make_registration(event, "confirmed")
+    login(make_user("organiser"))
+    client.post(f"/registration/manage/entry/{person.id}/cancel")
+    page = client.post(f"/registration/manage/entry/{person.id}/restore", follow_redirects=True).get_data(as_text=True)
+    assert "ist wieder bestätigt" in page
+    assert registrations_of(app, event) == [(person.email, "confirmed", None)]
+    with app.app_context():
+        topics = [
+            m.topic for m in db.session.scalars(select(OutgoingMail).where(OutgoingMail.recipient == person.email))
+        ]
+    assert topics == ["registration.registration_cancelled", "registration.registration_confirmed"]
+
+
+def test_a_workshop_filled_meanwhile_is_dropped_when_a_cancellation_is_taken_back(
+    client, app, login, make_user, make_event
+):
+    event = make_event(capacity=10)
+    wohnen, _sport, _werte = add_workshops(app, event, capacity=1)
+    client.post(f"/registration/{event.slug}", data=form_data(email="a@example.org", workshop_slot_1=str(wohnen)))
+    first_id = registrations_of_ids(app, event)[0]
+    login(make_user("organiser"))
+    client.post(f"/registration/manage/entry/{first_id}/cancel")
+    client.post("/accounts/logout")
+    response = client.post(
+        f"/registration/{event.slug}", data=form_data(email="b@example.org", workshop_slot_1=str(wohnen))
+    )
+    assert response.status_code == 302  # the freed workshop place went to the next person
+    login(make_user("organiser", email="other.organiser@example.org"))
+    page = client.post(f"/registration/manage/entry/{first_id}/restore", follow_redirects=True).get_data(as_text=True)
+    assert "ist wieder bestätigt" in page and "nicht mehr gewählt: Wohnen" in page
+    with app.app_context():
+        restored = db.session.get(Registration, first_id)
+        assert restored.status == "confirmed" and restored.workshop_choices == []
+
+
+def test_a_cancellation_cannot_be_taken_back_after_ten_minutes(
+    client, app, login, make_user, make_event, make_registration
+):
+    event = make_event(capacity=5)
+    person = make_registration(event, "confirmed")
+    login(make_user("organiser"))
+    client.post(f"/registration/manage/entry/{person.id}/cancel")
+    with app.app_context():
+        registration = db.session.get(Registration, person.id)
+        registration.cancelled_at = utcnow() - timedelta(minutes=11)
+        db.session.commit()
+    page = client.get(f"/registration/manage/entry/{person.id}").get_data(as_text=True)
+    assert f"/registration/manage/entry/{person.id}/restore" not in page
+    page = client.post(f"/registration/manage/entry/{person.id}/restore", follow_redirects=True).get_data(as_text=True)
+    assert "nur innerhalb von 10 Minuten" in page
+    assert registrations_of(app, event) == [(person.email, "cancelled", None)]
 
 
 def test_capacity_increase_promotes_from_the_waiting_list(client, app, login, make_user, make_event, make_registration):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, or_, select, update
@@ -265,6 +266,60 @@ def cancel_registration(registration: Registration, by_participant: bool = True)
         promoted = _promote_while_free(event)
     db.session.commit()
     return promoted
+
+
+# How long an organiser can take a cancellation back (a wrong click in the list).
+RESTORE_WINDOW = timedelta(minutes=10)
+
+
+def restorable(registration: Registration, now=None) -> bool:
+    """Whether this cancellation can still be taken back (see restore_registration)."""
+    return (
+        registration.status == CANCELLED
+        and registration.cancelled_at is not None
+        and (now or utcnow()) - registration.cancelled_at <= RESTORE_WINDOW
+    )
+
+
+def restore_registration(registration: Registration) -> list[str]:
+    """Take a cancellation back within RESTORE_WINDOW: the person is confirmed again while a place is free, or
+    else first on the waiting list (whoever moved up in the meantime keeps the place). Workshops that have filled
+    up meanwhile are dropped from the person's choices. The person is mailed as after registering.
+
+    Returns the titles of the dropped workshops.
+    """
+    event = lock_row(Event, registration.event_id)
+    registration = db.session.get(Registration, registration.id)
+    if not restorable(registration):
+        db.session.rollback()
+        raise RegistrationError("not_restorable")
+    if event.status == "cancelled" or event.ends_at < utcnow():
+        db.session.rollback()
+        raise RegistrationError("cancelled" if event.status == "cancelled" else "over")
+    if event.capacity is None or confirmed_count(event.id) < event.capacity:
+        fill = workshop_fill(event.id) if registration.workshop_choices else {}  # without this person
+        registration.status, registration.waitlist_position = CONFIRMED, None
+        registration.confirmed_at = utcnow()
+        full = [
+            choice
+            for choice in registration.workshop_choices
+            if choice.session.capacity is not None and fill.get(choice.session_id, 0) >= choice.session.capacity
+        ]
+        registration.workshop_choices = [c for c in registration.workshop_choices if c not in full]
+        dropped = [choice.session.title for choice in full]
+    else:
+        registration.status, registration.waitlist_position = WAITLISTED, 0  # before everyone waiting
+        db.session.flush()
+        _renumber_waiting_list(event.id)
+        dropped = []
+    registration.cancelled_at = None
+    record_audit("registration.restore", registration, summary=f"{event.title}: {registration.full_name}")
+    if registration.status == CONFIRMED:
+        mails.send_confirmation(registration)
+    else:
+        mails.send_waitlisted(registration)
+    db.session.commit()
+    return dropped
 
 
 def promote_from_waiting_list(event_id: int) -> list[Registration]:

@@ -44,6 +44,8 @@ from events.registration.service import (
     promote_by_hand,
     register_for_event,
     resend_personal_link,
+    restorable,
+    restore_registration,
     search_registrations,
     status_counts,
     update_registration,
@@ -68,6 +70,7 @@ ERROR_MESSAGES = {
     "not_waiting": lambda: _("Diese Person steht nicht auf der Warteliste."),
     "no_free_place": lambda: _("Es ist kein Platz frei. Erhöhen Sie die Zahl der Plätze oder stornieren Sie zuerst."),
     "unknown_event": lambda: _("Diese Veranstaltung gibt es nicht."),
+    "not_restorable": lambda: _("Eine Stornierung kann nur innerhalb von 10 Minuten zurückgenommen werden."),
 }
 
 
@@ -280,6 +283,7 @@ def registrations(event_id):
         free=free_places(event),
         fill=workshop_fill(event.id),
         slots=workshop_slots(event),
+        restorable=restorable,
         breakdowns=breakdowns(event),
     )
 
@@ -332,7 +336,12 @@ def _registration_or_404(registration_id: int) -> Registration:
 @role_required("organiser")
 def entry(registration_id):
     registration = _registration_or_404(registration_id)
-    return render_template("registration/entry.html", registration=registration, event=registration.event)
+    return render_template(
+        "registration/entry.html",
+        registration=registration,
+        event=registration.event,
+        can_restore=restorable(registration),
+    )
 
 
 @bp.route("/manage/entry/<int:registration_id>/<action>", methods=["POST"])
@@ -347,8 +356,36 @@ def entry_action(registration_id, action):
         elif action == "cancel":
             promoted = cancel_registration(registration, by_participant=False)
             flash(_("Die Anmeldung von %(name)s ist storniert.", name=registration.full_name), "success")
+            flash(_("Ein Versehen? „Stornierung zurücknehmen“ geht 10 Minuten lang."), "info")
             for person in promoted:
                 flash(_("%(name)s ist von der Warteliste nachgerückt.", name=person.full_name), "success")
+        elif action == "restore":
+            dropped = restore_registration(registration)
+            if registration.status == "confirmed":
+                flash(
+                    _(
+                        "Die Stornierung ist zurückgenommen: %(name)s ist wieder bestätigt.",
+                        name=registration.full_name,
+                    ),
+                    "success",
+                )
+            else:
+                flash(
+                    _(
+                        "Die Stornierung ist zurückgenommen. Der Platz ist inzwischen vergeben: %(name)s steht "
+                        "jetzt auf Platz 1 der Warteliste.",
+                        name=registration.full_name,
+                    ),
+                    "warning",
+                )
+            if dropped:
+                flash(
+                    _(
+                        "Inzwischen ausgebucht und daher nicht mehr gewählt: %(workshops)s",
+                        workshops=", ".join(dropped),
+                    ),
+                    "warning",
+                )
         elif action in ("up", "down"):
             move_in_waiting_list(registration, -1 if action == "up" else 1)
             flash(_("Die Reihenfolge der Warteliste ist geändert."), "success")
