@@ -159,6 +159,42 @@ def test_registering_again_with_the_same_email_creates_no_duplicate(client, app,
     assert first_link == again_link
 
 
+def _personal_link_in(message) -> str:
+    line = [line for line in mail_text(message).splitlines() if "/registration/me/" in line][0]
+    return "/registration/me/" + line.split("/registration/me/")[1].split()[0].rstrip(".")
+
+
+def test_a_participant_replaces_a_leaked_personal_link(client, app, make_event):
+    event = make_event()
+    old = client.post(f"/registration/{event.slug}", data=form_data()).headers["Location"]
+    assert client.get(old).status_code == 200
+    page = client.post(f"{old}/renew").get_data(as_text=True)
+    assert "gilt nicht mehr" in page
+    assert client.get(old).status_code == 404  # the old link is dead at once
+    mails = sent_mails(app)
+    assert mails[-1]["To"] == "ayse.oeztuerk@example.org"
+    new = _personal_link_in(mails[-1])
+    assert new != old and client.get(new).status_code == 200
+    # registering again with the same address mails the new link, not the old one
+    client.post(f"/registration/{event.slug}", data=form_data())
+    assert _personal_link_in(sent_mails(app)[-1]) == new
+
+
+def test_an_organiser_replaces_a_personal_link(client, app, login, make_user, make_event, make_registration):
+    event = make_event()
+    registration = make_registration(event)
+    login(make_user("organiser"))
+    page = client.post(f"/registration/manage/entry/{registration.id}/renew_link", follow_redirects=True).get_data(
+        as_text=True
+    )
+    assert "bekommt den neuen per E-Mail" in page
+    assert client.get(f"/registration/me/{registration.manage_token}").status_code == 404
+    assert client.get(_personal_link_in(sent_mails(app)[-1])).status_code == 200
+    with app.app_context():
+        actions = list(db.session.scalars(select(AuditEntry.action)))
+    assert "registration.renew_link" in actions
+
+
 def test_invalid_input_keeps_what_was_typed_and_writes_nothing(client, app, make_event):
     event = make_event()
     response = client.post(

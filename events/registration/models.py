@@ -49,6 +49,8 @@ class Registration(db.Model):
     status: Mapped[str] = mapped_column(String(12))  # a RegistrationStatus value
     waitlist_position: Mapped[int | None] = mapped_column()  # 1 = next to be promoted; None unless waitlisted
     manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the personal link token
+    # renewing the personal link increments it, so the link derived before stops working (see tokens.py)
+    link_version: Mapped[int] = mapped_column(default=0, server_default="0")
     ticket_version: Mapped[int] = mapped_column(default=1)  # re-issuing a ticket increments it
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)

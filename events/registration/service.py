@@ -48,7 +48,12 @@ class RegistrationOutcome:
 
 
 def personal_token(registration: Registration) -> str:
-    return manage_token_for(registration.event_id, registration.email_normalized, current_app.config["SECRET_KEY"])
+    return manage_token_for(
+        registration.event_id,
+        registration.email_normalized,
+        current_app.config["SECRET_KEY"],
+        registration.link_version or 0,
+    )
 
 
 def confirmed_count(event_id: int) -> int:
@@ -166,7 +171,8 @@ def register_for_event(event_id: int, data: dict, invitation: Invitation | None 
         select(Registration.id).where(Registration.event_id == event.id, Registration.email_normalized == normalized)
     )
     existing = db.session.get(Registration, existing_id) if existing_id is not None else None
-    token = manage_token_for(event.id, normalized, current_app.config["SECRET_KEY"])
+    version = (existing.link_version or 0) if existing is not None else 0
+    token = manage_token_for(event.id, normalized, current_app.config["SECRET_KEY"], version)
     if existing is not None and existing.status != CANCELLED:
         mails.send_link_again(existing)  # still under the lock: the mail is the only write
         db.session.commit()
@@ -266,6 +272,24 @@ def cancel_registration(registration: Registration, by_participant: bool = True)
         promoted = _promote_while_free(event)
     db.session.commit()
     return promoted
+
+
+def renew_personal_link(registration: Registration, by_participant: bool) -> None:
+    """Replace the personal link (for a link that reached the wrong people): the old one stops working at once,
+    and the new one goes by mail to the registered address only, never to the screen.
+    """
+    lock_row(Event, registration.event_id)
+    registration = db.session.get(Registration, registration.id)
+    registration.link_version = (registration.link_version or 0) + 1
+    registration.manage_token_hash = hash_token(personal_token(registration))
+    record_audit(
+        "registration.renew_link",
+        registration,
+        summary=registration.full_name,
+        actor="participant" if by_participant else None,
+    )
+    mails.send_link_again(registration)
+    db.session.commit()
 
 
 # How long an organiser can take a cancellation back (a wrong click in the list).

@@ -14,16 +14,19 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def manage_token_for(event_id: int, email_normalized: str, secret_key: str) -> str:
-    """The personal-link token of a registration: 128 bits of HMAC over event and address with the secret key.
+def manage_token_for(event_id: int, email_normalized: str, secret_key: str, version: int = 0) -> str:
+    """The personal-link token of a registration: 128 bits of HMAC over event, address and link version with the
+    secret key.
 
     It can be derived again whenever a mail needs the link (confirmation, promotion, reminder, "send my link
     again"), while the database stores only its hash, so a copy of the database reveals no working link.
+    Renewing the link (a leaked link) raises the registration's link_version: a new token, the old one is dead.
     """
     import base64
     import hmac
 
-    digest = hmac.new(secret_key.encode(), f"manage:{event_id}:{email_normalized}".encode(), hashlib.sha256)
+    message = f"manage:{event_id}:{email_normalized}" + (f":{version}" if version else "")
+    digest = hmac.new(secret_key.encode(), message.encode(), hashlib.sha256)
     return base64.urlsafe_b64encode(digest.digest()[:16]).rstrip(b"=").decode()
 
 

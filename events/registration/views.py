@@ -43,6 +43,7 @@ from events.registration.service import (
     move_in_waiting_list,
     promote_by_hand,
     register_for_event,
+    renew_personal_link,
     resend_personal_link,
     restorable,
     restore_registration,
@@ -228,6 +229,14 @@ def cancel_own(token):
     return redirect(url_for("registration.personal", token=token))
 
 
+@bp.route("/me/<token>/renew", methods=["POST"])
+@public
+def renew_own_link(token):
+    registration = _registration_for_token(token)
+    renew_personal_link(registration, by_participant=True)
+    return render_template("registration/link_sent.html", event=registration.event, renewed=True)
+
+
 @bp.route("/me/<token>/invite.ics")
 @public
 def personal_invite(token):
@@ -359,6 +368,15 @@ def entry_action(registration_id, action):
             flash(_("Ein Versehen? „Stornierung zurücknehmen“ geht 10 Minuten lang."), "info")
             for person in promoted:
                 flash(_("%(name)s ist von der Warteliste nachgerückt.", name=person.full_name), "success")
+        elif action == "renew_link":
+            renew_personal_link(registration, by_participant=False)
+            flash(
+                _(
+                    "Der bisherige Link gilt nicht mehr; %(name)s bekommt den neuen per E-Mail.",
+                    name=registration.full_name,
+                ),
+                "success",
+            )
         elif action == "restore":
             dropped = restore_registration(registration)
             if registration.status == "confirmed":
