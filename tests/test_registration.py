@@ -468,6 +468,30 @@ def test_a_workshop_filled_meanwhile_is_dropped_when_a_cancellation_is_taken_bac
         assert restored.status == "confirmed" and restored.workshop_choices == []
 
 
+def test_a_participant_takes_their_own_cancellation_back(client, app, make_event):
+    event = make_event(capacity=5)
+    link = client.post(f"/registration/{event.slug}", data=form_data()).headers["Location"]
+    page = client.post(f"{link}/cancel", follow_redirects=True).get_data(as_text=True)
+    assert f'action="{link}/restore"' in page
+    page = client.post(f"{link}/restore", follow_redirects=True).get_data(as_text=True)
+    assert "Ihre Anmeldung gilt wieder" in page
+    assert registrations_of(app, event) == [("ayse.oeztuerk@example.org", "confirmed", None)]
+
+
+def test_a_participant_cannot_take_back_an_organisers_cancellation(
+    client, app, login, make_user, make_event, make_registration
+):
+    event = make_event(capacity=5)
+    person = make_registration(event, "confirmed")
+    login(make_user("organiser"))
+    client.post(f"/registration/manage/entry/{person.id}/cancel")
+    link = f"/registration/me/{person.manage_token}"
+    assert f'action="{link}/restore"' not in client.get(link).get_data(as_text=True)
+    page = client.post(f"{link}/restore", follow_redirects=True).get_data(as_text=True)
+    assert "hat das Organisationsteam storniert" in page
+    assert registrations_of(app, event) == [(person.email, "cancelled", None)]
+
+
 def test_a_cancellation_cannot_be_taken_back_after_ten_minutes(
     client, app, login, make_user, make_event, make_registration
 ):

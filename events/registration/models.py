@@ -6,6 +6,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from events.core.models import District, Organisation
@@ -57,6 +58,7 @@ class Registration(db.Model):
     updated_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow, onupdate=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    cancelled_by_participant: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     reminded_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
 
     event: Mapped[Event] = relationship()

@@ -190,7 +190,7 @@ def register_for_event(event_id: int, data: dict, invitation: Invitation | None 
     registration.privacy_consent_version = PRIVACY_CONSENT_VERSION
     registration.privacy_consent_text = privacy_consent_text()
     registration.invitation_id = invitation.id if invitation else None
-    registration.cancelled_at = None
+    registration.cancelled_at, registration.cancelled_by_participant = None, False
     registration.reminded_at = None
     if event.capacity is None or confirmed_count(event.id) < event.capacity:
         registration.status, registration.waitlist_position = CONFIRMED, None
@@ -258,6 +258,7 @@ def cancel_registration(registration: Registration, by_participant: bool = True)
     registration.status = CANCELLED
     registration.waitlist_position = None
     registration.cancelled_at = utcnow()
+    registration.cancelled_by_participant = by_participant
     record_audit(
         "registration.cancel",
         registration,
@@ -296,16 +297,18 @@ def renew_personal_link(registration: Registration, by_participant: bool) -> Non
 RESTORE_WINDOW = timedelta(minutes=10)
 
 
-def restorable(registration: Registration, now=None) -> bool:
-    """Whether this cancellation can still be taken back (see restore_registration)."""
+def restorable(registration: Registration, by_participant: bool = False, now=None) -> bool:
+    """Whether this cancellation can still be taken back (see restore_registration); a participant can take back
+    only their own cancellation, not an organiser's."""
     return (
         registration.status == CANCELLED
         and registration.cancelled_at is not None
         and (now or utcnow()) - registration.cancelled_at <= RESTORE_WINDOW
+        and (registration.cancelled_by_participant or not by_participant)
     )
 
 
-def restore_registration(registration: Registration) -> list[str]:
+def restore_registration(registration: Registration, by_participant: bool = False) -> list[str]:
     """Take a cancellation back within RESTORE_WINDOW: the person is confirmed again while a place is free, or
     else first on the waiting list (whoever moved up in the meantime keeps the place). Workshops that have filled
     up meanwhile are dropped from the person's choices. The person is mailed as after registering.
@@ -314,8 +317,10 @@ def restore_registration(registration: Registration) -> list[str]:
     """
     event = lock_row(Event, registration.event_id)
     registration = db.session.get(Registration, registration.id)
-    if not restorable(registration):
+    if not restorable(registration, by_participant):
         db.session.rollback()
+        if restorable(registration):
+            raise RegistrationError("cancelled_by_organiser")
         raise RegistrationError("not_restorable")
     if event.status == "cancelled" or event.ends_at < utcnow():
         db.session.rollback()
@@ -336,8 +341,13 @@ def restore_registration(registration: Registration) -> list[str]:
         db.session.flush()
         _renumber_waiting_list(event.id)
         dropped = []
-    registration.cancelled_at = None
-    record_audit("registration.restore", registration, summary=f"{event.title}: {registration.full_name}")
+    registration.cancelled_at, registration.cancelled_by_participant = None, False
+    record_audit(
+        "registration.restore",
+        registration,
+        summary=f"{event.title}: {registration.full_name}",
+        actor="participant" if by_participant else None,
+    )
     if registration.status == CONFIRMED:
         mails.send_confirmation(registration)
     else:

@@ -72,6 +72,9 @@ ERROR_MESSAGES = {
     "no_free_place": lambda: _("Es ist kein Platz frei. Erhöhen Sie die Zahl der Plätze oder stornieren Sie zuerst."),
     "unknown_event": lambda: _("Diese Veranstaltung gibt es nicht."),
     "not_restorable": lambda: _("Eine Stornierung kann nur innerhalb von 10 Minuten zurückgenommen werden."),
+    "cancelled_by_organiser": lambda: _(
+        "Diese Anmeldung hat das Organisationsteam storniert. Bitte wenden Sie sich an das Organisationsteam."
+    ),
 }
 
 
@@ -209,6 +212,7 @@ def personal(token):
         token=token,
         editable=editable,
         can_cancel=registration.status != "cancelled" and cancellation_open(event),
+        can_restore=restorable(registration, by_participant=True),
         event_over=registration_window_state(event) == "over",
         organisations=organisation_names(),
         photo_text=photo_consent_text(),
@@ -226,6 +230,28 @@ def cancel_own(token):
         flash(error_message(error), "error")
     else:
         flash(_("Ihre Anmeldung ist storniert. Sie erhalten eine Bestätigung per E-Mail."), "success")
+        flash(_("Ein Versehen? „Stornierung zurücknehmen“ geht 10 Minuten lang."), "info")
+    return redirect(url_for("registration.personal", token=token))
+
+
+@bp.route("/me/<token>/restore", methods=["POST"])
+@public
+def restore_own(token):
+    registration = _registration_for_token(token)
+    try:
+        dropped = restore_registration(registration, by_participant=True)
+    except RegistrationError as error:
+        flash(error_message(error), "error")
+    else:
+        if registration.status == "confirmed":
+            flash(_("Ihre Anmeldung gilt wieder. Eine Bestätigung ist per E-Mail unterwegs."), "success")
+        else:
+            flash(_("Ihr Platz ist inzwischen vergeben. Sie stehen jetzt auf Platz 1 der Warteliste."), "warning")
+        if dropped:
+            flash(
+                _("Inzwischen ausgebucht und daher nicht mehr gewählt: %(workshops)s", workshops=", ".join(dropped)),
+                "warning",
+            )
     return redirect(url_for("registration.personal", token=token))
 
 
