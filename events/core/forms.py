@@ -18,3 +18,8 @@ class Form(FlaskForm):
         def get_translations(self, form):
             # Flask-WTF reads the catalogue from disk on every request; it never changes while the app runs.
             return _wtforms_translations(str(get_locale() or "de"))
+
+
+def optional_text(value: str | None) -> str | None:
+    """An optional text field as stored: trimmed, and None when nothing was typed."""
+    return (value or "").strip() or None

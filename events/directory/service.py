@@ -4,6 +4,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from events.core.audit import record_audit
+from events.core.forms import optional_text
 from events.core.models import District, Organisation, Person
 from events.core.search import LIKE_ESCAPE, contains_pattern
 from events.extensions import cache, db
@@ -60,8 +61,8 @@ def save_organisation(organisation: Organisation | None, data: dict) -> Organisa
     organisation.name = data["name"].strip()
     organisation.kind = data["kind"]
     organisation.district_id = data.get("district_id")
-    organisation.email = (data.get("email") or "").strip() or None
-    organisation.website = (data.get("website") or "").strip() or None
+    organisation.email = optional_text(data.get("email"))
+    organisation.website = optional_text(data.get("website"))
     db.session.add(organisation)
     db.session.flush()
     record_audit("organisation.create" if created else "organisation.update", organisation, summary=organisation.name)
@@ -76,7 +77,7 @@ def save_person(person: Person | None, data: dict) -> Person:
     person.first_name = data["first_name"].strip()
     person.last_name = data["last_name"].strip()
     person.email = (data.get("email") or "").strip().lower() or None
-    person.function = (data.get("function") or "").strip() or None
+    person.function = optional_text(data.get("function"))
     person.organisation_id = data.get("organisation_id")
     db.session.add(person)
     db.session.flush()

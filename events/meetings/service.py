@@ -17,6 +17,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from events.core.audit import record_audit
+from events.core.forms import optional_text
 from events.core.timezone import berlin_date, berlin_to_aware
 from events.core.types import utcnow
 from events.extensions import cache, db
@@ -209,20 +210,20 @@ def save_event(event: Event | None, data: dict, user=None) -> EventChange:
     before = {name: getattr(event, name) for name in (*CHANGES_THAT_NEED_NEW_INVITES, "capacity")}
     event.kind = data["kind"]
     event.series = _series_named(data.get("series_name"))
-    event.edition = (data.get("edition") or "").strip() or None
+    event.edition = optional_text(data.get("edition"))
     event.title = data["title"].strip()
     event.description = data.get("description") or ""
     event.starts_at = berlin_to_aware(data["starts_at"])
     event.ends_at = berlin_to_aware(data["ends_at"])
-    event.venue_name = (data.get("venue_name") or "").strip() or None
-    event.address = (data.get("address") or "").strip() or None
-    event.online_url = (data.get("online_url") or "").strip() or None
+    event.venue_name = optional_text(data.get("venue_name"))
+    event.address = optional_text(data.get("address"))
+    event.online_url = optional_text(data.get("online_url"))
     event.capacity = data.get("capacity")
     event.registration_opens_at = berlin_to_aware(data.get("registration_opens_at"))
     event.registration_closes_at = berlin_to_aware(data.get("registration_closes_at"))
     event.cancellation_deadline = berlin_to_aware(data.get("cancellation_deadline"))
     event.access = data["access"]
-    event.contact_email = (data.get("contact_email") or "").strip() or None
+    event.contact_email = optional_text(data.get("contact_email"))
     if created:
         with db.session.no_autoflush:
             event.slug = unique_slug(event.title, berlin_date(event.starts_at))
@@ -363,8 +364,8 @@ def save_session(event: Event, session: EventSession | None, data: dict) -> Even
     session.description = data.get("description") or ""
     session.starts_at = berlin_to_aware(data["starts_at"])
     session.ends_at = berlin_to_aware(data["ends_at"])
-    session.room = (data.get("room") or "").strip() or None
-    session.speakers = (data.get("speakers") or "").strip() or None
+    session.room = optional_text(data.get("room"))
+    session.speakers = optional_text(data.get("speakers"))
     session.capacity = data.get("capacity") if session.kind == SessionKind.WORKSHOP else None
     db.session.add(session)
     db.session.flush()

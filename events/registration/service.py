@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from events.core.audit import record_audit
 from events.core.database import lock_row
+from events.core.forms import optional_text
 from events.core.models import District, Organisation, Region
 from events.core.search import LIKE_ESCAPE, contains_pattern
 from events.core.types import utcnow
@@ -129,12 +130,12 @@ def _apply_details(registration: Registration, data: dict, organisation_id: int 
     """Copy the form's details; organisation_id: the directory's match for the typed organisation name."""
     registration.first_name = data["first_name"].strip()
     registration.last_name = data["last_name"].strip()
-    registration.organisation_name = (data.get("organisation_name") or "").strip() or None
+    registration.organisation_name = optional_text(data.get("organisation_name"))
     registration.organisation_id = organisation_id
     registration.district_id = int(data["district_id"]) if data.get("district_id") else None
-    registration.function = (data.get("function") or "").strip() or None
-    registration.dietary_needs = (data.get("dietary_needs") or "").strip() or None
-    registration.accessibility_needs = (data.get("accessibility_needs") or "").strip() or None
+    registration.function = optional_text(data.get("function"))
+    registration.dietary_needs = optional_text(data.get("dietary_needs"))
+    registration.accessibility_needs = optional_text(data.get("accessibility_needs"))
     if data.get("language") in current_app.config["LANGUAGES"]:
         registration.language = data["language"]
     photo = bool(data.get("photo_consent"))
