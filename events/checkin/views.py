@@ -13,7 +13,7 @@ from events.checkin.access import event_organiser_required, event_staff_required
 from events.checkin.forms import ConfirmForm, DeviceForm, ManualCheckInForm, ScanForm
 from events.checkin.models import CheckIn, Device
 from events.checkin.pdf import render_badges_pdf, render_ticket_pdf
-from events.core.access import role_required
+from events.core.access import role_required, row_of_event_or_404
 from events.core.database import own_transactions
 from events.extensions import db, talisman
 from events.pages.navigation import safe_next_url
@@ -25,13 +25,6 @@ SCANNER_POLICY = {**CONTENT_SECURITY_POLICY, "script-src": "'self' 'wasm-unsafe-
 
 def _wants_json() -> bool:
     return request.is_json or request.accept_mimetypes.best == "application/json"
-
-
-def _registration_of(event, registration_id: int) -> Registration:
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != event.id:
-        abort(404)
-    return registration
 
 
 @bp.route("/")
@@ -129,7 +122,7 @@ def scan(event):
 @event_staff_required
 @talisman(content_security_policy=SCANNER_POLICY)
 def manual_checkin(event, registration_id):
-    registration = _registration_of(event, registration_id)
+    registration = row_of_event_or_404(Registration, registration_id, event.id)
     form = ManualCheckInForm()
     if not form.validate_on_submit():
         abort(400)
@@ -149,9 +142,7 @@ def manual_checkin(event, registration_id):
 @bp.route("/<int:event_id>/checkins/<int:checkin_id>/undo", methods=["POST"])
 @event_staff_required
 def undo(event, checkin_id):
-    row = db.session.get(CheckIn, checkin_id)
-    if row is None or row.event_id != event.id:
-        abort(404)
+    row = row_of_event_or_404(CheckIn, checkin_id, event.id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -252,9 +243,7 @@ def devices(event):
 @bp.route("/<int:event_id>/devices/<int:device_id>/revoke", methods=["POST"])
 @event_organiser_required
 def revoke_device(event, device_id):
-    device = db.session.get(Device, device_id)
-    if device is None or device.event_id != event.id:
-        abort(404)
+    device = row_of_event_or_404(Device, device_id, event.id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     checkin.revoke_device(device)
@@ -283,7 +272,7 @@ def badges(event):
 @bp.route("/<int:event_id>/registrations/<int:registration_id>/ticket.pdf")
 @event_organiser_required
 def ticket_pdf(event, registration_id):
-    registration = _registration_of(event, registration_id)
+    registration = row_of_event_or_404(Registration, registration_id, event.id)
     if registration.status != RegistrationStatus.CONFIRMED:
         abort(409)
     return Response(
@@ -296,7 +285,7 @@ def ticket_pdf(event, registration_id):
 @bp.route("/<int:event_id>/registrations/<int:registration_id>/reissue", methods=["POST"])
 @event_organiser_required
 def reissue(event, registration_id):
-    registration = _registration_of(event, registration_id)
+    registration = row_of_event_or_404(Registration, registration_id, event.id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     checkin.reissue_ticket(registration)

@@ -5,7 +5,7 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user
 
-from events.extensions import login_manager
+from events.extensions import db, login_manager
 
 
 def role_required(*roles: str):
@@ -46,3 +46,12 @@ def signed_in(view):
 
     wrapped.allowed_roles = "signed-in"
     return wrapped
+
+
+def row_of_event_or_404(model, ident: int, event_id: int):
+    """A row that belongs to one event (programme item, question, registration, check-in, device) by its id;
+    404 when there is no such row or it belongs to another event, so ids of other events reveal nothing."""
+    row = db.session.get(model, ident)
+    if row is None or row.event_id != event_id:
+        abort(404)
+    return row

@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from events.core.access import public, role_required
+from events.core.access import public, role_required, row_of_event_or_404
 from events.core.timezone import aware_to_berlin_naive
 from events.extensions import db
 from events.meetings import bp
@@ -266,24 +266,16 @@ def new_session(event_id):
     return _session_form_page(_event_or_404(event_id), None)
 
 
-def _part_of_event(model, event_id: int, ident: int):
-    """A programme item or question of this event; 404 when it does not exist or belongs to another event."""
-    part = db.session.get(model, ident)
-    if part is None or part.event_id != event_id:
-        abort(404)
-    return part
-
-
 @bp.route("/manage/<int:event_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 @role_required("organiser")
 def edit_session(event_id, session_id):
-    return _session_form_page(_event_or_404(event_id), _part_of_event(EventSession, event_id, session_id))
+    return _session_form_page(_event_or_404(event_id), row_of_event_or_404(EventSession, session_id, event_id))
 
 
 @bp.route("/manage/<int:event_id>/sessions/<int:session_id>/delete", methods=["POST"])
 @role_required("organiser")
 def remove_session(event_id, session_id):
-    delete_session(_part_of_event(EventSession, event_id, session_id))
+    delete_session(row_of_event_or_404(EventSession, session_id, event_id))
     db.session.commit()
     flash(_("Der Programmpunkt ist gelöscht."), "success")
     return redirect(url_for("meetings.detail", event_id=event_id) + "#programme")
@@ -319,13 +311,13 @@ def new_question(event_id):
 @bp.route("/manage/<int:event_id>/questions/<int:question_id>/edit", methods=["GET", "POST"])
 @role_required("organiser")
 def edit_question(event_id, question_id):
-    return _question_form_page(_event_or_404(event_id), _part_of_event(Question, event_id, question_id))
+    return _question_form_page(_event_or_404(event_id), row_of_event_or_404(Question, question_id, event_id))
 
 
 @bp.route("/manage/<int:event_id>/questions/<int:question_id>/delete", methods=["POST"])
 @role_required("organiser")
 def remove_question(event_id, question_id):
-    delete_question(_part_of_event(Question, event_id, question_id))
+    delete_question(row_of_event_or_404(Question, question_id, event_id))
     db.session.commit()
     flash(_("Die Frage ist gelöscht."), "success")
     return redirect(url_for("meetings.detail", event_id=event_id) + "#questions")
