@@ -181,32 +181,39 @@ def copy(event_id):
     return redirect(url_for("meetings.edit_event", event_id=copy.id))
 
 
+def _change_status(event_id: int, change, refused: str, done: str):
+    """Publish or withdraw an event: the service decides, the organiser reads why not or what happened."""
+    event = _event_or_404(event_id)
+    try:
+        change(event)
+    except EventError:
+        flash(refused, "error")
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return redirect(url_for("meetings.detail", event_id=event.id))
+
+
 @bp.route("/manage/<int:event_id>/publish", methods=["POST"])
 @role_required("organiser")
 def publish(event_id):
-    event = _event_or_404(event_id)
-    try:
-        publish_event(event)
-    except EventError:
-        flash(_("Eine abgesagte Veranstaltung kann nicht veröffentlicht werden."), "error")
-    else:
-        db.session.commit()
-        flash(_("Die Veranstaltung ist veröffentlicht. Anmeldungen sind jetzt möglich."), "success")
-    return redirect(url_for("meetings.detail", event_id=event.id))
+    return _change_status(
+        event_id,
+        publish_event,
+        _("Eine abgesagte Veranstaltung kann nicht veröffentlicht werden."),
+        _("Die Veranstaltung ist veröffentlicht. Anmeldungen sind jetzt möglich."),
+    )
 
 
 @bp.route("/manage/<int:event_id>/unpublish", methods=["POST"])
 @role_required("organiser")
 def unpublish(event_id):
-    event = _event_or_404(event_id)
-    try:
-        unpublish_event(event)
-    except EventError:
-        flash(_("Es gibt schon Anmeldungen. Sagen Sie die Veranstaltung ab, statt sie zurückzuziehen."), "error")
-    else:
-        db.session.commit()
-        flash(_("Die Veranstaltung ist wieder ein Entwurf."), "success")
-    return redirect(url_for("meetings.detail", event_id=event.id))
+    return _change_status(
+        event_id,
+        unpublish_event,
+        _("Es gibt schon Anmeldungen. Sagen Sie die Veranstaltung ab, statt sie zurückzuziehen."),
+        _("Die Veranstaltung ist wieder ein Entwurf."),
+    )
 
 
 @bp.route("/manage/<int:event_id>/cancel", methods=["POST"])

@@ -82,6 +82,15 @@ def error_message(error: RegistrationError) -> str:
     return ERROR_MESSAGES.get(str(error), lambda: _("Das ist leider nicht möglich."))()
 
 
+def _flash_dropped_workshops(titles: list[str]) -> None:
+    """After a cancellation is taken back: which chosen workshops filled up in the meantime."""
+    if titles:
+        flash(
+            _("Inzwischen ausgebucht und daher nicht mehr gewählt: %(workshops)s", workshops=", ".join(titles)),
+            "warning",
+        )
+
+
 def _form_data(form) -> dict:
     data = dict(form.data)
     data["answers"] = answers_from(form)
@@ -247,11 +256,7 @@ def restore_own(token):
             flash(_("Ihre Anmeldung gilt wieder. Eine Bestätigung ist per E-Mail unterwegs."), "success")
         else:
             flash(_("Ihr Platz ist inzwischen vergeben. Sie stehen jetzt auf Platz 1 der Warteliste."), "warning")
-        if dropped:
-            flash(
-                _("Inzwischen ausgebucht und daher nicht mehr gewählt: %(workshops)s", workshops=", ".join(dropped)),
-                "warning",
-            )
+        _flash_dropped_workshops(dropped)
     return redirect(url_for("registration.personal", token=token))
 
 
@@ -422,14 +427,7 @@ def entry_action(registration_id, action):
                     ),
                     "warning",
                 )
-            if dropped:
-                flash(
-                    _(
-                        "Inzwischen ausgebucht und daher nicht mehr gewählt: %(workshops)s",
-                        workshops=", ".join(dropped),
-                    ),
-                    "warning",
-                )
+            _flash_dropped_workshops(dropped)
         elif action in ("up", "down"):
             move_in_waiting_list(registration, -1 if action == "up" else 1)
             flash(_("Die Reihenfolge der Warteliste ist geändert."), "success")
