@@ -24,6 +24,7 @@ from events.core.widgets import GroupedSelect
 from events.meetings.models import QuestionKind
 from events.meetings.service import QuestionSpec, RegistrationDefinition, WorkshopSpec
 from events.registration.consent import photo_consent_text, privacy_consent_text
+from events.registration.service import workshop_is_full
 
 LANGUAGE_CHOICES = [("de", "Deutsch"), ("en", "English")]
 
@@ -117,9 +118,7 @@ def _form_class(new: bool, locale: str, definition: RegistrationDefinition, full
 
 
 def _full_workshops(definition: RegistrationDefinition, fill: dict[int, int]) -> frozenset[int]:
-    return frozenset(
-        w.id for slot in definition.slots for w in slot if w.capacity is not None and fill.get(w.id, 0) >= w.capacity
-    )
+    return frozenset(w.id for slot in definition.slots for w in slot if workshop_is_full(w, fill))
 
 
 def build_registration_form(
@@ -209,7 +208,7 @@ def validate_workshops_not_full(form) -> bool:
         if workshop is None:
             form[name].errors = [*form[name].errors, str(_l("Bitte wählen Sie einen Workshop aus der Liste."))]
             ok = False
-        elif workshop.capacity is not None and form.workshop_fill.get(workshop.id, 0) >= workshop.capacity:
+        elif workshop_is_full(workshop, form.workshop_fill):
             form[name].errors = [*form[name].errors, str(_l("Dieser Workshop ist leider ausgebucht."))]
             ok = False
     return ok

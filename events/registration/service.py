@@ -81,6 +81,11 @@ def workshop_fill(event_id: int) -> dict[int, int]:
     return dict(rows.all())
 
 
+def workshop_is_full(workshop, fill: dict[int, int]) -> bool:
+    """Whether a workshop (a programme item or a WorkshopSpec) has no place left; fill as from workshop_fill."""
+    return workshop.capacity is not None and fill.get(workshop.id, 0) >= workshop.capacity
+
+
 def active_registrations(event: Event) -> list[Registration]:
     return db.session.scalars(
         select(Registration).where(Registration.event_id == event.id, Registration.status != CANCELLED)
@@ -113,7 +118,7 @@ def _check_workshops(event: Event, workshop_ids: list[int], keep: set[int]) -> l
             raise RegistrationError("two_in_one_slot")
     fill = workshop_fill(event.id)
     for workshop in chosen:
-        if workshop.id not in keep and workshop.capacity is not None and fill.get(workshop.id, 0) >= workshop.capacity:
+        if workshop.id not in keep and workshop_is_full(workshop, fill):
             raise RegistrationError("workshop_full")
     return chosen
 
@@ -330,11 +335,7 @@ def restore_registration(registration: Registration, by_participant: bool = Fals
         fill = workshop_fill(event.id) if registration.workshop_choices else {}  # without this person
         registration.status, registration.waitlist_position = CONFIRMED, None
         registration.confirmed_at = utcnow()
-        full = [
-            choice
-            for choice in registration.workshop_choices
-            if choice.session.capacity is not None and fill.get(choice.session_id, 0) >= choice.session.capacity
-        ]
+        full = [choice for choice in registration.workshop_choices if workshop_is_full(choice.session, fill)]
         registration.workshop_choices = [c for c in registration.workshop_choices if c not in full]
         dropped = [choice.session.title for choice in full]
     else:
