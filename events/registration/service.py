@@ -70,6 +70,11 @@ def free_places(event: Event) -> int | None:
     return max(event.capacity - confirmed_count(event.id), 0)
 
 
+def has_free_place(event: Event) -> bool:
+    """Whether one more person can be confirmed (count it under the event's row lock before you act on it)."""
+    return free_places(event) != 0
+
+
 def workshop_fill(event_id: int) -> dict[int, int]:
     """Confirmed participants per workshop."""
     rows = db.session.execute(
@@ -198,7 +203,7 @@ def register_for_event(event_id: int, data: dict, invitation: Invitation | None 
     registration.invitation_id = invitation.id if invitation else None
     registration.cancelled_at, registration.cancelled_by_participant = None, False
     registration.reminded_at = None
-    if event.capacity is None or confirmed_count(event.id) < event.capacity:
+    if has_free_place(event):
         registration.status, registration.waitlist_position = CONFIRMED, None
         registration.confirmed_at = utcnow()
     else:
@@ -331,7 +336,7 @@ def restore_registration(registration: Registration, by_participant: bool = Fals
     if event.status == "cancelled" or event.ends_at < utcnow():
         db.session.rollback()
         raise RegistrationError("cancelled" if event.status == "cancelled" else "over")
-    if event.capacity is None or confirmed_count(event.id) < event.capacity:
+    if has_free_place(event):
         fill = workshop_fill(event.id) if registration.workshop_choices else {}  # without this person
         registration.status, registration.waitlist_position = CONFIRMED, None
         registration.confirmed_at = utcnow()
@@ -414,7 +419,7 @@ def promote_by_hand(registration: Registration) -> None:
     if registration.status != WAITLISTED:
         db.session.rollback()
         raise RegistrationError("not_waiting")
-    if event.capacity is not None and confirmed_count(event.id) >= event.capacity:
+    if not has_free_place(event):
         db.session.rollback()
         raise RegistrationError("no_free_place")
     _promote(registration)
