@@ -23,12 +23,11 @@ from __future__ import annotations
 import html
 import re
 from contextlib import nullcontext
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from email.utils import parseaddr
 from functools import lru_cache
 from itertools import groupby
 from urllib.parse import urlsplit, urlunsplit
-from zoneinfo import ZoneInfo
 
 import icalendar
 import markdown
@@ -40,6 +39,7 @@ from flask_babel import gettext as _
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import selectinload
 
+from events.core.timezone import BERLIN
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event, EventStatus
@@ -74,10 +74,6 @@ def event_uid(event: Event) -> str:
 def event_page_url(event: Event) -> str:
     """The public page of an event (built from BASE_URL, so it works in mails and CLI commands)."""
     return f"{_base_url()}/meetings/{event.slug}"
-
-
-def event_file_url(event: Event) -> str:
-    return f"{_base_url()}/calendar/events/{event.id}.ics"
 
 
 def feed_url() -> str:
@@ -127,7 +123,7 @@ def _berlin_timezone() -> icalendar.Timezone:
 
 
 def _local(moment: datetime) -> datetime:
-    return moment.astimezone(ZoneInfo(CALENDAR_TIMEZONE))
+    return moment.astimezone(BERLIN)
 
 
 def _parameter_text(value: str) -> str:
@@ -223,9 +219,9 @@ def _vevent(event: Event, *, stamp: datetime, status: str, summary: str | None =
     entry.add("dtstart", start)
     entry.add("dtend", end)
     if event.created_at:
-        entry.add("created", event.created_at.astimezone(ZoneInfo("UTC")))
+        entry.add("created", event.created_at.astimezone(UTC))
     if event.updated_at:
-        entry.add("last-modified", event.updated_at.astimezone(ZoneInfo("UTC")))
+        entry.add("last-modified", event.updated_at.astimezone(UTC))
     entry.add("summary", summary or event.title)
     entry.add("description", _description(event, note))
     location = _location(event)

@@ -27,7 +27,7 @@ def personal_feed_url_global(token: str) -> str:
 @public
 def subscribe():
     return render_template(
-        "calendar/subscribe.html", feed_url=service.feed_url(), webcal_url=service.webcal_url(service.feed_url())
+        "calendar/subscribe.html", feed_url=service.feed_url(), webcal_url=service.webcal_url()
     )
 
 

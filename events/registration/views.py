@@ -2,7 +2,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from events.calendar.service import event_invite, invite_method
+from events.calendar.service import event_invite
 from events.checkin.tickets import qr_svg, ticket_token_for
 from events.core.access import public, role_required
 from events.core.database import own_transactions, statements_commit_themselves
@@ -273,7 +273,7 @@ def renew_own_link(token):
 def personal_invite(token):
     registration = _registration_for_token(token)
     return Response(
-        event_invite(registration, method=invite_method(registration)),
+        event_invite(registration),
         mimetype="text/calendar",
         headers={"Content-Disposition": f'attachment; filename="{registration.event.slug}.ics"'},
     )
