@@ -26,9 +26,7 @@ def personal_feed_url_global(token: str) -> str:
 @bp.route("/")
 @public
 def subscribe():
-    return render_template(
-        "calendar/subscribe.html", feed_url=service.feed_url(), webcal_url=service.webcal_url()
-    )
+    return render_template("calendar/subscribe.html", feed_url=service.feed_url(), webcal_url=service.webcal_url())
 
 
 @bp.route("/events/<int:event_id>.ics")

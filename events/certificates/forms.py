@@ -25,13 +25,9 @@ from events.certificates.service import (
     parse_recipient_csv,
     placeholder_problems,
 )
-from events.core.forms import Form
+from events.core.forms import Form, optional_int
 
 MAX_CSV_UPLOAD = 1024 * 1024
-
-
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 SOURCE_LABELS = {
@@ -50,7 +46,7 @@ class BatchForm(Form):
         default=CertificateKind.ATTENDANCE.value,
     )
     source = RadioField(_l("Empfängerinnen und Empfänger"), choices=list(SOURCE_LABELS.items()), default="event")
-    event_id = SelectField(_l("Veranstaltung"), coerce=_optional_int, validators=[Optional()])
+    event_id = SelectField(_l("Veranstaltung"), coerce=optional_int, validators=[Optional()])
     person_ids = SelectMultipleField(
         _l("Personen"),
         coerce=int,

@@ -10,9 +10,8 @@ import threading
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_interval
 from babel.lists import format_list
@@ -32,12 +31,12 @@ from events.core.audit import record_audit
 from events.core.mailer import deliver_due_mail, queue_templated_mail
 from events.core.models import Person
 from events.core.search import LIKE_ESCAPE, contains_pattern
+from events.core.timezone import berlin_date
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event
 from events.registration.models import Registration, RegistrationStatus
 
-BERLIN = ZoneInfo("Europe/Berlin")
 CERTIFICATE_LANGUAGE = "de"  # certificates are worded in German, like the body texts organisers write
 MAX_LOGO_BYTES = 512 * 1024
 MAX_LOGO_PIXELS = 4000
@@ -141,19 +140,18 @@ class Recipient:
     prize: str = ""
 
 
-def attended_days(event_id: int) -> dict[int, list[date]]:
-    """Registration id -> the days with a standing day check-in, for one event."""
-    rows = db.session.execute(
-        select(CheckIn.registration_id, CheckIn.day)
-        .where(
-            CheckIn.event_id == event_id,
-            CheckIn.result == "welcome",
-            CheckIn.undone_at.is_(None),
-            CheckIn.scope == "day",
-            CheckIn.registration_id.is_not(None),
-        )
-        .distinct()
-    ).all()
+def attended_days(event_id: int, registration_id: int | None = None) -> dict[int, list[date]]:
+    """Registration id -> the days with a standing day check-in, for one event (or only for one registration)."""
+    query = select(CheckIn.registration_id, CheckIn.day).where(
+        CheckIn.event_id == event_id,
+        CheckIn.result == "welcome",
+        CheckIn.undone_at.is_(None),
+        CheckIn.scope == "day",
+        CheckIn.registration_id.is_not(None),
+    )
+    if registration_id is not None:
+        query = query.where(CheckIn.registration_id == registration_id)
+    rows = db.session.execute(query.distinct()).all()
     days: dict[int, list[date]] = {}
     for registration_id, day in rows:
         days.setdefault(registration_id, []).append(day)
@@ -337,7 +335,7 @@ def _check_svg(data: bytes) -> bytes:
 
 
 def local_today() -> date:
-    return datetime.now(BERLIN).date()
+    return berlin_date(utcnow())
 
 
 def long_date(day: date) -> str:
@@ -347,8 +345,8 @@ def long_date(day: date) -> str:
 def event_dates(event: Event | None) -> str:
     if event is None:
         return ""
-    start = event.starts_at.astimezone(BERLIN).date()
-    end = event.ends_at.astimezone(BERLIN).date()
+    start = berlin_date(event.starts_at)
+    end = berlin_date(event.ends_at)
     if start == end:
         return long_date(start)
     return format_interval(start, end, "yMMMMd", locale=CERTIFICATE_LANGUAGE)
@@ -411,7 +409,7 @@ def page_for(certificate: Certificate) -> dict:
         "paragraphs": paragraphs,
         "details": prize_line,
         "serial": certificate.serial,
-        "issued": format_date(certificate.issued_at.astimezone(BERLIN).date(), "dd.MM.y", locale="de"),
+        "issued": format_date(berlin_date(certificate.issued_at), "dd.MM.y", locale="de"),
         "verify_url": url,
         "short_url": url.split("://", 1)[-1],
     }
@@ -508,7 +506,7 @@ def _assign_serials(certificates: list[Certificate]) -> None:
     """Serials follow the row ids, so they are unique without a counter that two workers could race for."""
     db.session.flush()
     for certificate in certificates:
-        certificate.serial = f"TP-{certificate.issued_at.astimezone(BERLIN).year}-{certificate.id:05d}"
+        certificate.serial = f"TP-{berlin_date(certificate.issued_at).year}-{certificate.id:05d}"
     db.session.flush()
 
 
@@ -780,7 +778,7 @@ def participant_certificate(registration: Registration) -> Certificate:
     ).first()
     if existing:
         return existing
-    days = attended_days(event.id).get(registration.id)
+    days = attended_days(event.id, registration.id).get(registration.id)
     if not days:
         raise CertificateProblem(_("Für diese Anmeldung ist keine Teilnahme (Check-in) verzeichnet."))
     batch = _attendance_batch_for(event)

@@ -33,6 +33,7 @@ from events.certificates.service import (
 )
 from events.core.access import public, role_required
 from events.core.models import Person
+from events.core.timezone import berlin_date
 from events.extensions import db, limiter
 from events.meetings.models import Event
 from events.registration.tokens import registration_by_token
@@ -63,7 +64,7 @@ def _batch_form() -> BatchForm:
     form = BatchForm()
     events = db.session.scalars(select(Event).order_by(Event.starts_at.desc())).all()
     form.event_id.choices = [("", _("– bitte wählen –"))] + [
-        (e.id, f"{e.title} ({e.starts_at:%d.%m.%Y})") for e in events
+        (e.id, f"{e.title} ({berlin_date(e.starts_at):%d.%m.%Y})") for e in events
     ]
     people = db.session.scalars(select(Person).order_by(Person.last_name, Person.first_name)).all()
     form.person_ids.choices = [(p.id, f"{p.last_name}, {p.first_name}") for p in people]

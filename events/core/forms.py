@@ -23,3 +23,8 @@ class Form(FlaskForm):
 def optional_text(value: str | None) -> str | None:
     """An optional text field as stored: trimmed, and None when nothing was typed."""
     return (value or "").strip() or None
+
+
+def optional_int(value) -> int | None:
+    """`coerce` for a select whose empty choice means "none" (an id or nothing)."""
+    return int(value) if value not in (None, "", "None") else None

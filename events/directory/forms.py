@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, SelectField, StringField, URLField
 from wtforms.validators import URL, DataRequired, Email, Length, Optional
 
-from events.core.forms import Form
+from events.core.forms import Form, optional_int
 from events.core.models import OrganisationKind
 from events.core.widgets import GroupedSelect
 
@@ -20,15 +20,11 @@ ORGANISATION_KIND_LABELS = {
 }
 
 
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
-
-
 class OrganisationForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Art"), choices=[(k.value, label) for k, label in ORGANISATION_KIND_LABELS.items()])
     district_id = SelectField(
-        _l("Landkreis / kreisfreie Stadt"), coerce=_optional_int, validators=[Optional()], widget=GroupedSelect()
+        _l("Landkreis / kreisfreie Stadt"), coerce=optional_int, validators=[Optional()], widget=GroupedSelect()
     )
     email = EmailField(_l("E-Mail-Adresse"), validators=[Optional(), Email(), Length(max=254)])
     website = URLField(_l("Website"), validators=[Optional(), URL(), Length(max=300)])
@@ -41,4 +37,4 @@ class PersonForm(Form):
     function = StringField(
         _l("Funktion"), validators=[Optional(), Length(max=120)], description=_l("z. B. Integrationslotsin")
     )
-    organisation_id = SelectField(_l("Organisation"), coerce=_optional_int, validators=[Optional()])
+    organisation_id = SelectField(_l("Organisation"), coerce=optional_int, validators=[Optional()])
