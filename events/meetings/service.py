@@ -467,10 +467,9 @@ def import_invitations(event: Event, raw: bytes) -> InvitationImport:
     if result.errors:
         return result
     for invitation, token in pending:
+        invitation.sent_at = utcnow()  # the mail is queued with it, in the same transaction
         db.session.add(invitation)
-        db.session.flush()
         send_invitation(invitation, token)
-        invitation.sent_at = utcnow()
         result.created += 1
     record_audit("event.invitations", event, summary=f"{result.created} invited, {result.skipped} already invited")
     return result
