@@ -23,13 +23,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
 
 from events.certificates import rendering
 from events.certificates.models import Certificate, CertificateBatch, CertificateKind
 from events.checkin.models import CheckIn
 from events.core.audit import record_audit
 from events.core.mailer import deliver_due_mail, queue_templated_mail
-from events.core.models import Person
+from events.core.models import Organisation, Person
 from events.core.search import LIKE_ESCAPE, contains_pattern
 from events.core.timezone import berlin_date
 from events.core.types import utcnow
@@ -183,7 +184,9 @@ def recipients_from_event(event: Event) -> list[Recipient]:
     if not days:
         return []
     registrations = db.session.scalars(
-        select(Registration).where(Registration.id.in_(days), Registration.status != RegistrationStatus.CANCELLED)
+        select(Registration)
+        .where(Registration.id.in_(days), Registration.status != RegistrationStatus.CANCELLED)
+        .options(selectinload(Registration.district), selectinload(Registration.organisation))
     ).all()
     registrations = sorted(
         registrations, key=lambda r: (alphabetical_key(r.last_name), alphabetical_key(r.first_name), r.id)
@@ -193,7 +196,12 @@ def recipients_from_event(event: Event) -> list[Recipient]:
 
 def recipients_from_people(person_ids: list[int]) -> list[Recipient]:
     """The chosen people from the directory, in the order given."""
-    people = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(person_ids)))}
+    query = (
+        select(Person)
+        .where(Person.id.in_(person_ids))
+        .options(selectinload(Person.organisation).selectinload(Organisation.district))
+    )
+    people = {p.id: p for p in db.session.scalars(query)}
     recipients = []
     for person_id in person_ids:
         person = people.get(person_id)
