@@ -171,3 +171,14 @@ def test_event_pages_show_free_places_or_waiting_list(client, make_event, make_r
     make_registration(event, "confirmed")
     page = client.get(f"/meetings/{event.slug}").get_data(as_text=True)
     assert "Ausgebucht" in page and "Auf die Warteliste" in page
+
+
+def test_the_public_list_shows_each_events_free_places(client, make_event, make_registration):
+    full = make_event(title="Voll", capacity=1)
+    make_registration(full, "confirmed")
+    make_event(title="Frei", capacity=3)
+    make_event(title="Offen", capacity=None)
+    page = client.get("/meetings/").get_data(as_text=True)
+    assert "Ausgebucht – Anmeldung auf die Warteliste" in page
+    assert "Noch 3 Plätze frei" in page
+    assert "Plätze frei</p>" in page  # the event without a limit

@@ -44,6 +44,7 @@ from events.meetings.service import (
 )
 from events.registration.service import (
     free_places,
+    free_places_by_event,
     status_counts,
     workshop_fill,
 )
@@ -68,7 +69,7 @@ def _event_or_404(event_id: int) -> Event:
 @public
 def index():
     events = upcoming_events()
-    return render_template("meetings/index.html", events=events, free={e.id: free_places(e) for e in events}, **LABELS)
+    return render_template("meetings/index.html", events=events, free=free_places_by_event(events), **LABELS)
 
 
 @bp.route("/<slug>")

@@ -63,11 +63,30 @@ def confirmed_count(event_id: int) -> int:
     )
 
 
+def _places_left(capacity: int | None, confirmed: int) -> int | None:
+    return None if capacity is None else max(capacity - confirmed, 0)
+
+
 def free_places(event: Event) -> int | None:
     """Places left; None when the event has no limit."""
     if event.capacity is None:
         return None
-    return max(event.capacity - confirmed_count(event.id), 0)
+    return _places_left(event.capacity, confirmed_count(event.id))
+
+
+def free_places_by_event(events: list[Event]) -> dict[int, int | None]:
+    """free_places for many events at once (one query)."""
+    counted = [e.id for e in events if e.capacity is not None]
+    confirmed = dict(
+        db.session.execute(
+            select(Registration.event_id, func.count(Registration.id))
+            .where(Registration.event_id.in_(counted), Registration.status == CONFIRMED)
+            .group_by(Registration.event_id)
+        ).all()
+        if counted
+        else []
+    )
+    return {e.id: _places_left(e.capacity, confirmed.get(e.id, 0)) for e in events}
 
 
 def has_free_place(event: Event) -> bool:
