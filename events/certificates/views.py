@@ -62,11 +62,14 @@ def index():
 
 def _batch_form() -> BatchForm:
     form = BatchForm()
-    events = db.session.scalars(select(Event).order_by(Event.starts_at.desc())).all()
+    # plain rows, not objects: the live preview builds this form again after every pause in typing
+    events = db.session.execute(select(Event.id, Event.title, Event.starts_at).order_by(Event.starts_at.desc()))
     form.event_id.choices = [("", _("– bitte wählen –"))] + [
         (e.id, f"{e.title} ({berlin_date(e.starts_at):%d.%m.%Y})") for e in events
     ]
-    people = db.session.scalars(select(Person).order_by(Person.last_name, Person.first_name)).all()
+    people = db.session.execute(
+        select(Person.id, Person.last_name, Person.first_name).order_by(Person.last_name, Person.first_name)
+    )
     form.person_ids.choices = [(p.id, f"{p.last_name}, {p.first_name}") for p in people]
     if not form.is_submitted():
         kind = request.args.get("kind", form.kind.default)
@@ -79,8 +82,9 @@ def _batch_form() -> BatchForm:
     return form
 
 
-def _batch_and_recipients(form: BatchForm):
-    """The (unsaved) batch described by a valid form, its event and its recipients in the chosen order."""
+def _batch_and_recipients(form: BatchForm, first_only: bool = False):
+    """The (unsaved) batch described by a valid form, its event and its recipients in the chosen order
+    (first_only: for a preview, the chosen people are read only as far as the first)."""
     event = db.session.get(Event, form.event_id.data) if form.event_id.data else None
     batch = new_batch(
         form.kind.data,
@@ -98,10 +102,18 @@ def _batch_and_recipients(form: BatchForm):
     if form.source.data == "event":
         recipients = recipients_from_event(event)
     elif form.source.data == "people":
-        recipients = recipients_from_people(form.person_ids.data)
+        recipients = recipients_from_people(form.person_ids.data[:1] if first_only else form.person_ids.data)
     else:
         recipients = form.csv_recipients or []
     return batch, event, recipients
+
+
+def _preview_pdf(form: BatchForm) -> tuple[bytes, bool]:
+    """The preview of a valid form (the first recipient's certificate, or an example name) and whether anyone
+    matches the selection yet. Both the form page and the live preview use it."""
+    batch, event, recipients = _batch_and_recipients(form, first_only=True)
+    pdf = preview_pdf(batch, recipients[0] if recipients else None, form.issuer.data.strip(), event)
+    return pdf, bool(recipients)
 
 
 @bp.route("/batches/new", methods=["GET", "POST"])
@@ -111,8 +123,8 @@ def new_batch_view():
     preview_png = None
     if form.validate_on_submit():
         action = request.form.get("action", "preview")
-        batch, event, recipients = _batch_and_recipients(form)
         if action == "issue":
+            batch, event, recipients = _batch_and_recipients(form)
             try:
                 issue_certificates(batch, recipients, form.issuer.data.strip(), event)
             except CertificateProblem as problem:
@@ -122,7 +134,7 @@ def new_batch_view():
             start_rendering(batch, send_mail=form.send_mail.data)
             return redirect(url_for("certificates.batch", batch_id=batch.id))
         try:
-            pdf = preview_pdf(batch, recipients[0] if recipients else None, form.issuer.data.strip(), event)
+            pdf, anyone = _preview_pdf(form)
         except CertificateProblem as problem:
             flash(str(problem), "error")
             return _render_batch_form(form, None), 400
@@ -132,7 +144,7 @@ def new_batch_view():
             preview_png = base64.b64encode(rendering.pdf_page_png(pdf)).decode()
         except rendering.PreviewUnavailable:
             flash(_("Die Bildvorschau ist auf diesem Server nicht verfügbar; die PDF-Vorschau schon."), "warning")
-        if not recipients:
+        if not anyone:
             flash(_("Noch niemand erfüllt die Auswahl; die Vorschau zeigt einen Beispielnamen."), "warning")
     status = 400 if form.is_submitted() and form.errors else 200
     return _render_batch_form(form, preview_png), status
@@ -159,9 +171,8 @@ def preview_image():
             f"{form[name].label.text}: {' '.join(errors)}" for name, errors in form.errors.items() if name in form
         ]
         return jsonify(errors=messages), 400
-    batch, event, recipients = _batch_and_recipients(form)
     try:
-        png = rendering.pdf_page_png(preview_pdf(batch, recipients[0] if recipients else None, form.issuer.data, event))
+        png = rendering.pdf_page_png(_preview_pdf(form)[0])
     except rendering.PreviewUnavailable:
         return jsonify(errors=[_("Die Bildvorschau ist auf diesem Server nicht verfügbar.")]), 503
     return png, 200, {"Content-Type": "image/png", "Cache-Control": "no-store"}
