@@ -2,7 +2,6 @@
 
 import random
 
-from flask import current_app
 from sqlalchemy import select
 
 from events.accounts.service import create_user
@@ -166,7 +165,8 @@ def _demo_meeting(rng, organisations, by_key, users) -> None:
     from events.meetings.models import Event, EventSeries, EventSession, EventStaff, Question
     from events.registration.consent import PRIVACY_CONSENT_VERSION
     from events.registration.models import Registration, WorkshopChoice
-    from events.registration.tokens import hash_token, manage_token_for
+    from events.registration.service import personal_token
+    from events.registration.tokens import hash_token
 
     today = utcnow().astimezone(BERLIN).date()
     day_one = today + timedelta(days=45)
@@ -281,7 +281,7 @@ def _demo_meeting(rng, organisations, by_key, users) -> None:
             privacy_consent_text="(Demo-Daten)",
             status="confirmed",
             confirmed_at=now,
-            manage_token_hash=hash_token(manage_token_for(event.id, email, current_app.config["SECRET_KEY"])),
         )
+        registration.manage_token_hash = hash_token(personal_token(registration))
         registration.workshop_choices = [WorkshopChoice(session_id=rng.choice(workshops_day_one).id)]
         db.session.add(registration)
