@@ -26,7 +26,6 @@ from contextlib import nullcontext
 from datetime import UTC, date, datetime, time, timedelta
 from email.utils import parseaddr
 from functools import lru_cache
-from itertools import groupby
 from urllib.parse import urlsplit, urlunsplit
 
 import icalendar
@@ -43,6 +42,7 @@ from events.core.timezone import BERLIN
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event, EventStatus
+from events.meetings.service import programme_by_day
 from events.registration.models import Registration, RegistrationStatus
 
 CALENDAR_TIMEZONE = "Europe/Berlin"
@@ -184,12 +184,12 @@ def _day(day: date, locale: str) -> str:
 
 def _programme_text(event: Event) -> str | None:
     """The programme by day, times in Europe/Berlin and in the current language's format."""
-    sessions = list(event.sessions)
-    if not sessions:
+    days = programme_by_day(event)
+    if not days:
         return None
     locale = str(get_locale() or current_app.config["DEFAULT_LOCALE"])
     lines = [_("Programm")]
-    for day, items in groupby(sessions, key=lambda s: _local(s.starts_at).date()):
+    for day, items in days:
         lines.append("")
         lines.append(_day(day, locale))
         for item in items:
