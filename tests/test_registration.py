@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from events.core.models import AuditEntry, District, OutgoingMail
 from events.core.types import utcnow
 from events.extensions import db
-from events.meetings.models import EventSession, Question
+from events.meetings.models import Event, EventSession, Question
 from events.registration.models import Registration
 from tests.conftest import mail_text, sent_mails
 
@@ -252,8 +252,9 @@ def test_workshops_at_most_one_per_slot_and_full_ones_refused(client, app, make_
     assert response.status_code == 400
 
 
-def test_the_blank_form_shows_changes_to_the_event_at_once(client, app, make_event):
-    """The blank form's fields are cached per process; any change to what they show must show at once."""
+def test_the_blank_form_shows_changes_to_the_event_at_once(app, make_event):
+    """The blank form is kept per process; any change to what it shows must show at once."""
+    client = app.test_client()  # not the fixture: its kept request context would give `fresh` its language
     event = make_event()
     first = client.get(f"/registration/{event.slug}").get_data(as_text=True)
     assert "Übernachten Sie?" not in first and "Workshop, Zeitfenster 1" not in first
@@ -271,10 +272,39 @@ def test_the_blank_form_shows_changes_to_the_event_at_once(client, app, make_eve
         db.session.delete(db.session.scalars(select(Question)).one())
         db.session.commit()
     assert "Übernachten Sie?" not in client.get(f"/registration/{event.slug}").get_data(as_text=True)
+    with app.app_context():
+        changed = db.session.get(Event, event.id)
+        changed.title, changed.venue_name, changed.capacity = "Vernetzungstreffen Nord", "Stadthalle Hof", 1
+        db.session.commit()
+    page = client.get(f"/registration/{event.slug}").get_data(as_text=True)
+    assert "Vernetzungstreffen Nord" in page and "Stadthalle Hof" in page and "Meistersingerhalle" not in page
+    assert "Auf die Warteliste setzen" not in page
     with client.session_transaction() as session:
         session["lang"] = "en"
     english = client.get(f"/registration/{event.slug}").get_data(as_text=True)
     assert "First name" in english and "Vorname" not in english
+    client.post(f"/registration/{event.slug}", data=form_data())
+    fresh = app.test_client()  # the one place is taken: a new visitor is told about the waiting list
+    page = fresh.get(f"/registration/{event.slug}").get_data(as_text=True)
+    assert "Die Veranstaltung ist ausgebucht." in page and "Auf die Warteliste setzen" in page
+
+
+def test_the_shared_blank_form_is_never_someone_elses(app, make_event, make_user, login):
+    """The blank form is kept per process for anonymous visitors; signed-in people and pending messages are
+    never part of it."""
+    event = make_event()
+    organiser = app.test_client()
+    login(make_user("organiser", email="olaf@example.org"), organiser)
+    assert "Abmelden" in organiser.get(f"/registration/{event.slug}").get_data(as_text=True)
+    visitor = app.test_client()
+    page = visitor.get(f"/registration/{event.slug}").get_data(as_text=True)
+    assert "Abmelden" not in page and "olaf" not in page.lower()
+    with visitor.session_transaction() as session:
+        session["_flashes"] = [("warning", "Bitte melden Sie sich erneut an.")]
+    assert "Bitte melden Sie sich erneut an." in visitor.get(f"/registration/{event.slug}").get_data(as_text=True)
+    again = visitor.get(f"/registration/{event.slug}").get_data(as_text=True)
+    assert "Bitte melden Sie sich erneut an." not in again and "Abmelden" not in again
+    assert "Abmelden" in organiser.get(f"/registration/{event.slug}").get_data(as_text=True)
 
 
 def test_questions_are_asked_and_required_ones_enforced(client, app, make_event):

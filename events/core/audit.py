@@ -13,18 +13,20 @@ def record_audit(
     """Write an audit entry in the current transaction: it is committed or rolled back with the change it describes.
 
     A plain INSERT rather than an ORM object: entries are never changed afterwards, and on busy paths such as
-    registration this keeps the unit of work small.
+    registration this keeps the unit of work small. The values go in as parameters of one fixed statement, which
+    SQLAlchemy compiles once.
     """
     user = current_user if has_request_context() and current_user.is_authenticated else None
     db.session.execute(
-        AuditEntry.__table__.insert().values(
-            action=action,
-            user_id=user.id if user else None,
-            actor=actor or (user.email if user else "system"),
-            object_type=type(obj).__name__ if obj is not None else None,
-            object_id=str(obj.id) if obj is not None and getattr(obj, "id", None) is not None else None,
-            summary=summary[:500],
-            details=details,
-            ip_address=request.remote_addr if has_request_context() else None,
-        )
+        AuditEntry.__table__.insert(),
+        {
+            "action": action,
+            "user_id": user.id if user else None,
+            "actor": actor or (user.email if user else "system"),
+            "object_type": type(obj).__name__ if obj is not None else None,
+            "object_id": str(obj.id) if obj is not None and getattr(obj, "id", None) is not None else None,
+            "summary": summary[:500],
+            "details": details,
+            "ip_address": request.remote_addr if has_request_context() else None,
+        },
     )

@@ -3,8 +3,9 @@
 import sqlite3
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cache
 
-from sqlalchemy import event, select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -41,8 +42,15 @@ def lock_row(model, ident):
     caller commits or rolls back.
     """
     begin_write()
-    query = select(model).where(model.id == ident).with_for_update().execution_options(populate_existing=True)
-    return db.session.scalars(query).one_or_none()
+    return db.session.scalars(_lock_statement(model), {"ident": ident}).one_or_none()
+
+
+@cache
+def _lock_statement(model):
+    """Built once per model: building a statement costs about as much as executing it."""
+    return (
+        select(model).where(model.id == bindparam("ident")).with_for_update().execution_options(populate_existing=True)
+    )
 
 
 @contextmanager

@@ -6,10 +6,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from wtforms import SelectField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
 from events.config import PROJECT_ROOT
 from events.core.models import District, Region
+from events.core.widgets import GroupedSelect
 from events.extensions import db
 
 DISTRICTS_FILE = PROJECT_ROOT / "data" / "districts.csv"
@@ -74,7 +76,36 @@ def district_choices_version() -> int:
     return _choices_cache["version"]
 
 
-def district_choices(empty_label: str | None = None) -> list[SelectChoice]:
+class DistrictChoices(list):
+    """The list district_choices gives: it also knows its values, so checking a choice is one set lookup."""
+
+    def __init__(self, choices):
+        super().__init__(choices)
+        self._values_by_coerce = {}
+
+    def allows(self, data, coerce) -> bool:
+        values = self._values_by_coerce.get(coerce)
+        if values is None:
+            values = self._values_by_coerce[coerce] = frozenset(coerce(choice.value) for choice in self)
+        return data in values
+
+
+class DistrictField(SelectField):
+    """A district picker (choices from district_choices), grouped by region.
+
+    WTForms' SelectField walks every one of the 120 options to check a choice, on every post.
+    """
+
+    widget = GroupedSelect()
+
+    def pre_validate(self, form):
+        if not isinstance(self.choices, DistrictChoices):
+            return super().pre_validate(form)
+        if not self.choices.allows(self.data, self.coerce):
+            raise ValidationError(self.gettext("Not a valid choice."))
+
+
+def district_choices(empty_label: str | None = None) -> DistrictChoices:
     """Choices for a district select, grouped by region into optgroups; optionally led by an empty choice.
 
     The list is built once per list of districts and empty label; callers must not change it.
@@ -88,5 +119,5 @@ def district_choices(empty_label: str | None = None) -> list[SelectChoice]:
             choices.extend(SelectChoice(value, label, optgroup=group) for value, label in districts)
         if len(built) > 16:  # lists for district lists that are gone
             built.clear()
-        built[key] = choices
+        built[key] = DistrictChoices(choices)
     return built[key]

@@ -94,9 +94,8 @@ def queue_deferred_mail(recipient: str, renderer: str, topic: str | None = None,
     Written in the current transaction as a plain INSERT (the request never touches the mail again).
     """
     db.session.execute(
-        OutgoingMail.__table__.insert().values(
-            recipient=recipient, renderer=renderer, render_args=args, topic=topic or renderer
-        )
+        OutgoingMail.__table__.insert(),
+        {"recipient": recipient, "renderer": renderer, "render_args": args, "topic": topic or renderer},
     )
     if has_request_context():
         g.mail_queued = True

@@ -2,9 +2,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, SelectField, StringField, URLField
 from wtforms.validators import URL, DataRequired, Email, Length, Optional
 
+from events.core.districts import DistrictField
 from events.core.forms import Form, optional_int
 from events.core.models import OrganisationKind
-from events.core.widgets import GroupedSelect
 
 ORGANISATION_KIND_LABELS = {
     OrganisationKind.MINISTRY: _l("Ministerium"),
@@ -23,9 +23,7 @@ ORGANISATION_KIND_LABELS = {
 class OrganisationForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Art"), choices=[(k.value, label) for k, label in ORGANISATION_KIND_LABELS.items()])
-    district_id = SelectField(
-        _l("Landkreis / kreisfreie Stadt"), coerce=optional_int, validators=[Optional()], widget=GroupedSelect()
-    )
+    district_id = DistrictField(_l("Landkreis / kreisfreie Stadt"), coerce=optional_int, validators=[Optional()])
     email = EmailField(_l("E-Mail-Adresse"), validators=[Optional(), Email(), Length(max=254)])
     website = URLField(_l("Website"), validators=[Optional(), URL(), Length(max=300)])
 

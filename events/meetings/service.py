@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import secrets
@@ -14,7 +15,7 @@ from typing import NamedTuple
 import markdown
 import nh3
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from events.core.audit import record_audit
 from events.core.forms import optional_text
@@ -73,12 +74,20 @@ def upcoming_events() -> list[Event]:
     ).all()
 
 
-def public_event(slug: str) -> Event | None:
-    """A published or cancelled event by its address; drafts are not public.
+@functools.cache
+def public_event_query():
+    """A published or cancelled event by its address (parameter "slug"); drafts are not public.
 
-    Its programme and questions load when first used (two small queries, cheaper than eager loading here).
+    Built once: the public pages run it on every request.
     """
-    return db.session.scalars(select(Event).where(Event.slug == slug, Event.status != EventStatus.DRAFT)).first()
+    return select(Event).where(Event.slug == bindparam("slug"), Event.status != EventStatus.DRAFT)
+
+
+def public_event(slug: str) -> Event | None:
+    """See public_event_query. Its programme and questions load when first used (two small queries, cheaper than
+    eager loading here).
+    """
+    return db.session.scalars(public_event_query(), {"slug": slug}).first()
 
 
 def programme_by_day(event: Event) -> list[tuple[date, list[EventSession]]]:

@@ -3,6 +3,7 @@
 import hashlib
 from functools import lru_cache
 
+from flask import request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -18,9 +19,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from events.core.districts import district_choices_version
+from events.core.districts import DistrictField, district_choices_version
 from events.core.forms import Form
-from events.core.widgets import GroupedSelect
 from events.meetings.models import QuestionKind
 from events.meetings.service import QuestionSpec, RegistrationDefinition, WorkshopSpec
 from events.registration.consent import photo_consent_text, privacy_consent_text
@@ -44,7 +44,7 @@ class PersonalDetailsForm(Form):
         validators=[Optional(), Length(max=200)],
         description=_l("Wählen Sie aus der Liste oder tippen Sie den Namen ein."),
     )
-    district_id = SelectField(_l("Landkreis / kreisfreie Stadt"), validators=[Optional()], widget=GroupedSelect())
+    district_id = DistrictField(_l("Landkreis / kreisfreie Stadt"), validators=[Optional()])
     function = StringField(
         _l("Funktion"), validators=[Optional(), Length(max=120)], description=_l("z. B. Integrationslotsin")
     )
@@ -144,19 +144,22 @@ def build_registration_form(
     return form
 
 
-def blank_form_key(event_id: int, definition: RegistrationDefinition, fill, organisations) -> str:
-    """The cache key of a blank registration form's fields (registration/form.html caches their HTML).
+def blank_page_key(event, definition: RegistrationDefinition, fill, organisations, free: int | None) -> str:
+    """The cache key of the blank registration page at this address (see events.core.pagecache).
 
-    It names everything those fields show: language, the event's questions and workshops and which of them are
-    full, the organisation list and the district list; any change gives a new key.
+    It names everything that page shows: language, address, the event as last changed (its details, questions
+    and workshops; see meetings.service.registration_definition), which workshops are full, the organisation
+    and district lists, and whether the event is booked up; any change gives a new key.
     """
     shown = (
         str(get_locale()),
-        event_id,
-        definition,
+        request.path,
+        event.id,
+        event.updated_at.isoformat(),
         sorted(_full_workshops(definition, fill)),
         organisations,
         district_choices_version(),
+        free == 0,
     )
     return hashlib.sha256(repr(shown).encode()).hexdigest()
 

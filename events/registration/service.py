@@ -6,12 +6,13 @@ registrations never overbook an event or a workshop, on SQLite and on PostgreSQL
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from events.core.audit import record_audit
@@ -22,7 +23,7 @@ from events.core.search import LIKE_ESCAPE, contains_pattern
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event, EventSession, Invitation, SessionKind
-from events.meetings.service import cancellation_open, registration_window_state
+from events.meetings.service import cancellation_open, public_event_query, registration_window_state
 from events.registration import mails
 from events.registration.consent import PRIVACY_CONSENT_VERSION, privacy_consent_text
 from events.registration.models import Registration, RegistrationStatus, WorkshopChoice
@@ -57,10 +58,47 @@ def personal_token(registration: Registration) -> str:
     )
 
 
-def confirmed_count(event_id: int) -> int:
-    return db.session.scalar(
-        select(func.count(Registration.id)).where(Registration.event_id == event_id, Registration.status == CONFIRMED)
+def _confirmed_count_query(event_id):
+    """event_id: a value, a bound parameter, or a column such as Event.id for a count per event row."""
+    return select(func.count(Registration.id)).where(
+        Registration.event_id == event_id, Registration.status == CONFIRMED
     )
+
+
+# The busiest statements of registration are built once (building one costs about as much as running it).
+
+
+@functools.cache
+def _public_event_and_confirmed_query():
+    return public_event_query().add_columns(_confirmed_count_query(Event.id).scalar_subquery())
+
+
+@functools.cache
+def _existing_and_confirmed_query():
+    """Parameters event_id, email: the id of that address's registration for the event (or None) and the
+    event's confirmed count."""
+    event_id = bindparam("event_id")
+    return select(
+        select(Registration.id)
+        .where(Registration.event_id == event_id, Registration.email_normalized == bindparam("email"))
+        .scalar_subquery(),
+        _confirmed_count_query(event_id).scalar_subquery(),
+    )
+
+
+@functools.cache
+def _directory_match_query():
+    """Parameter organisation: the directory's organisation of that name (any case)."""
+    return (
+        select(Organisation.id)
+        .where(func.lower(Organisation.name) == func.lower(bindparam("organisation")))
+        .order_by(Organisation.id)
+        .limit(1)
+    )
+
+
+def confirmed_count(event_id: int) -> int:
+    return db.session.scalar(_confirmed_count_query(event_id))
 
 
 def _places_left(capacity: int | None, confirmed: int) -> int | None:
@@ -72,6 +110,15 @@ def free_places(event: Event) -> int | None:
     if event.capacity is None:
         return None
     return _places_left(event.capacity, confirmed_count(event.id))
+
+
+def public_event_and_free_places(slug: str) -> tuple[Event | None, int | None]:
+    """public_event and its free_places, in one query (the registration form shows both)."""
+    row = db.session.execute(_public_event_and_confirmed_query(), {"slug": slug}).first()
+    if row is None:
+        return None, None
+    event, confirmed = row
+    return event, _places_left(event.capacity, confirmed)
 
 
 def free_places_by_event(events: list[Event]) -> dict[int, int | None]:
@@ -147,20 +194,22 @@ def _check_workshops(event: Event, workshop_ids: list[int], keep: set[int]) -> l
     return chosen
 
 
-def _match_organisation(name: str | None) -> int | None:
+def _directory_match(name: str | None):
+    """The directory's organisation of the typed name, as an SQL expression for the registration's row.
+
+    Worked out by the database in the same INSERT or UPDATE, so it costs no query of its own and is never stale.
+    """
     if not name:
         return None
-    return db.session.scalar(
-        select(Organisation.id).where(func.lower(Organisation.name) == name.strip().lower()).limit(1)
-    )
+    return _directory_match_query().params(organisation=name).scalar_subquery()
 
 
-def _apply_details(registration: Registration, data: dict, organisation_id: int | None) -> None:
-    """Copy the form's details; organisation_id: the directory's match for the typed organisation name."""
+def _apply_details(registration: Registration, data: dict) -> None:
+    """Copy the form's details; the typed organisation is matched against the directory (_directory_match)."""
     registration.first_name = data["first_name"].strip()
     registration.last_name = data["last_name"].strip()
     registration.organisation_name = optional_text(data.get("organisation_name"))
-    registration.organisation_id = organisation_id
+    registration.organisation_id = _directory_match(registration.organisation_name)
     registration.district_id = int(data["district_id"]) if data.get("district_id") else None
     registration.function = optional_text(data.get("function"))
     registration.dietary_needs = optional_text(data.get("dietary_needs"))
@@ -183,7 +232,6 @@ def register_for_event(event_id: int, data: dict, invitation: Invitation | None 
     The mail is queued in the outbox with the registration and rendered and sent afterwards, so a mail
     problem never loses a registration.
     """
-    organisation_id = _match_organisation(data.get("organisation_name"))  # before the lock: keeps it short
     event = lock_row(Event, event_id)
     if event is None:
         raise RegistrationError("unknown_event")
@@ -196,10 +244,11 @@ def register_for_event(event_id: int, data: dict, invitation: Invitation | None 
         raise RegistrationError("invitation_required")
     email = data["email"].strip()
     normalized = email.lower()
-    # usually nobody: look for the id only, and load the whole registration when there is one
-    existing_id = db.session.scalar(
-        select(Registration.id).where(Registration.event_id == event.id, Registration.email_normalized == normalized)
-    )
+    # one query under the lock: an earlier registration of this address (usually none: its id only, the whole
+    # registration is loaded when there is one) and the confirmed count
+    existing_id, confirmed = db.session.execute(
+        _existing_and_confirmed_query(), {"event_id": event.id, "email": normalized}
+    ).one()
     existing = db.session.get(Registration, existing_id) if existing_id is not None else None
     version = (existing.link_version or 0) if existing is not None else 0
     token = manage_token_for(event.id, normalized, current_app.config["SECRET_KEY"], version)
@@ -215,14 +264,14 @@ def register_for_event(event_id: int, data: dict, invitation: Invitation | None 
     registration = existing or Registration(event_id=event.id, email_normalized=normalized)
     registration.email = email
     registration.manage_token_hash = hash_token(token)
-    _apply_details(registration, data, organisation_id)
+    _apply_details(registration, data)
     registration.privacy_consent_at = utcnow()
     registration.privacy_consent_version = PRIVACY_CONSENT_VERSION
     registration.privacy_consent_text = privacy_consent_text()
     registration.invitation_id = invitation.id if invitation else None
     registration.cancelled_at, registration.cancelled_by_participant = None, False
     registration.reminded_at = None
-    if has_free_place(event):
+    if _places_left(event.capacity, confirmed) != 0:
         registration.status, registration.waitlist_position = CONFIRMED, None
         registration.confirmed_at = utcnow()
     else:
@@ -250,7 +299,6 @@ def register_for_event(event_id: int, data: dict, invitation: Invitation | None 
 
 def update_registration(registration: Registration, data: dict) -> None:
     """Change details, answers and workshops through the personal link (workshop capacity checked under lock)."""
-    organisation_id = _match_organisation(data.get("organisation_name"))  # before the lock: keeps it short
     event = lock_row(Event, registration.event_id)
     registration = db.session.get(Registration, registration.id)
     if registration.status == CANCELLED or event.status == "cancelled":
@@ -265,7 +313,7 @@ def update_registration(registration: Registration, data: dict) -> None:
     except RegistrationError:
         db.session.rollback()
         raise
-    _apply_details(registration, data, organisation_id)
+    _apply_details(registration, data)
     wanted = {w.id for w in workshops}
     registration.workshop_choices = [c for c in registration.workshop_choices if c.session_id in wanted] + [
         WorkshopChoice(session_id=w) for w in sorted(wanted - current)

@@ -7,6 +7,7 @@ from events.checkin.tickets import qr_svg, ticket_token_for
 from events.core.access import public, role_required
 from events.core.database import own_transactions, statements_commit_themselves
 from events.core.districts import district_choices
+from events.core.pagecache import page_is_shared, shared_page
 from events.directory.service import organisation_names
 from events.extensions import db, limiter
 from events.meetings.forms import EVENT_KIND_LABELS
@@ -26,7 +27,7 @@ from events.registration.forms import (
     OrganiserMessageForm,
     ResendLinkForm,
     answers_from,
-    blank_form_key,
+    blank_page_key,
     build_registration_form,
     chosen_workshop_ids,
     registration_form_data,
@@ -42,6 +43,7 @@ from events.registration.service import (
     message_registrants,
     move_in_waiting_list,
     promote_by_hand,
+    public_event_and_free_places,
     register_for_event,
     renew_personal_link,
     resend_personal_link,
@@ -106,9 +108,14 @@ def _form_data(form) -> dict:
 @own_transactions
 @limiter.limit(lambda: current_app.config["REGISTRATION_RATE_LIMIT"], methods=["POST"])
 def register(slug):
-    if request.method == "GET":
+    reading = request.method == "GET"
+    if reading:
         statements_commit_themselves()  # only reads
-    event = public_event(slug) or abort(404)
+        event, free = public_event_and_free_places(slug)
+    else:
+        event, free = public_event(slug), None
+    if event is None:
+        abort(404)
     token = request.args.get("invitation")
     invitation = invitation_for(event, token)
     window = registration_window_state(event)
@@ -116,16 +123,34 @@ def register(slug):
         reason = "invitation_required" if window == "open" else window
         return render_template("registration/closed.html", event=event, message=ERROR_MESSAGES[reason]()), 403
     definition = registration_definition(event)
+    fill = workshop_fill(event.id) if definition.slots else {}
+    districts = district_choices(_("– bitte wählen –"))
+
+    def page(form) -> str:
+        return render_template(
+            "registration/form.html",
+            event=event,
+            form=form,
+            free=free_places(event) if free is None else free,  # a POST did not count them yet
+            organisations=organisation_names(),
+            privacy_text=privacy_consent_text(),
+            photo_text=photo_consent_text(),
+            invitation_token=token if invitation else None,
+            new=True,
+        )
+
+    if reading and not request.args and page_is_shared():
+        key = blank_page_key(event, definition, fill, organisation_names(), free)
+        return shared_page(key, lambda: page(build_registration_form(definition, fill, districts, new=True)))
     data = None
-    if invitation is not None and request.method == "GET":
+    if invitation is not None and reading:
         data = {
             "email": invitation.email,
             "first_name": invitation.first_name,
             "last_name": invitation.last_name,
             "organisation_name": invitation.organisation_name,
         }
-    fill = workshop_fill(event.id) if definition.slots else {}
-    form = build_registration_form(definition, fill, district_choices(_("– bitte wählen –")), new=True, data=data)
+    form = build_registration_form(definition, fill, districts, new=True, data=data)
     if form.validate_on_submit() and validate_workshops_not_full(form):
         try:
             outcome = register_for_event(event.id, _form_data(form), invitation)
@@ -148,21 +173,7 @@ def register(slug):
                     "warning",
                 )
             return redirect(url_for("registration.personal", token=outcome.token))
-    status = 400 if form.is_submitted() else 200
-    organisations = organisation_names()
-    blank = not form.is_submitted() and data is None
-    return render_template(
-        "registration/form.html",
-        event=event,
-        form=form,
-        fields_key=blank_form_key(event.id, definition, fill, organisations) if blank else None,
-        free=free_places(event),
-        organisations=organisations,
-        privacy_text=privacy_consent_text(),
-        photo_text=photo_consent_text(),
-        invitation_token=token if invitation else None,
-        new=True,
-    ), status
+    return page(form), 400 if form.is_submitted() else 200
 
 
 @bp.route("/<slug>/link", methods=["GET", "POST"])
