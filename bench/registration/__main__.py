@@ -24,6 +24,7 @@ from pathlib import Path
 
 import aiohttp
 
+from bench.registration import reference
 from bench.server import app_for, cpu_seconds, fresh_database, gunicorn, load_average, percentile, summary_line
 
 REGISTRATIONS = 1000
@@ -158,6 +159,7 @@ def run_reference() -> float:
     """The bare reference (bench/registration/reference.py) on its own SQLite file, driven the same way."""
     folder = Path(tempfile.mkdtemp(prefix="bench-registration-reference-"))
     database_url = f"sqlite:///{folder / 'reference.db'}"
+    reference.prepare(str(folder / "reference.db"))
     with gunicorn(database_url, workers=2, threads=THREADS_PER_WORKER, app="bench.registration.reference:app") as url:
         rate, _errors = report("reference sqlite", drive(url, "reference"))
     return rate

@@ -30,13 +30,21 @@ CREATE TABLE IF NOT EXISTS registrations (
 """
 
 
+def prepare(path: str) -> None:
+    """Once, before the server starts: the table, and WAL mode (it stays with the file).
+
+    Switching the journal mode from every worker's connection at once could fail with "database is locked".
+    """
+    with sqlite3.connect(path, isolation_level=None) as database:
+        database.execute("PRAGMA journal_mode=WAL")
+        database.execute(SCHEMA)
+
+
 def connection() -> sqlite3.Connection:
     if "db" not in g:
         g.db = sqlite3.connect(DATABASE, isolation_level=None, timeout=30)
-        g.db.execute("PRAGMA journal_mode=WAL")
         g.db.execute("PRAGMA busy_timeout=30000")
         g.db.execute("PRAGMA synchronous=NORMAL")
-        g.db.execute(SCHEMA)
     return g.db
 
 
