@@ -132,6 +132,14 @@ def test_cancelling_an_event_notifies_every_registrant(client, app, login, make_
     ics = next(p for p in mails[0].walk() if p.get_content_type() == "text/calendar").get_payload(decode=True)
     assert b"METHOD:CANCEL" in ics
     assert "Diese Veranstaltung ist abgesagt." in client.get(f"/meetings/{event.slug}").get_data(as_text=True)
+    # a cancelled event stays as it was called off: neither its form nor a post changes it
+    for response in (
+        client.get(f"/meetings/manage/{event.id}/edit", follow_redirects=True),
+        client.post(f"/meetings/manage/{event.id}/edit", data=event_form(), follow_redirects=True),
+    ):
+        assert "Eine abgesagte Veranstaltung kann nicht mehr geändert werden." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Event, event.id).title == event.title
 
 
 def test_a_new_edition_starts_as_a_copy_of_the_last(client, app, login, make_user, make_event):

@@ -17,7 +17,7 @@ from babel.dates import format_date, format_interval
 from babel.lists import format_list
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeElementTree
-from flask import current_app
+from flask import current_app, has_request_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -653,7 +653,8 @@ def render_batch_files(batch_id: int, send_mail: bool = False) -> None:
         )
         db.session.commit()
         return
-    if send_mail and current_app.config["MAIL_DELIVERY"] != "cron":
+    # rendered in a request (CERTIFICATE_RENDERING "sync"): the request's own delivery sends them afterwards
+    if send_mail and current_app.config["MAIL_DELIVERY"] != "cron" and not has_request_context():
         deliver_due_mail(limit=len(certificates) + 10)
 
 

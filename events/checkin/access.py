@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from events.checkin.service import device_for_token, may_scan
-from events.core.access import role_required
 from events.core.database import statements_commit_themselves
 from events.extensions import db, login_manager
 from events.meetings.models import Event
@@ -29,18 +28,6 @@ def event_staff_required(view):
         return view(event, *args, **kwargs)
 
     wrapped.allowed_roles = frozenset({"checkin", "organiser", "admin"})
-    return wrapped
-
-
-def event_organiser_required(view):
-    """Organisers (and admins) only (role_required); the view gets `event` instead of its id. Unknown event: 404."""
-
-    @role_required("organiser")
-    @wraps(view)
-    def wrapped(event_id: int, *args, **kwargs):
-        event = db.session.get(Event, event_id) or abort(404)
-        return view(event, *args, **kwargs)
-
     return wrapped
 
 

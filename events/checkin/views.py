@@ -9,13 +9,14 @@ from sqlalchemy import select
 from events import CONTENT_SECURITY_POLICY
 from events.checkin import bp
 from events.checkin import service as checkin
-from events.checkin.access import event_organiser_required, event_staff_required
+from events.checkin.access import event_staff_required
 from events.checkin.forms import ConfirmForm, DeviceForm, ManualCheckInForm, ScanForm
 from events.checkin.models import CheckIn, Device
 from events.checkin.pdf import render_badges_pdf, render_ticket_pdf
 from events.core.access import role_required, row_of_event_or_404
 from events.core.database import own_transactions
 from events.extensions import db, talisman
+from events.meetings.access import event_organiser_required
 from events.pages.navigation import safe_next_url
 from events.registration.models import Registration, RegistrationStatus
 

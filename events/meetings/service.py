@@ -211,9 +211,16 @@ class EventChange:
     fields: list[str] = field(default_factory=list)
 
 
+def event_is_editable(event: Event) -> bool:
+    """A cancelled event stays as it was when it was called off."""
+    return event.status != EventStatus.CANCELLED
+
+
 def save_event(event: Event | None, data: dict, user=None) -> EventChange:
     """Create or update an event from form data (times typed in Europe/Berlin)."""
     created = event is None
+    if not created and not event_is_editable(event):
+        raise EventError("cancelled")
     if created:
         event = Event(status=EventStatus.DRAFT, created_by_id=getattr(user, "id", None))
     before = {name: getattr(event, name) for name in (*CHANGES_THAT_NEED_NEW_INVITES, "capacity")}
@@ -322,6 +329,7 @@ def copy_event(source: Event, user=None) -> Event:
     db.session.add(copy)
     db.session.flush()
     record_audit("event.copy", copy, summary=f"{source.title} -> {copy.title}")
+    db.session.commit()
     return copy
 
 
@@ -336,6 +344,7 @@ def publish_event(event: Event) -> None:
         raise EventError("cancelled")
     event.status = EventStatus.PUBLISHED
     record_audit("event.publish", event, summary=event.title)
+    db.session.commit()
 
 
 def unpublish_event(event: Event) -> None:
@@ -345,6 +354,7 @@ def unpublish_event(event: Event) -> None:
         raise EventError("has_registrations")
     event.status = EventStatus.DRAFT
     record_audit("event.unpublish", event, summary=event.title)
+    db.session.commit()
 
 
 def cancel_event(event: Event, message: str = "") -> int:
@@ -362,6 +372,7 @@ def cancel_event(event: Event, message: str = "") -> int:
     for registration in registrations:
         send_event_cancelled(registration, message)
     record_audit("event.cancel", event, summary=f"{event.title}: {len(registrations)} notified")
+    db.session.commit()
     return len(registrations)
 
 
@@ -379,6 +390,7 @@ def save_session(event: Event, session: EventSession | None, data: dict) -> Even
     db.session.add(session)
     db.session.flush()
     record_audit("session.create" if created else "session.update", session, summary=f"{event.title}: {session.title}")
+    db.session.commit()
     return session
 
 
@@ -390,6 +402,7 @@ def session_outside_event(event: Event, data: dict) -> bool:
 def delete_session(session: EventSession) -> None:
     record_audit("session.delete", session, summary=f"{session.event.title}: {session.title}")
     db.session.delete(session)
+    db.session.commit()
 
 
 def save_question(event: Event, question: Question | None, data: dict) -> Question:
@@ -407,12 +420,14 @@ def save_question(event: Event, question: Question | None, data: dict) -> Questi
     db.session.add(question)
     db.session.flush()
     record_audit("question.create" if created else "question.update", question, summary=question.label)
+    db.session.commit()
     return question
 
 
 def delete_question(question: Question) -> None:
     record_audit("question.delete", question, summary=question.label)
     db.session.delete(question)
+    db.session.commit()
 
 
 # --- invitations ----------------------------------------------------------------------------------------------
@@ -474,6 +489,7 @@ def import_invitations(event: Event, raw: bytes) -> InvitationImport:
         )
         pending.append((invitation, token))
     if result.errors:
+        db.session.rollback()  # the invitations built above joined the session with their event
         return result
     for invitation, token in pending:
         invitation.sent_at = utcnow()  # the mail is queued with it, in the same transaction
@@ -481,6 +497,7 @@ def import_invitations(event: Event, raw: bytes) -> InvitationImport:
         send_invitation(invitation, token)
         result.created += 1
     record_audit("event.invitations", event, summary=f"{result.created} invited, {result.skipped} already invited")
+    db.session.commit()
     return result
 
 

@@ -6,8 +6,8 @@ from flask_login import current_user
 
 from events.core.access import public, role_required, row_of_event_or_404
 from events.core.timezone import aware_to_berlin_naive
-from events.extensions import db
 from events.meetings import bp
+from events.meetings.access import event_organiser_required
 from events.meetings.forms import (
     ACCESS_LABELS,
     EVENT_KIND_LABELS,
@@ -27,6 +27,7 @@ from events.meetings.service import (
     copy_event,
     delete_question,
     delete_session,
+    event_is_editable,
     events_for_organisers,
     import_invitations,
     programme_by_day,
@@ -56,10 +57,6 @@ LABELS = {
     "access_labels": ACCESS_LABELS,
     "question_kind_labels": QUESTION_KIND_LABELS,
 }
-
-
-def _event_or_404(event_id: int) -> Event:
-    return db.session.get(Event, event_id) or abort(404)
 
 
 # --- public ---------------------------------------------------------------------------------------------------
@@ -147,14 +144,14 @@ def new_event():
 
 
 @bp.route("/manage/<int:event_id>")
-@role_required("organiser")
-def detail(event_id):
-    event = _event_or_404(event_id)
+@event_organiser_required
+def detail(event):
+    counts = status_counts(event)
     return render_template(
         "meetings/detail.html",
         event=event,
-        counts=status_counts(event),
-        free=free_places(event),
+        counts=counts,
+        free=free_places(event, counts),
         fill=workshop_fill(event.id),
         programme=programme_by_day(event),
         cancel_form=CancelEventForm(),
@@ -164,42 +161,38 @@ def detail(event_id):
 
 
 @bp.route("/manage/<int:event_id>/edit", methods=["GET", "POST"])
-@role_required("organiser")
-def edit_event(event_id):
-    event = _event_or_404(event_id)
-    if event.status == "cancelled":
+@event_organiser_required
+def edit_event(event):
+    if not event_is_editable(event):
         flash(_("Eine abgesagte Veranstaltung kann nicht mehr geändert werden."), "error")
         return redirect(url_for("meetings.detail", event_id=event.id))
     return _event_form_page(event)
 
 
 @bp.route("/manage/<int:event_id>/copy", methods=["POST"])
-@role_required("organiser")
-def copy(event_id):
-    copy = copy_event(_event_or_404(event_id), current_user)
-    db.session.commit()
+@event_organiser_required
+def copy(event):
+    copy = copy_event(event, current_user)
     flash(_("Die neue Ausgabe ist als Entwurf angelegt. Bitte prüfen Sie Termine und Texte."), "success")
     return redirect(url_for("meetings.edit_event", event_id=copy.id))
 
 
-def _change_status(event_id: int, change, refused: str, done: str):
+def _change_status(event: Event, change, refused: str, done: str):
     """Publish or withdraw an event: the service decides, the organiser reads why not or what happened."""
-    event = _event_or_404(event_id)
     try:
         change(event)
     except EventError:
         flash(refused, "error")
     else:
-        db.session.commit()
         flash(done, "success")
     return redirect(url_for("meetings.detail", event_id=event.id))
 
 
 @bp.route("/manage/<int:event_id>/publish", methods=["POST"])
-@role_required("organiser")
-def publish(event_id):
+@event_organiser_required
+def publish(event):
     return _change_status(
-        event_id,
+        event,
         publish_event,
         _("Eine abgesagte Veranstaltung kann nicht veröffentlicht werden."),
         _("Die Veranstaltung ist veröffentlicht. Anmeldungen sind jetzt möglich."),
@@ -207,10 +200,10 @@ def publish(event_id):
 
 
 @bp.route("/manage/<int:event_id>/unpublish", methods=["POST"])
-@role_required("organiser")
-def unpublish(event_id):
+@event_organiser_required
+def unpublish(event):
     return _change_status(
-        event_id,
+        event,
         unpublish_event,
         _("Es gibt schon Anmeldungen. Sagen Sie die Veranstaltung ab, statt sie zurückzuziehen."),
         _("Die Veranstaltung ist wieder ein Entwurf."),
@@ -218,9 +211,8 @@ def unpublish(event_id):
 
 
 @bp.route("/manage/<int:event_id>/cancel", methods=["POST"])
-@role_required("organiser")
-def cancel(event_id):
-    event = _event_or_404(event_id)
+@event_organiser_required
+def cancel(event):
     form = CancelEventForm()
     if not form.validate_on_submit():
         flash(_("Bitte bestätigen Sie die Absage mit dem Häkchen."), "error")
@@ -230,7 +222,6 @@ def cancel(event_id):
     except EventError:
         flash(_("Die Veranstaltung ist bereits abgesagt."), "error")
     else:
-        db.session.commit()
         flash(
             _("Die Veranstaltung ist abgesagt. %(count)d Angemeldete werden benachrichtigt.", count=notified), "success"
         )
@@ -261,7 +252,6 @@ def _session_form_page(event: Event, session: EventSession | None):
             form.starts_at.errors.append(_("Der Programmpunkt muss innerhalb der Veranstaltung liegen."))
         else:
             save_session(event, session, form.data)
-            db.session.commit()
             flash(_("Der Programmpunkt ist gespeichert."), "success")
             return redirect(url_for("meetings.detail", event_id=event.id) + "#programme")
     status = 400 if form.is_submitted() else 200
@@ -269,24 +259,23 @@ def _session_form_page(event: Event, session: EventSession | None):
 
 
 @bp.route("/manage/<int:event_id>/sessions/new", methods=["GET", "POST"])
-@role_required("organiser")
-def new_session(event_id):
-    return _session_form_page(_event_or_404(event_id), None)
+@event_organiser_required
+def new_session(event):
+    return _session_form_page(event, None)
 
 
 @bp.route("/manage/<int:event_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
-@role_required("organiser")
-def edit_session(event_id, session_id):
-    return _session_form_page(_event_or_404(event_id), row_of_event_or_404(EventSession, session_id, event_id))
+@event_organiser_required
+def edit_session(event, session_id):
+    return _session_form_page(event, row_of_event_or_404(EventSession, session_id, event.id))
 
 
 @bp.route("/manage/<int:event_id>/sessions/<int:session_id>/delete", methods=["POST"])
-@role_required("organiser")
-def remove_session(event_id, session_id):
-    delete_session(row_of_event_or_404(EventSession, session_id, event_id))
-    db.session.commit()
+@event_organiser_required
+def remove_session(event, session_id):
+    delete_session(row_of_event_or_404(EventSession, session_id, event.id))
     flash(_("Der Programmpunkt ist gelöscht."), "success")
-    return redirect(url_for("meetings.detail", event_id=event_id) + "#programme")
+    return redirect(url_for("meetings.detail", event_id=event.id) + "#programme")
 
 
 def _question_form_page(event: Event, question: Question | None):
@@ -303,7 +292,6 @@ def _question_form_page(event: Event, question: Question | None):
         form = QuestionForm()
     if form.validate_on_submit():
         save_question(event, question, form.data)
-        db.session.commit()
         flash(_("Die Frage ist gespeichert."), "success")
         return redirect(url_for("meetings.detail", event_id=event.id) + "#questions")
     status = 400 if form.is_submitted() else 200
@@ -311,37 +299,34 @@ def _question_form_page(event: Event, question: Question | None):
 
 
 @bp.route("/manage/<int:event_id>/questions/new", methods=["GET", "POST"])
-@role_required("organiser")
-def new_question(event_id):
-    return _question_form_page(_event_or_404(event_id), None)
+@event_organiser_required
+def new_question(event):
+    return _question_form_page(event, None)
 
 
 @bp.route("/manage/<int:event_id>/questions/<int:question_id>/edit", methods=["GET", "POST"])
-@role_required("organiser")
-def edit_question(event_id, question_id):
-    return _question_form_page(_event_or_404(event_id), row_of_event_or_404(Question, question_id, event_id))
+@event_organiser_required
+def edit_question(event, question_id):
+    return _question_form_page(event, row_of_event_or_404(Question, question_id, event.id))
 
 
 @bp.route("/manage/<int:event_id>/questions/<int:question_id>/delete", methods=["POST"])
-@role_required("organiser")
-def remove_question(event_id, question_id):
-    delete_question(row_of_event_or_404(Question, question_id, event_id))
-    db.session.commit()
+@event_organiser_required
+def remove_question(event, question_id):
+    delete_question(row_of_event_or_404(Question, question_id, event.id))
     flash(_("Die Frage ist gelöscht."), "success")
-    return redirect(url_for("meetings.detail", event_id=event_id) + "#questions")
+    return redirect(url_for("meetings.detail", event_id=event.id) + "#questions")
 
 
 @bp.route("/manage/<int:event_id>/invitations", methods=["POST"])
-@role_required("organiser")
-def invitations(event_id):
-    event = _event_or_404(event_id)
+@event_organiser_required
+def invitations(event):
     form = InvitationImportForm()
     if not form.validate_on_submit():
         flash(" ".join(form.file.errors) or _("Bitte wählen Sie eine CSV-Datei."), "error")
         return redirect(url_for("meetings.detail", event_id=event.id) + "#invitations")
     result = import_invitations(event, form.file.data.read())
     if result.errors:
-        db.session.rollback()
         lines = ", ".join(str(line) for line, _problem in result.errors[:20])
         flash(
             _(
@@ -352,7 +337,6 @@ def invitations(event_id):
             "error",
         )
     else:
-        db.session.commit()
         flash(
             _(
                 "%(created)d Einladungen verschickt, %(skipped)d waren schon eingeladen.",

@@ -105,11 +105,11 @@ def _places_left(capacity: int | None, confirmed: int) -> int | None:
     return None if capacity is None else max(capacity - confirmed, 0)
 
 
-def free_places(event: Event) -> int | None:
-    """Places left; None when the event has no limit."""
+def free_places(event: Event, counts: dict[str, int] | None = None) -> int | None:
+    """Places left; None when the event has no limit. counts: status_counts(event), when the caller has them."""
     if event.capacity is None:
         return None
-    return _places_left(event.capacity, confirmed_count(event.id))
+    return _places_left(event.capacity, counts[CONFIRMED] if counts is not None else confirmed_count(event.id))
 
 
 def public_event_and_free_places(slug: str) -> tuple[Event | None, int | None]:

@@ -10,8 +10,8 @@ from events.core.districts import district_choices
 from events.core.pagecache import page_is_shared, shared_page
 from events.directory.service import organisation_names
 from events.extensions import db, limiter
+from events.meetings.access import event_organiser_required
 from events.meetings.forms import EVENT_KIND_LABELS
-from events.meetings.models import Event
 from events.meetings.service import (
     cancellation_open,
     invitation_for,
@@ -308,14 +308,9 @@ def personal_ticket(token):
 # --- organisers -----------------------------------------------------------------------------------------------
 
 
-def _event_or_404(event_id: int) -> Event:
-    return db.session.get(Event, event_id) or abort(404)
-
-
 @bp.route("/manage/<int:event_id>")
-@role_required("organiser")
-def registrations(event_id):
-    event = _event_or_404(event_id)
+@event_organiser_required
+def registrations(event):
     status = request.args.get("status", "")
     term = request.args.get("q", "").strip()[:100]
     pagination = db.paginate(
@@ -324,14 +319,15 @@ def registrations(event_id):
         per_page=50,
         error_out=False,
     )
+    counts = status_counts(event)
     return render_template(
         "registration/list.html",
         event=event,
         pagination=pagination,
         status=status,
         term=term,
-        counts=status_counts(event),
-        free=free_places(event),
+        counts=counts,
+        free=free_places(event, counts),
         fill=workshop_fill(event.id),
         slots=workshop_slots(event),
         restorable=restorable,
@@ -340,9 +336,8 @@ def registrations(event_id):
 
 
 @bp.route("/manage/<int:event_id>/export.<fmt>")
-@role_required("organiser")
-def export(event_id, fmt):
-    event = _event_or_404(event_id)
+@event_organiser_required
+def export(event, fmt):
     if fmt == "csv":
         return Response(
             export_csv(event),
@@ -359,9 +354,8 @@ def export(event_id, fmt):
 
 
 @bp.route("/manage/<int:event_id>/message", methods=["GET", "POST"])
-@role_required("organiser")
-def message(event_id):
-    event = _event_or_404(event_id)
+@event_organiser_required
+def message(event):
     status = request.values.get("status", "")
     term = request.values.get("q", "").strip()[:100]
     form = OrganiserMessageForm()
