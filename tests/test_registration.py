@@ -620,3 +620,22 @@ def test_after_the_event_the_personal_page_offers_the_certificate(client, app, m
     assert "Teilnahmebescheinigung (PDF)" in page
     certificate = client.get(f"/certificates/participant/{registration.manage_token}")
     assert certificate.mimetype == "application/pdf"
+
+
+def test_the_organisation_typed_is_matched_against_the_directory(client, app, make_event, make_organisation):
+    event = make_event()
+    known = make_organisation(name="Übersetzer-Netzwerk Oberpfalz e.V.")
+    for email, typed in (
+        ("a@example.org", "Übersetzer-Netzwerk Oberpfalz e.V."),
+        ("b@example.org", "  ÜBERSETZER-NETZWERK OBERPFALZ E.V. "),
+        ("c@example.org", "Nachbarschaftshilfe Cham"),
+    ):
+        response = client.post(f"/registration/{event.slug}", data=form_data(email=email, organisation_name=typed))
+        assert response.status_code == 302
+    with app.app_context():
+        rows = db.session.scalars(select(Registration).order_by(Registration.email)).all()
+        assert [(r.organisation_name, r.organisation_id) for r in rows] == [
+            ("Übersetzer-Netzwerk Oberpfalz e.V.", known.id),
+            ("ÜBERSETZER-NETZWERK OBERPFALZ E.V.", known.id),
+            ("Nachbarschaftshilfe Cham", None),  # kept as typed, not in the directory
+        ]
