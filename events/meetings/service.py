@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import re
 import secrets
@@ -74,20 +73,16 @@ def upcoming_events() -> list[Event]:
     ).all()
 
 
-@functools.cache
-def public_event_query():
-    """A published or cancelled event by its address (parameter "slug"); drafts are not public.
-
-    Built once: the public pages run it on every request.
-    """
-    return select(Event).where(Event.slug == bindparam("slug"), Event.status != EventStatus.DRAFT)
+# A published or cancelled event by its address (parameter slug); drafts are not public. Built once: the public
+# pages run it on every request.
+PUBLIC_EVENT_QUERY = select(Event).where(Event.slug == bindparam("slug"), Event.status != EventStatus.DRAFT)
 
 
 def public_event(slug: str) -> Event | None:
-    """See public_event_query. Its programme and questions load when first used (two small queries, cheaper than
+    """See PUBLIC_EVENT_QUERY. Its programme and questions load when first used (two small queries, cheaper than
     eager loading here).
     """
-    return db.session.scalars(public_event_query(), {"slug": slug}).first()
+    return db.session.scalars(PUBLIC_EVENT_QUERY, {"slug": slug}).first()
 
 
 def programme_by_day(event: Event) -> list[tuple[date, list[EventSession]]]:

@@ -151,7 +151,7 @@ def detail(event):
         "meetings/detail.html",
         event=event,
         counts=counts,
-        free=free_places(event, counts),
+        free=free_places(event, counts["confirmed"]),
         fill=workshop_fill(event.id),
         programme=programme_by_day(event),
         cancel_form=CancelEventForm(),

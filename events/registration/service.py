@@ -6,7 +6,6 @@ registrations never overbook an event or a workshop, on SQLite and on PostgreSQL
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
@@ -23,7 +22,7 @@ from events.core.search import LIKE_ESCAPE, contains_pattern
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event, EventSession, Invitation, SessionKind
-from events.meetings.service import cancellation_open, public_event_query, registration_window_state
+from events.meetings.service import PUBLIC_EVENT_QUERY, cancellation_open, registration_window_state
 from events.registration import mails
 from events.registration.consent import PRIVACY_CONSENT_VERSION, privacy_consent_text
 from events.registration.models import Registration, RegistrationStatus, WorkshopChoice
@@ -65,36 +64,24 @@ def _confirmed_count_query(event_id):
     )
 
 
-# The busiest statements of registration are built once (building one costs about as much as running it).
+# The busiest statements of registration are built once; each request only binds its values.
 
-
-@functools.cache
-def _public_event_and_confirmed_query():
-    return public_event_query().add_columns(_confirmed_count_query(Event.id).scalar_subquery())
-
-
-@functools.cache
-def _existing_and_confirmed_query():
-    """Parameters event_id, email: the id of that address's registration for the event (or None) and the
-    event's confirmed count."""
-    event_id = bindparam("event_id")
-    return select(
-        select(Registration.id)
-        .where(Registration.event_id == event_id, Registration.email_normalized == bindparam("email"))
-        .scalar_subquery(),
-        _confirmed_count_query(event_id).scalar_subquery(),
-    )
-
-
-@functools.cache
-def _directory_match_query():
-    """Parameter organisation: the directory's organisation of that name (any case)."""
-    return (
-        select(Organisation.id)
-        .where(func.lower(Organisation.name) == func.lower(bindparam("organisation")))
-        .order_by(Organisation.id)
-        .limit(1)
-    )
+# slug: the public event and its confirmed count
+_PUBLIC_EVENT_AND_CONFIRMED = PUBLIC_EVENT_QUERY.add_columns(_confirmed_count_query(Event.id).scalar_subquery())
+# event_id, email: the id of that address's registration for the event (or None), and the confirmed count
+_EXISTING_AND_CONFIRMED = select(
+    select(Registration.id)
+    .where(Registration.event_id == bindparam("event_id"), Registration.email_normalized == bindparam("email"))
+    .scalar_subquery(),
+    _confirmed_count_query(bindparam("event_id")).scalar_subquery(),
+)
+# organisation: the directory's organisation of that name (any case)
+_DIRECTORY_MATCH = (
+    select(Organisation.id)
+    .where(func.lower(Organisation.name) == func.lower(bindparam("organisation")))
+    .order_by(Organisation.id)
+    .limit(1)
+)
 
 
 def confirmed_count(event_id: int) -> int:
@@ -105,20 +92,20 @@ def _places_left(capacity: int | None, confirmed: int) -> int | None:
     return None if capacity is None else max(capacity - confirmed, 0)
 
 
-def free_places(event: Event, counts: dict[str, int] | None = None) -> int | None:
-    """Places left; None when the event has no limit. counts: status_counts(event), when the caller has them."""
+def free_places(event: Event, confirmed: int | None = None) -> int | None:
+    """Places left; None when the event has no limit. confirmed: the confirmed count, when the caller has it."""
     if event.capacity is None:
         return None
-    return _places_left(event.capacity, counts[CONFIRMED] if counts is not None else confirmed_count(event.id))
+    return _places_left(event.capacity, confirmed_count(event.id) if confirmed is None else confirmed)
 
 
 def public_event_and_free_places(slug: str) -> tuple[Event | None, int | None]:
     """public_event and its free_places, in one query (the registration form shows both)."""
-    row = db.session.execute(_public_event_and_confirmed_query(), {"slug": slug}).first()
+    row = db.session.execute(_PUBLIC_EVENT_AND_CONFIRMED, {"slug": slug}).first()
     if row is None:
         return None, None
     event, confirmed = row
-    return event, _places_left(event.capacity, confirmed)
+    return event, free_places(event, confirmed)
 
 
 def free_places_by_event(events: list[Event]) -> dict[int, int | None]:
@@ -136,9 +123,9 @@ def free_places_by_event(events: list[Event]) -> dict[int, int | None]:
     return {e.id: _places_left(e.capacity, confirmed.get(e.id, 0)) for e in events}
 
 
-def has_free_place(event: Event) -> bool:
+def has_free_place(event: Event, confirmed: int | None = None) -> bool:
     """Whether one more person can be confirmed (count it under the event's row lock before you act on it)."""
-    return free_places(event) != 0
+    return free_places(event, confirmed) != 0
 
 
 def workshop_fill(event_id: int) -> dict[int, int]:
@@ -201,7 +188,7 @@ def _directory_match(name: str | None):
     """
     if not name:
         return None
-    return _directory_match_query().params(organisation=name).scalar_subquery()
+    return _DIRECTORY_MATCH.params(organisation=name).scalar_subquery()
 
 
 def _apply_details(registration: Registration, data: dict) -> None:
@@ -247,7 +234,7 @@ def register_for_event(event_id: int, data: dict, invitation: Invitation | None 
     # one query under the lock: an earlier registration of this address (usually none: its id only, the whole
     # registration is loaded when there is one) and the confirmed count
     existing_id, confirmed = db.session.execute(
-        _existing_and_confirmed_query(), {"event_id": event.id, "email": normalized}
+        _EXISTING_AND_CONFIRMED, {"event_id": event.id, "email": normalized}
     ).one()
     existing = db.session.get(Registration, existing_id) if existing_id is not None else None
     version = (existing.link_version or 0) if existing is not None else 0
@@ -271,7 +258,7 @@ def register_for_event(event_id: int, data: dict, invitation: Invitation | None 
     registration.invitation_id = invitation.id if invitation else None
     registration.cancelled_at, registration.cancelled_by_participant = None, False
     registration.reminded_at = None
-    if _places_left(event.capacity, confirmed) != 0:
+    if has_free_place(event, confirmed):
         registration.status, registration.waitlist_position = CONFIRMED, None
         registration.confirmed_at = utcnow()
     else:

@@ -327,7 +327,7 @@ def registrations(event):
         status=status,
         term=term,
         counts=counts,
-        free=free_places(event, counts),
+        free=free_places(event, counts["confirmed"]),
         fill=workshop_fill(event.id),
         slots=workshop_slots(event),
         restorable=restorable,
