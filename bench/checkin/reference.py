@@ -15,8 +15,9 @@ import sqlite3
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, g, request
+from flask import Flask, request
 
+from bench.reference import sqlite_per_request
 from events.checkin.tickets import parse_ticket_token
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -24,19 +25,7 @@ app = Flask(__name__)
 DATABASE = os.environ.get("DATABASE_URL", "").removeprefix("sqlite:///")
 
 
-def connection() -> sqlite3.Connection:
-    if "db" not in g:
-        g.db = sqlite3.connect(DATABASE, isolation_level=None, timeout=30)
-        g.db.execute("PRAGMA busy_timeout=30000")
-        g.db.execute("PRAGMA synchronous=NORMAL")
-    return g.db
-
-
-@app.teardown_appcontext
-def close(_error):
-    database = g.pop("db", None)
-    if database is not None:
-        database.close()
+connection = sqlite_per_request(app, DATABASE)
 
 
 def _mac(key: str, payload: str) -> str:

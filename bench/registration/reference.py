@@ -16,7 +16,9 @@ import sqlite3
 from datetime import UTC, datetime
 from html import escape
 
-from flask import Flask, g, redirect, request
+from flask import Flask, redirect, request
+
+from bench.reference import sqlite_per_request
 
 app = Flask(__name__)
 DATABASE = os.environ.get("DATABASE_URL", "").removeprefix("sqlite:///")
@@ -40,19 +42,7 @@ def prepare(path: str) -> None:
         database.execute(SCHEMA)
 
 
-def connection() -> sqlite3.Connection:
-    if "db" not in g:
-        g.db = sqlite3.connect(DATABASE, isolation_level=None, timeout=30)
-        g.db.execute("PRAGMA busy_timeout=30000")
-        g.db.execute("PRAGMA synchronous=NORMAL")
-    return g.db
-
-
-@app.teardown_appcontext
-def close(_error):
-    database = g.pop("db", None)
-    if database is not None:
-        database.close()
+connection = sqlite_per_request(app, DATABASE)
 
 
 def _token(session_id: str) -> str:
