@@ -295,6 +295,14 @@ def invite_attachment(registration: Registration, method: str = "REQUEST") -> tu
     return filename, mail_content_type(actual), data
 
 
+def _waiting_list_texts(event: Event) -> tuple[str, str]:
+    """Summary and note of an entry for someone on the waiting list (in the current language)."""
+    return (
+        _("Warteliste: %(title)s", title=event.title),
+        _("Sie stehen auf der Warteliste. Wir informieren Sie, sobald ein Platz frei wird."),
+    )
+
+
 def _invite(registration: Registration, method: str) -> tuple[str, bytes]:
     event = registration.event
     method = "CANCEL" if method.upper() == "CANCEL" else invite_method(registration)
@@ -309,8 +317,7 @@ def _invite(registration: Registration, method: str) -> tuple[str, bytes]:
         else:
             status = "CONFIRMED"
             if registration.status == RegistrationStatus.WAITLISTED:
-                summary = _("Warteliste: %(title)s", title=event.title)
-                note = _("Sie stehen auf der Warteliste. Wir informieren Sie, sobald ein Platz frei wird.")
+                summary, note = _waiting_list_texts(event)
         entry = _vevent(event, stamp=utcnow(), status=status, summary=summary, note=note)
         entry.add("attendee", _attendee(registration))
         if method == "REQUEST":
@@ -342,13 +349,8 @@ def personal_feed(registrations, language: str | None = None) -> bytes:
         for registration in registrations:
             event = registration.event
             if registration.status == RegistrationStatus.WAITLISTED:
-                entry = _vevent(
-                    event,
-                    stamp=stamp,
-                    status="TENTATIVE",
-                    summary=_("Warteliste: %(title)s", title=event.title),
-                    note=_("Sie stehen auf der Warteliste. Wir informieren Sie, sobald ein Platz frei wird."),
-                )
+                summary, note = _waiting_list_texts(event)
+                entry = _vevent(event, stamp=stamp, status="TENTATIVE", summary=summary, note=note)
             else:
                 entry = _vevent(event, stamp=stamp, status=_event_status(event))
             entries.append(entry)
