@@ -68,12 +68,16 @@ def _confirmed_count_query(event_id):
 
 # slug: the public event and its confirmed count
 _PUBLIC_EVENT_AND_CONFIRMED = PUBLIC_EVENT_QUERY.add_columns(_confirmed_count_query(Event.id).scalar_subquery())
-# event_id, email: the id of that address's registration for the event (or None), and the confirmed count
-_EXISTING_AND_CONFIRMED = select(
+# event_id, email: the id of that address's registration for the event (or None), the confirmed count, and the
+# last position on the waiting list (or None)
+_EXISTING_CONFIRMED_LAST_WAITING = select(
     select(Registration.id)
     .where(Registration.event_id == bindparam("event_id"), Registration.email_normalized == bindparam("email"))
     .scalar_subquery(),
     _confirmed_count_query(bindparam("event_id")).scalar_subquery(),
+    select(func.max(Registration.waitlist_position))
+    .where(Registration.event_id == bindparam("event_id"), Registration.status == WAITLISTED)
+    .scalar_subquery(),
 )
 # organisation: the directory's organisation of that name (any case)
 _DIRECTORY_MATCH = (
@@ -150,15 +154,6 @@ def active_registrations(event: Event) -> list[Registration]:
     ).all()
 
 
-def _next_waitlist_position(event_id: int) -> int:
-    highest = db.session.scalar(
-        select(func.max(Registration.waitlist_position)).where(
-            Registration.event_id == event_id, Registration.status == WAITLISTED
-        )
-    )
-    return (highest or 0) + 1
-
-
 def _check_workshops(event: Event, workshop_ids: list[int], keep: set[int]) -> list[EventSession]:
     """The chosen workshops, refusing unknown ones, two in one time slot, or full ones (except those kept)."""
     from events.meetings.service import workshop_slots
@@ -232,9 +227,9 @@ def register_for_event(event_id: int, data: dict, invitation: Invitation | None 
     email = data["email"].strip()
     normalized = email.lower()
     # one query under the lock: an earlier registration of this address (usually none: its id only, the whole
-    # registration is loaded when there is one) and the confirmed count
-    existing_id, confirmed = db.session.execute(
-        _EXISTING_AND_CONFIRMED, {"event_id": event.id, "email": normalized}
+    # registration is loaded when there is one), the confirmed count and the end of the waiting list
+    existing_id, confirmed, last_waiting = db.session.execute(
+        _EXISTING_CONFIRMED_LAST_WAITING, {"event_id": event.id, "email": normalized}
     ).one()
     existing = db.session.get(Registration, existing_id) if existing_id is not None else None
     version = (existing.link_version or 0) if existing is not None else 0
@@ -263,7 +258,7 @@ def register_for_event(event_id: int, data: dict, invitation: Invitation | None 
         registration.confirmed_at = utcnow()
     else:
         registration.status = WAITLISTED
-        registration.waitlist_position = _next_waitlist_position(event.id)
+        registration.waitlist_position = (last_waiting or 0) + 1
         registration.confirmed_at = None
     registration.workshop_choices = [WorkshopChoice(session_id=w.id) for w in workshops]
     db.session.add(registration)
