@@ -124,15 +124,17 @@ def register(slug):
         return render_template("registration/closed.html", event=event, message=ERROR_MESSAGES[reason]()), 403
     definition = registration_definition(event)
     fill = workshop_fill(event.id) if definition.slots else {}
-    districts = district_choices(_("– bitte wählen –"))
 
-    def page(form) -> str:
+    def new_form(data=None):
+        return build_registration_form(definition, fill, district_choices(_("– bitte wählen –")), new=True, data=data)
+
+    def page(form, organisations) -> str:
         return render_template(
             "registration/form.html",
             event=event,
             form=form,
             free=free_places(event) if free is None else free,  # a POST did not count them yet
-            organisations=organisation_names(),
+            organisations=organisations,
             privacy_text=privacy_consent_text(),
             photo_text=photo_consent_text(),
             invitation_token=token if invitation else None,
@@ -140,8 +142,9 @@ def register(slug):
         )
 
     if reading and not request.args and page_is_shared():
-        key = blank_page_key(event, definition, fill, organisation_names(), free)
-        return shared_page(key, lambda: page(build_registration_form(definition, fill, districts, new=True)))
+        organisations = organisation_names()
+        key = blank_page_key(event, definition, fill, organisations, free)
+        return shared_page(key, lambda: page(new_form(), organisations))
     data = None
     if invitation is not None and reading:
         data = {
@@ -150,7 +153,7 @@ def register(slug):
             "last_name": invitation.last_name,
             "organisation_name": invitation.organisation_name,
         }
-    form = build_registration_form(definition, fill, districts, new=True, data=data)
+    form = new_form(data)
     if form.validate_on_submit() and validate_workshops_not_full(form):
         try:
             outcome = register_for_event(event.id, _form_data(form), invitation)
@@ -173,7 +176,7 @@ def register(slug):
                     "warning",
                 )
             return redirect(url_for("registration.personal", token=outcome.token))
-    return page(form), 400 if form.is_submitted() else 200
+    return page(form, organisation_names()), 400 if form.is_submitted() else 200
 
 
 @bp.route("/<slug>/link", methods=["GET", "POST"])
