@@ -639,3 +639,27 @@ def test_the_organisation_typed_is_matched_against_the_directory(client, app, ma
             ("ÜBERSETZER-NETZWERK OBERPFALZ E.V.", known.id),
             ("Nachbarschaftshilfe Cham", None),  # kept as typed, not in the directory
         ]
+
+
+def test_matching_the_typed_organisation_can_use_its_index(app):
+    """The match runs inside the registration's INSERT, under the event's lock: it must not read the whole directory.
+
+    PostgreSQL would scan a directory as small as the test's anyway, so sequential scans are switched off for the
+    question whether the index can be used.
+    """
+    from events.registration.service import _DIRECTORY_MATCH
+
+    with app.app_context():
+        connection = db.session.connection()
+        compiled = _DIRECTORY_MATCH.compile(dialect=connection.dialect)
+        params = compiled.construct_params({"organisation": "Übersetzer-Netzwerk Oberpfalz e.V."})
+        if compiled.positional:  # SQLite's placeholders are "?"
+            params = tuple(params[name] for name in compiled.positiontup)
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            explain = "EXPLAIN "
+        else:
+            explain = "EXPLAIN QUERY PLAN "
+        plan = " ".join(str(row) for row in connection.exec_driver_sql(explain + str(compiled), params))
+        db.session.rollback()
+    assert "ix_organisations_name_lower" in plan

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -81,6 +81,10 @@ class Organisation(db.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# The registration form matches a typed organisation name against the directory in any case (registration.service).
+Index("ix_organisations_name_lower", func.lower(Organisation.name))
 
 
 class Person(db.Model):

@@ -79,7 +79,7 @@ _EXISTING_CONFIRMED_LAST_WAITING = select(
     .where(Registration.event_id == bindparam("event_id"), Registration.status == WAITLISTED)
     .scalar_subquery(),
 )
-# organisation: the directory's organisation of that name (any case)
+# organisation: the directory's organisation of that name (any case; index ix_organisations_name_lower)
 _DIRECTORY_MATCH = (
     select(Organisation.id)
     .where(func.lower(Organisation.name) == func.lower(bindparam("organisation")))
