@@ -94,6 +94,8 @@ class Event(db.Model):
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow, onupdate=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    # when registrations and invitations were anonymised, six months after the end (registration.retention)
+    personal_data_deleted_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
 
     series: Mapped[EventSeries | None] = relationship(back_populates="events")
     sessions: Mapped[list[EventSession]] = relationship(

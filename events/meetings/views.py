@@ -43,6 +43,7 @@ from events.meetings.service import (
     unpublish_event,
     upcoming_events,
 )
+from events.registration.retention import personal_data_deleted_after
 from events.registration.service import (
     free_places,
     free_places_by_event,
@@ -154,6 +155,7 @@ def detail(event):
         free=free_places(event, counts["confirmed"]),
         fill=workshop_fill(event.id),
         programme=programme_by_day(event),
+        deletion_due=personal_data_deleted_after(event),
         cancel_form=CancelEventForm(),
         import_form=InvitationImportForm(),
         **LABELS,

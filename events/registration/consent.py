@@ -3,6 +3,8 @@
 from flask_babel import gettext as _
 
 PRIVACY_CONSENT_VERSION = "2026-11"
+# The privacy consent text promises deletion six months after the event (see registration.retention).
+PERSONAL_DATA_KEPT_MONTHS = 6
 
 
 def privacy_consent_text() -> str:

@@ -60,6 +60,7 @@ class Registration(db.Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     cancelled_by_participant: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     reminded_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    anonymised_at: Mapped[datetime | None] = mapped_column(AwareDateTime)  # personal data deleted (retention)
 
     event: Mapped[Event] = relationship()
     organisation: Mapped[Organisation | None] = relationship()

@@ -1,0 +1,32 @@
+"""when personal data was deleted: per event and per registration
+
+Revision ID: 5b7d2e9c4a10
+Revises: 3c5e1a7f9b20
+Create Date: 2026-12-02 01:30:00
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+from events.core.types import AwareDateTime
+
+# revision identifiers, used by Alembic.
+revision = "5b7d2e9c4a10"
+down_revision = "3c5e1a7f9b20"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("events") as batch_op:
+        batch_op.add_column(sa.Column("personal_data_deleted_at", AwareDateTime(), nullable=True))
+    with op.batch_alter_table("registrations") as batch_op:
+        batch_op.add_column(sa.Column("anonymised_at", AwareDateTime(), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table("registrations") as batch_op:
+        batch_op.drop_column("anonymised_at")
+    with op.batch_alter_table("events") as batch_op:
+        batch_op.drop_column("personal_data_deleted_at")
