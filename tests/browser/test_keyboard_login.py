@@ -145,3 +145,58 @@ def test_axe_finds_no_wcag_problems_on_the_main_pages(live_server, browser, make
     finally:
         context.close()
     assert {name: found for name, found in problems.items() if found} == {}, json.dumps(problems, indent=1)
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core is missing: run `make vendor` (npm ci) first")
+def test_axe_finds_no_wcag_problems_on_the_public_registration_pages(live_server, browser, make_event, app):
+    """The pages every participant sees: the event list, an event, the form (blank and with errors), the personal
+    page, in German and in English."""
+    from datetime import timedelta
+
+    from events.extensions import db
+    from events.meetings.models import EventSession, Question
+
+    event = make_event(title="Vernetzungstreffen der Integrationslotsinnen und -lotsen")
+    with app.app_context():
+        db.session.add_all(
+            [
+                EventSession(
+                    event_id=event.id,
+                    kind="workshop",
+                    title="Wohnen",
+                    starts_at=event.starts_at + timedelta(hours=2),
+                    ends_at=event.starts_at + timedelta(hours=3),
+                    capacity=20,
+                ),
+                Question(event_id=event.id, kind="single", label="Anreise", options=["Bahn", "Auto"], required=True),
+                Question(event_id=event.id, kind="yesno", label="Übernachtung?", required=False),
+            ]
+        )
+        db.session.commit()
+    context = browser.new_context(bypass_csp=True, locale="de-DE")
+    page = context.new_page()
+    problems = {}
+    try:
+        for language in ("de", "en"):
+            if language == "en":
+                page.click("form.language button[value=en]")
+            page.goto(live_server + "/meetings/")
+            problems[f"{language}: event list"] = _axe_violations(page)
+            page.goto(live_server + f"/meetings/{event.slug}")
+            problems[f"{language}: event page"] = _axe_violations(page)
+            page.goto(live_server + f"/registration/{event.slug}")
+            problems[f"{language}: registration form"] = _axe_violations(page)
+            page.click("main button[type=submit]")
+            page.wait_for_selector(".error-summary")
+            problems[f"{language}: registration form with errors"] = _axe_violations(page)
+        page.fill("#first_name", "Ayşe")
+        page.fill("#last_name", "Öztürk")
+        page.fill("#email", "ayse@example.org")
+        page.get_by_label("Bahn").check()
+        page.check("#privacy_consent")
+        page.click("main button[type=submit]")
+        page.wait_for_url("**/registration/me/**")
+        problems["en: personal page"] = _axe_violations(page)
+    finally:
+        context.close()
+    assert {name: found for name, found in problems.items() if found} == {}, json.dumps(problems, indent=1)
