@@ -35,13 +35,28 @@ CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 PRETIX_CEILING_PER_SECOND = 400 / 60  # pretix: 300-400 registrations per minute per event
 
 
+# A directory as large as the programme's: three organisations in each of the 122 districts of Bavaria and Hessen.
+DIRECTORY = (
+    ("freiwilligenagentur", "Freiwilligenagentur {}"),
+    ("municipality", "Integrationslotsen {}"),
+    ("association", "Helferkreis Asyl {}"),
+)
+
+
 def seed(database_url: str) -> str:
+    """The event, and a directory of organisations that the form lists and the typed organisation is matched in."""
+    from sqlalchemy import select
+
+    from events.core.models import District, Organisation
     from events.core.types import utcnow
     from events.extensions import db
     from events.meetings.models import Event
 
     app = app_for(database_url)
     with app.app_context():
+        for district in db.session.scalars(select(District)):
+            for kind, name in DIRECTORY:
+                db.session.add(Organisation(name=name.format(district.name), kind=kind, district_id=district.id))
         start = (utcnow() + timedelta(days=30)).replace(hour=8, minute=0, second=0, microsecond=0)
         event = Event(
             slug="bench-vernetzungstreffen",
