@@ -422,6 +422,125 @@ def test_organiser_sees_counts_breakdowns_and_exports(client, app, login, make_u
     assert rows[0][3] == "Vorname" and len(rows) == 3
 
 
+def _export_questions(app, event) -> list[int]:
+    """One question of each kind; returns their ids in order."""
+    with app.app_context():
+        questions = [
+            Question(event_id=event.id, position=1, label="Anmerkungen", kind="text"),
+            Question(event_id=event.id, position=2, label="Anreise", kind="single", options=["Bahn", "-5 Grad"]),
+            Question(event_id=event.id, position=3, label="Themen", kind="multiple", options=["Wohnen", "Arbeit"]),
+            Question(event_id=event.id, position=4, label="Übernachten Sie?", kind="yesno"),
+        ]
+        db.session.add_all(questions)
+        db.session.commit()
+        return [q.id for q in questions]
+
+
+def _csv_rows(response) -> list[list[str]]:
+    import csv
+    from io import StringIO
+
+    return list(csv.reader(StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
+
+
+def _xlsx_rows(response) -> list[tuple]:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    return list(load_workbook(BytesIO(response.data)).active.values)
+
+
+def test_the_export_holds_every_answer_in_csv_and_xlsx(client, app, login, make_user, make_event):
+    event = make_event()
+    text, single, multiple, yesno = _export_questions(app, event)
+    answers = {
+        f"question_{text}": "-5 Grad, bitte Decken",
+        f"question_{single}": "-5 Grad",
+        f"question_{multiple}": ["Wohnen", "Arbeit"],
+        f"question_{yesno}": "no",
+    }
+    client.post(f"/registration/{event.slug}", data=form_data(**answers))
+    # a free-text answer that happens to read "yes" stays as typed; only a yes/no question says "ja" or "nein"
+    client.post(
+        f"/registration/{event.slug}",
+        data=form_data(
+            email="b@example.org", last_name="Weiß", **{f"question_{text}": "yes", f"question_{yesno}": "yes"}
+        ),
+    )
+    login(make_user("organiser"))
+    as_typed = {
+        "Öztürk": ["-5 Grad, bitte Decken", "-5 Grad", "Wohnen; Arbeit", "nein"],
+        "Weiß": ["yes", "", "", "ja"],
+    }
+    in_csv = {  # the CSV guards values a spreadsheet would take for a formula with an apostrophe
+        "Öztürk": ["'-5 Grad, bitte Decken", "'-5 Grad", "Wohnen; Arbeit", "nein"],
+        "Weiß": as_typed["Weiß"],
+    }
+    for response, expected in (
+        (client.get(f"/registration/manage/{event.id}/export.csv"), in_csv),
+        (client.get(f"/registration/manage/{event.id}/export.xlsx"), as_typed),
+    ):
+        rows = _csv_rows(response) if response.mimetype == "text/csv" else _xlsx_rows(response)
+        header = list(rows[0])
+        assert header[-4:] == ["Anmerkungen", "Anreise", "Themen", "Übernachten Sie?"]
+        answers_by_name = {row[header.index("Nachname")]: [value or "" for value in row[-4:]] for row in rows[1:]}
+        assert answers_by_name == expected
+
+
+def test_a_value_that_looks_like_a_formula_is_plain_text_in_xlsx(client, app, login, make_user, make_event):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    event = make_event()
+    client.post(f"/registration/{event.slug}", data=form_data(function="-5 Grad", dietary_needs="=1+1"))
+    login(make_user("organiser"))
+    sheet = load_workbook(BytesIO(client.get(f"/registration/manage/{event.id}/export.xlsx").data)).active
+    header = [cell.value for cell in sheet[1]]
+    function = sheet.cell(row=2, column=header.index("Funktion") + 1)
+    dietary = sheet.cell(row=2, column=header.index("Ernährung") + 1)
+    assert (function.value, function.data_type) == ("-5 Grad", "s")
+    assert (dietary.value, dietary.data_type) == ("=1+1", "s")  # text, not a formula that runs
+
+
+def test_breakdowns_and_exports_speak_the_organisers_language(
+    client, app, login, make_user, make_event, make_organisation
+):
+    event = make_event(capacity=1)
+    make_organisation(name="Caritasverband Landshut", kind="welfare")
+    with app.app_context():
+        landshut = db.session.scalars(select(District).filter_by(key="09261")).one().id
+    client.post(
+        f"/registration/{event.slug}",
+        data=form_data(organisation_name="Caritasverband Landshut", district_id=str(landshut)),
+    )
+    client.post(f"/registration/{event.slug}", data=form_data(email="b@example.org", language="en"))
+    login(make_user("organiser"))
+    words = {
+        "de": ("Wohlfahrtsverband", "Landshut (Stadt)", "bestätigt", "Warteliste", "Art der Organisation"),
+        "en": ("Welfare organisation", "Landshut (city)", "confirmed", "Waiting list", "Type of organisation"),
+    }
+    for language, (kind, district, confirmed, waiting, kind_header) in words.items():
+        with client.session_transaction() as session:
+            session["lang"] = language
+        page = client.get(f"/registration/manage/{event.id}").get_data(as_text=True)
+        assert f"<td>{kind}</td>" in page and f"<td>{district}</td>" in page
+        assert "welfare" not in page
+        assert f">{district}</option>" in client.get(f"/registration/{event.slug}").get_data(as_text=True)
+        for rows in (
+            _csv_rows(client.get(f"/registration/manage/{event.id}/export.csv")),
+            _xlsx_rows(client.get(f"/registration/manage/{event.id}/export.xlsx")),
+        ):
+            header = list(rows[0])
+            column = {title: header.index(title) for title in header}
+            statuses = [row[1] for row in rows[1:]]
+            assert statuses == [confirmed, waiting]
+            assert rows[1][column[kind_header]] == kind and district in rows[1]
+            assert "welfare" not in rows[1]
+            assert [row[column[header[15]]] for row in rows[1:]] == ["Deutsch", "English"]  # each in its own name
+
+
 def test_organiser_promotes_reorders_and_cancels_by_hand(client, app, login, make_user, make_event, make_registration):
     event = make_event(capacity=1)
     first = make_registration(event, "confirmed")

@@ -27,7 +27,7 @@ from events.checkin.models import CheckIn, Device
 from events.checkin.tickets import parse_ticket_token, signature_is_valid
 from events.core.audit import record_audit
 from events.core.database import begin_write
-from events.core.models import District, Region, User
+from events.core.models import District, Region, User, district_label
 from events.core.search import LIKE_ESCAPE, contains_pattern
 from events.core.types import utcnow
 from events.extensions import db
@@ -338,7 +338,7 @@ def _holder_of(rows) -> TicketHolder | None:
     if not rows or rows[0].registration_id is None:
         return None
     row = rows[0]
-    district = District(name=row.district_name, kind=row.district_kind).label if row.district_name else ""
+    district = district_label(row.district_name, row.district_kind) if row.district_name else ""
     person = {
         "id": row.registration_id,
         "name": f"{row.first_name} {row.last_name}".strip(),

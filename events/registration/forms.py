@@ -24,9 +24,15 @@ from events.core.forms import Form
 from events.meetings.models import QuestionKind
 from events.meetings.service import QuestionSpec, RegistrationDefinition, WorkshopSpec
 from events.registration.consent import photo_consent_text, privacy_consent_text
+from events.registration.models import RegistrationStatus
 from events.registration.service import workshop_is_full
 
 LANGUAGE_CHOICES = [("de", "Deutsch"), ("en", "English")]
+REGISTRATION_STATUS_LABELS = {
+    RegistrationStatus.CONFIRMED: _l("bestätigt"),
+    RegistrationStatus.WAITLISTED: _l("Warteliste"),
+    RegistrationStatus.CANCELLED: _l("storniert"),
+}
 
 
 class MultiCheckboxField(SelectMultipleField):
