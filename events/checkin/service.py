@@ -32,6 +32,7 @@ from events.core.search import LIKE_ESCAPE, contains_pattern
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event, EventSession, EventStaff, SessionKind
+from events.registration.export import csv_safe
 from events.registration.models import Registration, RegistrationStatus, WorkshopChoice
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -838,19 +839,14 @@ def no_shows_csv(event: Event) -> str:
     for registration in no_shows(event):
         writer.writerow(
             [
-                _csv_safe(registration.last_name),
-                _csv_safe(registration.first_name),
-                _csv_safe(registration.email),
-                _csv_safe(registration.organisation_name or ""),
-                _csv_safe(registration.district.label if registration.district else ""),
+                csv_safe(registration.last_name),
+                csv_safe(registration.first_name),
+                csv_safe(registration.email),
+                csv_safe(registration.organisation_name or ""),
+                csv_safe(registration.district.label if registration.district else ""),
             ]
         )
     return buffer.getvalue()
-
-
-def _csv_safe(value: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def session_of_scope(event, scope: str) -> EventSession | None:

@@ -23,7 +23,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
 
 
-def _csv_safe(text: str) -> str:
+def csv_safe(text: str) -> str:
     """Plain text that a spreadsheet opening the CSV will not run as a formula."""
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
@@ -110,7 +110,7 @@ def export_csv(event) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     for row in [header, *rows]:
-        writer.writerow([_csv_safe(value) for value in row])
+        writer.writerow([csv_safe(value) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel then reads the umlauts right
 
 
