@@ -8,7 +8,7 @@ from events.core.models import AuditEntry, District, OutgoingMail
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event, EventSession, Question
-from events.registration.models import Registration
+from events.registration.models import Registration, WorkshopChoice
 from tests.conftest import mail_text, sent_mails
 
 
@@ -327,6 +327,78 @@ def test_questions_are_asked_and_required_ones_enforced(client, app, make_event)
     with app.app_context():
         answers = db.session.scalars(select(Registration)).one().answers
     assert answers == {str(ids[0]): "yes", str(ids[1]): "Bahn", str(ids[2]): ["Wohnen", "Arbeit"]}
+
+
+def _error_summary_targets(page: str) -> tuple[list[str], dict[str, dict]]:
+    """The fragments the error summary links to, and every element with an id (tag and attributes)."""
+    from html.parser import HTMLParser
+
+    class Reader(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.in_summary, self.links, self.ids = 0, [], {}
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if "id" in attrs:
+                self.ids[attrs["id"]] = {"tag": tag, **attrs}
+            if tag == "div" and "error-summary" in (attrs.get("class") or ""):
+                self.in_summary = 1
+            elif self.in_summary and tag == "div":
+                self.in_summary += 1
+            elif self.in_summary and tag == "a":
+                self.links.append(attrs["href"])
+
+        def handle_endtag(self, tag):
+            if self.in_summary and tag == "div":
+                self.in_summary -= 1
+
+    reader = Reader()
+    reader.feed(page)
+    return reader.links, reader.ids
+
+
+def test_every_link_of_the_error_summary_leads_to_its_field(client, app, make_event):
+    event = make_event()
+    with app.app_context():
+        db.session.add_all(
+            [
+                Question(event_id=event.id, position=1, label="Übernachten Sie?", kind="yesno", required=True),
+                Question(
+                    event_id=event.id, position=2, label="Anreise", kind="single", options=["Bahn"], required=True
+                ),
+                Question(
+                    event_id=event.id, position=3, label="Themen", kind="multiple", options=["Wohnen"], required=True
+                ),
+                Question(event_id=event.id, position=4, label="Ihre Frage", kind="text", required=True),
+            ]
+        )
+        db.session.commit()
+    response = client.post(
+        f"/registration/{event.slug}", data=form_data(first_name="", district_id="99999", privacy_consent=None)
+    )
+    assert response.status_code == 400
+    links, ids = _error_summary_targets(response.get_data(as_text=True))
+    assert len(links) == 7  # first name, district, consent and the four questions
+    for link in links:
+        assert link.startswith("#") and link[1:] in ids, link
+        target = ids[link[1:]]
+        # a link to a group of choices moves the focus to the group, whose legend names the question
+        assert target["tag"] in ("input", "select", "textarea") or target.get("tabindex") == "-1", target
+
+
+def test_the_error_summary_leads_to_a_workshop_that_filled_up(client, app, make_event, make_registration):
+    event = make_event()
+    wohnen, _sport, _werte = add_workshops(app, event, capacity=1)
+    taken = make_registration(event, "confirmed")
+    with app.app_context():
+        db.session.add(WorkshopChoice(registration_id=taken.id, session_id=wohnen))
+        db.session.commit()
+    response = client.post(f"/registration/{event.slug}", data=form_data(workshop_slot_1=str(wohnen)))
+    assert response.status_code == 400
+    links, ids = _error_summary_targets(response.get_data(as_text=True))
+    assert links == ["#workshop_slot_1"]
+    assert ids["workshop_slot_1"]["tag"] == "fieldset" and ids["workshop_slot_1"]["tabindex"] == "-1"
 
 
 def test_the_personal_link_shows_changes_and_cancels(client, app, make_event):
