@@ -118,9 +118,11 @@ def test_cancelling_an_event_notifies_every_registrant(client, app, login, make_
     make_registration(event, "waitlisted", waitlist_position=1)
     login(make_user("organiser"))
     response = client.post(f"/meetings/manage/{event.id}/cancel", data={"reason": "Wegen Unwetters."})
-    assert response.status_code == 302
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'id="confirm-error"' in page  # not confirmed with the tick
+    assert "Bitte bestätigen Sie die Absage mit dem Häkchen." in page and ">\r\nWegen Unwetters.</textarea>" in page
     with app.app_context():
-        assert db.session.get(Event, event.id).status == "published"  # not confirmed with the tick: nothing happens
+        assert db.session.get(Event, event.id).status == "published"  # nothing happens
     response = client.post(
         f"/meetings/manage/{event.id}/cancel",
         data={"reason": "Wegen Unwetters.", "confirm": "y"},
@@ -140,6 +142,25 @@ def test_cancelling_an_event_notifies_every_registrant(client, app, login, make_
         assert "Eine abgesagte Veranstaltung kann nicht mehr geändert werden." in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Event, event.id).title == event.title
+
+
+def test_a_too_long_cancellation_message_is_refused_at_its_field_and_kept(
+    client, app, login, make_user, make_event, make_registration
+):
+    event = make_event()
+    make_registration(event, "confirmed")
+    login(make_user("organiser"))
+    reason = "Wegen Unwetters fällt das Treffen aus. " * 60  # 2400 characters, 2000 are allowed
+    response = client.post(f"/meetings/manage/{event.id}/cancel", data={"reason": reason, "confirm": "y"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="reason-error"' in page and "2000" in page  # the length is what is wrong ...
+    assert "mit dem Häkchen" not in page and 'id="confirm-error"' not in page  # ... not the tick, which was set
+    assert f">\r\n{reason}</textarea>" in page  # what was typed is still there, to shorten
+    assert 'class="error-summary"' in page and 'href="#reason"' in page
+    with app.app_context():
+        assert db.session.get(Event, event.id).status == "published"
+    assert sent_mails(app) == []
 
 
 def test_a_new_edition_starts_as_a_copy_of_the_last(client, app, login, make_user, make_event):

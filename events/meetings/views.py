@@ -143,9 +143,8 @@ def new_event():
     return _event_form_page(None)
 
 
-@bp.route("/manage/<int:event_id>")
-@event_organiser_required
-def detail(event):
+def _detail_page(event: Event, cancel_form: CancelEventForm | None = None) -> str:
+    """The organiser's page of an event; cancel_form carries a refused cancellation's input and errors."""
     counts = status_counts(event)
     return render_template(
         "meetings/detail.html",
@@ -154,10 +153,16 @@ def detail(event):
         free=free_places(event, counts["confirmed"]),
         fill=workshop_fill(event.id),
         programme=programme_by_day(event),
-        cancel_form=CancelEventForm(),
+        cancel_form=cancel_form or CancelEventForm(),
         import_form=InvitationImportForm(),
         **LABELS,
     )
+
+
+@bp.route("/manage/<int:event_id>")
+@event_organiser_required
+def detail(event):
+    return _detail_page(event)
 
 
 @bp.route("/manage/<int:event_id>/edit", methods=["GET", "POST"])
@@ -215,8 +220,7 @@ def unpublish(event):
 def cancel(event):
     form = CancelEventForm()
     if not form.validate_on_submit():
-        flash(_("Bitte bestätigen Sie die Absage mit dem Häkchen."), "error")
-        return redirect(url_for("meetings.detail", event_id=event.id))
+        return _detail_page(event, form), 400  # the field errors say what is missing; the reason stays as typed
     try:
         notified = cancel_event(event, form.reason.data or "")
     except EventError:
