@@ -210,6 +210,20 @@ def test_invalid_input_keeps_what_was_typed_and_writes_nothing(client, app, make
         assert db.session.scalar(select(func.count(OutgoingMail.id))) == 0
 
 
+def test_a_district_not_in_the_list_is_refused_in_the_visitors_language(client, app, make_event):
+    event = make_event()
+    for language, message in (
+        ("de", "Bitte wählen Sie einen Landkreis oder eine kreisfreie Stadt aus der Liste."),
+        ("en", "Please choose a district or an independent city from the list."),
+    ):
+        with client.session_transaction() as session:
+            session["lang"] = language
+        response = client.post(f"/registration/{event.slug}", data=form_data(district_id="99999"))
+        assert response.status_code == 400
+        assert f'<p class="error" id="district_id-error">{message}</p>' in response.get_data(as_text=True)
+    assert registrations_of(app, event) == []
+
+
 def test_closed_window_cancelled_event_and_unknown_event(client, make_event):
     past = make_event(registration_closes_at=utcnow() - timedelta(hours=1))
     response = client.get(f"/registration/{past.slug}")

@@ -5,6 +5,7 @@ import time
 from pathlib import Path
 
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectField, ValidationError
@@ -104,7 +105,7 @@ class DistrictField(SelectField):
         if not isinstance(self.choices, DistrictChoices):
             return super().pre_validate(form)
         if not self.choices.allows(self.data, self.coerce):
-            raise ValidationError(self.gettext("Not a valid choice."))
+            raise ValidationError(_("Bitte wählen Sie einen Landkreis oder eine kreisfreie Stadt aus der Liste."))
 
 
 def district_choices(empty_label: str | None = None) -> DistrictChoices:
