@@ -132,6 +132,8 @@ def _event_form_page(event: Event | None):
             )
         else:
             flash(_("Die Änderungen sind gespeichert."), "success")
+        for person in change.promoted:
+            flash(_("%(name)s ist von der Warteliste nachgerückt.", name=person.full_name), "success")
         return redirect(url_for("meetings.detail", event_id=change.event.id))
     status = 400 if form.is_submitted() else 200
     return render_template("meetings/event_form.html", form=form, event=event, series=series_names()), status
