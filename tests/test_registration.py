@@ -415,6 +415,39 @@ def test_the_error_summary_leads_to_a_workshop_that_filled_up(client, app, make_
     assert ids["workshop_slot_1"]["tag"] == "fieldset" and ids["workshop_slot_1"]["tabindex"] == "-1"
 
 
+def test_free_text_questions_required_optional_and_at_most_2000_characters(client, app, make_event):
+    event = make_event()
+    with app.app_context():
+        required = Question(event_id=event.id, position=1, label="Was erwarten Sie?", kind="text", required=True)
+        optional = Question(event_id=event.id, position=2, label="Anmerkungen", kind="text")
+        db.session.add_all([required, optional])
+        db.session.commit()
+        required, optional = f"question_{required.id}", f"question_{optional.id}"
+    page = client.get(f"/registration/{event.slug}").get_data(as_text=True)
+    assert f'<label for="{required}">Was erwarten Sie?<span class="req" aria-hidden="true"> *</span></label>' in page
+    assert f'<label for="{optional}">Anmerkungen</label>' in page
+    # the required one left empty (or only blanks): refused at its field, nothing written
+    for empty in ("", "   "):
+        response = client.post(f"/registration/{event.slug}", data=form_data(**{required: empty}))
+        assert response.status_code == 400
+        assert f'id="{required}-error"' in response.get_data(as_text=True)
+    # too long: refused at its field with the limit, and what was typed stays
+    too_long = ("Austausch mit anderen Lotsinnen. " * 70).strip()  # 2309 characters
+    response = client.post(f"/registration/{event.slug}", data=form_data(**{required: "Austausch", optional: too_long}))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert f'<p class="error" id="{optional}-error">' in page and "2000" in page
+    assert f">\r\n{too_long}</textarea>" in page
+    assert registrations_of(app, event) == []
+    # 2000 characters are fine; answers are kept trimmed, and an optional one left blank is no answer at all
+    at_limit = "x" * 2000
+    data = form_data(**{required: f"  {at_limit}\n", optional: "  "})
+    assert client.post(f"/registration/{event.slug}", data=data).status_code == 302
+    with app.app_context():
+        answers = db.session.scalars(select(Registration)).one().answers
+    assert answers == {required.removeprefix("question_"): at_limit}
+
+
 def test_the_personal_link_shows_changes_and_cancels(client, app, make_event):
     event = make_event()
     wohnen, sport, werte = add_workshops(app, event, capacity=5)
