@@ -833,6 +833,58 @@ def test_mails_are_written_in_the_registrants_language(client, app, make_event):
     assert "Hello Ayşe Öztürk" in mail_text(mail)
 
 
+GERMAN_IN_MAILS = ("Guten Tag", "Ihre ", "Warteliste", "Wann:", "Wo:", "Veranstaltung", "storniert", "Anhang", "Uhr")
+
+
+def _english_mail(app, event, subject: str) -> tuple[str, str]:
+    """Text and HTML of the one mail to the English registrant with this subject, checked for German left in it."""
+    [mail] = [m for m in sent_mails(app) if m["To"] == "en@example.org" and m["Subject"] == subject]
+    text, html = mail_text(mail), mail.get_body(preferencelist=("html",)).get_content()
+    for word in GERMAN_IN_MAILS:
+        assert word not in text and word not in html, f"{word!r} in the mail {subject!r}"
+    return text, html
+
+
+def test_waiting_list_promotion_and_cancellation_mails_are_english_for_who_chose_english(client, app, make_event):
+    from flask_babel import force_locale
+
+    from events.core.timezone import time_span
+
+    event = make_event(capacity=1)
+    with app.test_request_context(), force_locale("en"):
+        when = time_span(event.starts_at, event.ends_at)
+    first = client.post(f"/registration/{event.slug}", data=form_data(email="erste@example.org"))
+    english = client.post(f"/registration/{event.slug}", data=form_data(email="en@example.org", language="en"))
+    text, _html = _english_mail(app, event, f"Waiting list: {event.title}")
+    assert "Hello Ayşe Öztürk," in text and "You are number 1 on the waiting list." in text
+    assert f"When: {when}" in text and "Please do not share this link." in text
+
+    client.post(first.headers["Location"] + "/cancel")  # the German registrant makes room
+    text, html = _english_mail(app, event, f"You’re in: {event.title}")
+    assert "Good news: a place has become available. Your registration is now confirmed." in text
+    assert f"When: {when}" in text and 'alt="QR code of your ticket"' in html
+
+    client.post(english.headers["Location"] + "/cancel")
+    text, _html = _english_mail(app, event, f"Cancellation confirmed: {event.title}")
+    assert f"Your registration for “{event.title}” has been cancelled." in text
+    assert "The attachment removes the appointment from your calendar." in text
+    # the German registrant's mails stay German
+    german = [m["Subject"] for m in sent_mails(app) if m["To"] == "erste@example.org"]
+    assert german == [f"Anmeldung bestätigt: {event.title}", f"Stornierung bestätigt: {event.title}"]
+
+
+def test_an_event_called_off_is_announced_in_english_to_who_chose_english(
+    client, app, login, make_user, make_event, make_registration
+):
+    event = make_event()
+    make_registration(event, "waitlisted", waitlist_position=1, email="en@example.org", language="en")
+    login(make_user("organiser"))
+    client.post(f"/meetings/manage/{event.id}/cancel", data={"reason": "Wegen Unwetters.", "confirm": "y"})
+    text, _html = _english_mail(app, event, f"Cancelled: {event.title}")
+    assert f"Unfortunately, we have to cancel the event “{event.title}”." in text
+    assert "Wegen Unwetters." in text  # the organiser's own words stay as written
+
+
 def test_the_personal_page_offers_the_ticket_as_pdf(client, make_event):
     event = make_event()
     personal = client.post(f"/registration/{event.slug}", data=form_data()).headers["Location"]
