@@ -94,7 +94,7 @@ ROUTES = [
     Route("meetings.copy",                "POST", "/meetings/manage/{event}/copy",                 ORGANISERS),
     Route("meetings.publish",             "POST", "/meetings/manage/{event}/publish",              ORGANISERS),
     Route("meetings.unpublish",           "POST", "/meetings/manage/{event}/unpublish",            ORGANISERS),
-    Route("meetings.cancel",              "POST", "/meetings/manage/{event}/cancel",               ORGANISERS),
+    Route("meetings.cancel",              "POST", "/meetings/manage/{event}/cancel",   ORGANISERS, {"confirm": "y"}),
     Route("meetings.new_session",         "GET",  "/meetings/manage/{event}/sessions/new",         ORGANISERS),
     Route("meetings.edit_session",        "GET",  "/meetings/manage/{event}/sessions/{session}/edit", ORGANISERS),
     Route("meetings.remove_session",      "POST", "/meetings/manage/{event}/sessions/{session}/delete", ORGANISERS),

@@ -112,15 +112,66 @@ def test_changing_the_date_sends_everyone_an_updated_invite(
     assert len(sent_mails(app)) == 2
 
 
+def _unchanged_event_form(event, **overrides):
+    """The edit form as the organiser finds it for an event made by make_event, with some fields changed."""
+    from events.core.timezone import aware_to_berlin_naive
+
+    current = {
+        "title": event.title,
+        "series_name": "",
+        "edition": "",
+        "description": event.description,
+        "starts_at": aware_to_berlin_naive(event.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": aware_to_berlin_naive(event.ends_at).strftime("%Y-%m-%dT%H:%M"),
+        "venue_name": event.venue_name,
+        "address": event.address,
+        "capacity": str(event.capacity),
+    }
+    return event_form(**{**current, **overrides})
+
+
+def test_more_places_in_the_edit_form_move_waiting_people_up_at_once_and_mail_them(
+    client, app, login, make_user, make_event, make_registration
+):
+    from events.registration.models import Registration
+
+    event = make_event(capacity=1)
+    make_registration(event, "confirmed")
+    first = make_registration(event, "waitlisted", waitlist_position=1, first_name="Jana", last_name="Erste")
+    second = make_registration(event, "waitlisted", waitlist_position=2, first_name="Omar", last_name="Zweiter")
+    third = make_registration(event, "waitlisted", waitlist_position=3, first_name="Lea", last_name="Dritte")
+    login(make_user("organiser"))
+    response = client.post(
+        f"/meetings/manage/{event.id}/edit", data=_unchanged_event_form(event, capacity="3"), follow_redirects=True
+    )
+    page = response.get_data(as_text=True)
+    assert "Die Änderungen sind gespeichert." in page
+    assert "Jana Erste ist von der Warteliste nachgerückt." in page
+    assert "Omar Zweiter ist von der Warteliste nachgerückt." in page and "Lea Dritte" not in page
+    with app.app_context():
+        rows = {r.id: (r.status, r.waitlist_position) for r in db.session.scalars(select(Registration))}
+    assert rows[first.id] == rows[second.id] == ("confirmed", None)
+    assert rows[third.id] == ("waitlisted", 1)  # the waiting list closes up
+    mails = sent_mails(app)  # the two who moved up, nobody else (date and venue did not change)
+    assert sorted(m["To"] for m in mails) == sorted([first.email, second.email])
+    for mail in mails:
+        assert mail["Subject"] == f"Sie sind dabei: {event.title}"
+        assert "Ein Platz ist frei geworden. Ihre Anmeldung ist jetzt bestätigt." in mail_text(mail)
+        assert any(part.get_content_type() == "text/calendar" for part in mail.walk())  # the calendar entry
+        assert any(part.get_content_type() == "image/png" for part in mail.walk())  # the QR ticket
+
+
 def test_cancelling_an_event_notifies_every_registrant(client, app, login, make_user, make_event, make_registration):
     event = make_event()
     make_registration(event, "confirmed")
     make_registration(event, "waitlisted", waitlist_position=1)
     login(make_user("organiser"))
     response = client.post(f"/meetings/manage/{event.id}/cancel", data={"reason": "Wegen Unwetters."})
-    assert response.status_code == 302
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'id="confirm-error"' in page  # not confirmed with the tick
+    assert "Bitte bestätigen Sie die Absage mit dem Häkchen." in page and ">\r\nWegen Unwetters.</textarea>" in page
     with app.app_context():
-        assert db.session.get(Event, event.id).status == "published"  # not confirmed with the tick: nothing happens
+        assert db.session.get(Event, event.id).status == "published"  # nothing happens
     response = client.post(
         f"/meetings/manage/{event.id}/cancel",
         data={"reason": "Wegen Unwetters.", "confirm": "y"},
@@ -140,6 +191,25 @@ def test_cancelling_an_event_notifies_every_registrant(client, app, login, make_
         assert "Eine abgesagte Veranstaltung kann nicht mehr geändert werden." in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Event, event.id).title == event.title
+
+
+def test_a_too_long_cancellation_message_is_refused_at_its_field_and_kept(
+    client, app, login, make_user, make_event, make_registration
+):
+    event = make_event()
+    make_registration(event, "confirmed")
+    login(make_user("organiser"))
+    reason = "Wegen Unwetters fällt das Treffen aus. " * 60  # 2400 characters, 2000 are allowed
+    response = client.post(f"/meetings/manage/{event.id}/cancel", data={"reason": reason, "confirm": "y"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="reason-error"' in page and "2000" in page  # the length is what is wrong ...
+    assert "mit dem Häkchen" not in page and 'id="confirm-error"' not in page  # ... not the tick, which was set
+    assert f">\r\n{reason}</textarea>" in page  # what was typed is still there, to shorten
+    assert 'class="error-summary"' in page and 'href="#reason"' in page
+    with app.app_context():
+        assert db.session.get(Event, event.id).status == "published"
+    assert sent_mails(app) == []
 
 
 def test_a_new_edition_starts_as_a_copy_of_the_last(client, app, login, make_user, make_event):

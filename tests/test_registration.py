@@ -8,7 +8,7 @@ from events.core.models import AuditEntry, District, OutgoingMail
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event, EventSession, Question
-from events.registration.models import Registration
+from events.registration.models import Registration, WorkshopChoice
 from tests.conftest import mail_text, sent_mails
 
 
@@ -210,6 +210,20 @@ def test_invalid_input_keeps_what_was_typed_and_writes_nothing(client, app, make
         assert db.session.scalar(select(func.count(OutgoingMail.id))) == 0
 
 
+def test_a_district_not_in_the_list_is_refused_in_the_visitors_language(client, app, make_event):
+    event = make_event()
+    for language, message in (
+        ("de", "Bitte wählen Sie einen Landkreis oder eine kreisfreie Stadt aus der Liste."),
+        ("en", "Please choose a district or an independent city from the list."),
+    ):
+        with client.session_transaction() as session:
+            session["lang"] = language
+        response = client.post(f"/registration/{event.slug}", data=form_data(district_id="99999"))
+        assert response.status_code == 400
+        assert f'<p class="error" id="district_id-error">{message}</p>' in response.get_data(as_text=True)
+    assert registrations_of(app, event) == []
+
+
 def test_closed_window_cancelled_event_and_unknown_event(client, make_event):
     past = make_event(registration_closes_at=utcnow() - timedelta(hours=1))
     response = client.get(f"/registration/{past.slug}")
@@ -329,6 +343,111 @@ def test_questions_are_asked_and_required_ones_enforced(client, app, make_event)
     assert answers == {str(ids[0]): "yes", str(ids[1]): "Bahn", str(ids[2]): ["Wohnen", "Arbeit"]}
 
 
+def _error_summary_targets(page: str) -> tuple[list[str], dict[str, dict]]:
+    """The fragments the error summary links to, and every element with an id (tag and attributes)."""
+    from html.parser import HTMLParser
+
+    class Reader(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.in_summary, self.links, self.ids = 0, [], {}
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if "id" in attrs:
+                self.ids[attrs["id"]] = {"tag": tag, **attrs}
+            if tag == "div" and "error-summary" in (attrs.get("class") or ""):
+                self.in_summary = 1
+            elif self.in_summary and tag == "div":
+                self.in_summary += 1
+            elif self.in_summary and tag == "a":
+                self.links.append(attrs["href"])
+
+        def handle_endtag(self, tag):
+            if self.in_summary and tag == "div":
+                self.in_summary -= 1
+
+    reader = Reader()
+    reader.feed(page)
+    return reader.links, reader.ids
+
+
+def test_every_link_of_the_error_summary_leads_to_its_field(client, app, make_event):
+    event = make_event()
+    with app.app_context():
+        db.session.add_all(
+            [
+                Question(event_id=event.id, position=1, label="Übernachten Sie?", kind="yesno", required=True),
+                Question(
+                    event_id=event.id, position=2, label="Anreise", kind="single", options=["Bahn"], required=True
+                ),
+                Question(
+                    event_id=event.id, position=3, label="Themen", kind="multiple", options=["Wohnen"], required=True
+                ),
+                Question(event_id=event.id, position=4, label="Ihre Frage", kind="text", required=True),
+            ]
+        )
+        db.session.commit()
+    response = client.post(
+        f"/registration/{event.slug}", data=form_data(first_name="", district_id="99999", privacy_consent=None)
+    )
+    assert response.status_code == 400
+    links, ids = _error_summary_targets(response.get_data(as_text=True))
+    assert len(links) == 7  # first name, district, consent and the four questions
+    for link in links:
+        assert link.startswith("#") and link[1:] in ids, link
+        target = ids[link[1:]]
+        # a link to a group of choices moves the focus to the group, whose legend names the question
+        assert target["tag"] in ("input", "select", "textarea") or target.get("tabindex") == "-1", target
+
+
+def test_the_error_summary_leads_to_a_workshop_that_filled_up(client, app, make_event, make_registration):
+    event = make_event()
+    wohnen, _sport, _werte = add_workshops(app, event, capacity=1)
+    taken = make_registration(event, "confirmed")
+    with app.app_context():
+        db.session.add(WorkshopChoice(registration_id=taken.id, session_id=wohnen))
+        db.session.commit()
+    response = client.post(f"/registration/{event.slug}", data=form_data(workshop_slot_1=str(wohnen)))
+    assert response.status_code == 400
+    links, ids = _error_summary_targets(response.get_data(as_text=True))
+    assert links == ["#workshop_slot_1"]
+    assert ids["workshop_slot_1"]["tag"] == "fieldset" and ids["workshop_slot_1"]["tabindex"] == "-1"
+
+
+def test_free_text_questions_required_optional_and_at_most_2000_characters(client, app, make_event):
+    event = make_event()
+    with app.app_context():
+        required = Question(event_id=event.id, position=1, label="Was erwarten Sie?", kind="text", required=True)
+        optional = Question(event_id=event.id, position=2, label="Anmerkungen", kind="text")
+        db.session.add_all([required, optional])
+        db.session.commit()
+        required, optional = f"question_{required.id}", f"question_{optional.id}"
+    page = client.get(f"/registration/{event.slug}").get_data(as_text=True)
+    assert f'<label for="{required}">Was erwarten Sie?<span class="req" aria-hidden="true"> *</span></label>' in page
+    assert f'<label for="{optional}">Anmerkungen</label>' in page
+    # the required one left empty (or only blanks): refused at its field, nothing written
+    for empty in ("", "   "):
+        response = client.post(f"/registration/{event.slug}", data=form_data(**{required: empty}))
+        assert response.status_code == 400
+        assert f'id="{required}-error"' in response.get_data(as_text=True)
+    # too long: refused at its field with the limit, and what was typed stays
+    too_long = ("Austausch mit anderen Lotsinnen. " * 70).strip()  # 2309 characters
+    response = client.post(f"/registration/{event.slug}", data=form_data(**{required: "Austausch", optional: too_long}))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert f'<p class="error" id="{optional}-error">' in page and "2000" in page
+    assert f">\r\n{too_long}</textarea>" in page
+    assert registrations_of(app, event) == []
+    # 2000 characters are fine; answers are kept trimmed, and an optional one left blank is no answer at all
+    at_limit = "x" * 2000
+    data = form_data(**{required: f"  {at_limit}\n", optional: "  "})
+    assert client.post(f"/registration/{event.slug}", data=data).status_code == 302
+    with app.app_context():
+        answers = db.session.scalars(select(Registration)).one().answers
+    assert answers == {required.removeprefix("question_"): at_limit}
+
+
 def test_the_personal_link_shows_changes_and_cancels(client, app, make_event):
     event = make_event()
     wohnen, sport, werte = add_workshops(app, event, capacity=5)
@@ -420,6 +539,125 @@ def test_organiser_sees_counts_breakdowns_and_exports(client, app, login, make_u
     sheet = load_workbook(BytesIO(xlsx.data)).active
     rows = list(sheet.values)
     assert rows[0][3] == "Vorname" and len(rows) == 3
+
+
+def _export_questions(app, event) -> list[int]:
+    """One question of each kind; returns their ids in order."""
+    with app.app_context():
+        questions = [
+            Question(event_id=event.id, position=1, label="Anmerkungen", kind="text"),
+            Question(event_id=event.id, position=2, label="Anreise", kind="single", options=["Bahn", "-5 Grad"]),
+            Question(event_id=event.id, position=3, label="Themen", kind="multiple", options=["Wohnen", "Arbeit"]),
+            Question(event_id=event.id, position=4, label="Übernachten Sie?", kind="yesno"),
+        ]
+        db.session.add_all(questions)
+        db.session.commit()
+        return [q.id for q in questions]
+
+
+def _csv_rows(response) -> list[list[str]]:
+    import csv
+    from io import StringIO
+
+    return list(csv.reader(StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
+
+
+def _xlsx_rows(response) -> list[tuple]:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    return list(load_workbook(BytesIO(response.data)).active.values)
+
+
+def test_the_export_holds_every_answer_in_csv_and_xlsx(client, app, login, make_user, make_event):
+    event = make_event()
+    text, single, multiple, yesno = _export_questions(app, event)
+    answers = {
+        f"question_{text}": "-5 Grad, bitte Decken",
+        f"question_{single}": "-5 Grad",
+        f"question_{multiple}": ["Wohnen", "Arbeit"],
+        f"question_{yesno}": "no",
+    }
+    client.post(f"/registration/{event.slug}", data=form_data(**answers))
+    # a free-text answer that happens to read "yes" stays as typed; only a yes/no question says "ja" or "nein"
+    client.post(
+        f"/registration/{event.slug}",
+        data=form_data(
+            email="b@example.org", last_name="Weiß", **{f"question_{text}": "yes", f"question_{yesno}": "yes"}
+        ),
+    )
+    login(make_user("organiser"))
+    as_typed = {
+        "Öztürk": ["-5 Grad, bitte Decken", "-5 Grad", "Wohnen; Arbeit", "nein"],
+        "Weiß": ["yes", "", "", "ja"],
+    }
+    in_csv = {  # the CSV guards values a spreadsheet would take for a formula with an apostrophe
+        "Öztürk": ["'-5 Grad, bitte Decken", "'-5 Grad", "Wohnen; Arbeit", "nein"],
+        "Weiß": as_typed["Weiß"],
+    }
+    for response, expected in (
+        (client.get(f"/registration/manage/{event.id}/export.csv"), in_csv),
+        (client.get(f"/registration/manage/{event.id}/export.xlsx"), as_typed),
+    ):
+        rows = _csv_rows(response) if response.mimetype == "text/csv" else _xlsx_rows(response)
+        header = list(rows[0])
+        assert header[-4:] == ["Anmerkungen", "Anreise", "Themen", "Übernachten Sie?"]
+        answers_by_name = {row[header.index("Nachname")]: [value or "" for value in row[-4:]] for row in rows[1:]}
+        assert answers_by_name == expected
+
+
+def test_a_value_that_looks_like_a_formula_is_plain_text_in_xlsx(client, app, login, make_user, make_event):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    event = make_event()
+    client.post(f"/registration/{event.slug}", data=form_data(function="-5 Grad", dietary_needs="=1+1"))
+    login(make_user("organiser"))
+    sheet = load_workbook(BytesIO(client.get(f"/registration/manage/{event.id}/export.xlsx").data)).active
+    header = [cell.value for cell in sheet[1]]
+    function = sheet.cell(row=2, column=header.index("Funktion") + 1)
+    dietary = sheet.cell(row=2, column=header.index("Ernährung") + 1)
+    assert (function.value, function.data_type) == ("-5 Grad", "s")
+    assert (dietary.value, dietary.data_type) == ("=1+1", "s")  # text, not a formula that runs
+
+
+def test_breakdowns_and_exports_speak_the_organisers_language(
+    client, app, login, make_user, make_event, make_organisation
+):
+    event = make_event(capacity=1)
+    make_organisation(name="Caritasverband Landshut", kind="welfare")
+    with app.app_context():
+        landshut = db.session.scalars(select(District).filter_by(key="09261")).one().id
+    client.post(
+        f"/registration/{event.slug}",
+        data=form_data(organisation_name="Caritasverband Landshut", district_id=str(landshut)),
+    )
+    client.post(f"/registration/{event.slug}", data=form_data(email="b@example.org", language="en"))
+    login(make_user("organiser"))
+    words = {
+        "de": ("Wohlfahrtsverband", "Landshut (Stadt)", "bestätigt", "Warteliste", "Art der Organisation"),
+        "en": ("Welfare organisation", "Landshut (city)", "confirmed", "Waiting list", "Type of organisation"),
+    }
+    for language, (kind, district, confirmed, waiting, kind_header) in words.items():
+        with client.session_transaction() as session:
+            session["lang"] = language
+        page = client.get(f"/registration/manage/{event.id}").get_data(as_text=True)
+        assert f"<td>{kind}</td>" in page and f"<td>{district}</td>" in page
+        assert "welfare" not in page
+        assert f">{district}</option>" in client.get(f"/registration/{event.slug}").get_data(as_text=True)
+        for rows in (
+            _csv_rows(client.get(f"/registration/manage/{event.id}/export.csv")),
+            _xlsx_rows(client.get(f"/registration/manage/{event.id}/export.xlsx")),
+        ):
+            header = list(rows[0])
+            column = {title: header.index(title) for title in header}
+            statuses = [row[1] for row in rows[1:]]
+            assert statuses == [confirmed, waiting]
+            assert rows[1][column[kind_header]] == kind and district in rows[1]
+            assert "welfare" not in rows[1]
+            assert [row[column[header[15]]] for row in rows[1:]] == ["Deutsch", "English"]  # each in its own name
 
 
 def test_organiser_promotes_reorders_and_cancels_by_hand(client, app, login, make_user, make_event, make_registration):
@@ -593,6 +831,58 @@ def test_mails_are_written_in_the_registrants_language(client, app, make_event):
     mail = sent_mails(app)[0]
     assert mail["Subject"] == f"Registration confirmed: {event.title}"
     assert "Hello Ayşe Öztürk" in mail_text(mail)
+
+
+GERMAN_IN_MAILS = ("Guten Tag", "Ihre ", "Warteliste", "Wann:", "Wo:", "Veranstaltung", "storniert", "Anhang", "Uhr")
+
+
+def _english_mail(app, event, subject: str) -> tuple[str, str]:
+    """Text and HTML of the one mail to the English registrant with this subject, checked for German left in it."""
+    [mail] = [m for m in sent_mails(app) if m["To"] == "en@example.org" and m["Subject"] == subject]
+    text, html = mail_text(mail), mail.get_body(preferencelist=("html",)).get_content()
+    for word in GERMAN_IN_MAILS:
+        assert word not in text and word not in html, f"{word!r} in the mail {subject!r}"
+    return text, html
+
+
+def test_waiting_list_promotion_and_cancellation_mails_are_english_for_who_chose_english(client, app, make_event):
+    from flask_babel import force_locale
+
+    from events.core.timezone import time_span
+
+    event = make_event(capacity=1)
+    with app.test_request_context(), force_locale("en"):
+        when = time_span(event.starts_at, event.ends_at)
+    first = client.post(f"/registration/{event.slug}", data=form_data(email="erste@example.org"))
+    english = client.post(f"/registration/{event.slug}", data=form_data(email="en@example.org", language="en"))
+    text, _html = _english_mail(app, event, f"Waiting list: {event.title}")
+    assert "Hello Ayşe Öztürk," in text and "You are number 1 on the waiting list." in text
+    assert f"When: {when}" in text and "Please do not share this link." in text
+
+    client.post(first.headers["Location"] + "/cancel")  # the German registrant makes room
+    text, html = _english_mail(app, event, f"You’re in: {event.title}")
+    assert "Good news: a place has become available. Your registration is now confirmed." in text
+    assert f"When: {when}" in text and 'alt="QR code of your ticket"' in html
+
+    client.post(english.headers["Location"] + "/cancel")
+    text, _html = _english_mail(app, event, f"Cancellation confirmed: {event.title}")
+    assert f"Your registration for “{event.title}” has been cancelled." in text
+    assert "The attachment removes the appointment from your calendar." in text
+    # the German registrant's mails stay German
+    german = [m["Subject"] for m in sent_mails(app) if m["To"] == "erste@example.org"]
+    assert german == [f"Anmeldung bestätigt: {event.title}", f"Stornierung bestätigt: {event.title}"]
+
+
+def test_an_event_called_off_is_announced_in_english_to_who_chose_english(
+    client, app, login, make_user, make_event, make_registration
+):
+    event = make_event()
+    make_registration(event, "waitlisted", waitlist_position=1, email="en@example.org", language="en")
+    login(make_user("organiser"))
+    client.post(f"/meetings/manage/{event.id}/cancel", data={"reason": "Wegen Unwetters.", "confirm": "y"})
+    text, _html = _english_mail(app, event, f"Cancelled: {event.title}")
+    assert f"Unfortunately, we have to cancel the event “{event.title}”." in text
+    assert "Wegen Unwetters." in text  # the organiser's own words stay as written
 
 
 def test_the_personal_page_offers_the_ticket_as_pdf(client, make_event):

@@ -27,11 +27,12 @@ from events.checkin.models import CheckIn, Device
 from events.checkin.tickets import parse_ticket_token, signature_is_valid
 from events.core.audit import record_audit
 from events.core.database import begin_write
-from events.core.models import District, Region, User
+from events.core.models import District, Region, User, district_label
 from events.core.search import LIKE_ESCAPE, contains_pattern
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event, EventSession, EventStaff, SessionKind
+from events.registration.export import csv_safe
 from events.registration.models import Registration, RegistrationStatus, WorkshopChoice
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -338,7 +339,7 @@ def _holder_of(rows) -> TicketHolder | None:
     if not rows or rows[0].registration_id is None:
         return None
     row = rows[0]
-    district = District(name=row.district_name, kind=row.district_kind).label if row.district_name else ""
+    district = district_label(row.district_name, row.district_kind) if row.district_name else ""
     person = {
         "id": row.registration_id,
         "name": f"{row.first_name} {row.last_name}".strip(),
@@ -838,19 +839,14 @@ def no_shows_csv(event: Event) -> str:
     for registration in no_shows(event):
         writer.writerow(
             [
-                _csv_safe(registration.last_name),
-                _csv_safe(registration.first_name),
-                _csv_safe(registration.email),
-                _csv_safe(registration.organisation_name or ""),
-                _csv_safe(registration.district.label if registration.district else ""),
+                csv_safe(registration.last_name),
+                csv_safe(registration.first_name),
+                csv_safe(registration.email),
+                csv_safe(registration.organisation_name or ""),
+                csv_safe(registration.district.label if registration.district else ""),
             ]
         )
     return buffer.getvalue()
-
-
-def _csv_safe(value: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def session_of_scope(event, scope: str) -> EventSession | None:

@@ -4,13 +4,15 @@ import csv
 import time
 from pathlib import Path
 
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
 from events.config import PROJECT_ROOT
-from events.core.models import District, Region
+from events.core.models import District, Region, district_label
 from events.core.widgets import GroupedSelect
 from events.extensions import db
 
@@ -55,11 +57,12 @@ CHOICES_CACHE_SECONDS = 600
 _choices_cache: dict = {"until": 0.0, "groups": None, "version": 0}
 
 
-def _district_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+def _district_groups() -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """Each region's name with (id, name, kind) of its districts; labels are worded per language later."""
     now = time.monotonic()
     if _choices_cache["groups"] is None or now > _choices_cache["until"]:
         _choices_cache["groups"] = [
-            (f"{region.name} ({region.state})", [(str(d.id), d.label) for d in districts])
+            (f"{region.name} ({region.state})", [(str(d.id), d.name, d.kind) for d in districts])
             for region, districts in districts_by_region()
         ]
         _choices_cache["until"] = now + CHOICES_CACHE_SECONDS
@@ -102,21 +105,23 @@ class DistrictField(SelectField):
         if not isinstance(self.choices, DistrictChoices):
             return super().pre_validate(form)
         if not self.choices.allows(self.data, self.coerce):
-            raise ValidationError(self.gettext("Not a valid choice."))
+            raise ValidationError(_("Bitte wählen Sie einen Landkreis oder eine kreisfreie Stadt aus der Liste."))
 
 
 def district_choices(empty_label: str | None = None) -> DistrictChoices:
     """Choices for a district select, grouped by region into optgroups; optionally led by an empty choice.
 
-    The list is built once per list of districts and empty label; callers must not change it.
+    The list is built once per list of districts, language and empty label; callers must not change it.
     """
     groups = _district_groups()
-    key = (_choices_cache["version"], empty_label)
+    key = (_choices_cache["version"], str(get_locale()), empty_label)
     built = _choices_cache.setdefault("built", {})
     if key not in built:
         choices = [SelectChoice("", empty_label)] if empty_label is not None else []
         for group, districts in groups:
-            choices.extend(SelectChoice(value, label, optgroup=group) for value, label in districts)
+            choices.extend(
+                SelectChoice(value, district_label(name, kind), optgroup=group) for value, name, kind in districts
+            )
         if len(built) > 16:  # lists for district lists that are gone
             built.clear()
         built[key] = DistrictChoices(choices)

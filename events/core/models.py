@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import gettext
 from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -30,6 +31,11 @@ class Region(db.Model):
         return self.name
 
 
+def district_label(name: str, kind: str) -> str:
+    """How a district is named on pages and in exports: a kreisfreie Stadt says so, in the reader's language."""
+    return gettext("%(name)s (Stadt)", name=name) if kind == "Kreisfreie Stadt" else name
+
+
 class District(db.Model):
     """A Landkreis or kreisfreie Stadt."""
 
@@ -45,8 +51,7 @@ class District(db.Model):
 
     @property
     def label(self) -> str:
-        suffix = " (Stadt)" if self.kind == "Kreisfreie Stadt" else ""
-        return f"{self.name}{suffix}"
+        return district_label(self.name, self.kind)
 
     def __str__(self) -> str:
         return self.label

@@ -160,5 +160,6 @@ class CancelEventForm(Form):
         description=_l("Wird in die Absage-E-Mail übernommen."),
     )
     confirm = BooleanField(
-        _l("Ja, die Veranstaltung absagen und alle Angemeldeten benachrichtigen"), validators=[DataRequired()]
+        _l("Ja, die Veranstaltung absagen und alle Angemeldeten benachrichtigen"),
+        validators=[DataRequired(message=_l("Bitte bestätigen Sie die Absage mit dem Häkchen."))],
     )

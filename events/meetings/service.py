@@ -204,6 +204,7 @@ class EventChange:
     invites_changed: bool = False  # date, time or venue of a published event changed
     capacity_grew: bool = False
     fields: list[str] = field(default_factory=list)
+    promoted: list = field(default_factory=list)  # registrations moved up from the waiting list by the change
 
 
 def event_is_editable(event: Event) -> bool:
@@ -270,7 +271,7 @@ def save_event_and_tell_registrants(event: Event | None, data: dict, user=None) 
     notified = notify_event_changed(change.event) if change.invites_changed else 0
     db.session.commit()
     if change.capacity_grew:
-        promote_from_waiting_list(change.event.id)
+        change.promoted = promote_from_waiting_list(change.event.id)
     return change, notified
 
 

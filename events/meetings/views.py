@@ -133,6 +133,8 @@ def _event_form_page(event: Event | None):
             )
         else:
             flash(_("Die Änderungen sind gespeichert."), "success")
+        for person in change.promoted:
+            flash(_("%(name)s ist von der Warteliste nachgerückt.", name=person.full_name), "success")
         return redirect(url_for("meetings.detail", event_id=change.event.id))
     status = 400 if form.is_submitted() else 200
     return render_template("meetings/event_form.html", form=form, event=event, series=series_names()), status
@@ -144,9 +146,8 @@ def new_event():
     return _event_form_page(None)
 
 
-@bp.route("/manage/<int:event_id>")
-@event_organiser_required
-def detail(event):
+def _detail_page(event: Event, cancel_form: CancelEventForm | None = None) -> str:
+    """The organiser's page of an event; cancel_form carries a refused cancellation's input and errors."""
     counts = status_counts(event)
     return render_template(
         "meetings/detail.html",
@@ -156,10 +157,16 @@ def detail(event):
         fill=workshop_fill(event.id),
         programme=programme_by_day(event),
         deletion_due=personal_data_deleted_after(event),
-        cancel_form=CancelEventForm(),
+        cancel_form=cancel_form or CancelEventForm(),
         import_form=InvitationImportForm(),
         **LABELS,
     )
+
+
+@bp.route("/manage/<int:event_id>")
+@event_organiser_required
+def detail(event):
+    return _detail_page(event)
 
 
 @bp.route("/manage/<int:event_id>/edit", methods=["GET", "POST"])
@@ -217,8 +224,7 @@ def unpublish(event):
 def cancel(event):
     form = CancelEventForm()
     if not form.validate_on_submit():
-        flash(_("Bitte bestätigen Sie die Absage mit dem Häkchen."), "error")
-        return redirect(url_for("meetings.detail", event_id=event.id))
+        return _detail_page(event, form), 400  # the field errors say what is missing; the reason stays as typed
     try:
         notified = cancel_event(event, form.reason.data or "")
     except EventError:

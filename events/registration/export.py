@@ -7,21 +7,29 @@ import io
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from events.core.timezone import BERLIN
+from events.directory.forms import ORGANISATION_KIND_LABELS
 from events.extensions import db
+from events.meetings.models import QuestionKind
+from events.registration.forms import LANGUAGE_CHOICES, REGISTRATION_STATUS_LABELS
 from events.registration.models import Registration, WorkshopChoice
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
 
 
-def _safe(value) -> str:
-    """Plain text that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
+def csv_safe(text: str) -> str:
+    """Plain text that a spreadsheet opening the CSV will not run as a formula."""
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _label(labels: dict, key) -> str:
+    return str(labels.get(key, key)) if key else ""
 
 
 def _when(value) -> str:
@@ -29,6 +37,7 @@ def _when(value) -> str:
 
 
 def export_table(event) -> tuple[list[str], list[list[str]]]:
+    """Header and rows as plain text in the reader's language; each format protects them from formulas itself."""
     registrations = db.session.scalars(
         select(Registration)
         .where(Registration.event_id == event.id)
@@ -66,13 +75,13 @@ def export_table(event) -> tuple[list[str], list[list[str]]]:
     for r in registrations:
         row = [
             r.id,
-            r.status,
+            _label(REGISTRATION_STATUS_LABELS, r.status),
             r.waitlist_position or "",
             r.first_name,
             r.last_name,
             r.email,
             r.organisation_name,
-            r.organisation.kind if r.organisation else "",
+            _label(ORGANISATION_KIND_LABELS, r.organisation.kind if r.organisation else ""),
             r.district.label if r.district else "",
             r.district.region.name if r.district else "",
             r.function,
@@ -80,7 +89,7 @@ def export_table(event) -> tuple[list[str], list[list[str]]]:
             r.dietary_needs,
             r.accessibility_needs,
             _("ja") if r.photo_consent else _("nein"),
-            r.language,
+            _label(LANGUAGE_NAMES, r.language),
             f"{_when(r.privacy_consent_at)} ({r.privacy_consent_version})",
             _when(r.created_at),
             _when(r.cancelled_at),
@@ -89,10 +98,10 @@ def export_table(event) -> tuple[list[str], list[list[str]]]:
             answer = (r.answers or {}).get(str(question.id), "")
             if isinstance(answer, list):
                 answer = "; ".join(answer)
-            elif answer in ("yes", "no"):
+            elif question.kind == QuestionKind.YESNO and answer:
                 answer = _("ja") if answer == "yes" else _("nein")
             row.append(answer)
-        rows.append([_safe(value) for value in row])
+        rows.append(["" if value is None else str(value) for value in row])
     return header, rows
 
 
@@ -100,8 +109,8 @@ def export_csv(event) -> bytes:
     header, rows = export_table(event)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(header)
-    writer.writerows(rows)
+    for row in [header, *rows]:
+        writer.writerow([csv_safe(value) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel then reads the umlauts right
 
 
@@ -110,9 +119,12 @@ def export_xlsx(event) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Anmeldungen")[:31]
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
+    for row_number, row in enumerate([header, *rows], start=1):
+        for column, value in enumerate(row, start=1):
+            # a string cell: shown as typed ("-5 Grad", "=1+1"), never run as a formula, no apostrophe;
+            # control characters (pasted into a free-text answer) have no place in XLSX
+            cell = sheet.cell(row=row_number, column=column, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+            cell.data_type = "s"
     sheet.freeze_panes = "A2"
     for index, title in enumerate(header, start=1):
         width = max([len(str(title))] + [len(str(row[index - 1])) for row in rows[:200]])

@@ -20,13 +20,19 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from events.core.districts import DistrictField, district_choices_version
-from events.core.forms import Form
+from events.core.forms import Form, optional_text
 from events.meetings.models import QuestionKind
 from events.meetings.service import QuestionSpec, RegistrationDefinition, WorkshopSpec
 from events.registration.consent import photo_consent_text, privacy_consent_text
+from events.registration.models import RegistrationStatus
 from events.registration.service import workshop_is_full
 
 LANGUAGE_CHOICES = [("de", "Deutsch"), ("en", "English")]
+REGISTRATION_STATUS_LABELS = {
+    RegistrationStatus.CONFIRMED: _l("bestätigt"),
+    RegistrationStatus.WAITLISTED: _l("Warteliste"),
+    RegistrationStatus.CANCELLED: _l("storniert"),
+}
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -72,7 +78,9 @@ def _question_field(question: QuestionSpec):
     required = [InputRequired()] if question.required else [Optional()]
     if question.kind == QuestionKind.TEXT:
         return TextAreaField(
-            label, validators=[*([DataRequired()] if question.required else [Optional()]), Length(max=2000)]
+            label,
+            validators=[*([DataRequired()] if question.required else [Optional()]), Length(max=2000)],
+            filters=[optional_text],  # kept trimmed; blanks alone are no answer
         )
     if question.kind == QuestionKind.YESNO:
         return RadioField(label, choices=[("yes", _l("Ja")), ("no", _l("Nein"))], validators=required)

@@ -17,9 +17,10 @@ from sqlalchemy.orm import joinedload, selectinload
 from events.core.audit import record_audit
 from events.core.database import lock_row
 from events.core.forms import optional_text
-from events.core.models import District, Organisation, Region
+from events.core.models import District, Organisation, Region, district_label
 from events.core.search import LIKE_ESCAPE, contains_pattern
 from events.core.types import utcnow
+from events.directory.forms import ORGANISATION_KIND_LABELS
 from events.extensions import db
 from events.meetings.models import Event, EventSession, Invitation, SessionKind
 from events.meetings.service import PUBLIC_EVENT_QUERY, cancellation_open, registration_window_state
@@ -618,8 +619,8 @@ def breakdowns(event: Event) -> dict[str, list[tuple[str, int]]]:
     regions, districts, kinds = Counter(), Counter(), Counter()
     for region, district, district_kind, organisation_kind in rows:
         regions[region or ""] += 1
-        districts[(district + (" (Stadt)" if district_kind == "Kreisfreie Stadt" else "")) if district else ""] += 1
-        kinds[organisation_kind or ""] += 1
+        districts[district_label(district, district_kind) if district else ""] += 1
+        kinds[str(ORGANISATION_KIND_LABELS.get(organisation_kind, organisation_kind or ""))] += 1
     return {
         "region": regions.most_common(),
         "district": districts.most_common(),

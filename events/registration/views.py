@@ -24,6 +24,7 @@ from events.registration import bp
 from events.registration.consent import photo_consent_text, privacy_consent_text
 from events.registration.export import export_csv, export_xlsx
 from events.registration.forms import (
+    REGISTRATION_STATUS_LABELS,
     OrganiserMessageForm,
     ResendLinkForm,
     answers_from,
@@ -335,6 +336,7 @@ def registrations(event):
         slots=workshop_slots(event),
         restorable=restorable,
         breakdowns=breakdowns(event),
+        status_labels=REGISTRATION_STATUS_LABELS,
     )
 
 
@@ -389,6 +391,7 @@ def entry(registration_id):
         registration=registration,
         event=registration.event,
         can_restore=restorable(registration),
+        status_labels=REGISTRATION_STATUS_LABELS,
     )
 
 
