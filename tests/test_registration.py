@@ -395,7 +395,7 @@ def test_a_bad_invitation_file_writes_nothing(client, app, login, make_user, mak
     response = client.post(
         f"/meetings/manage/{event.id}/invitations", data={"file": (BytesIO(csv), "g.csv")}, follow_redirects=True
     )
-    assert "Fehler in Zeile 3" in response.get_data(as_text=True)
+    assert "Zeile 3: keine gültige E-Mail-Adresse" in response.get_data(as_text=True)
     assert sent_mails(app) == []
 
 
