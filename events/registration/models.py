@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -26,6 +26,14 @@ class Registration(db.Model):
     __table_args__ = (
         UniqueConstraint("event_id", "email_normalized"),
         Index("ix_registrations_event_status", "event_id", "status"),
+        # one registration per invitation (registrations without one are left out of the index)
+        Index(
+            "uq_registrations_invitation_id",
+            "invitation_id",
+            unique=True,
+            sqlite_where=text("invitation_id IS NOT NULL"),
+            postgresql_where=text("invitation_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,6 +61,7 @@ class Registration(db.Model):
     # renewing the personal link increments it, so the link derived before stops working (see tokens.py)
     link_version: Mapped[int] = mapped_column(default=0, server_default="0")
     ticket_version: Mapped[int] = mapped_column(default=1)  # re-issuing a ticket increments it
+    # the invitation it was made with; its address is the invitation's
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow, onupdate=utcnow)
