@@ -34,6 +34,13 @@ LONG_TITLE = "Vernetzungstreffen der Integrationslotsinnen und -lotsen in Fürth
 # --- helpers ---------------------------------------------------------------------------------------------
 
 
+def feed_path(app, registration) -> str:
+    """The path of the registration's personal calendar feed."""
+    from events.registration.tokens import feed_token_for
+
+    return f"/calendar/personal/{feed_token_for(registration.id, app.config['SECRET_KEY'])}.ics"
+
+
 def invite(app, registration, method="REQUEST") -> bytes:
     with app.app_context():
         return service.event_invite(db.session.get(Registration, registration.id), method)
@@ -464,7 +471,7 @@ def test_the_personal_feed_shows_only_that_persons_events(client, app, make_even
     make_registration(draft_then, email="elif.kaya@example.org")
     make_registration(other_persons, email="jemand.anders@example.org")
 
-    response = client.get(f"/calendar/personal/{mine.manage_token}.ics")
+    response = client.get(feed_path(app, mine))
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
     assert "no-store" in response.headers["Cache-Control"]
@@ -479,11 +486,71 @@ def test_the_personal_feed_shows_only_that_persons_events(client, app, make_even
     assert len(parsed.vevent_list) == 2
 
 
-def test_an_unknown_personal_token_is_404(client, make_event, make_registration):
+def test_an_unknown_or_forged_feed_token_is_404_before_any_database_work(client, app, make_event, make_registration):
+    from sqlalchemy import event as sa_event
+
     registration = make_registration(make_event())
-    assert client.get("/calendar/personal/not-a-real-token.ics").status_code == 404
-    assert client.get(f"/calendar/personal/{registration.manage_token}x.ics").status_code == 404
-    assert client.get(f"/calendar/personal/{'a' * 300}.ics").status_code == 404
+    good = feed_path(app, registration).removeprefix("/calendar/personal/").removesuffix(".ics")
+    number, version, mac = good.split("-", 2)
+    other_mac = "A" + mac[1:] if mac[0] != "A" else "B" + mac[1:]
+    forged = [
+        "not-a-real-token",
+        "a" * 300,
+        f"{number}-{version}-{other_mac}",  # altered signature
+        f"{int(number) + 1}-{version}-{mac}",  # someone else's registration with this signature
+        f"{number}-{int(version) + 1}-{mac}",
+    ]
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(*_args):
+        statements.append(_args[2])
+
+    sa_event.listen(engine, "before_cursor_execute", count)
+    try:
+        for token in forged:
+            assert client.get(f"/calendar/personal/{token}.ics").status_code == 404, token
+        assert statements == []
+        assert client.get(f"/calendar/personal/{good}.ics").status_code == 200
+        assert statements  # the real one is looked up
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", count)
+
+
+def test_the_feed_token_opens_the_feed_and_nothing_else(client, app, make_event, make_registration):
+    registration = make_registration(make_event(title="Nur lesen"))
+    token = feed_path(app, registration).removeprefix("/calendar/personal/").removesuffix(".ics")
+    assert token != registration.manage_token
+    assert client.get(f"/calendar/personal/{token}.ics").status_code == 200
+    for path in ("", "/invite.ics", "/ticket.pdf"):
+        assert client.get(f"/registration/me/{token}{path}").status_code == 404
+    assert client.post(f"/registration/me/{token}/cancel").status_code == 404
+    assert client.post(f"/registration/me/{token}/renew").status_code == 404
+    with app.app_context():
+        assert db.session.get(Registration, registration.id).status == "confirmed"
+    # and the personal link, which changes and cancels, is no feed address
+    assert client.get(f"/calendar/personal/{registration.manage_token}.ics").status_code == 404
+
+
+def test_the_personal_page_offers_the_feed_at_its_own_address(client, app, make_event, make_registration):
+    registration = make_registration(make_event())
+    page = client.get(f"/registration/me/{registration.manage_token}").get_data(as_text=True)
+    assert f'href="webcal://localhost{feed_path(app, registration)}"' in page
+    assert f"webcal://localhost/calendar/personal/{registration.manage_token}" not in page
+
+
+def test_renewing_the_personal_link_replaces_the_feed_address(client, app, make_event, make_registration):
+    registration = make_registration(make_event())
+    old_feed = feed_path(app, registration)
+    client.post(f"/registration/me/{registration.manage_token}/renew")
+    assert client.get(old_feed).status_code == 404
+    with app.app_context():
+        renewed = db.session.get(Registration, registration.id)
+        assert renewed.link_version == 1
+        new_feed = service.personal_feed_url(renewed).removeprefix("http://localhost")
+    assert new_feed != old_feed
+    assert client.get(new_feed).status_code == 200
 
 
 def test_the_calendar_page_is_in_the_navigation(client):
@@ -491,10 +558,10 @@ def test_the_calendar_page_is_in_the_navigation(client):
     assert 'href="/calendar/"' in page
 
 
-def test_the_personal_feed_speaks_the_participants_language(client, make_event, make_registration):
+def test_the_personal_feed_speaks_the_participants_language(client, app, make_event, make_registration):
     event = make_event(title="Dialog digital")
     registration = make_registration(event, status="waitlisted", language="en")
-    response = client.get(f"/calendar/personal/{registration.manage_token}.ics")
+    response = client.get(feed_path(app, registration))
     assert "my-events.ics" in response.headers["Content-Disposition"]
     calendar = icalendar.Calendar.from_ical(response.data)
     assert str(calendar["X-WR-CALNAME"]) == "Treffpunkt – My events"
@@ -518,13 +585,13 @@ def test_the_link_macros_for_other_pages(app, make_event, make_registration):
     registration = make_registration(event)
     source = (
         '{% from "calendar/macros.html" import event_calendar_link, feed_links, personal_feed_links %}'
-        "{{ event_calendar_link(event) }}{{ feed_links() }}{{ personal_feed_links(token) }}"
+        "{{ event_calendar_link(event) }}{{ feed_links() }}{{ personal_feed_links(registration) }}"
     )
     with app.test_request_context():
-        html = render_template_string(source, event=event, token=registration.manage_token)
+        html = render_template_string(source, event=event, registration=registration)
     assert f'href="/calendar/events/{event.id}.ics"' in html
     assert 'href="webcal://localhost/calendar/feed.ics"' in html
-    assert f'href="webcal://localhost/calendar/personal/{registration.manage_token}.ics"' in html
+    assert f'href="webcal://localhost{feed_path(app, registration)}"' in html
     assert "In den Kalender übernehmen (.ics)" in html
 
 

@@ -44,6 +44,7 @@ from events.extensions import db
 from events.meetings.models import Event, EventStatus
 from events.meetings.service import programme_by_day
 from events.registration.models import Registration, RegistrationStatus
+from events.registration.tokens import feed_token_for
 
 CALENDAR_TIMEZONE = "Europe/Berlin"
 PRODID = "-//Treffpunkt//Veranstaltungen//DE"
@@ -80,8 +81,9 @@ def feed_url() -> str:
     return f"{_base_url()}/calendar/feed.ics"
 
 
-def personal_feed_url(token: str) -> str:
-    """The secret address of a participant's own feed; token is the registration's personal-link token."""
+def personal_feed_url(registration: Registration) -> str:
+    """The secret, read-only address of a participant's own feed (see registration.tokens.feed_token_for)."""
+    token = feed_token_for(registration.id, current_app.config["SECRET_KEY"], registration.link_version or 0)
     return f"{_base_url()}/calendar/personal/{token}.ics"
 
 
