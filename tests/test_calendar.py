@@ -620,3 +620,129 @@ def test_every_method_carries_what_itip_requires(app, client, make_event, make_r
     feed = icalendar.Calendar.from_ical(client.get("/calendar/feed.ics").data)
     for entry in feed.walk("VEVENT"):
         assert all((name in entry) == bool(wanted) for name, wanted in ITIP_RULES["PUBLISH"].items())
+
+
+# --- SEQUENCE: every change of what an entry says is a newer version (RFC 5546, 2.1.4) --------------------------
+
+
+def sequence_of(data: bytes) -> int:
+    """The SEQUENCE of the file's one entry, read by both parsers (they must agree)."""
+    calendar, parsed = parse_both(data)
+    sequence = only_event(calendar)["SEQUENCE"]
+    assert int(parsed.vevent.sequence.value) == sequence
+    return sequence
+
+
+def calendar_part(message) -> bytes:
+    return next(p for p in message.walk() if p.get_content_type() == "text/calendar").get_payload(decode=True)
+
+
+def event_edit_form(**overrides) -> dict:
+    """The organiser's form for programme_event, as it stands."""
+    data = {
+        "kind": "networking",
+        "title": "Vernetzungstreffen 2027 in Nürnberg",
+        "description": "**Austausch** & Workshops für Integrationslotsinnen.\n\n- Wohnen\n- Sportvereine",
+        "starts_at": "2027-07-01T09:00",
+        "ends_at": "2027-07-02T16:00",
+        "venue_name": "Meistersingerhalle",
+        "address": "Münchener Str. 21, 90478 Nürnberg",
+        "capacity": "100",
+        "access": "open",
+        "contact_email": "integration@stmi.example",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_changing_title_description_or_programme_raises_the_sequence(
+    client, app, login, make_user, programme_event, make_registration
+):
+    registration = make_registration(programme_event)
+    login(make_user("organiser"))
+    event_id = programme_event.id
+    with app.app_context():
+        talk = next(s.id for s in db.session.get(Event, event_id).sessions if s.kind == "talk")
+    session_form = {"kind": "talk", "title": "Grußwort", "starts_at": "2027-07-01T09:00", "ends_at": "2027-07-01T09:30"}
+    renamed = event_edit_form(title="Vernetzungstreffen 2027 – Nürnberg")
+    changes = [
+        (f"/meetings/manage/{event_id}/edit", renamed),
+        (f"/meetings/manage/{event_id}/edit", {**renamed, "description": "Neue Beschreibung"}),
+        (f"/meetings/manage/{event_id}/sessions/new", session_form),
+        (f"/meetings/manage/{event_id}/sessions/{talk}/edit", {**session_form, "room": "Kleiner Saal"}),
+        (f"/meetings/manage/{event_id}/sessions/{talk}/delete", {}),
+    ]
+    seen = [sequence_of(client.get(f"/calendar/events/{event_id}.ics").data)]
+    for url, form in changes:
+        assert client.post(url, data=form).status_code == 302, url
+        seen.append(sequence_of(client.get(f"/calendar/events/{event_id}.ics").data))
+    assert seen == [0, 1, 2, 3, 4, 5]
+    entry = only_event(icalendar.Calendar.from_ical(invite(app, registration)))
+    assert entry["SEQUENCE"] == 5 and str(entry["SUMMARY"]) == "Vernetzungstreffen 2027 – Nürnberg"
+    assert "Neue Beschreibung" in str(entry["DESCRIPTION"]) and "Grußwort des Ministers" not in str(
+        entry["DESCRIPTION"]
+    )
+
+
+def test_changes_the_entries_do_not_show_leave_the_sequence_alone(client, app, login, make_user, programme_event):
+    login(make_user("organiser"))
+    event_id = programme_event.id
+    unchanged = [
+        (f"/meetings/manage/{event_id}/edit", event_edit_form()),  # saved as it was
+        (f"/meetings/manage/{event_id}/edit", event_edit_form(capacity="150", edition="2027")),
+        (f"/meetings/manage/{event_id}/questions/new", {"label": "Anreise mit der Bahn?", "kind": "yesno"}),
+    ]
+    for url, form in unchanged:
+        assert client.post(url, data=form).status_code == 302, url
+    assert sequence_of(client.get(f"/calendar/events/{event_id}.ics").data) == 0
+
+
+def test_a_cancellation_and_a_new_registration_carry_growing_sequences(client, app, make_event):
+    from tests.test_registration import form_data
+
+    event = make_event()
+    personal = client.post(f"/registration/{event.slug}", data=form_data()).headers["Location"]
+    client.post(personal + "/cancel")
+    client.post(f"/registration/{event.slug}", data=form_data())
+    confirmed, cancelled, confirmed_again = (calendar_part(m) for m in sent_mails(app))
+    methods = [parse_both(data)[1].method.value for data in (confirmed, cancelled, confirmed_again)]
+    assert methods == ["REQUEST", "CANCEL", "REQUEST"]
+    assert sequence_of(confirmed) < sequence_of(cancelled) < sequence_of(confirmed_again)
+    assert len({str(only_event(icalendar.Calendar.from_ical(d))["UID"]) for d in (confirmed, cancelled)}) == 1
+    # the personal download and feed say what the last invite said
+    assert sequence_of(client.get(personal + "/invite.ics").data) == sequence_of(confirmed_again)
+    with app.app_context():
+        registration = db.session.scalars(db.select(Registration)).one()
+        assert registration.status == "confirmed"
+    assert sequence_of(client.get(feed_path(app, registration)).data) == sequence_of(confirmed_again)
+
+
+def test_a_cancellation_mailed_after_the_new_registration_keeps_its_lower_sequence(app, client, make_event):
+    """With MAIL_DELIVERY=cron the mails are rendered only when they are sent, after both changes."""
+    from tests.test_registration import form_data
+
+    event = make_event()
+    app.config["MAIL_DELIVERY"] = "cron"
+    try:
+        personal = client.post(f"/registration/{event.slug}", data=form_data()).headers["Location"]
+        client.post(personal + "/cancel")
+        client.post(f"/registration/{event.slug}", data=form_data())
+    finally:
+        app.config["MAIL_DELIVERY"] = "sync"
+    with app.app_context():
+        deliver_due_mail()
+    sequences = [sequence_of(calendar_part(m)) for m in sent_mails(app)]
+    assert len(sequences) == 3 and sequences == sorted(set(sequences))
+
+
+def test_moving_up_from_the_waiting_list_is_a_newer_invite(client, app, make_event):
+    from tests.test_registration import form_data
+
+    event = make_event(capacity=1)
+    first = client.post(f"/registration/{event.slug}", data=form_data(email="erste@example.org")).headers["Location"]
+    waiting = client.post(f"/registration/{event.slug}", data=form_data(email="zweite@example.org"))
+    waiting_invite = client.get(waiting.headers["Location"] + "/invite.ics").data
+    client.post(first + "/cancel")
+    promoted = next(m for m in sent_mails(app) if m["To"] == "zweite@example.org" and "text/calendar" in str(m))
+    assert parse_both(calendar_part(promoted))[1].vevent.attendee.params["PARTSTAT"] == ["ACCEPTED"]
+    assert sequence_of(calendar_part(promoted)) > sequence_of(waiting_invite)

@@ -213,11 +213,14 @@ def event_is_editable(event: Event) -> bool:
 
 def save_event(event: Event | None, data: dict, user=None) -> EventChange:
     """Create or update an event from form data (times typed in Europe/Berlin)."""
+    from events.calendar.service import bump_sequence_if_changed, invite_content
+
     created = event is None
     if not created and not event_is_editable(event):
         raise EventError("cancelled")
     if created:
         event = Event(status=EventStatus.DRAFT, created_by_id=getattr(user, "id", None))
+    said = None if created else invite_content(event)
     before = {name: getattr(event, name) for name in (*CHANGES_THAT_NEED_NEW_INVITES, "capacity")}
     event.kind = data["kind"]
     event.series = _series_named(data.get("series_name"))
@@ -249,10 +252,8 @@ def save_event(event: Event | None, data: dict, user=None) -> EventChange:
         or (event.capacity is not None and old_capacity is not None and event.capacity > old_capacity)
     )
     db.session.flush()
-    if change.invites_changed:
-        from events.calendar.service import bump_sequence
-
-        bump_sequence(event)
+    if not created:
+        bump_sequence_if_changed(event, said)
     record_audit(
         "event.create" if created else "event.update",
         event,
@@ -372,6 +373,9 @@ def cancel_event(event: Event, message: str = "") -> int:
 
 
 def save_session(event: Event, session: EventSession | None, data: dict) -> EventSession:
+    from events.calendar.service import bump_sequence_if_changed, invite_content
+
+    said = invite_content(event)
     created = session is None
     session = session or EventSession(event=event)
     session.kind = data["kind"]
@@ -383,7 +387,7 @@ def save_session(event: Event, session: EventSession | None, data: dict) -> Even
     session.speakers = optional_text(data.get("speakers"))
     session.capacity = data.get("capacity") if session.kind == SessionKind.WORKSHOP else None
     db.session.add(session)
-    db.session.flush()
+    bump_sequence_if_changed(event, said)
     record_audit("session.create" if created else "session.update", session, summary=f"{event.title}: {session.title}")
     db.session.commit()
     return session
@@ -395,8 +399,13 @@ def session_outside_event(event: Event, data: dict) -> bool:
 
 
 def delete_session(session: EventSession) -> None:
-    record_audit("session.delete", session, summary=f"{session.event.title}: {session.title}")
+    from events.calendar.service import bump_sequence_if_changed, invite_content
+
+    event = session.event
+    said = invite_content(event)
+    record_audit("session.delete", session, summary=f"{event.title}: {session.title}")
     db.session.delete(session)
+    bump_sequence_if_changed(event, said)
     db.session.commit()
 
 
