@@ -378,6 +378,7 @@ def world(app, account, make_organisation, make_person, make_event, make_registr
     from events.core.types import utcnow
     from events.meetings.models import Event, EventSession, EventStaff, Question
     from events.registration.models import Registration
+    from events.registration.tokens import feed_token_for
 
     organisation = make_organisation()
     person = make_person(organisation=organisation)
@@ -422,6 +423,7 @@ def world(app, account, make_organisation, make_person, make_event, make_registr
             "event_slug": event.slug,
             "registration": registration.id,
             "manage_token": registration.manage_token,
+            "feed_token": feed_token_for(registration.id, app.config["SECRET_KEY"]),
             "invitee": invitee.id,
             "mail": mail.id,
             "certificate": certificate.id,

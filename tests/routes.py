@@ -121,7 +121,7 @@ ROUTES = [
     Route("calendar.subscribe",           "GET",  "/calendar/",                                    EVERYONE),
     Route("calendar.feed",                "GET",  "/calendar/feed.ics",                            EVERYONE),
     Route("calendar.event_file",          "GET",  "/calendar/events/{event}.ics",                  EVERYONE),
-    Route("calendar.personal_feed",       "GET",  "/calendar/personal/{manage_token}.ics",         EVERYONE),
+    Route("calendar.personal_feed",       "GET",  "/calendar/personal/{feed_token}.ics",           EVERYONE),
     # checkin: door pages
     Route("checkin.index",                "GET",  "/checkin/",                                     CHECKIN_STAFF),
     Route("checkin.scanner",              "GET",  "/checkin/{event}/",                             CHECKIN_STAFF),

@@ -34,6 +34,13 @@ LONG_TITLE = "Vernetzungstreffen der Integrationslotsinnen und -lotsen in Fürth
 # --- helpers ---------------------------------------------------------------------------------------------
 
 
+def feed_path(app, registration) -> str:
+    """The path of the registration's personal calendar feed."""
+    from events.registration.tokens import feed_token_for
+
+    return f"/calendar/personal/{feed_token_for(registration.id, app.config['SECRET_KEY'])}.ics"
+
+
 def invite(app, registration, method="REQUEST") -> bytes:
     with app.app_context():
         return service.event_invite(db.session.get(Registration, registration.id), method)
@@ -464,7 +471,7 @@ def test_the_personal_feed_shows_only_that_persons_events(client, app, make_even
     make_registration(draft_then, email="elif.kaya@example.org")
     make_registration(other_persons, email="jemand.anders@example.org")
 
-    response = client.get(f"/calendar/personal/{mine.manage_token}.ics")
+    response = client.get(feed_path(app, mine))
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
     assert "no-store" in response.headers["Cache-Control"]
@@ -479,11 +486,71 @@ def test_the_personal_feed_shows_only_that_persons_events(client, app, make_even
     assert len(parsed.vevent_list) == 2
 
 
-def test_an_unknown_personal_token_is_404(client, make_event, make_registration):
+def test_an_unknown_or_forged_feed_token_is_404_before_any_database_work(client, app, make_event, make_registration):
+    from sqlalchemy import event as sa_event
+
     registration = make_registration(make_event())
-    assert client.get("/calendar/personal/not-a-real-token.ics").status_code == 404
-    assert client.get(f"/calendar/personal/{registration.manage_token}x.ics").status_code == 404
-    assert client.get(f"/calendar/personal/{'a' * 300}.ics").status_code == 404
+    good = feed_path(app, registration).removeprefix("/calendar/personal/").removesuffix(".ics")
+    number, version, mac = good.split("-", 2)
+    other_mac = "A" + mac[1:] if mac[0] != "A" else "B" + mac[1:]
+    forged = [
+        "not-a-real-token",
+        "a" * 300,
+        f"{number}-{version}-{other_mac}",  # altered signature
+        f"{int(number) + 1}-{version}-{mac}",  # someone else's registration with this signature
+        f"{number}-{int(version) + 1}-{mac}",
+    ]
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(*_args):
+        statements.append(_args[2])
+
+    sa_event.listen(engine, "before_cursor_execute", count)
+    try:
+        for token in forged:
+            assert client.get(f"/calendar/personal/{token}.ics").status_code == 404, token
+        assert statements == []
+        assert client.get(f"/calendar/personal/{good}.ics").status_code == 200
+        assert statements  # the real one is looked up
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", count)
+
+
+def test_the_feed_token_opens_the_feed_and_nothing_else(client, app, make_event, make_registration):
+    registration = make_registration(make_event(title="Nur lesen"))
+    token = feed_path(app, registration).removeprefix("/calendar/personal/").removesuffix(".ics")
+    assert token != registration.manage_token
+    assert client.get(f"/calendar/personal/{token}.ics").status_code == 200
+    for path in ("", "/invite.ics", "/ticket.pdf"):
+        assert client.get(f"/registration/me/{token}{path}").status_code == 404
+    assert client.post(f"/registration/me/{token}/cancel").status_code == 404
+    assert client.post(f"/registration/me/{token}/renew").status_code == 404
+    with app.app_context():
+        assert db.session.get(Registration, registration.id).status == "confirmed"
+    # and the personal link, which changes and cancels, is no feed address
+    assert client.get(f"/calendar/personal/{registration.manage_token}.ics").status_code == 404
+
+
+def test_the_personal_page_offers_the_feed_at_its_own_address(client, app, make_event, make_registration):
+    registration = make_registration(make_event())
+    page = client.get(f"/registration/me/{registration.manage_token}").get_data(as_text=True)
+    assert f'href="webcal://localhost{feed_path(app, registration)}"' in page
+    assert f"webcal://localhost/calendar/personal/{registration.manage_token}" not in page
+
+
+def test_renewing_the_personal_link_replaces_the_feed_address(client, app, make_event, make_registration):
+    registration = make_registration(make_event())
+    old_feed = feed_path(app, registration)
+    client.post(f"/registration/me/{registration.manage_token}/renew")
+    assert client.get(old_feed).status_code == 404
+    with app.app_context():
+        renewed = db.session.get(Registration, registration.id)
+        assert renewed.link_version == 1
+        new_feed = service.personal_feed_url(renewed).removeprefix("http://localhost")
+    assert new_feed != old_feed
+    assert client.get(new_feed).status_code == 200
 
 
 def test_the_calendar_page_is_in_the_navigation(client):
@@ -491,10 +558,10 @@ def test_the_calendar_page_is_in_the_navigation(client):
     assert 'href="/calendar/"' in page
 
 
-def test_the_personal_feed_speaks_the_participants_language(client, make_event, make_registration):
+def test_the_personal_feed_speaks_the_participants_language(client, app, make_event, make_registration):
     event = make_event(title="Dialog digital")
     registration = make_registration(event, status="waitlisted", language="en")
-    response = client.get(f"/calendar/personal/{registration.manage_token}.ics")
+    response = client.get(feed_path(app, registration))
     assert "my-events.ics" in response.headers["Content-Disposition"]
     calendar = icalendar.Calendar.from_ical(response.data)
     assert str(calendar["X-WR-CALNAME"]) == "Treffpunkt – My events"
@@ -518,13 +585,13 @@ def test_the_link_macros_for_other_pages(app, make_event, make_registration):
     registration = make_registration(event)
     source = (
         '{% from "calendar/macros.html" import event_calendar_link, feed_links, personal_feed_links %}'
-        "{{ event_calendar_link(event) }}{{ feed_links() }}{{ personal_feed_links(token) }}"
+        "{{ event_calendar_link(event) }}{{ feed_links() }}{{ personal_feed_links(registration) }}"
     )
     with app.test_request_context():
-        html = render_template_string(source, event=event, token=registration.manage_token)
+        html = render_template_string(source, event=event, registration=registration)
     assert f'href="/calendar/events/{event.id}.ics"' in html
     assert 'href="webcal://localhost/calendar/feed.ics"' in html
-    assert f'href="webcal://localhost/calendar/personal/{registration.manage_token}.ics"' in html
+    assert f'href="webcal://localhost{feed_path(app, registration)}"' in html
     assert "In den Kalender übernehmen (.ics)" in html
 
 
@@ -553,3 +620,129 @@ def test_every_method_carries_what_itip_requires(app, client, make_event, make_r
     feed = icalendar.Calendar.from_ical(client.get("/calendar/feed.ics").data)
     for entry in feed.walk("VEVENT"):
         assert all((name in entry) == bool(wanted) for name, wanted in ITIP_RULES["PUBLISH"].items())
+
+
+# --- SEQUENCE: every change of what an entry says is a newer version (RFC 5546, 2.1.4) --------------------------
+
+
+def sequence_of(data: bytes) -> int:
+    """The SEQUENCE of the file's one entry, read by both parsers (they must agree)."""
+    calendar, parsed = parse_both(data)
+    sequence = only_event(calendar)["SEQUENCE"]
+    assert int(parsed.vevent.sequence.value) == sequence
+    return sequence
+
+
+def calendar_part(message) -> bytes:
+    return next(p for p in message.walk() if p.get_content_type() == "text/calendar").get_payload(decode=True)
+
+
+def event_edit_form(**overrides) -> dict:
+    """The organiser's form for programme_event, as it stands."""
+    data = {
+        "kind": "networking",
+        "title": "Vernetzungstreffen 2027 in Nürnberg",
+        "description": "**Austausch** & Workshops für Integrationslotsinnen.\n\n- Wohnen\n- Sportvereine",
+        "starts_at": "2027-07-01T09:00",
+        "ends_at": "2027-07-02T16:00",
+        "venue_name": "Meistersingerhalle",
+        "address": "Münchener Str. 21, 90478 Nürnberg",
+        "capacity": "100",
+        "access": "open",
+        "contact_email": "integration@stmi.example",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_changing_title_description_or_programme_raises_the_sequence(
+    client, app, login, make_user, programme_event, make_registration
+):
+    registration = make_registration(programme_event)
+    login(make_user("organiser"))
+    event_id = programme_event.id
+    with app.app_context():
+        talk = next(s.id for s in db.session.get(Event, event_id).sessions if s.kind == "talk")
+    session_form = {"kind": "talk", "title": "Grußwort", "starts_at": "2027-07-01T09:00", "ends_at": "2027-07-01T09:30"}
+    renamed = event_edit_form(title="Vernetzungstreffen 2027 – Nürnberg")
+    changes = [
+        (f"/meetings/manage/{event_id}/edit", renamed),
+        (f"/meetings/manage/{event_id}/edit", {**renamed, "description": "Neue Beschreibung"}),
+        (f"/meetings/manage/{event_id}/sessions/new", session_form),
+        (f"/meetings/manage/{event_id}/sessions/{talk}/edit", {**session_form, "room": "Kleiner Saal"}),
+        (f"/meetings/manage/{event_id}/sessions/{talk}/delete", {}),
+    ]
+    seen = [sequence_of(client.get(f"/calendar/events/{event_id}.ics").data)]
+    for url, form in changes:
+        assert client.post(url, data=form).status_code == 302, url
+        seen.append(sequence_of(client.get(f"/calendar/events/{event_id}.ics").data))
+    assert seen == [0, 1, 2, 3, 4, 5]
+    entry = only_event(icalendar.Calendar.from_ical(invite(app, registration)))
+    assert entry["SEQUENCE"] == 5 and str(entry["SUMMARY"]) == "Vernetzungstreffen 2027 – Nürnberg"
+    assert "Neue Beschreibung" in str(entry["DESCRIPTION"]) and "Grußwort des Ministers" not in str(
+        entry["DESCRIPTION"]
+    )
+
+
+def test_changes_the_entries_do_not_show_leave_the_sequence_alone(client, app, login, make_user, programme_event):
+    login(make_user("organiser"))
+    event_id = programme_event.id
+    unchanged = [
+        (f"/meetings/manage/{event_id}/edit", event_edit_form()),  # saved as it was
+        (f"/meetings/manage/{event_id}/edit", event_edit_form(capacity="150", edition="2027")),
+        (f"/meetings/manage/{event_id}/questions/new", {"label": "Anreise mit der Bahn?", "kind": "yesno"}),
+    ]
+    for url, form in unchanged:
+        assert client.post(url, data=form).status_code == 302, url
+    assert sequence_of(client.get(f"/calendar/events/{event_id}.ics").data) == 0
+
+
+def test_a_cancellation_and_a_new_registration_carry_growing_sequences(client, app, make_event):
+    from tests.test_registration import form_data
+
+    event = make_event()
+    personal = client.post(f"/registration/{event.slug}", data=form_data()).headers["Location"]
+    client.post(personal + "/cancel")
+    client.post(f"/registration/{event.slug}", data=form_data())
+    confirmed, cancelled, confirmed_again = (calendar_part(m) for m in sent_mails(app))
+    methods = [parse_both(data)[1].method.value for data in (confirmed, cancelled, confirmed_again)]
+    assert methods == ["REQUEST", "CANCEL", "REQUEST"]
+    assert sequence_of(confirmed) < sequence_of(cancelled) < sequence_of(confirmed_again)
+    assert len({str(only_event(icalendar.Calendar.from_ical(d))["UID"]) for d in (confirmed, cancelled)}) == 1
+    # the personal download and feed say what the last invite said
+    assert sequence_of(client.get(personal + "/invite.ics").data) == sequence_of(confirmed_again)
+    with app.app_context():
+        registration = db.session.scalars(db.select(Registration)).one()
+        assert registration.status == "confirmed"
+    assert sequence_of(client.get(feed_path(app, registration)).data) == sequence_of(confirmed_again)
+
+
+def test_a_cancellation_mailed_after_the_new_registration_keeps_its_lower_sequence(app, client, make_event):
+    """With MAIL_DELIVERY=cron the mails are rendered only when they are sent, after both changes."""
+    from tests.test_registration import form_data
+
+    event = make_event()
+    app.config["MAIL_DELIVERY"] = "cron"
+    try:
+        personal = client.post(f"/registration/{event.slug}", data=form_data()).headers["Location"]
+        client.post(personal + "/cancel")
+        client.post(f"/registration/{event.slug}", data=form_data())
+    finally:
+        app.config["MAIL_DELIVERY"] = "sync"
+    with app.app_context():
+        deliver_due_mail()
+    sequences = [sequence_of(calendar_part(m)) for m in sent_mails(app)]
+    assert len(sequences) == 3 and sequences == sorted(set(sequences))
+
+
+def test_moving_up_from_the_waiting_list_is_a_newer_invite(client, app, make_event):
+    from tests.test_registration import form_data
+
+    event = make_event(capacity=1)
+    first = client.post(f"/registration/{event.slug}", data=form_data(email="erste@example.org")).headers["Location"]
+    waiting = client.post(f"/registration/{event.slug}", data=form_data(email="zweite@example.org"))
+    waiting_invite = client.get(waiting.headers["Location"] + "/invite.ics").data
+    client.post(first + "/cancel")
+    promoted = next(m for m in sent_mails(app) if m["To"] == "zweite@example.org" and "text/calendar" in str(m))
+    assert parse_both(calendar_part(promoted))[1].vevent.attendee.params["PARTSTAT"] == ["ACCEPTED"]
+    assert sequence_of(calendar_part(promoted)) > sequence_of(waiting_invite)

@@ -260,3 +260,105 @@ def test_the_public_list_shows_each_events_free_places(client, make_event, make_
     assert "Ausgebucht – Anmeldung auf die Warteliste" in page
     assert "Noch 3 Plätze frei" in page
     assert "Plätze frei</p>" in page  # the event without a limit
+
+
+# --- invitation files -----------------------------------------------------------------------------------------
+
+
+def upload_invitations(client, event, data: bytes):
+    from io import BytesIO
+
+    response = client.post(
+        f"/meetings/manage/{event.id}/invitations",
+        data={"file": (BytesIO(data), "gaeste.csv")},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def invitees(app, event):
+    from events.meetings.models import Invitation
+
+    with app.app_context():
+        rows = db.session.scalars(select(Invitation).where(Invitation.event_id == event.id).order_by(Invitation.email))
+        return [(i.email, i.first_name, i.last_name, i.organisation_name) for i in rows]
+
+
+def test_a_file_with_only_an_email_column_invites_everyone_in_it(client, app, login, make_user, make_event):
+    event = make_event(access="invited")
+    login(make_user("organiser"))
+    page = upload_invitations(client, event, b"email\nnora@example.org\n\nTim@Example.org\n")
+    assert "2 Einladungen verschickt, 0 waren schon eingeladen." in page
+    assert invitees(app, event) == [("nora@example.org", "", "", None), ("tim@example.org", "", "", None)]
+    assert sorted(mail["To"] for mail in sent_mails(app)) == ["nora@example.org", "tim@example.org"]
+
+
+def test_tab_and_comma_files_and_a_short_line_are_read(client, app, login, make_user, make_event):
+    event = make_event(access="invited")
+    login(make_user("organiser"))
+    upload_invitations(client, event, b"email\tfirst_name\tlast_name\na@example.org\tAnna\tAdler\n")
+    upload_invitations(client, event, b'first_name,email,organisation\nBen,b@example.org,"KoBE Passau, Amt 3"\n')
+    page = upload_invitations(client, event, b"sep=;\r\nemail;first_name;last_name\r\nc@example.org;Cem\r\n")
+    assert "1 Einladungen verschickt" in page
+    assert invitees(app, event) == [
+        ("a@example.org", "Anna", "Adler", None),
+        ("b@example.org", "Ben", "", "KoBE Passau, Amt 3"),
+        ("c@example.org", "Cem", "", None),
+    ]
+
+
+def test_uneven_columns_are_named_by_line_and_nothing_is_imported(client, app, login, make_user, make_event):
+    event = make_event(access="invited")
+    login(make_user("organiser"))
+    data = (
+        b"email;first_name;last_name\n"
+        b"ok@example.org;Ok;Gut\n"
+        b"zu@example.org;Viel;Spalten;Extra;Noch mehr\n"
+        b"kaputt;Kaputt;Adresse\n"
+        b'offen@example.org;"Offen;Zu\n'
+        b"verschluckt@example.org;Weg;Weg\n"
+    )
+    page = upload_invitations(client, event, data)
+    assert "Die Datei wurde nicht übernommen, niemand wurde eingeladen." in page
+    assert "Zeile 3: mehr Spalten als in der Kopfzeile" in page
+    assert "Zeile 4: keine gültige E-Mail-Adresse" in page
+    assert "Zeile 5: Ein Anführungszeichen ist nicht geschlossen" in page
+    assert invitees(app, event) == [] and sent_mails(app) == []
+
+
+def test_an_empty_file_or_one_without_an_email_column_is_refused(client, app, login, make_user, make_event):
+    event = make_event(access="invited")
+    login(make_user("organiser"))
+    for data in (b"", b"\xef\xbb\xbf\r\n", b"email;first_name\n"):
+        assert "Die Datei enthält keine Einträge." in upload_invitations(client, event, data)
+    page = upload_invitations(client, event, b"Mail;Vorname\nnora@example.org;Nora\n")
+    assert "Zeile 1: In der Kopfzeile fehlt die Spalte „email“" in page
+    assert invitees(app, event) == [] and sent_mails(app) == []
+
+
+def test_excel_files_with_a_bom_or_in_windows_1252_keep_their_umlauts(client, app, login, make_user, make_event):
+    event = make_event(access="invited")
+    login(make_user("organiser"))
+    utf8_bom = "\ufeffemail;first_name;last_name;organisation\r\nnora@example.org;Nora;Weiß;KoBE Fürth\r\n"
+    page = upload_invitations(client, event, utf8_bom.encode("utf-8"))
+    assert "1 Einladungen verschickt" in page
+    windows = "Email;First_Name;Last_Name;Organisation\r\noezlem@example.org;Özlem;Müßig;Bürgerbüro Würzburg\r\n"
+    page = upload_invitations(client, event, windows.encode("cp1252"))
+    assert "1 Einladungen verschickt" in page
+    unicode_text = "email\tfirst_name\nluise@example.org\tLüise\r\n"
+    upload_invitations(client, event, unicode_text.encode("utf-16"))  # Excel's "Unicode text", with a BOM
+    assert invitees(app, event) == [
+        ("luise@example.org", "Lüise", "", None),
+        ("nora@example.org", "Nora", "Weiß", "KoBE Fürth"),
+        ("oezlem@example.org", "Özlem", "Müßig", "Bürgerbüro Würzburg"),
+    ]
+
+
+def test_a_file_in_an_unknown_encoding_is_refused_with_a_hint(client, app, login, make_user, make_event):
+    event = make_event(access="invited")
+    login(make_user("organiser"))
+    page = upload_invitations(client, event, b"email\nnora@example.org\x81\x8d\n")  # bytes cp1252 does not define
+    assert "Die Zeichenkodierung der Datei ist unbekannt." in page
+    assert "CSV UTF-8" in page
+    assert invitees(app, event) == []

@@ -505,6 +505,87 @@ def test_invitation_only_events_need_the_personal_invitation(client, app, login,
     assert registrations_of(app, event) == [("nora@example.org", "confirmed", None)]
 
 
+def invite(app, event, email="nora@example.org", **fields) -> str:
+    """An invitation to the event; returns the path of its personal registration link."""
+    import secrets
+
+    from events.meetings.models import Invitation
+    from events.registration.tokens import hash_token
+
+    token = secrets.token_urlsafe(16)
+    with app.app_context():
+        db.session.add(Invitation(event_id=event.id, email=email, token_hash=hash_token(token), **fields))
+        db.session.commit()
+    return f"/registration/{event.slug}?invitation={token}"
+
+
+def test_an_invitation_registers_the_invited_address_whatever_the_form_says(client, app, make_event):
+    event = make_event(access="invited")
+    link = invite(app, event, first_name="Nora", last_name="Weiß")
+    page = client.get(link).get_data(as_text=True)
+    assert 'name="email" readonly required type="email" value="nora@example.org"' in page
+    assert "Ihre Einladung gilt für diese Adresse." in page
+
+    response = client.post(link, data=form_data(email="jemand.anders@example.org", first_name="Nora"))
+    assert response.status_code == 302
+    assert registrations_of(app, event) == [("nora@example.org", "confirmed", None)]
+    assert [mail["To"] for mail in sent_mails(app)] == ["nora@example.org"]
+    with app.app_context():
+        registration = db.session.scalars(select(Registration)).one()
+        assert registration.invitation_id is not None
+
+
+def test_a_form_with_errors_keeps_showing_the_invited_address(client, app, make_event):
+    event = make_event(access="invited")
+    link = invite(app, event)
+    response = client.post(link, data=form_data(email="jemand.anders@example.org", last_name=""))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'value="nora@example.org"' in page and "jemand.anders@example.org" not in page
+    assert registrations_of(app, event) == []
+
+
+def test_using_an_invitation_again_mails_the_link_again_and_registers_nobody_else(client, app, make_event):
+    event = make_event(access="invited")
+    link = invite(app, event)
+    client.post(link, data=form_data(email="nora@example.org"))
+    response = client.post(link, data=form_data(email="zweite.person@example.org", first_name="Zweite"))
+    assert response.status_code == 200
+    assert "es wurde keine zweite Anmeldung angelegt" in response.get_data(as_text=True)
+    assert registrations_of(app, event) == [("nora@example.org", "confirmed", None)]
+    mails = sent_mails(app)
+    assert [mail["To"] for mail in mails] == ["nora@example.org", "nora@example.org"]
+    assert mails[-1]["Subject"].startswith("Ihr persönlicher Link")
+
+
+def test_after_cancelling_the_invitation_registers_the_same_person_again(client, app, make_event):
+    event = make_event(access="invited")
+    link = invite(app, event)
+    personal = client.post(link, data=form_data(email="nora@example.org")).headers["Location"]
+    client.post(personal + "/cancel")
+    assert registrations_of(app, event) == [("nora@example.org", "cancelled", None)]
+    response = client.post(link, data=form_data(email="jemand.anders@example.org"))
+    assert response.status_code == 302
+    assert registrations_of(app, event) == [("nora@example.org", "confirmed", None)]
+
+
+def test_the_database_holds_one_registration_per_invitation(app, make_event, make_registration):
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from events.meetings.models import Invitation
+
+    event = make_event(access="invited")
+    invite(app, event)
+    with app.app_context():
+        invitation_id = db.session.scalars(select(Invitation.id)).one()
+    make_registration(event, invitation_id=invitation_id)
+    make_registration(event)  # registrations without an invitation are not limited
+    make_registration(event)
+    with pytest.raises(IntegrityError):
+        make_registration(event, invitation_id=invitation_id)
+
+
 def test_a_bad_invitation_file_writes_nothing(client, app, login, make_user, make_event):
     from io import BytesIO
 
@@ -514,7 +595,7 @@ def test_a_bad_invitation_file_writes_nothing(client, app, login, make_user, mak
     response = client.post(
         f"/meetings/manage/{event.id}/invitations", data={"file": (BytesIO(csv), "g.csv")}, follow_redirects=True
     )
-    assert "Fehler in Zeile 3" in response.get_data(as_text=True)
+    assert "Zeile 3: keine gültige E-Mail-Adresse" in response.get_data(as_text=True)
     assert sent_mails(app) == []
 
 

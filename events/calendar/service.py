@@ -7,9 +7,12 @@ Every file is built so that Thunderbird, Outlook, Google Calendar and Apple Cale
   its content type (`mail_content_type`).
 - One UID per event (`event-<id>@<host of BASE_URL>`), the same in every invite, download and feed, so a
   client updates the entry it has instead of adding a second one.
-- SEQUENCE is the event's `calendar_sequence`; `bump_sequence` raises it on every significant change, so
-  clients take an update as newer than what they hold. A message with an equal SEQUENCE but a later DTSTAMP
-  also counts as newer (RFC 5546, 2.1.5), which covers a status change of one registration.
+- SEQUENCE grows with every change of what a file says, so clients take an update as newer than what they hold
+  (RFC 5546, 2.1.4). The event's `calendar_sequence` counts changes of the event (`bump_sequence_if_changed`:
+  title, description, times, place, organiser, programme; `bump_sequence`: cancelling it). A registrant's
+  invites and personal feed add the registration's own `calendar_sequence`, which every change of its status
+  raises (cancelled, registered again, moved up), so a CANCEL and a later REQUEST never share a SEQUENCE. Both
+  parts only grow, so their sum does too. Downloads and the public feed carry the event's part alone.
 - DTSTAMP is the time of writing, in UTC. DTSTART and DTEND are Europe/Berlin wall-clock times with TZID,
   and the file carries a VTIMEZONE for that TZID written with yearly RRULEs (the form Outlook understands;
   it ignores the long RDATE lists some generators write).
@@ -44,6 +47,7 @@ from events.extensions import db
 from events.meetings.models import Event, EventStatus
 from events.meetings.service import programme_by_day
 from events.registration.models import Registration, RegistrationStatus
+from events.registration.tokens import feed_token_for
 
 CALENDAR_TIMEZONE = "Europe/Berlin"
 PRODID = "-//Treffpunkt//Veranstaltungen//DE"
@@ -80,8 +84,9 @@ def feed_url() -> str:
     return f"{_base_url()}/calendar/feed.ics"
 
 
-def personal_feed_url(token: str) -> str:
-    """The secret address of a participant's own feed; token is the registration's personal-link token."""
+def personal_feed_url(registration: Registration) -> str:
+    """The secret, read-only address of a participant's own feed (see registration.tokens.feed_token_for)."""
+    token = feed_token_for(registration.id, current_app.config["SECRET_KEY"], registration.link_version or 0)
     return f"{_base_url()}/calendar/personal/{token}.ics"
 
 
@@ -208,11 +213,22 @@ def _description(event: Event, note: str | None = None) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
-def _vevent(event: Event, *, stamp: datetime, status: str, summary: str | None = None, note: str | None = None):
-    """The VEVENT of an event; a multi-day event is one entry from its start to its end."""
+def _vevent(
+    event: Event,
+    *,
+    stamp: datetime,
+    status: str,
+    summary: str | None = None,
+    note: str | None = None,
+    registration_sequence: int = 0,
+):
+    """The VEVENT of an event; a multi-day event is one entry from its start to its end.
+
+    registration_sequence: the registrant's own part of SEQUENCE (see the module's notes), 0 without one.
+    """
     entry = icalendar.Event()
     entry.add("uid", event_uid(event))
-    entry.add("sequence", event.calendar_sequence or 0)
+    entry.add("sequence", (event.calendar_sequence or 0) + registration_sequence)
     entry.add("dtstamp", stamp)
     start = _local(event.starts_at)
     end = _local(event.ends_at) if event.ends_at and event.ends_at > event.starts_at else start + timedelta(hours=1)
@@ -286,10 +302,16 @@ def event_invite(registration: Registration, method: str = "REQUEST") -> bytes:
     return _invite(registration, method)[1]
 
 
-def invite_attachment(registration: Registration, method: str = "REQUEST") -> tuple[str, str, bytes]:
+def invite_attachment(
+    registration: Registration, method: str = "REQUEST", registration_sequence: int | None = None
+) -> tuple[str, str, bytes]:
     """(file name, content type, data) for `queue_mail(..., attachments=[...])`; the content type names the
-    same method as the METHOD inside the file."""
-    actual, data = _invite(registration, method)
+    same method as the METHOD inside the file.
+
+    registration_sequence: the registration's calendar_sequence when the mail was queued, so that a mail
+    rendered later (a cancellation sent after the person registered again) keeps its place in the order.
+    """
+    actual, data = _invite(registration, method, registration_sequence)
     with force_locale(registration.language or current_app.config["DEFAULT_LOCALE"]):
         filename = _("absage.ics") if actual == "CANCEL" else _("einladung.ics")
     return filename, mail_content_type(actual), data
@@ -303,8 +325,10 @@ def _waiting_list_texts(event: Event) -> tuple[str, str]:
     )
 
 
-def _invite(registration: Registration, method: str) -> tuple[str, bytes]:
+def _invite(registration: Registration, method: str, registration_sequence: int | None = None) -> tuple[str, bytes]:
     event = registration.event
+    if registration_sequence is None:
+        registration_sequence = registration.calendar_sequence or 0
     method = "CANCEL" if method.upper() == "CANCEL" else invite_method(registration)
     with force_locale(registration.language or current_app.config["DEFAULT_LOCALE"]):
         summary, note = event.title, None
@@ -318,7 +342,14 @@ def _invite(registration: Registration, method: str) -> tuple[str, bytes]:
             status = "CONFIRMED"
             if registration.status == RegistrationStatus.WAITLISTED:
                 summary, note = _waiting_list_texts(event)
-        entry = _vevent(event, stamp=utcnow(), status=status, summary=summary, note=note)
+        entry = _vevent(
+            event,
+            stamp=utcnow(),
+            status=status,
+            summary=summary,
+            note=note,
+            registration_sequence=registration_sequence,
+        )
         entry.add("attendee", _attendee(registration))
         if method == "REQUEST":
             busy = "TENTATIVE" if registration.status == RegistrationStatus.WAITLISTED else "BUSY"
@@ -347,19 +378,51 @@ def personal_feed(registrations, language: str | None = None) -> bytes:
         stamp = utcnow()
         entries = []
         for registration in registrations:
-            event = registration.event
+            event, own = registration.event, registration.calendar_sequence or 0
             if registration.status == RegistrationStatus.WAITLISTED:
                 summary, note = _waiting_list_texts(event)
-                entry = _vevent(event, stamp=stamp, status="TENTATIVE", summary=summary, note=note)
+                entry = _vevent(
+                    event, stamp=stamp, status="TENTATIVE", summary=summary, note=note, registration_sequence=own
+                )
             else:
-                entry = _vevent(event, stamp=stamp, status=_event_status(event))
+                entry = _vevent(event, stamp=stamp, status=_event_status(event), registration_sequence=own)
             entries.append(entry)
         return _calendar("PUBLISH", entries, name=_("Treffpunkt – Meine Veranstaltungen"), refresh=True)
 
 
+def invite_content(event: Event) -> tuple:
+    """Everything of an event that its calendar entries say (see _vevent and _description), as plain values."""
+    programme = sorted(
+        (item.starts_at, item.ends_at, item.title, item.speakers or "", item.room or "")
+        for item in event.sessions
+        if not inspect(item).deleted
+    )
+    return (
+        event.title,
+        event.description,
+        event.starts_at,
+        event.ends_at,
+        event.venue_name,
+        event.address,
+        event.online_url,
+        event.contact_email,
+        tuple(programme),
+    )
+
+
+def bump_sequence_if_changed(event: Event, before: tuple) -> bool:
+    """Raise the event's SEQUENCE once if its entries say something else than `before` (invite_content taken
+    before the change), in the change's transaction; whether it did."""
+    db.session.flush()
+    if invite_content(event) == before:
+        return False
+    bump_sequence(event)
+    return True
+
+
 def bump_sequence(event: Event) -> int:
-    """Raise the event's SEQUENCE by one; call it on every change of date, time, venue or status of a
-    published event, in the same transaction as the change (this function does not commit).
+    """Raise the event's SEQUENCE by one, in the same transaction as the change (this function does not commit):
+    through bump_sequence_if_changed for a changed event, directly when its status changes (cancelled).
 
     On an event loaded from the database the increment happens in SQL, so two changes at the same time
     both count.

@@ -1,10 +1,10 @@
-from flask import Response, abort, render_template
+from flask import Response, abort, current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from events.calendar import bp, service
 from events.core.access import public
-from events.registration.tokens import registration_by_token
+from events.registration.tokens import registration_by_feed_token
 
 
 def _calendar_response(data: bytes, filename: str, *, download: bool) -> Response:
@@ -19,8 +19,8 @@ def webcal_url_global(url: str | None = None) -> str:
 
 
 @bp.app_template_global("personal_feed_url")
-def personal_feed_url_global(token: str) -> str:
-    return service.personal_feed_url(token)
+def personal_feed_url_global(registration) -> str:
+    return service.personal_feed_url(registration)
 
 
 @bp.route("/")
@@ -46,7 +46,7 @@ def feed():
 @bp.route("/personal/<token>.ics")
 @public
 def personal_feed(token):
-    registration = registration_by_token(token) or abort(404)
+    registration = registration_by_feed_token(token, current_app.config["SECRET_KEY"]) or abort(404)
     data = service.personal_feed(service.personal_registrations(registration), language=registration.language)
     with force_locale(registration.language):
         filename = _("meine-veranstaltungen.ics")

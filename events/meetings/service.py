@@ -214,11 +214,14 @@ def event_is_editable(event: Event) -> bool:
 
 def save_event(event: Event | None, data: dict, user=None) -> EventChange:
     """Create or update an event from form data (times typed in Europe/Berlin)."""
+    from events.calendar.service import bump_sequence_if_changed, invite_content
+
     created = event is None
     if not created and not event_is_editable(event):
         raise EventError("cancelled")
     if created:
         event = Event(status=EventStatus.DRAFT, created_by_id=getattr(user, "id", None))
+    said = None if created else invite_content(event)
     before = {name: getattr(event, name) for name in (*CHANGES_THAT_NEED_NEW_INVITES, "capacity")}
     event.kind = data["kind"]
     event.series = _series_named(data.get("series_name"))
@@ -250,10 +253,8 @@ def save_event(event: Event | None, data: dict, user=None) -> EventChange:
         or (event.capacity is not None and old_capacity is not None and event.capacity > old_capacity)
     )
     db.session.flush()
-    if change.invites_changed:
-        from events.calendar.service import bump_sequence
-
-        bump_sequence(event)
+    if not created:
+        bump_sequence_if_changed(event, said)
     record_audit(
         "event.create" if created else "event.update",
         event,
@@ -373,6 +374,9 @@ def cancel_event(event: Event, message: str = "") -> int:
 
 
 def save_session(event: Event, session: EventSession | None, data: dict) -> EventSession:
+    from events.calendar.service import bump_sequence_if_changed, invite_content
+
+    said = invite_content(event)
     created = session is None
     session = session or EventSession(event=event)
     session.kind = data["kind"]
@@ -384,7 +388,7 @@ def save_session(event: Event, session: EventSession | None, data: dict) -> Even
     session.speakers = optional_text(data.get("speakers"))
     session.capacity = data.get("capacity") if session.kind == SessionKind.WORKSHOP else None
     db.session.add(session)
-    db.session.flush()
+    bump_sequence_if_changed(event, said)
     record_audit("session.create" if created else "session.update", session, summary=f"{event.title}: {session.title}")
     db.session.commit()
     return session
@@ -396,8 +400,13 @@ def session_outside_event(event: Event, data: dict) -> bool:
 
 
 def delete_session(session: EventSession) -> None:
-    record_audit("session.delete", session, summary=f"{session.event.title}: {session.title}")
+    from events.calendar.service import bump_sequence_if_changed, invite_content
+
+    event = session.event
+    said = invite_content(event)
+    record_audit("session.delete", session, summary=f"{event.title}: {session.title}")
     db.session.delete(session)
+    bump_sequence_if_changed(event, said)
     db.session.commit()
 
 
@@ -433,10 +442,75 @@ def delete_question(question: Question) -> None:
 class InvitationImport:
     created: int = 0
     skipped: int = 0  # already invited
-    errors: list[tuple[int, str]] = field(default_factory=list)  # (line number, problem)
+    # (line number, problem): problem is one of INVITATION_FILE_PROBLEMS; line 1 is the header line
+    errors: list[tuple[int, str]] = field(default_factory=list)
 
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+INVITATION_DELIMITERS = (";", ",", "\t")  # the first that gives the header line an email column wins
+INVITATION_FILE_PROBLEMS = ("encoding", "empty", "header", "format", "columns", "email", "too_long")
+
+
+def _decode_invitation_file(raw: bytes) -> str | None:
+    """The text of an uploaded file: UTF-8 (with or without the BOM Excel writes), UTF-16 with a BOM (Excel's
+    "Unicode text"), or else Windows-1252 (Excel's "CSV" on German Windows); None when it is none of these."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ("utf-16",)
+    else:
+        encodings = ("utf-8-sig", "cp1252")
+    for encoding in encodings:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _invitation_rows(text: str, result: InvitationImport) -> list[tuple[int, dict[str, str]]]:
+    """The invitees of a CSV text as (line number, {column: value}); problems go to result.errors.
+
+    The delimiter is the one of INVITATION_DELIMITERS that splits the header line into columns with one named
+    "email"; a one-column file reads the same with any of them. An Excel "sep=;" first line names it outright.
+    Blank lines are skipped; a line may leave out trailing columns, but not have more than the header, and no
+    value may run over a line break (the sign of a quote left open).
+    """
+    lines = text.splitlines(keepends=True)
+    first = 0
+    while first < len(lines) and not lines[first].strip():
+        first += 1
+    if first == len(lines):
+        result.errors.append((1, "empty"))
+        return []
+    hint = re.fullmatch(r"sep=([;,\t])", lines[first].strip("\r\n "))
+    if hint:
+        first += 1
+    header_line = lines[first] if first < len(lines) else ""
+    for delimiter in (hint[1],) if hint else INVITATION_DELIMITERS:
+        header = [name.strip().lower() for name in next(csv.reader([header_line], delimiter=delimiter), [])]
+        if "email" in header:
+            break
+    else:
+        result.errors.append((first + 1, "header"))
+        return []
+    reader = csv.reader(io.StringIO("".join(lines[first + 1 :])), delimiter=delimiter)
+    rows, read = [], 0  # read: lines of the file below the header read so far
+    try:
+        for values in reader:
+            number, read = first + 2 + read, reader.line_num  # the line where this record starts
+            if not any(value.strip() for value in values):
+                continue
+            if any(mark in value for value in values for mark in "\r\n\x00"):
+                result.errors.append((number, "format"))  # a quote left open swallows the lines after it
+                continue
+            if len(values) > len(header):
+                result.errors.append((number, "columns"))
+                continue
+            rows.append((number, {name: value.strip() for name, value in zip(header, values, strict=False)}))
+    except csv.Error:  # a field beyond the csv module's size limit: the lines after it cannot be read
+        result.errors.append((first + 2 + read, "format"))
+    if not rows and not result.errors:
+        result.errors.append((first + 1, "empty"))
+    return rows
 
 
 def import_invitations(event: Event, raw: bytes) -> InvitationImport:
@@ -447,21 +521,18 @@ def import_invitations(event: Event, raw: bytes) -> InvitationImport:
     from events.registration.mails import send_invitation
 
     result = InvitationImport()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t") if text.strip() else csv.excel
-    rows = list(csv.DictReader(io.StringIO(text), dialect=dialect))
-    if not rows or "email" not in {(name or "").strip().lower() for name in rows[0]}:
-        result.errors.append((1, "header"))
+    text = _decode_invitation_file(raw)
+    if text is None:
+        result.errors.append((1, "encoding"))
+        return result
+    rows = _invitation_rows(text, result)
+    if result.errors and not rows:
         return result
     existing = set(db.session.scalars(select(Invitation.email).where(Invitation.event_id == event.id)))
     pending: list[tuple[Invitation, str]] = []
-    for number, row in enumerate(rows, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+    for number, row in rows:
         email = row.get("email", "").lower()
-        if not EMAIL_PATTERN.match(email) or len(email) > 254:
+        if len(email) > 254 or not EMAIL_PATTERN.match(email):
             result.errors.append((number, "email"))
             continue
         if any(
@@ -486,6 +557,7 @@ def import_invitations(event: Event, raw: bytes) -> InvitationImport:
         pending.append((invitation, token))
     if result.errors:
         db.session.rollback()  # the invitations built above joined the session with their event
+        result.errors.sort()
         return result
     for invitation, token in pending:
         invitation.sent_at = utcnow()  # the mail is queued with it, in the same transaction

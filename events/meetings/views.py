@@ -22,6 +22,7 @@ from events.meetings.forms import (
 )
 from events.meetings.models import Event, EventSession, Question
 from events.meetings.service import (
+    INVITATION_FILE_PROBLEMS,
     EventError,
     cancel_event,
     copy_event,
@@ -326,6 +327,23 @@ def remove_question(event, question_id):
     return redirect(url_for("meetings.detail", event_id=event.id) + "#questions")
 
 
+# What is wrong with an invitation file (meetings.service.INVITATION_FILE_PROBLEMS), for the organiser.
+INVITATION_PROBLEM_MESSAGES = {
+    "encoding": lambda: _(
+        "Die Zeichenkodierung der Datei ist unbekannt. Bitte speichern Sie sie in Excel als "
+        "„CSV UTF-8 (durch Trennzeichen getrennt)“."
+    ),
+    "empty": lambda: _("Die Datei enthält keine Einträge."),
+    "header": lambda: _(
+        "In der Kopfzeile fehlt die Spalte „email“ (Spalten getrennt durch Semikolon, Komma oder Tabulator)."
+    ),
+    "format": lambda: _("Ein Anführungszeichen ist nicht geschlossen oder ein Feld ist zu lang."),
+    "columns": lambda: _("mehr Spalten als in der Kopfzeile"),
+    "email": lambda: _("keine gültige E-Mail-Adresse"),
+    "too_long": lambda: _("Vorname oder Nachname länger als 100 Zeichen, oder Organisation länger als 200"),
+}
+
+
 @bp.route("/manage/<int:event_id>/invitations", methods=["POST"])
 @event_organiser_required
 def invitations(event):
@@ -335,15 +353,18 @@ def invitations(event):
         return redirect(url_for("meetings.detail", event_id=event.id) + "#invitations")
     result = import_invitations(event, form.file.data.read())
     if result.errors:
-        lines = ", ".join(str(line) for line, _problem in result.errors[:20])
-        flash(
-            _(
-                "Die Datei wurde nicht übernommen: Fehler in Zeile %(lines)s (Kopfzeile mit „email“ nötig, "
-                "gültige E-Mail-Adressen, Namen höchstens 100 Zeichen).",
-                lines=lines,
-            ),
-            "error",
-        )
+        flash(_("Die Datei wurde nicht übernommen, niemand wurde eingeladen. Bitte korrigieren Sie sie:"), "error")
+        for problem in INVITATION_FILE_PROBLEMS:
+            lines = [line for line, found in result.errors if found == problem]
+            if not lines:
+                continue
+            if problem in ("encoding", "empty"):
+                flash(INVITATION_PROBLEM_MESSAGES[problem](), "error")
+                continue
+            shown = ", ".join(str(line) for line in lines[:20]) + (" …" if len(lines) > 20 else "")
+            flash(
+                _("Zeile %(lines)s: %(problem)s", lines=shown, problem=INVITATION_PROBLEM_MESSAGES[problem]()), "error"
+            )
     else:
         flash(
             _(

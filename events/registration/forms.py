@@ -130,12 +130,21 @@ def _full_workshops(definition: RegistrationDefinition, fill: dict[int, int]) ->
 
 
 def build_registration_form(
-    definition: RegistrationDefinition, fill, districts, *, new: bool, own_workshops=frozenset(), **kwargs
+    definition: RegistrationDefinition,
+    fill,
+    districts,
+    *,
+    new: bool,
+    own_workshops=frozenset(),
+    invited_email: str | None = None,
+    **kwargs,
 ):
     """The form for an event: personal details, the event's questions and one choice per workshop slot.
 
     definition: meetings.service.registration_definition(event); fill: confirmed choices per workshop id;
-    own_workshops: the registrant's current choices, which stay selectable even when the workshop is full.
+    own_workshops: the registrant's current choices, which stay selectable even when the workshop is full;
+    invited_email: the address of the invitation the form is opened with, shown read-only in place of what was
+    posted (registration.service.register_for_event uses it in any case).
     """
     adjusted_fill = {k: v - (1 if k in own_workshops else 0) for k, v in fill.items()}
     locale = str(get_locale() or "de")
@@ -144,6 +153,10 @@ def build_registration_form(
     form.photo_consent.description = photo_consent_text()
     if new:
         form.privacy_consent.description = privacy_consent_text()
+    if invited_email is not None:
+        form.email.data = invited_email
+        form.email.render_kw = {"readonly": True}
+        form.email.description = _l("Ihre Einladung gilt für diese Adresse.")
     if not form.is_submitted() and not kwargs.get("obj") and not kwargs.get("data"):
         form.language.data = locale
     form.question_names = [(f"question_{question.id}", question) for question in definition.questions]

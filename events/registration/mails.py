@@ -27,7 +27,13 @@ def _ticket_image(registration) -> tuple[str, str, bytes, str]:
 
 @mail_renderer("registration")
 def render_registration_mail(
-    registration_id: int, template: str, link: bool = False, invite: str | None = None, ticket: bool = False, **extra
+    registration_id: int,
+    template: str,
+    link: bool = False,
+    invite: str | None = None,
+    ticket: bool = False,
+    invite_sequence: int | None = None,
+    **extra,
 ) -> dict:
     """Render one of the registrant mails; called by the sender just before delivery."""
     from events.registration.service import personal_token
@@ -41,7 +47,7 @@ def render_registration_mail(
             **extra,
         }
         if invite:
-            context["attachments"] = [invite_attachment(registration, invite)]
+            context["attachments"] = [invite_attachment(registration, invite, invite_sequence)]
         if ticket and registration.status == "confirmed":
             context["inline_images"] = [_ticket_image(registration)]
         return render_templated_mail(template, **context)
@@ -57,6 +63,8 @@ def _send(registration, template: str, *, link=False, invite: str | None = None,
         template=template,
         link=link,
         invite=invite,
+        # the person's part of SEQUENCE as of now, for a mail rendered after a later change of status
+        invite_sequence=registration.calendar_sequence if invite else None,
         ticket=ticket,
         **extra,
     )

@@ -5,9 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import event as sa_event
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.base import NO_VALUE
 
 from events.core.models import District, Organisation
 from events.core.types import AwareDateTime, utcnow
@@ -26,6 +28,14 @@ class Registration(db.Model):
     __table_args__ = (
         UniqueConstraint("event_id", "email_normalized"),
         Index("ix_registrations_event_status", "event_id", "status"),
+        # one registration per invitation (registrations without one are left out of the index)
+        Index(
+            "uq_registrations_invitation_id",
+            "invitation_id",
+            unique=True,
+            sqlite_where=text("invitation_id IS NOT NULL"),
+            postgresql_where=text("invitation_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,6 +63,9 @@ class Registration(db.Model):
     # renewing the personal link increments it, so the link derived before stops working (see tokens.py)
     link_version: Mapped[int] = mapped_column(default=0, server_default="0")
     ticket_version: Mapped[int] = mapped_column(default=1)  # re-issuing a ticket increments it
+    # this person's part of the invite's SEQUENCE: every change of status raises it (see calendar.service)
+    calendar_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    # the invitation it was made with; its address is the invitation's
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow, onupdate=utcnow)
@@ -76,6 +89,15 @@ class Registration(db.Model):
     @property
     def workshops(self) -> list[EventSession]:
         return sorted((c.session for c in self.workshop_choices), key=lambda s: s.starts_at)
+
+
+@sa_event.listens_for(Registration.status, "set", active_history=True)
+def _a_new_status_is_a_new_invite(registration, status, old_status, _initiator):
+    """Every change of status changes what the person's invite says (REQUEST or CANCEL, attendee status, title),
+    so it raises the registration's calendar_sequence: a cancellation and a later new registration never share
+    a SEQUENCE (RFC 5546). Status changes happen under the event's row lock, so no raise is lost."""
+    if old_status is not NO_VALUE and old_status is not None and status != old_status:
+        registration.calendar_sequence = (registration.calendar_sequence or 0) + 1
 
 
 class WorkshopChoice(db.Model):

@@ -211,7 +211,8 @@ def _apply_details(registration: Registration, data: dict) -> None:
 def register_for_event(event_id: int, data: dict, invitation: Invitation | None = None) -> RegistrationOutcome:
     """Register a person: confirmed while places are free, otherwise on the waiting list.
 
-    data: the form's fields plus "answers" (question id -> answer) and "workshops" (session ids).
+    data: the form's fields plus "answers" (question id -> answer) and "workshops" (session ids); with an
+    invitation, its address is used and data["email"] is not read.
     The mail is queued in the outbox with the registration and rendered and sent afterwards, so a mail
     problem never loses a registration.
     """
@@ -222,10 +223,14 @@ def register_for_event(event_id: int, data: dict, invitation: Invitation | None 
     if state != "open":
         db.session.rollback()
         raise RegistrationError(state)
-    if event.access == "invited" and (invitation is None or invitation.event_id != event.id):
+    if (invitation is not None and invitation.event_id != event.id) or (
+        event.access == "invited" and invitation is None
+    ):
         db.session.rollback()
         raise RegistrationError("invitation_required")
-    email = data["email"].strip()
+    # an invitation registers the invited address, whatever the form says; registering it again finds that
+    # registration below, so an invitation never has a second one (uq_registrations_invitation_id backs this)
+    email = invitation.email if invitation is not None else data["email"].strip()
     normalized = email.lower()
     # one query under the lock: an earlier registration of this address (usually none: its id only, the whole
     # registration is loaded when there is one), the confirmed count and the end of the waiting list

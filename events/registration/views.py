@@ -127,7 +127,14 @@ def register(slug):
     fill = workshop_fill(event.id) if definition.slots else {}
 
     def new_form(data=None):
-        return build_registration_form(definition, fill, district_choices(_("– bitte wählen –")), new=True, data=data)
+        return build_registration_form(
+            definition,
+            fill,
+            district_choices(_("– bitte wählen –")),
+            new=True,
+            invited_email=invitation.email if invitation is not None else None,
+            data=data,
+        )
 
     def page(form, organisations) -> str:
         return render_template(
@@ -149,7 +156,6 @@ def register(slug):
     data = None
     if invitation is not None and reading:
         data = {
-            "email": invitation.email,
             "first_name": invitation.first_name,
             "last_name": invitation.last_name,
             "organisation_name": invitation.organisation_name,
