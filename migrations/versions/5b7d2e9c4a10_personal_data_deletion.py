@@ -1,7 +1,7 @@
 """when personal data was deleted: per event and per registration
 
 Revision ID: 5b7d2e9c4a10
-Revises: 3c5e1a7f9b20
+Revises: 6af2298082ca
 Create Date: 2026-12-02 01:30:00
 
 """
@@ -13,7 +13,7 @@ from events.core.types import AwareDateTime
 
 # revision identifiers, used by Alembic.
 revision = "5b7d2e9c4a10"
-down_revision = "3c5e1a7f9b20"
+down_revision = "6af2298082ca"
 branch_labels = None
 depends_on = None
 
