@@ -13,7 +13,7 @@ from events.extensions import db
 from events.meetings.models import Event, Invitation
 from events.registration.models import Registration
 from events.registration.retention import add_months, delete_expired_personal_data
-from events.registration.tokens import hash_token
+from events.registration.tokens import feed_token_for, hash_token
 
 
 def _registration(app, registration_id) -> Registration:
@@ -48,6 +48,9 @@ def test_six_months_after_the_event_its_registrations_are_anonymised_and_the_fig
         db.session.commit()
         district_before = db.session.get(Registration, person.id).district_id
 
+    feed = feed_token_for(person.id, app.config["SECRET_KEY"], person.link_version)
+    assert client.get(f"/calendar/personal/{feed}.ics").status_code == 200
+
     result = runner.invoke(args=["events", "delete-personal-data"])
 
     assert result.exit_code == 0, result.output
@@ -63,8 +66,9 @@ def test_six_months_after_the_event_its_registrations_are_anonymised_and_the_fig
     with app.app_context():
         assert db.session.scalar(select(func.count(Invitation.id))) == 0
         assert db.session.get(Event, event.id).personal_data_deleted_at is not None
-    # the personal link no longer opens anything
+    # the personal link and the personal calendar feed no longer open anything
     assert client.get(f"/registration/me/{person.manage_token}").status_code == 404
+    assert client.get(f"/calendar/personal/{feed}.ics").status_code == 404
     # the organiser still sees the figures, and that the data was deleted
     login(account("organiser"))
     page = client.get(f"/meetings/manage/{event.id}").get_data(as_text=True)

@@ -140,6 +140,7 @@ def _anonymise(registration_id: int, now: datetime) -> None:
     registration.answers = {}
     registration.invitation_id = None
     registration.manage_token_hash = hash_token(secrets.token_urlsafe(32))  # the personal link stops working
+    registration.link_version = (registration.link_version or 0) + 1  # and so does the personal calendar feed
     registration.ticket_version = (registration.ticket_version or 1) + 1  # and so does the ticket
     registration.anonymised_at = now
 
