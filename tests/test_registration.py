@@ -146,6 +146,49 @@ def test_cancelling_promotes_the_first_waiting_person_at_once(client, app, make_
     assert b"METHOD:CANCEL" in ics.get_payload(decode=True)
 
 
+def test_a_waiting_list_notice_that_no_longer_applies_when_the_sender_runs_is_not_sent(
+    client, app, runner, monkeypatch, login, make_user, make_event
+):
+    """Mail is rendered when the sender runs: by then a waiting person may have moved up or cancelled."""
+    monkeypatch.setitem(app.config, "MAIL_DELIVERY", "cron")  # nothing leaves until the sender runs
+    event = make_event(capacity=1)
+    links = {}
+    for name in ("anna", "ben", "cem", "dora"):
+        response = client.post(f"/registration/{event.slug}", data=form_data(email=f"{name}@example.org"))
+        links[name] = response.headers["Location"]
+    client.post(links["anna"] + "/cancel")  # Ben moves up
+    client.post(links["cem"] + "/cancel")  # Cem leaves the waiting list; Dora is first in line now
+    assert sent_mails(app) == []
+    result = runner.invoke(args=["mail", "send-pending"])
+    assert "0 failed" in result.output
+    received = {}
+    for message in sent_mails(app):
+        received.setdefault(message["To"], []).append(message["Subject"].split(":")[0])
+    assert received == {
+        "anna@example.org": ["Anmeldung bestätigt", "Stornierung bestätigt"],
+        "ben@example.org": ["Sie sind dabei"],  # no waiting-list notice after the place was his
+        "cem@example.org": ["Stornierung bestätigt"],
+        "dora@example.org": ["Warteliste"],
+    }
+    dora = next(m for m in sent_mails(app) if m["To"] == "dora@example.org")
+    assert "Sie stehen auf der Warteliste auf Platz 1." in mail_text(dora)  # the place she has when it is sent
+    with app.app_context():
+        states = db.session.execute(
+            select(OutgoingMail.recipient, OutgoingMail.status, OutgoingMail.attempts).where(
+                OutgoingMail.topic == "registration.registration_waitlisted"
+            )
+        ).all()
+    assert sorted(states) == [
+        ("ben@example.org", "superseded", 0),
+        ("cem@example.org", "superseded", 0),
+        ("dora@example.org", "sent", 1),
+    ]
+    login(make_user("organiser"))
+    page = client.get("/mail/?status=superseded").get_data(as_text=True)
+    assert page.count("nicht versandt: traf nicht mehr zu") == 2
+    assert "ben@example.org" in page and "cem@example.org" in page and "dora@example.org" not in page
+
+
 def test_registering_again_with_the_same_email_creates_no_duplicate(client, app, make_event):
     event = make_event()
     client.post(f"/registration/{event.slug}", data=form_data())
