@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from events.core.models import AuditEntry, District, OutgoingMail
@@ -539,6 +540,8 @@ def test_a_workshop_filled_meanwhile_is_dropped_when_a_cancellation_is_taken_bac
     with app.app_context():
         restored = db.session.get(Registration, first_id)
         assert restored.status == "confirmed" and restored.workshop_choices == []
+    confirmation = [m for m in sent_mails(app) if m["To"] == "a@example.org"][-1]
+    assert "inzwischen ausgebucht waren und daher nicht für Sie gebucht sind: Wohnen" in mail_text(confirmation)
 
 
 def test_a_participant_takes_their_own_cancellation_back(client, app, make_event):
@@ -597,6 +600,80 @@ def test_capacity_increase_promotes_from_the_waiting_list(client, app, login, ma
         promoted = promote_from_waiting_list(event.id)
     assert len(promoted) == 1
     assert [r[1] for r in registrations_of(app, event)] == ["confirmed", "confirmed"]
+
+
+def test_a_promoted_person_keeps_a_chosen_workshop_that_still_has_a_place(client, app, make_event):
+    event = make_event(capacity=1)
+    wohnen, _sport, werte = add_workshops(app, event, capacity=1)  # Wohnen: one place, nobody confirmed in it
+    first = client.post(f"/registration/{event.slug}", data=form_data(email="erste@example.org"))
+    client.post(
+        f"/registration/{event.slug}",
+        data=form_data(email="zweite@example.org", workshop_slot_1=str(wohnen), workshop_slot_2=str(werte)),
+    )
+    client.post(first.headers["Location"] + "/cancel")
+    with app.app_context():
+        promoted = db.session.scalars(select(Registration).filter_by(email="zweite@example.org")).one()
+        assert promoted.status == "confirmed"
+        assert sorted(c.session_id for c in promoted.workshop_choices) == sorted([wohnen, werte])
+    promotion = next(m for m in sent_mails(app) if m["Subject"].startswith("Sie sind dabei"))
+    text = mail_text(promotion)
+    assert "Ihre Workshops:" in text and ": Wohnen" in text and ": Werte" in text
+    assert "inzwischen ausgebucht" not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("de", "Gewählte Workshops, die inzwischen ausgebucht waren und daher nicht für Sie gebucht sind: Wohnen"),
+        (
+            "en",
+            "Workshops you chose that were fully booked in the meantime and are therefore not booked for you: Wohnen",
+        ),
+    ],
+    ids=["de", "en"],
+)
+def test_the_promotion_mail_names_the_chosen_workshops_that_were_full(client, app, make_event, language, sentence):
+    event = make_event(capacity=2)
+    wohnen, _sport, werte = add_workshops(app, event, capacity=1)
+    anna = client.post(f"/registration/{event.slug}", data=form_data(email="anna@example.org")).headers["Location"]
+    ben = client.post(f"/registration/{event.slug}", data=form_data(email="ben@example.org")).headers["Location"]
+    client.post(
+        f"/registration/{event.slug}",
+        data=form_data(
+            email="cem@example.org", language=language, workshop_slot_1=str(wohnen), workshop_slot_2=str(werte)
+        ),
+    )  # on the waiting list; Wohnen still had its place
+    client.post(anna, data=form_data(email="anna@example.org", workshop_slot_1=str(wohnen)))  # now Wohnen is full
+    client.post(ben + "/cancel")  # Cem moves up
+    with app.app_context():
+        cem = db.session.scalars(select(Registration).filter_by(email="cem@example.org")).one()
+        assert cem.status == "confirmed" and [c.session_id for c in cem.workshop_choices] == [werte]
+    promotion = [m for m in sent_mails(app) if m["To"] == "cem@example.org"][-1]
+    text, html = mail_text(promotion), promotion.get_body(preferencelist=("html",)).get_content()
+    assert sentence in text and sentence in html
+    assert ": Werte" in text  # the workshop kept is listed as before
+
+
+def test_an_organiser_promoting_by_hand_is_told_which_workshops_were_full(
+    client, app, login, make_user, make_event, make_registration
+):
+    event = make_event(capacity=2)
+    wohnen, _sport, _werte = add_workshops(app, event, capacity=1)
+    taken = make_registration(event, "confirmed")
+    waiting = make_registration(event, "waitlisted", waitlist_position=1)
+    with app.app_context():
+        from events.registration.models import WorkshopChoice
+
+        db.session.add_all(
+            [
+                WorkshopChoice(registration_id=taken.id, session_id=wohnen),
+                WorkshopChoice(registration_id=waiting.id, session_id=wohnen),
+            ]
+        )
+        db.session.commit()
+    login(make_user("organiser"))
+    page = client.post(f"/registration/manage/entry/{waiting.id}/promote", follow_redirects=True).get_data(as_text=True)
+    assert "ist jetzt bestätigt" in page and "nicht mehr gewählt: Wohnen" in page
 
 
 def test_organiser_message_goes_to_the_filtered_registrants(

@@ -73,16 +73,35 @@ def _send(registration, template: str, *, link=False, invite: str | None = None,
     )
 
 
-def send_confirmation(registration):
-    return _send(registration, "registration_confirmed", link=True, invite="REQUEST", ticket=True)
+def _dropped_workshops(titles) -> dict:
+    """The render argument naming chosen workshops that were full when a place became the person's (if any)."""
+    return {"dropped_workshops": list(titles)} if titles else {}
+
+
+def send_confirmation(registration, dropped_workshops=()):
+    return _send(
+        registration,
+        "registration_confirmed",
+        link=True,
+        invite="REQUEST",
+        ticket=True,
+        **_dropped_workshops(dropped_workshops),
+    )
 
 
 def send_waitlisted(registration):
     return _send(registration, "registration_waitlisted", link=True)
 
 
-def send_promoted(registration):
-    return _send(registration, "registration_promoted", link=True, invite="REQUEST", ticket=True)
+def send_promoted(registration, dropped_workshops=()):
+    return _send(
+        registration,
+        "registration_promoted",
+        link=True,
+        invite="REQUEST",
+        ticket=True,
+        **_dropped_workshops(dropped_workshops),
+    )
 
 
 def send_cancelled(registration):

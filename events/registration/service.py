@@ -386,12 +386,7 @@ def restore_registration(registration: Registration, by_participant: bool = Fals
         db.session.rollback()
         raise RegistrationError("cancelled" if event.status == "cancelled" else "over")
     if has_free_place(event):
-        fill = workshop_fill(event.id) if registration.workshop_choices else {}  # without this person
-        registration.status, registration.waitlist_position = CONFIRMED, None
-        registration.confirmed_at = utcnow()
-        full = [choice for choice in registration.workshop_choices if workshop_is_full(choice.session, fill)]
-        registration.workshop_choices = [c for c in registration.workshop_choices if c not in full]
-        dropped = [choice.session.title for choice in full]
+        dropped = _confirm_with_free_workshops(registration)
     else:
         registration.status, registration.waitlist_position = WAITLISTED, 0  # before everyone waiting
         db.session.flush()
@@ -405,11 +400,25 @@ def restore_registration(registration: Registration, by_participant: bool = Fals
         actor="participant" if by_participant else None,
     )
     if registration.status == CONFIRMED:
-        mails.send_confirmation(registration)
+        mails.send_confirmation(registration, dropped)
     else:
         mails.send_waitlisted(registration)
     db.session.commit()
     return dropped
+
+
+def _confirm_with_free_workshops(registration: Registration) -> list[str]:
+    """Confirm a waiting or cancelled registration; chosen workshops that are full are dropped from its choices.
+
+    Returns the titles of the dropped workshops. The places are counted before the person is confirmed, so that
+    their own choice does not count against them.
+    """
+    fill = workshop_fill(registration.event_id) if registration.workshop_choices else {}
+    registration.status, registration.waitlist_position = CONFIRMED, None
+    registration.confirmed_at = utcnow()
+    full = [choice for choice in registration.workshop_choices if workshop_is_full(choice.session, fill)]
+    registration.workshop_choices = [c for c in registration.workshop_choices if c not in full]
+    return [choice.session.title for choice in full]
 
 
 def promote_from_waiting_list(event_id: int) -> list[Registration]:
@@ -441,28 +450,17 @@ def _promote_while_free(event: Event) -> list[Registration]:
     return promoted
 
 
-def _promote(registration: Registration) -> None:
-    registration.status = CONFIRMED
-    registration.waitlist_position = None
-    registration.confirmed_at = utcnow()
-    _drop_full_workshops(registration)
+def _promote(registration: Registration) -> list[str]:
+    """Confirm a waiting person and mail them; returns the titles of chosen workshops dropped as full."""
+    dropped = _confirm_with_free_workshops(registration)
     db.session.flush()
     record_audit("registration.promote", registration, summary=registration.full_name)
-    mails.send_promoted(registration)
+    mails.send_promoted(registration, dropped)
+    return dropped
 
 
-def _drop_full_workshops(registration: Registration) -> None:
-    fill = workshop_fill(registration.event_id)
-    kept = []
-    for choice in registration.workshop_choices:
-        capacity = choice.session.capacity
-        if capacity is None or fill.get(choice.session_id, 0) < capacity:
-            kept.append(choice)
-    registration.workshop_choices = kept
-
-
-def promote_by_hand(registration: Registration) -> None:
-    """An organiser moves one waiting person up, if a place is free."""
+def promote_by_hand(registration: Registration) -> list[str]:
+    """An organiser moves one waiting person up, if a place is free. Returns the dropped workshops' titles."""
     event = lock_row(Event, registration.event_id)
     registration = db.session.get(Registration, registration.id)
     if registration.status != WAITLISTED:
@@ -471,9 +469,10 @@ def promote_by_hand(registration: Registration) -> None:
     if not has_free_place(event):
         db.session.rollback()
         raise RegistrationError("no_free_place")
-    _promote(registration)
+    dropped = _promote(registration)
     _renumber_waiting_list(event.id)
     db.session.commit()
+    return dropped
 
 
 def move_in_waiting_list(registration: Registration, step: int) -> None:

@@ -85,7 +85,7 @@ def error_message(error: RegistrationError) -> str:
 
 
 def _flash_dropped_workshops(titles: list[str]) -> None:
-    """After a cancellation is taken back: which chosen workshops filled up in the meantime."""
+    """After a cancellation is taken back or a promotion: which chosen workshops filled up in the meantime."""
     if titles:
         flash(
             _("Inzwischen ausgebucht und daher nicht mehr gewählt: %(workshops)s", workshops=", ".join(titles)),
@@ -399,8 +399,9 @@ def entry_action(registration_id, action):
     event_id = registration.event_id
     try:
         if action == "promote":
-            promote_by_hand(registration)
+            dropped = promote_by_hand(registration)
             flash(_("%(name)s ist jetzt bestätigt und wird benachrichtigt.", name=registration.full_name), "success")
+            _flash_dropped_workshops(dropped)
         elif action == "cancel":
             promoted = cancel_registration(registration, by_participant=False)
             flash(_("Die Anmeldung von %(name)s ist storniert.", name=registration.full_name), "success")
