@@ -484,6 +484,96 @@ def test_organiser_promotes_reorders_and_cancels_by_hand(client, app, login, mak
     assert {"registration.reorder", "registration.cancel", "registration.promote"} <= actions
 
 
+def test_an_organiser_confirms_a_waiting_person_beyond_the_capacity_only_when_ticking_the_box(
+    client, app, login, make_user, make_event, make_registration
+):
+    event = make_event(capacity=1)
+    first = make_registration(event, "confirmed")
+    speaker = make_registration(event, "waitlisted", waitlist_position=1, first_name="Selin")
+    later = make_registration(event, "waitlisted", waitlist_position=2)
+    login(make_user("organiser"))
+    listing = client.get(f"/registration/manage/{event.id}").get_data(as_text=True)
+    assert f'href="/registration/manage/entry/{speaker.id}#beyond-capacity"' in listing
+    assert f"/registration/manage/entry/{speaker.id}/promote" not in listing  # no button that can only fail
+    page = client.get(f"/registration/manage/entry/{speaker.id}").get_data(as_text=True)
+    assert "Alle 1 Plätze sind vergeben." in page
+    assert 'type="checkbox"' in page and 'name="beyond_capacity"' in page and "required" in page
+    assert '<label for="beyond_capacity">Ja, über die Kapazität hinaus bestätigen</label>' in page
+    # without the tick nothing happens
+    page = client.post(f"/registration/manage/entry/{speaker.id}/promote", follow_redirects=True).get_data(as_text=True)
+    assert "Es ist kein Platz frei" in page and "ausdrücklich über die Kapazität hinaus" in page
+    assert [r[1] for r in registrations_of(app, event)] == ["confirmed", "waitlisted", "waitlisted"]
+    page = client.post(
+        f"/registration/manage/entry/{speaker.id}/promote", data={"beyond_capacity": "y"}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert f"{speaker.full_name} ist über die Kapazität hinaus bestätigt und wird benachrichtigt." in page
+    assert registrations_of(app, event) == [
+        (first.email, "confirmed", None),
+        (speaker.email, "confirmed", None),
+        (later.email, "waitlisted", 1),
+    ]
+    assert [m["Subject"] for m in sent_mails(app) if m["To"] == speaker.email] == [f"Sie sind dabei: {event.title}"]
+    with app.app_context():
+        entry = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "registration.promote_beyond_capacity")
+        ).one()
+        assert entry.object_id == str(speaker.id) and "2 confirmed, capacity 1" in entry.summary
+    # for participants the capacity still holds: a new registration waits, and a cancellation frees no place
+    client.post("/accounts/logout")
+    response = client.post(f"/registration/{event.slug}", data=form_data(), follow_redirects=True)
+    assert "Warteliste auf Platz 2" in response.get_data(as_text=True)
+    client.post(f"/registration/me/{first.manage_token}/cancel")
+    assert [r[1:] for r in registrations_of(app, event)] == [
+        ("cancelled", None),
+        ("confirmed", None),
+        ("waitlisted", 1),
+        ("waitlisted", 2),
+    ]
+
+
+def test_an_organiser_moves_a_waiting_person_to_a_chosen_place(
+    client, app, login, make_user, make_event, make_registration
+):
+    event = make_event(capacity=1)
+    make_registration(event, "confirmed")
+    waiting = [make_registration(event, "waitlisted", waitlist_position=n) for n in (1, 2, 3, 4)]
+    login(make_user("organiser"))
+
+    def places():
+        return [position for _email, _status, position in registrations_of(app, event)[1:]]
+
+    listing = client.get(f"/registration/manage/{event.id}?status=waitlisted").get_data(as_text=True)
+    last = waiting[3]
+    assert f'<label for="position-{last.id}">Auf Platz' in listing
+    assert f'id="position-{last.id}" name="position" type="number" inputmode="numeric" min="1" max="4" value="4"' in (
+        listing
+    )
+    page = client.post(
+        f"/registration/manage/entry/{last.id}/move",
+        data={"position": "1", "back": "list", "status": "waitlisted"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert f"{last.full_name} steht jetzt auf Platz 1 der Warteliste." in page
+    assert places() == [2, 3, 4, 1]  # the others moved down by one
+    client.post(f"/registration/manage/entry/{last.id}/move", data={"position": "3"}, follow_redirects=True)
+    assert places() == [1, 2, 4, 3]
+    for typed in ("0", "5", "drei", ""):
+        page = client.post(
+            f"/registration/manage/entry/{last.id}/move", data={"position": typed}, follow_redirects=True
+        ).get_data(as_text=True)
+        assert "steht jetzt auf Platz" not in page and "Bitte geben Sie einen Platz von 1 bis 4 an." in page
+    assert places() == [1, 2, 4, 3]  # nothing changed by bad input
+    client.post(f"/registration/manage/entry/{waiting[0].id}/down")  # the one-step buttons work as before
+    assert places() == [2, 1, 4, 3]
+    with app.app_context():
+        summaries = list(
+            db.session.scalars(
+                select(AuditEntry.summary).where(AuditEntry.action == "registration.reorder").order_by(AuditEntry.id)
+            )
+        )
+    assert summaries == [f"{last.full_name}: 4 -> 1", f"{last.full_name}: 1 -> 3", f"{waiting[0].full_name}: 1 -> 2"]
+
+
 def test_an_organiser_takes_a_cancellation_back_within_ten_minutes(
     client, app, login, make_user, make_event, make_registration
 ):

@@ -450,56 +450,85 @@ def _promote_while_free(event: Event) -> list[Registration]:
     return promoted
 
 
-def _promote(registration: Registration) -> list[str]:
+def _promote(registration: Registration, audit_action: str = "registration.promote", summary: str = "") -> list[str]:
     """Confirm a waiting person and mail them; returns the titles of chosen workshops dropped as full."""
     dropped = _confirm_with_free_workshops(registration)
     db.session.flush()
-    record_audit("registration.promote", registration, summary=registration.full_name)
+    record_audit(audit_action, registration, summary=summary or registration.full_name)
     mails.send_promoted(registration, dropped)
     return dropped
 
 
-def promote_by_hand(registration: Registration) -> list[str]:
-    """An organiser moves one waiting person up, if a place is free. Returns the dropped workshops' titles."""
+@dataclass
+class HandPromotion:
+    dropped_workshops: list[str]  # titles of chosen workshops that were full
+    beyond_capacity: bool  # no place was free: the organiser confirmed the person beyond the capacity
+
+
+def promote_by_hand(registration: Registration, beyond_capacity: bool = False) -> HandPromotion:
+    """An organiser moves one waiting person up: into a free place, or, when every place is taken and the organiser
+    has said so explicitly (beyond_capacity), beyond the capacity. Registrations never go beyond it."""
     event = lock_row(Event, registration.event_id)
     registration = db.session.get(Registration, registration.id)
     if registration.status != WAITLISTED:
         db.session.rollback()
         raise RegistrationError("not_waiting")
-    if not has_free_place(event):
+    confirmed = confirmed_count(event.id)
+    over = not has_free_place(event, confirmed)
+    if over and not beyond_capacity:
         db.session.rollback()
         raise RegistrationError("no_free_place")
-    dropped = _promote(registration)
+    if over:
+        dropped = _promote(
+            registration,
+            "registration.promote_beyond_capacity",
+            f"{event.title}: {registration.full_name} ({confirmed + 1} confirmed, capacity {event.capacity})",
+        )
+    else:
+        dropped = _promote(registration)
     _renumber_waiting_list(event.id)
     db.session.commit()
-    return dropped
+    return HandPromotion(dropped, over)
 
 
-def move_in_waiting_list(registration: Registration, step: int) -> None:
-    """Swap a waiting person with the one before (step -1) or after (step +1)."""
+def move_in_waiting_list(registration: Registration, step: int) -> int:
+    """Move a waiting person one place up (step -1) or down (+1); see move_to_position."""
+    return _move_in_waiting_list(registration, lambda current: current + step)
+
+
+def move_to_position(registration: Registration, position: int) -> int:
+    """Put a waiting person at this place of the waiting list (1: next to move up); those in between shift by one,
+    so the positions stay 1, 2, 3 ... A place beyond the end (the list may have got shorter since the organiser's
+    page was shown) means the end. Returns the person's place."""
+    return _move_in_waiting_list(registration, lambda current: position)
+
+
+def _move_in_waiting_list(registration: Registration, target) -> int:
+    """target: the wanted place, given the current one."""
     lock_row(Event, registration.event_id)
     registration = db.session.get(Registration, registration.id)
     if registration.status != WAITLISTED:
         db.session.rollback()
         raise RegistrationError("not_waiting")
-    neighbour = db.session.scalars(
-        select(Registration).where(
-            Registration.event_id == registration.event_id,
-            Registration.status == WAITLISTED,
-            Registration.waitlist_position == registration.waitlist_position + step,
+    waiting = list(
+        db.session.scalars(
+            select(Registration)
+            .where(Registration.event_id == registration.event_id, Registration.status == WAITLISTED)
+            .order_by(Registration.waitlist_position, Registration.id)
         )
-    ).first()
-    if neighbour is None:
+    )
+    current = waiting.index(registration) + 1
+    wanted = min(max(target(current), 1), len(waiting))
+    if wanted == current:
         db.session.rollback()
-        return
-    registration.waitlist_position, neighbour.waitlist_position = (
-        neighbour.waitlist_position,
-        registration.waitlist_position,
-    )
-    record_audit(
-        "registration.reorder", registration, summary=f"{registration.full_name}: {registration.waitlist_position}"
-    )
+        return current
+    waiting.remove(registration)
+    waiting.insert(wanted - 1, registration)
+    for place, person in enumerate(waiting, start=1):
+        person.waitlist_position = place
+    record_audit("registration.reorder", registration, summary=f"{registration.full_name}: {current} -> {wanted}")
     db.session.commit()
+    return wanted
 
 
 def _renumber_waiting_list(event_id: int) -> None:
