@@ -190,6 +190,56 @@ def test_a_waiting_list_notice_that_no_longer_applies_when_the_sender_runs_is_no
     assert "ben@example.org" in page and "cem@example.org" in page and "dora@example.org" not in page
 
 
+def test_on_a_cancelled_event_nobody_cancels_and_nobody_moves_up(
+    client, app, login, make_user, make_event, make_registration
+):
+    event = make_event(capacity=1)
+    confirmed = make_registration(event, "confirmed")
+    waiting = make_registration(event, "waitlisted", waitlist_position=1)
+    login(make_user("organiser"))
+    client.post(f"/meetings/manage/{event.id}/cancel", data={"confirm": "y", "reason": "Unwetter"})
+    before = registrations_of(app, event)
+    told = len(sent_mails(app))  # everyone was told of the cancellation
+    # the organiser: neither cancelling nor promoting by hand
+    entry = client.get(f"/registration/manage/entry/{confirmed.id}").get_data(as_text=True)
+    assert f"/registration/manage/entry/{confirmed.id}/cancel" not in entry
+    page = client.post(f"/registration/manage/entry/{confirmed.id}/cancel", follow_redirects=True)
+    assert "Die Veranstaltung ist abgesagt. Eine Stornierung ist daher nicht nötig." in page.get_data(as_text=True)
+    listing = client.get(f"/registration/manage/{event.id}").get_data(as_text=True)
+    assert f"/registration/manage/entry/{waiting.id}/promote" not in listing and "beyond-capacity" not in listing
+    page = client.post(
+        f"/registration/manage/entry/{waiting.id}/promote", data={"beyond_capacity": "y"}, follow_redirects=True
+    )
+    assert "Die Veranstaltung ist abgesagt." in page.get_data(as_text=True)
+    client.post("/accounts/logout")
+    # the participant: the personal page offers no cancellation, and a cancellation sent anyway is refused clearly
+    link = f"/registration/me/{confirmed.manage_token}"
+    personal = client.get(link).get_data(as_text=True)
+    assert "Die Veranstaltung ist abgesagt." in personal and f'action="{link}/cancel"' not in personal
+    response = client.post(f"{link}/cancel", follow_redirects=True)
+    assert response.status_code == 200
+    assert "Die Veranstaltung ist abgesagt. Eine Stornierung ist daher nicht nötig." in response.get_data(as_text=True)
+    assert registrations_of(app, event) == before
+    assert before[1] == (waiting.email, "waitlisted", 1)
+    assert len(sent_mails(app)) == told  # no "a place is free for you"
+    with app.app_context():
+        actions = set(db.session.scalars(select(AuditEntry.action)))
+    assert not actions & {"registration.cancel", "registration.promote", "registration.promote_beyond_capacity"}
+
+
+def test_no_promotion_on_a_cancelled_event_whatever_frees_a_place(app, make_event, make_registration):
+    """The rule sits where places are filled: even a place freed some other way promotes nobody."""
+    from events.registration.service import promote_from_waiting_list
+
+    event = make_event(capacity=1, status="cancelled")
+    make_registration(event, "waitlisted", waitlist_position=1)
+    with app.test_request_context():
+        assert promote_from_waiting_list(event.id) == []
+    assert [r[1:] for r in registrations_of(app, event)] == [("waitlisted", 1)]
+    with app.app_context():
+        assert db.session.scalar(select(func.count(OutgoingMail.id))) == 0
+
+
 def test_registering_again_with_the_same_email_creates_no_duplicate(client, app, make_event):
     event = make_event()
     client.post(f"/registration/{event.slug}", data=form_data())

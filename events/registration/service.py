@@ -21,7 +21,7 @@ from events.core.models import District, Organisation, Region
 from events.core.search import LIKE_ESCAPE, contains_pattern
 from events.core.types import utcnow
 from events.extensions import db
-from events.meetings.models import Event, EventSession, Invitation, SessionKind
+from events.meetings.models import Event, EventSession, EventStatus, Invitation, SessionKind
 from events.meetings.service import PUBLIC_EVENT_QUERY, cancellation_open, registration_window_state
 from events.registration import mails
 from events.registration.consent import PRIVACY_CONSENT_VERSION, privacy_consent_text
@@ -305,12 +305,19 @@ def update_registration(registration: Registration, data: dict) -> None:
 
 
 def cancel_registration(registration: Registration, by_participant: bool = True) -> list[Registration]:
-    """Cancel; a freed place goes at once to the first on the waiting list. Returns those promoted."""
+    """Cancel; a freed place goes at once to the first on the waiting list. Returns those promoted.
+
+    Not on a cancelled event: its registrations stay as they were when it was called off (everyone was told, and
+    a cancellation could not be taken back there), and nobody moves up (see _promote_while_free).
+    """
     event = lock_row(Event, registration.event_id)
     registration = db.session.get(Registration, registration.id)
     if registration.status == CANCELLED:
         db.session.rollback()
         raise RegistrationError("already_cancelled")
+    if event.status == EventStatus.CANCELLED:
+        db.session.rollback()
+        raise RegistrationError("event_cancelled")
     if by_participant and not cancellation_open(event):
         db.session.rollback()
         raise RegistrationError("deadline_passed")
@@ -430,6 +437,8 @@ def promote_from_waiting_list(event_id: int) -> list[Registration]:
 
 
 def _promote_while_free(event: Event) -> list[Registration]:
+    if event.status == EventStatus.CANCELLED:  # nobody moves up, and nobody is told a place is free
+        return []
     promoted = []
     free = None if event.capacity is None else event.capacity - confirmed_count(event.id)
     while free is None or free > 0:
@@ -473,6 +482,9 @@ def promote_by_hand(registration: Registration, beyond_capacity: bool = False) -
     if registration.status != WAITLISTED:
         db.session.rollback()
         raise RegistrationError("not_waiting")
+    if event.status == EventStatus.CANCELLED:
+        db.session.rollback()
+        raise RegistrationError("cancelled")
     confirmed = confirmed_count(event.id)
     over = not has_free_place(event, confirmed)
     if over and not beyond_capacity:

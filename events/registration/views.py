@@ -73,6 +73,7 @@ ERROR_MESSAGES = {
         "Die Frist für Stornierungen ist abgelaufen. Bitte wenden Sie sich an das Organisationsteam."
     ),
     "already_cancelled": lambda: _("Diese Anmeldung ist bereits storniert."),
+    "event_cancelled": lambda: _("Die Veranstaltung ist abgesagt. Eine Stornierung ist daher nicht nötig."),
     "not_waiting": lambda: _("Diese Person steht nicht auf der Warteliste."),
     "no_free_place": lambda: _(
         "Es ist kein Platz frei. Erhöhen Sie die Zahl der Plätze, stornieren Sie zuerst, oder bestätigen Sie die "
