@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from events.core.models import AuditEntry, District, OutgoingMail
@@ -144,6 +145,99 @@ def test_cancelling_promotes_the_first_waiting_person_at_once(client, app, make_
     cancel_mail = next(m for m in sent_mails(app) if m["Subject"].startswith("Stornierung"))
     ics = next(p for p in cancel_mail.walk() if p.get_content_type() == "text/calendar")
     assert b"METHOD:CANCEL" in ics.get_payload(decode=True)
+
+
+def test_a_waiting_list_notice_that_no_longer_applies_when_the_sender_runs_is_not_sent(
+    client, app, runner, monkeypatch, login, make_user, make_event
+):
+    """Mail is rendered when the sender runs: by then a waiting person may have moved up or cancelled."""
+    monkeypatch.setitem(app.config, "MAIL_DELIVERY", "cron")  # nothing leaves until the sender runs
+    event = make_event(capacity=1)
+    links = {}
+    for name in ("anna", "ben", "cem", "dora"):
+        response = client.post(f"/registration/{event.slug}", data=form_data(email=f"{name}@example.org"))
+        links[name] = response.headers["Location"]
+    client.post(links["anna"] + "/cancel")  # Ben moves up
+    client.post(links["cem"] + "/cancel")  # Cem leaves the waiting list; Dora is first in line now
+    assert sent_mails(app) == []
+    result = runner.invoke(args=["mail", "send-pending"])
+    assert "0 failed" in result.output
+    received = {}
+    for message in sent_mails(app):
+        received.setdefault(message["To"], []).append(message["Subject"].split(":")[0])
+    assert received == {
+        "anna@example.org": ["Anmeldung bestätigt", "Stornierung bestätigt"],
+        "ben@example.org": ["Sie sind dabei"],  # no waiting-list notice after the place was his
+        "cem@example.org": ["Stornierung bestätigt"],
+        "dora@example.org": ["Warteliste"],
+    }
+    dora = next(m for m in sent_mails(app) if m["To"] == "dora@example.org")
+    assert "Sie stehen auf der Warteliste auf Platz 1." in mail_text(dora)  # the place she has when it is sent
+    with app.app_context():
+        states = db.session.execute(
+            select(OutgoingMail.recipient, OutgoingMail.status, OutgoingMail.attempts).where(
+                OutgoingMail.topic == "registration.registration_waitlisted"
+            )
+        ).all()
+    assert sorted(states) == [
+        ("ben@example.org", "superseded", 0),
+        ("cem@example.org", "superseded", 0),
+        ("dora@example.org", "sent", 1),
+    ]
+    login(make_user("organiser"))
+    page = client.get("/mail/?status=superseded").get_data(as_text=True)
+    assert page.count("nicht versandt: traf nicht mehr zu") == 2
+    assert "ben@example.org" in page and "cem@example.org" in page and "dora@example.org" not in page
+
+
+def test_on_a_cancelled_event_nobody_cancels_and_nobody_moves_up(
+    client, app, login, make_user, make_event, make_registration
+):
+    event = make_event(capacity=1)
+    confirmed = make_registration(event, "confirmed")
+    waiting = make_registration(event, "waitlisted", waitlist_position=1)
+    login(make_user("organiser"))
+    client.post(f"/meetings/manage/{event.id}/cancel", data={"confirm": "y", "reason": "Unwetter"})
+    before = registrations_of(app, event)
+    told = len(sent_mails(app))  # everyone was told of the cancellation
+    # the organiser: neither cancelling nor promoting by hand
+    entry = client.get(f"/registration/manage/entry/{confirmed.id}").get_data(as_text=True)
+    assert f"/registration/manage/entry/{confirmed.id}/cancel" not in entry
+    page = client.post(f"/registration/manage/entry/{confirmed.id}/cancel", follow_redirects=True)
+    assert "Die Veranstaltung ist abgesagt. Eine Stornierung ist daher nicht nötig." in page.get_data(as_text=True)
+    listing = client.get(f"/registration/manage/{event.id}").get_data(as_text=True)
+    assert f"/registration/manage/entry/{waiting.id}/promote" not in listing and "beyond-capacity" not in listing
+    page = client.post(
+        f"/registration/manage/entry/{waiting.id}/promote", data={"beyond_capacity": "y"}, follow_redirects=True
+    )
+    assert "Die Veranstaltung ist abgesagt." in page.get_data(as_text=True)
+    client.post("/accounts/logout")
+    # the participant: the personal page offers no cancellation, and a cancellation sent anyway is refused clearly
+    link = f"/registration/me/{confirmed.manage_token}"
+    personal = client.get(link).get_data(as_text=True)
+    assert "Die Veranstaltung ist abgesagt." in personal and f'action="{link}/cancel"' not in personal
+    response = client.post(f"{link}/cancel", follow_redirects=True)
+    assert response.status_code == 200
+    assert "Die Veranstaltung ist abgesagt. Eine Stornierung ist daher nicht nötig." in response.get_data(as_text=True)
+    assert registrations_of(app, event) == before
+    assert before[1] == (waiting.email, "waitlisted", 1)
+    assert len(sent_mails(app)) == told  # no "a place is free for you"
+    with app.app_context():
+        actions = set(db.session.scalars(select(AuditEntry.action)))
+    assert not actions & {"registration.cancel", "registration.promote", "registration.promote_beyond_capacity"}
+
+
+def test_no_promotion_on_a_cancelled_event_whatever_frees_a_place(app, make_event, make_registration):
+    """The rule sits where places are filled: even a place freed some other way promotes nobody."""
+    from events.registration.service import promote_from_waiting_list
+
+    event = make_event(capacity=1, status="cancelled")
+    make_registration(event, "waitlisted", waitlist_position=1)
+    with app.test_request_context():
+        assert promote_from_waiting_list(event.id) == []
+    assert [r[1:] for r in registrations_of(app, event)] == [("waitlisted", 1)]
+    with app.app_context():
+        assert db.session.scalar(select(func.count(OutgoingMail.id))) == 0
 
 
 def test_registering_again_with_the_same_email_creates_no_duplicate(client, app, make_event):
@@ -759,6 +853,96 @@ def test_organiser_promotes_reorders_and_cancels_by_hand(client, app, login, mak
     assert {"registration.reorder", "registration.cancel", "registration.promote"} <= actions
 
 
+def test_an_organiser_confirms_a_waiting_person_beyond_the_capacity_only_when_ticking_the_box(
+    client, app, login, make_user, make_event, make_registration
+):
+    event = make_event(capacity=1)
+    first = make_registration(event, "confirmed")
+    speaker = make_registration(event, "waitlisted", waitlist_position=1, first_name="Selin")
+    later = make_registration(event, "waitlisted", waitlist_position=2)
+    login(make_user("organiser"))
+    listing = client.get(f"/registration/manage/{event.id}").get_data(as_text=True)
+    assert f'href="/registration/manage/entry/{speaker.id}#beyond-capacity"' in listing
+    assert f"/registration/manage/entry/{speaker.id}/promote" not in listing  # no button that can only fail
+    page = client.get(f"/registration/manage/entry/{speaker.id}").get_data(as_text=True)
+    assert "Alle 1 Plätze sind vergeben." in page
+    assert 'type="checkbox"' in page and 'name="beyond_capacity"' in page and "required" in page
+    assert '<label for="beyond_capacity">Ja, über die Kapazität hinaus bestätigen</label>' in page
+    # without the tick nothing happens
+    page = client.post(f"/registration/manage/entry/{speaker.id}/promote", follow_redirects=True).get_data(as_text=True)
+    assert "Es ist kein Platz frei" in page and "ausdrücklich über die Kapazität hinaus" in page
+    assert [r[1] for r in registrations_of(app, event)] == ["confirmed", "waitlisted", "waitlisted"]
+    page = client.post(
+        f"/registration/manage/entry/{speaker.id}/promote", data={"beyond_capacity": "y"}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert f"{speaker.full_name} ist über die Kapazität hinaus bestätigt und wird benachrichtigt." in page
+    assert registrations_of(app, event) == [
+        (first.email, "confirmed", None),
+        (speaker.email, "confirmed", None),
+        (later.email, "waitlisted", 1),
+    ]
+    assert [m["Subject"] for m in sent_mails(app) if m["To"] == speaker.email] == [f"Sie sind dabei: {event.title}"]
+    with app.app_context():
+        entry = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "registration.promote_beyond_capacity")
+        ).one()
+        assert entry.object_id == str(speaker.id) and "2 confirmed, capacity 1" in entry.summary
+    # for participants the capacity still holds: a new registration waits, and a cancellation frees no place
+    client.post("/accounts/logout")
+    response = client.post(f"/registration/{event.slug}", data=form_data(), follow_redirects=True)
+    assert "Warteliste auf Platz 2" in response.get_data(as_text=True)
+    client.post(f"/registration/me/{first.manage_token}/cancel")
+    assert [r[1:] for r in registrations_of(app, event)] == [
+        ("cancelled", None),
+        ("confirmed", None),
+        ("waitlisted", 1),
+        ("waitlisted", 2),
+    ]
+
+
+def test_an_organiser_moves_a_waiting_person_to_a_chosen_place(
+    client, app, login, make_user, make_event, make_registration
+):
+    event = make_event(capacity=1)
+    make_registration(event, "confirmed")
+    waiting = [make_registration(event, "waitlisted", waitlist_position=n) for n in (1, 2, 3, 4)]
+    login(make_user("organiser"))
+
+    def places():
+        return [position for _email, _status, position in registrations_of(app, event)[1:]]
+
+    listing = client.get(f"/registration/manage/{event.id}?status=waitlisted").get_data(as_text=True)
+    last = waiting[3]
+    assert f'<label for="position-{last.id}">Auf Platz' in listing
+    assert f'id="position-{last.id}" name="position" type="number" inputmode="numeric" min="1" max="4" value="4"' in (
+        listing
+    )
+    page = client.post(
+        f"/registration/manage/entry/{last.id}/move",
+        data={"position": "1", "back": "list", "status": "waitlisted"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert f"{last.full_name} steht jetzt auf Platz 1 der Warteliste." in page
+    assert places() == [2, 3, 4, 1]  # the others moved down by one
+    client.post(f"/registration/manage/entry/{last.id}/move", data={"position": "3"}, follow_redirects=True)
+    assert places() == [1, 2, 4, 3]
+    for typed in ("0", "5", "drei", ""):
+        page = client.post(
+            f"/registration/manage/entry/{last.id}/move", data={"position": typed}, follow_redirects=True
+        ).get_data(as_text=True)
+        assert "steht jetzt auf Platz" not in page and "Bitte geben Sie einen Platz von 1 bis 4 an." in page
+    assert places() == [1, 2, 4, 3]  # nothing changed by bad input
+    client.post(f"/registration/manage/entry/{waiting[0].id}/down")  # the one-step buttons work as before
+    assert places() == [2, 1, 4, 3]
+    with app.app_context():
+        summaries = list(
+            db.session.scalars(
+                select(AuditEntry.summary).where(AuditEntry.action == "registration.reorder").order_by(AuditEntry.id)
+            )
+        )
+    assert summaries == [f"{last.full_name}: 4 -> 1", f"{last.full_name}: 1 -> 3", f"{waiting[0].full_name}: 1 -> 2"]
+
+
 def test_an_organiser_takes_a_cancellation_back_within_ten_minutes(
     client, app, login, make_user, make_event, make_registration
 ):
@@ -815,6 +999,8 @@ def test_a_workshop_filled_meanwhile_is_dropped_when_a_cancellation_is_taken_bac
     with app.app_context():
         restored = db.session.get(Registration, first_id)
         assert restored.status == "confirmed" and restored.workshop_choices == []
+    confirmation = [m for m in sent_mails(app) if m["To"] == "a@example.org"][-1]
+    assert "inzwischen ausgebucht waren und daher nicht für Sie gebucht sind: Wohnen" in mail_text(confirmation)
 
 
 def test_a_participant_takes_their_own_cancellation_back(client, app, make_event):
@@ -873,6 +1059,80 @@ def test_capacity_increase_promotes_from_the_waiting_list(client, app, login, ma
         promoted = promote_from_waiting_list(event.id)
     assert len(promoted) == 1
     assert [r[1] for r in registrations_of(app, event)] == ["confirmed", "confirmed"]
+
+
+def test_a_promoted_person_keeps_a_chosen_workshop_that_still_has_a_place(client, app, make_event):
+    event = make_event(capacity=1)
+    wohnen, _sport, werte = add_workshops(app, event, capacity=1)  # Wohnen: one place, nobody confirmed in it
+    first = client.post(f"/registration/{event.slug}", data=form_data(email="erste@example.org"))
+    client.post(
+        f"/registration/{event.slug}",
+        data=form_data(email="zweite@example.org", workshop_slot_1=str(wohnen), workshop_slot_2=str(werte)),
+    )
+    client.post(first.headers["Location"] + "/cancel")
+    with app.app_context():
+        promoted = db.session.scalars(select(Registration).filter_by(email="zweite@example.org")).one()
+        assert promoted.status == "confirmed"
+        assert sorted(c.session_id for c in promoted.workshop_choices) == sorted([wohnen, werte])
+    promotion = next(m for m in sent_mails(app) if m["Subject"].startswith("Sie sind dabei"))
+    text = mail_text(promotion)
+    assert "Ihre Workshops:" in text and ": Wohnen" in text and ": Werte" in text
+    assert "inzwischen ausgebucht" not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("de", "Gewählte Workshops, die inzwischen ausgebucht waren und daher nicht für Sie gebucht sind: Wohnen"),
+        (
+            "en",
+            "Workshops you chose that were fully booked in the meantime and are therefore not booked for you: Wohnen",
+        ),
+    ],
+    ids=["de", "en"],
+)
+def test_the_promotion_mail_names_the_chosen_workshops_that_were_full(client, app, make_event, language, sentence):
+    event = make_event(capacity=2)
+    wohnen, _sport, werte = add_workshops(app, event, capacity=1)
+    anna = client.post(f"/registration/{event.slug}", data=form_data(email="anna@example.org")).headers["Location"]
+    ben = client.post(f"/registration/{event.slug}", data=form_data(email="ben@example.org")).headers["Location"]
+    client.post(
+        f"/registration/{event.slug}",
+        data=form_data(
+            email="cem@example.org", language=language, workshop_slot_1=str(wohnen), workshop_slot_2=str(werte)
+        ),
+    )  # on the waiting list; Wohnen still had its place
+    client.post(anna, data=form_data(email="anna@example.org", workshop_slot_1=str(wohnen)))  # now Wohnen is full
+    client.post(ben + "/cancel")  # Cem moves up
+    with app.app_context():
+        cem = db.session.scalars(select(Registration).filter_by(email="cem@example.org")).one()
+        assert cem.status == "confirmed" and [c.session_id for c in cem.workshop_choices] == [werte]
+    promotion = [m for m in sent_mails(app) if m["To"] == "cem@example.org"][-1]
+    text, html = mail_text(promotion), promotion.get_body(preferencelist=("html",)).get_content()
+    assert sentence in text and sentence in html
+    assert ": Werte" in text  # the workshop kept is listed as before
+
+
+def test_an_organiser_promoting_by_hand_is_told_which_workshops_were_full(
+    client, app, login, make_user, make_event, make_registration
+):
+    event = make_event(capacity=2)
+    wohnen, _sport, _werte = add_workshops(app, event, capacity=1)
+    taken = make_registration(event, "confirmed")
+    waiting = make_registration(event, "waitlisted", waitlist_position=1)
+    with app.app_context():
+        from events.registration.models import WorkshopChoice
+
+        db.session.add_all(
+            [
+                WorkshopChoice(registration_id=taken.id, session_id=wohnen),
+                WorkshopChoice(registration_id=waiting.id, session_id=wohnen),
+            ]
+        )
+        db.session.commit()
+    login(make_user("organiser"))
+    page = client.post(f"/registration/manage/entry/{waiting.id}/promote", follow_redirects=True).get_data(as_text=True)
+    assert "ist jetzt bestätigt" in page and "nicht mehr gewählt: Wohnen" in page
 
 
 def test_organiser_message_goes_to_the_filtered_registrants(

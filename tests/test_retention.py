@@ -188,3 +188,17 @@ def test_six_months_are_counted_in_calendar_months():
     assert add_months(datetime(2027, 8, 31, tzinfo=UTC), 6) == datetime(2028, 2, 29, tzinfo=UTC)
     assert add_months(datetime(2026, 3, 15, tzinfo=UTC), -6) == datetime(2025, 9, 15, tzinfo=UTC)
     assert add_months(datetime(2026, 1, 10, tzinfo=UTC), -1) == datetime(2025, 12, 10, tzinfo=UTC)
+
+
+def test_a_mail_still_waiting_for_a_deleted_registration_is_not_rendered(app, runner, make_event, make_registration):
+    from events.registration.mails import render_registration_mail
+
+    event = _past_event(make_event, days_ago=200)
+    person = make_registration(event, "confirmed")
+    with app.test_request_context():
+        assert render_registration_mail(person.id, "registration_confirmed")["subject"]
+
+    runner.invoke(args=["events", "delete-personal-data"])
+
+    with app.test_request_context():
+        assert render_registration_mail(person.id, "registration_confirmed") is None

@@ -75,11 +75,15 @@ def queue_templated_mail(recipient: str, template: str, topic: str | None = None
 
 
 # Deferred mails: the request stores only what to render; the sender renders just before delivery.
-MAIL_RENDERERS: dict[str, Callable[..., dict]] = {}
+MAIL_RENDERERS: dict[str, Callable[..., dict | None]] = {}
 
 
 def mail_renderer(name: str):
-    """Register a function that turns a deferred mail's arguments into its parts (see render_templated_mail)."""
+    """Register a function that turns a deferred mail's arguments into its parts (see render_templated_mail).
+
+    The function returns None for a mail that no longer applies when its turn comes (say, a waiting-list notice
+    for someone who has moved up meanwhile): the sender then marks it "superseded" and sends nothing.
+    """
 
     def register(function):
         MAIL_RENDERERS[name] = function
@@ -101,13 +105,16 @@ def queue_deferred_mail(recipient: str, renderer: str, topic: str | None = None,
         g.mail_queued = True
 
 
-def _render_deferred(mail: OutgoingMail) -> None:
+def _render_deferred(mail: OutgoingMail) -> bool:
+    """Fill in the parts of a deferred mail; False when its renderer says it no longer applies."""
     render = MAIL_RENDERERS[mail.renderer]
     if has_request_context():
         rendered = render(**(mail.render_args or {}))
     else:
         with current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]):
             rendered = render(**(mail.render_args or {}))
+    if rendered is None:
+        return False
     mail.subject = rendered["subject"]
     mail.body_text = rendered["body_text"]
     mail.body_html = rendered.get("body_html")
@@ -117,6 +124,7 @@ def _render_deferred(mail: OutgoingMail) -> None:
         mail.attachments.append(
             OutgoingMailAttachment(filename=filename, content_type=content_type, data=data, inline_cid=cid)
         )
+    return True
 
 
 def build_message(mail: OutgoingMail) -> EmailMessage:
@@ -213,12 +221,14 @@ def _deliver_due_mail(limit: int) -> dict[str, int]:
         if not _claim(mail_id, now):
             continue
         mail = db.session.get(OutgoingMail, mail_id)
+        superseded = False
         try:
             if mail.body_text is None and mail.renderer:
-                _render_deferred(mail)
-            if not mail.message_id:
-                mail.message_id = make_msgid(domain="treffpunkt.example")
-            mail.eml_path = _transmit(mail, build_message(mail))
+                superseded = not _render_deferred(mail)
+            if not superseded:
+                if not mail.message_id:
+                    mail.message_id = make_msgid(domain="treffpunkt.example")
+                mail.eml_path = _transmit(mail, build_message(mail))
         except Exception as error:  # noqa: BLE001 - any failure (SMTP, disk, rendering) means: try again later
             if not isinstance(error, OSError | smtplib.SMTPException):
                 current_app.logger.exception("mail %s could not be rendered or sent", mail_id)
@@ -229,11 +239,14 @@ def _deliver_due_mail(limit: int) -> dict[str, int]:
             mail.next_attempt_at = utcnow() + retry_delay(mail.attempts)
             counts["failed"] += 1
         else:
-            mail.attempts += 1
-            mail.status = "sent"
-            mail.sent_at = utcnow()
-            mail.last_error = None
-            counts["sent"] += 1
+            if superseded:  # it no longer applies (see mail_renderer): nothing is sent, and it is not retried
+                mail.status = "superseded"
+            else:
+                mail.attempts += 1
+                mail.status = "sent"
+                mail.sent_at = utcnow()
+                mail.last_error = None
+                counts["sent"] += 1
         db.session.commit()
     return counts
 

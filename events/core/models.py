@@ -199,7 +199,7 @@ class OutgoingMail(db.Model):
     # registered renderer and its arguments (plain values). Keeps QR codes and calendar files off the hot path.
     renderer: Mapped[str | None] = mapped_column(String(60))
     render_args: Mapped[dict | None] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(10), default="queued")  # queued, sent, failed (gave up)
+    status: Mapped[str] = mapped_column(String(10), default="queued")  # queued, sent, failed (gave up), superseded
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
     last_error: Mapped[str | None] = mapped_column(String(500))

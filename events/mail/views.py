@@ -8,7 +8,7 @@ from events.core.models import OutgoingMail
 from events.extensions import db
 from events.mail import bp
 
-STATUSES = ("queued", "sent", "failed")
+STATUSES = ("queued", "sent", "failed", "superseded")
 
 
 @bp.route("/")

@@ -4,11 +4,12 @@ import hashlib
 from functools import lru_cache
 
 from flask import request
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
+    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -16,7 +17,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from events.core.districts import DistrictField, district_choices_version
@@ -245,3 +246,24 @@ class OrganiserMessageForm(Form):
 
 class ResendLinkForm(Form):
     email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class PromoteForm(Form):
+    """An organiser moves a waiting person up; beyond the capacity only when ticked."""
+
+    beyond_capacity = BooleanField(
+        _l("Ja, über die Kapazität hinaus bestätigen"),
+        description=_l("Die Veranstaltung hat dann mehr bestätigte Personen als Plätze. Das Protokoll vermerkt es."),
+    )
+
+
+class WaitingListPositionForm(Form):
+    """Move a waiting person to a place of the waiting list (1 to its length)."""
+
+    position = IntegerField(_l("Auf Platz"), validators=[InputRequired()])
+
+    def __init__(self, waiting: int, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        last = max(waiting, 1)
+        message = gettext("Bitte geben Sie einen Platz von 1 bis %(max)d an.", max=last)
+        self.position.validators = [InputRequired(message), NumberRange(min=1, max=last, message=message)]

@@ -9,7 +9,7 @@ from events.calendar.service import invite_attachment
 from events.checkin.tickets import qr_png, ticket_token_for
 from events.core.mailer import mail_renderer, queue_deferred_mail, queue_templated_mail, render_templated_mail
 from events.extensions import db
-from events.registration.models import Registration
+from events.registration.models import Registration, RegistrationStatus
 
 
 def _links(registration, token: str | None) -> dict:
@@ -25,6 +25,12 @@ def _ticket_image(registration) -> tuple[str, str, bytes, str]:
     return ("ticket.png", "image/png", qr_png(ticket_token_for(registration), box_size=6), "ticket-qr")
 
 
+# Notices that hold only while the registration has this status. Mail is rendered when the sender runs, not when
+# it is queued: a waiting-list notice for someone who has moved up or cancelled in between no longer applies (and
+# has no place on the list to name); the mail about that change is queued anyway, so this one is superseded.
+NOTICE_HOLDS_WHILE = {"registration_waitlisted": RegistrationStatus.WAITLISTED}
+
+
 @mail_renderer("registration")
 def render_registration_mail(
     registration_id: int,
@@ -34,11 +40,19 @@ def render_registration_mail(
     ticket: bool = False,
     invite_sequence: int | None = None,
     **extra,
-) -> dict:
-    """Render one of the registrant mails; called by the sender just before delivery."""
+) -> dict | None:
+    """Render one of the registrant mails; called by the sender just before delivery.
+
+    None when the mail no longer applies: the registration is gone or its personal data deleted (retention), or a
+    notice of NOTICE_HOLDS_WHILE no longer holds.
+    """
     from events.registration.service import personal_token
 
     registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.anonymised_at is not None:
+        return None
+    if NOTICE_HOLDS_WHILE.get(template, registration.status) != registration.status:
+        return None
     with force_locale(registration.language or "de"):
         context = {
             "registration": registration,
@@ -70,16 +84,35 @@ def _send(registration, template: str, *, link=False, invite: str | None = None,
     )
 
 
-def send_confirmation(registration):
-    return _send(registration, "registration_confirmed", link=True, invite="REQUEST", ticket=True)
+def _dropped_workshops(titles) -> dict:
+    """The render argument naming chosen workshops that were full when a place became the person's (if any)."""
+    return {"dropped_workshops": list(titles)} if titles else {}
+
+
+def send_confirmation(registration, dropped_workshops=()):
+    return _send(
+        registration,
+        "registration_confirmed",
+        link=True,
+        invite="REQUEST",
+        ticket=True,
+        **_dropped_workshops(dropped_workshops),
+    )
 
 
 def send_waitlisted(registration):
     return _send(registration, "registration_waitlisted", link=True)
 
 
-def send_promoted(registration):
-    return _send(registration, "registration_promoted", link=True, invite="REQUEST", ticket=True)
+def send_promoted(registration, dropped_workshops=()):
+    return _send(
+        registration,
+        "registration_promoted",
+        link=True,
+        invite="REQUEST",
+        ticket=True,
+        **_dropped_workshops(dropped_workshops),
+    )
 
 
 def send_cancelled(registration):

@@ -22,7 +22,7 @@ from events.core.search import LIKE_ESCAPE, contains_pattern
 from events.core.types import utcnow
 from events.directory.forms import ORGANISATION_KIND_LABELS
 from events.extensions import db
-from events.meetings.models import Event, EventSession, Invitation, SessionKind
+from events.meetings.models import Event, EventSession, EventStatus, Invitation, SessionKind
 from events.meetings.service import PUBLIC_EVENT_QUERY, cancellation_open, registration_window_state
 from events.registration import mails
 from events.registration.consent import PRIVACY_CONSENT_VERSION, privacy_consent_text
@@ -311,12 +311,19 @@ def update_registration(registration: Registration, data: dict) -> None:
 
 
 def cancel_registration(registration: Registration, by_participant: bool = True) -> list[Registration]:
-    """Cancel; a freed place goes at once to the first on the waiting list. Returns those promoted."""
+    """Cancel; a freed place goes at once to the first on the waiting list. Returns those promoted.
+
+    Not on a cancelled event: its registrations stay as they were when it was called off (everyone was told, and
+    a cancellation could not be taken back there), and nobody moves up (see _promote_while_free).
+    """
     event = lock_row(Event, registration.event_id)
     registration = db.session.get(Registration, registration.id)
     if registration.status == CANCELLED:
         db.session.rollback()
         raise RegistrationError("already_cancelled")
+    if event.status == EventStatus.CANCELLED:
+        db.session.rollback()
+        raise RegistrationError("event_cancelled")
     if by_participant and not cancellation_open(event):
         db.session.rollback()
         raise RegistrationError("deadline_passed")
@@ -392,12 +399,7 @@ def restore_registration(registration: Registration, by_participant: bool = Fals
         db.session.rollback()
         raise RegistrationError("cancelled" if event.status == "cancelled" else "over")
     if has_free_place(event):
-        fill = workshop_fill(event.id) if registration.workshop_choices else {}  # without this person
-        registration.status, registration.waitlist_position = CONFIRMED, None
-        registration.confirmed_at = utcnow()
-        full = [choice for choice in registration.workshop_choices if workshop_is_full(choice.session, fill)]
-        registration.workshop_choices = [c for c in registration.workshop_choices if c not in full]
-        dropped = [choice.session.title for choice in full]
+        dropped = _confirm_with_free_workshops(registration)
     else:
         registration.status, registration.waitlist_position = WAITLISTED, 0  # before everyone waiting
         db.session.flush()
@@ -411,11 +413,25 @@ def restore_registration(registration: Registration, by_participant: bool = Fals
         actor="participant" if by_participant else None,
     )
     if registration.status == CONFIRMED:
-        mails.send_confirmation(registration)
+        mails.send_confirmation(registration, dropped)
     else:
         mails.send_waitlisted(registration)
     db.session.commit()
     return dropped
+
+
+def _confirm_with_free_workshops(registration: Registration) -> list[str]:
+    """Confirm a waiting or cancelled registration; chosen workshops that are full are dropped from its choices.
+
+    Returns the titles of the dropped workshops. The places are counted before the person is confirmed, so that
+    their own choice does not count against them.
+    """
+    fill = workshop_fill(registration.event_id) if registration.workshop_choices else {}
+    registration.status, registration.waitlist_position = CONFIRMED, None
+    registration.confirmed_at = utcnow()
+    full = [choice for choice in registration.workshop_choices if workshop_is_full(choice.session, fill)]
+    registration.workshop_choices = [c for c in registration.workshop_choices if c not in full]
+    return [choice.session.title for choice in full]
 
 
 def promote_from_waiting_list(event_id: int) -> list[Registration]:
@@ -427,6 +443,8 @@ def promote_from_waiting_list(event_id: int) -> list[Registration]:
 
 
 def _promote_while_free(event: Event) -> list[Registration]:
+    if event.status == EventStatus.CANCELLED:  # nobody moves up, and nobody is told a place is free
+        return []
     promoted = []
     free = None if event.capacity is None else event.capacity - confirmed_count(event.id)
     while free is None or free > 0:
@@ -447,66 +465,88 @@ def _promote_while_free(event: Event) -> list[Registration]:
     return promoted
 
 
-def _promote(registration: Registration) -> None:
-    registration.status = CONFIRMED
-    registration.waitlist_position = None
-    registration.confirmed_at = utcnow()
-    _drop_full_workshops(registration)
+def _promote(registration: Registration, audit_action: str = "registration.promote", summary: str = "") -> list[str]:
+    """Confirm a waiting person and mail them; returns the titles of chosen workshops dropped as full."""
+    dropped = _confirm_with_free_workshops(registration)
     db.session.flush()
-    record_audit("registration.promote", registration, summary=registration.full_name)
-    mails.send_promoted(registration)
+    record_audit(audit_action, registration, summary=summary or registration.full_name)
+    mails.send_promoted(registration, dropped)
+    return dropped
 
 
-def _drop_full_workshops(registration: Registration) -> None:
-    fill = workshop_fill(registration.event_id)
-    kept = []
-    for choice in registration.workshop_choices:
-        capacity = choice.session.capacity
-        if capacity is None or fill.get(choice.session_id, 0) < capacity:
-            kept.append(choice)
-    registration.workshop_choices = kept
+@dataclass
+class HandPromotion:
+    dropped_workshops: list[str]  # titles of chosen workshops that were full
+    beyond_capacity: bool  # no place was free: the organiser confirmed the person beyond the capacity
 
 
-def promote_by_hand(registration: Registration) -> None:
-    """An organiser moves one waiting person up, if a place is free."""
+def promote_by_hand(registration: Registration, beyond_capacity: bool = False) -> HandPromotion:
+    """An organiser moves one waiting person up: into a free place, or, when every place is taken and the organiser
+    has said so explicitly (beyond_capacity), beyond the capacity. Registrations never go beyond it."""
     event = lock_row(Event, registration.event_id)
     registration = db.session.get(Registration, registration.id)
     if registration.status != WAITLISTED:
         db.session.rollback()
         raise RegistrationError("not_waiting")
-    if not has_free_place(event):
+    if event.status == EventStatus.CANCELLED:
+        db.session.rollback()
+        raise RegistrationError("cancelled")
+    confirmed = confirmed_count(event.id)
+    over = not has_free_place(event, confirmed)
+    if over and not beyond_capacity:
         db.session.rollback()
         raise RegistrationError("no_free_place")
-    _promote(registration)
+    if over:
+        dropped = _promote(
+            registration,
+            "registration.promote_beyond_capacity",
+            f"{event.title}: {registration.full_name} ({confirmed + 1} confirmed, capacity {event.capacity})",
+        )
+    else:
+        dropped = _promote(registration)
     _renumber_waiting_list(event.id)
     db.session.commit()
+    return HandPromotion(dropped, over)
 
 
-def move_in_waiting_list(registration: Registration, step: int) -> None:
-    """Swap a waiting person with the one before (step -1) or after (step +1)."""
+def move_in_waiting_list(registration: Registration, step: int) -> int:
+    """Move a waiting person one place up (step -1) or down (+1); see move_to_position."""
+    return _move_in_waiting_list(registration, lambda current: current + step)
+
+
+def move_to_position(registration: Registration, position: int) -> int:
+    """Put a waiting person at this place of the waiting list (1: next to move up); those in between shift by one,
+    so the positions stay 1, 2, 3 ... A place beyond the end (the list may have got shorter since the organiser's
+    page was shown) means the end. Returns the person's place."""
+    return _move_in_waiting_list(registration, lambda current: position)
+
+
+def _move_in_waiting_list(registration: Registration, target) -> int:
+    """target: the wanted place, given the current one."""
     lock_row(Event, registration.event_id)
     registration = db.session.get(Registration, registration.id)
     if registration.status != WAITLISTED:
         db.session.rollback()
         raise RegistrationError("not_waiting")
-    neighbour = db.session.scalars(
-        select(Registration).where(
-            Registration.event_id == registration.event_id,
-            Registration.status == WAITLISTED,
-            Registration.waitlist_position == registration.waitlist_position + step,
+    waiting = list(
+        db.session.scalars(
+            select(Registration)
+            .where(Registration.event_id == registration.event_id, Registration.status == WAITLISTED)
+            .order_by(Registration.waitlist_position, Registration.id)
         )
-    ).first()
-    if neighbour is None:
+    )
+    current = waiting.index(registration) + 1
+    wanted = min(max(target(current), 1), len(waiting))
+    if wanted == current:
         db.session.rollback()
-        return
-    registration.waitlist_position, neighbour.waitlist_position = (
-        neighbour.waitlist_position,
-        registration.waitlist_position,
-    )
-    record_audit(
-        "registration.reorder", registration, summary=f"{registration.full_name}: {registration.waitlist_position}"
-    )
+        return current
+    waiting.remove(registration)
+    waiting.insert(wanted - 1, registration)
+    for place, person in enumerate(waiting, start=1):
+        person.waitlist_position = place
+    record_audit("registration.reorder", registration, summary=f"{registration.full_name}: {current} -> {wanted}")
     db.session.commit()
+    return wanted
 
 
 def _renumber_waiting_list(event_id: int) -> None:

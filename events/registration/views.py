@@ -26,7 +26,9 @@ from events.registration.export import export_csv, export_xlsx
 from events.registration.forms import (
     REGISTRATION_STATUS_LABELS,
     OrganiserMessageForm,
+    PromoteForm,
     ResendLinkForm,
+    WaitingListPositionForm,
     answers_from,
     blank_page_key,
     build_registration_form,
@@ -43,6 +45,7 @@ from events.registration.service import (
     message_recipients,
     message_registrants,
     move_in_waiting_list,
+    move_to_position,
     promote_by_hand,
     public_event_and_free_places,
     register_for_event,
@@ -71,8 +74,12 @@ ERROR_MESSAGES = {
         "Die Frist für Stornierungen ist abgelaufen. Bitte wenden Sie sich an das Organisationsteam."
     ),
     "already_cancelled": lambda: _("Diese Anmeldung ist bereits storniert."),
+    "event_cancelled": lambda: _("Die Veranstaltung ist abgesagt. Eine Stornierung ist daher nicht nötig."),
     "not_waiting": lambda: _("Diese Person steht nicht auf der Warteliste."),
-    "no_free_place": lambda: _("Es ist kein Platz frei. Erhöhen Sie die Zahl der Plätze oder stornieren Sie zuerst."),
+    "no_free_place": lambda: _(
+        "Es ist kein Platz frei. Erhöhen Sie die Zahl der Plätze, stornieren Sie zuerst, oder bestätigen Sie die "
+        "Person ausdrücklich über die Kapazität hinaus."
+    ),
     "unknown_event": lambda: _("Diese Veranstaltung gibt es nicht."),
     "not_restorable": lambda: _("Eine Stornierung kann nur innerhalb von 10 Minuten zurückgenommen werden."),
     "cancelled_by_organiser": lambda: _(
@@ -86,7 +93,7 @@ def error_message(error: RegistrationError) -> str:
 
 
 def _flash_dropped_workshops(titles: list[str]) -> None:
-    """After a cancellation is taken back: which chosen workshops filled up in the meantime."""
+    """After a cancellation is taken back or a promotion: which chosen workshops filled up in the meantime."""
     if titles:
         flash(
             _("Inzwischen ausgebucht und daher nicht mehr gewählt: %(workshops)s", workshops=", ".join(titles)),
@@ -392,12 +399,15 @@ def _registration_or_404(registration_id: int) -> Registration:
 @role_required("organiser")
 def entry(registration_id):
     registration = _registration_or_404(registration_id)
+    waiting = registration.status == "waitlisted"
     return render_template(
         "registration/entry.html",
         registration=registration,
         event=registration.event,
         can_restore=restorable(registration),
         status_labels=REGISTRATION_STATUS_LABELS,
+        free=free_places(registration.event) if waiting else None,
+        promote_form=PromoteForm() if waiting else None,
     )
 
 
@@ -408,8 +418,20 @@ def entry_action(registration_id, action):
     event_id = registration.event_id
     try:
         if action == "promote":
-            promote_by_hand(registration)
-            flash(_("%(name)s ist jetzt bestätigt und wird benachrichtigt.", name=registration.full_name), "success")
+            promotion = promote_by_hand(registration, beyond_capacity=PromoteForm().beyond_capacity.data)
+            if promotion.beyond_capacity:
+                flash(
+                    _(
+                        "%(name)s ist über die Kapazität hinaus bestätigt und wird benachrichtigt.",
+                        name=registration.full_name,
+                    ),
+                    "success",
+                )
+            else:
+                flash(
+                    _("%(name)s ist jetzt bestätigt und wird benachrichtigt.", name=registration.full_name), "success"
+                )
+            _flash_dropped_workshops(promotion.dropped_workshops)
         elif action == "cancel":
             promoted = cancel_registration(registration, by_participant=False)
             flash(_("Die Anmeldung von %(name)s ist storniert.", name=registration.full_name), "success")
@@ -448,6 +470,20 @@ def entry_action(registration_id, action):
         elif action in ("up", "down"):
             move_in_waiting_list(registration, -1 if action == "up" else 1)
             flash(_("Die Reihenfolge der Warteliste ist geändert."), "success")
+        elif action == "move":
+            form = WaitingListPositionForm(waiting=status_counts(registration.event)["waitlisted"])
+            if form.validate_on_submit():
+                position = move_to_position(registration, form.position.data)
+                flash(
+                    _(
+                        "%(name)s steht jetzt auf Platz %(position)d der Warteliste.",
+                        name=registration.full_name,
+                        position=position,
+                    ),
+                    "success",
+                )
+            else:
+                flash(" ".join(form.position.errors), "error")
         else:
             abort(404)
     except RegistrationError as error:
