@@ -5,6 +5,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from events.checkin.models import CheckIn
 from events.core.audit import record_audit
 from events.core.mailer import queue_mail
 from events.core.models import AuditEntry, OutgoingMail
@@ -73,7 +74,10 @@ def test_six_months_after_the_event_its_registrations_are_anonymised_and_the_fig
     login(account("organiser"))
     page = client.get(f"/meetings/manage/{event.id}").get_data(as_text=True)
     assert "wurden am" in page and "gelöscht" in page
-    assert "Nussallergie" not in client.get(f"/registration/manage/{event.id}").get_data(as_text=True)
+    export = client.get(f"/registration/manage/{event.id}/export.csv").get_data(as_text=True)
+    assert export.count("\n") == 3  # the header and both registrations, still counted
+    for gone_text in ("Nussallergie", "Rollstuhlplatz", "Integrationslotsin", "Zug", person.email, person.last_name):
+        assert gone_text not in export
 
     again = runner.invoke(args=["events", "delete-personal-data"])
     assert "0 registrations anonymised, 0 invitations, 0 mails" in again.output
@@ -159,6 +163,10 @@ def test_audit_entries_about_a_deleted_registration_lose_their_summary(app, runn
     with app.test_request_context():
         record_audit("registration.create", db.session.get(Registration, person.id), summary="Ayşe Öztürk")
         record_audit("event.update", db.session.get(Event, event.id), summary="Titel geändert")
+        checkin = CheckIn(event_id=event.id, registration_id=person.id, day=event.starts_at.date(), result="welcome")
+        db.session.add(checkin)
+        db.session.flush()
+        record_audit("checkin.undone", checkin, summary="Check-in of Ayşe Öztürk undone")
         db.session.commit()
 
     runner.invoke(args=["events", "delete-personal-data"])
@@ -166,6 +174,7 @@ def test_audit_entries_about_a_deleted_registration_lose_their_summary(app, runn
     with app.app_context():
         summaries = dict(db.session.execute(select(AuditEntry.action, AuditEntry.summary)).all())
         assert summaries["registration.create"] == "–"
+        assert summaries["checkin.undone"] == "–"
         assert summaries["event.update"] == "Titel geändert"
         assert "privacy.delete_personal_data" in summaries
 
@@ -202,3 +211,80 @@ def test_a_mail_still_waiting_for_a_deleted_registration_is_not_rendered(app, ru
 
     with app.test_request_context():
         assert render_registration_mail(person.id, "registration_confirmed") is None
+
+
+def test_an_event_called_off_is_due_thirty_days_after_the_cancellation(app, runner, make_event, make_registration):
+    event = make_event(status="cancelled", cancelled_at=utcnow() - timedelta(days=31))  # was to take place next month
+    person = make_registration(event, "confirmed")
+
+    runner.invoke(args=["events", "delete-personal-data"])
+
+    assert _registration(app, person.id).last_name == ""
+    with app.app_context():
+        assert db.session.get(Event, event.id).personal_data_deleted_at is not None
+
+
+def test_the_mails_about_a_deleted_registration_go_with_it_and_its_certificate_keeps_no_address(
+    app, runner, make_event, make_registration
+):
+    from events.certificates.models import Certificate
+
+    event = make_event()
+    withdrawn = make_registration(event, "cancelled", cancelled_at=utcnow() - timedelta(days=31))
+    staying = make_registration(event, "confirmed")
+    with app.app_context():
+        for registration_id, address in ((withdrawn.id, withdrawn.email), (staying.id, staying.email)):
+            queue_mail(address, "Anmeldung bestätigt", "Hallo", registration_id=registration_id)
+        db.session.add(
+            Certificate(
+                serial="TP-2026-00001",
+                code="abc123",
+                kind="attendance",
+                registration_id=withdrawn.id,
+                recipient_name="Ayşe Müller",
+                recipient_email=withdrawn.email,
+                title="Teilnahmebescheinigung",
+                body="",
+                reason="Teilnahme",
+                issuer="Ministerium",
+            )
+        )
+        db.session.commit()
+
+    result = runner.invoke(args=["events", "delete-personal-data"])
+
+    assert "1 registrations anonymised, 0 invitations, 1 mails" in result.output
+    with app.app_context():
+        assert db.session.scalars(select(OutgoingMail.recipient)).all() == [staying.email]
+        certificate = db.session.scalars(select(Certificate)).one()
+        assert certificate.recipient_email is None and certificate.recipient_name == "Ayşe Müller"
+
+
+def test_a_cancelled_registration_taken_up_again_is_not_anonymised(app, client, runner, make_event, make_registration):
+    """Registering anew reuses the cancelled registration of the same address; the deletion checks each row again."""
+    from tests.test_registration import form_data
+
+    event = make_event()
+    old = make_registration(event, "cancelled", email="ayse@example.org", cancelled_at=utcnow() - timedelta(days=40))
+    with app.app_context():
+        due = delete_expired_personal_data(dry_run=True)
+    assert due.registrations == 1
+    assert client.post(f"/registration/{event.slug}", data=form_data(email="ayse@example.org")).status_code == 302
+
+    runner.invoke(args=["events", "delete-personal-data"])
+
+    again = _registration(app, old.id)
+    assert again.status == "confirmed" and again.email == "ayse@example.org" and again.anonymised_at is None
+
+
+def test_the_page_and_the_deletion_agree_at_the_end_of_a_month(app, make_event, make_registration):
+    from events.registration.retention import personal_data_deleted_after
+
+    ends = datetime(2026, 8, 31, 16, 0, tzinfo=UTC)
+    event = make_event(starts_at=ends - timedelta(hours=8), ends_at=ends)
+    make_registration(event, "confirmed")
+    due = personal_data_deleted_after(event)
+    assert due == datetime(2027, 2, 28, 16, 0, tzinfo=UTC)
+    with app.app_context():
+        assert delete_expired_personal_data(now=due - timedelta(minutes=1), dry_run=True).registrations == 0
+        assert delete_expired_personal_data(now=due, dry_run=True).registrations == 1

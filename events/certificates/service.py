@@ -663,6 +663,7 @@ def mail_certificate(certificate: Certificate, pdf: bytes) -> None:
         certificate.recipient_email,
         "certificate",
         topic="certificate",
+        registration_id=certificate.registration_id,
         certificate=certificate,
         verify_url=verification_url(certificate.code),
         attachments=[(rendering.pdf_filename(certificate.recipient_name, certificate.serial), "application/pdf", pdf)],

@@ -39,12 +39,21 @@ def queue_mail(
     attachments: list[tuple[str, str, bytes]] | None = None,
     inline_images: list[tuple[str, str, bytes, str]] | None = None,
     topic: str | None = None,
+    registration_id: int | None = None,
 ) -> OutgoingMail:
     """Add a mail to the outbox in the current transaction.
 
-    attachments: (filename, content type, data); inline_images: (filename, content type, data, content id).
+    attachments: (filename, content type, data); inline_images: (filename, content type, data, content id);
+    registration_id: the registration the mail is about (deleted with its personal data, registration.retention).
     """
-    mail = OutgoingMail(recipient=recipient, subject=subject, body_text=body_text, body_html=body_html, topic=topic)
+    mail = OutgoingMail(
+        recipient=recipient,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        topic=topic,
+        registration_id=registration_id,
+    )
     for filename, content_type, data in attachments or []:
         mail.attachments.append(OutgoingMailAttachment(filename=filename, content_type=content_type, data=data))
     for filename, content_type, data, cid in inline_images or []:
@@ -68,10 +77,12 @@ def render_templated_mail(template: str, **context) -> dict:
     }
 
 
-def queue_templated_mail(recipient: str, template: str, topic: str | None = None, **context) -> OutgoingMail:
-    """Render a mail now and queue it."""
+def queue_templated_mail(
+    recipient: str, template: str, topic: str | None = None, registration_id: int | None = None, **context
+) -> OutgoingMail:
+    """Render a mail now and queue it (registration_id: see queue_mail)."""
     rendered = render_templated_mail(template, **context)
-    return queue_mail(recipient, topic=topic or template, **rendered)
+    return queue_mail(recipient, topic=topic or template, registration_id=registration_id, **rendered)
 
 
 # Deferred mails: the request stores only what to render; the sender renders just before delivery.
@@ -92,14 +103,26 @@ def mail_renderer(name: str):
     return register
 
 
-def queue_deferred_mail(recipient: str, renderer: str, topic: str | None = None, **args) -> None:
+def queue_deferred_mail(
+    recipient: str, renderer: str, topic: str | None = None, registration_id: int | None = None, **args
+) -> None:
     """Queue a mail that the sender renders later with MAIL_RENDERERS[renderer](**args); args are plain values.
 
-    Written in the current transaction as a plain INSERT (the request never touches the mail again).
+    registration_id: the registration the mail is about; it is passed to the renderer too, and the mail is deleted
+    with the registration's personal data (registration.retention). Written in the current transaction as a plain
+    INSERT (the request never touches the mail again).
     """
+    if registration_id is not None:
+        args = {"registration_id": registration_id, **args}
     db.session.execute(
         OutgoingMail.__table__.insert(),
-        {"recipient": recipient, "renderer": renderer, "render_args": args, "topic": topic or renderer},
+        {
+            "recipient": recipient,
+            "renderer": renderer,
+            "render_args": args,
+            "topic": topic or renderer,
+            "registration_id": registration_id,
+        },
     )
     if has_request_context():
         g.mail_queued = True

@@ -207,6 +207,8 @@ class OutgoingMail(db.Model):
     message_id: Mapped[str | None] = mapped_column(String(200))
     eml_path: Mapped[str | None] = mapped_column(String(300))  # file name under MAIL_FOLDER when no SMTP is set
     topic: Mapped[str | None] = mapped_column(String(60))  # e.g. "registration.confirmation"
+    # the registration the mail is about: deleted with its personal data (registration.retention)
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id", ondelete="SET NULL"), index=True)
 
     attachments: Mapped[list[OutgoingMailAttachment]] = relationship(
         cascade="all, delete-orphan", order_by="OutgoingMailAttachment.id"

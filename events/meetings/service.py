@@ -486,7 +486,11 @@ def _invitation_rows(text: str, result: InvitationImport) -> list[tuple[int, dic
         first += 1
     header_line = lines[first] if first < len(lines) else ""
     for delimiter in (hint[1],) if hint else INVITATION_DELIMITERS:
-        header = [name.strip().lower() for name in next(csv.reader([header_line], delimiter=delimiter), [])]
+        try:
+            header = [name.strip().lower() for name in next(csv.reader([header_line], delimiter=delimiter), [])]
+        except csv.Error:  # a header field beyond the csv module's size limit
+            result.errors.append((first + 1, "format"))
+            return []
         if "email" in header:
             break
     else:

@@ -89,15 +89,21 @@ def _dropped_workshops(titles) -> dict:
     return {"dropped_workshops": list(titles)} if titles else {}
 
 
-def send_confirmation(registration, dropped_workshops=()):
+def _send_place(registration, template: str, dropped_workshops) -> None:
+    """A mail that gives the person their place: personal link, calendar invite, ticket, and any workshops that
+    were full."""
     return _send(
         registration,
-        "registration_confirmed",
+        template,
         link=True,
         invite="REQUEST",
         ticket=True,
         **_dropped_workshops(dropped_workshops),
     )
+
+
+def send_confirmation(registration, dropped_workshops=()):
+    return _send_place(registration, "registration_confirmed", dropped_workshops)
 
 
 def send_waitlisted(registration):
@@ -105,14 +111,7 @@ def send_waitlisted(registration):
 
 
 def send_promoted(registration, dropped_workshops=()):
-    return _send(
-        registration,
-        "registration_promoted",
-        link=True,
-        invite="REQUEST",
-        ticket=True,
-        **_dropped_workshops(dropped_workshops),
-    )
+    return _send_place(registration, "registration_promoted", dropped_workshops)
 
 
 def send_cancelled(registration):

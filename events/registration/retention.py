@@ -5,40 +5,44 @@ the event, and that cancelling the registration withdraws the consent. `flask ev
 daily from cron, keeps both promises:
 
 - six months after an event has ended, every registration of it is anonymised and its invitations are deleted;
+  for an event that was called off, CANCELLED_KEPT_DAYS after that (its registrations cannot be cancelled);
 - a cancelled registration is anonymised once CANCELLED_KEPT_DAYS have passed (time to undo a mistake, to answer
   a question about it, and for the cancellation mail to go out);
-- mail in the outbox (with its attachments and .eml files) is deleted six months after it was queued.
+- the mails about an anonymised registration are deleted with it (attachments and .eml files too), and every
+  other mail six months after it was queued.
 
 Anonymising keeps what carries no personal data, so counts, the breakdown by region, district and kind of
 organisation, workshop fill and check-in figures stay as they were: status, district, directory organisation,
 workshops, check-ins, and the time and version of the consents. Proof of photo consent stays too, for as long as
 photos are published. Names, e-mail address, function, typed organisation, dietary and accessibility needs and
-every answer are removed; the personal link and the ticket stop working; the audit entries about the
-registration lose their summary, details and IP address. Issued certificates are kept: they are the record of a
-document the ministry issued and what their verification page shows; only the recipient's e-mail address, which
-verification does not need, is removed from those of a deleted registration.
+every answer are removed; the personal link, the personal calendar feed and the ticket stop working; the audit
+entries about the registration and its check-ins lose their summary, details and IP address.
+
+Issued certificates are kept: they are the record of a document the ministry issued, and they can be verified
+and printed again for as long as they are valid. So they keep what is printed on them (name, and where the
+design shows them, function, organisation and district); only the recipient's e-mail address, which neither
+needs, is removed from those of an anonymised registration.
 """
 
 from __future__ import annotations
 
 import calendar
-import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import String, and_, cast, delete, func, literal, or_, select, update
 
 from events.certificates.models import Certificate
+from events.checkin.models import CheckIn
 from events.core.audit import record_audit
 from events.core.models import AuditEntry, OutgoingMail
 from events.core.types import utcnow
 from events.extensions import db
-from events.meetings.models import Event, Invitation
+from events.meetings.models import Event, EventStatus, Invitation
 from events.registration.consent import PERSONAL_DATA_KEPT_MONTHS
 from events.registration.models import Registration, RegistrationStatus
-from events.registration.tokens import hash_token
 
 CANCELLED_KEPT_DAYS = 30
 REDACTED = "–"  # what the audit log shows instead of a deleted summary
@@ -65,54 +69,90 @@ def add_months(moment: datetime, months: int) -> datetime:
 
 
 def personal_data_deleted_after(event: Event) -> datetime:
-    """When the registrations of an event become due for deletion."""
-    return add_months(event.ends_at, PERSONAL_DATA_KEPT_MONTHS)
+    """When the registrations of an event become due for deletion: six months after its end, or, when it was
+    called off, CANCELLED_KEPT_DAYS after that (whichever comes first; nobody can withdraw by cancelling there)."""
+    due = add_months(event.ends_at, PERSONAL_DATA_KEPT_MONTHS)
+    if event.status == EventStatus.CANCELLED and event.cancelled_at is not None:
+        due = min(due, event.cancelled_at + timedelta(days=CANCELLED_KEPT_DAYS))
+    return due
+
+
+def _due_events(now: datetime) -> list[Event]:
+    """Events whose registrations are due (personal_data_deleted_after is the rule; the query only narrows)."""
+    narrowed = db.session.scalars(
+        select(Event)
+        .where(
+            Event.personal_data_deleted_at.is_(None),
+            or_(
+                Event.ends_at < add_months(now, -PERSONAL_DATA_KEPT_MONTHS) + timedelta(days=4),  # month ends
+                Event.cancelled_at <= now - timedelta(days=CANCELLED_KEPT_DAYS),
+            ),
+        )
+        .order_by(Event.ends_at)
+    )
+    return [event for event in narrowed if personal_data_deleted_after(event) <= now]
+
+
+def _registrations_due(event_ids: list[int], now: datetime):
+    """Which registrations are due: those of the due events, and those cancelled CANCELLED_KEPT_DAYS ago.
+
+    A WHERE clause, so that the UPDATE checks it again row by row: a registration taken up again meanwhile
+    (registering anew reuses a cancelled registration of the same address) is left alone.
+    """
+    return and_(
+        Registration.anonymised_at.is_(None),
+        or_(
+            Registration.event_id.in_(event_ids),
+            and_(
+                Registration.status == RegistrationStatus.CANCELLED,
+                Registration.cancelled_at <= now - timedelta(days=CANCELLED_KEPT_DAYS),
+            ),
+        ),
+    )
+
+
+def _mails_due(registration_ids, now: datetime):
+    """Mails about the anonymised registrations, and every mail sent (or given up) six months ago."""
+    old = and_(OutgoingMail.created_at < add_months(now, -PERSONAL_DATA_KEPT_MONTHS), OutgoingMail.status != "queued")
+    return or_(OutgoingMail.registration_id.in_(registration_ids), old)
 
 
 def delete_expired_personal_data(now: datetime | None = None, dry_run: bool = False) -> DeletionReport:
     """Anonymise and delete what the consent promises to delete by `now`; one transaction, safe to run again."""
     now = now or utcnow()
-    cutoff = add_months(now, -PERSONAL_DATA_KEPT_MONTHS)
-    report = DeletionReport()
-    due_events = db.session.scalars(
-        select(Event).where(Event.ends_at < cutoff, Event.personal_data_deleted_at.is_(None)).order_by(Event.ends_at)
-    ).all()
-    due_registrations = select(Registration.id).where(
-        Registration.anonymised_at.is_(None),
-        or_(
-            Registration.event_id.in_([e.id for e in due_events]),
-            (Registration.status == RegistrationStatus.CANCELLED)
-            & (Registration.cancelled_at < now - timedelta(days=CANCELLED_KEPT_DAYS)),
-        ),
-    )
-    ids = list(db.session.scalars(due_registrations))
-    report.registrations = len(ids)
-    report.events = [e.title for e in due_events]
-    report.invitations = len(
-        db.session.scalars(select(Invitation.id).where(Invitation.event_id.in_([e.id for e in due_events]))).all()
-    )
-    old_mail = select(OutgoingMail).where(OutgoingMail.created_at < cutoff, OutgoingMail.status != "queued")
-    mails = db.session.scalars(old_mail).all()
-    report.mails = len(mails)
+    due_events = _due_events(now)
+    event_ids = [event.id for event in due_events]
+    report = DeletionReport(events=[event.title for event in due_events])
+    due = _registrations_due(event_ids, now)
+    invitations = Invitation.event_id.in_(event_ids)
     if dry_run:
+        ids = select(Registration.id).where(due)
+        report.registrations = db.session.scalar(select(func.count()).select_from(ids.subquery()))
+        report.invitations = db.session.scalar(select(func.count(Invitation.id)).where(invitations))
+        report.mails = db.session.scalar(select(func.count(OutgoingMail.id)).where(_mails_due(ids, now)))
         db.session.rollback()
         return report
 
-    for registration_id in ids:
-        _anonymise(registration_id, now)
+    ids = list(db.session.scalars(_anonymise(due, now)))
+    report.registrations = len(ids)
     if ids:
-        db.session.execute(
-            update(AuditEntry)
-            .where(AuditEntry.object_type == "Registration", AuditEntry.object_id.in_([str(i) for i in ids]))
-            .values(summary=REDACTED, details=None, ip_address=None)
+        checkins = select(CheckIn.id).where(CheckIn.registration_id.in_(ids))
+        about_them = or_(
+            and_(AuditEntry.object_type == "Registration", AuditEntry.object_id.in_([str(i) for i in ids])),
+            and_(
+                AuditEntry.object_type == "CheckIn",
+                AuditEntry.object_id.in_([str(i) for i in db.session.scalars(checkins)]),
+            ),
         )
+        db.session.execute(update(AuditEntry).where(about_them).values(summary=REDACTED, details=None, ip_address=None))
         db.session.execute(update(Certificate).where(Certificate.registration_id.in_(ids)).values(recipient_email=None))
+    report.invitations = db.session.execute(delete(Invitation).where(invitations)).rowcount
+    mails = db.session.execute(select(OutgoingMail.id, OutgoingMail.eml_path).where(_mails_due(ids, now))).all()
+    report.mails = len(mails)
+    # attachments go with their mail (ON DELETE CASCADE)
+    db.session.execute(delete(OutgoingMail).where(OutgoingMail.id.in_([mail_id for mail_id, _path in mails])))
     for event in due_events:
-        db.session.execute(delete(Invitation).where(Invitation.event_id == event.id))
         event.personal_data_deleted_at = now
-    eml_files = [mail.eml_path for mail in mails if mail.eml_path]
-    for mail in mails:
-        db.session.delete(mail)
     if report.anything or due_events:
         record_audit(
             "privacy.delete_personal_data",
@@ -120,29 +160,38 @@ def delete_expired_personal_data(now: datetime | None = None, dry_run: bool = Fa
                 f"{report.registrations} Anmeldungen anonymisiert, {report.invitations} Einladungen und "
                 f"{report.mails} E-Mails gelöscht"
             ),
-            details={"events": [e.id for e in due_events], "registrations": len(ids)},
+            details={"events": event_ids, "registrations": len(ids)},
         )
     db.session.commit()
-    _remove_files(eml_files)  # after the commit: a failed transaction leaves the files where they are
+    _remove_files([path for _mail_id, path in mails if path])  # after the commit: a failed one leaves the files
     return report
 
 
-def _anonymise(registration_id: int, now: datetime) -> None:
-    registration = db.session.get(Registration, registration_id)
-    registration.first_name = ""
-    registration.last_name = ""
-    registration.email = ""
-    registration.email_normalized = f"deleted:{registration.id}"  # unique per event, matches no address
-    registration.organisation_name = None
-    registration.function = None
-    registration.dietary_needs = None
-    registration.accessibility_needs = None
-    registration.answers = {}
-    registration.invitation_id = None
-    registration.manage_token_hash = hash_token(secrets.token_urlsafe(32))  # the personal link stops working
-    registration.link_version = (registration.link_version or 0) + 1  # and so does the personal calendar feed
-    registration.ticket_version = (registration.ticket_version or 1) + 1  # and so does the ticket
-    registration.anonymised_at = now
+def _anonymise(due, now: datetime):
+    """One UPDATE of every due registration, returning their ids; the values carry no personal data."""
+    marker = literal("deleted:") + cast(Registration.id, String)  # unique, and neither an address nor a hash
+    return (
+        update(Registration)
+        .where(due)
+        .values(
+            first_name="",
+            last_name="",
+            email="",
+            email_normalized=marker,  # matches no address, so the address may register again
+            organisation_name=None,
+            function=None,
+            dietary_needs=None,
+            accessibility_needs=None,
+            answers={},
+            invitation_id=None,
+            manage_token_hash=marker,  # no token hashes to it: the personal link stops working
+            link_version=Registration.link_version + 1,  # and so does the personal calendar feed
+            ticket_version=Registration.ticket_version + 1,  # and the ticket
+            anonymised_at=now,
+        )
+        .returning(Registration.id)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _remove_files(names: list[str]) -> None:

@@ -442,8 +442,14 @@ def promote_from_waiting_list(event_id: int) -> list[Registration]:
     return promoted
 
 
+def waiting_list_moves(event: Event) -> bool:
+    """Whether anybody may move up from the event's waiting list: not once the event is called off (nobody is
+    to be told that a place is free there)."""
+    return event.status != EventStatus.CANCELLED
+
+
 def _promote_while_free(event: Event) -> list[Registration]:
-    if event.status == EventStatus.CANCELLED:  # nobody moves up, and nobody is told a place is free
+    if not waiting_list_moves(event):
         return []
     promoted = []
     free = None if event.capacity is None else event.capacity - confirmed_count(event.id)
@@ -488,7 +494,7 @@ def promote_by_hand(registration: Registration, beyond_capacity: bool = False) -
     if registration.status != WAITLISTED:
         db.session.rollback()
         raise RegistrationError("not_waiting")
-    if event.status == EventStatus.CANCELLED:
+    if not waiting_list_moves(event):
         db.session.rollback()
         raise RegistrationError("cancelled")
     confirmed = confirmed_count(event.id)

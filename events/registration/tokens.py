@@ -54,7 +54,7 @@ def registration_by_feed_token(token: str, secret_key: str):
     from events.extensions import db
     from events.registration.models import Registration
 
-    match = FEED_TOKEN_PATTERN.match(token or "")
+    match = FEED_TOKEN_PATTERN.fullmatch(token or "")
     if not match or not hmac.compare_digest(match[3], _mac(secret_key, f"calendar-feed:{match[1]}-{match[2]}")):
         return None
     registration = db.session.get(Registration, int(match[1]))
