@@ -24,12 +24,13 @@ REQUESTS = 300  # per endpoint
 
 
 def seed(database_url: str) -> tuple[int, str]:
-    """Events with programmes and one participant's registrations; returns an event id and the personal token."""
+    """Events with programmes and one participant's registrations; returns an event id and the token of that
+    participant's personal calendar feed."""
     from events.core.types import utcnow
     from events.extensions import db
     from events.meetings.models import Event, EventSession
     from events.registration.models import Registration
-    from events.registration.tokens import new_manage_token
+    from events.registration.tokens import feed_token_for, new_manage_token
 
     app = app_for(database_url)
     with app.app_context():
@@ -64,29 +65,28 @@ def seed(database_url: str) -> tuple[int, str]:
             events.append(event)
         db.session.add_all(events)
         db.session.flush()
-        token = None
+        first = None
         for event in events[:PERSONAL]:
-            token_now, token_hash = new_manage_token()
-            token = token or token_now
-            db.session.add(
-                Registration(
-                    event_id=event.id,
-                    first_name="Ayşe",
-                    last_name="Müller",
-                    email="ayse.mueller@example.org",
-                    email_normalized="ayse.mueller@example.org",
-                    language="de",
-                    answers={},
-                    privacy_consent_at=utcnow(),
-                    privacy_consent_version="2026-01",
-                    privacy_consent_text="Ich willige ein.",
-                    status="confirmed",
-                    manage_token_hash=token_hash,
-                    confirmed_at=utcnow(),
-                )
+            _token, token_hash = new_manage_token()
+            registration = Registration(
+                event_id=event.id,
+                first_name="Ayşe",
+                last_name="Müller",
+                email="ayse.mueller@example.org",
+                email_normalized="ayse.mueller@example.org",
+                language="de",
+                answers={},
+                privacy_consent_at=utcnow(),
+                privacy_consent_version="2026-01",
+                privacy_consent_text="Ich willige ein.",
+                status="confirmed",
+                manage_token_hash=token_hash,
+                confirmed_at=utcnow(),
             )
+            db.session.add(registration)
+            first = first or registration
         db.session.commit()
-        return events[0].id, token
+        return events[0].id, feed_token_for(first.id, app.config["SECRET_KEY"])
 
 
 def fetch_many(url: str) -> tuple[float, list[float], int]:
