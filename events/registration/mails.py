@@ -27,8 +27,14 @@ def _ticket_image(registration) -> tuple[str, str, bytes, str]:
 
 # Notices that hold only while the registration has this status. Mail is rendered when the sender runs, not when
 # it is queued: a waiting-list notice for someone who has moved up or cancelled in between no longer applies (and
-# has no place on the list to name); the mail about that change is queued anyway, so this one is superseded.
-NOTICE_HOLDS_WHILE = {"registration_waitlisted": RegistrationStatus.WAITLISTED}
+# has no place on the list to name), nor does a confirmation with a ticket for someone who has cancelled; the mail
+# about that change is queued anyway, so this one is superseded.
+NOTICE_HOLDS_WHILE = {
+    "registration_waitlisted": RegistrationStatus.WAITLISTED,
+    "registration_confirmed": RegistrationStatus.CONFIRMED,
+    "registration_promoted": RegistrationStatus.CONFIRMED,
+    "registration_reminder": RegistrationStatus.CONFIRMED,
+}
 
 
 @mail_renderer("registration")
