@@ -200,3 +200,53 @@ def test_axe_finds_no_wcag_problems_on_the_public_registration_pages(live_server
     finally:
         context.close()
     assert {name: found for name, found in problems.items() if found} == {}, json.dumps(problems, indent=1)
+
+
+def test_a_participant_registers_with_the_keyboard_alone_and_reaches_each_error_from_the_summary(
+    live_server, page, make_event, app
+):
+    from events.extensions import db
+    from events.meetings.models import Question
+
+    event = make_event(title="Vernetzungstreffen Nürnberg")
+    with app.app_context():
+        db.session.add(
+            Question(event_id=event.id, kind="single", label="Anreise", options=["Bahn", "Auto"], required=True)
+        )
+        db.session.commit()
+    page.goto(live_server + f"/registration/{event.slug}")
+    page.locator("#first_name").focus()
+    page.keyboard.type("Ayşe")
+    page.keyboard.press("Enter")  # sent with most of the form empty
+
+    page.wait_for_selector(".error-summary")
+    summary = _focused(page)
+    assert "error-summary" in page.evaluate("document.activeElement.className")  # heard first by screen readers
+    assert summary["text"].startswith("Bitte prüfen Sie Ihre Eingaben")
+    assert page.input_value("#first_name") == "Ayşe"  # what was typed is kept
+    # each link of the summary leads the keyboard focus to its field, the choice question included
+    links = page.locator(".error-summary a")
+    targets = [links.nth(n).get_attribute("href").lstrip("#") for n in range(links.count())]
+    assert {"last_name", "email", "privacy_consent"} <= set(targets)
+    question = next(target for target in targets if target.startswith("question_"))
+    for target in ("email", question):
+        page.locator(".error-summary").focus()
+        link = _tab_to(
+            page, lambda focused, target=target: (focused["href"] or "") == f"#{target}", most=len(targets) + 1
+        )
+        _assert_visibly_outlined(link)
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == target
+
+    # and the form is completed and sent with the keyboard alone
+    page.locator("#last_name").focus()
+    page.keyboard.type("Öztürk")
+    page.keyboard.press("Tab")
+    page.keyboard.type("ayse@example.org")
+    page.locator(f"#{question} input").first.focus()
+    page.keyboard.press("Space")
+    page.locator("#privacy_consent").focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/registration/me/**")
+    assert "Ihre Anmeldung ist bestätigt" in page.locator("main").inner_text()
