@@ -144,10 +144,11 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
+    from events.certificates.cli import certificates_cli
     from events.core.cli import demo_cli, districts_cli, mail_cli, users_cli
     from events.registration.cli import events_cli
 
-    for group in (users_cli, districts_cli, demo_cli, mail_cli, events_cli):
+    for group in (users_cli, districts_cli, demo_cli, mail_cli, events_cli, certificates_cli):
         app.cli.add_command(group)
 
 

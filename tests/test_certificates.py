@@ -7,6 +7,7 @@ import subprocess
 import time
 import zipfile
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 import zxingcpp
@@ -20,6 +21,7 @@ from events.checkin.models import CheckIn
 from events.core.models import OutgoingMail
 from events.core.types import utcnow
 from events.extensions import db
+from events.meetings.models import Event
 from tests.conftest import mail_text, sent_mails
 
 PNG_LOGO = None
@@ -493,3 +495,51 @@ def test_only_organisers_reach_the_certificate_pages(app, client, make_user, log
     page = client.get("/certificates/").get_data(as_text=True)
     assert "Urkunden und Bescheinigungen" in page
     assert 'href="/certificates/"' in page  # in the navigation
+
+
+def test_the_operator_issues_attendance_certificates_from_the_command_line_and_nobody_gets_two(
+    app, runner, make_event, make_registration
+):
+    event = past_event(make_event, title="Vernetzungstreffen Landshut")
+    first_day = event.starts_at.date()
+    ayse = make_registration(event, first_name="Ayşe", last_name="Großmann")
+    check_in(app, ayse, first_day)
+    make_registration(event, first_name="Nicht", last_name="Dagewesen")
+
+    first = runner.invoke(args=["certificates", "issue-attendance", event.slug, "--mail"])
+
+    assert first.exit_code == 0, first.output
+    assert "certificates: 1 issued" in first.output and ", mailed" in first.output
+    with app.app_context():
+        certificate = db.session.scalars(select(Certificate)).one()
+        batch = db.session.get(CertificateBatch, certificate.batch_id)
+        assert certificate.recipient_name == "Ayşe Großmann" and batch.status == "done"
+    merged = Path(first.output.split("for printing: ")[1].splitlines()[0])
+    assert pdf_page_count(merged.read_bytes()) == 1
+    mail = sent_mails(app)[-1]
+    assert mail["To"] == ayse.email and mail.get_content_type() == "multipart/mixed"
+
+    # a participant checked in later gets theirs on the next run; nobody gets a second one
+    jurek = make_registration(event, first_name="Jürgen", last_name="Äbersold")
+    check_in(app, jurek, first_day)
+    second = runner.invoke(args=["certificates", "issue-attendance", event.slug])
+    third = runner.invoke(args=["certificates", "issue-attendance", event.slug])
+
+    assert "certificates: 1 issued" in second.output
+    assert "0 issued (every checked-in participant has one)" in third.output
+    with app.app_context():
+        names = sorted(db.session.scalars(select(Certificate.recipient_name)))
+        assert names == ["Ayşe Großmann", "Jürgen Äbersold"]
+    assert runner.invoke(args=["certificates", "issue-attendance", "gibt-es-nicht"]).exit_code != 0
+
+
+def test_no_certificate_names_a_participant_whose_personal_data_was_deleted(app, make_event, make_registration):
+    from events.certificates.service import recipients_from_event
+
+    event = past_event(make_event)
+    kept = make_registration(event, first_name="Ayşe", last_name="Großmann")
+    gone = make_registration(event, first_name="", last_name="", anonymised_at=utcnow())
+    check_in(app, kept, event.starts_at.date())
+    check_in(app, gone, event.starts_at.date())
+    with app.app_context():
+        assert [r.name for r in recipients_from_event(db.session.get(Event, event.id))] == ["Ayşe Großmann"]

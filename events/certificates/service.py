@@ -179,13 +179,18 @@ def _recipient_for_registration(registration: Registration, days: list[date]) ->
 
 
 def recipients_from_event(event: Event) -> list[Recipient]:
-    """Every checked-in participant of the event who is still registered, by last and first name."""
+    """Every checked-in participant of the event who is still registered, by last and first name (not those whose
+    personal data has been deleted)."""
     days = attended_days(event.id)
     if not days:
         return []
     registrations = db.session.scalars(
         select(Registration)
-        .where(Registration.id.in_(days), Registration.status != RegistrationStatus.CANCELLED)
+        .where(
+            Registration.id.in_(days),
+            Registration.status != RegistrationStatus.CANCELLED,
+            Registration.anonymised_at.is_(None),  # nobody to name once the personal data is deleted
+        )
         .options(selectinload(Registration.district), selectinload(Registration.organisation))
     ).all()
     registrations = sorted(
@@ -831,6 +836,46 @@ def _attendance_batch_for(event: Event) -> CertificateBatch:
     )
     batch.status = "done"
     return batch
+
+
+def issue_missing_attendance_certificates(
+    event: Event, issuer: str, send_mail: bool = False
+) -> CertificateBatch | None:
+    """Attendance certificates for every checked-in participant who has no valid one for the event yet, in a new
+    batch with the organiser's latest attendance settings for it, rendered at once (for `flask certificates`).
+
+    Safe to run again: those who have a certificate are left out, so nobody gets two. None when nobody is left.
+    """
+    have_one = set(
+        db.session.scalars(
+            select(Certificate.registration_id).where(
+                Certificate.event_id == event.id,
+                Certificate.kind == CertificateKind.ATTENDANCE,
+                Certificate.revoked_at.is_(None),
+                Certificate.registration_id.is_not(None),
+            )
+        )
+    )
+    recipients = [r for r in recipients_from_event(event) if r.registration_id not in have_one]
+    if not recipients:
+        return None
+    settings = _attendance_batch_for(event)
+    batch = new_batch(
+        CertificateKind.ATTENDANCE,
+        settings.title,
+        settings.body_template,
+        design=settings.design,
+        event_id=event.id,
+        signatories=settings.signatories,
+        place=settings.place,
+        logo=settings.logo,
+        logo_type=settings.logo_type,
+    )
+    issue_certificates(batch, recipients, issuer, event)
+    batch.status = "rendering"
+    db.session.commit()
+    render_batch_files(batch.id, send_mail)
+    return db.session.get(CertificateBatch, batch.id)
 
 
 def certificate_by_code(code: str) -> Certificate | None:
