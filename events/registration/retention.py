@@ -26,11 +26,11 @@ needs, is removed from those of an anonymised registration.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from dateutil.relativedelta import relativedelta
 from flask import current_app
 from sqlalchemy import String, and_, cast, delete, func, literal, or_, select, update
 
@@ -63,9 +63,7 @@ class DeletionReport:
 def add_months(moment: datetime, months: int) -> datetime:
     """The same time of day `months` calendar months later (or earlier, when negative); 31 August plus six
     months is the last day of February."""
-    year, month = divmod(moment.year * 12 + moment.month - 1 + months, 12)
-    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
-    return moment.replace(year=year, month=month + 1, day=day)
+    return moment + relativedelta(months=months)
 
 
 def personal_data_deleted_after(event: Event) -> datetime:
