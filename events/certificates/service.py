@@ -584,13 +584,14 @@ def batch_files(batch: CertificateBatch) -> tuple[Path, Path]:
     return folder / f"{stem}.pdf", folder / f"{stem}.zip"
 
 
-def start_rendering(batch: CertificateBatch, send_mail: bool = False) -> None:
-    """Render the batch's certificates after the current transaction: in a thread, or at once when configured."""
+def start_rendering(batch: CertificateBatch, send_mail: bool = False, wait: bool = False) -> None:
+    """Render the batch's certificates after the current transaction: in a thread, or at once when configured
+    or asked to wait (the command line)."""
     batch.status = "rendering"
     batch.progress = 0
     batch.error = None
     db.session.commit()
-    if current_app.config.get("CERTIFICATE_RENDERING") == "sync":
+    if wait or current_app.config.get("CERTIFICATE_RENDERING") == "sync":
         render_batch_files(batch.id, send_mail)
         return
     app = current_app._get_current_object()
@@ -872,9 +873,7 @@ def issue_missing_attendance_certificates(
         logo_type=settings.logo_type,
     )
     issue_certificates(batch, recipients, issuer, event)
-    batch.status = "rendering"
-    db.session.commit()
-    render_batch_files(batch.id, send_mail)
+    start_rendering(batch, send_mail, wait=True)
     return db.session.get(CertificateBatch, batch.id)
 
 
