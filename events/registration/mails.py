@@ -90,22 +90,11 @@ def _send(registration, template: str, *, link=False, invite: str | None = None,
     )
 
 
-def _dropped_workshops(titles) -> dict:
-    """The render argument naming chosen workshops that were full when a place became the person's (if any)."""
-    return {"dropped_workshops": list(titles)} if titles else {}
-
-
-def _send_place(registration, template: str, dropped_workshops) -> None:
-    """A mail that gives the person their place: personal link, calendar invite, ticket, and any workshops that
-    were full."""
-    return _send(
-        registration,
-        template,
-        link=True,
-        invite="REQUEST",
-        ticket=True,
-        **_dropped_workshops(dropped_workshops),
-    )
+def _send_place(registration, template: str, dropped_workshops):
+    """A mail that gives the person their place: personal link, calendar invite, ticket, and the chosen workshops
+    that were full when the place became theirs (if any)."""
+    extra = {"dropped_workshops": list(dropped_workshops)} if dropped_workshops else {}
+    return _send(registration, template, link=True, invite="REQUEST", ticket=True, **extra)
 
 
 def send_confirmation(registration, dropped_workshops=()):
