@@ -1147,10 +1147,30 @@ def test_organiser_message_goes_to_the_filtered_registrants(
         data={"subject": "Anreise", "body": "Bitte bringen Sie Ihr Ticket mit.", "status": "confirmed"},
         follow_redirects=True,
     )
-    assert "Die Nachricht geht an 1 Personen." in response.get_data(as_text=True)
+    assert "Die Nachricht geht an 1 Person." in response.get_data(as_text=True)
     mails = sent_mails(app)
     assert [m["To"] for m in mails] == [confirmed.email]
     assert "Bitte bringen Sie Ihr Ticket mit." in mail_text(mails[0])
+
+
+def test_the_audit_log_of_a_message_names_its_recipients_by_id_but_not_the_search_text(
+    client, app, login, make_user, make_event, make_registration
+):
+    event = make_event(capacity=5)
+    found = make_registration(event, "confirmed", last_name="Yılmaz")
+    make_registration(event, "confirmed", last_name="Schneider")
+    login(make_user("organiser"))
+    response = client.post(
+        f"/registration/manage/{event.id}/message?q=Yılmaz",
+        data={"subject": "Ihre Frage", "body": "Wir haben Ihre Frage weitergegeben."},
+        follow_redirects=True,
+    )
+    assert "Die Nachricht geht an 1 Person." in response.get_data(as_text=True)
+    assert [m["To"] for m in sent_mails(app)] == [found.email]
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "registration.message")).one()
+    assert entry.summary == "Ihre Frage -> 1 (all, search)"
+    assert "Yılmaz" not in str(entry.details)
+    assert entry.details == {"status": None, "search": True, "registrations": [found.id]}
 
 
 def test_reminders_are_sent_once(runner, app, make_event, make_registration):

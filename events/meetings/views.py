@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from events.core.access import public, role_required, row_of_event_or_404
@@ -129,7 +130,11 @@ def _event_form_page(event: Event | None):
             )
         elif notified:
             flash(
-                _("Gespeichert. %(count)d Angemeldete erhalten eine aktualisierte Einladung.", count=notified),
+                ngettext(
+                    "Gespeichert. %(num)d angemeldete Person erhält eine aktualisierte Einladung.",
+                    "Gespeichert. %(num)d Angemeldete erhalten eine aktualisierte Einladung.",
+                    notified,
+                ),
                 "success",
             )
         else:
@@ -232,7 +237,12 @@ def cancel(event):
         flash(_("Die Veranstaltung ist bereits abgesagt."), "error")
     else:
         flash(
-            _("Die Veranstaltung ist abgesagt. %(count)d Angemeldete werden benachrichtigt.", count=notified), "success"
+            ngettext(
+                "Die Veranstaltung ist abgesagt. %(num)d angemeldete Person wird benachrichtigt.",
+                "Die Veranstaltung ist abgesagt. %(num)d Angemeldete werden benachrichtigt.",
+                notified,
+            ),
+            "success",
         )
     return redirect(url_for("meetings.detail", event_id=event.id))
 

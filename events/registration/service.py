@@ -689,10 +689,13 @@ def message_registrants(event: Event, subject: str, body: str, status: str = "",
     recipients = message_recipients(event, status, term)
     for registration in recipients:
         mails.send_organiser_message(registration, subject, body)
+    # The search text is left out of the log: it is often a participant's name, and the log outlives their data.
+    # Which registrations the message reached is kept as their ids, which say nothing once they are anonymised.
     record_audit(
         "registration.message",
         event,
-        summary=f"{subject[:200]} -> {len(recipients)} ({status or 'all'}{', ' + term if term else ''})",
+        summary=f"{subject[:200]} -> {len(recipients)} ({status or 'all'}{', search' if term else ''})",
+        details={"status": status or None, "search": bool(term), "registrations": [r.id for r in recipients]},
     )
     db.session.commit()
     return len(recipients)

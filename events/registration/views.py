@@ -1,5 +1,6 @@
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup
 
 from events.calendar.service import event_invite
@@ -379,7 +380,10 @@ def message(event):
     form = OrganiserMessageForm()
     if form.validate_on_submit():
         count = message_registrants(event, form.subject.data, form.body.data, status, term)
-        flash(_("Die Nachricht geht an %(count)d Personen.", count=count), "success")
+        flash(
+            ngettext("Die Nachricht geht an %(num)d Person.", "Die Nachricht geht an %(num)d Personen.", count),
+            "success",
+        )
         return redirect(url_for("registration.registrations", event_id=event.id))
     return render_template(
         "registration/message.html",
