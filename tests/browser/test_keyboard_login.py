@@ -1,39 +1,14 @@
 """In Debian's Chromium: an organiser signs in with the keyboard alone; axe-core finds no WCAG 2.1 A/AA problems."""
 
 import json
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import PROJECT_ROOT, TEST_PASSWORD
+from tests.browser.conftest import AXE, CHROMIUM, NO_AXE, NO_CHROMIUM, axe_violations
+from tests.conftest import TEST_PASSWORD
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="BROWSER TESTS NOT RUN: /usr/bin/chromium is missing; `make system-packages` installs Debian's chromium",
-)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM)
 
 
 @pytest.fixture
@@ -110,16 +85,7 @@ def test_an_organiser_signs_in_with_the_keyboard_alone(live_server, page, make_u
     _assert_visibly_outlined(next_link)
 
 
-def _axe_violations(page) -> list[dict]:
-    page.add_script_tag(content=AXE.read_text())
-    result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
-    return [
-        {"rule": v["id"], "impact": v["impact"], "help": v["help"], "where": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-    ]
-
-
-@pytest.mark.skipif(not AXE.exists(), reason="axe-core is missing: run `make vendor` (npm ci) first")
+@pytest.mark.skipif(not AXE.exists(), reason=NO_AXE)
 def test_axe_finds_no_wcag_problems_on_the_main_pages(live_server, browser, make_user, make_organisation):
     make_user("organiser", email="axel@example.org", password=TEST_PASSWORD)
     make_organisation("Freiwilligen-Zentrum Augsburg", "freiwilligen_zentrum", "09761")
@@ -129,25 +95,25 @@ def test_axe_finds_no_wcag_problems_on_the_main_pages(live_server, browser, make
     problems = {}
     try:
         page.goto(live_server + "/accounts/login")
-        problems["login"] = _axe_violations(page)
+        problems["login"] = axe_violations(page)
         page.fill("#email", "axel@example.org")
         page.fill("#password", "falsch")
         page.click("main button[type=submit]")
         page.wait_for_selector(".error-summary")
-        problems["login with an error"] = _axe_violations(page)
+        problems["login with an error"] = axe_violations(page)
         page.fill("#email", "axel@example.org")
         page.fill("#password", TEST_PASSWORD)
         page.click("main button[type=submit]")
         page.wait_for_url(live_server + "/")
-        problems["start"] = _axe_violations(page)
+        problems["start"] = axe_violations(page)
         page.goto(live_server + "/directory/organisations")
-        problems["organisations"] = _axe_violations(page)
+        problems["organisations"] = axe_violations(page)
     finally:
         context.close()
     assert {name: found for name, found in problems.items() if found} == {}, json.dumps(problems, indent=1)
 
 
-@pytest.mark.skipif(not AXE.exists(), reason="axe-core is missing: run `make vendor` (npm ci) first")
+@pytest.mark.skipif(not AXE.exists(), reason=NO_AXE)
 def test_axe_finds_no_wcag_problems_on_the_public_registration_pages(live_server, browser, make_event, app):
     """The pages every participant sees: the event list, an event, the form (blank and with errors), the personal
     page, in German and in English."""
@@ -181,14 +147,14 @@ def test_axe_finds_no_wcag_problems_on_the_public_registration_pages(live_server
             if language == "en":
                 page.click("form.language button[value=en]")
             page.goto(live_server + "/meetings/")
-            problems[f"{language}: event list"] = _axe_violations(page)
+            problems[f"{language}: event list"] = axe_violations(page)
             page.goto(live_server + f"/meetings/{event.slug}")
-            problems[f"{language}: event page"] = _axe_violations(page)
+            problems[f"{language}: event page"] = axe_violations(page)
             page.goto(live_server + f"/registration/{event.slug}")
-            problems[f"{language}: registration form"] = _axe_violations(page)
+            problems[f"{language}: registration form"] = axe_violations(page)
             page.click("main button[type=submit]")
             page.wait_for_selector(".error-summary")
-            problems[f"{language}: registration form with errors"] = _axe_violations(page)
+            problems[f"{language}: registration form with errors"] = axe_violations(page)
         page.fill("#first_name", "Ayşe")
         page.fill("#last_name", "Öztürk")
         page.fill("#email", "ayse@example.org")
@@ -196,7 +162,7 @@ def test_axe_finds_no_wcag_problems_on_the_public_registration_pages(live_server
         page.check("#privacy_consent")
         page.click("main button[type=submit]")
         page.wait_for_url("**/registration/me/**")
-        problems["en: personal page"] = _axe_violations(page)
+        problems["en: personal page"] = axe_violations(page)
     finally:
         context.close()
     assert {name: found for name, found in problems.items() if found} == {}, json.dumps(problems, indent=1)

@@ -15,11 +15,11 @@ from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import EventStaff
 from events.registration.models import Registration
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 WIDTH, HEIGHT = 640, 480
 
 
@@ -57,14 +57,9 @@ def test_the_camera_scans_a_ticket_and_the_page_welcomes_the_participant(
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
+            executable_path=str(CHROMIUM),
             args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
+                *CHROMIUM_ARGS,
                 "--use-fake-ui-for-media-stream",
                 "--use-fake-device-for-media-stream",
                 f"--use-file-for-fake-video-capture={video}",
