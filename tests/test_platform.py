@@ -62,6 +62,20 @@ def test_login_with_the_right_password_reaches_the_start_page(client, make_user)
     assert "Organisationen" in page  # the organiser's navigation
 
 
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("jury", "Ihrem Konto sind zurzeit keine Aufgaben zugewiesen."),
+        ("checkin", "Über die Navigation erreichen Sie Ihre Aufgaben."),
+    ],
+)
+def test_the_start_page_says_whether_an_account_has_tasks(client, login, account, role, expected):
+    login(account(role))
+    page = client.get("/").get_data(as_text=True)
+    assert expected in page
+    assert ("Einlass" in page) == (role == "checkin")  # the check-in staff's task is in the navigation
+
+
 def test_a_wrong_password_is_refused_and_recorded(client, app, make_user):
     make_user("organiser", email="olaf@example.org")
     response = client.post("/accounts/login", data={"email": "olaf@example.org", "password": "falsch"})

@@ -4,10 +4,11 @@ from sqlalchemy import func, select
 
 from events.core.models import Organisation, OutgoingMail, Person, User
 from events.extensions import db
+from events.pages.navigation import NAVIGATION, navigation_for
 
 
 def start_page_context(user) -> dict:
-    context: dict = {"counts": None}
+    context: dict = {"counts": None, "has_tasks": has_staff_tasks(user)}
     if user.is_authenticated and user.has_role("organiser", "admin"):
         context["counts"] = {
             "organisations": db.session.scalar(select(func.count(Organisation.id))),
@@ -18,3 +19,9 @@ def start_page_context(user) -> dict:
             "users": db.session.scalar(select(func.count(User.id))),
         }
     return context
+
+
+def has_staff_tasks(user) -> bool:
+    """Whether the navigation offers the user anything beyond the public pages (a jury account has nothing yet)."""
+    public = {endpoint for endpoint, _label, allowed in NAVIGATION if allowed is None}
+    return any(endpoint not in public for endpoint, _label in navigation_for(user))
