@@ -564,6 +564,21 @@ def test_the_personal_link_shows_changes_and_cancels(client, app, make_event):
     assert ics.mimetype == "text/calendar" and b"METHOD:REQUEST" in ics.data
 
 
+def test_the_personal_link_opens_in_the_language_chosen_for_mails(client, app, make_event):
+    """Someone who registered for English mails and opens the link from one in a fresh browser reads English."""
+    event = make_event()
+    personal = client.post(f"/registration/{event.slug}", data=form_data(language="en")).headers["Location"]
+    assert sent_mails(app)[0]["Subject"].startswith("Registration confirmed")
+    fresh = app.test_client()
+    page = fresh.get(personal).get_data(as_text=True)
+    assert '<html lang="en">' in page and "Your registration" in page and "Ihre Anmeldung" not in page
+    cancelled = fresh.post(personal + "/cancel", follow_redirects=True).get_data(as_text=True)
+    assert "Your registration has been cancelled" in cancelled and "storniert" not in cancelled
+    # a visitor who has chosen a language keeps it
+    fresh.post("/language", data={"lang": "de"})
+    assert '<html lang="de">' in fresh.get(personal).get_data(as_text=True)
+
+
 def test_cancellation_deadline_is_enforced(client, app, make_event):
     event = make_event(cancellation_deadline=utcnow() + timedelta(seconds=1))
     personal = client.post(f"/registration/{event.slug}", data=form_data()).headers["Location"]

@@ -1,6 +1,7 @@
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_babel import refresh as refresh_locale
 from markupsafe import Markup
 
 from events.calendar.service import event_invite
@@ -207,7 +208,12 @@ def lost_link(slug):
 
 
 def _registration_for_token(token: str) -> Registration:
-    return registration_by_token(token) or abort(404)
+    """The registration of a personal link; its pages speak the registrant's language unless the visitor chose
+    one (see events.select_locale)."""
+    registration = registration_by_token(token) or abort(404)
+    g.registrant_language = registration.language
+    refresh_locale()  # in case something of this request has asked for the locale already
+    return registration
 
 
 @bp.route("/me/<token>", methods=["GET", "POST"])
