@@ -253,6 +253,19 @@ def test_registering_again_with_the_same_email_creates_no_duplicate(client, app,
     assert first_link == again_link
 
 
+def test_the_lost_link_page_claims_no_registration_for_an_unknown_address(client, app, make_event):
+    """The answer is the same for a registered and an unknown address, and true for both."""
+    event = make_event()
+    client.post(f"/registration/{event.slug}", data=form_data())
+    pages = [
+        client.post(f"/registration/{event.slug}/link", data={"email": email}).get_data(as_text=True)
+        for email in ("ayse.oeztuerk@example.org", "niemand@example.org")
+    ]
+    for page in pages:
+        assert "Ist diese E-Mail-Adresse zu" in page and "besteht eine Anmeldung" not in page
+    assert [m["To"] for m in sent_mails(app)] == ["ayse.oeztuerk@example.org"] * 2
+
+
 def _personal_link_in(message) -> str:
     line = [line for line in mail_text(message).splitlines() if "/registration/me/" in line][0]
     return "/registration/me/" + line.split("/registration/me/")[1].split()[0].rstrip(".")

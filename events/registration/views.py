@@ -203,7 +203,8 @@ def lost_link(slug):
     form = ResendLinkForm()
     if form.validate_on_submit():
         resend_personal_link(event, form.email.data)
-        return render_template("registration/link_sent.html", event=event)
+        # says the same whether or not the address is registered
+        return render_template("registration/link_sent.html", event=event, lost=True)
     return render_template("registration/lost_link.html", event=event, form=form), 400 if form.is_submitted() else 200
 
 
