@@ -1,5 +1,6 @@
 """Registration, waiting list, personal link and the mails that go with them."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -371,6 +372,22 @@ def test_workshops_at_most_one_per_slot_and_full_ones_refused(client, app, make_
         f"/registration/{event.slug}", data=form_data(email="c@example.org", workshop_slot_1=str(werte))
     )
     assert response.status_code == 400
+
+
+def _workshop_radio(page: str, workshop_id: int) -> str:
+    return re.search(rf'<input[^>]*name="workshop_slot_1"[^>]*value="{workshop_id}"[^>]*>', page)[0]
+
+
+def test_a_full_workshop_cannot_be_chosen_except_by_who_holds_its_place(client, app, make_event):
+    event = make_event()
+    wohnen, sport, _werte = add_workshops(app, event, capacity=1)
+    personal = client.post(
+        f"/registration/{event.slug}", data=form_data(email="a@example.org", workshop_slot_1=str(wohnen))
+    ).headers["Location"]
+    blank = app.test_client().get(f"/registration/{event.slug}").get_data(as_text=True)
+    assert "disabled" in _workshop_radio(blank, wohnen) and "disabled" not in _workshop_radio(blank, sport)
+    own = client.get(personal).get_data(as_text=True)
+    assert "disabled" not in _workshop_radio(own, wohnen) and "checked" in _workshop_radio(own, wohnen)
 
 
 def test_the_blank_form_shows_changes_to_the_event_at_once(app, make_event):
