@@ -347,6 +347,13 @@ def test_closed_window_cancelled_event_and_unknown_event(client, make_event):
     assert client.get("/registration/me/unbekannter-token").status_code == 404
 
 
+def test_the_required_privacy_consent_is_marked_like_every_required_field(client, make_event):
+    page = client.get(f"/registration/{make_event().slug}").get_data(as_text=True)
+    assert "Pflichtfelder sind mit * gekennzeichnet." in page
+    assert re.search(r'<label for="privacy_consent">[^<]*</label><span class="req" aria-hidden="true"> \*</span>', page)
+    assert not re.search(r'<label for="photo_consent">[^<]*</label><span class="req"', page)  # optional
+
+
 def test_workshops_at_most_one_per_slot_and_full_ones_refused(client, app, make_event):
     event = make_event()
     wohnen, sport, werte = add_workshops(app, event, capacity=1)
