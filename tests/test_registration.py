@@ -629,6 +629,20 @@ def test_cancellation_deadline_is_enforced(client, app, make_event):
     assert registrations_of(app, event)[0][1] == "confirmed"
 
 
+def test_after_the_cancellation_deadline_a_waiting_person_can_still_leave_the_waiting_list(client, app, make_event):
+    event = make_event(capacity=1, cancellation_deadline=utcnow() + timedelta(seconds=1))
+    client.post(f"/registration/{event.slug}", data=form_data(email="a@example.org"))
+    waiting = client.post(f"/registration/{event.slug}", data=form_data(email="b@example.org")).headers["Location"]
+    with app.app_context():
+        db.session.get(Event, event.id).cancellation_deadline = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    page = client.get(waiting).get_data(as_text=True)
+    assert f'action="{waiting}/cancel"' in page and "Die Frist für Stornierungen ist abgelaufen" not in page
+    response = client.post(waiting + "/cancel", follow_redirects=True)
+    assert "Ihre Anmeldung ist storniert." in response.get_data(as_text=True)
+    assert [r[1] for r in registrations_of(app, event)] == ["confirmed", "cancelled"]
+
+
 def test_invitation_only_events_need_the_personal_invitation(client, app, login, make_user, make_event):
     event = make_event(access="invited")
     assert client.get(f"/registration/{event.slug}").status_code == 403

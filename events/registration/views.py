@@ -15,7 +15,6 @@ from events.extensions import db, limiter
 from events.meetings.access import event_organiser_required
 from events.meetings.forms import EVENT_KIND_LABELS
 from events.meetings.service import (
-    cancellation_open,
     invitation_for,
     public_event,
     registration_definition,
@@ -48,6 +47,7 @@ from events.registration.service import (
     message_registrants,
     move_in_waiting_list,
     move_to_position,
+    participant_may_cancel,
     promote_by_hand,
     public_event_and_free_places,
     register_for_event,
@@ -256,7 +256,7 @@ def personal(token):
         form=form,
         token=token,
         editable=editable,
-        can_cancel=registration.status != "cancelled" and cancellation_open(event),
+        can_cancel=participant_may_cancel(registration, event),
         can_restore=restorable(registration, by_participant=True),
         event_over=registration_window_state(event) == "over",
         organisations=organisation_names(),
