@@ -629,6 +629,21 @@ def test_cancellation_deadline_is_enforced(client, app, make_event):
     assert registrations_of(app, event)[0][1] == "confirmed"
 
 
+def test_the_registration_form_names_the_cancellation_deadline(app, make_event):
+    from zoneinfo import ZoneInfo
+
+    deadline = (utcnow() + timedelta(days=20)).astimezone(ZoneInfo("Europe/Berlin")).replace(hour=18, minute=0)
+    event = make_event(cancellation_deadline=deadline)
+    client = app.test_client()
+    page = client.get(f"/registration/{event.slug}").get_data(as_text=True)
+    assert f"Stornieren können Sie über Ihren persönlichen Link bis {deadline:%d.%m.%y}, 18:00." in page
+    client.post("/language", data={"lang": "en"})
+    page = client.get(f"/registration/{event.slug}").get_data(as_text=True)
+    us_date = f"{deadline.month}/{deadline.day}/{deadline:%y}"
+    assert f"You can cancel through your personal link until {us_date}, 6:00\u202fPM." in page
+    assert "Stornieren" not in client.get(f"/registration/{make_event().slug}").get_data(as_text=True)
+
+
 def test_after_the_cancellation_deadline_a_waiting_person_can_still_leave_the_waiting_list(client, app, make_event):
     event = make_event(capacity=1, cancellation_deadline=utcnow() + timedelta(seconds=1))
     client.post(f"/registration/{event.slug}", data=form_data(email="a@example.org"))
