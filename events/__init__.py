@@ -80,6 +80,9 @@ def select_locale() -> str:
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
+    # a page for one registrant (their personal link) speaks the language they chose for their mails
+    if g.get("registrant_language") in languages:
+        return g.registrant_language
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     return current_app.config["DEFAULT_LOCALE"]

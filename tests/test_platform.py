@@ -51,6 +51,13 @@ def test_pages_carry_a_content_security_policy_without_inline_script(client):
     assert "<script>" not in response.get_data(as_text=True)
 
 
+def test_a_visitor_finds_the_way_from_the_start_page_to_the_events(client):
+    page = client.get("/").get_data(as_text=True)
+    assert '<a class="button" href="/meetings/">Zu den Veranstaltungen und zur Anmeldung</a>' in page
+    client.post("/language", data={"lang": "en"})
+    assert "Events and registration" in client.get("/").get_data(as_text=True)
+
+
 def test_login_with_the_right_password_reaches_the_start_page(client, make_user):
     user = make_user("organiser", email="olaf@example.org")
     response = client.post(

@@ -1,5 +1,6 @@
 """Registration, waiting list, personal link and the mails that go with them."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -253,6 +254,19 @@ def test_registering_again_with_the_same_email_creates_no_duplicate(client, app,
     assert first_link == again_link
 
 
+def test_the_lost_link_page_claims_no_registration_for_an_unknown_address(client, app, make_event):
+    """The answer is the same for a registered and an unknown address, and true for both."""
+    event = make_event()
+    client.post(f"/registration/{event.slug}", data=form_data())
+    pages = [
+        client.post(f"/registration/{event.slug}/link", data={"email": email}).get_data(as_text=True)
+        for email in ("ayse.oeztuerk@example.org", "niemand@example.org")
+    ]
+    for page in pages:
+        assert "Ist diese E-Mail-Adresse zu" in page and "besteht eine Anmeldung" not in page
+    assert [m["To"] for m in sent_mails(app)] == ["ayse.oeztuerk@example.org"] * 2
+
+
 def _personal_link_in(message) -> str:
     line = [line for line in mail_text(message).splitlines() if "/registration/me/" in line][0]
     return "/registration/me/" + line.split("/registration/me/")[1].split()[0].rstrip(".")
@@ -333,6 +347,13 @@ def test_closed_window_cancelled_event_and_unknown_event(client, make_event):
     assert client.get("/registration/me/unbekannter-token").status_code == 404
 
 
+def test_the_required_privacy_consent_is_marked_like_every_required_field(client, make_event):
+    page = client.get(f"/registration/{make_event().slug}").get_data(as_text=True)
+    assert "Pflichtfelder sind mit * gekennzeichnet." in page
+    assert re.search(r'<label for="privacy_consent">[^<]*</label><span class="req" aria-hidden="true"> \*</span>', page)
+    assert not re.search(r'<label for="photo_consent">[^<]*</label><span class="req"', page)  # optional
+
+
 def test_workshops_at_most_one_per_slot_and_full_ones_refused(client, app, make_event):
     event = make_event()
     wohnen, sport, werte = add_workshops(app, event, capacity=1)
@@ -358,6 +379,22 @@ def test_workshops_at_most_one_per_slot_and_full_ones_refused(client, app, make_
         f"/registration/{event.slug}", data=form_data(email="c@example.org", workshop_slot_1=str(werte))
     )
     assert response.status_code == 400
+
+
+def _workshop_radio(page: str, workshop_id: int) -> str:
+    return re.search(rf'<input[^>]*name="workshop_slot_1"[^>]*value="{workshop_id}"[^>]*>', page)[0]
+
+
+def test_a_full_workshop_cannot_be_chosen_except_by_who_holds_its_place(client, app, make_event):
+    event = make_event()
+    wohnen, sport, _werte = add_workshops(app, event, capacity=1)
+    personal = client.post(
+        f"/registration/{event.slug}", data=form_data(email="a@example.org", workshop_slot_1=str(wohnen))
+    ).headers["Location"]
+    blank = app.test_client().get(f"/registration/{event.slug}").get_data(as_text=True)
+    assert "disabled" in _workshop_radio(blank, wohnen) and "disabled" not in _workshop_radio(blank, sport)
+    own = client.get(personal).get_data(as_text=True)
+    assert "disabled" not in _workshop_radio(own, wohnen) and "checked" in _workshop_radio(own, wohnen)
 
 
 def test_the_blank_form_shows_changes_to_the_event_at_once(app, make_event):
@@ -564,6 +601,21 @@ def test_the_personal_link_shows_changes_and_cancels(client, app, make_event):
     assert ics.mimetype == "text/calendar" and b"METHOD:REQUEST" in ics.data
 
 
+def test_the_personal_link_opens_in_the_language_chosen_for_mails(client, app, make_event):
+    """Someone who registered for English mails and opens the link from one in a fresh browser reads English."""
+    event = make_event()
+    personal = client.post(f"/registration/{event.slug}", data=form_data(language="en")).headers["Location"]
+    assert sent_mails(app)[0]["Subject"].startswith("Registration confirmed")
+    fresh = app.test_client()
+    page = fresh.get(personal).get_data(as_text=True)
+    assert '<html lang="en">' in page and "Your registration" in page and "Ihre Anmeldung" not in page
+    cancelled = fresh.post(personal + "/cancel", follow_redirects=True).get_data(as_text=True)
+    assert "Your registration has been cancelled" in cancelled and "storniert" not in cancelled
+    # a visitor who has chosen a language keeps it
+    fresh.post("/language", data={"lang": "de"})
+    assert '<html lang="de">' in fresh.get(personal).get_data(as_text=True)
+
+
 def test_cancellation_deadline_is_enforced(client, app, make_event):
     event = make_event(cancellation_deadline=utcnow() + timedelta(seconds=1))
     personal = client.post(f"/registration/{event.slug}", data=form_data()).headers["Location"]
@@ -575,6 +627,35 @@ def test_cancellation_deadline_is_enforced(client, app, make_event):
     response = client.post(personal + "/cancel", follow_redirects=True)
     assert "Die Frist für Stornierungen ist abgelaufen" in response.get_data(as_text=True)
     assert registrations_of(app, event)[0][1] == "confirmed"
+
+
+def test_the_registration_form_names_the_cancellation_deadline(app, make_event):
+    from zoneinfo import ZoneInfo
+
+    deadline = (utcnow() + timedelta(days=20)).astimezone(ZoneInfo("Europe/Berlin")).replace(hour=18, minute=0)
+    event = make_event(cancellation_deadline=deadline)
+    client = app.test_client()
+    page = client.get(f"/registration/{event.slug}").get_data(as_text=True)
+    assert f"Stornieren können Sie über Ihren persönlichen Link bis {deadline:%d.%m.%y}, 18:00." in page
+    client.post("/language", data={"lang": "en"})
+    page = client.get(f"/registration/{event.slug}").get_data(as_text=True)
+    us_date = f"{deadline.month}/{deadline.day}/{deadline:%y}"
+    assert f"You can cancel through your personal link until {us_date}, 6:00\u202fPM." in page
+    assert "Stornieren" not in client.get(f"/registration/{make_event().slug}").get_data(as_text=True)
+
+
+def test_after_the_cancellation_deadline_a_waiting_person_can_still_leave_the_waiting_list(client, app, make_event):
+    event = make_event(capacity=1, cancellation_deadline=utcnow() + timedelta(seconds=1))
+    client.post(f"/registration/{event.slug}", data=form_data(email="a@example.org"))
+    waiting = client.post(f"/registration/{event.slug}", data=form_data(email="b@example.org")).headers["Location"]
+    with app.app_context():
+        db.session.get(Event, event.id).cancellation_deadline = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    page = client.get(waiting).get_data(as_text=True)
+    assert f'action="{waiting}/cancel"' in page and "Die Frist für Stornierungen ist abgelaufen" not in page
+    response = client.post(waiting + "/cancel", follow_redirects=True)
+    assert "Ihre Anmeldung ist storniert." in response.get_data(as_text=True)
+    assert [r[1] for r in registrations_of(app, event)] == ["confirmed", "cancelled"]
 
 
 def test_invitation_only_events_need_the_personal_invitation(client, app, login, make_user, make_event):

@@ -310,6 +310,14 @@ def update_registration(registration: Registration, data: dict) -> None:
     db.session.commit()
 
 
+def participant_may_cancel(registration: Registration, event: Event) -> bool:
+    """Whether the registrant may cancel through the personal link: a confirmed place until the cancellation
+    deadline; a place on the waiting list at any time, since leaving it takes nothing from the planning."""
+    if registration.status == CANCELLED:
+        return False
+    return registration.status == WAITLISTED or cancellation_open(event)
+
+
 def cancel_registration(registration: Registration, by_participant: bool = True) -> list[Registration]:
     """Cancel; a freed place goes at once to the first on the waiting list. Returns those promoted.
 
@@ -324,7 +332,7 @@ def cancel_registration(registration: Registration, by_participant: bool = True)
     if event.status == EventStatus.CANCELLED:
         db.session.rollback()
         raise RegistrationError("event_cancelled")
-    if by_participant and not cancellation_open(event):
+    if by_participant and not participant_may_cancel(registration, event):
         db.session.rollback()
         raise RegistrationError("deadline_passed")
     was_waiting = registration.status == WAITLISTED

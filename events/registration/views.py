@@ -1,6 +1,7 @@
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_babel import refresh as refresh_locale
 from markupsafe import Markup
 
 from events.calendar.service import event_invite
@@ -14,7 +15,6 @@ from events.extensions import db, limiter
 from events.meetings.access import event_organiser_required
 from events.meetings.forms import EVENT_KIND_LABELS
 from events.meetings.service import (
-    cancellation_open,
     invitation_for,
     public_event,
     registration_definition,
@@ -47,6 +47,7 @@ from events.registration.service import (
     message_registrants,
     move_in_waiting_list,
     move_to_position,
+    participant_may_cancel,
     promote_by_hand,
     public_event_and_free_places,
     register_for_event,
@@ -202,12 +203,18 @@ def lost_link(slug):
     form = ResendLinkForm()
     if form.validate_on_submit():
         resend_personal_link(event, form.email.data)
-        return render_template("registration/link_sent.html", event=event)
+        # says the same whether or not the address is registered
+        return render_template("registration/link_sent.html", event=event, lost=True)
     return render_template("registration/lost_link.html", event=event, form=form), 400 if form.is_submitted() else 200
 
 
 def _registration_for_token(token: str) -> Registration:
-    return registration_by_token(token) or abort(404)
+    """The registration of a personal link; its pages speak the registrant's language unless the visitor chose
+    one (see events.select_locale)."""
+    registration = registration_by_token(token) or abort(404)
+    g.registrant_language = registration.language
+    refresh_locale()  # in case something of this request has asked for the locale already
+    return registration
 
 
 @bp.route("/me/<token>", methods=["GET", "POST"])
@@ -249,7 +256,7 @@ def personal(token):
         form=form,
         token=token,
         editable=editable,
-        can_cancel=registration.status != "cancelled" and cancellation_open(event),
+        can_cancel=participant_may_cancel(registration, event),
         can_restore=restorable(registration, by_participant=True),
         event_over=registration_window_state(event) == "over",
         organisations=organisation_names(),
