@@ -251,6 +251,18 @@ def test_event_pages_show_free_places_or_waiting_list(client, make_event, make_r
     assert "Ausgebucht" in page and "Auf die Warteliste" in page
 
 
+def test_a_workshops_free_places_are_counted_in_words_that_fit_the_number(client, app, make_event):
+    from tests.test_registration import add_workshops
+
+    event = make_event()
+    add_workshops(app, event, capacity=1)
+    client.post("/language", data={"lang": "en"})
+    page = client.get(f"/meetings/{event.slug}").get_data(as_text=True)
+    assert "1 of 1 place available" in page and "1 of 1 places" not in page
+    client.post("/language", data={"lang": "de"})
+    assert "1 von 1 Platz frei" in client.get(f"/meetings/{event.slug}").get_data(as_text=True)
+
+
 def test_the_public_list_shows_each_events_free_places(client, make_event, make_registration):
     full = make_event(title="Voll", capacity=1)
     make_registration(full, "confirmed")

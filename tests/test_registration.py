@@ -122,7 +122,13 @@ def test_a_full_meeting_puts_the_next_person_on_the_waiting_list(client, app, ma
         ("zweite@example.org", "waitlisted", 1),
         ("dritte@example.org", "waitlisted", 2),
     ]
-    assert sent_mails(app)[1]["Subject"] == f"Warteliste: {event.title}"
+    confirmation, waiting = sent_mails(app)[0:2]
+    assert waiting["Subject"] == f"Warteliste: {event.title}"
+    text = mail_text(waiting)
+    assert text.startswith("Guten Tag Ayşe Öztürk,")  # no blank first line
+    assert "Ihren Platz auf der Warteliste" in text and "Ticket und Kalendereintrag herunter" not in text
+    assert mail_text(confirmation).startswith("Guten Tag")
+    assert "laden Ticket und Kalendereintrag herunter" in mail_text(confirmation)
 
 
 def test_cancelling_promotes_the_first_waiting_person_at_once(client, app, make_event):
@@ -599,6 +605,17 @@ def test_the_personal_link_shows_changes_and_cancels(client, app, make_event):
         assert registration.dietary_needs == "vegan"
     ics = client.get(personal + "/invite.ics")
     assert ics.mimetype == "text/calendar" and b"METHOD:REQUEST" in ics.data
+
+
+def test_a_cancelled_registrations_page_no_longer_lists_its_workshops(client, app, make_event):
+    event = make_event()
+    wohnen, _sport, _werte = add_workshops(app, event, capacity=5)
+    personal = client.post(f"/registration/{event.slug}", data=form_data(workshop_slot_1=str(wohnen))).headers[
+        "Location"
+    ]
+    assert "Ihre Workshops" in client.get(personal).get_data(as_text=True)
+    page = client.post(personal + "/cancel", follow_redirects=True).get_data(as_text=True)
+    assert "storniert" in page and "Ihre Workshops" not in page
 
 
 def test_the_personal_link_opens_in_the_language_chosen_for_mails(client, app, make_event):

@@ -70,7 +70,7 @@ def render_templated_mail(template: str, **context) -> dict:
     """Render templates/emails/<template>.subject.txt, .txt and .html into the parts of a mail."""
     return {
         "subject": render_template(f"emails/{template}.subject.txt", **context).strip(),
-        "body_text": render_template(f"emails/{template}.txt", **context),
+        "body_text": render_template(f"emails/{template}.txt", **context).strip() + "\n",  # no blank first line
         "body_html": render_template(f"emails/{template}.html", **context),
         "attachments": context.get("attachments"),
         "inline_images": context.get("inline_images"),
