@@ -108,6 +108,8 @@ ROUTES = [
     Route("registration.personal",        "GET",  "/registration/me/{manage_token}",               EVERYONE),
     Route("registration.cancel_own",      "POST", "/registration/me/{manage_token}/cancel",        EVERYONE),
     Route("registration.renew_own_link",  "POST", "/registration/me/{manage_token}/renew",         EVERYONE),
+    Route("registration.withdraw_own_photo_consent", "POST",
+          "/registration/me/{manage_token}/photo-consent/withdraw", EVERYONE),
     Route("registration.restore_own",     "POST", "/registration/me/{manage_token}/restore",       EVERYONE),
     Route("registration.personal_invite", "GET",  "/registration/me/{manage_token}/invite.ics",    EVERYONE),
     Route("registration.personal_ticket", "GET",  "/registration/me/{manage_token}/ticket.pdf",    EVERYONE),

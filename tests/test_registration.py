@@ -675,6 +675,38 @@ def test_after_the_cancellation_deadline_a_waiting_person_can_still_leave_the_wa
     assert [r[1] for r in registrations_of(app, event)] == ["confirmed", "cancelled"]
 
 
+def test_after_the_event_the_photo_consent_can_still_be_withdrawn_through_the_personal_link(
+    client, app, make_event, make_registration
+):
+    event = make_event(starts_at=utcnow() - timedelta(days=2))
+    registration = make_registration(event, "confirmed", photo_consent=True, photo_consent_at=utcnow())
+    personal = f"/registration/me/{registration.manage_token}"
+    page = client.get(personal).get_data(as_text=True)
+    assert "Angaben ändern" not in page  # the form is closed after the event ...
+    assert f'action="{personal}/photo-consent/withdraw"' in page  # ... the withdrawal is not
+    response = client.post(personal + "/photo-consent/withdraw", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Ihre Einwilligung zur Fotoveröffentlichung ist widerrufen." in page
+    assert "photo-consent/withdraw" not in page
+    with app.app_context():
+        stored = db.session.get(Registration, registration.id)
+        assert (stored.photo_consent, stored.photo_consent_at) == (False, None)
+        actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_id == str(registration.id)))
+        assert "registration.photo_consent_withdrawn" in list(actions)
+    again = client.post(personal + "/photo-consent/withdraw", follow_redirects=True).get_data(as_text=True)
+    assert "Es lag keine Einwilligung zur Fotoveröffentlichung vor." in again
+
+
+def test_the_stored_privacy_consent_names_both_ways_to_withdraw_it(client, app, make_event):
+    event = make_event()
+    client.post(f"/registration/{event.slug}", data=form_data())
+    with app.app_context():
+        registration = db.session.scalars(select(Registration)).one()
+        assert registration.privacy_consent_version == "2026-12"
+        assert "bis zum Stornierungsschluss" in registration.privacy_consent_text
+        assert "danach mit einer Nachricht an das Organisationsteam" in registration.privacy_consent_text
+
+
 def test_invitation_only_events_need_the_personal_invitation(client, app, login, make_user, make_event):
     event = make_event(access="invited")
     assert client.get(f"/registration/{event.slug}").status_code == 403

@@ -2,7 +2,7 @@
 
 from flask_babel import gettext as _
 
-PRIVACY_CONSENT_VERSION = "2026-11"
+PRIVACY_CONSENT_VERSION = "2026-12"  # raise it with every change of the text: each registration keeps its own
 # The privacy consent text promises deletion six months after the event (see registration.retention).
 PERSONAL_DATA_KEPT_MONTHS = 6
 
@@ -11,13 +11,14 @@ def privacy_consent_text() -> str:
     return _(
         "Ich willige ein, dass das Ministerium meine Angaben zur Organisation und Durchführung dieser "
         "Veranstaltung verarbeitet (Anmeldung, Einlass, Teilnahmebescheinigung). Die Angaben werden sechs Monate "
-        "nach der Veranstaltung gelöscht. Ich kann die Einwilligung jederzeit über meinen persönlichen Link "
-        "widerrufen, indem ich meine Anmeldung storniere."
+        "nach der Veranstaltung gelöscht. Ich kann die Einwilligung jederzeit widerrufen: bis zum "
+        "Stornierungsschluss, indem ich meine Anmeldung über meinen persönlichen Link storniere, danach mit einer "
+        "Nachricht an das Organisationsteam."
     )
 
 
 def photo_consent_text() -> str:
     return _(
         "Ich bin einverstanden, dass Fotos, auf denen ich zu sehen bin, in Berichten über die Veranstaltung "
-        "veröffentlicht werden (freiwillig)."
+        "veröffentlicht werden (freiwillig; jederzeit über meinen persönlichen Link widerrufbar)."
     )

@@ -199,13 +199,30 @@ def _apply_details(registration: Registration, data: dict) -> None:
     registration.accessibility_needs = optional_text(data.get("accessibility_needs"))
     if data.get("language") in current_app.config["LANGUAGES"]:
         registration.language = data["language"]
-    photo = bool(data.get("photo_consent"))
-    if photo and not registration.photo_consent:
-        registration.photo_consent_at = utcnow()
-    if not photo:
-        registration.photo_consent_at = None
-    registration.photo_consent = photo
+    _apply_photo_consent(registration, bool(data.get("photo_consent")))
     registration.answers = data.get("answers") or {}
+
+
+def _apply_photo_consent(registration: Registration, consent: bool) -> None:
+    """Give (stamped with the time) or withdraw the consent to photos being published."""
+    if consent and not registration.photo_consent:
+        registration.photo_consent_at = utcnow()
+    if not consent:
+        registration.photo_consent_at = None
+    registration.photo_consent = consent
+
+
+def withdraw_photo_consent(registration: Registration) -> bool:
+    """Withdraw the photo consent through the personal link, also once the form can no longer be changed (after
+    the event, when photos are published); the audit log keeps when. False when there was none to withdraw."""
+    if not registration.photo_consent:
+        return False
+    _apply_photo_consent(registration, False)
+    record_audit(
+        "registration.photo_consent_withdrawn", registration, summary=registration.full_name, actor="participant"
+    )
+    db.session.commit()
+    return True
 
 
 def register_for_event(event_id: int, data: dict, invitation: Invitation | None = None) -> RegistrationOutcome:

@@ -58,6 +58,7 @@ from events.registration.service import (
     search_registrations,
     status_counts,
     update_registration,
+    withdraw_photo_consent,
     workshop_fill,
 )
 from events.registration.tokens import registration_by_token
@@ -276,6 +277,23 @@ def cancel_own(token):
     else:
         flash(_("Ihre Anmeldung ist storniert. Sie erhalten eine Bestätigung per E-Mail."), "success")
         flash(_("Ein Versehen? „Stornierung zurücknehmen“ geht 10 Minuten lang."), "info")
+    return redirect(url_for("registration.personal", token=token))
+
+
+@bp.route("/me/<token>/photo-consent/withdraw", methods=["POST"])
+@public
+def withdraw_own_photo_consent(token):
+    registration = _registration_for_token(token)
+    if withdraw_photo_consent(registration):
+        flash(
+            _(
+                "Ihre Einwilligung zur Fotoveröffentlichung ist widerrufen. Wir veröffentlichen keine weiteren "
+                "Fotos, auf denen Sie zu sehen sind."
+            ),
+            "success",
+        )
+    else:
+        flash(_("Es lag keine Einwilligung zur Fotoveröffentlichung vor."), "info")
     return redirect(url_for("registration.personal", token=token))
 
 
