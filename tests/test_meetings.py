@@ -235,6 +235,43 @@ def test_a_new_edition_starts_as_a_copy_of_the_last(client, app, login, make_use
         assert (copy.starts_at - event.starts_at).days == 364
 
 
+def test_new_dates_for_a_copied_edition_move_its_programme_along(client, app, login, make_user, make_event):
+    from datetime import UTC, datetime
+
+    from events.core.timezone import aware_to_berlin_naive
+
+    start = datetime(2027, 1, 16, 8, 30, tzinfo=UTC)  # 09:30 in Berlin, winter time
+    event = make_event(starts_at=start, ends_at=start + timedelta(days=1, hours=6, minutes=30), status="draft")
+    with app.app_context():
+        for day, title in ((0, "Grußwort"), (1, "Ausblick")):
+            begins = start + timedelta(days=day, hours=1)
+            db.session.add(
+                EventSession(
+                    event_id=event.id, kind="talk", title=title, starts_at=begins, ends_at=begins + timedelta(hours=1)
+                )
+            )
+        db.session.commit()
+    login(make_user("organiser"))
+    # the next edition is on Thursday and Friday in March, summer time: the programme keeps its days and hours
+    form = _unchanged_event_form(event, starts_at="2027-04-08T09:30", ends_at="2027-04-09T16:00")
+    page = client.post(f"/meetings/manage/{event.id}/edit", data=form, follow_redirects=True).get_data(as_text=True)
+    assert "Das Programm ist mit der Veranstaltung auf die neuen Tage verschoben." in page
+    assert "außerhalb der Veranstaltungszeit" not in page
+    with app.app_context():
+        sessions = db.session.scalars(select(EventSession).order_by(EventSession.starts_at)).all()
+        assert [(s.title, aware_to_berlin_naive(s.starts_at).isoformat()) for s in sessions] == [
+            ("Grußwort", "2027-04-08T10:30:00"),
+            ("Ausblick", "2027-04-09T10:30:00"),
+        ]
+    # a programme that still fits stays; one that cannot fit is left for the organiser, with a warning
+    form = _unchanged_event_form(event, starts_at="2027-04-08T09:30", ends_at="2027-04-08T18:00")
+    page = client.post(f"/meetings/manage/{event.id}/edit", data=form, follow_redirects=True).get_data(as_text=True)
+    assert "verschoben" not in page
+    assert "1 Programmpunkt liegt außerhalb der Veranstaltungszeit. Bitte passen Sie ihn an." in page
+    with app.app_context():
+        assert aware_to_berlin_naive(db.session.scalars(select(func.max(EventSession.starts_at))).one()).day == 9
+
+
 def test_public_list_shows_only_published_upcoming_events(client, make_event):
     make_event(title="Öffentlich")
     make_event(title="Geheim", status="draft")

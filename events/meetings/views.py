@@ -139,6 +139,17 @@ def _event_form_page(event: Event | None):
             )
         else:
             flash(_("Die Änderungen sind gespeichert."), "success")
+        if change.programme_moved:
+            flash(_("Das Programm ist mit der Veranstaltung auf die neuen Tage verschoben."), "success")
+        if change.sessions_outside:
+            flash(
+                ngettext(
+                    "%(num)d Programmpunkt liegt außerhalb der Veranstaltungszeit. Bitte passen Sie ihn an.",
+                    "%(num)d Programmpunkte liegen außerhalb der Veranstaltungszeit. Bitte passen Sie sie an.",
+                    change.sessions_outside,
+                ),
+                "warning",
+            )
         for person in change.promoted:
             flash(_("%(name)s ist von der Warteliste nachgerückt.", name=person.full_name), "success")
         return redirect(url_for("meetings.detail", event_id=change.event.id))
