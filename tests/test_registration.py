@@ -782,6 +782,21 @@ def test_the_export_holds_every_answer_in_csv_and_xlsx(client, app, login, make_
         assert answers_by_name == expected
 
 
+def test_the_organisers_page_of_a_registration_reads_its_answers_as_the_export_does(
+    client, app, login, make_user, make_event, make_registration
+):
+    event = make_event()
+    text, single, multiple, yesno = _export_questions(app, event)
+    registration = make_registration(
+        event, answers={str(text): "yes", str(multiple): ["Wohnen", "Arbeit"], str(yesno): "yes"}
+    )
+    login(make_user("organiser"))
+    page = client.get(f"/registration/manage/entry/{registration.id}").get_data(as_text=True)
+    assert "<dt>Übernachten Sie?</dt><dd>ja</dd>" in page  # not the stored value "yes"
+    assert "<dt>Anmerkungen</dt><dd>yes</dd>" in page  # a free text stays as typed
+    assert "<dt>Themen</dt><dd>Wohnen; Arbeit</dd>" in page and "<dt>Anreise</dt><dd>–</dd>" in page
+
+
 def test_a_value_that_looks_like_a_formula_is_plain_text_in_xlsx(client, app, login, make_user, make_event):
     from io import BytesIO
 

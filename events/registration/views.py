@@ -23,7 +23,7 @@ from events.meetings.service import (
 )
 from events.registration import bp
 from events.registration.consent import photo_consent_text, privacy_consent_text
-from events.registration.export import export_csv, export_xlsx
+from events.registration.export import answer_text, export_csv, export_xlsx
 from events.registration.forms import (
     REGISTRATION_STATUS_LABELS,
     OrganiserMessageForm,
@@ -409,6 +409,7 @@ def entry(registration_id):
         registration=registration,
         event=registration.event,
         can_restore=restorable(registration),
+        answer_text=answer_text,
         status_labels=REGISTRATION_STATUS_LABELS,
         free=free_places(registration.event) if waiting else None,
         promote_form=PromoteForm() if waiting else None,
