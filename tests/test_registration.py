@@ -858,8 +858,13 @@ def test_organiser_promotes_reorders_and_cancels_by_hand(client, app, login, mak
     login(make_user("organiser"))
     response = client.post(f"/registration/manage/entry/{w1.id}/promote", follow_redirects=True)
     assert "Es ist kein Platz frei" in response.get_data(as_text=True)
-    client.post(f"/registration/manage/entry/{w2.id}/up")
+    page = client.post(f"/registration/manage/entry/{w2.id}/up", follow_redirects=True).get_data(as_text=True)
     assert [r[2] for r in registrations_of(app, event)] == [None, 2, 1]
+    assert "steht jetzt auf Platz 1 der Warteliste." in page
+    # "up" for the first in line moves nobody, and the organiser reads that they are still first
+    page = client.post(f"/registration/manage/entry/{w2.id}/up", follow_redirects=True).get_data(as_text=True)
+    assert [r[2] for r in registrations_of(app, event)] == [None, 2, 1]
+    assert "steht jetzt auf Platz 1 der Warteliste." in page and "Reihenfolge" not in page
     client.post(f"/registration/manage/entry/{first.id}/cancel")
     statuses = [r[1] for r in registrations_of(app, event)]
     assert statuses == ["cancelled", "waitlisted", "confirmed"]  # w2 was first in line after reordering

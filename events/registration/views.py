@@ -416,6 +416,18 @@ def entry(registration_id):
     )
 
 
+def _flash_waiting_position(registration: Registration, position: int) -> None:
+    """Where a waiting person stands after the organiser moved them (also when they were at the end already)."""
+    flash(
+        _(
+            "%(name)s steht jetzt auf Platz %(position)d der Warteliste.",
+            name=registration.full_name,
+            position=position,
+        ),
+        "success",
+    )
+
+
 @bp.route("/manage/entry/<int:registration_id>/<action>", methods=["POST"])
 @role_required("organiser")
 def entry_action(registration_id, action):
@@ -473,20 +485,11 @@ def entry_action(registration_id, action):
                 )
             _flash_dropped_workshops(dropped)
         elif action in ("up", "down"):
-            move_in_waiting_list(registration, -1 if action == "up" else 1)
-            flash(_("Die Reihenfolge der Warteliste ist geändert."), "success")
+            _flash_waiting_position(registration, move_in_waiting_list(registration, -1 if action == "up" else 1))
         elif action == "move":
             form = WaitingListPositionForm(waiting=status_counts(registration.event)["waitlisted"])
             if form.validate_on_submit():
-                position = move_to_position(registration, form.position.data)
-                flash(
-                    _(
-                        "%(name)s steht jetzt auf Platz %(position)d der Warteliste.",
-                        name=registration.full_name,
-                        position=position,
-                    ),
-                    "success",
-                )
+                _flash_waiting_position(registration, move_to_position(registration, form.position.data))
             else:
                 flash(" ".join(form.position.errors), "error")
         else:
