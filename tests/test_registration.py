@@ -1173,6 +1173,24 @@ def test_organiser_message_goes_to_the_filtered_registrants(
     assert "Bitte bringen Sie Ihr Ticket mit." in mail_text(mails[0])
 
 
+def test_a_message_to_a_selection_of_nobody_is_not_sent_and_keeps_what_was_typed(
+    client, app, login, make_user, make_event, make_registration
+):
+    event = make_event(capacity=5)
+    make_registration(event, "confirmed", last_name="Schneider")
+    login(make_user("organiser"))
+    response = client.post(
+        f"/registration/manage/{event.id}/message?status=waitlisted",
+        data={"subject": "Warteliste", "body": "Sie rücken bald nach."},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Zu dieser Auswahl gehört niemand. Die Nachricht ist nicht gesendet." in page
+    assert 'value="Warteliste"' in page and "Sie rücken bald nach.</textarea>" in page
+    assert sent_mails(app) == []
+    assert db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "registration.message")) == 0
+
+
 def test_the_audit_log_of_a_message_names_its_recipients_by_id_but_not_the_search_text(
     client, app, login, make_user, make_event, make_registration
 ):

@@ -86,6 +86,7 @@ ERROR_MESSAGES = {
     "cancelled_by_organiser": lambda: _(
         "Diese Anmeldung hat das Organisationsteam storniert. Bitte wenden Sie sich an das Organisationsteam."
     ),
+    "no_recipients": lambda: _("Zu dieser Auswahl gehört niemand. Die Nachricht ist nicht gesendet."),
 }
 
 
@@ -379,12 +380,16 @@ def message(event):
     term = request.values.get("q", "").strip()[:100]
     form = OrganiserMessageForm()
     if form.validate_on_submit():
-        count = message_registrants(event, form.subject.data, form.body.data, status, term)
-        flash(
-            ngettext("Die Nachricht geht an %(num)d Person.", "Die Nachricht geht an %(num)d Personen.", count),
-            "success",
-        )
-        return redirect(url_for("registration.registrations", event_id=event.id))
+        try:
+            count = message_registrants(event, form.subject.data, form.body.data, status, term)
+        except RegistrationError as error:
+            flash(error_message(error), "error")  # the typed message stays in the form below
+        else:
+            flash(
+                ngettext("Die Nachricht geht an %(num)d Person.", "Die Nachricht geht an %(num)d Personen.", count),
+                "success",
+            )
+            return redirect(url_for("registration.registrations", event_id=event.id, status=status, q=term))
     return render_template(
         "registration/message.html",
         event=event,
