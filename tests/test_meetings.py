@@ -302,12 +302,12 @@ def test_the_public_list_shows_each_events_free_places(client, make_event, make_
 # --- invitation files -----------------------------------------------------------------------------------------
 
 
-def upload_invitations(client, event, data: bytes):
+def upload_invitations(client, event, data: bytes, filename: str = "gaeste.csv"):
     from io import BytesIO
 
     response = client.post(
         f"/meetings/manage/{event.id}/invitations",
-        data={"file": (BytesIO(data), "gaeste.csv")},
+        data={"file": (BytesIO(data), filename)},
         follow_redirects=True,
     )
     assert response.status_code == 200
@@ -399,3 +399,11 @@ def test_a_file_in_an_unknown_encoding_is_refused_with_a_hint(client, app, login
     assert "Die Zeichenkodierung der Datei ist unbekannt." in page
     assert "CSV UTF-8" in page
     assert invitees(app, event) == []
+
+
+def test_an_excel_workbook_instead_of_a_csv_file_is_refused_with_a_hint(client, app, login, make_user, make_event):
+    event = make_event(access="invited")
+    login(make_user("organiser"))
+    page = upload_invitations(client, event, b"PK\x03\x04 a workbook", filename="gaeste.xlsx")
+    assert "Bitte eine CSV-Datei hochladen." in page
+    assert invitees(app, event) == [] and sent_mails(app) == []

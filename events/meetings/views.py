@@ -370,7 +370,8 @@ INVITATION_PROBLEM_MESSAGES = {
 def invitations(event):
     form = InvitationImportForm()
     if not form.validate_on_submit():
-        flash(" ".join(form.file.errors) or _("Bitte wählen Sie eine CSV-Datei."), "error")
+        # the messages may be lazy strings (FileAllowed's is), so each becomes text before they are joined
+        flash(" ".join(str(error) for error in form.file.errors) or _("Bitte wählen Sie eine CSV-Datei."), "error")
         return redirect(url_for("meetings.detail", event_id=event.id) + "#invitations")
     result = import_invitations(event, form.file.data.read())
     if result.errors:
