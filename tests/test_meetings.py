@@ -326,9 +326,12 @@ def test_a_file_with_only_an_email_column_invites_everyone_in_it(client, app, lo
     event = make_event(access="invited")
     login(make_user("organiser"))
     page = upload_invitations(client, event, b"email\nnora@example.org\n\nTim@Example.org\n")
-    assert "2 Einladungen verschickt, 0 waren schon eingeladen." in page
+    assert "2 Einladungen verschickt." in page
     assert invitees(app, event) == [("nora@example.org", "", "", None), ("tim@example.org", "", "", None)]
     assert sorted(mail["To"] for mail in sent_mails(app)) == ["nora@example.org", "tim@example.org"]
+    page = upload_invitations(client, event, b"email\nnora@example.org\nTim@Example.org\nrosa@example.org\n")
+    assert "1 Einladung verschickt. 2 Adressen waren schon eingeladen." in page  # nobody gets a second one
+    assert len(sent_mails(app)) == 3
 
 
 def test_tab_and_comma_files_and_a_short_line_are_read(client, app, login, make_user, make_event):
@@ -337,7 +340,7 @@ def test_tab_and_comma_files_and_a_short_line_are_read(client, app, login, make_
     upload_invitations(client, event, b"email\tfirst_name\tlast_name\na@example.org\tAnna\tAdler\n")
     upload_invitations(client, event, b'first_name,email,organisation\nBen,b@example.org,"KoBE Passau, Amt 3"\n')
     page = upload_invitations(client, event, b"sep=;\r\nemail;first_name;last_name\r\nc@example.org;Cem\r\n")
-    assert "1 Einladungen verschickt" in page
+    assert "1 Einladung verschickt." in page
     assert invitees(app, event) == [
         ("a@example.org", "Anna", "Adler", None),
         ("b@example.org", "Ben", "", "KoBE Passau, Amt 3"),
@@ -379,10 +382,10 @@ def test_excel_files_with_a_bom_or_in_windows_1252_keep_their_umlauts(client, ap
     login(make_user("organiser"))
     utf8_bom = "\ufeffemail;first_name;last_name;organisation\r\nnora@example.org;Nora;Weiß;KoBE Fürth\r\n"
     page = upload_invitations(client, event, utf8_bom.encode("utf-8"))
-    assert "1 Einladungen verschickt" in page
+    assert "1 Einladung verschickt." in page
     windows = "Email;First_Name;Last_Name;Organisation\r\noezlem@example.org;Özlem;Müßig;Bürgerbüro Würzburg\r\n"
     page = upload_invitations(client, event, windows.encode("cp1252"))
-    assert "1 Einladungen verschickt" in page
+    assert "1 Einladung verschickt." in page
     unicode_text = "email\tfirst_name\nluise@example.org\tLüise\r\n"
     upload_invitations(client, event, unicode_text.encode("utf-16"))  # Excel's "Unicode text", with a BOM
     assert invitees(app, event) == [

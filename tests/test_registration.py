@@ -587,7 +587,7 @@ def test_invitation_only_events_need_the_personal_invitation(client, app, login,
     response = client.post(
         f"/meetings/manage/{event.id}/invitations", data={"file": (BytesIO(csv), "gaeste.csv")}, follow_redirects=True
     )
-    assert "1 Einladungen verschickt" in response.get_data(as_text=True)
+    assert "1 Einladung verschickt." in response.get_data(as_text=True)
     invitation_mail = sent_mails(app)[-1]
     assert invitation_mail["To"] == "nora@example.org"
     link = [line for line in mail_text(invitation_mail).splitlines() if "invitation=" in line][0].strip()

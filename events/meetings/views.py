@@ -388,12 +388,10 @@ def invitations(event):
                 _("Zeile %(lines)s: %(problem)s", lines=shown, problem=INVITATION_PROBLEM_MESSAGES[problem]()), "error"
             )
     else:
-        flash(
-            _(
-                "%(created)d Einladungen verschickt, %(skipped)d waren schon eingeladen.",
-                created=result.created,
-                skipped=result.skipped,
-            ),
-            "success",
-        )
+        done = ngettext("%(num)d Einladung verschickt.", "%(num)d Einladungen verschickt.", result.created)
+        if result.skipped:
+            done += " " + ngettext(
+                "%(num)d Adresse war schon eingeladen.", "%(num)d Adressen waren schon eingeladen.", result.skipped
+            )
+        flash(done, "success")
     return redirect(url_for("meetings.detail", event_id=event.id) + "#invitations")
