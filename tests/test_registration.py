@@ -629,6 +629,16 @@ def test_an_invitation_registers_the_invited_address_whatever_the_form_says(clie
         assert registration.invitation_id is not None
 
 
+def test_an_invitation_opened_in_english_offers_english_emails(client, app, make_event):
+    event = make_event(access="invited")
+    link = invite(app, event, first_name="Nora", last_name="Weiß")
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    page = client.get(link).get_data(as_text=True)
+    assert 'value="Weiß"' in page  # filled from the invitation ...
+    assert '<option selected value="en">English</option>' in page  # ... and in the language the page is read in
+
+
 def test_a_form_with_errors_keeps_showing_the_invited_address(client, app, make_event):
     event = make_event(access="invited")
     link = invite(app, event)
