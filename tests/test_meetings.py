@@ -410,3 +410,19 @@ def test_an_excel_workbook_instead_of_a_csv_file_is_refused_with_a_hint(client, 
     page = upload_invitations(client, event, b"PK\x03\x04 a workbook", filename="gaeste.xlsx")
     assert "Bitte eine CSV-Datei hochladen." in page
     assert invitees(app, event) == [] and sent_mails(app) == []
+
+
+def test_only_a_published_event_sends_invitations(client, app, login, make_user, make_event):
+    draft = make_event(access="invited", status="draft")
+    cancelled = make_event(access="invited", status="cancelled")
+    login(make_user("organiser"))
+    for event, refusal in (
+        (draft, "Einladungen können Sie verschicken, sobald die Veranstaltung veröffentlicht ist."),
+        (cancelled, "Die Veranstaltung ist abgesagt. Es werden keine Einladungen mehr verschickt."),
+    ):
+        detail = client.get(f"/meetings/manage/{event.id}").get_data(as_text=True)
+        assert refusal in detail and "Einladungen importieren und versenden" not in detail  # no form to fill
+        page = upload_invitations(client, event, b"email\nnora@example.org\n")  # a form left open in another tab
+        assert refusal in page and "1 Einladung verschickt" not in page
+        assert invitees(app, event) == []
+    assert sent_mails(app) == []

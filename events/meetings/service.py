@@ -553,10 +553,14 @@ def _invitation_rows(text: str, result: InvitationImport) -> list[tuple[int, dic
 def import_invitations(event: Event, raw: bytes) -> InvitationImport:
     """Read invitees from CSV (email, first_name, last_name, organisation) and mail each a personal link.
 
-    Nothing is written when any line is wrong: the organiser fixes the file and uploads it again.
+    Nothing is written when any line is wrong: the organiser fixes the file and uploads it again. Only a
+    published event invites (EventError "draft" or "cancelled" otherwise): a draft's link would lead nowhere yet,
+    and a cancelled event must not send an invitation after its cancellation.
     """
     from events.registration.mails import send_invitation
 
+    if event.status != EventStatus.PUBLISHED:
+        raise EventError(event.status)
     result = InvitationImport()
     text = _decode_invitation_file(raw)
     if text is None:

@@ -365,6 +365,13 @@ INVITATION_PROBLEM_MESSAGES = {
 }
 
 
+# Why an event sends no invitations (meetings.service.import_invitations), for the organiser.
+INVITATION_REFUSED_MESSAGES = {
+    "draft": lambda: _("Einladungen können Sie verschicken, sobald die Veranstaltung veröffentlicht ist."),
+    "cancelled": lambda: _("Die Veranstaltung ist abgesagt. Es werden keine Einladungen mehr verschickt."),
+}
+
+
 @bp.route("/manage/<int:event_id>/invitations", methods=["POST"])
 @event_organiser_required
 def invitations(event):
@@ -373,7 +380,11 @@ def invitations(event):
         # the messages may be lazy strings (FileAllowed's is), so each becomes text before they are joined
         flash(" ".join(str(error) for error in form.file.errors) or _("Bitte wählen Sie eine CSV-Datei."), "error")
         return redirect(url_for("meetings.detail", event_id=event.id) + "#invitations")
-    result = import_invitations(event, form.file.data.read())
+    try:
+        result = import_invitations(event, form.file.data.read())
+    except EventError as error:
+        flash(INVITATION_REFUSED_MESSAGES[str(error)](), "error")
+        return redirect(url_for("meetings.detail", event_id=event.id) + "#invitations")
     if result.errors:
         flash(_("Die Datei wurde nicht übernommen, niemand wurde eingeladen. Bitte korrigieren Sie sie:"), "error")
         for problem in INVITATION_FILE_PROBLEMS:
