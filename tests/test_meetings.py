@@ -235,6 +235,43 @@ def test_a_new_edition_starts_as_a_copy_of_the_last(client, app, login, make_use
         assert (copy.starts_at - event.starts_at).days == 364
 
 
+def test_new_dates_for_a_copied_edition_move_its_programme_along(client, app, login, make_user, make_event):
+    from datetime import UTC, datetime
+
+    from events.core.timezone import aware_to_berlin_naive
+
+    start = datetime(2027, 1, 16, 8, 30, tzinfo=UTC)  # 09:30 in Berlin, winter time
+    event = make_event(starts_at=start, ends_at=start + timedelta(days=1, hours=6, minutes=30), status="draft")
+    with app.app_context():
+        for day, title in ((0, "Grußwort"), (1, "Ausblick")):
+            begins = start + timedelta(days=day, hours=1)
+            db.session.add(
+                EventSession(
+                    event_id=event.id, kind="talk", title=title, starts_at=begins, ends_at=begins + timedelta(hours=1)
+                )
+            )
+        db.session.commit()
+    login(make_user("organiser"))
+    # the next edition is on Thursday and Friday in March, summer time: the programme keeps its days and hours
+    form = _unchanged_event_form(event, starts_at="2027-04-08T09:30", ends_at="2027-04-09T16:00")
+    page = client.post(f"/meetings/manage/{event.id}/edit", data=form, follow_redirects=True).get_data(as_text=True)
+    assert "Das Programm ist mit der Veranstaltung auf die neuen Tage verschoben." in page
+    assert "außerhalb der Veranstaltungszeit" not in page
+    with app.app_context():
+        sessions = db.session.scalars(select(EventSession).order_by(EventSession.starts_at)).all()
+        assert [(s.title, aware_to_berlin_naive(s.starts_at).isoformat()) for s in sessions] == [
+            ("Grußwort", "2027-04-08T10:30:00"),
+            ("Ausblick", "2027-04-09T10:30:00"),
+        ]
+    # a programme that still fits stays; one that cannot fit is left for the organiser, with a warning
+    form = _unchanged_event_form(event, starts_at="2027-04-08T09:30", ends_at="2027-04-08T18:00")
+    page = client.post(f"/meetings/manage/{event.id}/edit", data=form, follow_redirects=True).get_data(as_text=True)
+    assert "verschoben" not in page
+    assert "1 Programmpunkt liegt außerhalb der Veranstaltungszeit. Bitte passen Sie ihn an." in page
+    with app.app_context():
+        assert aware_to_berlin_naive(db.session.scalars(select(func.max(EventSession.starts_at))).one()).day == 9
+
+
 def test_public_list_shows_only_published_upcoming_events(client, make_event):
     make_event(title="Öffentlich")
     make_event(title="Geheim", status="draft")
@@ -277,12 +314,12 @@ def test_the_public_list_shows_each_events_free_places(client, make_event, make_
 # --- invitation files -----------------------------------------------------------------------------------------
 
 
-def upload_invitations(client, event, data: bytes):
+def upload_invitations(client, event, data: bytes, filename: str = "gaeste.csv"):
     from io import BytesIO
 
     response = client.post(
         f"/meetings/manage/{event.id}/invitations",
-        data={"file": (BytesIO(data), "gaeste.csv")},
+        data={"file": (BytesIO(data), filename)},
         follow_redirects=True,
     )
     assert response.status_code == 200
@@ -301,9 +338,12 @@ def test_a_file_with_only_an_email_column_invites_everyone_in_it(client, app, lo
     event = make_event(access="invited")
     login(make_user("organiser"))
     page = upload_invitations(client, event, b"email\nnora@example.org\n\nTim@Example.org\n")
-    assert "2 Einladungen verschickt, 0 waren schon eingeladen." in page
+    assert "2 Einladungen verschickt." in page
     assert invitees(app, event) == [("nora@example.org", "", "", None), ("tim@example.org", "", "", None)]
     assert sorted(mail["To"] for mail in sent_mails(app)) == ["nora@example.org", "tim@example.org"]
+    page = upload_invitations(client, event, b"email\nnora@example.org\nTim@Example.org\nrosa@example.org\n")
+    assert "1 Einladung verschickt. 2 Adressen waren schon eingeladen." in page  # nobody gets a second one
+    assert len(sent_mails(app)) == 3
 
 
 def test_tab_and_comma_files_and_a_short_line_are_read(client, app, login, make_user, make_event):
@@ -312,7 +352,7 @@ def test_tab_and_comma_files_and_a_short_line_are_read(client, app, login, make_
     upload_invitations(client, event, b"email\tfirst_name\tlast_name\na@example.org\tAnna\tAdler\n")
     upload_invitations(client, event, b'first_name,email,organisation\nBen,b@example.org,"KoBE Passau, Amt 3"\n')
     page = upload_invitations(client, event, b"sep=;\r\nemail;first_name;last_name\r\nc@example.org;Cem\r\n")
-    assert "1 Einladungen verschickt" in page
+    assert "1 Einladung verschickt." in page
     assert invitees(app, event) == [
         ("a@example.org", "Anna", "Adler", None),
         ("b@example.org", "Ben", "", "KoBE Passau, Amt 3"),
@@ -354,10 +394,10 @@ def test_excel_files_with_a_bom_or_in_windows_1252_keep_their_umlauts(client, ap
     login(make_user("organiser"))
     utf8_bom = "\ufeffemail;first_name;last_name;organisation\r\nnora@example.org;Nora;Weiß;KoBE Fürth\r\n"
     page = upload_invitations(client, event, utf8_bom.encode("utf-8"))
-    assert "1 Einladungen verschickt" in page
+    assert "1 Einladung verschickt." in page
     windows = "Email;First_Name;Last_Name;Organisation\r\noezlem@example.org;Özlem;Müßig;Bürgerbüro Würzburg\r\n"
     page = upload_invitations(client, event, windows.encode("cp1252"))
-    assert "1 Einladungen verschickt" in page
+    assert "1 Einladung verschickt." in page
     unicode_text = "email\tfirst_name\nluise@example.org\tLüise\r\n"
     upload_invitations(client, event, unicode_text.encode("utf-16"))  # Excel's "Unicode text", with a BOM
     assert invitees(app, event) == [
@@ -374,3 +414,27 @@ def test_a_file_in_an_unknown_encoding_is_refused_with_a_hint(client, app, login
     assert "Die Zeichenkodierung der Datei ist unbekannt." in page
     assert "CSV UTF-8" in page
     assert invitees(app, event) == []
+
+
+def test_an_excel_workbook_instead_of_a_csv_file_is_refused_with_a_hint(client, app, login, make_user, make_event):
+    event = make_event(access="invited")
+    login(make_user("organiser"))
+    page = upload_invitations(client, event, b"PK\x03\x04 a workbook", filename="gaeste.xlsx")
+    assert "Bitte eine CSV-Datei hochladen." in page
+    assert invitees(app, event) == [] and sent_mails(app) == []
+
+
+def test_only_a_published_event_sends_invitations(client, app, login, make_user, make_event):
+    draft = make_event(access="invited", status="draft")
+    cancelled = make_event(access="invited", status="cancelled")
+    login(make_user("organiser"))
+    for event, refusal in (
+        (draft, "Einladungen können Sie verschicken, sobald die Veranstaltung veröffentlicht ist."),
+        (cancelled, "Die Veranstaltung ist abgesagt. Es werden keine Einladungen mehr verschickt."),
+    ):
+        detail = client.get(f"/meetings/manage/{event.id}").get_data(as_text=True)
+        assert refusal in detail and "Einladungen importieren und versenden" not in detail  # no form to fill
+        page = upload_invitations(client, event, b"email\nnora@example.org\n")  # a form left open in another tab
+        assert refusal in page and "1 Einladung verschickt" not in page
+        assert invitees(app, event) == []
+    assert sent_mails(app) == []

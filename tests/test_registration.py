@@ -717,7 +717,7 @@ def test_invitation_only_events_need_the_personal_invitation(client, app, login,
     response = client.post(
         f"/meetings/manage/{event.id}/invitations", data={"file": (BytesIO(csv), "gaeste.csv")}, follow_redirects=True
     )
-    assert "1 Einladungen verschickt" in response.get_data(as_text=True)
+    assert "1 Einladung verschickt." in response.get_data(as_text=True)
     invitation_mail = sent_mails(app)[-1]
     assert invitation_mail["To"] == "nora@example.org"
     link = [line for line in mail_text(invitation_mail).splitlines() if "invitation=" in line][0].strip()
@@ -757,6 +757,16 @@ def test_an_invitation_registers_the_invited_address_whatever_the_form_says(clie
     with app.app_context():
         registration = db.session.scalars(select(Registration)).one()
         assert registration.invitation_id is not None
+
+
+def test_an_invitation_opened_in_english_offers_english_emails(client, app, make_event):
+    event = make_event(access="invited")
+    link = invite(app, event, first_name="Nora", last_name="Weiß")
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    page = client.get(link).get_data(as_text=True)
+    assert 'value="Weiß"' in page  # filled from the invitation ...
+    assert '<option selected value="en">English</option>' in page  # ... and in the language the page is read in
 
 
 def test_a_form_with_errors_keeps_showing_the_invited_address(client, app, make_event):
@@ -912,6 +922,21 @@ def test_the_export_holds_every_answer_in_csv_and_xlsx(client, app, login, make_
         assert answers_by_name == expected
 
 
+def test_the_organisers_page_of_a_registration_reads_its_answers_as_the_export_does(
+    client, app, login, make_user, make_event, make_registration
+):
+    event = make_event()
+    text, single, multiple, yesno = _export_questions(app, event)
+    registration = make_registration(
+        event, answers={str(text): "yes", str(multiple): ["Wohnen", "Arbeit"], str(yesno): "yes"}
+    )
+    login(make_user("organiser"))
+    page = client.get(f"/registration/manage/entry/{registration.id}").get_data(as_text=True)
+    assert "<dt>Übernachten Sie?</dt><dd>ja</dd>" in page  # not the stored value "yes"
+    assert "<dt>Anmerkungen</dt><dd>yes</dd>" in page  # a free text stays as typed
+    assert "<dt>Themen</dt><dd>Wohnen; Arbeit</dd>" in page and "<dt>Anreise</dt><dd>–</dd>" in page
+
+
 def test_a_value_that_looks_like_a_formula_is_plain_text_in_xlsx(client, app, login, make_user, make_event):
     from io import BytesIO
 
@@ -973,8 +998,13 @@ def test_organiser_promotes_reorders_and_cancels_by_hand(client, app, login, mak
     login(make_user("organiser"))
     response = client.post(f"/registration/manage/entry/{w1.id}/promote", follow_redirects=True)
     assert "Es ist kein Platz frei" in response.get_data(as_text=True)
-    client.post(f"/registration/manage/entry/{w2.id}/up")
+    page = client.post(f"/registration/manage/entry/{w2.id}/up", follow_redirects=True).get_data(as_text=True)
     assert [r[2] for r in registrations_of(app, event)] == [None, 2, 1]
+    assert "steht jetzt auf Platz 1 der Warteliste." in page
+    # "up" for the first in line moves nobody, and the organiser reads that they are still first
+    page = client.post(f"/registration/manage/entry/{w2.id}/up", follow_redirects=True).get_data(as_text=True)
+    assert [r[2] for r in registrations_of(app, event)] == [None, 2, 1]
+    assert "steht jetzt auf Platz 1 der Warteliste." in page and "Reihenfolge" not in page
     client.post(f"/registration/manage/entry/{first.id}/cancel")
     statuses = [r[1] for r in registrations_of(app, event)]
     assert statuses == ["cancelled", "waitlisted", "confirmed"]  # w2 was first in line after reordering
@@ -1281,6 +1311,24 @@ def test_organiser_message_goes_to_the_filtered_registrants(
     mails = sent_mails(app)
     assert [m["To"] for m in mails] == [confirmed.email]
     assert "Bitte bringen Sie Ihr Ticket mit." in mail_text(mails[0])
+
+
+def test_a_message_to_a_selection_of_nobody_is_not_sent_and_keeps_what_was_typed(
+    client, app, login, make_user, make_event, make_registration
+):
+    event = make_event(capacity=5)
+    make_registration(event, "confirmed", last_name="Schneider")
+    login(make_user("organiser"))
+    response = client.post(
+        f"/registration/manage/{event.id}/message?status=waitlisted",
+        data={"subject": "Warteliste", "body": "Sie rücken bald nach."},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Zu dieser Auswahl gehört niemand. Die Nachricht ist nicht gesendet." in page
+    assert 'value="Warteliste"' in page and "Sie rücken bald nach.</textarea>" in page
+    assert sent_mails(app) == []
+    assert db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "registration.message")) == 0
 
 
 def test_the_audit_log_of_a_message_names_its_recipients_by_id_but_not_the_search_text(

@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, func, select
 
 from events.core.audit import record_audit
 from events.core.forms import optional_text
-from events.core.timezone import berlin_date, berlin_to_aware
+from events.core.timezone import aware_to_berlin_naive, berlin_date, berlin_to_aware
 from events.core.types import utcnow
 from events.extensions import cache, db
 from events.meetings.models import (
@@ -205,6 +205,8 @@ class EventChange:
     capacity_grew: bool = False
     fields: list[str] = field(default_factory=list)
     promoted: list = field(default_factory=list)  # registrations moved up from the waiting list by the change
+    programme_moved: bool = False  # the programme moved with the event to its new days
+    sessions_outside: int = 0  # programme items that lie outside the event after the change
 
 
 def event_is_editable(event: Event) -> bool:
@@ -245,6 +247,11 @@ def save_event(event: Event | None, data: dict, user=None) -> EventChange:
         db.session.add(event)
     changed = [name for name, value in before.items() if getattr(event, name) != value]
     change = EventChange(event=event, created=created, fields=changed)
+    if not created:
+        change.programme_moved = _move_programme_with_the_event(event, before["starts_at"])
+        change.sessions_outside = sum(
+            1 for s in event.sessions if s.starts_at < event.starts_at or s.ends_at > event.ends_at
+        )
     if not created and event.status == EventStatus.PUBLISHED:
         change.invites_changed = any(name in CHANGES_THAT_NEED_NEW_INVITES for name in changed)
     old_capacity = before["capacity"]
@@ -261,6 +268,32 @@ def save_event(event: Event | None, data: dict, user=None) -> EventChange:
         summary=event.title + (f" ({', '.join(changed)})" if changed and not created else ""),
     )
     return change
+
+
+def _move_programme_with_the_event(event: Event, old_start: datetime) -> bool:
+    """After the event moved to other days: when programme items now lie outside it and moving the whole
+    programme by the days the start moved (same times of day, Europe/Berlin) brings every item inside, move it.
+
+    So a new edition copied from last year's keeps its programme when the organiser types the new dates; a
+    programme that still fits, or that would not fit either way, stays where it is. Whether it moved.
+    """
+    days = (berlin_date(event.starts_at) - berlin_date(old_start)).days
+    sessions = list(event.sessions)
+    if not days or all(event.starts_at <= s.starts_at and s.ends_at <= event.ends_at for s in sessions):
+        return False
+    shift = timedelta(days=days)
+    moved = [
+        (
+            berlin_to_aware(aware_to_berlin_naive(s.starts_at) + shift),
+            berlin_to_aware(aware_to_berlin_naive(s.ends_at) + shift),
+        )
+        for s in sessions
+    ]
+    if not all(event.starts_at <= start and end <= event.ends_at for start, end in moved):
+        return False
+    for session, (start, end) in zip(sessions, moved, strict=True):
+        session.starts_at, session.ends_at = start, end
+    return True
 
 
 def save_event_and_tell_registrants(event: Event | None, data: dict, user=None) -> tuple[EventChange, int]:
@@ -520,10 +553,14 @@ def _invitation_rows(text: str, result: InvitationImport) -> list[tuple[int, dic
 def import_invitations(event: Event, raw: bytes) -> InvitationImport:
     """Read invitees from CSV (email, first_name, last_name, organisation) and mail each a personal link.
 
-    Nothing is written when any line is wrong: the organiser fixes the file and uploads it again.
+    Nothing is written when any line is wrong: the organiser fixes the file and uploads it again. Only a
+    published event invites (EventError "draft" or "cancelled" otherwise): a draft's link would lead nowhere yet,
+    and a cancelled event must not send an invitation after its cancellation.
     """
     from events.registration.mails import send_invitation
 
+    if event.status != EventStatus.PUBLISHED:
+        raise EventError(event.status)
     result = InvitationImport()
     text = _decode_invitation_file(raw)
     if text is None:

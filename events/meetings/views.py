@@ -139,6 +139,17 @@ def _event_form_page(event: Event | None):
             )
         else:
             flash(_("Die Änderungen sind gespeichert."), "success")
+        if change.programme_moved:
+            flash(_("Das Programm ist mit der Veranstaltung auf die neuen Tage verschoben."), "success")
+        if change.sessions_outside:
+            flash(
+                ngettext(
+                    "%(num)d Programmpunkt liegt außerhalb der Veranstaltungszeit. Bitte passen Sie ihn an.",
+                    "%(num)d Programmpunkte liegen außerhalb der Veranstaltungszeit. Bitte passen Sie sie an.",
+                    change.sessions_outside,
+                ),
+                "warning",
+            )
         for person in change.promoted:
             flash(_("%(name)s ist von der Warteliste nachgerückt.", name=person.full_name), "success")
         return redirect(url_for("meetings.detail", event_id=change.event.id))
@@ -354,14 +365,26 @@ INVITATION_PROBLEM_MESSAGES = {
 }
 
 
+# Why an event sends no invitations (meetings.service.import_invitations), for the organiser.
+INVITATION_REFUSED_MESSAGES = {
+    "draft": lambda: _("Einladungen können Sie verschicken, sobald die Veranstaltung veröffentlicht ist."),
+    "cancelled": lambda: _("Die Veranstaltung ist abgesagt. Es werden keine Einladungen mehr verschickt."),
+}
+
+
 @bp.route("/manage/<int:event_id>/invitations", methods=["POST"])
 @event_organiser_required
 def invitations(event):
     form = InvitationImportForm()
     if not form.validate_on_submit():
-        flash(" ".join(form.file.errors) or _("Bitte wählen Sie eine CSV-Datei."), "error")
+        # the messages may be lazy strings (FileAllowed's is), so each becomes text before they are joined
+        flash(" ".join(str(error) for error in form.file.errors) or _("Bitte wählen Sie eine CSV-Datei."), "error")
         return redirect(url_for("meetings.detail", event_id=event.id) + "#invitations")
-    result = import_invitations(event, form.file.data.read())
+    try:
+        result = import_invitations(event, form.file.data.read())
+    except EventError as error:
+        flash(INVITATION_REFUSED_MESSAGES[str(error)](), "error")
+        return redirect(url_for("meetings.detail", event_id=event.id) + "#invitations")
     if result.errors:
         flash(_("Die Datei wurde nicht übernommen, niemand wurde eingeladen. Bitte korrigieren Sie sie:"), "error")
         for problem in INVITATION_FILE_PROBLEMS:
@@ -376,12 +399,10 @@ def invitations(event):
                 _("Zeile %(lines)s: %(problem)s", lines=shown, problem=INVITATION_PROBLEM_MESSAGES[problem]()), "error"
             )
     else:
-        flash(
-            _(
-                "%(created)d Einladungen verschickt, %(skipped)d waren schon eingeladen.",
-                created=result.created,
-                skipped=result.skipped,
-            ),
-            "success",
-        )
+        done = ngettext("%(num)d Einladung verschickt.", "%(num)d Einladungen verschickt.", result.created)
+        if result.skipped:
+            done += " " + ngettext(
+                "%(num)d Adresse war schon eingeladen.", "%(num)d Adressen waren schon eingeladen.", result.skipped
+            )
+        flash(done, "success")
     return redirect(url_for("meetings.detail", event_id=event.id) + "#invitations")

@@ -36,6 +36,17 @@ def _when(value) -> str:
     return value.astimezone(BERLIN).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
+def answer_text(question, answers: dict | None) -> str:
+    """A registration's answer to one of the event's questions as people read it, in the reader's language:
+    choices joined by "; ", a yes/no answer as "ja" or "nein", nothing given as ""."""
+    answer = (answers or {}).get(str(question.id), "")
+    if isinstance(answer, list):
+        return "; ".join(answer)
+    if question.kind == QuestionKind.YESNO and answer:
+        return _("ja") if answer == "yes" else _("nein")
+    return answer or ""
+
+
 def export_table(event) -> tuple[list[str], list[list[str]]]:
     """Header and rows as plain text in the reader's language; each format protects them from formulas itself."""
     registrations = db.session.scalars(
@@ -94,13 +105,7 @@ def export_table(event) -> tuple[list[str], list[list[str]]]:
             _when(r.created_at),
             _when(r.cancelled_at),
         ]
-        for question in questions:
-            answer = (r.answers or {}).get(str(question.id), "")
-            if isinstance(answer, list):
-                answer = "; ".join(answer)
-            elif question.kind == QuestionKind.YESNO and answer:
-                answer = _("ja") if answer == "yes" else _("nein")
-            row.append(answer)
+        row.extend(answer_text(question, r.answers) for question in questions)
         rows.append(["" if value is None else str(value) for value in row])
     return header, rows
 

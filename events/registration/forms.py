@@ -158,7 +158,7 @@ def build_registration_form(
         form.email.data = invited_email
         form.email.render_kw = {"readonly": True}
         form.email.description = _l("Ihre Einladung gilt für diese Adresse.")
-    if not form.is_submitted() and not kwargs.get("obj") and not kwargs.get("data"):
+    if not form.is_submitted() and not form.language.data:  # a new form, also one filled from an invitation
         form.language.data = locale
     form.question_names = [(f"question_{question.id}", question) for question in definition.questions]
     form.slot_names = [(f"workshop_slot_{number}", slot) for number, slot in enumerate(definition.slots, start=1)]

@@ -711,7 +711,11 @@ def message_recipients(event: Event, status: str = "", term: str = "") -> list[R
 
 
 def message_registrants(event: Event, subject: str, body: str, status: str = "", term: str = "") -> int:
+    """Mail the organiser's message to message_recipients; how many it reaches. A selection of nobody is refused
+    (RegistrationError "no_recipients"), so no message is logged as sent that reached no one."""
     recipients = message_recipients(event, status, term)
+    if not recipients:
+        raise RegistrationError("no_recipients")
     for registration in recipients:
         mails.send_organiser_message(registration, subject, body)
     # The search text is left out of the log: it is often a participant's name, and the log outlives their data.

@@ -23,7 +23,7 @@ from events.meetings.service import (
 )
 from events.registration import bp
 from events.registration.consent import photo_consent_text, privacy_consent_text
-from events.registration.export import export_csv, export_xlsx
+from events.registration.export import answer_text, export_csv, export_xlsx
 from events.registration.forms import (
     REGISTRATION_STATUS_LABELS,
     OrganiserMessageForm,
@@ -88,6 +88,7 @@ ERROR_MESSAGES = {
     "cancelled_by_organiser": lambda: _(
         "Diese Anmeldung hat das Organisationsteam storniert. Bitte wenden Sie sich an das Organisationsteam."
     ),
+    "no_recipients": lambda: _("Zu dieser Auswahl gehört niemand. Die Nachricht ist nicht gesendet."),
 }
 
 
@@ -404,12 +405,16 @@ def message(event):
     term = request.values.get("q", "").strip()[:100]
     form = OrganiserMessageForm()
     if form.validate_on_submit():
-        count = message_registrants(event, form.subject.data, form.body.data, status, term)
-        flash(
-            ngettext("Die Nachricht geht an %(num)d Person.", "Die Nachricht geht an %(num)d Personen.", count),
-            "success",
-        )
-        return redirect(url_for("registration.registrations", event_id=event.id))
+        try:
+            count = message_registrants(event, form.subject.data, form.body.data, status, term)
+        except RegistrationError as error:
+            flash(error_message(error), "error")  # the typed message stays in the form below
+        else:
+            flash(
+                ngettext("Die Nachricht geht an %(num)d Person.", "Die Nachricht geht an %(num)d Personen.", count),
+                "success",
+            )
+            return redirect(url_for("registration.registrations", event_id=event.id, status=status, q=term))
     return render_template(
         "registration/message.html",
         event=event,
@@ -434,9 +439,22 @@ def entry(registration_id):
         registration=registration,
         event=registration.event,
         can_restore=restorable(registration),
+        answer_text=answer_text,
         status_labels=REGISTRATION_STATUS_LABELS,
         free=free_places(registration.event) if waiting else None,
         promote_form=PromoteForm() if waiting else None,
+    )
+
+
+def _flash_waiting_position(registration: Registration, position: int) -> None:
+    """Where a waiting person stands after the organiser moved them (also when they were at the end already)."""
+    flash(
+        _(
+            "%(name)s steht jetzt auf Platz %(position)d der Warteliste.",
+            name=registration.full_name,
+            position=position,
+        ),
+        "success",
     )
 
 
@@ -497,20 +515,11 @@ def entry_action(registration_id, action):
                 )
             _flash_dropped_workshops(dropped)
         elif action in ("up", "down"):
-            move_in_waiting_list(registration, -1 if action == "up" else 1)
-            flash(_("Die Reihenfolge der Warteliste ist geändert."), "success")
+            _flash_waiting_position(registration, move_in_waiting_list(registration, -1 if action == "up" else 1))
         elif action == "move":
             form = WaitingListPositionForm(waiting=status_counts(registration.event)["waitlisted"])
             if form.validate_on_submit():
-                position = move_to_position(registration, form.position.data)
-                flash(
-                    _(
-                        "%(name)s steht jetzt auf Platz %(position)d der Warteliste.",
-                        name=registration.full_name,
-                        position=position,
-                    ),
-                    "success",
-                )
+                _flash_waiting_position(registration, move_to_position(registration, form.position.data))
             else:
                 flash(" ".join(form.position.errors), "error")
         else:
