@@ -719,6 +719,7 @@ def test_invitation_only_events_need_the_personal_invitation(client, app, login,
     )
     assert "1 Einladung verschickt." in response.get_data(as_text=True)
     invitation_mail = sent_mails(app)[-1]
+    assert invitation_mail["Reply-To"] == "integration@stmi.example"
     assert invitation_mail["To"] == "nora@example.org"
     link = [line for line in mail_text(invitation_mail).splitlines() if "invitation=" in line][0].strip()
     path = link.replace("http://localhost", "")
@@ -1349,6 +1350,21 @@ def test_the_audit_log_of_a_message_names_its_recipients_by_id_but_not_the_searc
     assert entry.summary == "Ihre Frage -> 1 (all, search)"
     assert "Yılmaz" not in str(entry.details)
     assert entry.details == {"status": None, "search": True, "registrations": [found.id]}
+
+
+def test_replies_to_mails_about_an_event_reach_its_contact_address(client, app, login, make_user, make_event):
+    event = make_event()  # contact address integration@stmi.example
+    client.post(f"/registration/{event.slug}", data=form_data())
+    silent = make_event(contact_email=None)
+    client.post(f"/registration/{silent.slug}", data=form_data(email="ohne@example.org"))
+    login(make_user("organiser"))
+    client.post(f"/registration/manage/{event.id}/message", data={"subject": "Anreise", "body": "Bitte pünktlich."})
+    mails = sent_mails(app)
+    about_event = [m for m in mails if m["To"] == "ayse.oeztuerk@example.org"]
+    assert [m["Subject"].split(":")[0] for m in about_event] == ["Anmeldung bestätigt", "Anreise"]
+    assert {m["Reply-To"] for m in about_event} == {"integration@stmi.example"}
+    [without] = [m for m in mails if m["To"] == "ohne@example.org"]
+    assert without["Reply-To"] is None
 
 
 def test_reminders_are_sent_once(runner, app, make_event, make_registration):

@@ -40,14 +40,17 @@ def queue_mail(
     inline_images: list[tuple[str, str, bytes, str]] | None = None,
     topic: str | None = None,
     registration_id: int | None = None,
+    reply_to: str | None = None,
 ) -> OutgoingMail:
     """Add a mail to the outbox in the current transaction.
 
     attachments: (filename, content type, data); inline_images: (filename, content type, data, content id);
-    registration_id: the registration the mail is about (deleted with its personal data, registration.retention).
+    registration_id: the registration the mail is about (deleted with its personal data, registration.retention);
+    reply_to: where answers go (the sender address is a no-reply one).
     """
     mail = OutgoingMail(
         recipient=recipient,
+        reply_to=reply_to,
         subject=subject,
         body_text=body_text,
         body_html=body_html,
@@ -67,13 +70,17 @@ def queue_mail(
 
 
 def render_templated_mail(template: str, **context) -> dict:
-    """Render templates/emails/<template>.subject.txt, .txt and .html into the parts of a mail."""
+    """Render templates/emails/<template>.subject.txt, .txt and .html into the parts of a mail.
+
+    context["reply_to"], when given, becomes the mail's Reply-To.
+    """
     return {
         "subject": render_template(f"emails/{template}.subject.txt", **context).strip(),
         "body_text": render_template(f"emails/{template}.txt", **context).strip() + "\n",  # no blank first line
         "body_html": render_template(f"emails/{template}.html", **context),
         "attachments": context.get("attachments"),
         "inline_images": context.get("inline_images"),
+        "reply_to": context.get("reply_to"),
     }
 
 
@@ -141,6 +148,7 @@ def _render_deferred(mail: OutgoingMail) -> bool:
     mail.subject = rendered["subject"]
     mail.body_text = rendered["body_text"]
     mail.body_html = rendered.get("body_html")
+    mail.reply_to = rendered.get("reply_to")
     for filename, content_type, data in rendered.get("attachments") or []:
         mail.attachments.append(OutgoingMailAttachment(filename=filename, content_type=content_type, data=data))
     for filename, content_type, data, cid in rendered.get("inline_images") or []:
@@ -155,6 +163,8 @@ def build_message(mail: OutgoingMail) -> EmailMessage:
     message = EmailMessage()
     message["From"] = config["MAIL_DEFAULT_SENDER"]
     message["To"] = mail.recipient
+    if mail.reply_to:
+        message["Reply-To"] = mail.reply_to
     message["Subject"] = mail.subject
     message["Message-ID"] = mail.message_id or make_msgid(domain="treffpunkt.example")
     message.set_content(mail.body_text)

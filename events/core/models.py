@@ -192,6 +192,7 @@ class OutgoingMail(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
     recipient: Mapped[str] = mapped_column(String(254))
+    reply_to: Mapped[str | None] = mapped_column(String(254))  # e.g. the contact address of the event it is about
     subject: Mapped[str | None] = mapped_column(String(300))  # None until a deferred mail is rendered
     body_text: Mapped[str | None] = mapped_column(Text)  # None until a deferred mail is rendered
     body_html: Mapped[str | None] = mapped_column(Text)

@@ -90,7 +90,7 @@ class EventForm(Form):
     contact_email = EmailField(
         _l("Kontakt-E-Mail"),
         validators=[Optional(), Email(), Length(max=254)],
-        description=_l("Absender der Einladungen"),
+        description=_l("Antworten auf alle E-Mails zu dieser Veranstaltung gehen an diese Adresse."),
     )
 
     def validate_ends_at(self, field):

@@ -63,6 +63,7 @@ def render_registration_mail(
         context = {
             "registration": registration,
             "event": registration.event,
+            "reply_to": registration.event.contact_email,
             **_links(registration, personal_token(registration) if link else None),
             **extra,
         }
@@ -146,4 +147,5 @@ def send_invitation(invitation, token: str):
         event=event,
         link=link,
         event_url=base + url_for("meetings.event_page", slug=event.slug),
+        reply_to=event.contact_email,
     )
