@@ -384,8 +384,8 @@ def test_an_empty_file_or_one_without_an_email_column_is_refused(client, app, lo
     login(make_user("organiser"))
     for data in (b"", b"\xef\xbb\xbf\r\n", b"email;first_name\n"):
         assert "Die Datei enthält keine Einträge." in upload_invitations(client, event, data)
-    page = upload_invitations(client, event, b"Mail;Vorname\nnora@example.org;Nora\n")
-    assert "Zeile 1: In der Kopfzeile fehlt die Spalte „email“" in page
+    page = upload_invitations(client, event, b"Name;Vorname\nnora@example.org;Nora\n")
+    assert "Zeile 1: In der Kopfzeile fehlt die Spalte „E-Mail“" in page
     assert invitees(app, event) == [] and sent_mails(app) == []
 
 
@@ -404,6 +404,19 @@ def test_excel_files_with_a_bom_or_in_windows_1252_keep_their_umlauts(client, ap
         ("luise@example.org", "Lüise", "", None),
         ("nora@example.org", "Nora", "Weiß", "KoBE Fürth"),
         ("oezlem@example.org", "Özlem", "Müßig", "Bürgerbüro Würzburg"),
+    ]
+
+
+def test_a_file_with_german_column_names_is_read_like_one_with_english_names(client, app, login, make_user, make_event):
+    event = make_event(access="invited")
+    login(make_user("organiser"))
+    german = "Vorname;Nachname;E-Mail-Adresse;Einrichtung\r\nNora;Weiß;Nora.Weiss@example.org;KoBE Fürth\r\n"
+    assert "1 Einladung verschickt." in upload_invitations(client, event, german.encode("cp1252"))
+    other = "E-Mail,Vor-Name,Familienname,Organisation\nluise@example.org,Luise,Lang,Caritas Kassel\n"
+    assert "1 Einladung verschickt." in upload_invitations(client, event, other.encode())
+    assert invitees(app, event) == [
+        ("luise@example.org", "Luise", "Lang", "Caritas Kassel"),
+        ("nora.weiss@example.org", "Nora", "Weiß", "KoBE Fürth"),
     ]
 
 

@@ -148,8 +148,9 @@ class InvitationImportForm(Form):
         _l("CSV-Datei"),
         validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Bitte eine CSV-Datei hochladen."))],
         description=_l(
-            "Spalten: email, first_name, last_name, organisation (Kopfzeile erforderlich; getrennt durch "
-            "Semikolon, Komma oder Tabulator; UTF-8 oder Windows-1252, wie Excel speichert)"
+            "Spalten: E-Mail, Vorname, Nachname, Organisation (oder email, first_name, last_name, organisation; "
+            "Kopfzeile erforderlich; getrennt durch Semikolon, Komma oder Tabulator; UTF-8 oder Windows-1252, wie "
+            "Excel speichert)"
         ),
     )
 

@@ -482,6 +482,21 @@ class InvitationImport:
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 INVITATION_DELIMITERS = (";", ",", "\t")  # the first that gives the header line an email column wins
 INVITATION_FILE_PROBLEMS = ("encoding", "empty", "header", "format", "columns", "email", "too_long")
+# The names a header may give each column, in English or German, compared without case, spaces, "-", "_" or ".":
+# "E-Mail-Adresse", "Vorname", "Nachname" and "Organisation" read as well as "email", "first_name" and so on.
+INVITATION_COLUMNS = {
+    "email": ("email", "emailadresse", "mail", "emailaddress"),
+    "first_name": ("firstname", "vorname"),
+    "last_name": ("lastname", "nachname", "familienname", "surname"),
+    "organisation": ("organisation", "organization", "organisationname", "einrichtung", "institution", "träger"),
+}
+_INVITATION_COLUMN_OF = {alias: column for column, aliases in INVITATION_COLUMNS.items() for alias in aliases}
+
+
+def _invitation_column(name: str) -> str:
+    """The column a header name stands for (see INVITATION_COLUMNS); other names stay as they are (ignored)."""
+    key = re.sub(r"[\s\-_.]", "", name).lower()
+    return _INVITATION_COLUMN_OF.get(key, name.strip().lower())
 
 
 def _decode_invitation_file(raw: bytes) -> str | None:
@@ -503,7 +518,8 @@ def _invitation_rows(text: str, result: InvitationImport) -> list[tuple[int, dic
     """The invitees of a CSV text as (line number, {column: value}); problems go to result.errors.
 
     The delimiter is the one of INVITATION_DELIMITERS that splits the header line into columns with one named
-    "email"; a one-column file reads the same with any of them. An Excel "sep=;" first line names it outright.
+    "email" (or "E-Mail" and the like, INVITATION_COLUMNS); a one-column file reads the same with any of them.
+    An Excel "sep=;" first line names it outright.
     Blank lines are skipped; a line may leave out trailing columns, but not have more than the header, and no
     value may run over a line break (the sign of a quote left open).
     """
@@ -520,7 +536,7 @@ def _invitation_rows(text: str, result: InvitationImport) -> list[tuple[int, dic
     header_line = lines[first] if first < len(lines) else ""
     for delimiter in (hint[1],) if hint else INVITATION_DELIMITERS:
         try:
-            header = [name.strip().lower() for name in next(csv.reader([header_line], delimiter=delimiter), [])]
+            header = [_invitation_column(name) for name in next(csv.reader([header_line], delimiter=delimiter), [])]
         except csv.Error:  # a header field beyond the csv module's size limit
             result.errors.append((first + 1, "format"))
             return []

@@ -356,7 +356,8 @@ INVITATION_PROBLEM_MESSAGES = {
     ),
     "empty": lambda: _("Die Datei enthält keine Einträge."),
     "header": lambda: _(
-        "In der Kopfzeile fehlt die Spalte „email“ (Spalten getrennt durch Semikolon, Komma oder Tabulator)."
+        "In der Kopfzeile fehlt die Spalte „E-Mail“ (oder „email“; Spalten getrennt durch Semikolon, Komma oder "
+        "Tabulator)."
     ),
     "format": lambda: _("Ein Anführungszeichen ist nicht geschlossen oder ein Feld ist zu lang."),
     "columns": lambda: _("mehr Spalten als in der Kopfzeile"),
