@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from events.core.types import utcnow
@@ -69,6 +70,29 @@ def test_an_event_must_end_after_it_starts_and_keeps_the_input(client, app, logi
     assert "Das Ende muss nach dem Beginn liegen." in page and 'value="Ganz neu"' in page
     with app.app_context():
         assert db.session.scalar(select(func.count(Event.id))) == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("cancellation_deadline", "2027-03-18T16:01", "Die Stornierungsfrist darf nicht nach dem Ende"),
+        ("registration_closes_at", "2027-03-19T09:00", "Der Anmeldeschluss darf nicht nach dem Ende"),
+        ("registration_opens_at", "2027-03-18T16:00", "Die Anmeldung muss vor dem Ende der Veranstaltung beginnen."),
+    ],
+)
+def test_registration_and_cancellation_dates_after_the_event_are_refused(
+    client, app, login, make_user, field, value, message
+):
+    login(make_user("organiser"))
+    response = client.post("/meetings/manage/new", data=event_form(**{field: value}))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert message in page and f'value="{value}"' in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Event.id))) == 0
+    # on the event's last day, both are fine: a two-day meeting takes registrations for its second day
+    fine = event_form(registration_closes_at="2027-03-18T09:00", cancellation_deadline="2027-03-18T16:00")
+    assert client.post("/meetings/manage/new", data=fine).status_code == 302
 
 
 def test_a_session_outside_the_event_is_refused(client, app, login, make_user, make_event):

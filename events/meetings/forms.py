@@ -97,9 +97,19 @@ class EventForm(Form):
         if self.starts_at.data and field.data and field.data <= self.starts_at.data:
             raise ValidationError(_l("Das Ende muss nach dem Beginn liegen."))
 
+    def validate_registration_opens_at(self, field):
+        if field.data and self.ends_at.data and field.data >= self.ends_at.data:
+            raise ValidationError(_l("Die Anmeldung muss vor dem Ende der Veranstaltung beginnen."))
+
     def validate_registration_closes_at(self, field):
         if field.data and self.registration_opens_at.data and field.data <= self.registration_opens_at.data:
             raise ValidationError(_l("Der Anmeldeschluss muss nach dem Anmeldebeginn liegen."))
+        if field.data and self.ends_at.data and field.data > self.ends_at.data:
+            raise ValidationError(_l("Der Anmeldeschluss darf nicht nach dem Ende der Veranstaltung liegen."))
+
+    def validate_cancellation_deadline(self, field):
+        if field.data and self.ends_at.data and field.data > self.ends_at.data:
+            raise ValidationError(_l("Die Stornierungsfrist darf nicht nach dem Ende der Veranstaltung liegen."))
 
     def validate_online_url(self, field):
         if self.kind.data == EventKind.ONLINE_DIALOG and not field.data:
