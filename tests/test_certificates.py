@@ -32,6 +32,18 @@ def pdf_text(pdf: bytes) -> str:
     return result.stdout.decode()
 
 
+def pdf_words(pdf: bytes) -> list[dict]:
+    """Every word on the first page with its box in points (pdftotext -bbox)."""
+    import re
+
+    result = subprocess.run(["pdftotext", "-bbox", "-l", "1", "-", "-"], input=pdf, capture_output=True, check=True)
+    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>'
+    return [
+        {"x_min": float(x0), "y": float(y0), "x_max": float(x1), "text": text}
+        for x0, y0, x1, text in re.findall(pattern, result.stdout.decode())
+    ]
+
+
 def pdf_page_count(pdf: bytes) -> int:
     import pikepdf
 
@@ -484,6 +496,39 @@ def test_participants_download_their_certificate_through_their_personal_link(
     refused = client.get(f"/certificates/participant/{absent.manage_token}").get_data(as_text=True)
     assert "keine Teilnahme (Check-in) verzeichnet" in refused
     assert client.get("/certificates/participant/forged-token").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "design, issuer",
+    [
+        ("classic", "Programm Integrationslotsinnen und -lotsen"),
+        ("classic", "Bayerisches Staatsministerium des Innern, für Sport und Integration"),
+        ("modern", "Hessisches Ministerium für Soziales und Integration"),
+        ("classic", "StMI"),
+    ],
+)
+def test_the_issuers_name_stays_inside_the_seal(app, design, issuer):
+    from events.certificates.service import certificate_pdf
+
+    with app.app_context():
+        certificate = issue_prize_certificate(
+            "Lena Roth", "1. Platz", "Kultur", "500 Euro", design=design, issuer=issuer
+        )
+        db.session.commit()
+        pdf = certificate_pdf(certificate)
+    words = pdf_words(pdf)
+    # the seal is a circle of 24 mm at the top: centred on the page (classic) or at the right margin (modern)
+    mm = 72 / 25.4
+    left, top = ((105 - 12) * mm, 24 * mm) if design == "classic" else ((210 - 26 - 24) * mm, 26 * mm + 14.5)
+    seal = [
+        w
+        for w in words
+        if top <= w["y"] <= top + 24 * mm and left - 20 * mm <= (w["x_min"] + w["x_max"]) / 2 <= left + 44 * mm
+    ]
+    assert seal, "no seal found"
+    assert all(left <= w["x_min"] and w["x_max"] <= left + 24 * mm for w in seal), seal
+    shown = "".join(w["text"] for w in seal).replace("‐", "").replace("-", "")
+    assert shown.casefold() == issuer.upper().replace(" ", "").replace("-", "").casefold()
 
 
 def test_only_organisers_reach_the_certificate_pages(app, client, make_user, login):

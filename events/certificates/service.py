@@ -43,6 +43,7 @@ MAX_LOGO_BYTES = 512 * 1024
 MAX_LOGO_PIXELS = 4000
 MAX_CSV_ROWS = 5000
 MAX_SIGNATORIES = 3
+SEAL_TEXT_LENGTH = 80  # as much of the issuer's name as the seal holds in its smallest type
 
 KIND_LABELS = {
     CertificateKind.ATTENDANCE: _l("Teilnahmebescheinigung"),
@@ -394,6 +395,14 @@ def verification_url(code: str) -> str:
     return f"{current_app.config['BASE_URL']}/certificates/v/{code}"
 
 
+def _seal_size(text: str) -> str:
+    """Type size of the seal's words, so that they stay inside its 24 mm circle (long words are hyphenated)."""
+    longest = max((len(word) for word in text.split()), default=0)
+    if longest <= 10 and len(text) <= 30:
+        return "l"
+    return "m" if longest <= 14 and len(text) <= 50 else "s"
+
+
 def _name_size(name: str) -> str:
     length = len(name)
     return "xl" if length <= 32 else "l" if length <= 60 else "m" if length <= 120 else "s"
@@ -435,12 +444,14 @@ def document_settings(batch: CertificateBatch, issuer: str) -> dict:
         labels = {"serial": _("Nr."), "issued": _("ausgestellt am"), "verify": _("Echtheit prüfen:")}
         document_title = str(KIND_LABELS.get(batch.kind, _("Urkunde")))
     place_date = f"{batch.place}, {long_date(issue_date)}" if batch.place else long_date(issue_date)
+    seal_text = issuer[:SEAL_TEXT_LENGTH]
     return {
         "design": batch.design,
         "language": CERTIFICATE_LANGUAGE,
         "document_title": document_title,
         "logo_url": rendering.data_url(batch.logo_type, batch.logo) if batch.logo else None,
-        "seal_text": issuer[:60],
+        "seal_text": seal_text,
+        "seal_size": _seal_size(seal_text),
         "signatories": [
             {"name": s.get("name", ""), "office": s.get("office", "")}
             for s in (batch.signatories or [])[:MAX_SIGNATORIES]
