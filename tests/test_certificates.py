@@ -498,6 +498,51 @@ def test_participants_download_their_certificate_through_their_personal_link(
     assert client.get("/certificates/participant/forged-token").status_code == 404
 
 
+def test_choosing_no_event_for_certificates_of_attendance_asks_for_one(app, client, organiser, make_event):
+    event = past_event(make_event)
+    for action in ("issue", "preview"):
+        response = client.post("/certificates/batches/new", data=attendance_form(event, event_id="", action=action))
+        assert response.status_code == 400
+        assert "Bitte wählen Sie eine Veranstaltung." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(CertificateBatch)).all() == []
+
+
+def test_an_uploaded_csv_file_alone_gives_the_list_of_names(app, client, organiser, sync_rendering):
+    upload = "Name;E-Mail;Organisation\nSibel Ateş;sibel@example.org;KoBE Landshut\nJonas Weiß;;\n".encode()
+    data = {
+        "kind": "appreciation",
+        "source": "csv",
+        "csv_text": "",
+        "csv_file": (io.BytesIO(upload), "liste.csv"),
+        "design": "classic",
+        "title": "Dankesurkunde",
+        "body_template": "Danke, {name}.",
+        "issuer": "Ministerium",
+        "action": "issue",
+    }
+    response = client.post("/certificates/batches/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    with app.app_context():
+        names = db.session.scalars(select(Certificate.recipient_name).order_by(Certificate.id)).all()
+        assert names == ["Sibel Ateş", "Jonas Weiß"]
+
+
+def test_an_empty_list_of_names_is_named_as_such(app, client, organiser):
+    data = {
+        "kind": "appreciation",
+        "source": "csv",
+        "csv_text": "",
+        "design": "classic",
+        "title": "Dankesurkunde",
+        "body_template": "Danke, {name}.",
+        "issuer": "Ministerium",
+        "action": "issue",
+    }
+    response = client.post("/certificates/batches/new", data=data)
+    assert response.status_code == 400 and "Die Liste ist leer." in response.get_data(as_text=True)
+
+
 @pytest.mark.parametrize(
     "design, issuer",
     [
