@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import zxingcpp
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from events.certificates.models import Certificate, CertificateBatch
 from events.certificates.rendering import data_url, render_pdf
@@ -498,6 +498,44 @@ def test_participants_download_their_certificate_through_their_personal_link(
     assert client.get("/certificates/participant/forged-token").status_code == 404
 
 
+def test_a_revoked_certificate_of_attendance_is_not_issued_again_through_the_personal_link(
+    app, client, organiser, make_event, make_registration, sync_rendering
+):
+    event = past_event(make_event)
+    absent = make_registration(event, first_name="Marie-Luise", last_name="Groß")
+    check_in(app, absent, event.starts_at.date())
+    assert client.post("/certificates/batches/new", data=attendance_form(event)).status_code == 302
+    with app.app_context():
+        certificate_id = db.session.scalars(select(Certificate.id)).one()
+    client.post(f"/certificates/{certificate_id}/revoke", data={"reason": "War nicht anwesend"})
+    client.post("/accounts/logout")
+
+    response = client.get(f"/certificates/participant/{absent.manage_token}")
+
+    assert response.mimetype == "text/html"
+    assert "Ihre Teilnahmebescheinigung wurde widerrufen" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(Certificate.revoked_at.is_not(None))).all() == [True]
+
+
+def test_after_a_name_correction_the_personal_link_gives_the_corrected_certificate(
+    app, client, organiser, make_event, make_registration, sync_rendering
+):
+    event = past_event(make_event)
+    registration = make_registration(event, first_name="Ayse", last_name="Öztürk")
+    check_in(app, registration, event.starts_at.date())
+    client.post("/certificates/batches/new", data=attendance_form(event))
+    with app.app_context():
+        certificate_id = db.session.scalars(select(Certificate.id)).one()
+    client.post(f"/certificates/{certificate_id}/correct", data={"name": "Ayşe Öztürk"})
+
+    response = client.get(f"/certificates/participant/{registration.manage_token}")
+
+    assert response.mimetype == "application/pdf" and "Ayşe Öztürk" in pdf_text(response.data)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Certificate.id))) == 2  # the old one and its correction
+
+
 def test_choosing_no_event_for_certificates_of_attendance_asks_for_one(app, client, organiser, make_event):
     event = past_event(make_event)
     for action in ("issue", "preview"):
@@ -633,3 +671,30 @@ def test_no_certificate_names_a_participant_whose_personal_data_was_deleted(app,
     check_in(app, gone, event.starts_at.date())
     with app.app_context():
         assert [r.name for r in recipients_from_event(db.session.get(Event, event.id))] == ["Ayşe Großmann"]
+
+
+def test_the_command_line_waits_for_the_end_of_the_event_and_does_not_issue_a_revoked_certificate_again(
+    app, runner, make_event, make_registration
+):
+    from events.certificates.service import revoke_certificate
+
+    running = make_event(starts_at=utcnow() - timedelta(hours=2))
+    early = make_registration(running)
+    check_in(app, early, running.starts_at.date())
+    refused = runner.invoke(args=["certificates", "issue-attendance", running.slug])
+    assert refused.exit_code != 0 and "sobald die Veranstaltung vorbei ist" in refused.output
+
+    event = past_event(make_event)
+    absent = make_registration(event, first_name="Marie-Luise", last_name="Groß")
+    check_in(app, absent, event.starts_at.date())
+    assert "certificates: 1 issued" in runner.invoke(args=["certificates", "issue-attendance", event.slug]).output
+    with app.app_context():
+        revoke_certificate(db.session.scalars(select(Certificate)).one(), "War nicht anwesend")
+        db.session.commit()
+
+    again = runner.invoke(args=["certificates", "issue-attendance", event.slug])
+
+    assert "certificates: 0 issued" in again.output
+    with app.app_context():
+        assert db.session.scalars(select(Certificate)).all()[0].revoked_at is not None
+        assert db.session.scalar(select(func.count(Certificate.id))) == 1

@@ -796,15 +796,18 @@ def participant_certificate(registration: Registration) -> Certificate:
         raise CertificateProblem(_("Die Teilnahmebescheinigung gibt es, sobald die Veranstaltung vorbei ist."))
     existing = db.session.scalars(
         select(Certificate)
-        .where(
-            Certificate.registration_id == registration.id,
-            Certificate.kind == CertificateKind.ATTENDANCE,
-            Certificate.revoked_at.is_(None),
-        )
-        .order_by(Certificate.id.desc())
+        .where(Certificate.registration_id == registration.id, Certificate.kind == CertificateKind.ATTENDANCE)
+        .order_by(Certificate.revoked_at.is_not(None), Certificate.id.desc())  # a valid one first
     ).first()
-    if existing:
+    if existing is not None and existing.revoked_at is None:
         return existing
+    if existing is not None:  # revoked by the organisers: fetching it must not issue it again
+        raise CertificateProblem(
+            _(
+                "Ihre Teilnahmebescheinigung wurde widerrufen. "
+                "Bei Fragen wenden Sie sich bitte an das Organisationsteam."
+            )
+        )
     days = attended_days(event.id, registration.id).get(registration.id)
     if not days:
         raise CertificateProblem(_("Für diese Anmeldung ist keine Teilnahme (Check-in) verzeichnet."))
@@ -856,14 +859,16 @@ def issue_missing_attendance_certificates(
     """Attendance certificates for every checked-in participant who has no valid one for the event yet, in a new
     batch with the organiser's latest attendance settings for it, rendered at once (for `flask certificates`).
 
-    Safe to run again: those who have a certificate are left out, so nobody gets two. None when nobody is left.
+    Safe to run again: those who have a certificate are left out, so nobody gets two, and nobody whose
+    certificate was revoked gets a new one. None when nobody is left. Refused before the event is over.
     """
+    if event.ends_at > utcnow():
+        raise CertificateProblem(_("Die Teilnahmebescheinigung gibt es, sobald die Veranstaltung vorbei ist."))
     have_one = set(
         db.session.scalars(
             select(Certificate.registration_id).where(
                 Certificate.event_id == event.id,
                 Certificate.kind == CertificateKind.ATTENDANCE,
-                Certificate.revoked_at.is_(None),
                 Certificate.registration_id.is_not(None),
             )
         )
