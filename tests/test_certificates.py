@@ -185,6 +185,19 @@ def test_a_revoked_certificate_shows_as_revoked(app, client, organiser):
     assert "Doppelt ausgestellt" not in page  # the reason is for the organisers only
 
 
+def test_the_verification_page_in_english_says_revoked_not_revoke(app, client, organiser):
+    with app.app_context():
+        certificate = issue_prize_certificate("Maximilian Öz", "1. Platz", "Sport", "2.500 Euro")
+        db.session.commit()
+        certificate_id, code = certificate.id, certificate.code
+    client.post(f"/certificates/{certificate_id}/revoke", data={"reason": "Doppelt ausgestellt"})
+    client.post("/accounts/logout")
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    page = client.get(f"/certificates/v/{code}").get_data(as_text=True)
+    assert "<strong>Revoked</strong>" in page and "Revoke<" not in page
+
+
 def test_revoking_needs_a_reason_and_an_unknown_code_is_404(app, client, organiser):
     with app.app_context():
         certificate = issue_prize_certificate("Lena Roth", "2. Platz", "Kultur", "1.500 Euro")
