@@ -460,6 +460,29 @@ def test_organisers_see_every_scan_in_the_log(app, client, login, today_event, m
     assert "Tür Süd" in filtered and "Tür Nord" not in filtered
 
 
+def test_the_log_names_the_session_a_scan_was_for(app, client, login, today_event, make_registration, make_user):
+    event = today_event()
+    with app.app_context():
+        workshop = EventSession(
+            event_id=event.id,
+            kind="talk",
+            title="Grußwort des Staatsministers",
+            starts_at=event.starts_at,
+            ends_at=event.starts_at + timedelta(hours=1),
+        )
+        db.session.add(workshop)
+        db.session.commit()
+        scope = f"session:{workshop.id}"
+    registration = make_registration(event, first_name="Sofia", last_name="Rossi")
+    login(make_user("organiser"))
+    scan(client, event, token_of(app, registration), scope=scope)
+
+    page = client.get(f"/checkin/{event.id}/log").get_data(as_text=True)
+
+    assert "Grußwort des Staatsministers" in page and scope not in page
+    assert 'Rückgängig<span class="visually-hidden">: Sofia Rossi</span>' in page
+
+
 # --- devices and the API ----------------------------------------------------------------------------------------
 
 
