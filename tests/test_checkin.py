@@ -202,8 +202,12 @@ def test_reissuing_a_ticket_invalidates_the_old_code(
     old_code = token_of(app, registration)
     organiser = make_user("organiser")
     login(organiser)
-    response = client.post(f"/checkin/{event.id}/registrations/{registration.id}/reissue", follow_redirects=True)
-    assert "der alte Code gilt nicht mehr" in response.get_data(as_text=True)
+    entry = client.get(f"/registration/manage/entry/{registration.id}").get_data(as_text=True)
+    assert "Ticket neu ausstellen" in entry
+    form = re.search(r'<form method="post" action="([^"]+/reissue)".*?name="next" value="([^"]+)"', entry)
+    response = client.post(form.group(1), data={"next": form.group(2)})
+    assert response.headers["Location"] == f"/registration/manage/entry/{registration.id}"  # back to the person
+    assert "der alte Code gilt nicht mehr" in client.get(response.headers["Location"]).get_data(as_text=True)
     new_code = token_of(app, registration)
     assert new_code != old_code
 
