@@ -464,6 +464,23 @@ def test_organisers_see_every_scan_in_the_log(app, client, login, today_event, m
     assert "Tür Süd" in filtered and "Tür Nord" not in filtered
 
 
+def test_a_welcome_on_the_scanner_page_can_be_taken_back_from_the_answer(
+    app, client, login, today_event, make_registration, staff
+):
+    event = today_event()
+    registration = make_registration(event, first_name="Sofia", last_name="Rossi")
+    login(staff(event))
+    page = client.post(f"/checkin/{event.id}/scan", data={"code": token_of(app, registration)}).get_data(as_text=True)
+    (row,) = checkins(app, registration_id=registration.id)
+    answer = page.split('id="scan-result"', 1)[1].split("</section>", 1)[0]
+    assert "Willkommen, Sofia Rossi!" in answer
+    assert f'action="/checkin/{event.id}/checkins/{row.id}/undo"' in answer
+
+    undone = client.post(f"/checkin/{event.id}/checkins/{row.id}/undo", follow_redirects=True)
+
+    assert "Der Check-in von Sofia Rossi ist zurückgenommen." in undone.get_data(as_text=True)
+
+
 def test_the_log_names_the_session_a_scan_was_for(app, client, login, today_event, make_registration, make_user):
     event = today_event()
     with app.app_context():
