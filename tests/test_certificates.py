@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import zxingcpp
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from events.certificates.models import Certificate, CertificateBatch
 from events.certificates.rendering import data_url, render_pdf
@@ -30,6 +30,18 @@ PNG_LOGO = None
 def pdf_text(pdf: bytes) -> str:
     result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True)
     return result.stdout.decode()
+
+
+def pdf_words(pdf: bytes) -> list[dict]:
+    """Every word on the first page with its box in points (pdftotext -bbox)."""
+    import re
+
+    result = subprocess.run(["pdftotext", "-bbox", "-l", "1", "-", "-"], input=pdf, capture_output=True, check=True)
+    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>'
+    return [
+        {"x_min": float(x0), "y": float(y0), "x_max": float(x1), "text": text}
+        for x0, y0, x1, text in re.findall(pattern, result.stdout.decode())
+    ]
 
 
 def pdf_page_count(pdf: bytes) -> int:
@@ -171,6 +183,19 @@ def test_a_revoked_certificate_shows_as_revoked(app, client, organiser):
     assert "Widerrufen" in page and "Gültig" not in page
     assert "Maximilian Öz" in page
     assert "Doppelt ausgestellt" not in page  # the reason is for the organisers only
+
+
+def test_the_verification_page_in_english_says_revoked_not_revoke(app, client, organiser):
+    with app.app_context():
+        certificate = issue_prize_certificate("Maximilian Öz", "1. Platz", "Sport", "2.500 Euro")
+        db.session.commit()
+        certificate_id, code = certificate.id, certificate.code
+    client.post(f"/certificates/{certificate_id}/revoke", data={"reason": "Doppelt ausgestellt"})
+    client.post("/accounts/logout")
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    page = client.get(f"/certificates/v/{code}").get_data(as_text=True)
+    assert "<strong>Revoked</strong>" in page and "Revoke<" not in page
 
 
 def test_revoking_needs_a_reason_and_an_unknown_code_is_404(app, client, organiser):
@@ -486,6 +511,122 @@ def test_participants_download_their_certificate_through_their_personal_link(
     assert client.get("/certificates/participant/forged-token").status_code == 404
 
 
+def test_a_revoked_certificate_of_attendance_is_not_issued_again_through_the_personal_link(
+    app, client, organiser, make_event, make_registration, sync_rendering
+):
+    event = past_event(make_event)
+    absent = make_registration(event, first_name="Marie-Luise", last_name="Groß")
+    check_in(app, absent, event.starts_at.date())
+    assert client.post("/certificates/batches/new", data=attendance_form(event)).status_code == 302
+    with app.app_context():
+        certificate_id = db.session.scalars(select(Certificate.id)).one()
+    client.post(f"/certificates/{certificate_id}/revoke", data={"reason": "War nicht anwesend"})
+    client.post("/accounts/logout")
+
+    response = client.get(f"/certificates/participant/{absent.manage_token}")
+
+    assert response.mimetype == "text/html"
+    assert "Ihre Teilnahmebescheinigung wurde widerrufen" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(Certificate.revoked_at.is_not(None))).all() == [True]
+
+
+def test_after_a_name_correction_the_personal_link_gives_the_corrected_certificate(
+    app, client, organiser, make_event, make_registration, sync_rendering
+):
+    event = past_event(make_event)
+    registration = make_registration(event, first_name="Ayse", last_name="Öztürk")
+    check_in(app, registration, event.starts_at.date())
+    client.post("/certificates/batches/new", data=attendance_form(event))
+    with app.app_context():
+        certificate_id = db.session.scalars(select(Certificate.id)).one()
+    client.post(f"/certificates/{certificate_id}/correct", data={"name": "Ayşe Öztürk"})
+
+    response = client.get(f"/certificates/participant/{registration.manage_token}")
+
+    assert response.mimetype == "application/pdf" and "Ayşe Öztürk" in pdf_text(response.data)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Certificate.id))) == 2  # the old one and its correction
+
+
+def test_choosing_no_event_for_certificates_of_attendance_asks_for_one(app, client, organiser, make_event):
+    event = past_event(make_event)
+    for action in ("issue", "preview"):
+        response = client.post("/certificates/batches/new", data=attendance_form(event, event_id="", action=action))
+        assert response.status_code == 400
+        assert "Bitte wählen Sie eine Veranstaltung." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(CertificateBatch)).all() == []
+
+
+def test_an_uploaded_csv_file_alone_gives_the_list_of_names(app, client, organiser, sync_rendering):
+    upload = "Name;E-Mail;Organisation\nSibel Ateş;sibel@example.org;KoBE Landshut\nJonas Weiß;;\n".encode()
+    data = {
+        "kind": "appreciation",
+        "source": "csv",
+        "csv_text": "",
+        "csv_file": (io.BytesIO(upload), "liste.csv"),
+        "design": "classic",
+        "title": "Dankesurkunde",
+        "body_template": "Danke, {name}.",
+        "issuer": "Ministerium",
+        "action": "issue",
+    }
+    response = client.post("/certificates/batches/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    with app.app_context():
+        names = db.session.scalars(select(Certificate.recipient_name).order_by(Certificate.id)).all()
+        assert names == ["Sibel Ateş", "Jonas Weiß"]
+
+
+def test_an_empty_list_of_names_is_named_as_such(app, client, organiser):
+    data = {
+        "kind": "appreciation",
+        "source": "csv",
+        "csv_text": "",
+        "design": "classic",
+        "title": "Dankesurkunde",
+        "body_template": "Danke, {name}.",
+        "issuer": "Ministerium",
+        "action": "issue",
+    }
+    response = client.post("/certificates/batches/new", data=data)
+    assert response.status_code == 400 and "Die Liste ist leer." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "design, issuer",
+    [
+        ("classic", "Programm Integrationslotsinnen und -lotsen"),
+        ("classic", "Bayerisches Staatsministerium des Innern, für Sport und Integration"),
+        ("modern", "Hessisches Ministerium für Soziales und Integration"),
+        ("classic", "StMI"),
+    ],
+)
+def test_the_issuers_name_stays_inside_the_seal(app, design, issuer):
+    from events.certificates.service import certificate_pdf
+
+    with app.app_context():
+        certificate = issue_prize_certificate(
+            "Lena Roth", "1. Platz", "Kultur", "500 Euro", design=design, issuer=issuer
+        )
+        db.session.commit()
+        pdf = certificate_pdf(certificate)
+    words = pdf_words(pdf)
+    # the seal is a circle of 24 mm at the top: centred on the page (classic) or at the right margin (modern)
+    mm = 72 / 25.4
+    left, top = ((105 - 12) * mm, 24 * mm) if design == "classic" else ((210 - 26 - 24) * mm, 26 * mm + 14.5)
+    seal = [
+        w
+        for w in words
+        if top <= w["y"] <= top + 24 * mm and left - 20 * mm <= (w["x_min"] + w["x_max"]) / 2 <= left + 44 * mm
+    ]
+    assert seal, "no seal found"
+    assert all(left <= w["x_min"] and w["x_max"] <= left + 24 * mm for w in seal), seal
+    shown = "".join(w["text"] for w in seal).replace("‐", "").replace("-", "")
+    assert shown.casefold() == issuer.upper().replace(" ", "").replace("-", "").casefold()
+
+
 def test_only_organisers_reach_the_certificate_pages(app, client, make_user, login):
     assert client.get("/certificates/").status_code == 302  # to the sign-in page
     login(make_user("checkin"))
@@ -543,3 +684,30 @@ def test_no_certificate_names_a_participant_whose_personal_data_was_deleted(app,
     check_in(app, gone, event.starts_at.date())
     with app.app_context():
         assert [r.name for r in recipients_from_event(db.session.get(Event, event.id))] == ["Ayşe Großmann"]
+
+
+def test_the_command_line_waits_for_the_end_of_the_event_and_does_not_issue_a_revoked_certificate_again(
+    app, runner, make_event, make_registration
+):
+    from events.certificates.service import revoke_certificate
+
+    running = make_event(starts_at=utcnow() - timedelta(hours=2))
+    early = make_registration(running)
+    check_in(app, early, running.starts_at.date())
+    refused = runner.invoke(args=["certificates", "issue-attendance", running.slug])
+    assert refused.exit_code != 0 and "sobald die Veranstaltung vorbei ist" in refused.output
+
+    event = past_event(make_event)
+    absent = make_registration(event, first_name="Marie-Luise", last_name="Groß")
+    check_in(app, absent, event.starts_at.date())
+    assert "certificates: 1 issued" in runner.invoke(args=["certificates", "issue-attendance", event.slug]).output
+    with app.app_context():
+        revoke_certificate(db.session.scalars(select(Certificate)).one(), "War nicht anwesend")
+        db.session.commit()
+
+    again = runner.invoke(args=["certificates", "issue-attendance", event.slug])
+
+    assert "certificates: 0 issued" in again.output
+    with app.app_context():
+        assert db.session.scalars(select(Certificate)).all()[0].revoked_at is not None
+        assert db.session.scalar(select(func.count(Certificate.id))) == 1

@@ -202,8 +202,12 @@ def test_reissuing_a_ticket_invalidates_the_old_code(
     old_code = token_of(app, registration)
     organiser = make_user("organiser")
     login(organiser)
-    response = client.post(f"/checkin/{event.id}/registrations/{registration.id}/reissue", follow_redirects=True)
-    assert "der alte Code gilt nicht mehr" in response.get_data(as_text=True)
+    entry = client.get(f"/registration/manage/entry/{registration.id}").get_data(as_text=True)
+    assert "Ticket neu ausstellen" in entry
+    form = re.search(r'<form method="post" action="([^"]+/reissue)".*?name="next" value="([^"]+)"', entry)
+    response = client.post(form.group(1), data={"next": form.group(2)})
+    assert response.headers["Location"] == f"/registration/manage/entry/{registration.id}"  # back to the person
+    assert "der alte Code gilt nicht mehr" in client.get(response.headers["Location"]).get_data(as_text=True)
     new_code = token_of(app, registration)
     assert new_code != old_code
 
@@ -458,6 +462,46 @@ def test_organisers_see_every_scan_in_the_log(app, client, login, today_event, m
     assert door.display_name in page
     filtered = client.get(f"/checkin/{event.id}/log?result=invalid").get_data(as_text=True)
     assert "Tür Süd" in filtered and "Tür Nord" not in filtered
+
+
+def test_a_welcome_on_the_scanner_page_can_be_taken_back_from_the_answer(
+    app, client, login, today_event, make_registration, staff
+):
+    event = today_event()
+    registration = make_registration(event, first_name="Sofia", last_name="Rossi")
+    login(staff(event))
+    page = client.post(f"/checkin/{event.id}/scan", data={"code": token_of(app, registration)}).get_data(as_text=True)
+    (row,) = checkins(app, registration_id=registration.id)
+    answer = page.split('id="scan-result"', 1)[1].split("</section>", 1)[0]
+    assert "Willkommen, Sofia Rossi!" in answer
+    assert f'action="/checkin/{event.id}/checkins/{row.id}/undo"' in answer
+
+    undone = client.post(f"/checkin/{event.id}/checkins/{row.id}/undo", follow_redirects=True)
+
+    assert "Der Check-in von Sofia Rossi ist zurückgenommen." in undone.get_data(as_text=True)
+
+
+def test_the_log_names_the_session_a_scan_was_for(app, client, login, today_event, make_registration, make_user):
+    event = today_event()
+    with app.app_context():
+        workshop = EventSession(
+            event_id=event.id,
+            kind="talk",
+            title="Grußwort des Staatsministers",
+            starts_at=event.starts_at,
+            ends_at=event.starts_at + timedelta(hours=1),
+        )
+        db.session.add(workshop)
+        db.session.commit()
+        scope = f"session:{workshop.id}"
+    registration = make_registration(event, first_name="Sofia", last_name="Rossi")
+    login(make_user("organiser"))
+    scan(client, event, token_of(app, registration), scope=scope)
+
+    page = client.get(f"/checkin/{event.id}/log").get_data(as_text=True)
+
+    assert "Grußwort des Staatsministers" in page and scope not in page
+    assert 'Rückgängig<span class="visually-hidden">: Sofia Rossi</span>' in page
 
 
 # --- devices and the API ----------------------------------------------------------------------------------------

@@ -18,14 +18,22 @@ certificates_cli = AppGroup("certificates", help="Certificates of attendance.")
 def issue_attendance_command(event_slug, mail, issuer):
     """Issue certificates of attendance to every checked-in participant of an event who has none yet
     (safe to run again: nobody gets two), render them and optionally mail them."""
-    from events.certificates.service import DEFAULT_ISSUER, batch_files, issue_missing_attendance_certificates
+    from events.certificates.service import (
+        DEFAULT_ISSUER,
+        CertificateProblem,
+        batch_files,
+        issue_missing_attendance_certificates,
+    )
     from events.extensions import db
     from events.meetings.models import Event
 
     event = db.session.scalars(select(Event).where(Event.slug == event_slug)).first()
     if event is None:
         raise click.ClickException(f"no event with the address {event_slug!r}")
-    batch = issue_missing_attendance_certificates(event, issuer or DEFAULT_ISSUER, send_mail=mail)
+    try:
+        batch = issue_missing_attendance_certificates(event, issuer or DEFAULT_ISSUER, send_mail=mail)
+    except CertificateProblem as problem:
+        raise click.ClickException(str(problem)) from None
     if batch is None:
         click.echo("certificates: 0 issued (every checked-in participant has one)")
         return

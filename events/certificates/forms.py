@@ -46,7 +46,9 @@ class BatchForm(Form):
         default=CertificateKind.ATTENDANCE.value,
     )
     source = RadioField(_l("Empfängerinnen und Empfänger"), choices=list(SOURCE_LABELS.items()), default="event")
-    event_id = SelectField(_l("Veranstaltung"), coerce=optional_int, validators=[Optional()])
+    # no Optional() on event_id and csv_text: it would end the validation of an empty field before the
+    # validate_* methods below, which decide by the chosen source whether the field is needed
+    event_id = SelectField(_l("Veranstaltung"), coerce=optional_int)
     person_ids = SelectMultipleField(
         _l("Personen"),
         coerce=int,
@@ -55,7 +57,7 @@ class BatchForm(Form):
     )
     csv_text = TextAreaField(
         _l("Namensliste"),
-        validators=[Optional(), Length(max=500_000)],
+        validators=[Length(max=500_000)],
         description=_l(
             "Eine Person pro Zeile: Name; E-Mail; Organisation – für Urkunden zusätzlich Platzierung; Kategorie; Preis."
         ),

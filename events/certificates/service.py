@@ -43,6 +43,7 @@ MAX_LOGO_BYTES = 512 * 1024
 MAX_LOGO_PIXELS = 4000
 MAX_CSV_ROWS = 5000
 MAX_SIGNATORIES = 3
+SEAL_TEXT_LENGTH = 80  # as much of the issuer's name as the seal holds in its smallest type
 
 KIND_LABELS = {
     CertificateKind.ATTENDANCE: _l("Teilnahmebescheinigung"),
@@ -394,6 +395,14 @@ def verification_url(code: str) -> str:
     return f"{current_app.config['BASE_URL']}/certificates/v/{code}"
 
 
+def _seal_size(text: str) -> str:
+    """Type size of the seal's words, so that they stay inside its 24 mm circle (long words are hyphenated)."""
+    longest = max((len(word) for word in text.split()), default=0)
+    if longest <= 10 and len(text) <= 30:
+        return "l"
+    return "m" if longest <= 14 and len(text) <= 50 else "s"
+
+
 def _name_size(name: str) -> str:
     length = len(name)
     return "xl" if length <= 32 else "l" if length <= 60 else "m" if length <= 120 else "s"
@@ -435,12 +444,14 @@ def document_settings(batch: CertificateBatch, issuer: str) -> dict:
         labels = {"serial": _("Nr."), "issued": _("ausgestellt am"), "verify": _("Echtheit prüfen:")}
         document_title = str(KIND_LABELS.get(batch.kind, _("Urkunde")))
     place_date = f"{batch.place}, {long_date(issue_date)}" if batch.place else long_date(issue_date)
+    seal_text = issuer[:SEAL_TEXT_LENGTH]
     return {
         "design": batch.design,
         "language": CERTIFICATE_LANGUAGE,
         "document_title": document_title,
         "logo_url": rendering.data_url(batch.logo_type, batch.logo) if batch.logo else None,
-        "seal_text": issuer[:60],
+        "seal_text": seal_text,
+        "seal_size": _seal_size(seal_text),
         "signatories": [
             {"name": s.get("name", ""), "office": s.get("office", "")}
             for s in (batch.signatories or [])[:MAX_SIGNATORIES]
@@ -785,15 +796,18 @@ def participant_certificate(registration: Registration) -> Certificate:
         raise CertificateProblem(_("Die Teilnahmebescheinigung gibt es, sobald die Veranstaltung vorbei ist."))
     existing = db.session.scalars(
         select(Certificate)
-        .where(
-            Certificate.registration_id == registration.id,
-            Certificate.kind == CertificateKind.ATTENDANCE,
-            Certificate.revoked_at.is_(None),
-        )
-        .order_by(Certificate.id.desc())
+        .where(Certificate.registration_id == registration.id, Certificate.kind == CertificateKind.ATTENDANCE)
+        .order_by(Certificate.revoked_at.is_not(None), Certificate.id.desc())  # a valid one first
     ).first()
-    if existing:
+    if existing is not None and existing.revoked_at is None:
         return existing
+    if existing is not None:  # revoked by the organisers: fetching it must not issue it again
+        raise CertificateProblem(
+            _(
+                "Ihre Teilnahmebescheinigung wurde widerrufen. "
+                "Bei Fragen wenden Sie sich bitte an das Organisationsteam."
+            )
+        )
     days = attended_days(event.id, registration.id).get(registration.id)
     if not days:
         raise CertificateProblem(_("Für diese Anmeldung ist keine Teilnahme (Check-in) verzeichnet."))
@@ -845,14 +859,16 @@ def issue_missing_attendance_certificates(
     """Attendance certificates for every checked-in participant who has no valid one for the event yet, in a new
     batch with the organiser's latest attendance settings for it, rendered at once (for `flask certificates`).
 
-    Safe to run again: those who have a certificate are left out, so nobody gets two. None when nobody is left.
+    Safe to run again: those who have a certificate are left out, so nobody gets two, and nobody whose
+    certificate was revoked gets a new one. None when nobody is left. Refused before the event is over.
     """
+    if event.ends_at > utcnow():
+        raise CertificateProblem(_("Die Teilnahmebescheinigung gibt es, sobald die Veranstaltung vorbei ist."))
     have_one = set(
         db.session.scalars(
             select(Certificate.registration_id).where(
                 Certificate.event_id == event.id,
                 Certificate.kind == CertificateKind.ATTENDANCE,
-                Certificate.revoked_at.is_(None),
                 Certificate.registration_id.is_not(None),
             )
         )

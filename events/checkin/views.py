@@ -174,6 +174,7 @@ def log(event):
         pagination=pagination,
         result=result,
         results=list(checkin.ScanResult),
+        scope_labels=dict(checkin.scopes_for(event)),
         may_undo=lambda row: checkin.may_undo(row, current_user),
         confirm_form=ConfirmForm(),
     )

@@ -64,6 +64,30 @@
     return element;
   }
 
+  // A welcome can be taken back at once (a wrong person, a double scan by hand); the page then reloads.
+  function undoForm(answer) {
+    const undo = document.createElement("form");
+    undo.className = "scan-undo";
+    undo.method = "post";
+    undo.action = config.undoUrl.replace(/\/0\/undo$/, `/${answer.checkin_id}/undo`);
+    const token = document.createElement("input");
+    token.type = "hidden";
+    token.name = "csrf_token";
+    token.value = config.csrf;
+    const button = document.createElement("button");
+    button.className = "link-button";
+    button.type = "submit";
+    button.textContent = config.textUndo;
+    if (answer.person) {
+      const who = document.createElement("span");
+      who.className = "visually-hidden";
+      who.textContent = `: ${answer.person.name}`;
+      button.append(who);
+    }
+    undo.append(token, button);
+    return undo;
+  }
+
   function show(answer) {
     panel.className = `scan-result tone-${answer.tone}`;
     panel.dataset.result = answer.result || "";
@@ -78,6 +102,7 @@
       }
     }
     if (answer.explanation) parts.push(paragraph("scan-explanation", answer.explanation));
+    if (answer.ok && answer.checkin_id) parts.push(undoForm(answer));
     panel.replaceChildren(...parts);
     void panel.offsetWidth; // restart the flash animation
     panel.classList.add("scan-flash");

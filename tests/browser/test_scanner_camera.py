@@ -90,3 +90,42 @@ def test_the_camera_scans_a_ticket_and_the_page_welcomes_the_participant(
         rows = db.session.scalars(select(CheckIn).where(CheckIn.registration_id == registration.id)).all()
         welcomes = [row for row in rows if row.result == "welcome"]
         assert len(welcomes) == 1 and welcomes[0].user_id == door.id
+
+
+def test_a_typed_code_checks_in_and_the_answer_offers_to_take_it_back(
+    app, live_server, browser, make_event, make_registration, make_user
+):
+    from playwright.sync_api import expect
+
+    start = utcnow() - timedelta(hours=1)
+    event = make_event(starts_at=start, ends_at=start + timedelta(hours=10))
+    registration = make_registration(event, first_name="Fatma", last_name="Demir")
+    door = make_user("checkin", email="tuer2@example.org")
+    with app.app_context():
+        db.session.add(EventStaff(event_id=event.id, user_id=door.id))
+        db.session.commit()
+        code = ticket_token_for(db.session.get(Registration, registration.id))
+
+    context = browser.new_context(locale="de-DE")
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server}/accounts/login")
+        page.fill("input[name=email]", "tuer2@example.org")
+        page.fill("input[name=password]", TEST_PASSWORD)
+        page.click("main button[type=submit]")
+        page.wait_for_url(lambda url: "/accounts/login" not in url)
+        page.goto(f"{live_server}/checkin/{event.id}/")
+        page.fill("#code", code)
+        page.keyboard.press("Enter")  # as a hand scanner does; the page's script sends it
+        result = page.locator("#scan-result")
+        expect(result).to_contain_text("Willkommen, Fatma Demir!")
+        undo = result.locator("button", has_text="Rückgängig")
+        expect(undo).to_have_text("Rückgängig: Fatma Demir")  # the name is read out, not shown
+        undo.click()
+        expect(page.locator("main")).to_contain_text("Der Check-in von Fatma Demir ist zurückgenommen.")
+    finally:
+        context.close()
+
+    with app.app_context():
+        (row,) = db.session.scalars(select(CheckIn).where(CheckIn.registration_id == registration.id)).all()
+        assert row.result == "welcome" and row.undone_at is not None and row.undone_by_id == door.id
