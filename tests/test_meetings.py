@@ -95,6 +95,23 @@ def test_registration_and_cancellation_dates_after_the_event_are_refused(
     assert client.post("/meetings/manage/new", data=fine).status_code == 302
 
 
+def test_an_online_event_needs_its_link_and_a_choice_question_its_options(client, app, login, make_user, make_event):
+    login(make_user("organiser"))
+    online = event_form(kind="online_dialog", venue_name="", address="", online_url="")
+    page = client.post("/meetings/manage/new", data=online).get_data(as_text=True)
+    assert "Eine Online-Veranstaltung braucht einen Online-Link." in page
+    typed = client.post("/meetings/manage/new", data={**online, "online_url": "meet.example.org/dialog-7"})
+    assert typed.status_code == 302
+    with app.app_context():
+        assert db.session.scalars(select(Event.online_url)).one() == "https://meet.example.org/dialog-7"
+    event = make_event()
+    response = client.post(
+        f"/meetings/manage/{event.id}/questions/new", data={"label": "Anreise", "kind": "single", "options": ""}
+    )
+    assert response.status_code == 400
+    assert "Bitte geben Sie mindestens zwei Auswahlmöglichkeiten an." in response.get_data(as_text=True)
+
+
 def test_a_session_outside_the_event_is_refused(client, app, login, make_user, make_event):
     event = make_event()
     login(make_user("organiser"))

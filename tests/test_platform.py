@@ -196,6 +196,17 @@ def test_organiser_creates_and_finds_an_organisation(client, app, login, make_us
     assert "1 Organisation gefunden" in found
 
 
+def test_a_website_typed_without_https_is_stored_with_it(client, app, login, make_user):
+    login(make_user("organiser"))
+    data = {"name": "KoBE Fürth", "kind": "initiative", "website": " www.kobe-fuerth.example/lotsen "}
+    response = client.post("/directory/organisations/new", data=data, follow_redirects=True)
+    assert "ist gespeichert" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(Organisation.website)).one() == "https://www.kobe-fuerth.example/lotsen"
+    refused = client.post("/directory/organisations/new", data={**data, "website": "kein Link"})
+    assert refused.status_code == 400 and 'value="kein Link"' in refused.get_data(as_text=True)
+
+
 def test_district_picker_is_grouped_by_region(client, login, make_user):
     login(make_user("organiser"))
     page = client.get("/directory/organisations/new").get_data(as_text=True)

@@ -28,3 +28,15 @@ def optional_text(value: str | None) -> str | None:
 def optional_int(value) -> int | None:
     """`coerce` for a select whose empty choice means "none" (an id or nothing)."""
     return int(value) if value not in (None, "", "None") else None
+
+
+def web_address(value: str | None) -> str | None:
+    """A `filters` entry for web-address fields: "www.example.org" as typed becomes "https://www.example.org".
+
+    People type addresses as they read them on paper; a value with a scheme, or with spaces (no address), is left
+    to the URL validator as it is.
+    """
+    value = (value or "").strip()
+    if value and "://" not in value and " " not in value and "." in value.split("/")[0]:
+        return "https://" + value
+    return value

@@ -3,7 +3,7 @@ from wtforms import EmailField, SelectField, StringField, URLField
 from wtforms.validators import URL, DataRequired, Email, Length, Optional
 
 from events.core.districts import DistrictField
-from events.core.forms import Form, optional_int
+from events.core.forms import Form, optional_int, web_address
 from events.core.models import OrganisationKind
 
 ORGANISATION_KIND_LABELS = {
@@ -25,7 +25,7 @@ class OrganisationForm(Form):
     kind = SelectField(_l("Art"), choices=[(k.value, label) for k, label in ORGANISATION_KIND_LABELS.items()])
     district_id = DistrictField(_l("Landkreis / kreisfreie Stadt"), coerce=optional_int, validators=[Optional()])
     email = EmailField(_l("E-Mail-Adresse"), validators=[Optional(), Email(), Length(max=254)])
-    website = URLField(_l("Website"), validators=[Optional(), URL(), Length(max=300)])
+    website = URLField(_l("Website"), filters=[web_address], validators=[Optional(), URL(), Length(max=300)])
 
 
 class PersonForm(Form):

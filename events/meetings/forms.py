@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
-from events.core.forms import Form
+from events.core.forms import Form, web_address
 from events.meetings.models import EventAccess, EventKind, EventStatus, QuestionKind, SessionKind
 
 EVENT_KIND_LABELS = {
@@ -66,7 +66,9 @@ class EventForm(Form):
     address = StringField(_l("Adresse"), validators=[Optional(), Length(max=300)])
     online_url = URLField(
         _l("Online-Link"),
-        validators=[Optional(), URL(), Length(max=500)],
+        filters=[web_address],
+        # no Optional(): it would end the validation of an empty field before validate_online_url runs
+        validators=[Length(max=500)],
         description=_l("Für Online- und Hybridveranstaltungen"),
     )
     capacity = IntegerField(
@@ -112,8 +114,11 @@ class EventForm(Form):
             raise ValidationError(_l("Die Stornierungsfrist darf nicht nach dem Ende der Veranstaltung liegen."))
 
     def validate_online_url(self, field):
-        if self.kind.data == EventKind.ONLINE_DIALOG and not field.data:
-            raise ValidationError(_l("Eine Online-Veranstaltung braucht einen Online-Link."))
+        if not field.data:
+            if self.kind.data == EventKind.ONLINE_DIALOG:
+                raise ValidationError(_l("Eine Online-Veranstaltung braucht einen Online-Link."))
+            return
+        URL()(self, field)
 
 
 class SessionForm(Form):
@@ -140,7 +145,7 @@ class QuestionForm(Form):
     kind = SelectField(_l("Antwortart"), choices=[(k.value, v) for k, v in QUESTION_KIND_LABELS.items()])
     options = TextAreaField(
         _l("Auswahlmöglichkeiten"),
-        validators=[Optional(), Length(max=3000)],
+        validators=[Length(max=3000)],  # no Optional(): validate_options must also see an empty field
         description=_l("Eine pro Zeile; nur bei Einfach- und Mehrfachauswahl"),
     )
     required = BooleanField(_l("Pflichtfrage"))
