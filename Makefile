@@ -55,6 +55,8 @@ system-packages:
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+# Links in mails, QR codes and calendar files point at the address the service runs on (unless BASE_URL is set).
+run: export BASE_URL ?= http://$(HOST):$(PORT)
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load --if-empty --password "$(DEMO_PASSWORD)" >/dev/null
