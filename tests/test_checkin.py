@@ -775,6 +775,23 @@ def test_the_printable_ticket_shows_the_person_and_a_readable_qr_code(app, today
     assert [barcode.text for barcode in found] == [code]
 
 
+def test_the_ticket_of_an_english_registrant_is_english_with_english_dates(client, app, make_event, tmp_path):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from tests.test_registration import form_data
+
+    start = datetime(2027, 3, 17, 9, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+    event = make_event(starts_at=start, ends_at=start + timedelta(hours=7))
+    personal = client.post(f"/registration/{event.slug}", data=form_data(language="en")).headers["Location"]
+    text = pdf_text(app.test_client().get(personal + "/ticket.pdf").data, tmp_path)
+    assert "Please show this code at the entrance" in text
+    assert "3/17/27, 9:30" in text and "17.03.2027" not in text
+    german = client.post(f"/registration/{event.slug}", data=form_data(email="de@example.org")).headers["Location"]
+    client.post("/language", data={"lang": "de"})
+    assert "17.03.27, 09:30" in pdf_text(client.get(german + "/ticket.pdf").data, tmp_path)
+
+
 def test_badges_for_many_people_come_in_one_document(
     app, client, login, today_event, make_registration, make_user, tmp_path
 ):

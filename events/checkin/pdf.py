@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 
 from flask import render_template
+from flask_babel import format_datetime
 
 from events.checkin.tickets import qr_png, ticket_token_for
 
@@ -39,7 +40,6 @@ def _qr_data_uri(token: str) -> str:
 
 def _ticket_values(registration) -> dict:
     """Plain values about one ticket for the templates."""
-    from events.checkin.service import berlin_time
 
     event = registration.event
     token = ticket_token_for(registration)
@@ -51,8 +51,8 @@ def _ticket_values(registration) -> dict:
         "district": registration.district.label if registration.district else "",
         "workshops": [session.title for session in registration.workshops],
         "event_title": event.title,
-        "event_starts": berlin_time(event.starts_at).strftime("%d.%m.%Y %H:%M"),
-        "event_ends": berlin_time(event.ends_at).strftime("%d.%m.%Y %H:%M"),
+        "event_starts": format_datetime(event.starts_at, "short"),  # in the language of the page, Berlin time
+        "event_ends": format_datetime(event.ends_at, "short"),
         "venue": ", ".join(part for part in (event.venue_name, event.address) if part),
         "token": token,
         "qr": _qr_data_uri(token),
