@@ -618,6 +618,19 @@ def test_a_cancelled_registrations_page_no_longer_lists_its_workshops(client, ap
     assert "storniert" in page and "Ihre Workshops" not in page
 
 
+def test_register_again_is_offered_after_a_cancellation_only_while_registration_is_open(
+    client, app, make_event, make_registration
+):
+    event = make_event()
+    personal = client.post(f"/registration/{event.slug}", data=form_data()).headers["Location"]
+    page = client.post(personal + "/cancel", follow_redirects=True).get_data(as_text=True)
+    assert "Erneut anmelden" in page
+    past = make_event(starts_at=utcnow() - timedelta(days=3))
+    cancelled = make_registration(past, "cancelled")
+    page = client.get(f"/registration/me/{cancelled.manage_token}").get_data(as_text=True)
+    assert "Storniert" in page and "Erneut anmelden" not in page
+
+
 def test_the_personal_link_opens_in_the_language_chosen_for_mails(client, app, make_event):
     """Someone who registered for English mails and opens the link from one in a fresh browser reads English."""
     event = make_event()

@@ -261,6 +261,9 @@ def personal(token):
         can_cancel=participant_may_cancel(registration, event),
         can_restore=restorable(registration, by_participant=True),
         event_over=registration_window_state(event) == "over",
+        # "register again" after a cancellation: only while the open form takes registrations (an invitee uses
+        # the invitation's link again, which the form behind this one would refuse)
+        can_register_again=registration_window_state(event) == "open" and event.access == "open",
         organisations=organisation_names(),
         photo_text=photo_consent_text(),
         kind_labels=EVENT_KIND_LABELS,
