@@ -207,6 +207,24 @@ def test_a_website_typed_without_https_is_stored_with_it(client, app, login, mak
     assert refused.status_code == 400 and 'value="kein Link"' in refused.get_data(as_text=True)
 
 
+def test_lists_of_names_are_in_german_alphabetical_order(client, app, login, make_user, make_organisation):
+    from events.core.database import german_order
+    from events.core.models import Person
+
+    for name in ("Zentrum für Integration", "Ökumenischer Helferkreis", "arbeitskreis Asyl", "Übergangswohnheim"):
+        make_organisation(name, "initiative", "09261")
+    login(make_user("organiser"))
+    page = client.get("/directory/organisations").get_data(as_text=True)
+    positions = [page.index(n) for n in ("arbeitskreis Asyl", "Ökumenischer", "Übergangswohnheim", "Zentrum für")]
+    assert positions == sorted(positions)
+    with app.app_context():
+        for last in ("Zimmermann", "Özdemir", "Oswald", "Straße", "Strasser", "Ahmadi"):
+            db.session.add(Person(first_name="A", last_name=last))
+        db.session.commit()
+        ordered = db.session.scalars(select(Person.last_name).order_by(german_order(Person.last_name))).all()
+    assert ordered == ["Ahmadi", "Oswald", "Özdemir", "Straße", "Strasser", "Zimmermann"]  # ß reads as ss
+
+
 def test_district_picker_is_grouped_by_region(client, login, make_user):
     login(make_user("organiser"))
     page = client.get("/directory/organisations/new").get_data(as_text=True)

@@ -7,7 +7,6 @@ import io
 import re
 import secrets
 import threading
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,6 +28,7 @@ from events.certificates import rendering
 from events.certificates.models import Certificate, CertificateBatch, CertificateKind
 from events.checkin.models import CheckIn
 from events.core.audit import record_audit
+from events.core.database import alphabetical_key
 from events.core.mailer import deliver_due_mail, queue_templated_mail
 from events.core.models import Organisation, Person
 from events.core.search import LIKE_ESCAPE, contains_pattern
@@ -158,12 +158,6 @@ def attended_days(event_id: int, registration_id: int | None = None) -> dict[int
     for registration_id, day in rows:
         days.setdefault(registration_id, []).append(day)
     return {key: sorted(value) for key, value in days.items()}
-
-
-def alphabetical_key(text: str) -> str:
-    """Sort key as in a German list of names: Ä with A, ß as ss, case ignored (the database sorts by bytes)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _recipient_for_registration(registration: Registration, days: list[date]) -> Recipient:

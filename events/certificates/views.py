@@ -32,6 +32,7 @@ from events.certificates.service import (
     start_rendering,
 )
 from events.core.access import public, role_required
+from events.core.database import german_order
 from events.core.models import Person
 from events.core.timezone import berlin_date
 from events.extensions import db, limiter
@@ -68,7 +69,9 @@ def _batch_form() -> BatchForm:
         (e.id, f"{e.title} ({berlin_date(e.starts_at):%d.%m.%Y})") for e in events
     ]
     people = db.session.execute(
-        select(Person.id, Person.last_name, Person.first_name).order_by(Person.last_name, Person.first_name)
+        select(Person.id, Person.last_name, Person.first_name).order_by(
+            german_order(Person.last_name), german_order(Person.first_name)
+        )
     )
     form.person_ids.choices = [(p.id, f"{p.last_name}, {p.first_name}") for p in people]
     if not form.is_submitted():

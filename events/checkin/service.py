@@ -26,7 +26,7 @@ from sqlalchemy.orm import selectinload
 from events.checkin.models import CheckIn, Device
 from events.checkin.tickets import parse_ticket_token, signature_is_valid
 from events.core.audit import record_audit
-from events.core.database import begin_write
+from events.core.database import begin_write, german_order
 from events.core.models import District, Region, User, district_label
 from events.core.search import LIKE_ESCAPE, contains_pattern
 from events.core.types import utcnow
@@ -544,7 +544,7 @@ def search_registrations(event: Event, text: str, day: date | None = None) -> li
             ),
         )
         .options(selectinload(Registration.workshop_choices).selectinload(WorkshopChoice.session))
-        .order_by(Registration.last_name, Registration.first_name)
+        .order_by(german_order(Registration.last_name), german_order(Registration.first_name))
         .limit(SEARCH_LIMIT)
     )
     registrations = list(db.session.scalars(query))
@@ -823,7 +823,7 @@ def no_shows(event: Event) -> list[Registration]:
                 Registration.id.not_in(came),
             )
             .options(selectinload(Registration.district))
-            .order_by(Registration.last_name, Registration.first_name)
+            .order_by(german_order(Registration.last_name), german_order(Registration.first_name))
         )
     )
 

@@ -14,7 +14,7 @@ from events.checkin.forms import ConfirmForm, DeviceForm, ManualCheckInForm, Sca
 from events.checkin.models import CheckIn, Device
 from events.checkin.pdf import render_badges_pdf, render_ticket_pdf
 from events.core.access import role_required, row_of_event_or_404
-from events.core.database import own_transactions
+from events.core.database import german_order, own_transactions
 from events.extensions import db, talisman
 from events.meetings.access import event_organiser_required
 from events.pages.navigation import safe_next_url
@@ -259,7 +259,7 @@ def badges(event):
     registrations = db.session.scalars(
         select(Registration)
         .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED)
-        .order_by(Registration.last_name, Registration.first_name)
+        .order_by(german_order(Registration.last_name), german_order(Registration.first_name))
     ).all()
     if not registrations:
         flash(_("Für diese Veranstaltung gibt es noch keine bestätigten Anmeldungen."), "warning")

@@ -1,9 +1,10 @@
 """Organisations and people: search, create, update."""
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from events.core.audit import record_audit
+from events.core.database import german_order
 from events.core.forms import optional_text
 from events.core.models import District, Organisation, Person
 from events.core.search import LIKE_ESCAPE, contains_pattern
@@ -13,7 +14,7 @@ PAGE_SIZE = 25
 
 
 def search_organisations(term: str = "", kind: str = "", region_id: int | None = None, page: int = 1):
-    query = select(Organisation).options(joinedload(Organisation.district)).order_by(Organisation.name)
+    query = select(Organisation).options(joinedload(Organisation.district)).order_by(german_order(Organisation.name))
     if term:
         query = query.where(Organisation.name.ilike(contains_pattern(term), escape=LIKE_ESCAPE))
     if kind:
@@ -24,7 +25,11 @@ def search_organisations(term: str = "", kind: str = "", region_id: int | None =
 
 
 def search_people(term: str = "", page: int = 1):
-    query = select(Person).options(joinedload(Person.organisation)).order_by(Person.last_name, Person.first_name)
+    query = (
+        select(Person)
+        .options(joinedload(Person.organisation))
+        .order_by(german_order(Person.last_name), german_order(Person.first_name))
+    )
     if term:
         pattern = contains_pattern(term)
         query = query.outerjoin(Person.organisation).where(
@@ -40,7 +45,7 @@ def search_people(term: str = "", page: int = 1):
 
 
 def organisation_choices() -> list[tuple[int | str, str]]:
-    rows = db.session.execute(select(Organisation.id, Organisation.name).order_by(func.lower(Organisation.name)))
+    rows = db.session.execute(select(Organisation.id, Organisation.name).order_by(german_order(Organisation.name)))
     return [(row.id, row.name) for row in rows]
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from events.core.audit import record_audit
-from events.core.database import lock_row
+from events.core.database import german_order, lock_row
 from events.core.forms import optional_text
 from events.core.models import District, Organisation, Region, district_label
 from events.core.search import LIKE_ESCAPE, contains_pattern
@@ -668,7 +668,7 @@ def search_registrations(event: Event, status: str = "", term: str = ""):
         )
     if status == WAITLISTED:
         return query.order_by(Registration.waitlist_position)
-    return query.order_by(Registration.last_name, Registration.first_name, Registration.id)
+    return query.order_by(german_order(Registration.last_name), german_order(Registration.first_name), Registration.id)
 
 
 def status_counts(event: Event) -> dict[str, int]:
