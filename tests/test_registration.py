@@ -1380,6 +1380,17 @@ def test_replies_to_mails_about_an_event_reach_its_contact_address(client, app, 
     assert without["Reply-To"] is None
 
 
+def test_the_html_part_of_a_mail_is_a_whole_document_in_the_registrants_language(client, app, make_event):
+    event = make_event()
+    client.post(f"/registration/{event.slug}", data=form_data(language="en"))
+    client.post(f"/registration/{event.slug}", data=form_data(email="de@example.org"))
+    english, german = sent_mails(app)
+    html = english.get_body(preferencelist=("html",)).get_content()
+    assert html.startswith("<!doctype html>") and '<html lang="en">' in html
+    assert f"<title>{english['Subject']}</title>" in html and "Hello Ayşe Öztürk" in html
+    assert '<html lang="de">' in german.get_body(preferencelist=("html",)).get_content()
+
+
 def test_reminders_are_sent_once(runner, app, make_event, make_registration):
     soon = make_event(starts_at=utcnow() + timedelta(hours=20))
     later = make_event(starts_at=utcnow() + timedelta(days=20))

@@ -15,6 +15,8 @@ from email.utils import make_msgid
 from pathlib import Path
 
 from flask import current_app, g, has_request_context, render_template
+from flask_babel import get_locale
+from markupsafe import Markup
 from sqlalchemy import select, update
 
 from events.core.database import immediate_transactions
@@ -72,12 +74,17 @@ def queue_mail(
 def render_templated_mail(template: str, **context) -> dict:
     """Render templates/emails/<template>.subject.txt, .txt and .html into the parts of a mail.
 
-    context["reply_to"], when given, becomes the mail's Reply-To.
+    context["reply_to"], when given, becomes the mail's Reply-To. The HTML part is a whole document that names its
+    language (emails/_document.html), so screen readers read it in the right one.
     """
+    subject = render_template(f"emails/{template}.subject.txt", **context).strip()
+    body = Markup(render_template(f"emails/{template}.html", **context))  # noqa: S704 (rendered with autoescape)
     return {
-        "subject": render_template(f"emails/{template}.subject.txt", **context).strip(),
+        "subject": subject,
         "body_text": render_template(f"emails/{template}.txt", **context).strip() + "\n",  # no blank first line
-        "body_html": render_template(f"emails/{template}.html", **context),
+        "body_html": render_template(
+            "emails/_document.html", lang=str(get_locale() or "de"), subject=subject, body=body
+        ),
         "attachments": context.get("attachments"),
         "inline_images": context.get("inline_images"),
         "reply_to": context.get("reply_to"),
