@@ -967,6 +967,31 @@ def test_a_value_that_looks_like_a_formula_is_plain_text_in_xlsx(client, app, lo
     assert (dietary.value, dietary.data_type) == ("=1+1", "s")  # text, not a formula that runs
 
 
+def test_numbers_and_times_are_numbers_and_dates_in_xlsx_with_a_filter_on_every_column(
+    client, app, login, make_user, make_event
+):
+    from datetime import datetime
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    event = make_event(capacity=1)
+    client.post(f"/registration/{event.slug}", data=form_data())
+    client.post(f"/registration/{event.slug}", data=form_data(email="b@example.org"))
+    login(make_user("organiser"))
+    sheet = load_workbook(BytesIO(client.get(f"/registration/manage/{event.id}/export.xlsx").data)).active
+    header = [cell.value for cell in sheet[1]]
+    waiting = sheet.cell(row=3, column=header.index("Wartelistenplatz") + 1)
+    number = sheet.cell(row=3, column=header.index("Nr.") + 1)
+    registered = sheet.cell(row=3, column=header.index("Angemeldet am") + 1)
+    assert waiting.value == 1 and isinstance(number.value, int)
+    assert isinstance(registered.value, datetime) and registered.number_format == "DD.MM.YYYY HH:MM"
+    assert sheet.auto_filter.ref == sheet.dimensions
+    csv_rows = _csv_rows(client.get(f"/registration/manage/{event.id}/export.csv"))
+    assert csv_rows[2][2] == "1"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", csv_rows[2][header.index("Angemeldet am")])
+
+
 def test_breakdowns_and_exports_speak_the_organisers_language(
     client, app, login, make_user, make_event, make_organisation
 ):

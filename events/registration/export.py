@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
@@ -12,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from events.core.database import german_order
 from events.core.timezone import BERLIN
 from events.directory.forms import ORGANISATION_KIND_LABELS
 from events.extensions import db
@@ -36,6 +38,11 @@ def _when(value) -> str:
     return value.astimezone(BERLIN).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
+def _berlin(value) -> datetime | None:
+    """A moment as Berlin wall-clock time without zone, as spreadsheets hold dates."""
+    return value.astimezone(BERLIN).replace(tzinfo=None, second=0, microsecond=0) if value else None
+
+
 def answer_text(question, answers: dict | None) -> str:
     """A registration's answer to one of the event's questions as people read it, in the reader's language:
     choices joined by "; ", a yes/no answer as "ja" or "nein", nothing given as ""."""
@@ -47,8 +54,10 @@ def answer_text(question, answers: dict | None) -> str:
     return answer or ""
 
 
-def export_table(event) -> tuple[list[str], list[list[str]]]:
-    """Header and rows as plain text in the reader's language; each format protects them from formulas itself."""
+def export_table(event) -> tuple[list[str], list[list[str | int | datetime]]]:
+    """Header and rows in the reader's language: numbers (number, waiting-list place) as int, times of
+    registration and cancellation as Berlin datetime, everything else as text ("" for nothing); each format
+    protects the texts from formulas itself."""
     registrations = db.session.scalars(
         select(Registration)
         .where(Registration.event_id == event.id)
@@ -57,7 +66,9 @@ def export_table(event) -> tuple[list[str], list[list[str]]]:
             joinedload(Registration.organisation),
             selectinload(Registration.workshop_choices).joinedload(WorkshopChoice.session),
         )
-        .order_by(Registration.status, Registration.waitlist_position, Registration.last_name, Registration.id)
+        .order_by(
+            Registration.status, Registration.waitlist_position, german_order(Registration.last_name), Registration.id
+        )
     ).all()
     header = [
         _("Nr."),
@@ -102,11 +113,13 @@ def export_table(event) -> tuple[list[str], list[list[str]]]:
             _("ja") if r.photo_consent else _("nein"),
             _label(LANGUAGE_NAMES, r.language),
             f"{_when(r.privacy_consent_at)} ({r.privacy_consent_version})",
-            _when(r.created_at),
-            _when(r.cancelled_at),
+            _berlin(r.created_at),
+            _berlin(r.cancelled_at),
         ]
         row.extend(answer_text(question, r.answers) for question in questions)
-        rows.append(["" if value is None else str(value) for value in row])
+        rows.append(
+            ["" if value is None else value if isinstance(value, int | datetime) else str(value) for value in row]
+        )
     return header, rows
 
 
@@ -115,8 +128,14 @@ def export_csv(event) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     for row in [header, *rows]:
-        writer.writerow([csv_safe(value) for value in row])
+        writer.writerow([_csv_value(value) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel then reads the umlauts right
+
+
+def _csv_value(value) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return str(value) if isinstance(value, int) else csv_safe(value)
 
 
 def export_xlsx(event) -> bytes:
@@ -126,13 +145,19 @@ def export_xlsx(event) -> bytes:
     sheet.title = _("Anmeldungen")[:31]
     for row_number, row in enumerate([header, *rows], start=1):
         for column, value in enumerate(row, start=1):
+            if isinstance(value, int | datetime):  # numbers and dates sort and filter as such
+                cell = sheet.cell(row=row_number, column=column, value=value)
+                if isinstance(value, datetime):
+                    cell.number_format = "DD.MM.YYYY HH:MM"
+                continue
             # a string cell: shown as typed ("-5 Grad", "=1+1"), never run as a formula, no apostrophe;
             # control characters (pasted into a free-text answer) have no place in XLSX
             cell = sheet.cell(row=row_number, column=column, value=ILLEGAL_CHARACTERS_RE.sub("", value))
             cell.data_type = "s"
     sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions  # a filter button on every column of the header
     for index, title in enumerate(header, start=1):
-        width = max([len(str(title))] + [len(str(row[index - 1])) for row in rows[:200]])
+        width = max([len(str(title))] + [len(_csv_value(row[index - 1])) for row in rows[:200]])
         sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 60)
     buffer = io.BytesIO()
     workbook.save(buffer)
