@@ -1416,6 +1416,21 @@ def test_the_html_part_of_a_mail_is_a_whole_document_in_the_registrants_language
     assert '<html lang="de">' in german.get_body(preferencelist=("html",)).get_content()
 
 
+def test_the_organisers_view_of_a_sent_mail_hides_the_personal_link(client, app, login, make_user, make_event):
+    from events.core.models import OutgoingMail
+
+    event = make_event()
+    personal = client.post(f"/registration/{event.slug}", data=form_data()).headers["Location"]
+    token = personal.rsplit("/", 1)[1]
+    assert token in mail_text(sent_mails(app)[0])  # the participant's mail has the link ...
+    login(make_user("organiser"))
+    with app.app_context():
+        mail_id = db.session.scalars(select(OutgoingMail.id)).one()
+    page = client.get(f"/mail/{mail_id}").get_data(as_text=True)
+    assert "Guten Tag Ayşe Öztürk" in page and "/registration/me/…" in page  # ... the organiser sees it cut
+    assert token not in page
+
+
 def test_reminders_are_sent_once(runner, app, make_event, make_registration):
     soon = make_event(starts_at=utcnow() + timedelta(hours=20))
     later = make_event(starts_at=utcnow() + timedelta(days=20))

@@ -6,6 +6,7 @@ A failed delivery is retried with growing pauses; the action that queued the mai
 
 from __future__ import annotations
 
+import re
 import smtplib
 import threading
 from collections.abc import Callable
@@ -89,6 +90,19 @@ def render_templated_mail(template: str, **context) -> dict:
         "inline_images": context.get("inline_images"),
         "reply_to": context.get("reply_to"),
     }
+
+
+# The secret part of the links mails carry: a personal link, an invitation, a password reset, a personal calendar
+# feed. Only the recipient may hold them; the organisers' view of sent mail shows them cut (hide_secret_links).
+SECRET_LINK = re.compile(
+    r"(?P<keep>/registration/me/|/accounts/password/reset/|/accounts/invitation/|/certificates/participant/"
+    r"|/calendar/personal/|[?&]invitation=)(?P<secret>[^\s/?#&]+)"
+)
+
+
+def hide_secret_links(text: str) -> str:
+    """The text with the token of every secret link (SECRET_LINK) replaced by "…"."""
+    return SECRET_LINK.sub(lambda match: match["keep"] + "…", text)
 
 
 def queue_templated_mail(

@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from events.core.access import role_required
-from events.core.mailer import deliver_queue_now
+from events.core.mailer import deliver_queue_now, hide_secret_links
 from events.core.models import OutgoingMail
 from events.extensions import db
 from events.mail import bp
@@ -26,7 +26,8 @@ def sent():
 @role_required("organiser")
 def show(mail_id):
     mail = db.session.get(OutgoingMail, mail_id) or abort(404)
-    return render_template("mail/show.html", mail=mail)
+    body = hide_secret_links(mail.body_text) if mail.body_text is not None else None
+    return render_template("mail/show.html", mail=mail, body=body)
 
 
 @bp.route("/send-now", methods=["POST"])
