@@ -631,6 +631,26 @@ def test_register_again_is_offered_after_a_cancellation_only_while_registration_
     assert "Storniert" in page and "Erneut anmelden" not in page
 
 
+def test_a_full_workshop_is_reported_with_the_other_mistakes_in_the_order_of_the_page(client, app, make_event):
+    event = make_event()
+    wohnen, _sport, _werte = add_workshops(app, event, capacity=1)
+    client.post(f"/registration/{event.slug}", data=form_data(workshop_slot_1=str(wohnen)))
+    with app.app_context():
+        db.session.add(Question(event_id=event.id, position=1, label="Anreise", kind="text", required=True))
+        db.session.commit()
+    response = client.post(
+        f"/registration/{event.slug}",
+        data=form_data(email="b@example.org", last_name="", privacy_consent=None, workshop_slot_1=str(wohnen)),
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    summary = page[page.index('class="error-summary"') : page.index("</ul>", page.index('class="error-summary"'))]
+    order = [summary.index(label) for label in ("Nachname", "Anreise", "Workshop", "Datenschutz")]
+    assert order == sorted(order)
+    assert "Dieser Workshop ist leider ausgebucht." in summary
+    assert registrations_of(app, event) == [("ayse.oeztuerk@example.org", "confirmed", None)]
+
+
 def test_the_personal_link_opens_in_the_language_chosen_for_mails(client, app, make_event):
     """Someone who registered for English mails and opens the link from one in a fresh browser reads English."""
     event = make_event()

@@ -163,7 +163,24 @@ def build_registration_form(
     form.question_names = [(f"question_{question.id}", question) for question in definition.questions]
     form.slot_names = [(f"workshop_slot_{number}", slot) for number, slot in enumerate(definition.slots, start=1)]
     form.workshop_fill = adjusted_fill
+    # the order of templates/registration/_fields.html (and the consent below it), for the error summary
+    form.display_order = [
+        *("first_name", "last_name", "email", "organisation_name", "district_id", "function"),
+        *(name for name, _question in form.question_names),
+        *(name for name, _slot in form.slot_names),
+        *("dietary_needs", "accessibility_needs", "photo_consent", "language", "privacy_consent"),
+    ]
     return form
+
+
+def registration_form_is_valid(form) -> bool:
+    """validate_on_submit and the workshop check (validate_workshops_not_full) together, so that a person learns
+    of every problem at once, a full workshop included, and not in rounds."""
+    if not form.is_submitted():
+        return False
+    fields_valid = form.validate()
+    workshops_valid = validate_workshops_not_full(form)
+    return fields_valid and workshops_valid
 
 
 def blank_page_key(event, definition: RegistrationDefinition, fill, organisations, free: int | None) -> str:

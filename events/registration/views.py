@@ -35,7 +35,7 @@ from events.registration.forms import (
     build_registration_form,
     chosen_workshop_ids,
     registration_form_data,
-    validate_workshops_not_full,
+    registration_form_is_valid,
 )
 from events.registration.models import Registration
 from events.registration.service import (
@@ -172,7 +172,7 @@ def register(slug):
             "organisation_name": invitation.organisation_name,
         }
     form = new_form(data)
-    if form.validate_on_submit() and validate_workshops_not_full(form):
+    if registration_form_is_valid(form):
         try:
             outcome = register_for_event(event.id, _form_data(form), invitation)
         except RegistrationError as error:
@@ -240,7 +240,7 @@ def personal(token):
         and event.status != "cancelled"
         and registration_window_state(event) != "over"
     )
-    if editable and form.validate_on_submit() and validate_workshops_not_full(form):
+    if editable and registration_form_is_valid(form):
         try:
             update_registration(registration, _form_data(form))
         except RegistrationError as error:
