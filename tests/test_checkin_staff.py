@@ -200,6 +200,7 @@ def test_removing_someone_takes_the_event_away_from_them(app, client, login, mak
     index = client.get("/checkin/").get_data(as_text=True)
     assert "Vernetzungstreffen Landshut" not in index
     assert "Ihnen ist derzeit keine Veranstaltung für den Einlass zugeordnet." in index
+    assert "Das Organisationsteam einer Veranstaltung ordnet Sie ihrem Einlass zu" in index
     assert client.get(f"/checkin/{event.id}/").status_code == 403
 
 
@@ -282,6 +283,9 @@ def test_the_event_page_and_the_door_pages_link_to_the_staff_page(client, login,
     event = make_event()
     login(make_user("organiser"))
     staff_page = f'href="/checkin/{event.id}/staff"'
+    page = client.get(f"/checkin/{event.id}/staff").get_data(as_text=True)
+    assert "css/checkin.css" in page  # the door pages' navigation looks the same here
+    assert f'<a href="/checkin/{event.id}/staff" aria-current="page">' in page
     assert staff_page in client.get(f"/meetings/manage/{event.id}").get_data(as_text=True)
     assert staff_page in client.get(f"/checkin/{event.id}/devices").get_data(as_text=True)
     assert staff_page in client.get("/checkin/").get_data(as_text=True)
