@@ -400,7 +400,8 @@ def world(app, account, make_organisation, make_person, make_event, make_registr
             capacity=20,
         )
         question = Question(event_id=event.id, label="Anreise mit der Bahn?", kind="yesno")
-        db.session.add_all([session, question, EventStaff(event_id=event.id, user_id=checkin_staff.id)])
+        event_staff = EventStaff(event_id=event.id, user_id=checkin_staff.id)
+        db.session.add_all([session, question, event_staff])
         device = Device(event_id=event.id, name="Tablet Eingang", token_hash=hash_device_token(device_token))
         db.session.add(device)
         from events.certificates.service import issue_prize_certificate
@@ -436,6 +437,7 @@ def world(app, account, make_organisation, make_person, make_event, make_registr
             "question": question.id,
             "device": device.id,
             "device_token": device_token,
+            "event_staff": event_staff.id,
             "checkin": checkin.id,
         }
         db.session.remove()

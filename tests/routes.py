@@ -135,6 +135,8 @@ ROUTES = [
     Route("checkin.no_shows_export",      "GET",  "/checkin/{past_event}/no-shows.csv",            ORGANISERS),
     Route("checkin.devices",              "GET",  "/checkin/{event}/devices",                      ORGANISERS),
     Route("checkin.revoke_device",        "POST", "/checkin/{event}/devices/{device}/revoke",      ORGANISERS),
+    Route("checkin.staff",                "GET",  "/checkin/{event}/staff",                        ORGANISERS),
+    Route("checkin.remove_staff",         "POST", "/checkin/{event}/staff/{event_staff}/remove",   ORGANISERS),
     Route("checkin.badges",               "GET",  "/checkin/{event}/badges.pdf",                   ORGANISERS),
     Route("checkin.ticket_pdf",         "GET",  "/checkin/{event}/registrations/{registration}/ticket.pdf", ORGANISERS),
     Route("checkin.reissue",              "POST", "/checkin/{event}/registrations/{registration}/reissue", ORGANISERS),

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import format_time
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, func, insert, or_, select, text, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -27,7 +27,7 @@ from events.checkin.models import CheckIn, Device
 from events.checkin.tickets import parse_ticket_token, signature_is_valid
 from events.core.audit import record_audit
 from events.core.database import begin_write, german_order
-from events.core.models import District, Region, User, district_label
+from events.core.models import District, Region, Role, User, UserRole, district_label
 from events.core.search import LIKE_ESCAPE, contains_pattern
 from events.core.types import utcnow
 from events.extensions import db
@@ -562,6 +562,100 @@ def search_registrations(event: Event, text: str, day: date | None = None) -> li
         )
         standing = {row.registration_id: row for row in rows}
     return [(registration, standing.get(registration.id)) for registration in registrations]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Check-in staff: who may scan at one event besides organisers and admins (see may_scan)
+
+
+class StaffError(CheckInError):
+    """An assignment of check-in staff that is refused; the message is shown to the organiser."""
+
+
+def staff_of(event: Event) -> list[EventStaff]:
+    """The check-in staff assigned to the event, with their accounts, by name."""
+    return list(
+        db.session.scalars(
+            select(EventStaff)
+            .join(User, User.id == EventStaff.user_id)
+            .where(EventStaff.event_id == event.id)
+            .options(selectinload(EventStaff.user))
+            .order_by(german_order(User.display_name), User.email)
+        )
+    )
+
+
+def may_be_assigned(user: User) -> bool:
+    """Only active accounts with the check-in role can be check-in staff of an event."""
+    return user.active and user.has_role(Role.CHECKIN)
+
+
+def assignable_staff(event: Event) -> list[User]:
+    """Active accounts with the check-in role that are not yet assigned to the event, by name."""
+    assigned = select(EventStaff.user_id).where(EventStaff.event_id == event.id)
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.role == Role.CHECKIN, User.active.is_(True), User.id.not_in(assigned))
+            .order_by(german_order(User.display_name), User.email)
+        )
+    )
+
+
+def assign_staff(event: Event, user_id: int) -> EventStaff:
+    """Assign a check-in account to the event, write the audit entry and commit.
+
+    Refused with StaffError: an unknown account, one without the check-in role or deactivated, and one that is
+    assigned already (also when two requests assign the same person at the same moment: the unique constraint
+    decides).
+    """
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise StaffError(_("Dieses Benutzerkonto gibt es nicht."))
+    if not may_be_assigned(user):
+        raise StaffError(_("Zuordnen lassen sich nur aktive Benutzerkonten mit der Rolle „Einlass“."))
+    already = _("%(name)s ist dieser Veranstaltung schon zugeordnet.", name=user.display_name)
+    if db.session.scalar(select(EventStaff.id).filter_by(event_id=event.id, user_id=user.id)) is not None:
+        raise StaffError(already)
+    row = EventStaff(event_id=event.id, user_id=user.id)
+    db.session.add(row)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise StaffError(already) from None
+    record_audit(
+        "event_staff.assigned",
+        event,
+        f"Check-in staff {user.display_name} <{user.email}> assigned to event {event.id}",
+        {"user_id": user.id},
+    )
+    db.session.commit()
+    return row
+
+
+def remove_staff(event: Event, staff_id: int) -> User | None:
+    """End an assignment of the event, write the audit entry and commit; returns whose it was.
+
+    None when there is no such assignment of this event (removed a moment ago, or one of another event).
+    """
+    row = db.session.get(EventStaff, staff_id)
+    if row is None or row.event_id != event.id:
+        return None
+    user = row.user
+    removed = db.session.execute(delete(EventStaff).where(EventStaff.id == staff_id, EventStaff.event_id == event.id))
+    if removed.rowcount == 0:  # a second request removed it in between
+        db.session.rollback()
+        return None
+    record_audit(
+        "event_staff.removed",
+        event,
+        f"Check-in staff {user.display_name} <{user.email}> removed from event {event.id}",
+        {"user_id": user.id},
+    )
+    db.session.commit()
+    return user
 
 
 # ---------------------------------------------------------------------------------------------------------------

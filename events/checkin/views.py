@@ -10,7 +10,7 @@ from events import CONTENT_SECURITY_POLICY
 from events.checkin import bp
 from events.checkin import service as checkin
 from events.checkin.access import event_staff_required
-from events.checkin.forms import ConfirmForm, DeviceForm, ManualCheckInForm, ScanForm
+from events.checkin.forms import ConfirmForm, DeviceForm, ManualCheckInForm, ScanForm, StaffForm
 from events.checkin.models import CheckIn, Device
 from events.checkin.pdf import render_badges_pdf, render_ticket_pdf
 from events.core.access import role_required, row_of_event_or_404
@@ -251,6 +251,56 @@ def revoke_device(event, device_id):
     checkin.revoke_device(device)
     flash(_("Das Gerät „%(name)s“ kann nicht mehr einchecken.", name=device.name), "success")
     return redirect(url_for("checkin.devices", event_id=event.id))
+
+
+@bp.route("/<int:event_id>/staff", methods=["GET", "POST"])
+@event_organiser_required
+def staff(event):
+    form = StaffForm()
+    if form.validate_on_submit():
+        try:
+            row = checkin.assign_staff(event, form.user_id.data)
+        except checkin.StaffError as error:
+            form.user_id.errors.append(str(error))
+        else:
+            flash(
+                _("%(name)s ist jetzt dem Einlass dieser Veranstaltung zugeordnet.", name=row.user.display_name),
+                "success",
+            )
+            return redirect(url_for("checkin.staff", event_id=event.id))
+    candidates = checkin.assignable_staff(event)
+    assigned = checkin.staff_of(event)
+    form.user_id.choices = [("", _("– bitte wählen –"))] + [(u.id, f"{u.display_name} ({u.email})") for u in candidates]
+    status = 400 if form.errors else 200
+    return (
+        render_template(
+            "checkin/staff.html",
+            event=event,
+            form=form,
+            staff=assigned,
+            candidates=candidates,
+            # no one left to choose, but someone who can scan is assigned: everyone is, rather than no one exists
+            all_assigned=any(checkin.may_be_assigned(row.user) for row in assigned),
+            may_be_assigned=checkin.may_be_assigned,
+            confirm_form=ConfirmForm(),
+        ),
+        status,
+    )
+
+
+@bp.route("/<int:event_id>/staff/<int:staff_id>/remove", methods=["POST"])
+@event_organiser_required
+def remove_staff(event, staff_id):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    user = checkin.remove_staff(event, staff_id)
+    if user is None:
+        flash(_("Diese Zuordnung besteht nicht mehr."), "warning")
+    else:
+        flash(
+            _("%(name)s ist dem Einlass dieser Veranstaltung nicht mehr zugeordnet.", name=user.display_name), "success"
+        )
+    return redirect(url_for("checkin.staff", event_id=event.id))
 
 
 @bp.route("/<int:event_id>/badges.pdf")
