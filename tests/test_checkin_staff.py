@@ -317,3 +317,22 @@ def test_removing_needs_the_forms_csrf_token(app, tmp_path, make_event, make_use
     response = protected.post(f"/checkin/{event.id}/staff/{staff_id}/remove", data={"csrf_token": token})
     assert response.status_code == 302
     assert assignments(app, event) == []
+
+
+def test_check_in_staff_see_only_published_events_organisers_see_drafts_marked(
+    app, client, login, make_event, make_user
+):
+    published = make_event(title="Vernetzungstreffen Landshut")
+    draft = make_event(title="Vernetzungstreffen 2028 (Entwurf)", status="draft")
+    door = make_user("checkin", email="door@example.org")
+    with app.app_context():
+        db.session.add_all(
+            [EventStaff(event_id=published.id, user_id=door.id), EventStaff(event_id=draft.id, user_id=door.id)]
+        )
+        db.session.commit()
+    login(door)
+    index = client.get("/checkin/").get_data(as_text=True)
+    assert "Vernetzungstreffen Landshut" in index and "Vernetzungstreffen 2028" not in index
+    login(make_user("organiser"))
+    index = client.get("/checkin/").get_data(as_text=True)
+    assert 'Vernetzungstreffen 2028 (Entwurf)</span></a> <span class="badge">Entwurf</span>' in index

@@ -89,10 +89,15 @@ def may_scan(user, event: Event) -> bool:
 
 
 def events_for_scanning(user) -> list[Event]:
-    """Events the user may scan at that have not ended more than a day ago, soonest first."""
+    """Events the user may scan at that have not ended more than a day ago, soonest first.
+
+    Check-in staff see only published events; organisers see drafts too (marked as such), to prepare their door.
+    """
     query = select(Event).where(Event.status != "cancelled", Event.ends_at >= utcnow() - timedelta(days=1))
     if not user.has_role("organiser", "admin"):
-        query = query.join(EventStaff, EventStaff.event_id == Event.id).where(EventStaff.user_id == user.id)
+        query = query.join(EventStaff, EventStaff.event_id == Event.id).where(
+            EventStaff.user_id == user.id, Event.status == "published"
+        )
     return list(db.session.scalars(query.order_by(Event.starts_at)))
 
 
