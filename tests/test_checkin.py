@@ -211,7 +211,9 @@ def test_reissuing_a_ticket_invalidates_the_old_code(
     new_code = token_of(app, registration)
     assert new_code != old_code
 
-    assert scan(client, event, old_code)["result"] == "invalid"
+    old = scan(client, event, old_code)
+    assert (old["result"], old["headline"], old["person"]) == ("replaced", "Ersetztes Ticket", None)
+    assert "Bitte lassen Sie sich den neuen Code zeigen" in old["explanation"]
     assert scan(client, event, new_code)["result"] == "welcome"
     with app.app_context():
         assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.action == "ticket.reissued"))

@@ -49,6 +49,7 @@ class ScanResult(enum.StrEnum):
     WELCOME = "welcome"
     ALREADY = "already"
     INVALID = "invalid"
+    REPLACED = "replaced"  # the genuine code of a ticket that has been re-issued since
     CANCELLED = "cancelled"
     OTHER_EVENT = "other_event"
     NOT_TODAY = "not_today"
@@ -186,6 +187,13 @@ _REFUSAL_TEXTS = {
         lambda: _("Nicht gültig"),
         lambda: _("Dieser Code ist kein gültiges Ticket dieser Veranstaltung."),
     ),
+    ScanResult.REPLACED: (
+        lambda: _("Ersetztes Ticket"),
+        lambda: _(
+            "Dieses Ticket wurde neu ausgestellt, der alte Code gilt nicht mehr. Bitte lassen Sie sich den neuen "
+            "Code zeigen oder suchen Sie die Person mit ihrem Ausweis über die Namenssuche."
+        ),
+    ),
     ScanResult.CANCELLED: (lambda: _("Storniert"), lambda: _("Diese Anmeldung wurde storniert.")),
     ScanResult.OTHER_EVENT: (
         lambda: _("Andere Veranstaltung"),
@@ -252,7 +260,7 @@ def _holder_problem(code, holder: TicketHolder | None) -> tuple[str | None, Tick
     if holder is None:
         return ScanResult.INVALID, None  # no such registration at this event
     if holder.ticket_version != code.version:
-        return ScanResult.INVALID, holder  # replaced by a re-issued ticket (the scan is logged with the person)
+        return ScanResult.REPLACED, holder  # a re-issued ticket's old code (the scan is logged with the person)
     return None, holder
 
 

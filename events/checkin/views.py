@@ -366,6 +366,7 @@ def result_labels():
             "welcome": _("Willkommen"),
             "already": _("Schon eingecheckt"),
             "invalid": _("Nicht gültig"),
+            "replaced": _("Ersetztes Ticket"),
             "cancelled": _("Storniert"),
             "other_event": _("Andere Veranstaltung"),
             "not_today": _("Nicht heute"),
