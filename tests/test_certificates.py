@@ -711,3 +711,27 @@ def test_the_command_line_waits_for_the_end_of_the_event_and_does_not_issue_a_re
     with app.app_context():
         assert db.session.scalars(select(Certificate)).all()[0].revoked_at is not None
         assert db.session.scalar(select(func.count(Certificate.id))) == 1
+
+
+def test_a_running_batch_cannot_be_started_twice_but_a_stuck_or_failed_one_can(app, client, organiser):
+    with app.app_context():
+        batch = CertificateBatch(kind="appreciation", title="Dankesurkunde", body_template="Danke, {name}.")
+        batch.status, batch.progress_at = "rendering", utcnow()
+        db.session.add(batch)
+        db.session.commit()
+        batch_id = batch.id
+    page = client.get(f"/certificates/batches/{batch_id}").get_data(as_text=True)
+    assert "Erstellung neu starten" not in page
+    refused = client.post(f"/certificates/batches/{batch_id}/restart", follow_redirects=True).get_data(as_text=True)
+    assert "Die Erstellung läuft noch" in refused
+    with app.app_context():
+        assert db.session.get(CertificateBatch, batch_id).status == "rendering"  # nothing was started
+        db.session.get(CertificateBatch, batch_id).progress_at = utcnow() - timedelta(minutes=6)
+        db.session.commit()
+    page = client.get(f"/certificates/batches/{batch_id}").get_data(as_text=True)
+    assert "Seit einigen Minuten geht es nicht weiter" in page and "Erstellung neu starten" in page
+    with app.app_context():
+        db.session.get(CertificateBatch, batch_id).status = "failed"
+        db.session.commit()
+    page = client.get(f"/certificates/batches/{batch_id}").get_data(as_text=True)
+    assert "Erstellung neu starten" in page and "Seit einigen Minuten" not in page

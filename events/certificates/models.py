@@ -37,6 +37,7 @@ class CertificateBatch(db.Model):
     # draft, rendering, packing (the merged PDF is ready, the ZIP is being made), done, failed
     status: Mapped[str] = mapped_column(String(12), default="draft")
     progress: Mapped[int] = mapped_column(default=0)
+    progress_at: Mapped[datetime | None] = mapped_column(AwareDateTime)  # when the rendering last moved
     total: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(String(500))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

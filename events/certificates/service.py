@@ -9,7 +9,7 @@ import secrets
 import threading
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from babel.dates import format_date, format_interval
@@ -594,6 +594,7 @@ def start_rendering(batch: CertificateBatch, send_mail: bool = False, wait: bool
     or asked to wait (the command line)."""
     batch.status = "rendering"
     batch.progress = 0
+    batch.progress_at = utcnow()
     batch.error = None
     db.session.commit()
     if wait or current_app.config.get("CERTIFICATE_RENDERING") == "sync":
@@ -601,6 +602,19 @@ def start_rendering(batch: CertificateBatch, send_mail: bool = False, wait: bool
         return
     app = current_app._get_current_object()
     threading.Thread(target=_render_in_thread, args=(app, batch.id, send_mail), daemon=True).start()
+
+
+STUCK_AFTER = timedelta(minutes=5)  # a rendering without progress this long has stopped (say, a server restart)
+
+
+def may_restart(batch: CertificateBatch, now: datetime | None = None) -> bool:
+    """Whether the organiser may start the batch's rendering again: after it failed, or when it has stopped
+    moving (STUCK_AFTER); never while it runs, which would render every certificate twice at once."""
+    if batch.status == "failed":
+        return True
+    if batch.status not in ("rendering", "packing"):
+        return False
+    return batch.progress_at is None or (now or utcnow()) - batch.progress_at > STUCK_AFTER
 
 
 def _render_in_thread(app, batch_id: int, send_mail: bool) -> None:
@@ -612,7 +626,9 @@ def _render_in_thread(app, batch_id: int, send_mail: bool) -> None:
 
 
 def _set_progress(batch_id: int, done: int) -> None:
-    db.session.execute(update(CertificateBatch).where(CertificateBatch.id == batch_id).values(progress=done))
+    db.session.execute(
+        update(CertificateBatch).where(CertificateBatch.id == batch_id).values(progress=done, progress_at=utcnow())
+    )
     db.session.commit()
 
 
@@ -639,7 +655,11 @@ def render_batch_files(batch_id: int, send_mail: bool = False) -> None:
         partial_pdf = merged_path.with_suffix(".pdf.part")
         partial_pdf.write_bytes(merged)
         partial_pdf.replace(merged_path)
-        db.session.execute(update(CertificateBatch).where(CertificateBatch.id == batch_id).values(status="packing"))
+        db.session.execute(
+            update(CertificateBatch)
+            .where(CertificateBatch.id == batch_id)
+            .values(status="packing", progress_at=utcnow())
+        )
         db.session.commit()
 
         partial_zip = zip_path.with_suffix(".zip.part")

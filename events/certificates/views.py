@@ -21,6 +21,7 @@ from events.certificates.service import (
     certificate_pdf,
     correct_recipient_name,
     issue_certificates,
+    may_restart,
     new_batch,
     participant_certificate,
     preview_pdf,
@@ -199,6 +200,7 @@ def batch(batch_id):
         certificates=certificates,
         pdf_ready=batch.status in {"packing", "done"} and merged_path.exists(),
         zip_ready=batch.status == "done" and zip_path.exists(),
+        can_restart=may_restart(batch),
         kind_labels=KIND_LABELS,
         status_labels=STATUS_LABELS,
     )
@@ -243,8 +245,11 @@ def batch_zip(batch_id):
 @role_required("organiser")
 def restart_batch(batch_id):
     batch = _batch_or_404(batch_id)
-    if batch.status in {"failed", "rendering", "packing"}:
+    if may_restart(batch):
         start_rendering(batch)
+        flash(_("Die Erstellung ist neu gestartet."), "success")
+    else:
+        flash(_("Die Erstellung läuft noch; ein Neustart ist erst möglich, wenn sie einige Minuten stockt."), "info")
     return redirect(url_for("certificates.batch", batch_id=batch.id))
 
 
