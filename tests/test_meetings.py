@@ -3,6 +3,7 @@
 import csv
 import re
 from datetime import timedelta
+from io import BytesIO
 
 import pytest
 from sqlalchemy import func, select
@@ -765,3 +766,21 @@ def test_the_invitations_are_gone_with_the_events_personal_data(client, app, log
         assert "nora@example.org" not in page and "eingeladen</a>" not in page
     export = client.get(f"/meetings/manage/{event.id}/invitations.csv").get_data().decode("utf-8-sig")
     assert export.splitlines()[1:] == []
+
+
+def test_invitations_are_mailed_in_german_whatever_language_the_organiser_reads(
+    client, app, login, make_user, make_event
+):
+    event = make_event(access="invited")
+    login(make_user("organiser"))
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    client.post(
+        f"/meetings/manage/{event.id}/invitations", data={"file": (BytesIO(b"email\nali@example.org\n"), "g.csv")}
+    )
+    invitation = invitation_row(app, "ali@example.org")
+    page = client.post(f"/meetings/manage/{event.id}/invitations/{invitation.id}/resend", follow_redirects=True)
+    assert "The invitation to ali@example.org has been sent again." in page.get_data(as_text=True)
+    mails = sent_mails(app)
+    assert [mail["Subject"] for mail in mails] == [f"Einladung: {event.title}"] * 2
+    assert "wir laden Sie herzlich ein" in mail_text(mails[-1])
