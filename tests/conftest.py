@@ -376,9 +376,9 @@ def world(app, account, make_organisation, make_person, make_event, make_registr
     from events.core.mailer import queue_mail
     from events.core.models import User
     from events.core.types import utcnow
-    from events.meetings.models import Event, EventSession, EventStaff, Question
+    from events.meetings.models import Event, EventSession, EventStaff, Invitation, Question
     from events.registration.models import Registration
-    from events.registration.tokens import feed_token_for
+    from events.registration.tokens import feed_token_for, hash_token
 
     organisation = make_organisation()
     person = make_person(organisation=organisation)
@@ -401,7 +401,15 @@ def world(app, account, make_organisation, make_person, make_event, make_registr
         )
         question = Question(event_id=event.id, label="Anreise mit der Bahn?", kind="yesno")
         event_staff = EventStaff(event_id=event.id, user_id=checkin_staff.id)
-        db.session.add_all([session, question, event_staff])
+        invitation = Invitation(  # not registered yet, so it may be sent again
+            event_id=event.id,
+            email="ines.eingeladen@example.org",
+            first_name="Ines",
+            last_name="Eingeladen",
+            token_hash=hash_token("access-table-invitation-token"),
+            sent_at=utcnow(),
+        )
+        db.session.add_all([session, question, invitation, event_staff])
         device = Device(event_id=event.id, name="Tablet Eingang", token_hash=hash_device_token(device_token))
         db.session.add(device)
         from events.certificates.service import issue_prize_certificate
@@ -435,6 +443,7 @@ def world(app, account, make_organisation, make_person, make_event, make_registr
             "past_event": past_event.id,
             "session": session.id,
             "question": question.id,
+            "invitation": invitation.id,
             "device": device.id,
             "device_token": device_token,
             "event_staff": event_staff.id,

@@ -102,6 +102,9 @@ ROUTES = [
     Route("meetings.edit_question",       "GET",  "/meetings/manage/{event}/questions/{question}/edit", ORGANISERS),
     Route("meetings.remove_question",     "POST", "/meetings/manage/{event}/questions/{question}/delete", ORGANISERS),
     Route("meetings.invitations",         "POST", "/meetings/manage/{event}/invitations",          ORGANISERS),
+    Route("meetings.invitation_list",     "GET",  "/meetings/manage/{event}/invitations",          ORGANISERS),
+    Route("meetings.invitations_export",  "GET",  "/meetings/manage/{event}/invitations.csv",      ORGANISERS),
+    Route("meetings.invitation_resend", "POST", "/meetings/manage/{event}/invitations/{invitation}/resend", ORGANISERS),
     # registration
     Route("registration.register",        "GET",  "/registration/{event_slug}",                    EVERYONE),
     Route("registration.lost_link",       "GET",  "/registration/{event_slug}/link",               EVERYONE),

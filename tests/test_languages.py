@@ -19,6 +19,7 @@ NOT_HTML = {
     "registration.personal_invite",
     "registration.personal_ticket",
     "registration.export",
+    "meetings.invitations_export",
     "calendar.feed",
     "calendar.event_file",
     "calendar.personal_feed",

@@ -1,6 +1,9 @@
 """Organisers create, change, copy, publish and cancel events; the public sees published ones."""
 
+import csv
+import re
 from datetime import timedelta
+from io import BytesIO
 
 import pytest
 from sqlalchemy import func, select
@@ -492,3 +495,309 @@ def test_only_a_published_event_sends_invitations(client, app, login, make_user,
         assert refusal in page and "1 Einladung verschickt" not in page
         assert invitees(app, event) == []
     assert sent_mails(app) == []
+
+
+# --- who was invited, and who has registered ------------------------------------------------------------------
+
+INVITEES = (
+    "email;first_name;last_name;organisation\n"
+    "nora@example.org;Nora;Weiß;KoBE Fürth\n"
+    "rosa@example.org;Rosa;Adler;Caritas Kassel\n"
+    "tim@example.org;Tim;Berg;\n"
+    'ali@example.org;Ali;Yılmaz;=HYPERLINK("x")\n'
+)
+
+
+def invitation_link(app, email: str) -> str:
+    """The registration path of the last invitation mailed to `email`."""
+    mail = [mail for mail in sent_mails(app) if mail["To"] == email and "Einladung" in mail["Subject"]][-1]
+    link = next(line for line in mail_text(mail).splitlines() if "invitation=" in line).strip()
+    return link.replace("http://localhost", "")
+
+
+def register_with(client, path: str, first_name: str = "Nora"):
+    data = {
+        "first_name": first_name,
+        "last_name": "Teilnehmerin",
+        "email": "ignored@example.org",  # an invitation registers its own address
+        "organisation_name": "",
+        "district_id": "",
+        "language": "de",
+        "privacy_consent": "y",
+    }
+    response = client.post(path, data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response.headers["Location"]  # the personal link
+
+
+def registration_id_of(app, email: str) -> int:
+    from events.registration.models import Registration
+
+    with app.app_context():
+        return db.session.scalars(select(Registration.id).where(Registration.email_normalized == email)).one()
+
+
+def invited_event_with_answers(client, app, make_event):
+    """An invitation-only event with one place: Nora confirmed, Rosa waiting, Tim cancelled, Ali not registered."""
+    event = make_event(access="invited", capacity=1)
+    upload_invitations(client, event, INVITEES.encode())
+    register_with(client, invitation_link(app, "nora@example.org"))
+    register_with(client, invitation_link(app, "rosa@example.org"), "Rosa")
+    personal = register_with(client, invitation_link(app, "tim@example.org"), "Tim")
+    client.post(personal + "/cancel")
+    return event
+
+
+def test_the_event_page_counts_who_was_invited_and_who_has_registered(client, app, login, make_user, make_event):
+    login(make_user("organiser"))
+    event = invited_event_with_answers(client, app, make_event)
+    page = client.get(f"/meetings/manage/{event.id}").get_data(as_text=True)
+    assert "<strong>4</strong> eingeladen" in page
+    assert "<strong>2</strong> davon angemeldet" in page  # confirmed and waiting
+    assert "<strong>1</strong> noch nicht angemeldet" in page
+    assert "<strong>1</strong> angemeldet und wieder storniert" in page
+    assert f'href="/meetings/manage/{event.id}/invitations?status=open"' in page
+
+
+def test_the_invitation_list_shows_each_invitee_and_their_registration(client, app, login, make_user, make_event):
+    login(make_user("organiser"))
+    event = invited_event_with_answers(client, app, make_event)
+    page = client.get(f"/meetings/manage/{event.id}/invitations").get_data(as_text=True)
+    assert "4 Einladungen" in page
+    assert "Weiß, Nora" in page and "nora@example.org" in page and "KoBE Fürth" in page
+    nora, rosa, tim = (registration_id_of(app, f"{name}@example.org") for name in ("nora", "rosa", "tim"))
+    assert f'href="/registration/manage/entry/{nora}">bestätigt' in page
+    assert f'href="/registration/manage/entry/{rosa}">Warteliste, Platz 1' in page
+    assert f'href="/registration/manage/entry/{tim}">storniert' in page
+    assert len(re.findall(r"<td>\s*nicht angemeldet\s*</td>", page)) == 1  # Ali
+    assert page.count("Einladung erneut senden") == 1  # only for Ali, who has not registered
+    assert page.index("Adler, Rosa") < page.index("Berg, Tim") < page.index("Weiß, Nora") < page.index("Yılmaz, Ali")
+
+
+def test_the_invitation_list_filters_and_searches(client, app, login, make_user, make_event):
+    login(make_user("organiser"))
+    event = invited_event_with_answers(client, app, make_event)
+    url = f"/meetings/manage/{event.id}/invitations"
+
+    def names(**query):
+        page = client.get(url, query_string=query).get_data(as_text=True)
+        return [name for name in ("Weiß, Nora", "Adler, Rosa", "Berg, Tim", "Yılmaz, Ali") if name in page]
+
+    assert names(status="open") == ["Yılmaz, Ali"]
+    assert names(status="registered") == ["Weiß, Nora", "Adler, Rosa"]
+    assert names(status="cancelled") == ["Berg, Tim"]
+    assert names(status="nonsense") == ["Weiß, Nora", "Adler, Rosa", "Berg, Tim", "Yılmaz, Ali"]
+    assert names(q="weiß") == ["Weiß, Nora"]
+    assert names(q="Nora Weiß") == ["Weiß, Nora"]
+    assert names(q="ROSA@example") == ["Adler, Rosa"]
+    assert names(q="tim", status="open") == []
+    assert names(q="%") == []  # typed wildcards match themselves
+    page = client.get(url, query_string={"q": "niemand"}).get_data(as_text=True)
+    assert "0 Einladungen" in page and "Keine Einladungen für diese Auswahl." in page
+
+
+def test_the_invitation_list_is_paginated(client, app, login, make_user, make_event):
+    event = make_event(access="invited")
+    login(make_user("organiser"))
+    rows = "".join(f"person{n:02d}@example.org;Person;Nummer {n:02d}\n" for n in range(1, 56))
+    upload_invitations(client, event, ("email;first_name;last_name\n" + rows).encode())
+    url = f"/meetings/manage/{event.id}/invitations"
+    first = client.get(url, query_string={"status": "open"}).get_data(as_text=True)
+    assert "55 Einladungen" in first and "Seite 1 von 2" in first
+    assert "Nummer 50" in first and "Nummer 51" not in first
+    assert f'href="{url}?page=2&amp;status=open' in first  # the filter goes along
+    second = client.get(url, query_string={"status": "open", "page": 2}).get_data(as_text=True)
+    assert "Nummer 51" in second and "Nummer 55" in second and "Nummer 50" not in second
+
+
+def invitation_row(app, email: str):
+    from events.meetings.models import Invitation
+
+    with app.app_context():
+        invitation = db.session.scalars(select(Invitation).where(Invitation.email == email)).one()
+        db.session.expunge(invitation)
+        return invitation
+
+
+def resend_button_version(page: str) -> str:
+    return re.search(r'name="version" value="([0-9a-f]+)"', page)[1]
+
+
+def test_sending_an_invitation_again_replaces_the_link(client, app, login, make_user, make_event):
+    from events.core.models import AuditEntry
+
+    event = make_event(access="invited")
+    login(make_user("organiser"))
+    upload_invitations(client, event, b"email;first_name\nali@example.org;Ali\n")
+    old_link, before = invitation_link(app, "ali@example.org"), invitation_row(app, "ali@example.org")
+    url = f"/meetings/manage/{event.id}/invitations"
+    version = resend_button_version(client.get(url).get_data(as_text=True))
+    response = client.post(f"{url}/{before.id}/resend", data={"version": version, "status": "open", "q": "ali"})
+    assert response.headers["Location"] == f"{url}?status=open&q=ali"  # back to the list as it was
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Die Einladung an ali@example.org ist erneut verschickt. Der bisherige Link gilt nicht mehr." in page
+
+    new_link, after = invitation_link(app, "ali@example.org"), invitation_row(app, "ali@example.org")
+    assert new_link != old_link and after.token_hash != before.token_hash and after.sent_at > before.sent_at
+    assert len(sent_mails(app)) == 2
+    assert client.get(old_link).status_code == 403  # the old link leads nowhere now
+    assert "Die Anmeldung ist nur mit einem persönlichen Einladungslink möglich." in client.get(old_link).get_data(
+        as_text=True
+    )
+    assert 'value="ali@example.org"' in client.get(new_link).get_data(as_text=True)
+    with app.app_context():
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "event.invitation_resent")).one()
+        assert entry.object_id == str(event.id) and entry.details == {"invitation": before.id}
+        assert "ali@example.org" not in entry.summary  # the log outlives the invitation
+
+    # a second click on the same button (or the form sent again from the history) sends nothing more
+    page = client.post(f"{url}/{before.id}/resend", data={"version": version}, follow_redirects=True)
+    assert "Die Einladung an ali@example.org ist gerade schon erneut verschickt worden." in page.get_data(as_text=True)
+    assert len(sent_mails(app)) == 2 and invitation_row(app, "ali@example.org").token_hash == after.token_hash
+    register_with(client, new_link, "Ali")
+    assert registration_id_of(app, "ali@example.org")
+
+
+def test_an_invitee_who_has_registered_is_not_sent_the_invitation_again(client, app, login, make_user, make_event):
+    login(make_user("organiser"))
+    event = invited_event_with_answers(client, app, make_event)
+    mails = len(sent_mails(app))
+    for email in ("nora@example.org", "tim@example.org"):  # confirmed; cancelled (the link still leads to it)
+        before = invitation_row(app, email)
+        response = client.post(f"/meetings/manage/{event.id}/invitations/{before.id}/resend", follow_redirects=True)
+        page = response.get_data(as_text=True)
+        assert f"{email} hat sich schon angemeldet; die Einladung wird nicht erneut verschickt." in page
+        assert invitation_row(app, email).token_hash == before.token_hash
+    assert len(sent_mails(app)) == mails
+
+
+def test_a_draft_or_cancelled_event_sends_no_invitation_again(client, app, login, make_user, make_event):
+    from events.meetings.models import Invitation
+
+    login(make_user("organiser"))
+    for status, refusal in (
+        ("draft", "Einladungen können Sie verschicken, sobald die Veranstaltung veröffentlicht ist."),
+        ("cancelled", "Die Veranstaltung ist abgesagt. Es werden keine Einladungen mehr verschickt."),
+    ):
+        event = make_event(access="invited", status=status)
+        with app.app_context():
+            invitation = Invitation(event_id=event.id, email=f"{status}@example.org", token_hash=status * 8)
+            db.session.add(invitation)
+            db.session.commit()
+            invitation_id = invitation.id
+        url = f"/meetings/manage/{event.id}/invitations"
+        assert "Einladung erneut senden" not in client.get(url).get_data(as_text=True)
+        page = client.post(f"{url}/{invitation_id}/resend", follow_redirects=True).get_data(as_text=True)
+        assert refusal in page
+        assert invitation_row(app, f"{status}@example.org").token_hash == status * 8
+    assert sent_mails(app) == []
+
+
+def test_an_invitation_of_another_event_is_not_found(client, app, login, make_user, make_event):
+    login(make_user("organiser"))
+    event, other = make_event(access="invited"), make_event(access="invited")
+    upload_invitations(client, event, b"email\nali@example.org\n")
+    invitation = invitation_row(app, "ali@example.org")
+    assert client.post(f"/meetings/manage/{other.id}/invitations/{invitation.id}/resend").status_code == 404
+    assert len(sent_mails(app)) == 1
+
+
+def test_at_an_open_event_an_invitee_who_registered_through_the_public_form_counts(
+    client, app, login, make_user, make_event
+):
+    event = make_event(access="open")
+    login(make_user("organiser"))
+    upload_invitations(client, event, b"email\nali@example.org\nnora@example.org\n")
+    response = client.post(  # without the invitation link, in other letter case
+        f"/registration/{event.slug}",
+        data={
+            "first_name": "Nora",
+            "last_name": "Weiß",
+            "email": "Nora@Example.org",
+            "language": "de",
+            "privacy_consent": "y",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(f"/meetings/manage/{event.id}/invitations").get_data(as_text=True)
+    assert "<strong>1</strong> davon angemeldet" in page and "<strong>1</strong> noch nicht angemeldet" in page
+    assert f'href="/registration/manage/entry/{registration_id_of(app, "nora@example.org")}">bestätigt' in page
+    assert page.count("Einladung erneut senden") == 1  # for Ali only
+    nora = invitation_row(app, "nora@example.org")
+    page = client.post(f"/meetings/manage/{event.id}/invitations/{nora.id}/resend", follow_redirects=True)
+    assert "nora@example.org hat sich schon angemeldet" in page.get_data(as_text=True)
+
+
+def test_the_invitation_list_exports_as_csv_for_excel(client, app, login, make_user, make_event):
+    login(make_user("organiser"))
+    event = invited_event_with_answers(client, app, make_event)
+    response = client.get(f"/meetings/manage/{event.id}/invitations.csv")
+    assert response.mimetype == "text/csv"
+    assert f'filename="{event.slug}-einladungen.csv"' in response.headers["Content-Disposition"]
+    data = response.get_data()
+    assert data.startswith("\ufeff".encode())  # Excel then reads the umlauts right
+    lines = data.decode("utf-8-sig").splitlines()
+    assert lines[0] == (
+        "Nachname;Vorname;E-Mail-Adresse;Organisation;Eingeladen am;Zuletzt verschickt am;Anmeldung;Anmeldung Nr."
+    )
+    rows = list(csv.reader(lines[1:], delimiter=";"))
+    assert [row[:4] + row[6:] for row in rows] == [
+        [
+            "Adler",
+            "Rosa",
+            "rosa@example.org",
+            "Caritas Kassel",
+            "Warteliste",
+            str(registration_id_of(app, "rosa@example.org")),
+        ],
+        ["Berg", "Tim", "tim@example.org", "", "storniert", str(registration_id_of(app, "tim@example.org"))],
+        [
+            "Weiß",
+            "Nora",
+            "nora@example.org",
+            "KoBE Fürth",
+            "bestätigt",
+            str(registration_id_of(app, "nora@example.org")),
+        ],
+        ["Yılmaz", "Ali", "ali@example.org", '\'=HYPERLINK("x")', "nicht angemeldet", ""],  # no formula
+    ]
+    sent = rows[0][5]
+    assert len(sent) == 16 and sent[4] == "-"  # "2026-03-17 09:30", Berlin time
+    only_open = client.get(f"/meetings/manage/{event.id}/invitations.csv?status=open").get_data().decode("utf-8-sig")
+    assert [line.split(";")[2] for line in only_open.splitlines()[1:]] == ["ali@example.org"]
+
+
+def test_the_invitations_are_gone_with_the_events_personal_data(client, app, login, make_user, make_event):
+    from events.registration.retention import delete_expired_personal_data
+
+    event = make_event(access="invited", starts_at=utcnow() - timedelta(days=220))
+    login(make_user("organiser"))
+    upload_invitations(client, event, INVITEES.encode())
+    with app.test_request_context():
+        assert delete_expired_personal_data().invitations == 4
+    for url in (f"/meetings/manage/{event.id}", f"/meetings/manage/{event.id}/invitations"):
+        page = client.get(url).get_data(as_text=True)
+        assert (
+            "Die Einladungen wurden am" in page and "mit den personenbezogenen Angaben der Anmeldungen gelöscht" in page
+        )
+        assert "nora@example.org" not in page and "eingeladen</a>" not in page
+    export = client.get(f"/meetings/manage/{event.id}/invitations.csv").get_data().decode("utf-8-sig")
+    assert export.splitlines()[1:] == []
+
+
+def test_invitations_are_mailed_in_german_whatever_language_the_organiser_reads(
+    client, app, login, make_user, make_event
+):
+    event = make_event(access="invited")
+    login(make_user("organiser"))
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    client.post(
+        f"/meetings/manage/{event.id}/invitations", data={"file": (BytesIO(b"email\nali@example.org\n"), "g.csv")}
+    )
+    invitation = invitation_row(app, "ali@example.org")
+    page = client.post(f"/meetings/manage/{event.id}/invitations/{invitation.id}/resend", follow_redirects=True)
+    assert "The invitation to ali@example.org has been sent again." in page.get_data(as_text=True)
+    mails = sent_mails(app)
+    assert [mail["Subject"] for mail in mails] == [f"Einladung: {event.title}"] * 2
+    assert "wir laden Sie herzlich ein" in mail_text(mails[-1])

@@ -13,11 +13,13 @@ from typing import NamedTuple
 
 import markdown
 import nh3
+from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import and_, bindparam, exists, func, or_, select
 
 from events.core.audit import record_audit
 from events.core.forms import optional_text
+from events.core.search import LIKE_ESCAPE, contains_pattern
 from events.core.timezone import aware_to_berlin_naive, berlin_date, berlin_to_aware
 from events.core.types import utcnow
 from events.extensions import cache, db
@@ -632,3 +634,184 @@ def invitation_for(event: Event, token: str | None) -> Invitation | None:
     return db.session.scalars(
         select(Invitation).where(Invitation.event_id == event.id, Invitation.token_hash == hash_token(token))
     ).first()
+
+
+# --- who was invited, and who has registered ------------------------------------------------------------------
+
+# What became of an invitation, for the organiser's list: the status of the registration made from it.
+NOT_REGISTERED = "not_registered"
+# The list's filters (parameter "status"): everyone, nobody registered yet, registered (confirmed or waiting),
+# registered and cancelled since.
+INVITATION_FILTERS = ("", "open", "registered", "cancelled")
+
+
+def _registration_of_invitation():
+    """Joins a registration to the invitation it belongs to: the one made from it or, at an open event, the one
+    of the invited address made through the public form. There is at most one: an invitation registers its own
+    address (registration.service.register_for_event), and an event has one registration per address.
+
+    A registration anonymised by the retention rules matches neither (its invitation and address are gone).
+    """
+    from events.registration.models import Registration
+
+    return and_(
+        Registration.event_id == Invitation.event_id,
+        or_(Registration.invitation_id == Invitation.id, Registration.email_normalized == Invitation.email),
+    )
+
+
+def invitation_counts(event: Event) -> dict[str, int]:
+    """How many were invited, and of those how many have registered (confirmed or on the waiting list), have
+    cancelled since, and have not registered yet; the last three add up to the first."""
+    from events.registration.models import Registration, RegistrationStatus
+
+    rows = db.session.execute(
+        select(Registration.status, func.count(Invitation.id))
+        .select_from(Invitation)
+        .outerjoin(Registration, _registration_of_invitation())
+        .where(Invitation.event_id == event.id)
+        .group_by(Registration.status)
+    ).all()
+    by_status = {status or NOT_REGISTERED: count for status, count in rows}
+    return {
+        "invited": sum(by_status.values()),
+        "registered": by_status.get(RegistrationStatus.CONFIRMED, 0) + by_status.get(RegistrationStatus.WAITLISTED, 0),
+        "cancelled": by_status.get(RegistrationStatus.CANCELLED, 0),
+        "not_registered": by_status.get(NOT_REGISTERED, 0),
+    }
+
+
+def search_invitations(event: Event, status: str = "", term: str = ""):
+    """The event's invitations by name, filtered (INVITATION_FILTERS) and searched by name or address; a query
+    of Invitation rows (for db.paginate); invitation_registrations tells what became of each."""
+    from events.registration.models import Registration, RegistrationStatus
+
+    query = select(Invitation).where(Invitation.event_id == event.id)
+    registration = exists().where(_registration_of_invitation())
+    if status == "open":
+        query = query.where(~registration)
+    elif status == "registered":
+        query = query.where(registration.where(Registration.status != RegistrationStatus.CANCELLED))
+    elif status == "cancelled":
+        query = query.where(registration.where(Registration.status == RegistrationStatus.CANCELLED))
+    if term:
+        pattern = contains_pattern(term)
+        query = query.where(
+            or_(
+                Invitation.first_name.ilike(pattern, escape=LIKE_ESCAPE),
+                Invitation.last_name.ilike(pattern, escape=LIKE_ESCAPE),
+                Invitation.email.ilike(pattern, escape=LIKE_ESCAPE),
+                (Invitation.first_name + " " + Invitation.last_name).ilike(pattern, escape=LIKE_ESCAPE),
+            )
+        )
+    return query.order_by(Invitation.last_name, Invitation.first_name, Invitation.email)
+
+
+class InvitedRegistration(NamedTuple):
+    """The registration made from an invitation, as the invitation list shows it."""
+
+    id: int
+    status: str  # a RegistrationStatus value
+    waitlist_position: int | None
+
+
+def invitation_registrations(invitations: list[Invitation]) -> dict[int, InvitedRegistration]:
+    """The registration of each of these invitations that has one, by invitation id (one query)."""
+    from events.registration.models import Registration
+
+    if not invitations:
+        return {}
+    rows = db.session.execute(
+        select(Invitation.id, Registration.id, Registration.status, Registration.waitlist_position)
+        .join(Registration, _registration_of_invitation())
+        .where(Invitation.id.in_([invitation.id for invitation in invitations]))
+    ).all()
+    return {invitation_id: InvitedRegistration(*registration) for invitation_id, *registration in rows}
+
+
+def invitation_version(invitation: Invitation) -> str:
+    """Names the link an invitation was last sent with, for the resend button: a second click (or a form sent
+    again from the browser's history) names a link that was replaced already and sends nothing."""
+    return invitation.token_hash[:16]
+
+
+def resend_invitation(invitation: Invitation, version: str | None = None) -> None:
+    """Send an invitee who has not registered a new personal link; the link sent before stops working.
+
+    The link is only stored as a hash, so the old one cannot be sent again: a new token replaces it. Refused
+    (EventError) as import_invitations refuses, for an event that is not published ("draft", "cancelled"), and
+    for an invitee who has registered ("registered", also when they have cancelled since: their link still
+    leads to their registration); with `version` (invitation_version as the organiser saw it) also when the
+    invitation was sent again since ("sent_again"). The event row is locked, as registering locks it, so a
+    registration made at the same moment is seen.
+    """
+    from events.core.database import lock_row
+    from events.registration.mails import send_invitation
+
+    event = lock_row(Event, invitation.event_id)
+    invitation = db.session.get(Invitation, invitation.id)  # read again under the lock
+    refusal = None
+    if event.status != EventStatus.PUBLISHED:
+        refusal = event.status
+    elif invitation_registrations([invitation]):
+        refusal = "registered"
+    elif version is not None and version != invitation_version(invitation):
+        refusal = "sent_again"
+    if refusal:
+        db.session.rollback()  # lets go of the lock
+        raise EventError(refusal)
+    token = secrets.token_urlsafe(16)
+    invitation.token_hash = hash_token(token)
+    invitation.sent_at = utcnow()  # the mail is queued with it, in the same transaction
+    send_invitation(invitation, token)
+    # the invitee is named by the invitation's id only: the audit log outlives the invitation (retention)
+    record_audit(
+        "event.invitation_resent",
+        event,
+        summary=f"{event.title}: Einladung {invitation.id} erneut verschickt",
+        details={"invitation": invitation.id},
+    )
+    db.session.commit()
+
+
+def invitations_csv(event: Event, status: str = "", term: str = "") -> bytes:
+    """The invitation list as filtered, as CSV for a spreadsheet: semicolons, UTF-8 with a BOM (as the
+    registrations export), texts protected from being run as formulas."""
+    from events.registration.export import csv_safe
+    from events.registration.forms import REGISTRATION_STATUS_LABELS
+
+    invitations = db.session.scalars(search_invitations(event, status, term)).all()
+    registrations = invitation_registrations(invitations)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(
+        [
+            _("Nachname"),
+            _("Vorname"),
+            _("E-Mail-Adresse"),
+            _("Organisation"),
+            _("Eingeladen am"),
+            _("Zuletzt verschickt am"),
+            _("Anmeldung"),
+            _("Anmeldung Nr."),
+        ]
+    )
+    for invitation in invitations:
+        registration = registrations.get(invitation.id)
+        writer.writerow(
+            [
+                csv_safe(invitation.last_name),
+                csv_safe(invitation.first_name),
+                csv_safe(invitation.email),
+                csv_safe(invitation.organisation_name or ""),
+                _berlin_minutes(invitation.created_at),
+                _berlin_minutes(invitation.sent_at),
+                str(REGISTRATION_STATUS_LABELS[registration.status]) if registration else _("nicht angemeldet"),
+                registration.id if registration else "",
+            ]
+        )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _berlin_minutes(value: datetime | None) -> str:
+    return aware_to_berlin_naive(value).strftime("%Y-%m-%d %H:%M") if value else ""

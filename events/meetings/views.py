@@ -1,12 +1,13 @@
 from datetime import timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from events.core.access import public, role_required, row_of_event_or_404
 from events.core.timezone import aware_to_berlin_naive
+from events.extensions import db
 from events.meetings import bp
 from events.meetings.access import event_organiser_required
 from events.meetings.forms import (
@@ -21,9 +22,10 @@ from events.meetings.forms import (
     QuestionForm,
     SessionForm,
 )
-from events.meetings.models import Event, EventSession, Question
+from events.meetings.models import Event, EventSession, Invitation, Question
 from events.meetings.service import (
     INVITATION_FILE_PROBLEMS,
+    INVITATION_FILTERS,
     EventError,
     cancel_event,
     copy_event,
@@ -32,19 +34,26 @@ from events.meetings.service import (
     event_is_editable,
     events_for_organisers,
     import_invitations,
+    invitation_counts,
+    invitation_registrations,
+    invitation_version,
+    invitations_csv,
     programme_by_day,
     public_event,
     publish_event,
     registration_window_state,
     render_description,
+    resend_invitation,
     save_event_and_tell_registrants,
     save_question,
     save_session,
+    search_invitations,
     series_names,
     session_outside_event,
     unpublish_event,
     upcoming_events,
 )
+from events.registration.forms import REGISTRATION_STATUS_LABELS
 from events.registration.retention import personal_data_deleted_after
 from events.registration.service import (
     free_places,
@@ -176,6 +185,7 @@ def _detail_page(event: Event, cancel_form: CancelEventForm | None = None) -> st
         deletion_due=personal_data_deleted_after(event),
         cancel_form=cancel_form or CancelEventForm(),
         import_form=InvitationImportForm(),
+        invitation_counts=invitation_counts(event),
         **LABELS,
     )
 
@@ -407,3 +417,89 @@ def invitations(event):
             )
         flash(done, "success")
     return redirect(url_for("meetings.detail", event_id=event.id) + "#invitations")
+
+
+# The invitation list's filters (meetings.service.INVITATION_FILTERS), for the organiser.
+INVITATION_FILTER_LABELS = {
+    "": lambda: _("alle"),
+    "open": lambda: _("noch nicht angemeldet"),
+    "registered": lambda: _("angemeldet (bestätigt oder Warteliste)"),
+    "cancelled": lambda: _("angemeldet und wieder storniert"),
+}
+
+
+def _invitation_selection() -> tuple[str, str]:
+    """The invitation list's filter and search text, as the list, its export and the resend button pass them."""
+    status = request.values.get("status", "")
+    return (status if status in INVITATION_FILTERS else ""), request.values.get("q", "").strip()[:100]
+
+
+@bp.route("/manage/<int:event_id>/invitations")  # a POST to this address imports a file (invitations above)
+@event_organiser_required
+def invitation_list(event):
+    status, term = _invitation_selection()
+    pagination = db.paginate(
+        search_invitations(event, status, term),
+        page=request.args.get("page", 1, type=int),
+        per_page=50,
+        error_out=False,
+    )
+    return render_template(
+        "meetings/invitations.html",
+        event=event,
+        pagination=pagination,
+        registrations=invitation_registrations(pagination.items),
+        invitation_counts=invitation_counts(event),
+        status=status,
+        term=term,
+        version=invitation_version,
+        filter_labels={value: label() for value, label in INVITATION_FILTER_LABELS.items()},
+        status_labels=REGISTRATION_STATUS_LABELS,
+    )
+
+
+@bp.route("/manage/<int:event_id>/invitations.csv")
+@event_organiser_required
+def invitations_export(event):
+    status, term = _invitation_selection()
+    return Response(
+        invitations_csv(event, status, term),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{event.slug}-einladungen.csv"'},
+    )
+
+
+@bp.route("/manage/<int:event_id>/invitations/<int:invitation_id>/resend", methods=["POST"])
+@event_organiser_required
+def invitation_resend(event, invitation_id):
+    invitation = row_of_event_or_404(Invitation, invitation_id, event.id)
+    email = invitation.email
+    try:
+        resend_invitation(invitation, request.form.get("version"))
+    except EventError as error:
+        reason = str(error)
+        if reason == "registered":
+            flash(
+                _("%(email)s hat sich schon angemeldet; die Einladung wird nicht erneut verschickt.", email=email),
+                "error",
+            )
+        elif reason == "sent_again":
+            flash(_("Die Einladung an %(email)s ist gerade schon erneut verschickt worden.", email=email), "info")
+        else:
+            flash(INVITATION_REFUSED_MESSAGES[reason](), "error")
+    else:
+        flash(
+            _("Die Einladung an %(email)s ist erneut verschickt. Der bisherige Link gilt nicht mehr.", email=email),
+            "success",
+        )
+    status, term = _invitation_selection()
+    page = request.form.get("page", 1, type=int)
+    return redirect(
+        url_for(
+            "meetings.invitation_list",
+            event_id=event.id,
+            status=status or None,
+            q=term or None,
+            page=page if page > 1 else None,
+        )
+    )

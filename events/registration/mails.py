@@ -136,16 +136,19 @@ def send_organiser_message(registration, subject: str, body: str):
 
 
 def send_invitation(invitation, token: str):
+    """The invitation mail, in the service's first language: an invitee has chosen none yet (the registration
+    form offers English), and the language the organiser's pages happen to be read in is not theirs."""
     base = current_app.config["BASE_URL"]
     event = invitation.event
     link = base + url_for("registration.register", slug=event.slug, invitation=token)
-    return queue_templated_mail(
-        invitation.email,
-        "event_invitation",
-        topic="registration.event_invitation",
-        invitation=invitation,
-        event=event,
-        link=link,
-        event_url=base + url_for("meetings.event_page", slug=event.slug),
-        reply_to=event.contact_email,
-    )
+    with force_locale(current_app.config["DEFAULT_LOCALE"]):
+        return queue_templated_mail(
+            invitation.email,
+            "event_invitation",
+            topic="registration.event_invitation",
+            invitation=invitation,
+            event=event,
+            link=link,
+            event_url=base + url_for("meetings.event_page", slug=event.slug),
+            reply_to=event.contact_email,
+        )
