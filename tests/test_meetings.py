@@ -671,15 +671,21 @@ def test_an_invitee_who_has_registered_is_not_sent_the_invitation_again(client, 
     assert len(sent_mails(app)) == mails
 
 
-def test_a_draft_or_cancelled_event_sends_no_invitation_again(client, app, login, make_user, make_event):
+def test_a_draft_cancelled_or_closed_event_sends_no_invitation_again(client, app, login, make_user, make_event):
     from events.meetings.models import Invitation
 
     login(make_user("organiser"))
     for status, refusal in (
         ("draft", "Einladungen können Sie verschicken, sobald die Veranstaltung veröffentlicht ist."),
         ("cancelled", "Die Veranstaltung ist abgesagt. Es werden keine Einladungen mehr verschickt."),
+        ("closed", "Die Anmeldung ist geschlossen; eine Einladung würde nur dorthin führen."),
     ):
-        event = make_event(access="invited", status=status)
+        if status == "closed":
+            event = make_event(access="invited", registration_closes_at=utcnow() - timedelta(hours=1))
+            assert refusal in upload_invitations(client, event, b"email\nneu@example.org\n")  # no import either
+            assert refusal in client.get(f"/meetings/manage/{event.id}").get_data(as_text=True)
+        else:
+            event = make_event(access="invited", status=status)
         with app.app_context():
             invitation = Invitation(event_id=event.id, email=f"{status}@example.org", token_hash=status * 8)
             db.session.add(invitation)

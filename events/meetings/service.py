@@ -568,17 +568,28 @@ def _invitation_rows(text: str, result: InvitationImport) -> list[tuple[int, dic
     return rows
 
 
+def invitation_refusal(event: Event) -> str | None:
+    """Why the event sends no invitations now, or None: a draft ("draft": its link would lead nowhere yet), a
+    cancelled event ("cancelled"), or one whose registration has closed or that is over ("registration_over": the
+    link would only lead to "registration closed"). Import and sending again both follow it."""
+    if event.status != EventStatus.PUBLISHED:
+        return event.status
+    if registration_window_state(event) in ("closed", "over"):
+        return "registration_over"
+    return None
+
+
 def import_invitations(event: Event, raw: bytes) -> InvitationImport:
     """Read invitees from CSV (email, first_name, last_name, organisation) and mail each a personal link.
 
-    Nothing is written when any line is wrong: the organiser fixes the file and uploads it again. Only a
-    published event invites (EventError "draft" or "cancelled" otherwise): a draft's link would lead nowhere yet,
-    and a cancelled event must not send an invitation after its cancellation.
+    Nothing is written when any line is wrong: the organiser fixes the file and uploads it again. An event that
+    sends no invitations now (invitation_refusal) raises EventError with the reason.
     """
     from events.registration.mails import send_invitation
 
-    if event.status != EventStatus.PUBLISHED:
-        raise EventError(event.status)
+    refusal = invitation_refusal(event)
+    if refusal:
+        raise EventError(refusal)
     result = InvitationImport()
     text = _decode_invitation_file(raw)
     if text is None:
@@ -739,7 +750,7 @@ def resend_invitation(invitation: Invitation, version: str | None = None) -> Non
     """Send an invitee who has not registered a new personal link; the link sent before stops working.
 
     The link is only stored as a hash, so the old one cannot be sent again: a new token replaces it. Refused
-    (EventError) as import_invitations refuses, for an event that is not published ("draft", "cancelled"), and
+    (EventError) as import_invitations refuses (invitation_refusal), and
     for an invitee who has registered ("registered", also when they have cancelled since: their link still
     leads to their registration); with `version` (invitation_version as the organiser saw it) also when the
     invitation was sent again since ("sent_again"). The event row is locked, as registering locks it, so a
@@ -750,12 +761,10 @@ def resend_invitation(invitation: Invitation, version: str | None = None) -> Non
 
     event = lock_row(Event, invitation.event_id)
     invitation = db.session.get(Invitation, invitation.id)  # read again under the lock
-    refusal = None
-    if event.status != EventStatus.PUBLISHED:
-        refusal = event.status
-    elif invitation_registrations([invitation]):
+    refusal = invitation_refusal(event)
+    if refusal is None and invitation_registrations([invitation]):
         refusal = "registered"
-    elif version is not None and version != invitation_version(invitation):
+    elif refusal is None and version is not None and version != invitation_version(invitation):
         refusal = "sent_again"
     if refusal:
         db.session.rollback()  # lets go of the lock

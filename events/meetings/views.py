@@ -35,6 +35,7 @@ from events.meetings.service import (
     events_for_organisers,
     import_invitations,
     invitation_counts,
+    invitation_refusal,
     invitation_registrations,
     invitation_version,
     invitations_csv,
@@ -186,8 +187,15 @@ def _detail_page(event: Event, cancel_form: CancelEventForm | None = None) -> st
         cancel_form=cancel_form or CancelEventForm(),
         import_form=InvitationImportForm(),
         invitation_counts=invitation_counts(event),
+        invitations_refused=_invitations_refused(event),
         **LABELS,
     )
+
+
+def _invitations_refused(event: Event) -> str | None:
+    """Why the event sends no invitations now, for the organiser (see meetings.service.invitation_refusal)."""
+    refusal = invitation_refusal(event)
+    return INVITATION_REFUSED_MESSAGES[refusal]() if refusal else None
 
 
 @bp.route("/manage/<int:event_id>")
@@ -380,6 +388,10 @@ INVITATION_PROBLEM_MESSAGES = {
 INVITATION_REFUSED_MESSAGES = {
     "draft": lambda: _("Einladungen können Sie verschicken, sobald die Veranstaltung veröffentlicht ist."),
     "cancelled": lambda: _("Die Veranstaltung ist abgesagt. Es werden keine Einladungen mehr verschickt."),
+    "registration_over": lambda: _(
+        "Die Anmeldung ist geschlossen; eine Einladung würde nur dorthin führen. Es werden keine Einladungen mehr "
+        "verschickt."
+    ),
 }
 
 
@@ -450,6 +462,7 @@ def invitation_list(event):
         pagination=pagination,
         registrations=invitation_registrations(pagination.items),
         invitation_counts=invitation_counts(event),
+        invitations_refused=_invitations_refused(event),
         status=status,
         term=term,
         version=invitation_version,
