@@ -279,6 +279,32 @@ def test_a_new_edition_starts_as_a_copy_of_the_last(client, app, login, make_use
         assert (copy.starts_at - event.starts_at).days == 364
 
 
+def test_a_drafts_address_follows_its_title_and_every_changed_field_is_in_the_audit_log(
+    client, app, login, make_user, make_event
+):
+    from events.core.models import AuditEntry
+    from events.core.timezone import berlin_date
+
+    event = make_event(title="Vernetzungstreffen 2026", edition="2026", status="draft")
+    login(make_user("organiser"))
+    client.post(f"/meetings/manage/{event.id}/copy")
+    with app.app_context():
+        copy = db.session.scalars(select(Event).where(Event.id != event.id)).one()
+        copy_id, first_slug, year = copy.id, copy.slug, berlin_date(copy.starts_at).year
+        form = _unchanged_event_form(copy, title="Vernetzungstreffen Nordbayern", access="invited")
+    client.post(f"/meetings/manage/{copy_id}/edit", data=form)
+    with app.app_context():
+        copy = db.session.get(Event, copy_id)
+        assert copy.slug == f"vernetzungstreffen-nordbayern-{year}" != first_slug
+        copy.status = "published"
+        db.session.commit()
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "event.update")).one()
+        assert "title" in entry.summary and "access" in entry.summary
+    client.post(f"/meetings/manage/{copy_id}/edit", data={**form, "title": "Vernetzungstreffen Franken"})
+    with app.app_context():  # published: the address people have stays
+        assert db.session.get(Event, copy_id).slug == f"vernetzungstreffen-nordbayern-{year}"
+
+
 def test_new_dates_for_a_copied_edition_move_its_programme_along(client, app, login, make_user, make_event):
     from datetime import UTC, datetime
 

@@ -37,6 +37,11 @@ from events.registration.tokens import hash_token
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3", "h4", "blockquote", "code", "hr"}
 CHANGES_THAT_NEED_NEW_INVITES = ("starts_at", "ends_at", "venue_name", "address", "online_url")
+# What the event form changes; the audit entry of an edit names every one of them that changed.
+EDITABLE_FIELDS = (
+    *("kind", "series", "edition", "title", "description", *CHANGES_THAT_NEED_NEW_INVITES, "capacity"),
+    *("registration_opens_at", "registration_closes_at", "cancellation_deadline", "access", "contact_email"),
+)
 
 
 class EventError(ValueError):
@@ -58,10 +63,11 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80] or "veranstaltung"
 
 
-def unique_slug(title: str, start: date | None) -> str:
+def unique_slug(title: str, start: date | None, event_id: int | None = None) -> str:
+    """The web address of an event of this title and start, unused by any other event (event_id: its own)."""
     base = slugify(f"{title} {start.year}" if start and str(start.year) not in title else title)
     slug, n = base, 2
-    while db.session.scalar(select(func.count(Event.id)).where(Event.slug == slug)):
+    while db.session.scalar(select(func.count(Event.id)).where(Event.slug == slug, Event.id != (event_id or 0))):
         slug, n = f"{base}-{n}", n + 1
     return slug
 
@@ -226,7 +232,7 @@ def save_event(event: Event | None, data: dict, user=None) -> EventChange:
     if created:
         event = Event(status=EventStatus.DRAFT, created_by_id=getattr(user, "id", None))
     said = None if created else invite_content(event)
-    before = {name: getattr(event, name) for name in (*CHANGES_THAT_NEED_NEW_INVITES, "capacity")}
+    before = {name: getattr(event, name) for name in EDITABLE_FIELDS}
     event.kind = data["kind"]
     event.series = _series_named(data.get("series_name"))
     event.edition = optional_text(data.get("edition"))
@@ -248,6 +254,11 @@ def save_event(event: Event | None, data: dict, user=None) -> EventChange:
             event.slug = unique_slug(event.title, berlin_date(event.starts_at))
         db.session.add(event)
     changed = [name for name, value in before.items() if getattr(event, name) != value]
+    if not created and event.status == EventStatus.DRAFT and {"title", "starts_at"} & set(changed):
+        # a draft's address has not been given to anyone yet: it follows the new title (a copied edition's
+        # "...-2027-2" becomes the new edition's own), and stays fixed from publication on
+        with db.session.no_autoflush:
+            event.slug = unique_slug(event.title, berlin_date(event.starts_at), event.id)
     change = EventChange(event=event, created=created, fields=changed)
     if not created:
         change.programme_moved = _move_programme_with_the_event(event, before["starts_at"])
