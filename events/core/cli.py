@@ -91,7 +91,7 @@ def send_pending_command(limit):
     from events.core.mailer import deliver_due_mail
 
     counts = deliver_due_mail(limit)
-    click.echo(f"mail: {counts['sent']} sent, {counts['failed']} failed")
+    click.echo(f"mail: {counts['sent']} sent, {counts['failed']} failed, {counts['superseded']} no longer applied")
 
 
 @demo_cli.command("logins")

@@ -257,7 +257,8 @@ def _claim(mail_id: int, now) -> bool:
 
 
 def deliver_due_mail(limit: int = 200) -> dict[str, int]:
-    """Deliver queued mail whose time has come; returns counts of sent and failed tries."""
+    """Deliver queued mail whose time has come; returns counts of sent and failed tries, and of mails that no
+    longer applied (superseded, not sent)."""
     with immediate_transactions():
         return _deliver_due_mail(limit)
 
@@ -270,7 +271,7 @@ def _deliver_due_mail(limit: int) -> dict[str, int]:
         .order_by(OutgoingMail.id)
         .limit(limit)
     ).all()
-    counts = {"sent": 0, "failed": 0}
+    counts = {"sent": 0, "failed": 0, "superseded": 0}
     for mail_id in due_ids:
         if not _claim(mail_id, now):
             continue
@@ -295,6 +296,7 @@ def _deliver_due_mail(limit: int) -> dict[str, int]:
         else:
             if superseded:  # it no longer applies (see mail_renderer): nothing is sent, and it is not retried
                 mail.status = "superseded"
+                counts["superseded"] += 1
             else:
                 mail.attempts += 1
                 mail.status = "sent"
