@@ -90,16 +90,17 @@ def set_roles(user: User, roles: list[str], active: bool) -> None:
             db.session.rollback()
             raise AccountError("last-admin")
     before = sorted(user.roles)
+    was_active = user.active
     wanted = set(roles)
     user.role_rows = [row for row in user.role_rows if row.role in wanted] + [
         UserRole(role=role) for role in sorted(wanted - user.roles)
     ]
     user.active = active
+    state = "" if active == was_active else " (reactivated)" if active else " (deactivated)"
     record_audit(
         "user.update",
         user,
-        summary=f"{user.email}: {', '.join(before) or '-'} -> {', '.join(sorted(wanted)) or '-'}"
-        + ("" if active else " (deactivated)"),
+        summary=f"{user.email}: {', '.join(before) or '-'} -> {', '.join(sorted(wanted)) or '-'}{state}",
     )
 
 
