@@ -2,8 +2,9 @@
 
 from sqlalchemy import select
 
-from events.core.models import AuditEntry
+from events.core.models import AuditEntry, User
 from events.extensions import db
+from tests.conftest import sent_mails
 
 
 def _user_updates(app) -> list[tuple[str, int | None, str]]:
@@ -53,3 +54,41 @@ def test_an_admin_who_deactivates_themselves_is_named_in_the_audit_log(app, clie
     assert summary.endswith("(deactivated)")
     # and the account is signed out: the admin pages ask for a sign-in
     assert client.get("/admin/users").status_code == 302
+
+
+def test_an_accepted_invitation_is_not_sent_again(app, client, login, make_user):
+    login(make_user("admin"))
+    accepted = make_user("checkin", email="angenommen@example.org")  # has a password
+    response = client.post(f"/admin/users/{accepted.id}/resend", follow_redirects=True)
+    assert "Test User 2 hat die Einladung schon angenommen und ein Passwort festgelegt." in response.get_data(
+        as_text=True
+    )
+    assert sent_mails(app) == []
+
+
+def test_a_deactivated_account_gets_no_invitation_again(app, client, login, make_user):
+    login(make_user("admin"))
+    with app.app_context():
+        pending = User(email="offen@example.org", display_name="Otto Offen", active=False)
+        db.session.add(pending)
+        db.session.commit()
+        pending_id = pending.id
+    response = client.post(f"/admin/users/{pending_id}/resend", follow_redirects=True)
+    assert "Das Konto von Otto Offen ist deaktiviert; es wurde keine Einladung verschickt." in response.get_data(
+        as_text=True
+    )
+    assert sent_mails(app) == []
+
+
+def test_a_pending_invitation_is_sent_again_and_logged(app, client, login, make_user):
+    login(make_user("admin"))
+    client.post("/admin/users/invite", data={"email": "neu@example.org", "display_name": "Nora Neu", "roles": ["jury"]})
+    with app.app_context():
+        invitee_id = db.session.scalars(select(User.id).filter_by(email="neu@example.org")).one()
+    response = client.post(f"/admin/users/{invitee_id}/resend", follow_redirects=True)
+    assert "Die Einladung an neu@example.org wurde erneut verschickt." in response.get_data(as_text=True)
+    assert [mail["To"] for mail in sent_mails(app)] == ["neu@example.org", "neu@example.org"]
+    with app.app_context():
+        assert db.session.scalars(select(AuditEntry.action).filter_by(object_id=str(invitee_id))).all()[-1] == (
+            "user.invitation_resent"
+        )

@@ -144,6 +144,19 @@ def send_invitation(user: User) -> None:
     queue_templated_mail(user.email, "invitation", user=user, link=link)
 
 
+def send_invitation_again(user: User) -> None:
+    """Mail a pending invitation again; refuses (AccountError "accepted" or "inactive") once it no longer applies.
+
+    An accepted invitation's new link would reset the password, valid for days rather than the reset link's hour.
+    """
+    if user.password_hash:
+        raise AccountError("accepted")
+    if not user.active:
+        raise AccountError("inactive")
+    send_invitation(user)
+    record_audit("user.invitation_resent", user, summary=user.email)
+
+
 def change_password(user: User, password: str) -> None:
     user.set_password(password)
     record_audit("password.changed", user, actor=user.email)

@@ -2,7 +2,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from events.accounts.service import AccountError, create_user, send_invitation, set_roles
+from events.accounts.service import AccountError, create_user, send_invitation, send_invitation_again, set_roles
 from events.admin import bp
 from events.admin.forms import ROLE_LABELS, EditUserForm, InviteUserForm
 from events.admin.service import audit_page, list_users
@@ -72,9 +72,21 @@ def edit_user(user_id):
 @role_required("admin")
 def resend_invitation(user_id):
     user = db.session.get(User, user_id) or abort(404)
-    send_invitation(user)
-    db.session.commit()
-    flash(_("Die Einladung an %(email)s wurde erneut verschickt.", email=user.email), "success")
+    try:
+        send_invitation_again(user)
+    except AccountError as error:
+        if str(error) == "accepted":
+            message = _(
+                "%(name)s hat die Einladung schon angenommen und ein Passwort festgelegt.", name=user.display_name
+            )
+        else:
+            message = _(
+                "Das Konto von %(name)s ist deaktiviert; es wurde keine Einladung verschickt.", name=user.display_name
+            )
+        flash(message, "warning")
+    else:
+        db.session.commit()
+        flash(_("Die Einladung an %(email)s wurde erneut verschickt.", email=user.email), "success")
     return redirect(url_for("admin.users"))
 
 
