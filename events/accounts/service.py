@@ -109,8 +109,8 @@ def _serializer(salt: str) -> URLSafeTimedSerializer:
 
 
 def make_password_token(user: User, salt: str = RESET_SALT) -> str:
-    # The current hash's tail is part of the token, so a link stops working once the password changed.
-    return _serializer(salt).dumps({"id": user.id, "pw": (user.password_hash or "")[-12:]})
+    # The password stamp is part of the token, so a link stops working once the password changed.
+    return _serializer(salt).dumps({"id": user.id, "pw": user.password_stamp})
 
 
 def user_from_password_token(token: str, salt: str = RESET_SALT) -> User:
@@ -122,7 +122,7 @@ def user_from_password_token(token: str, salt: str = RESET_SALT) -> User:
     except BadSignature as error:
         raise AccountError("invalid") from error
     user = db.session.get(User, data.get("id"))
-    if user is None or not user.active or (user.password_hash or "")[-12:] != data.get("pw"):
+    if user is None or not user.active or user.password_stamp != data.get("pw"):
         raise AccountError("invalid")
     return user
 
