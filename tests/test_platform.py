@@ -159,6 +159,17 @@ def test_signing_out_ends_the_session(client, make_user):
     assert client.get("/directory/people").status_code == 302
 
 
+def test_both_password_fields_take_the_same_length(client, app, make_user):
+    user = make_user("organiser")
+    with app.test_request_context():
+        from events.accounts.service import make_password_token
+
+        token = make_password_token(db.session.get(User, user.id))
+    page = client.get(f"/accounts/password/reset/{token}").get_data(as_text=True)
+    assert re.search(r'<input[^>]*id="password"[^>]*maxlength="200"', page)
+    assert re.search(r'<input[^>]*id="confirm"[^>]*maxlength="200"', page)
+
+
 def test_a_reset_link_expires(client, app, make_user, monkeypatch):
     user = make_user("organiser")
     with app.test_request_context():
