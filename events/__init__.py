@@ -116,8 +116,11 @@ def _init_extensions(app: Flask) -> None:
     )
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id))
+    def load_user(session_id: str):
+        # "id:password stamp": a new password (a reset after a lost one, say) signs out every other session
+        user_id, _, stamp = session_id.partition(":")
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and stamp == user.password_stamp else None
 
     app.after_request(deliver_after_request)
 

@@ -128,7 +128,7 @@ def login(client):
 
     def do_login(user: User, the_client=None):
         with (the_client or client).session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
         return user
 

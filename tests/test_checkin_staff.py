@@ -307,7 +307,7 @@ def test_removing_needs_the_forms_csrf_token(app, tmp_path, make_event, make_use
         }
     ).test_client()
     with protected.session_transaction() as session:
-        session["_user_id"] = str(organiser.id)
+        session["_user_id"] = organiser.get_id()
         session["_fresh"] = True
     assert protected.post(f"/checkin/{event.id}/staff/{staff_id}/remove").status_code == 400
     assert protected.post(f"/checkin/{event.id}/staff", data={"user_id": str(dora.id)}).status_code == 400

@@ -131,6 +131,45 @@ def test_password_reset_by_mailed_link(client, app, make_user):
     assert "Willkommen" in response.get_data(as_text=True)
 
 
+def test_a_new_password_signs_out_every_other_session(client, app, make_user):
+    make_user("organiser", email="bestohlen@example.org")
+    elsewhere = app.test_client()  # someone else who knows the old password
+    for signed_in in (elsewhere, client):
+        response = signed_in.post("/accounts/login", data={"email": "bestohlen@example.org", "password": TEST_PASSWORD})
+        assert response.status_code == 302
+    assert elsewhere.get("/directory/people").status_code == 200
+    client.post("/accounts/logout")
+    client.post("/accounts/password/forgot", data={"email": "bestohlen@example.org"})
+    link = re.search(r"http://localhost(/accounts/password/reset/\S+)", mail_text(sent_mails(app)[-1])).group(1)
+    new_password = "ein-neues-langes-passwort"
+    client.post(link, data={"password": new_password, "confirm": new_password})
+    response = elsewhere.get("/directory/people")
+    assert response.status_code == 302 and "/accounts/login" in response.headers["Location"]
+    # the owner signs in again with the new password
+    client.post("/accounts/login", data={"email": "bestohlen@example.org", "password": new_password})
+    assert client.get("/directory/people").status_code == 200
+
+
+def test_signing_out_ends_the_session(client, make_user):
+    make_user("organiser", email="feierabend@example.org")
+    client.post("/accounts/login", data={"email": "feierabend@example.org", "password": TEST_PASSWORD})
+    assert client.get("/directory/people").status_code == 200
+    response = client.post("/accounts/logout", follow_redirects=True)
+    assert "Sie haben sich abgemeldet." in response.get_data(as_text=True)
+    assert client.get("/directory/people").status_code == 302
+
+
+def test_both_password_fields_take_the_same_length(client, app, make_user):
+    user = make_user("organiser")
+    with app.test_request_context():
+        from events.accounts.service import make_password_token
+
+        token = make_password_token(db.session.get(User, user.id))
+    page = client.get(f"/accounts/password/reset/{token}").get_data(as_text=True)
+    assert re.search(r'<input[^>]*id="password"[^>]*maxlength="200"', page)
+    assert re.search(r'<input[^>]*id="confirm"[^>]*maxlength="200"', page)
+
+
 def test_a_reset_link_expires(client, app, make_user, monkeypatch):
     user = make_user("organiser")
     with app.test_request_context():

@@ -22,7 +22,11 @@ class NewPasswordForm(Form):
     )
     confirm = PasswordField(
         _l("Passwort wiederholen"),
-        validators=[DataRequired(), EqualTo("password", message=_l("Die Passwörter stimmen nicht überein."))],
+        validators=[
+            DataRequired(),
+            Length(max=200),  # as the first field: a browser cuts both alike, so a long pasted password still matches
+            EqualTo("password", message=_l("Die Passwörter stimmen nicht überein.")),
+        ],
     )
 
 

@@ -90,16 +90,17 @@ def set_roles(user: User, roles: list[str], active: bool) -> None:
             db.session.rollback()
             raise AccountError("last-admin")
     before = sorted(user.roles)
+    was_active = user.active
     wanted = set(roles)
     user.role_rows = [row for row in user.role_rows if row.role in wanted] + [
         UserRole(role=role) for role in sorted(wanted - user.roles)
     ]
     user.active = active
+    state = "" if active == was_active else " (reactivated)" if active else " (deactivated)"
     record_audit(
         "user.update",
         user,
-        summary=f"{user.email}: {', '.join(before) or '-'} -> {', '.join(sorted(wanted)) or '-'}"
-        + ("" if active else " (deactivated)"),
+        summary=f"{user.email}: {', '.join(before) or '-'} -> {', '.join(sorted(wanted)) or '-'}{state}",
     )
 
 
@@ -108,8 +109,8 @@ def _serializer(salt: str) -> URLSafeTimedSerializer:
 
 
 def make_password_token(user: User, salt: str = RESET_SALT) -> str:
-    # The current hash's tail is part of the token, so a link stops working once the password changed.
-    return _serializer(salt).dumps({"id": user.id, "pw": (user.password_hash or "")[-12:]})
+    # The password stamp is part of the token, so a link stops working once the password changed.
+    return _serializer(salt).dumps({"id": user.id, "pw": user.password_stamp})
 
 
 def user_from_password_token(token: str, salt: str = RESET_SALT) -> User:
@@ -121,7 +122,7 @@ def user_from_password_token(token: str, salt: str = RESET_SALT) -> User:
     except BadSignature as error:
         raise AccountError("invalid") from error
     user = db.session.get(User, data.get("id"))
-    if user is None or not user.active or (user.password_hash or "")[-12:] != data.get("pw"):
+    if user is None or not user.active or user.password_stamp != data.get("pw"):
         raise AccountError("invalid")
     return user
 
@@ -141,6 +142,19 @@ def send_invitation(user: User) -> None:
     token = make_password_token(user, INVITE_SALT)
     link = current_app.config["BASE_URL"] + url_for("accounts.accept_invitation", token=token)
     queue_templated_mail(user.email, "invitation", user=user, link=link)
+
+
+def send_invitation_again(user: User) -> None:
+    """Mail a pending invitation again; refuses (AccountError "accepted" or "inactive") once it no longer applies.
+
+    An accepted invitation's new link would reset the password, valid for days rather than the reset link's hour.
+    """
+    if user.password_hash:
+        raise AccountError("accepted")
+    if not user.active:
+        raise AccountError("inactive")
+    send_invitation(user)
+    record_audit("user.invitation_resent", user, summary=user.email)
 
 
 def change_password(user: User, password: str) -> None:

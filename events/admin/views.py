@@ -1,7 +1,8 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
-from events.accounts.service import AccountError, create_user, send_invitation, set_roles
+from events.accounts.service import AccountError, create_user, send_invitation, send_invitation_again, set_roles
 from events.admin import bp
 from events.admin.forms import ROLE_LABELS, EditUserForm, InviteUserForm
 from events.admin.service import audit_page, list_users
@@ -41,6 +42,7 @@ def edit_user(user_id):
     if request.method == "GET":
         form.active.data = user.active
     if form.validate_on_submit():
+        was_active = user.active
         try:
             set_roles(user, form.roles.data, form.active.data)
         except AccountError:
@@ -52,7 +54,15 @@ def edit_user(user_id):
             user = db.session.get(User, user_id)
         else:
             db.session.commit()
-            flash(_("Die Rollen von %(name)s sind gespeichert.", name=user.display_name), "success")
+            if was_active and not user.active:
+                flash(_("Das Konto von %(name)s ist deaktiviert.", name=user.display_name), "success")
+            elif user.active and not was_active:
+                flash(_("Das Konto von %(name)s ist wieder aktiv.", name=user.display_name), "success")
+            else:
+                flash(_("Die Rollen von %(name)s sind gespeichert.", name=user.display_name), "success")
+            # an admin who gave up their own admin role (or account) can no longer open the user list
+            if not current_user.is_authenticated or not current_user.has_role("admin"):
+                return redirect(url_for("pages.start"))
             return redirect(url_for("admin.users"))
     status = 400 if form.is_submitted() else 200
     return render_template("admin/edit_user.html", form=form, user=user), status
@@ -62,9 +72,21 @@ def edit_user(user_id):
 @role_required("admin")
 def resend_invitation(user_id):
     user = db.session.get(User, user_id) or abort(404)
-    send_invitation(user)
-    db.session.commit()
-    flash(_("Die Einladung an %(email)s wurde erneut verschickt.", email=user.email), "success")
+    try:
+        send_invitation_again(user)
+    except AccountError as error:
+        if str(error) == "accepted":
+            message = _(
+                "%(name)s hat die Einladung schon angenommen und ein Passwort festgelegt.", name=user.display_name
+            )
+        else:
+            message = _(
+                "Das Konto von %(name)s ist deaktiviert; es wurde keine Einladung verschickt.", name=user.display_name
+            )
+        flash(message, "warning")
+    else:
+        db.session.commit()
+        flash(_("Die Einladung an %(email)s wurde erneut verschickt.", email=user.email), "success")
     return redirect(url_for("admin.users"))
 
 

@@ -16,7 +16,8 @@ def record_audit(
     registration this keeps the unit of work small. The values go in as parameters of one fixed statement, which
     SQLAlchemy compiles once.
     """
-    user = current_user if has_request_context() and current_user.is_authenticated else None
+    # Who is signed in, even when this very change deactivated their own account (is_authenticated is then False).
+    user = current_user if has_request_context() and not current_user.is_anonymous else None
     db.session.execute(
         AuditEntry.__table__.insert(),
         {

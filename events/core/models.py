@@ -150,6 +150,14 @@ class User(UserMixin, db.Model):
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
 
     @property
+    def password_stamp(self) -> str:
+        """Changes with the password: mailed links and signed-in sessions that carry it end when it changes."""
+        return (self.password_hash or "")[-12:]
+
+    def get_id(self) -> str:  # Flask-Login: what the session keeps; see events.load_user
+        return f"{self.id}:{self.password_stamp}"
+
+    @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
 

@@ -42,7 +42,7 @@ def _signed_in_context(browser, app, live_server: str, user):
     if user is not None:
         client = app.test_client()
         with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
         cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
         context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server}])
