@@ -68,6 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
     _register_cli(app)
     _register_error_pages(app)
     _register_template_helpers(app)
+    _register_private_caching(app)
     return app
 
 
@@ -190,6 +191,29 @@ def _register_error_pages(app: Flask) -> None:
     def server_error(error):
         db.session.rollback()
         return render_error(500)
+
+
+def is_private_response() -> bool:
+    """Whether the answer to this request is for one person only: a page behind a secret address (personal link,
+    calendar feed, password or invitation link, an event's invitation), anything a signed-in user or a scanning
+    device is shown. Such answers are kept by no cache, so that the next person at a shared computer cannot bring
+    them back with the back button or from the browser's cache."""
+    if request.endpoint == "static":
+        return False
+    return (
+        "token" in (request.view_args or {})
+        or "invitation" in request.args
+        or "Authorization" in request.headers
+        or current_user.is_authenticated
+    )
+
+
+def _register_private_caching(app: Flask) -> None:
+    @app.after_request
+    def keep_private_responses_out_of_caches(response):
+        if is_private_response():
+            response.headers["Cache-Control"] = "private, no-store"
+        return response
 
 
 def _register_template_helpers(app: Flask) -> None:

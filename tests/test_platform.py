@@ -386,3 +386,35 @@ def test_what_was_read_before_the_write_lock_is_read_again_under_it(app, make_ev
         lock_row(Event, event.id)
         assert db.session.get(Registration, registration_id).status == "cancelled"
         db.session.rollback()
+
+
+def test_pages_for_one_person_are_kept_by_no_cache(client, app, login, make_user, make_event, make_registration):
+    """A personal link's page shows names, needs and the ticket; after the participant left a shared computer, the
+    back button or the browser's cache must not bring it back. The same for a reset link and an organiser's page."""
+    from events.accounts.service import make_password_token
+
+    event = make_event()
+    registration = make_registration(event)
+    token = registration.manage_token
+    user = make_user("organiser", email="orga@example.org")
+    with app.test_request_context():
+        reset_link = f"/accounts/password/reset/{make_password_token(db.session.get(User, user.id))}"
+    private = [
+        f"/registration/me/{token}",
+        f"/registration/me/{token}/ticket.pdf",
+        f"/registration/me/{token}/invite.ics",
+        f"/registration/{event.slug}?invitation=not-a-real-one",
+        reset_link,
+    ]
+    for address in private:
+        response = client.get(address)
+        assert response.status_code in (200, 403), address
+        assert response.headers.get("Cache-Control") == "private, no-store", address
+    public = client.get(f"/meetings/{event.slug}")
+    assert "no-store" not in public.headers.get("Cache-Control", "")
+    assert "no-store" not in client.get("/static/css/app.css").headers.get("Cache-Control", "")
+
+    login(user)
+    response = client.get(f"/registration/manage/{event.id}")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "private, no-store"
