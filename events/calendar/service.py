@@ -461,17 +461,13 @@ def feed_events(now: datetime | None = None) -> list[Event]:
 
 
 def personal_registrations(registration: Registration) -> list[Registration]:
-    """The registrations, not cancelled, of the same email address for published events, earliest first."""
-    return list(
-        db.session.scalars(
-            select(Registration)
-            .join(Registration.event)
-            .options(selectinload(Registration.event).selectinload(Event.sessions))
-            .where(
-                Registration.email_normalized == registration.email_normalized,
-                Registration.status != RegistrationStatus.CANCELLED,
-                Event.status == EventStatus.PUBLISHED,
-            )
-            .order_by(Event.starts_at, Event.id)
-        )
-    )
+    """What the registration's personal feed holds: its own event, while the registration stands and the event is
+    published (a cancelled one is gone from the feed).
+
+    Only this registration, not the others of the same address: nobody confirms an address when registering, so
+    anyone could register a stranger's address for an open event and read that person's other events (invitation
+    ones included) from the feed. Each registration has its own feed.
+    """
+    if registration.status == RegistrationStatus.CANCELLED or registration.event.status != EventStatus.PUBLISHED:
+        return []
+    return [registration]
