@@ -38,7 +38,8 @@ def feed_path(app, registration) -> str:
     """The path of the registration's personal calendar feed."""
     from events.registration.tokens import feed_token_for
 
-    return f"/calendar/personal/{feed_token_for(registration.id, app.config['SECRET_KEY'])}.ics"
+    token = feed_token_for(registration.id, app.config["SECRET_KEY"], registration.link_version or 0)
+    return f"/calendar/personal/{token}.ics"
 
 
 def invite(app, registration, method="REQUEST") -> bytes:

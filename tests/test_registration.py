@@ -1592,3 +1592,19 @@ def test_matching_the_typed_organisation_can_use_its_index(app):
         plan = " ".join(str(row) for row in connection.exec_driver_sql(explain + str(compiled), params))
         db.session.rollback()
     assert "ix_organisations_name_lower" in plan
+
+
+def test_a_new_registration_of_an_address_does_not_revive_an_earlier_registrations_link(client, app, make_event):
+    """After an anonymised (or deleted) registration, the same address registers on a new row: its link is new,
+    so a link of the earlier one (leaked, say, and renewed since) does not open it."""
+    event = make_event()
+    first = client.post(f"/registration/{event.slug}", data=form_data()).headers["Location"]
+    with app.app_context():  # what retention leaves of it: no address, no link
+        earlier = db.session.scalars(select(Registration)).one()
+        earlier.email, earlier.email_normalized, earlier.manage_token_hash = "", f"deleted:{earlier.id}", "-"
+        earlier.status = "cancelled"
+        db.session.commit()
+    second = client.post(f"/registration/{event.slug}", data=form_data()).headers["Location"]
+    assert second != first and "/registration/me/" in second
+    assert client.get(first).status_code == 404
+    assert "Ayşe Öztürk" in client.get(second).get_data(as_text=True)

@@ -6,6 +6,7 @@ registrations never overbook an event or a workshop, on SQLite and on PostgreSQL
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
@@ -47,6 +48,9 @@ class RegistrationOutcome:
     created: bool  # False: the address was registered already and the personal link was mailed again
     status: str = ""  # as committed, so that reading it does not reload the registration
     waitlist_position: int | None = None
+
+
+NEW_LINK_VERSIONS = 10**8  # feed tokens carry the version in at most 9 digits (tokens.FEED_TOKEN_PATTERN)
 
 
 def personal_token(registration: Registration) -> str:
@@ -255,7 +259,9 @@ def register_for_event(event_id: int, data: dict, invitation: Invitation | None 
         _EXISTING_CONFIRMED_LAST_WAITING, {"event_id": event.id, "email": normalized}
     ).one()
     existing = db.session.get(Registration, existing_id) if existing_id is not None else None
-    version = (existing.link_version or 0) if existing is not None else 0
+    # a new row starts at a random link version: its link differs from that of an earlier, anonymised registration
+    # of the same address (whose leaked and since renewed link would otherwise work again)
+    version = (existing.link_version or 0) if existing is not None else secrets.randbelow(NEW_LINK_VERSIONS) + 1
     token = manage_token_for(event.id, normalized, current_app.config["SECRET_KEY"], version)
     if existing is not None and existing.status != CANCELLED:
         mails.send_link_again(existing)  # still under the lock: the mail is the only write
@@ -269,6 +275,7 @@ def register_for_event(event_id: int, data: dict, invitation: Invitation | None 
     registration = existing or Registration(event_id=event.id, email_normalized=normalized)
     registration.email = email
     registration.manage_token_hash = hash_token(token)
+    registration.link_version = version
     _apply_details(registration, data)
     registration.privacy_consent_at = utcnow()
     registration.privacy_consent_version = PRIVACY_CONSENT_VERSION
