@@ -10,3 +10,11 @@ def contains_pattern(term: str) -> str:
     """
     escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def matches_any(term: str, *columns):
+    """An SQL condition: `term` (as typed) appears in any of the columns, case ignored (see contains_pattern)."""
+    from sqlalchemy import or_
+
+    pattern = contains_pattern(term)
+    return or_(*(column.ilike(pattern, escape=LIKE_ESCAPE) for column in columns))

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from events.core.audit import record_audit
 from events.core.database import german_order, lock_row
 from events.core.forms import optional_text
 from events.core.models import District, Organisation, Region, district_label
-from events.core.search import LIKE_ESCAPE, contains_pattern
+from events.core.search import matches_any
 from events.core.types import utcnow
 from events.directory.forms import ORGANISATION_KIND_LABELS
 from events.extensions import db
@@ -663,14 +663,14 @@ def search_registrations(event: Event, status: str = "", term: str = ""):
     if status in {s.value for s in RegistrationStatus}:
         query = query.where(Registration.status == status)
     if term:
-        pattern = contains_pattern(term)
         query = query.where(
-            or_(
-                Registration.first_name.ilike(pattern, escape=LIKE_ESCAPE),
-                Registration.last_name.ilike(pattern, escape=LIKE_ESCAPE),
-                Registration.email.ilike(pattern, escape=LIKE_ESCAPE),
-                Registration.organisation_name.ilike(pattern, escape=LIKE_ESCAPE),
-                (Registration.first_name + " " + Registration.last_name).ilike(pattern, escape=LIKE_ESCAPE),
+            matches_any(
+                term,
+                Registration.first_name,
+                Registration.last_name,
+                Registration.email,
+                Registration.organisation_name,
+                Registration.first_name + " " + Registration.last_name,
             )
         )
     if status == WAITLISTED:
