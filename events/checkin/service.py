@@ -24,7 +24,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from events.checkin.models import CheckIn, Device
-from events.checkin.tickets import parse_ticket_token, signature_is_valid
 from events.core.audit import record_audit
 from events.core.database import begin_write, german_order
 from events.core.models import District, Region, Role, User, UserRole, district_label
@@ -34,6 +33,7 @@ from events.extensions import db
 from events.meetings.models import Event, EventSession, EventStaff, SessionKind
 from events.registration.export import csv_safe
 from events.registration.models import Registration, RegistrationStatus, WorkshopChoice
+from events.registration.tickets import parse_ticket_token, signature_is_valid
 
 BERLIN = ZoneInfo("Europe/Berlin")
 UNDO_WINDOW = timedelta(minutes=10)
