@@ -371,8 +371,9 @@ def world(app, account, make_organisation, make_person, make_event, make_registr
     from datetime import timedelta
 
     from events.accounts.service import INVITE_SALT, make_password_token
+    from events.checkin.devices import hash_device_token
     from events.checkin.models import CheckIn, Device
-    from events.checkin.service import check_in_registration, hash_device_token
+    from events.checkin.scanning import check_in_registration
     from events.core.mailer import queue_mail
     from events.core.models import User
     from events.core.types import utcnow
