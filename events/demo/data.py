@@ -165,7 +165,7 @@ def _demo_meeting(rng, organisations, by_key, users) -> None:
     from events.meetings.models import Event, EventSeries, EventSession, EventStaff, Question
     from events.registration.consent import PRIVACY_CONSENT_VERSION
     from events.registration.models import Registration, WorkshopChoice
-    from events.registration.service import personal_token
+    from events.registration.personal_links import personal_token
     from events.registration.tokens import hash_token
 
     today = utcnow().astimezone(BERLIN).date()

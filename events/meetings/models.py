@@ -153,7 +153,7 @@ def _programme_changes_touch_their_event(session, _context, _instances):
     """A new, changed or deleted programme item or question moves its event's updated_at.
 
     So (event id, updated_at) names one version of an event with everything on its registration form; the
-    registration form's caches are keyed on it (see meetings.service.registration_definition).
+    registration form's caches are keyed on it (see meetings.programme.registration_definition).
     """
     for changed in (*session.new, *session.dirty, *session.deleted):
         if isinstance(changed, EventSession | Question):

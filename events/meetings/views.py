@@ -9,6 +9,21 @@ from events.core.access import public, role_required, row_of_event_or_404
 from events.core.timezone import aware_to_berlin_naive
 from events.meetings import bp
 from events.meetings.access import event_organiser_required
+from events.meetings.catalogue import (
+    events_for_organisers,
+    public_event,
+    render_description,
+    series_names,
+    upcoming_events,
+)
+from events.meetings.changes import (
+    EventError,
+    cancel_event,
+    copy_event,
+    publish_event,
+    save_event_and_announce,
+    unpublish_event,
+)
 from events.meetings.forms import (
     ACCESS_LABELS,
     EVENT_KIND_LABELS,
@@ -21,27 +36,15 @@ from events.meetings.forms import (
     SessionForm,
 )
 from events.meetings.models import Event, EventSession, Question
-from events.meetings.service import (
-    EventError,
-    cancel_event,
-    copy_event,
+from events.meetings.programme import (
     delete_question,
     delete_session,
-    event_is_editable,
-    events_for_organisers,
     programme_by_day,
-    public_event,
-    publish_event,
-    registration_window_state,
-    render_description,
-    save_event_and_announce,
     save_question,
     save_session,
-    series_names,
     session_outside_event,
-    unpublish_event,
-    upcoming_events,
 )
+from events.meetings.rules import event_is_editable, registration_window_state
 from events.meetings.signals import page_context
 
 LABELS = {

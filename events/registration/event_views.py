@@ -10,8 +10,8 @@ from events.core.access import row_of_event_or_404
 from events.extensions import db
 from events.meetings import bp
 from events.meetings.access import event_organiser_required
+from events.meetings.changes import EventError
 from events.meetings.models import Event
-from events.meetings.service import EventError
 from events.meetings.signals import page_shown
 from events.registration.forms import REGISTRATION_STATUS_LABELS, InvitationImportForm
 from events.registration.invitation_list import (
@@ -29,7 +29,8 @@ from events.registration.invitations import (
 )
 from events.registration.invitee_file import INVITATION_FILE_PROBLEMS
 from events.registration.models import Invitation
-from events.registration.service import free_places, free_places_by_event, status_counts, workshop_fill
+from events.registration.overview import status_counts
+from events.registration.places import free_places, free_places_by_event, workshop_fill
 
 # What is wrong with an invitation file (registration.invitee_file.INVITATION_FILE_PROBLEMS), for the organiser.
 INVITATION_PROBLEM_MESSAGES = {

@@ -24,10 +24,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from events.core.districts import DistrictField, district_choices_version
 from events.core.forms import Form, optional_text
 from events.meetings.models import QuestionKind
-from events.meetings.service import QuestionSpec, RegistrationDefinition, WorkshopSpec
+from events.meetings.programme import QuestionSpec, RegistrationDefinition, WorkshopSpec
 from events.registration.consent import photo_consent_text, privacy_consent_text
 from events.registration.models import RegistrationStatus
-from events.registration.service import workshop_is_full
+from events.registration.places import workshop_is_full
 
 LANGUAGE_CHOICES = [("de", "Deutsch"), ("en", "English")]
 REGISTRATION_STATUS_LABELS = {
@@ -143,7 +143,7 @@ def build_registration_form(
 ):
     """The form for an event: personal details, the event's questions and one choice per workshop slot.
 
-    definition: meetings.service.registration_definition(event); fill: confirmed choices per workshop id;
+    definition: meetings.programme.registration_definition(event); fill: confirmed choices per workshop id;
     own_workshops: the registrant's current choices, which stay selectable even when the workshop is full;
     invited_email: the address of the invitation the form is opened with, shown read-only in place of what was
     posted (registration.service.register_for_event uses it in any case).
@@ -188,7 +188,7 @@ def blank_page_key(event, definition: RegistrationDefinition, fill, organisation
     """The cache key of the blank registration page at this address (see events.core.pagecache).
 
     It names everything that page shows: language, address, the event as last changed (its details, questions
-    and workshops; see meetings.service.registration_definition), which workshops are full, the organisation
+    and workshops; see meetings.programme.registration_definition), which workshops are full, the organisation
     and district lists, and whether the event is booked up; any change gives a new key.
     """
     shown = (

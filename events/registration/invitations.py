@@ -14,8 +14,9 @@ from events.core.audit import record_audit
 from events.core.database import lock_row
 from events.core.types import utcnow
 from events.extensions import db
+from events.meetings.changes import EventError
 from events.meetings.models import Event, EventStatus
-from events.meetings.service import EventError, registration_window_state
+from events.meetings.rules import registration_window_state
 from events.registration.invitation_list import invitation_registrations
 from events.registration.invitee_file import read_invitee_file
 from events.registration.mails import send_invitation

@@ -53,7 +53,7 @@ def render_registration_mail(
     None when the mail no longer applies: the registration is gone or its personal data deleted (retention), or a
     notice of NOTICE_HOLDS_WHILE no longer holds.
     """
-    from events.registration.service import personal_token
+    from events.registration.personal_links import personal_token
 
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.anonymised_at is not None:

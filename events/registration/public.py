@@ -1,33 +1,27 @@
+"""The pages of participants: the registration form, the lost-link form, and everything behind the personal link."""
+
 from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_babel import refresh as refresh_locale
 from markupsafe import Markup
 
-from events.core.access import public, role_required
+from events.core.access import public
 from events.core.database import own_transactions, statements_commit_themselves
 from events.core.districts import district_choices
 from events.core.pagecache import page_is_shared, shared_page
 from events.directory.service import organisation_names
 from events.documents.qr import qr_svg
-from events.extensions import db, limiter
-from events.meetings.access import event_organiser_required
+from events.extensions import limiter
+from events.meetings.catalogue import public_event
 from events.meetings.forms import EVENT_KIND_LABELS
-from events.meetings.service import (
-    public_event,
-    registration_definition,
-    registration_window_state,
-    workshop_slots,
-)
+from events.meetings.programme import registration_definition
+from events.meetings.rules import registration_window_state
 from events.registration import bp
+from events.registration.cancelling import cancel_registration, participant_may_cancel, restorable, restore_registration
 from events.registration.consent import photo_consent_text, privacy_consent_text
-from events.registration.export import answer_text, export_csv, export_xlsx
+from events.registration.errors import ERROR_MESSAGES, error_message, flash_dropped_workshops
 from events.registration.forms import (
-    REGISTRATION_STATUS_LABELS,
-    OrganiserMessageForm,
-    PromoteForm,
     ResendLinkForm,
-    WaitingListPositionForm,
     answers_from,
     blank_page_key,
     build_registration_form,
@@ -38,72 +32,16 @@ from events.registration.forms import (
 from events.registration.invitations import invitation_for
 from events.registration.invites import event_invite
 from events.registration.models import Registration
-from events.registration.service import (
+from events.registration.personal_links import renew_personal_link, resend_personal_link
+from events.registration.places import free_places, public_event_and_free_places, workshop_fill
+from events.registration.registering import (
     RegistrationError,
-    breakdowns,
-    cancel_registration,
-    free_places,
-    message_recipients,
-    message_registrants,
-    move_in_waiting_list,
-    move_to_position,
-    participant_may_cancel,
-    promote_by_hand,
-    public_event_and_free_places,
     register_for_event,
-    renew_personal_link,
-    resend_personal_link,
-    restorable,
-    restore_registration,
-    search_registrations,
-    status_counts,
     update_registration,
     withdraw_photo_consent,
-    workshop_fill,
 )
 from events.registration.tickets import render_ticket_pdf, ticket_token_for
 from events.registration.tokens import registration_by_token
-
-ERROR_MESSAGES = {
-    "not_yet": lambda: _("Die Anmeldung ist noch nicht geöffnet."),
-    "closed": lambda: _("Die Anmeldung ist geschlossen."),
-    "over": lambda: _("Die Veranstaltung ist vorbei."),
-    "cancelled": lambda: _("Die Veranstaltung ist abgesagt."),
-    "draft": lambda: _("Diese Veranstaltung ist noch nicht veröffentlicht."),
-    "invitation_required": lambda: _("Die Anmeldung ist nur mit einem persönlichen Einladungslink möglich."),
-    "workshop_full": lambda: _("Ein gewählter Workshop ist inzwischen ausgebucht. Bitte wählen Sie einen anderen."),
-    "two_in_one_slot": lambda: _("Bitte wählen Sie höchstens einen Workshop pro Zeitfenster."),
-    "unknown_workshop": lambda: _("Bitte wählen Sie einen Workshop aus der Liste."),
-    "deadline_passed": lambda: _(
-        "Die Frist für Stornierungen ist abgelaufen. Bitte wenden Sie sich an das Organisationsteam."
-    ),
-    "already_cancelled": lambda: _("Diese Anmeldung ist bereits storniert."),
-    "event_cancelled": lambda: _("Die Veranstaltung ist abgesagt. Eine Stornierung ist daher nicht nötig."),
-    "not_waiting": lambda: _("Diese Person steht nicht auf der Warteliste."),
-    "no_free_place": lambda: _(
-        "Es ist kein Platz frei. Erhöhen Sie die Zahl der Plätze, stornieren Sie zuerst, oder bestätigen Sie die "
-        "Person ausdrücklich über die Kapazität hinaus."
-    ),
-    "unknown_event": lambda: _("Diese Veranstaltung gibt es nicht."),
-    "not_restorable": lambda: _("Eine Stornierung kann nur innerhalb von 10 Minuten zurückgenommen werden."),
-    "cancelled_by_organiser": lambda: _(
-        "Diese Anmeldung hat das Organisationsteam storniert. Bitte wenden Sie sich an das Organisationsteam."
-    ),
-    "no_recipients": lambda: _("Zu dieser Auswahl gehört niemand. Die Nachricht ist nicht gesendet."),
-}
-
-
-def error_message(error: RegistrationError) -> str:
-    return ERROR_MESSAGES.get(str(error), lambda: _("Das ist leider nicht möglich."))()
-
-
-def _flash_dropped_workshops(titles: list[str]) -> None:
-    """After a cancellation is taken back or a promotion: which chosen workshops filled up in the meantime."""
-    if titles:
-        flash(
-            _("Inzwischen ausgebucht und daher nicht mehr gewählt: %(workshops)s", workshops=", ".join(titles)),
-            "warning",
-        )
 
 
 def _form_data(form) -> dict:
@@ -111,9 +49,6 @@ def _form_data(form) -> dict:
     data["answers"] = answers_from(form)
     data["workshops"] = chosen_workshop_ids(form)
     return data
-
-
-# --- public ---------------------------------------------------------------------------------------------------
 
 
 @bp.route("/<slug>", methods=["GET", "POST"])
@@ -315,7 +250,7 @@ def restore_own(token):
             flash(_("Ihre Anmeldung gilt wieder. Eine Bestätigung ist per E-Mail unterwegs."), "success")
         else:
             flash(_("Ihr Platz ist inzwischen vergeben. Sie stehen jetzt auf Platz 1 der Warteliste."), "warning")
-        _flash_dropped_workshops(dropped)
+        flash_dropped_workshops(dropped)
     return redirect(url_for("registration.personal", token=token))
 
 
@@ -349,186 +284,3 @@ def personal_ticket(token):
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="ticket-{registration.event.slug}.pdf"'},
     )
-
-
-# --- organisers -----------------------------------------------------------------------------------------------
-
-
-@bp.route("/manage/<int:event_id>")
-@event_organiser_required
-def registrations(event):
-    status = request.args.get("status", "")
-    term = request.args.get("q", "").strip()[:100]
-    pagination = db.paginate(
-        search_registrations(event, status, term),
-        page=request.args.get("page", 1, type=int),
-        per_page=50,
-        error_out=False,
-    )
-    counts = status_counts(event)
-    return render_template(
-        "registration/list.html",
-        event=event,
-        pagination=pagination,
-        status=status,
-        term=term,
-        counts=counts,
-        free=free_places(event, counts["confirmed"]),
-        fill=workshop_fill(event.id),
-        slots=workshop_slots(event),
-        restorable=restorable,
-        breakdowns=breakdowns(event),
-        status_labels=REGISTRATION_STATUS_LABELS,
-    )
-
-
-@bp.route("/manage/<int:event_id>/export.<fmt>")
-@event_organiser_required
-def export(event, fmt):
-    if fmt == "csv":
-        return Response(
-            export_csv(event),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{event.slug}-anmeldungen.csv"'},
-        )
-    if fmt == "xlsx":
-        return Response(
-            export_xlsx(event),
-            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={"Content-Disposition": f'attachment; filename="{event.slug}-anmeldungen.xlsx"'},
-        )
-    abort(404)
-
-
-@bp.route("/manage/<int:event_id>/message", methods=["GET", "POST"])
-@event_organiser_required
-def message(event):
-    status = request.values.get("status", "")
-    term = request.values.get("q", "").strip()[:100]
-    form = OrganiserMessageForm()
-    if form.validate_on_submit():
-        try:
-            count = message_registrants(event, form.subject.data, form.body.data, status, term)
-        except RegistrationError as error:
-            flash(error_message(error), "error")  # the typed message stays in the form below
-        else:
-            flash(
-                ngettext("Die Nachricht geht an %(num)d Person.", "Die Nachricht geht an %(num)d Personen.", count),
-                "success",
-            )
-            return redirect(url_for("registration.registrations", event_id=event.id, status=status, q=term))
-    return render_template(
-        "registration/message.html",
-        event=event,
-        form=form,
-        status=status,
-        term=term,
-        recipients=len(message_recipients(event, status, term)),
-    ), 400 if form.is_submitted() else 200
-
-
-def _registration_or_404(registration_id: int) -> Registration:
-    return db.session.get(Registration, registration_id) or abort(404)
-
-
-@bp.route("/manage/entry/<int:registration_id>")
-@role_required("organiser")
-def entry(registration_id):
-    registration = _registration_or_404(registration_id)
-    waiting = registration.status == "waitlisted"
-    return render_template(
-        "registration/entry.html",
-        registration=registration,
-        event=registration.event,
-        can_restore=restorable(registration),
-        answer_text=answer_text,
-        status_labels=REGISTRATION_STATUS_LABELS,
-        free=free_places(registration.event) if waiting else None,
-        promote_form=PromoteForm() if waiting else None,
-    )
-
-
-def _flash_waiting_position(registration: Registration, position: int) -> None:
-    """Where a waiting person stands after the organiser moved them (also when they were at the end already)."""
-    flash(
-        _(
-            "%(name)s steht jetzt auf Platz %(position)d der Warteliste.",
-            name=registration.full_name,
-            position=position,
-        ),
-        "success",
-    )
-
-
-@bp.route("/manage/entry/<int:registration_id>/<action>", methods=["POST"])
-@role_required("organiser")
-def entry_action(registration_id, action):
-    registration = _registration_or_404(registration_id)
-    event_id = registration.event_id
-    try:
-        if action == "promote":
-            promotion = promote_by_hand(registration, beyond_capacity=PromoteForm().beyond_capacity.data)
-            if promotion.beyond_capacity:
-                flash(
-                    _(
-                        "%(name)s ist über die Kapazität hinaus bestätigt und wird benachrichtigt.",
-                        name=registration.full_name,
-                    ),
-                    "success",
-                )
-            else:
-                flash(
-                    _("%(name)s ist jetzt bestätigt und wird benachrichtigt.", name=registration.full_name), "success"
-                )
-            _flash_dropped_workshops(promotion.dropped_workshops)
-        elif action == "cancel":
-            promoted = cancel_registration(registration, by_participant=False)
-            flash(_("Die Anmeldung von %(name)s ist storniert.", name=registration.full_name), "success")
-            flash(_("Ein Versehen? „Stornierung zurücknehmen“ geht 10 Minuten lang."), "info")
-            for person in promoted:
-                flash(_("%(name)s ist von der Warteliste nachgerückt.", name=person.full_name), "success")
-        elif action == "renew_link":
-            renew_personal_link(registration, by_participant=False)
-            flash(
-                _(
-                    "Der bisherige Link gilt nicht mehr; %(name)s bekommt den neuen per E-Mail.",
-                    name=registration.full_name,
-                ),
-                "success",
-            )
-        elif action == "restore":
-            dropped = restore_registration(registration)
-            if registration.status == "confirmed":
-                flash(
-                    _(
-                        "Die Stornierung ist zurückgenommen: %(name)s ist wieder bestätigt.",
-                        name=registration.full_name,
-                    ),
-                    "success",
-                )
-            else:
-                flash(
-                    _(
-                        "Die Stornierung ist zurückgenommen. Der Platz ist inzwischen vergeben: %(name)s steht "
-                        "jetzt auf Platz 1 der Warteliste.",
-                        name=registration.full_name,
-                    ),
-                    "warning",
-                )
-            _flash_dropped_workshops(dropped)
-        elif action in ("up", "down"):
-            _flash_waiting_position(registration, move_in_waiting_list(registration, -1 if action == "up" else 1))
-        elif action == "move":
-            form = WaitingListPositionForm(waiting=status_counts(registration.event)["waitlisted"])
-            if form.validate_on_submit():
-                _flash_waiting_position(registration, move_to_position(registration, form.position.data))
-            else:
-                flash(" ".join(form.position.errors), "error")
-        else:
-            abort(404)
-    except RegistrationError as error:
-        flash(error_message(error), "error")
-    back = request.form.get("back")
-    if back == "list":
-        return redirect(url_for("registration.registrations", event_id=event_id, status=request.form.get("status", "")))
-    return redirect(url_for("registration.entry", registration_id=registration_id))

@@ -1,4 +1,5 @@
-"""Events, their programme and questions: create, change, copy, publish, cancel; what the public sees."""
+"""Events created, changed, copied as a new edition, published, withdrawn and cancelled; each change is announced
+to the packages above (meetings.signals)."""
 
 from __future__ import annotations
 
@@ -6,28 +7,17 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
 
-import markdown
-import nh3
-from markupsafe import Markup
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 
 from events.core.audit import record_audit
 from events.core.forms import optional_text
 from events.core.timezone import aware_to_berlin_naive, berlin_date, berlin_to_aware
 from events.core.types import utcnow
-from events.extensions import cache, db
+from events.extensions import db
 from events.meetings.calendar_sequence import bump_sequence, bump_sequence_if_changed, invite_content
-from events.meetings.models import (
-    Event,
-    EventSeries,
-    EventSession,
-    EventStatus,
-    Question,
-    QuestionKind,
-    SessionKind,
-)
+from events.meetings.models import Event, EventSeries, EventSession, EventStatus, Question
+from events.meetings.rules import event_is_editable
 from events.meetings.signals import (
     event_cancelled,
     event_saved,
@@ -36,8 +26,9 @@ from events.meetings.signals import (
     refusals,
 )
 
-ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3", "h4", "blockquote", "code", "hr"}
 CHANGES_THAT_NEED_NEW_INVITES = ("starts_at", "ends_at", "venue_name", "address", "online_url")
+
+
 # What the event form changes; the audit entry of an edit names every one of them that changed.
 EDITABLE_FIELDS = (
     *("kind", "series", "edition", "title", "description", *CHANGES_THAT_NEED_NEW_INVITES, "capacity"),
@@ -47,13 +38,6 @@ EDITABLE_FIELDS = (
 
 class EventError(ValueError):
     """A user-facing reason why an event action cannot be done."""
-
-
-def render_description(text: str) -> Markup:
-    """Markdown written by organisers, rendered and sanitised (no scripts, no styles, safe links only)."""
-    html = markdown.markdown(text or "", extensions=["sane_lists"])
-    cleaned = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}}, link_rel="noopener noreferrer")
-    return Markup(cleaned)  # noqa: S704 - sanitised by nh3 just above
 
 
 def slugify(text: str) -> str:
@@ -71,128 +55,6 @@ def unique_slug(title: str, start: date | None, event_id: int | None = None) -> 
     while db.session.scalar(select(func.count(Event.id)).where(Event.slug == slug, Event.id != (event_id or 0))):
         slug, n = f"{base}-{n}", n + 1
     return slug
-
-
-# --- what the public sees -------------------------------------------------------------------------------------
-
-
-def upcoming_events() -> list[Event]:
-    return db.session.scalars(
-        select(Event).where(Event.status == EventStatus.PUBLISHED, Event.ends_at >= utcnow()).order_by(Event.starts_at)
-    ).all()
-
-
-# A published or cancelled event by its address (parameter slug); drafts are not public. Built once: the public
-# pages run it on every request.
-PUBLIC_EVENT_QUERY = select(Event).where(Event.slug == bindparam("slug"), Event.status != EventStatus.DRAFT)
-
-
-def public_event(slug: str) -> Event | None:
-    """See PUBLIC_EVENT_QUERY. Its programme and questions load when first used (two small queries, cheaper than
-    eager loading here).
-    """
-    return db.session.scalars(PUBLIC_EVENT_QUERY, {"slug": slug}).first()
-
-
-def programme_by_day(event: Event) -> list[tuple[date, list[EventSession]]]:
-    days: dict[date, list[EventSession]] = {}
-    for session in event.sessions:
-        days.setdefault(berlin_date(session.starts_at), []).append(session)
-    return sorted(days.items())
-
-
-def workshop_slots(event: Event) -> list[list[EventSession]]:
-    """Workshops grouped into time slots: workshops whose times overlap share a slot (choose one per slot)."""
-    workshops = sorted((s for s in event.sessions if s.kind == SessionKind.WORKSHOP), key=lambda s: s.starts_at)
-    slots: list[list[EventSession]] = []
-    slot_end = None
-    for workshop in workshops:
-        if slots and workshop.starts_at < slot_end:
-            slots[-1].append(workshop)
-            slot_end = max(slot_end, workshop.ends_at)
-        else:
-            slots.append([workshop])
-            slot_end = workshop.ends_at
-    return slots
-
-
-class QuestionSpec(NamedTuple):
-    """A question as the registration form needs it."""
-
-    id: int
-    label: str
-    kind: str
-    options: tuple[str, ...]
-    required: bool
-
-
-class WorkshopSpec(NamedTuple):
-    """A workshop as the registration form needs it."""
-
-    id: int
-    title: str
-    room: str | None
-    capacity: int | None
-    starts_at: datetime
-    ends_at: datetime
-
-
-class RegistrationDefinition(NamedTuple):
-    """What an event's registration form asks beyond the personal details: its questions and workshop slots."""
-
-    questions: tuple[QuestionSpec, ...]
-    slots: tuple[tuple[WorkshopSpec, ...], ...]
-
-
-def registration_definition(event: Event) -> RegistrationDefinition:
-    """The event's questions and workshop slots as plain values, kept per process for this version of the event.
-
-    Every change to a programme item or a question moves the event's updated_at (meetings.models), so the
-    key names exactly one version; the registration pages then need no queries for programme and questions.
-    """
-    key = f"registration-definition/{event.id}/{event.updated_at.isoformat()}"
-    definition = cache.get(key)
-    if definition is None:
-        definition = RegistrationDefinition(
-            tuple(QuestionSpec(q.id, q.label, q.kind, tuple(q.options or ()), q.required) for q in event.questions),
-            tuple(
-                tuple(WorkshopSpec(w.id, w.title, w.room, w.capacity, w.starts_at, w.ends_at) for w in slot)
-                for slot in workshop_slots(event)
-            ),
-        )
-        cache.set(key, definition)
-    return definition
-
-
-def registration_window_state(event: Event, now=None) -> str:
-    """One of: open, draft, cancelled, not_yet, closed, over."""
-    now = now or utcnow()
-    if event.status == EventStatus.DRAFT:
-        return "draft"
-    if event.status == EventStatus.CANCELLED:
-        return "cancelled"
-    if event.registration_opens_at and now < event.registration_opens_at:
-        return "not_yet"
-    closes = event.registration_closes_at or event.starts_at
-    if now >= closes:
-        return "over" if now >= event.ends_at else "closed"
-    return "open"
-
-
-def cancellation_open(event: Event, now=None) -> bool:
-    now = now or utcnow()
-    return now < (event.cancellation_deadline or event.starts_at)
-
-
-# --- organisers -----------------------------------------------------------------------------------------------
-
-
-def events_for_organisers() -> list[Event]:
-    return db.session.scalars(select(Event).order_by(Event.starts_at.desc())).all()
-
-
-def series_names() -> list[str]:
-    return db.session.scalars(select(EventSeries.name).order_by(EventSeries.name)).all()
 
 
 def _series_named(name: str | None) -> EventSeries | None:
@@ -217,11 +79,6 @@ class EventChange:
     promoted: list = field(default_factory=list)  # registrations moved up from the waiting list by the change
     programme_moved: bool = False  # the programme moved with the event to its new days
     sessions_outside: int = 0  # programme items that lie outside the event after the change
-
-
-def event_is_editable(event: Event) -> bool:
-    """A cancelled event stays as it was when it was called off."""
-    return event.status != EventStatus.CANCELLED
 
 
 def save_event(event: Event | None, data: dict, user=None) -> EventChange:
@@ -411,61 +268,3 @@ def cancel_event(event: Event, message: str = "") -> int:
     record_audit("event.cancel", event, summary=f"{event.title}: {notified} notified")
     db.session.commit()
     return notified
-
-
-def save_session(event: Event, session: EventSession | None, data: dict) -> EventSession:
-    said = invite_content(event)
-    created = session is None
-    session = session or EventSession(event=event)
-    session.kind = data["kind"]
-    session.title = data["title"].strip()
-    session.description = data.get("description") or ""
-    session.starts_at = berlin_to_aware(data["starts_at"])
-    session.ends_at = berlin_to_aware(data["ends_at"])
-    session.room = optional_text(data.get("room"))
-    session.speakers = optional_text(data.get("speakers"))
-    session.capacity = data.get("capacity") if session.kind == SessionKind.WORKSHOP else None
-    db.session.add(session)
-    bump_sequence_if_changed(event, said)
-    record_audit("session.create" if created else "session.update", session, summary=f"{event.title}: {session.title}")
-    db.session.commit()
-    return session
-
-
-def session_outside_event(event: Event, data: dict) -> bool:
-    start, end = berlin_to_aware(data["starts_at"]), berlin_to_aware(data["ends_at"])
-    return start < event.starts_at or end > event.ends_at
-
-
-def delete_session(session: EventSession) -> None:
-    event = session.event
-    said = invite_content(event)
-    record_audit("session.delete", session, summary=f"{event.title}: {session.title}")
-    db.session.delete(session)
-    bump_sequence_if_changed(event, said)
-    db.session.commit()
-
-
-def save_question(event: Event, question: Question | None, data: dict) -> Question:
-    created = question is None
-    if created:
-        position = db.session.scalar(
-            select(func.coalesce(func.max(Question.position), 0)).where(Question.event_id == event.id)
-        )
-        question = Question(event=event, position=position + 1)
-    question.label = data["label"].strip()
-    question.kind = data["kind"]
-    options = [line.strip() for line in (data.get("options") or "").splitlines() if line.strip()]
-    question.options = options if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE) else None
-    question.required = bool(data.get("required"))
-    db.session.add(question)
-    db.session.flush()
-    record_audit("question.create" if created else "question.update", question, summary=question.label)
-    db.session.commit()
-    return question
-
-
-def delete_question(question: Question) -> None:
-    record_audit("question.delete", question, summary=question.label)
-    db.session.delete(question)
-    db.session.commit()

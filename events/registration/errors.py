@@ -1,0 +1,50 @@
+"""What registration's refusals (RegistrationError codes) say to people, and the flash messages the pages share."""
+
+from flask import flash
+from flask_babel import gettext as _
+
+
+class RegistrationError(ValueError):
+    """A user-facing reason why a registration cannot be made or changed; str() is a short code."""
+
+
+ERROR_MESSAGES = {
+    "not_yet": lambda: _("Die Anmeldung ist noch nicht geöffnet."),
+    "closed": lambda: _("Die Anmeldung ist geschlossen."),
+    "over": lambda: _("Die Veranstaltung ist vorbei."),
+    "cancelled": lambda: _("Die Veranstaltung ist abgesagt."),
+    "draft": lambda: _("Diese Veranstaltung ist noch nicht veröffentlicht."),
+    "invitation_required": lambda: _("Die Anmeldung ist nur mit einem persönlichen Einladungslink möglich."),
+    "workshop_full": lambda: _("Ein gewählter Workshop ist inzwischen ausgebucht. Bitte wählen Sie einen anderen."),
+    "two_in_one_slot": lambda: _("Bitte wählen Sie höchstens einen Workshop pro Zeitfenster."),
+    "unknown_workshop": lambda: _("Bitte wählen Sie einen Workshop aus der Liste."),
+    "deadline_passed": lambda: _(
+        "Die Frist für Stornierungen ist abgelaufen. Bitte wenden Sie sich an das Organisationsteam."
+    ),
+    "already_cancelled": lambda: _("Diese Anmeldung ist bereits storniert."),
+    "event_cancelled": lambda: _("Die Veranstaltung ist abgesagt. Eine Stornierung ist daher nicht nötig."),
+    "not_waiting": lambda: _("Diese Person steht nicht auf der Warteliste."),
+    "no_free_place": lambda: _(
+        "Es ist kein Platz frei. Erhöhen Sie die Zahl der Plätze, stornieren Sie zuerst, oder bestätigen Sie die "
+        "Person ausdrücklich über die Kapazität hinaus."
+    ),
+    "unknown_event": lambda: _("Diese Veranstaltung gibt es nicht."),
+    "not_restorable": lambda: _("Eine Stornierung kann nur innerhalb von 10 Minuten zurückgenommen werden."),
+    "cancelled_by_organiser": lambda: _(
+        "Diese Anmeldung hat das Organisationsteam storniert. Bitte wenden Sie sich an das Organisationsteam."
+    ),
+    "no_recipients": lambda: _("Zu dieser Auswahl gehört niemand. Die Nachricht ist nicht gesendet."),
+}
+
+
+def error_message(error: RegistrationError) -> str:
+    return ERROR_MESSAGES.get(str(error), lambda: _("Das ist leider nicht möglich."))()
+
+
+def flash_dropped_workshops(titles: list[str]) -> None:
+    """After a cancellation is taken back or a promotion: which chosen workshops filled up in the meantime."""
+    if titles:
+        flash(
+            _("Inzwischen ausgebucht und daher nicht mehr gewählt: %(workshops)s", workshops=", ".join(titles)),
+            "warning",
+        )

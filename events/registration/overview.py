@@ -1,0 +1,102 @@
+"""The organisers' view of an event's registrations: search, counts, breakdowns, and messages to registrants."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from events.core.audit import record_audit
+from events.core.database import german_order
+from events.core.models import District, Organisation, Region, district_label
+from events.core.search import matches_any
+from events.directory.forms import ORGANISATION_KIND_LABELS
+from events.extensions import db
+from events.meetings.models import Event
+from events.registration import mails
+from events.registration.errors import RegistrationError
+from events.registration.models import Registration, RegistrationStatus
+
+
+def search_registrations(event: Event, status: str = "", term: str = ""):
+    query = (
+        select(Registration)
+        .where(Registration.event_id == event.id)
+        .options(joinedload(Registration.district), selectinload(Registration.workshop_choices))
+    )
+    if status in {s.value for s in RegistrationStatus}:
+        query = query.where(Registration.status == status)
+    if term:
+        query = query.where(
+            matches_any(
+                term,
+                Registration.first_name,
+                Registration.last_name,
+                Registration.email,
+                Registration.organisation_name,
+                Registration.first_name + " " + Registration.last_name,
+            )
+        )
+    if status == RegistrationStatus.WAITLISTED:
+        return query.order_by(Registration.waitlist_position)
+    return query.order_by(german_order(Registration.last_name), german_order(Registration.first_name), Registration.id)
+
+
+def status_counts(event: Event) -> dict[str, int]:
+    rows = db.session.execute(
+        select(Registration.status, func.count(Registration.id))
+        .where(Registration.event_id == event.id)
+        .group_by(Registration.status)
+    ).all()
+    counts = {s.value: 0 for s in RegistrationStatus}
+    counts.update(dict(rows))
+    return counts
+
+
+def breakdowns(event: Event) -> dict[str, list[tuple[str, int]]]:
+    """Active registrations by region, district and kind of organisation (for the organiser's overview)."""
+    rows = db.session.execute(
+        select(Region.name, District.name, District.kind, Organisation.kind)
+        .select_from(Registration)
+        .outerjoin(District, District.id == Registration.district_id)
+        .outerjoin(Region, Region.id == District.region_id)
+        .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
+        .where(Registration.event_id == event.id, Registration.status != RegistrationStatus.CANCELLED)
+    ).all()
+    regions, districts, kinds = Counter(), Counter(), Counter()
+    for region, district, district_kind, organisation_kind in rows:
+        regions[region or ""] += 1
+        districts[district_label(district, district_kind) if district else ""] += 1
+        kinds[str(ORGANISATION_KIND_LABELS.get(organisation_kind, organisation_kind or ""))] += 1
+    return {
+        "region": regions.most_common(),
+        "district": districts.most_common(),
+        "organisation_kind": kinds.most_common(),
+    }
+
+
+def message_recipients(event: Event, status: str = "", term: str = "") -> list[Registration]:
+    """Who an organiser's message reaches: the filtered registrations, cancelled ones only when asked for."""
+    recipients = db.session.scalars(search_registrations(event, status, term)).all()
+    return [r for r in recipients if status == RegistrationStatus.CANCELLED or r.status != RegistrationStatus.CANCELLED]
+
+
+def message_registrants(event: Event, subject: str, body: str, status: str = "", term: str = "") -> int:
+    """Mail the organiser's message to message_recipients; how many it reaches. A selection of nobody is refused
+    (RegistrationError "no_recipients"), so no message is logged as sent that reached no one."""
+    recipients = message_recipients(event, status, term)
+    if not recipients:
+        raise RegistrationError("no_recipients")
+    for registration in recipients:
+        mails.send_organiser_message(registration, subject, body)
+    # The search text is left out of the log: it is often a participant's name, and the log outlives their data.
+    # Which registrations the message reached is kept as their ids, which say nothing once they are anonymised.
+    record_audit(
+        "registration.message",
+        event,
+        summary=f"{subject[:200]} -> {len(recipients)} ({status or 'all'}{', search' if term else ''})",
+        details={"status": status or None, "search": bool(term), "registrations": [r.id for r in recipients]},
+    )
+    db.session.commit()
+    return len(recipients)
