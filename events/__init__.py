@@ -91,9 +91,9 @@ def select_locale() -> str:
 
 def _init_extensions(app: Flask) -> None:
     from events import models  # noqa: F401 - registers every table with the metadata
+    from events.accounts.sessions import current_session_token, user_of_session
     from events.core import database  # noqa: F401 - installs the SQLite pragmas and BEGIN handling
     from events.core.mailer import deliver_after_request
-    from events.core.models import User
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
@@ -118,10 +118,11 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str):
-        # "id:password stamp": a new password (a reset after a lost one, say) signs out every other session
+        # The session row on the server must still be current (not signed out, idle or too old), and the
+        # "id:password stamp" must match: a new password (a reset after a lost one, say) signs out every session.
+        user = user_of_session(current_session_token())
         user_id, _, stamp = session_id.partition(":")
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and stamp == user.password_stamp else None
+        return user if user is not None and user_id == str(user.id) and stamp == user.password_stamp else None
 
     app.after_request(deliver_after_request)
 
