@@ -18,6 +18,7 @@ from events.config import (
     settings_from_environment,
     unsafe_production_settings,
 )
+from events.core.input_checks import BoundedIntConverter, CheckedRequest, UnreadableInput, refuse_unreadable_input
 from events.extensions import babel, cache, csrf, db, limiter, login_manager, migrate, talisman
 
 CONTENT_SECURITY_POLICY = {
@@ -49,6 +50,10 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    # Input no page can use is refused before anything else sees it (events.core.input_checks).
+    app.request_class = CheckedRequest
+    app.url_map.converters["int"] = BoundedIntConverter
+    app.before_request(refuse_unreadable_input)
     app.config.from_object(BaseConfig)
     app.config.update(settings_from_environment(instance_path))
     app.config.update(config or {})
@@ -180,6 +185,14 @@ def _register_error_pages(app: Flask) -> None:
         if code == 500:
             continue
         app.register_error_handler(code, lambda error, code=code: render_error(code))
+
+    @app.errorhandler(UnreadableInput)
+    def unreadable_input(error):
+        message = _(
+            "Die Anfrage enthält Steuerzeichen oder eine zu große Zahl und wurde nicht bearbeitet. "
+            "Bitte prüfen Sie Ihre Eingabe, zum Beispiel nach dem Einfügen aus einem anderen Programm."
+        )
+        return render_error(400, message)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
