@@ -23,8 +23,8 @@ from events.accounts.sessions import (
 )
 from events.accounts.throttling import login_limits
 from events.core.access import public, signed_in
+from events.core.redirects import safe_next_url
 from events.extensions import limiter
-from events.pages.navigation import safe_next_url
 
 
 @bp.route("/login", methods=["GET", "POST"])
