@@ -63,6 +63,10 @@ def settings_from_environment(instance_path: Path) -> dict:
         # over HTTPS in production: a cookie named __Host- is only accepted from this very host, path /, secure
         "SESSION_COOKIE_NAME": "__Host-session" if production else "session",
         # a signed-in session ends after this many minutes without a request, and this many hours after sign-in
+        # the tokens of an event's scanning devices work from this many days before its start until this many
+        # hours after its end
+        "DEVICE_VALID_DAYS_BEFORE": int(env("DEVICE_VALID_DAYS_BEFORE", "14")),
+        "DEVICE_VALID_HOURS_AFTER": int(env("DEVICE_VALID_HOURS_AFTER", "12")),
         "SESSION_IDLE_MINUTES": int(env("SESSION_IDLE_MINUTES", "30")),
         "SESSION_MAX_HOURS": int(env("SESSION_MAX_HOURS", "10")),
         # failed sign-ins (growing back-off: each limit is a longer window): one account from any address ...

@@ -394,7 +394,8 @@ def world(app, account, make_organisation, make_person, make_event, make_registr
 
     organisation = make_organisation()
     person = make_person(organisation=organisation)
-    event = make_event()
+    # ten days ahead: its devices' tokens work from two weeks before the start (DEVICE_VALID_DAYS_BEFORE)
+    event = make_event(starts_at=(utcnow() + timedelta(days=10)).replace(hour=7, minute=0, second=0, microsecond=0))
     registration = make_registration(event)
     past_event = make_event(starts_at=utcnow() - timedelta(days=10))  # over: its no-shows can be exported
     checkin_staff = account("checkin")
