@@ -10,12 +10,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import io
 import re
 from dataclasses import dataclass
-
-import qrcode
-import qrcode.image.svg
 
 MAC_BYTES = 16
 TOKEN_PATTERN = re.compile(r"^(\d{1,9})-(\d{1,10})-(\d{1,5})-([A-Za-z0-9_-]{22})$")
@@ -59,33 +55,3 @@ def parse_ticket_token(token: str) -> TicketCode | None:
 
 def signature_is_valid(code: TicketCode, ticket_key: str) -> bool:
     return hmac.compare_digest(code.mac, _mac(ticket_key, code.payload))
-
-
-# Any of the eight mask patterns gives a valid, readable code; fixing one skips qrcode's trial of all eight,
-# which is most of the time a code takes to make (certificates and mails make thousands).
-MASK_PATTERN = 2
-
-
-def _qr(data: str, **options) -> qrcode.QRCode:
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, mask_pattern=MASK_PATTERN, **options)
-    code.add_data(data)
-    code.make(fit=True)
-    return code
-
-
-def qr_png(data: str, box_size: int = 8) -> bytes:
-    image = _qr(data, box_size=box_size, border=4).make_image()
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def qr_modules(data: str) -> list[list[bool]]:
-    """The QR code's modules, row by row (True is dark), without the quiet zone: for drawing it as vectors."""
-    return _qr(data, border=0).get_matrix()
-
-
-def qr_svg(data: str) -> str:
-    """An SVG QR code (paths only, no script), for pages and PDFs."""
-    image = _qr(data, image_factory=qrcode.image.svg.SvgPathImage).make_image()
-    return image.to_string(encoding="unicode")

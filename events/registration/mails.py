@@ -6,8 +6,9 @@ from flask import current_app, url_for
 from flask_babel import force_locale
 
 from events.calendar.service import invite_attachment
-from events.checkin.tickets import qr_png, ticket_token_for
+from events.checkin.tickets import ticket_token_for
 from events.core.mailer import mail_renderer, queue_deferred_mail, queue_templated_mail, render_templated_mail
+from events.documents.qr import qr_png
 from events.extensions import db
 from events.registration.models import Registration, RegistrationStatus
 

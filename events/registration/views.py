@@ -5,12 +5,13 @@ from flask_babel import refresh as refresh_locale
 from markupsafe import Markup
 
 from events.calendar.service import event_invite
-from events.checkin.tickets import qr_svg, ticket_token_for
+from events.checkin.tickets import ticket_token_for
 from events.core.access import public, role_required
 from events.core.database import own_transactions, statements_commit_themselves
 from events.core.districts import district_choices
 from events.core.pagecache import page_is_shared, shared_page
 from events.directory.service import organisation_names
+from events.documents.qr import qr_svg
 from events.extensions import db, limiter
 from events.meetings.access import event_organiser_required
 from events.meetings.forms import EVENT_KIND_LABELS
