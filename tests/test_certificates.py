@@ -765,3 +765,18 @@ def test_a_batch_whose_render_hits_its_limit_fails_with_a_message_and_can_be_res
     page = client.get(f"/certificates/batches/{batch_id}").get_data(as_text=True)
     assert "Die Erstellung ist fehlgeschlagen." in page and "zu aufwendig" in page
     assert "Erstellung neu starten" in page
+
+
+@pytest.mark.parametrize("depth", [5, 6])
+def test_an_svg_logo_bomb_is_refused_at_upload_with_a_message(app, client, organiser, make_event, depth):
+    """Issue 14: a 1.2 KB logo with <use> nested 5 or 6 deep kept a preview busy for 15 s to over 30 s."""
+    from tests.documents.samples import use_bomb
+
+    event = past_event(make_event)
+    form = attendance_form(event, action="preview", logo=(io.BytesIO(use_bomb(depth)), "logo.svg"))
+    response = client.post("/certificates/batches/new", data=form, content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "anwachsen" in page
+    assert "Ein Logo ist hochgeladen" not in page
+    with app.app_context():
+        assert db.session.scalars(select(CertificateBatch)).all() == []
