@@ -134,7 +134,7 @@ BLUEPRINT_PACKAGES = {
     "directory": ("views",),
     "mail": ("views",),
     "meetings": ("views",),
-    "registration": ("views",),
+    "registration": ("views", "organiser_views"),
     "calendar": ("views",),
     "checkin": ("views", "api"),
     "certificates": ("views",),

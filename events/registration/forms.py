@@ -110,13 +110,14 @@ def _workshop_field(slot: tuple[WorkshopSpec, ...], slot_number: int, full: froz
 
 
 @lru_cache(maxsize=128)
-def _form_class(new: bool, locale: str, definition: RegistrationDefinition, full: frozenset[int]):
+def _form_class(base: type, locale: str, definition: RegistrationDefinition, full: frozenset[int]):
     """The form class for one shape of the form; kept, since building a class costs more than using it.
 
+    base: the class with the fixed fields (a participant's new or personal form, or an organiser's);
     locale is part of the key because a full workshop's label is worded when the class is built.
     """
 
-    class EventRegistrationForm(NewRegistrationForm if new else PersonalDetailsForm):
+    class EventRegistrationForm(base):
         pass
 
     for question in definition.questions:
@@ -138,6 +139,7 @@ def build_registration_form(
     new: bool,
     own_workshops=frozenset(),
     invited_email: str | None = None,
+    base: type | None = None,
     **kwargs,
 ):
     """The form for an event: personal details, the event's questions and one choice per workshop slot.
@@ -145,11 +147,13 @@ def build_registration_form(
     definition: meetings.service.registration_definition(event); fill: confirmed choices per workshop id;
     own_workshops: the registrant's current choices, which stay selectable even when the workshop is full;
     invited_email: the address of the invitation the form is opened with, shown read-only in place of what was
-    posted (registration.service.register_for_event uses it in any case).
+    posted (registration.service.register_for_event uses it in any case); base: the class with the fixed fields,
+    when not a participant's (registration.organiser_forms).
     """
     adjusted_fill = {k: v - (1 if k in own_workshops else 0) for k, v in fill.items()}
     locale = str(get_locale() or "de")
-    form = _form_class(new, locale, definition, _full_workshops(definition, adjusted_fill))(**kwargs)
+    base = base or (NewRegistrationForm if new else PersonalDetailsForm)
+    form = _form_class(base, locale, definition, _full_workshops(definition, adjusted_fill))(**kwargs)
     form.district_id.choices = districts
     form.photo_consent.description = photo_consent_text()
     if new:
@@ -237,6 +241,14 @@ def answers_from(form) -> dict:
             continue
         answers[str(question.id)] = value
     return answers
+
+
+def registration_values(form) -> dict:
+    """What the registration services take: the form's fields, "answers" and "workshops"."""
+    data = dict(form.data)
+    data["answers"] = answers_from(form)
+    data["workshops"] = chosen_workshop_ids(form)
+    return data
 
 
 def validate_workshops_not_full(form) -> bool:

@@ -118,6 +118,11 @@ def send_link_again(registration):
     return _send(registration, "registration_link", link=True)
 
 
+def send_corrected(registration, note: str = ""):
+    """An organiser corrected the registration: what it says now, the organiser's note, the personal link."""
+    return _send(registration, "registration_corrected", link=True, note=note)
+
+
 def send_reminder(registration):
     return _send(registration, "registration_reminder", link=True, ticket=True)
 
