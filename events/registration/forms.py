@@ -268,9 +268,37 @@ def validate_workshops_not_full(form) -> bool:
     return ok
 
 
+MESSAGE_HINT = _l(
+    "Platzhalter: {name} – Name der Person, {event} – Titel der Veranstaltung, {personal_link} – ihr persönlicher "
+    "Link. Formatierung mit Markdown wie in der Beschreibung der Veranstaltung: **fett**, *kursiv*, Listen mit "
+    "„- “, Links als [Text](https://…)."
+)
+
+
 class OrganiserMessageForm(Form):
     subject = StringField(_l("Betreff"), validators=[DataRequired(), Length(max=200)])
-    body = TextAreaField(_l("Nachricht"), validators=[DataRequired(), Length(max=10000)])
+    body = TextAreaField(_l("Nachricht"), validators=[DataRequired(), Length(max=10000)], description=MESSAGE_HINT)
+    greeting = BooleanField(
+        _l("Mit Anrede beginnen"),
+        default=True,
+        description=_l("„Guten Tag …,“ mit dem Namen der Person (auf Englisch „Hello …,“)."),
+    )
+    subject_en = StringField(_l("Betreff auf Englisch"), validators=[Optional(), Length(max=200)])
+    body_en = TextAreaField(
+        _l("Nachricht auf Englisch"), validators=[Optional(), Length(max=10000)], description=MESSAGE_HINT
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        """Also: English text in both fields or in none (half a translation would go out half German)."""
+        valid = super().validate(extra_validators)
+        if bool((self.subject_en.data or "").strip()) != bool((self.body_en.data or "").strip()):
+            missing = self.body_en if (self.subject_en.data or "").strip() else self.subject_en
+            missing.errors = [
+                *missing.errors,
+                gettext("Für die englische Fassung bitte Betreff und Nachricht angeben."),
+            ]
+            return False
+        return valid
 
 
 class ResendLinkForm(Form):

@@ -136,10 +136,6 @@ def send_event_cancelled(registration, message: str):
     return _send(registration, "event_cancelled", invite="CANCEL", message=message)
 
 
-def send_organiser_message(registration, subject: str, body: str):
-    return _send(registration, "organiser_message", subject=subject, body=body)
-
-
 def send_invitation(invitation, token: str):
     """The invitation mail, in the service's first language: an invitee has chosen none yet (the registration
     form offers English), and the language the organiser's pages happen to be read in is not theirs."""

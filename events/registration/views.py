@@ -1,6 +1,5 @@
 from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_babel import refresh as refresh_locale
 from markupsafe import Markup
 
@@ -27,7 +26,6 @@ from events.registration.error_messages import ERROR_MESSAGES, error_message
 from events.registration.export import answer_text, export_csv, export_xlsx
 from events.registration.forms import (
     REGISTRATION_STATUS_LABELS,
-    OrganiserMessageForm,
     PromoteForm,
     ResendLinkForm,
     WaitingListPositionForm,
@@ -43,8 +41,6 @@ from events.registration.service import (
     breakdowns,
     cancel_registration,
     free_places,
-    message_recipients,
-    message_registrants,
     move_in_waiting_list,
     move_to_position,
     participant_may_cancel,
@@ -360,33 +356,6 @@ def export(event, fmt):
             headers={"Content-Disposition": f'attachment; filename="{event.slug}-anmeldungen.xlsx"'},
         )
     abort(404)
-
-
-@bp.route("/manage/<int:event_id>/message", methods=["GET", "POST"])
-@event_organiser_required
-def message(event):
-    status = request.values.get("status", "")
-    term = request.values.get("q", "").strip()[:100]
-    form = OrganiserMessageForm()
-    if form.validate_on_submit():
-        try:
-            count = message_registrants(event, form.subject.data, form.body.data, status, term)
-        except RegistrationError as error:
-            flash(error_message(error), "error")  # the typed message stays in the form below
-        else:
-            flash(
-                ngettext("Die Nachricht geht an %(num)d Person.", "Die Nachricht geht an %(num)d Personen.", count),
-                "success",
-            )
-            return redirect(url_for("registration.registrations", event_id=event.id, status=status, q=term))
-    return render_template(
-        "registration/message.html",
-        event=event,
-        form=form,
-        status=status,
-        term=term,
-        recipients=len(message_recipients(event, status, term)),
-    ), 400 if form.is_submitted() else 200
 
 
 def _registration_or_404(registration_id: int) -> Registration:
