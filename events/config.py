@@ -64,6 +64,15 @@ def settings_from_environment(instance_path: Path) -> dict:
         "PDF_MEMORY_MB": int(env("PDF_MEMORY_MB", "1024")),
         "PDF_TIMEOUT_SECONDS": float(env("PDF_TIMEOUT_SECONDS", "20")),
         "SESSION_COOKIE_SECURE": production or _bool("SESSION_COOKIE_SECURE", False),
+        # over HTTPS in production: a cookie named __Host- is only accepted from this very host, path /, secure
+        "SESSION_COOKIE_NAME": "__Host-session" if production else "session",
+        # a signed-in session ends after this many minutes without a request, and this many hours after sign-in
+        "SESSION_IDLE_MINUTES": int(env("SESSION_IDLE_MINUTES", "30")),
+        "SESSION_MAX_HOURS": int(env("SESSION_MAX_HOURS", "10")),
+        # failed sign-ins (growing back-off: each limit is a longer window): one account from any address ...
+        "LOGIN_LIMIT_PER_ACCOUNT": env("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes; 20 per hour; 50 per day"),
+        # ... and one address (IP) across all accounts; the tight limit per address and account is LOGIN_RATE_LIMIT
+        "LOGIN_LIMIT_PER_ADDRESS": env("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes; 60 per hour; 200 per day"),
         "REMEMBER_COOKIE_SECURE": production or _bool("SESSION_COOKIE_SECURE", False),
     }
 
