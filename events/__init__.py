@@ -155,6 +155,8 @@ def _register_cli(app: Flask) -> None:
 
 
 def _register_error_pages(app: Flask) -> None:
+    from events.documents.sandbox import RenderingFailed
+
     messages = {
         400: lambda: _("Die Anfrage war fehlerhaft."),
         403: lambda: _("Dafür fehlt Ihnen die Berechtigung."),
@@ -189,6 +191,12 @@ def _register_error_pages(app: Flask) -> None:
             "Das Formular ist abgelaufen oder unvollständig. Bitte laden Sie die Seite neu und senden Sie es erneut."
         )
         return render_error(400, message)
+
+    @app.errorhandler(RenderingFailed)
+    def rendering_failed(error):
+        """A PDF that hit a limit of the renderer (too complex, too large) or that it could not make."""
+        db.session.rollback()
+        return render_error(503 if error.reason == "failed" else 422, error.message)
 
     @app.errorhandler(500)
     def server_error(error):

@@ -59,6 +59,10 @@ def settings_from_environment(instance_path: Path) -> dict:
         # How many reverse proxies (TLS terminator, load balancer) stand in front of the app; their
         # X-Forwarded-For/-Proto/-Host headers are trusted that many hops deep (0: trust none).
         "PROXY_COUNT": int(env("PROXY_COUNT", "0")),
+        # Bounds of every PDF render (its own process): CPU seconds, address space in MB, seconds of waiting.
+        "PDF_CPU_SECONDS": int(env("PDF_CPU_SECONDS", "15")),
+        "PDF_MEMORY_MB": int(env("PDF_MEMORY_MB", "1024")),
+        "PDF_TIMEOUT_SECONDS": float(env("PDF_TIMEOUT_SECONDS", "20")),
         "SESSION_COOKIE_SECURE": production or _bool("SESSION_COOKIE_SECURE", False),
         # over HTTPS in production: a cookie named __Host- is only accepted from this very host, path /, secure
         "SESSION_COOKIE_NAME": "__Host-session" if production else "session",

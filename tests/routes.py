@@ -123,6 +123,8 @@ ROUTES = [
     Route("registration.export",          "GET",  "/registration/manage/{event}/export.xlsx",      ORGANISERS),
     Route("registration.message",         "GET",  "/registration/manage/{event}/message",          ORGANISERS),
     Route("registration.entry",           "GET",  "/registration/manage/entry/{registration}",     ORGANISERS),
+    Route("registration.add",             "GET",  "/registration/manage/{event}/add",              ORGANISERS),
+    Route("registration.correct",         "GET",  "/registration/manage/correct/{registration}",   ORGANISERS),
     Route("registration.entry_action",    "POST", "/registration/manage/entry/{registration}/up",  ORGANISERS),
     # calendar
     Route("calendar.subscribe",           "GET",  "/calendar/",                                    EVERYONE),
