@@ -209,6 +209,7 @@ def gunicorn_server(app, database_url, tmp_path):
         "DATABASE_URL": database_url,
         "SECRET_KEY": app.config["SECRET_KEY"],
         "MAIL_DELIVERY": "cron",
+        "RATELIMIT_ENABLED": "false",  # concurrency tests post many forms from one address at once
         "BASE_URL": f"http://127.0.0.1:{port}",
         "INSTANCE_PATH": str(tmp_path / "instance"),
     }
