@@ -209,6 +209,7 @@ def gunicorn_server(app, database_url, tmp_path):
         "DATABASE_URL": database_url,
         "SECRET_KEY": app.config["SECRET_KEY"],
         "MAIL_DELIVERY": "cron",
+        "RATELIMIT_ENABLED": "false",  # concurrency tests post many forms from one address at once
         "BASE_URL": f"http://127.0.0.1:{port}",
         "INSTANCE_PATH": str(tmp_path / "instance"),
     }
@@ -394,7 +395,8 @@ def world(app, account, make_organisation, make_person, make_event, make_registr
 
     organisation = make_organisation()
     person = make_person(organisation=organisation)
-    event = make_event()
+    # ten days ahead: its devices' tokens work from two weeks before the start (DEVICE_VALID_DAYS_BEFORE)
+    event = make_event(starts_at=(utcnow() + timedelta(days=10)).replace(hour=7, minute=0, second=0, microsecond=0))
     registration = make_registration(event)
     past_event = make_event(starts_at=utcnow() - timedelta(days=10))  # over: its no-shows can be exported
     checkin_staff = account("checkin")

@@ -1,4 +1,4 @@
-"""security hardening: server-side sessions
+"""security hardening: server-side sessions, the request behind a device's nonce
 
 Revision ID: c9f1e2a3b4d5
 Revises: b7e3d1c9a042
@@ -38,7 +38,13 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_user_sessions_user_id"), ["user_id"], unique=False)
 
 
+    with op.batch_alter_table("checkins", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("request_hash", sa.String(length=64), nullable=True))
+
+
 def downgrade():
+    with op.batch_alter_table("checkins", schema=None) as batch_op:
+        batch_op.drop_column("request_hash")
     with op.batch_alter_table("user_sessions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_user_sessions_user_id"))
     op.drop_table("user_sessions")
