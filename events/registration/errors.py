@@ -34,6 +34,11 @@ ERROR_MESSAGES = {
         "Diese Anmeldung hat das Organisationsteam storniert. Bitte wenden Sie sich an das Organisationsteam."
     ),
     "no_recipients": lambda: _("Zu dieser Auswahl gehört niemand. Die Nachricht ist nicht gesendet."),
+    "already_registered": lambda: _(
+        "Diese E-Mail-Adresse ist für die Veranstaltung schon angemeldet. Ändern Sie die bestehende Anmeldung."
+    ),
+    "email_taken": lambda: _("Unter dieser E-Mail-Adresse ist schon eine andere Person angemeldet."),
+    "anonymised": lambda: _("Die persönlichen Daten dieser Anmeldung sind gelöscht; sie kann nicht geändert werden."),
 }
 
 

@@ -1,8 +1,7 @@
-"""The organisers' pages of an event's registrations: list, export, message, one registration and its actions."""
+"""The organisers' pages of an event's registrations: list, export, one registration and its actions."""
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from events.core.access import role_required
 from events.extensions import db
@@ -12,20 +11,9 @@ from events.registration import bp
 from events.registration.cancelling import cancel_registration, restorable, restore_registration
 from events.registration.errors import RegistrationError, error_message, flash_dropped_workshops
 from events.registration.export import answer_text, export_csv, export_xlsx
-from events.registration.forms import (
-    REGISTRATION_STATUS_LABELS,
-    OrganiserMessageForm,
-    PromoteForm,
-    WaitingListPositionForm,
-)
+from events.registration.forms import REGISTRATION_STATUS_LABELS, PromoteForm, WaitingListPositionForm
 from events.registration.models import Registration
-from events.registration.overview import (
-    breakdowns,
-    message_recipients,
-    message_registrants,
-    search_registrations,
-    status_counts,
-)
+from events.registration.overview import breakdowns, search_registrations, status_counts
 from events.registration.personal_links import renew_personal_link
 from events.registration.places import free_places, workshop_fill
 from events.registration.waiting_list import move_in_waiting_list, move_to_position, promote_by_hand
@@ -75,33 +63,6 @@ def export(event, fmt):
             headers={"Content-Disposition": f'attachment; filename="{event.slug}-anmeldungen.xlsx"'},
         )
     abort(404)
-
-
-@bp.route("/manage/<int:event_id>/message", methods=["GET", "POST"])
-@event_organiser_required
-def message(event):
-    status = request.values.get("status", "")
-    term = request.values.get("q", "").strip()[:100]
-    form = OrganiserMessageForm()
-    if form.validate_on_submit():
-        try:
-            count = message_registrants(event, form.subject.data, form.body.data, status, term)
-        except RegistrationError as error:
-            flash(error_message(error), "error")  # the typed message stays in the form below
-        else:
-            flash(
-                ngettext("Die Nachricht geht an %(num)d Person.", "Die Nachricht geht an %(num)d Personen.", count),
-                "success",
-            )
-            return redirect(url_for("registration.registrations", event_id=event.id, status=status, q=term))
-    return render_template(
-        "registration/message.html",
-        event=event,
-        form=form,
-        status=status,
-        term=term,
-        recipients=len(message_recipients(event, status, term)),
-    ), 400 if form.is_submitted() else 200
 
 
 def _registration_or_404(registration_id: int) -> Registration:

@@ -7,15 +7,12 @@ from collections import Counter
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from events.core.audit import record_audit
 from events.core.database import german_order
 from events.core.models import District, Organisation, Region, district_label
 from events.core.search import matches_any
 from events.directory.forms import ORGANISATION_KIND_LABELS
 from events.extensions import db
 from events.meetings.models import Event
-from events.registration import mails
-from events.registration.errors import RegistrationError
 from events.registration.models import Registration, RegistrationStatus
 
 
@@ -74,29 +71,3 @@ def breakdowns(event: Event) -> dict[str, list[tuple[str, int]]]:
         "district": districts.most_common(),
         "organisation_kind": kinds.most_common(),
     }
-
-
-def message_recipients(event: Event, status: str = "", term: str = "") -> list[Registration]:
-    """Who an organiser's message reaches: the filtered registrations, cancelled ones only when asked for."""
-    recipients = db.session.scalars(search_registrations(event, status, term)).all()
-    return [r for r in recipients if status == RegistrationStatus.CANCELLED or r.status != RegistrationStatus.CANCELLED]
-
-
-def message_registrants(event: Event, subject: str, body: str, status: str = "", term: str = "") -> int:
-    """Mail the organiser's message to message_recipients; how many it reaches. A selection of nobody is refused
-    (RegistrationError "no_recipients"), so no message is logged as sent that reached no one."""
-    recipients = message_recipients(event, status, term)
-    if not recipients:
-        raise RegistrationError("no_recipients")
-    for registration in recipients:
-        mails.send_organiser_message(registration, subject, body)
-    # The search text is left out of the log: it is often a participant's name, and the log outlives their data.
-    # Which registrations the message reached is kept as their ids, which say nothing once they are anonymised.
-    record_audit(
-        "registration.message",
-        event,
-        summary=f"{subject[:200]} -> {len(recipients)} ({status or 'all'}{', search' if term else ''})",
-        details={"status": status or None, "search": bool(term), "registrations": [r.id for r in recipients]},
-    )
-    db.session.commit()
-    return len(recipients)

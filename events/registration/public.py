@@ -19,42 +19,41 @@ from events.meetings.rules import registration_window_state
 from events.registration import bp
 from events.registration.cancelling import cancel_registration, participant_may_cancel, restorable, restore_registration
 from events.registration.consent import photo_consent_text, privacy_consent_text
-from events.registration.errors import ERROR_MESSAGES, error_message, flash_dropped_workshops
+from events.registration.errors import ERROR_MESSAGES, RegistrationError, error_message, flash_dropped_workshops
 from events.registration.forms import (
     ResendLinkForm,
-    answers_from,
     blank_page_key,
     build_registration_form,
-    chosen_workshop_ids,
     registration_form_data,
     registration_form_is_valid,
+    registration_values,
 )
 from events.registration.invitations import invitation_for
 from events.registration.invites import event_invite
 from events.registration.models import Registration
 from events.registration.personal_links import renew_personal_link, resend_personal_link
 from events.registration.places import free_places, public_event_and_free_places, workshop_fill
-from events.registration.registering import (
-    RegistrationError,
-    register_for_event,
-    update_registration,
-    withdraw_photo_consent,
-)
+from events.registration.registering import register_for_event, update_registration, withdraw_photo_consent
 from events.registration.tickets import render_ticket_pdf, ticket_token_for
 from events.registration.tokens import registration_by_token
-
-
-def _form_data(form) -> dict:
-    data = dict(form.data)
-    data["answers"] = answers_from(form)
-    data["workshops"] = chosen_workshop_ids(form)
-    return data
 
 
 @bp.route("/<slug>", methods=["GET", "POST"])
 @public
 @own_transactions
 @limiter.limit(lambda: current_app.config["REGISTRATION_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["REGISTRATION_LIMIT_PER_EVENT_AND_ADDRESS"],
+    methods=["POST"],
+    key_func=lambda: f"{request.view_args['slug']}|{request.remote_addr}",
+    deduct_when=lambda response: response.status_code < 400,  # only what was taken; a form to correct is free
+)
+@limiter.limit(
+    lambda: current_app.config["REGISTRATION_LIMIT_PER_EVENT"],
+    methods=["POST"],
+    key_func=lambda: f"event|{request.view_args['slug']}",
+    deduct_when=lambda response: response.status_code < 400,
+)
 def register(slug):
     reading = request.method == "GET"
     if reading:
@@ -110,7 +109,7 @@ def register(slug):
     form = new_form(data)
     if registration_form_is_valid(form):
         try:
-            outcome = register_for_event(event.id, _form_data(form), invitation)
+            outcome = register_for_event(event.id, registration_values(form), invitation)
         except RegistrationError as error:
             flash(error_message(error), "error")
         else:
@@ -178,7 +177,7 @@ def personal(token):
     )
     if editable and registration_form_is_valid(form):
         try:
-            update_registration(registration, _form_data(form))
+            update_registration(registration, registration_values(form))
         except RegistrationError as error:
             flash(error_message(error), "error")
         else:

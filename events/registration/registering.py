@@ -17,7 +17,7 @@ from events.core.forms import optional_text
 from events.core.models import Organisation
 from events.core.types import utcnow
 from events.extensions import db
-from events.meetings.models import Event
+from events.meetings.models import Event, EventSession
 from events.meetings.rules import registration_window_state
 from events.registration import mails
 from events.registration.consent import PRIVACY_CONSENT_VERSION, privacy_consent_text
@@ -71,7 +71,7 @@ def _directory_match(name: str | None):
     return _DIRECTORY_MATCH.params(organisation=name).scalar_subquery()
 
 
-def _apply_details(registration: Registration, data: dict) -> None:
+def apply_details(registration: Registration, data: dict) -> None:
     """Copy the form's details; the typed organisation is matched against the directory (_directory_match)."""
     registration.first_name = data["first_name"].strip()
     registration.last_name = data["last_name"].strip()
@@ -109,23 +109,34 @@ def withdraw_photo_consent(registration: Registration) -> bool:
     return True
 
 
-def register_for_event(event_id: int, data: dict, invitation: Invitation | None = None) -> RegistrationOutcome:
+def register_for_event(
+    event_id: int,
+    data: dict,
+    invitation: Invitation | None = None,
+    *,
+    by_organiser: bool = False,
+    send_mail: bool = True,
+) -> RegistrationOutcome:
     """Register a person: confirmed while places are free, otherwise on the waiting list.
 
     data: the form's fields plus "answers" (question id -> answer) and "workshops" (session ids); with an
     invitation, its address is used and data["email"] is not read.
     The mail is queued in the outbox with the registration and rendered and sent afterwards, so a mail
     problem never loses a registration.
+    by_organiser: an organiser registers a person who signed up by phone or at the door (see
+    registration.by_organiser): the same rules of capacity, waiting list and workshops, but also outside the
+    registration window and without an invitation; an address registered already is refused rather than mailed
+    its link. send_mail: False when the person is to get no mail (an organiser's choice).
     """
     event = lock_row(Event, event_id)
     if event is None:
         raise RegistrationError("unknown_event")
     state = registration_window_state(event)
-    if state != "open":
+    if state != "open" and not (by_organiser and state != "cancelled"):
         db.session.rollback()
         raise RegistrationError(state)
     if (invitation is not None and invitation.event_id != event.id) or (
-        event.access == "invited" and invitation is None
+        event.access == "invited" and invitation is None and not by_organiser
     ):
         db.session.rollback()
         raise RegistrationError("invitation_required")
@@ -144,6 +155,9 @@ def register_for_event(event_id: int, data: dict, invitation: Invitation | None 
     version = (existing.link_version or 0) if existing is not None else secrets.randbelow(NEW_LINK_VERSIONS) + 1
     token = manage_token_for(event.id, normalized, current_app.config["SECRET_KEY"], version)
     if existing is not None and existing.status != RegistrationStatus.CANCELLED:
+        if by_organiser:
+            db.session.rollback()
+            raise RegistrationError("already_registered")
         mails.send_link_again(existing)  # still under the lock: the mail is the only write
         db.session.commit()
         return RegistrationOutcome(existing, token, created=False)
@@ -156,7 +170,7 @@ def register_for_event(event_id: int, data: dict, invitation: Invitation | None 
     registration.email = email
     registration.manage_token_hash = hash_token(token)
     registration.link_version = version
-    _apply_details(registration, data)
+    apply_details(registration, data)
     registration.privacy_consent_at = utcnow()
     registration.privacy_consent_version = PRIVACY_CONSENT_VERSION
     registration.privacy_consent_text = privacy_consent_text()
@@ -177,13 +191,14 @@ def register_for_event(event_id: int, data: dict, invitation: Invitation | None 
         "registration.create",
         registration,
         summary=f"{event.title}: {registration.full_name} ({registration.status})",
-        actor="participant",
+        details={"by_organiser": True, "mailed": send_mail} if by_organiser else None,
+        actor=None if by_organiser else "participant",
     )
     # the mail is only queued here (rendered later by the sender), in the same transaction as the registration
-    if registration.status == RegistrationStatus.CONFIRMED:
-        mails.send_confirmation(registration)
-    else:
-        mails.send_waitlisted(registration)
+    if send_mail:
+        (mails.send_confirmation if registration.status == RegistrationStatus.CONFIRMED else mails.send_waitlisted)(
+            registration
+        )
     outcome = RegistrationOutcome(registration, token, True, registration.status, registration.waitlist_position)
     db.session.commit()
     return outcome
@@ -205,10 +220,16 @@ def update_registration(registration: Registration, data: dict) -> None:
     except RegistrationError:
         db.session.rollback()
         raise
-    _apply_details(registration, data)
+    apply_details(registration, data)
+    choose_workshops(registration, workshops)
+    record_audit("registration.update", registration, summary=registration.full_name, actor="participant")
+    db.session.commit()
+
+
+def choose_workshops(registration: Registration, workshops: list[EventSession]) -> None:
+    """Make these the registration's workshops (checked by check_workshops), keeping the rows of those kept."""
     wanted = {w.id for w in workshops}
+    current = {c.session_id for c in registration.workshop_choices}
     registration.workshop_choices = [c for c in registration.workshop_choices if c.session_id in wanted] + [
         WorkshopChoice(session_id=w) for w in sorted(wanted - current)
     ]
-    record_audit("registration.update", registration, summary=registration.full_name, actor="participant")
-    db.session.commit()
