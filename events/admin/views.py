@@ -4,17 +4,17 @@ from flask_login import current_user
 
 from events.accounts.service import AccountError, create_user, send_invitation, send_invitation_again, set_roles
 from events.admin import bp
-from events.admin.forms import ROLE_LABELS, EditUserForm, InviteUserForm
+from events.admin.forms import EditUserForm, InviteUserForm
 from events.admin.service import audit_page, list_users
 from events.core.access import role_required
-from events.core.models import User
+from events.core.models import Role, User
 from events.extensions import db
 
 
 @bp.route("/users")
 @role_required("admin")
 def users():
-    return render_template("admin/users.html", users=list_users(), role_labels=ROLE_LABELS)
+    return render_template("admin/users.html", users=list_users(), role_labels=Role.labels())
 
 
 @bp.route("/users/invite", methods=["GET", "POST"])

@@ -12,41 +12,13 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from events.core.forms import Form, web_address
-from events.meetings.models import EventAccess, EventKind, EventStatus, QuestionKind, SessionKind
-
-EVENT_KIND_LABELS = {
-    EventKind.NETWORKING: _l("Vernetzungstreffen"),
-    EventKind.TANDEM_MEETING: _l("Tandem-Treffen"),
-    EventKind.CEREMONY: _l("Preisverleihung / Festakt"),
-    EventKind.ONLINE_DIALOG: _l("Dialog digital (online)"),
-}
-EVENT_STATUS_LABELS = {
-    EventStatus.DRAFT: _l("Entwurf"),
-    EventStatus.PUBLISHED: _l("Veröffentlicht"),
-    EventStatus.CANCELLED: _l("Abgesagt"),
-}
-ACCESS_LABELS = {
-    EventAccess.OPEN: _l("Alle mit dem Link"),
-    EventAccess.INVITED: _l("Nur eingeladene Personen (persönlicher Einladungslink)"),
-}
-SESSION_KIND_LABELS = {
-    SessionKind.TALK: _l("Vortrag"),
-    SessionKind.PANEL: _l("Podium"),
-    SessionKind.WORKSHOP: _l("Workshop"),
-    SessionKind.BREAK: _l("Pause"),
-}
-QUESTION_KIND_LABELS = {
-    QuestionKind.TEXT: _l("Freitext"),
-    QuestionKind.SINGLE: _l("Einfachauswahl"),
-    QuestionKind.MULTIPLE: _l("Mehrfachauswahl"),
-    QuestionKind.YESNO: _l("Ja/Nein"),
-}
+from events.meetings.models import EventAccess, EventKind, QuestionKind, SessionKind
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 class EventForm(Form):
-    kind = SelectField(_l("Art"), choices=[(k.value, v) for k, v in EVENT_KIND_LABELS.items()])
+    kind = SelectField(_l("Art"), choices=EventKind.choices())
     series_name = StringField(
         _l("Reihe"),
         validators=[Optional(), Length(max=200)],
@@ -87,7 +59,7 @@ class EventForm(Form):
         validators=[Optional()],
         description=_l("Leer: bis zum Beginn"),
     )
-    access = SelectField(_l("Wer darf sich anmelden?"), choices=[(k.value, v) for k, v in ACCESS_LABELS.items()])
+    access = SelectField(_l("Wer darf sich anmelden?"), choices=EventAccess.choices())
     contact_email = EmailField(
         _l("Kontakt-E-Mail"),
         validators=[Optional(), Email(), Length(max=254)],
@@ -121,7 +93,7 @@ class EventForm(Form):
 
 
 class SessionForm(Form):
-    kind = SelectField(_l("Art"), choices=[(k.value, v) for k, v in SESSION_KIND_LABELS.items()])
+    kind = SelectField(_l("Art"), choices=SessionKind.choices())
     title = StringField(_l("Titel"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Beschreibung"), validators=[Optional(), Length(max=5000)])
     starts_at = DateTimeLocalField(_l("Beginn"), format=DATETIME_FORMAT, validators=[DataRequired()])
@@ -141,7 +113,7 @@ class SessionForm(Form):
 
 class QuestionForm(Form):
     label = StringField(_l("Frage"), validators=[DataRequired(), Length(max=300)])
-    kind = SelectField(_l("Antwortart"), choices=[(k.value, v) for k, v in QUESTION_KIND_LABELS.items()])
+    kind = SelectField(_l("Antwortart"), choices=QuestionKind.choices())
     options = TextAreaField(
         _l("Auswahlmöglichkeiten"),
         validators=[Length(max=3000)],  # no Optional(): validate_options must also see an empty field

@@ -2,49 +2,50 @@
 
 from __future__ import annotations
 
-import enum
 import secrets
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from events.core.enums import LabelledEnum
 from events.core.models import User
 from events.core.types import AwareDateTime, utcnow
 from events.extensions import db
 
 
-class EventKind(enum.StrEnum):
-    NETWORKING = "networking"  # Vernetzungstreffen
-    TANDEM_MEETING = "tandem_meeting"
-    CEREMONY = "ceremony"  # award ceremony, Festakt
-    ONLINE_DIALOG = "online_dialog"  # Dialog digital
+class EventKind(LabelledEnum):
+    NETWORKING = "networking", _l("Vernetzungstreffen")
+    TANDEM_MEETING = "tandem_meeting", _l("Tandem-Treffen")
+    CEREMONY = "ceremony", _l("Preisverleihung / Festakt")
+    ONLINE_DIALOG = "online_dialog", _l("Dialog digital (online)")
 
 
-class EventStatus(enum.StrEnum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    CANCELLED = "cancelled"
+class EventStatus(LabelledEnum):
+    DRAFT = "draft", _l("Entwurf")
+    PUBLISHED = "published", _l("Veröffentlicht")
+    CANCELLED = "cancelled", _l("Abgesagt")
 
 
-class EventAccess(enum.StrEnum):
-    OPEN = "open"  # anyone with the link may register
-    INVITED = "invited"  # only people with a personal invitation link
+class EventAccess(LabelledEnum):
+    OPEN = "open", _l("Alle mit dem Link")  # anyone with the link may register
+    INVITED = "invited", _l("Nur eingeladene Personen (persönlicher Einladungslink)")  # with a personal link only
 
 
-class SessionKind(enum.StrEnum):
-    TALK = "talk"
-    PANEL = "panel"
-    WORKSHOP = "workshop"
-    BREAK = "break"
+class SessionKind(LabelledEnum):
+    TALK = "talk", _l("Vortrag")
+    PANEL = "panel", _l("Podium")
+    WORKSHOP = "workshop", _l("Workshop")
+    BREAK = "break", _l("Pause")
 
 
-class QuestionKind(enum.StrEnum):
-    TEXT = "text"
-    SINGLE = "single"
-    MULTIPLE = "multiple"
-    YESNO = "yesno"
+class QuestionKind(LabelledEnum):
+    TEXT = "text", _l("Freitext")
+    SINGLE = "single", _l("Einfachauswahl")
+    MULTIPLE = "multiple", _l("Mehrfachauswahl")
+    YESNO = "yesno", _l("Ja/Nein")
 
 
 class EventSeries(db.Model):

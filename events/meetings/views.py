@@ -25,17 +25,21 @@ from events.meetings.changes import (
     unpublish_event,
 )
 from events.meetings.forms import (
-    ACCESS_LABELS,
-    EVENT_KIND_LABELS,
-    EVENT_STATUS_LABELS,
-    QUESTION_KIND_LABELS,
-    SESSION_KIND_LABELS,
     CancelEventForm,
     EventForm,
     QuestionForm,
     SessionForm,
 )
-from events.meetings.models import Event, EventSession, Question
+from events.meetings.models import (
+    Event,
+    EventAccess,
+    EventKind,
+    EventSession,
+    EventStatus,
+    Question,
+    QuestionKind,
+    SessionKind,
+)
 from events.meetings.programme import (
     delete_question,
     delete_session,
@@ -48,11 +52,11 @@ from events.meetings.rules import event_is_editable, registration_window_state
 from events.meetings.signals import page_context
 
 LABELS = {
-    "kind_labels": EVENT_KIND_LABELS,
-    "status_labels": EVENT_STATUS_LABELS,
-    "session_kind_labels": SESSION_KIND_LABELS,
-    "access_labels": ACCESS_LABELS,
-    "question_kind_labels": QUESTION_KIND_LABELS,
+    "kind_labels": EventKind.labels(),
+    "status_labels": EventStatus.labels(),
+    "session_kind_labels": SessionKind.labels(),
+    "access_labels": EventAccess.labels(),
+    "question_kind_labels": QuestionKind.labels(),
 }
 
 

@@ -13,7 +13,7 @@ from events.meetings.access import event_organiser_required
 from events.meetings.changes import EventError
 from events.meetings.models import Event
 from events.meetings.signals import page_shown
-from events.registration.forms import REGISTRATION_STATUS_LABELS, InvitationImportForm
+from events.registration.forms import InvitationImportForm
 from events.registration.invitation_list import (
     INVITATION_FILTERS,
     invitation_counts,
@@ -28,7 +28,7 @@ from events.registration.invitations import (
     resend_invitation,
 )
 from events.registration.invitee_file import INVITATION_FILE_PROBLEMS
-from events.registration.models import Invitation
+from events.registration.models import Invitation, RegistrationStatus
 from events.registration.overview import status_counts
 from events.registration.places import free_places, free_places_by_event, workshop_fill
 
@@ -168,7 +168,7 @@ def invitation_list(event):
         term=term,
         version=invitation_version,
         filter_labels={value: label() for value, label in INVITATION_FILTER_LABELS.items()},
-        status_labels=REGISTRATION_STATUS_LABELS,
+        status_labels=RegistrationStatus.labels(),
     )
 
 

@@ -26,15 +26,9 @@ from events.core.forms import Form, optional_text
 from events.meetings.models import QuestionKind
 from events.meetings.programme import QuestionSpec, RegistrationDefinition, WorkshopSpec
 from events.registration.consent import photo_consent_text, privacy_consent_text
-from events.registration.models import RegistrationStatus
 from events.registration.places import workshop_is_full
 
 LANGUAGE_CHOICES = [("de", "Deutsch"), ("en", "English")]
-REGISTRATION_STATUS_LABELS = {
-    RegistrationStatus.CONFIRMED: _l("bestätigt"),
-    RegistrationStatus.WAITLISTED: _l("Warteliste"),
-    RegistrationStatus.CANCELLED: _l("storniert"),
-}
 
 
 class MultiCheckboxField(SelectMultipleField):

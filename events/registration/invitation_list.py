@@ -15,7 +15,6 @@ from events.core.timezone import aware_to_berlin_naive
 from events.extensions import db
 from events.meetings.models import Event
 from events.registration.export import csv_safe
-from events.registration.forms import REGISTRATION_STATUS_LABELS
 from events.registration.models import Invitation, Registration, RegistrationStatus
 
 # What became of an invitation, for the organiser's list: the status of the registration made from it.
@@ -131,7 +130,7 @@ def invitations_csv(event: Event, status: str = "", term: str = "") -> bytes:
                 csv_safe(invitation.organisation_name or ""),
                 _berlin_minutes(invitation.created_at),
                 _berlin_minutes(invitation.sent_at),
-                str(REGISTRATION_STATUS_LABELS[registration.status]) if registration else _("nicht angemeldet"),
+                str(RegistrationStatus(registration.status).label) if registration else _("nicht angemeldet"),
                 registration.id if registration else "",
             ]
         )

@@ -11,8 +11,8 @@ from events.registration import bp
 from events.registration.cancelling import cancel_registration, restorable, restore_registration
 from events.registration.errors import RegistrationError, error_message, flash_dropped_workshops
 from events.registration.export import answer_text, export_csv, export_xlsx
-from events.registration.forms import REGISTRATION_STATUS_LABELS, PromoteForm, WaitingListPositionForm
-from events.registration.models import Registration
+from events.registration.forms import PromoteForm, WaitingListPositionForm
+from events.registration.models import Registration, RegistrationStatus
 from events.registration.overview import breakdowns, search_registrations, status_counts
 from events.registration.personal_links import renew_personal_link
 from events.registration.places import free_places, workshop_fill
@@ -43,7 +43,7 @@ def registrations(event):
         slots=workshop_slots(event),
         restorable=restorable,
         breakdowns=breakdowns(event),
-        status_labels=REGISTRATION_STATUS_LABELS,
+        status_labels=RegistrationStatus.labels(),
     )
 
 
@@ -80,7 +80,7 @@ def entry(registration_id):
         event=registration.event,
         can_restore=restorable(registration),
         answer_text=answer_text,
-        status_labels=REGISTRATION_STATUS_LABELS,
+        status_labels=RegistrationStatus.labels(),
         free=free_places(registration.event) if waiting else None,
         promote_form=PromoteForm() if waiting else None,
     )

@@ -8,9 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from events.core.database import german_order
-from events.core.models import District, Organisation, Region, district_label
+from events.core.models import District, Organisation, OrganisationKind, Region, district_label
 from events.core.search import matches_any
-from events.directory.forms import ORGANISATION_KIND_LABELS
 from events.extensions import db
 from events.meetings.models import Event
 from events.registration.models import Registration, RegistrationStatus
@@ -65,7 +64,7 @@ def breakdowns(event: Event) -> dict[str, list[tuple[str, int]]]:
     for region, district, district_kind, organisation_kind in rows:
         regions[region or ""] += 1
         districts[district_label(district, district_kind) if district else ""] += 1
-        kinds[str(ORGANISATION_KIND_LABELS.get(organisation_kind, organisation_kind or ""))] += 1
+        kinds[str(OrganisationKind.labels().get(organisation_kind, organisation_kind or ""))] += 1
     return {
         "region": regions.most_common(),
         "district": districts.most_common(),

@@ -13,7 +13,7 @@ from events.directory.service import organisation_names
 from events.documents.qr import qr_svg
 from events.extensions import limiter
 from events.meetings.catalogue import public_event
-from events.meetings.forms import EVENT_KIND_LABELS
+from events.meetings.models import EventKind
 from events.meetings.programme import registration_definition
 from events.meetings.rules import registration_window_state
 from events.registration import bp
@@ -201,7 +201,7 @@ def personal(token):
         can_register_again=registration_window_state(event) == "open" and event.access == "open",
         organisations=organisation_names(),
         photo_text=photo_consent_text(),
-        kind_labels=EVENT_KIND_LABELS,
+        kind_labels=EventKind.labels(),
     ), status
 
 
