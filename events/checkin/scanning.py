@@ -24,7 +24,7 @@ from events.core.database import begin_write
 from events.core.models import District, User, district_label
 from events.core.types import utcnow
 from events.extensions import db
-from events.meetings.models import Event, EventSession, SessionKind
+from events.meetings.models import Event, EventSession, EventStatus, SessionKind
 from events.registration.models import Registration, RegistrationStatus, WorkshopChoice
 from events.registration.tickets import parse_ticket_token, signature_is_valid
 
@@ -306,7 +306,7 @@ def _refusal(event, holder: TicketHolder, scope: str, day: date) -> str | None:
         return ScanResult.CANCELLED
     if holder.status != RegistrationStatus.CONFIRMED:
         return ScanResult.INVALID
-    if day not in event_days(event) or event.status == "cancelled":
+    if day not in event_days(event) or event.status == EventStatus.CANCELLED:
         return ScanResult.NOT_TODAY
     if scope != DAY_SCOPE:
         session = session_of_scope(event, scope)

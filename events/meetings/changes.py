@@ -16,6 +16,7 @@ from events.core.timezone import aware_to_berlin_naive, berlin_date, berlin_to_a
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.calendar_sequence import bump_sequence, bump_sequence_if_changed, invite_content
+from events.meetings.errors import EventError
 from events.meetings.models import Event, EventSeries, EventSession, EventStatus, Question
 from events.meetings.rules import event_is_editable
 from events.meetings.signals import (
@@ -34,10 +35,6 @@ EDITABLE_FIELDS = (
     *("kind", "series", "edition", "title", "description", *CHANGES_THAT_NEED_NEW_INVITES, "capacity"),
     *("registration_opens_at", "registration_closes_at", "cancellation_deadline", "access", "contact_email"),
 )
-
-
-class EventError(ValueError):
-    """A user-facing reason why an event action cannot be done."""
 
 
 def slugify(text: str) -> str:
@@ -239,7 +236,7 @@ def _next_edition(text: str | None) -> str | None:
 
 def publish_event(event: Event) -> None:
     if event.status == EventStatus.CANCELLED:
-        raise EventError("cancelled")
+        raise EventError("cancelled_not_published")
     event.status = EventStatus.PUBLISHED
     record_audit("event.publish", event, summary=event.title)
     db.session.commit()

@@ -17,13 +17,13 @@ from events.meetings.catalogue import (
     upcoming_events,
 )
 from events.meetings.changes import (
-    EventError,
     cancel_event,
     copy_event,
     publish_event,
     save_event_and_announce,
     unpublish_event,
 )
+from events.meetings.errors import EventError
 from events.meetings.forms import (
     CancelEventForm,
     EventForm,
@@ -182,7 +182,7 @@ def detail(event):
 @event_organiser_required
 def edit_event(event):
     if not event_is_editable(event):
-        flash(_("Eine abgesagte Veranstaltung kann nicht mehr geändert werden."), "error")
+        flash(EventError("cancelled").message, "error")
         return redirect(url_for("meetings.detail", event_id=event.id))
     return _event_form_page(event)
 
@@ -195,12 +195,12 @@ def copy(event):
     return redirect(url_for("meetings.edit_event", event_id=copy.id))
 
 
-def _change_status(event: Event, change, refused: str, done: str):
+def _change_status(event: Event, change, done: str):
     """Publish or withdraw an event: the service decides, the organiser reads why not or what happened."""
     try:
         change(event)
-    except EventError:
-        flash(refused, "error")
+    except EventError as error:
+        flash(error.message, "error")
     else:
         flash(done, "success")
     return redirect(url_for("meetings.detail", event_id=event.id))
@@ -210,22 +210,14 @@ def _change_status(event: Event, change, refused: str, done: str):
 @event_organiser_required
 def publish(event):
     return _change_status(
-        event,
-        publish_event,
-        _("Eine abgesagte Veranstaltung kann nicht veröffentlicht werden."),
-        _("Die Veranstaltung ist veröffentlicht. Anmeldungen sind jetzt möglich."),
+        event, publish_event, _("Die Veranstaltung ist veröffentlicht. Anmeldungen sind jetzt möglich.")
     )
 
 
 @bp.route("/manage/<int:event_id>/unpublish", methods=["POST"])
 @event_organiser_required
 def unpublish(event):
-    return _change_status(
-        event,
-        unpublish_event,
-        _("Es gibt schon Anmeldungen. Sagen Sie die Veranstaltung ab, statt sie zurückzuziehen."),
-        _("Die Veranstaltung ist wieder ein Entwurf."),
-    )
+    return _change_status(event, unpublish_event, _("Die Veranstaltung ist wieder ein Entwurf."))
 
 
 @bp.route("/manage/<int:event_id>/cancel", methods=["POST"])
@@ -236,8 +228,8 @@ def cancel(event):
         return _detail_page(event, form), 400  # the field errors say what is missing; the reason stays as typed
     try:
         notified = cancel_event(event, form.reason.data or "")
-    except EventError:
-        flash(_("Die Veranstaltung ist bereits abgesagt."), "error")
+    except EventError as error:
+        flash(error.message, "error")
     else:
         flash(
             ngettext(

@@ -10,20 +10,13 @@ from events.core.database import lock_row
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event, EventStatus
-from events.meetings.rules import cancellation_open
+from events.meetings.rules import event_is_over
 from events.registration import mails
 from events.registration.errors import RegistrationError
 from events.registration.models import Registration, RegistrationStatus
 from events.registration.places import has_free_place
+from events.registration.rules import participant_may_cancel
 from events.registration.waiting_list import confirm_with_free_workshops, promote_while_free, renumber_waiting_list
-
-
-def participant_may_cancel(registration: Registration, event: Event) -> bool:
-    """Whether the registrant may cancel through the personal link: a confirmed place until the cancellation
-    deadline; a place on the waiting list at any time, since leaving it takes nothing from the planning."""
-    if registration.status == RegistrationStatus.CANCELLED:
-        return False
-    return registration.status == RegistrationStatus.WAITLISTED or cancellation_open(event)
 
 
 def cancel_registration(registration: Registration, by_participant: bool = True) -> list[Registration]:
@@ -93,9 +86,9 @@ def restore_registration(registration: Registration, by_participant: bool = Fals
         if restorable(registration):
             raise RegistrationError("cancelled_by_organiser")
         raise RegistrationError("not_restorable")
-    if event.status == "cancelled" or event.ends_at < utcnow():
+    if event.status == EventStatus.CANCELLED or event_is_over(event):
         db.session.rollback()
-        raise RegistrationError("cancelled" if event.status == "cancelled" else "over")
+        raise RegistrationError("cancelled" if event.status == EventStatus.CANCELLED else "over")
     if has_free_place(event):
         dropped = confirm_with_free_workshops(registration)
     else:

@@ -10,6 +10,7 @@ from events.documents.qr import qr_png
 from events.extensions import db
 from events.registration.invites import invite_attachment
 from events.registration.models import Registration, RegistrationStatus
+from events.registration.rules import holds_valid_ticket
 from events.registration.tickets import ticket_token_for
 
 
@@ -70,7 +71,7 @@ def render_registration_mail(
         }
         if invite:
             context["attachments"] = [invite_attachment(registration, invite, invite_sequence)]
-        if ticket and registration.status == "confirmed":
+        if ticket and holds_valid_ticket(registration):
             context["inline_images"] = [_ticket_image(registration)]
         return render_templated_mail(template, **context)
 
@@ -129,7 +130,7 @@ def send_reminder(registration):
 
 
 def send_event_updated(registration):
-    invite = "REQUEST" if registration.status == "confirmed" else None
+    invite = "REQUEST" if registration.status == RegistrationStatus.CONFIRMED else None
     return _send(registration, "event_updated", invite=invite)
 
 

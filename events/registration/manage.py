@@ -9,7 +9,7 @@ from events.meetings.access import event_organiser_required
 from events.meetings.programme import workshop_slots
 from events.registration import bp
 from events.registration.cancelling import cancel_registration, restorable, restore_registration
-from events.registration.errors import RegistrationError, error_message, flash_dropped_workshops
+from events.registration.errors import RegistrationError, flash_dropped_workshops
 from events.registration.export import answer_text, export_csv, export_xlsx
 from events.registration.forms import PromoteForm, WaitingListPositionForm
 from events.registration.models import Registration, RegistrationStatus
@@ -73,7 +73,7 @@ def _registration_or_404(registration_id: int) -> Registration:
 @role_required("organiser")
 def entry(registration_id):
     registration = _registration_or_404(registration_id)
-    waiting = registration.status == "waitlisted"
+    waiting = registration.status == RegistrationStatus.WAITLISTED
     return render_template(
         "registration/entry.html",
         registration=registration,
@@ -136,7 +136,7 @@ def entry_action(registration_id, action):
             )
         elif action == "restore":
             dropped = restore_registration(registration)
-            if registration.status == "confirmed":
+            if registration.status == RegistrationStatus.CONFIRMED:
                 flash(
                     _(
                         "Die Stornierung ist zurückgenommen: %(name)s ist wieder bestätigt.",
@@ -165,7 +165,7 @@ def entry_action(registration_id, action):
         else:
             abort(404)
     except RegistrationError as error:
-        flash(error_message(error), "error")
+        flash(error.message, "error")
     back = request.form.get("back")
     if back == "list":
         return redirect(url_for("registration.registrations", event_id=event_id, status=request.form.get("status", "")))

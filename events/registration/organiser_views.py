@@ -13,14 +13,14 @@ from events.meetings.models import EventStatus
 from events.meetings.programme import registration_definition
 from events.registration import bp
 from events.registration.by_organiser import add_registration, correct_registration
-from events.registration.errors import RegistrationError, error_message
+from events.registration.errors import RegistrationError
 from events.registration.forms import (
     OrganiserMessageForm,
     registration_form_data,
     registration_form_is_valid,
     registration_values,
 )
-from events.registration.models import Registration
+from events.registration.models import Registration, RegistrationStatus
 from events.registration.organiser_forms import AddedRegistrationForm, CorrectionForm, organiser_registration_form
 from events.registration.organiser_messages import (
     OrganiserMessage,
@@ -36,17 +36,17 @@ from events.registration.places import free_places
 @event_organiser_required
 def add(event):
     if event.status == EventStatus.CANCELLED:
-        flash(error_message(RegistrationError("cancelled")), "error")
+        flash(RegistrationError("cancelled").message, "error")
         return redirect(url_for("registration.registrations", event_id=event.id))
     form = organiser_registration_form(event, AddedRegistrationForm)
     if registration_form_is_valid(form):
         try:
             outcome = add_registration(event.id, registration_values(form), send_mail=form.send_mail.data)
         except RegistrationError as error:
-            flash(error_message(error), "error")  # what was typed stays in the form below
+            flash(error.message, "error")  # what was typed stays in the form below
         else:
             name = outcome.registration.full_name
-            if outcome.status == "confirmed":
+            if outcome.status == RegistrationStatus.CONFIRMED:
                 flash(_("%(name)s ist angemeldet und bestätigt.", name=name), "success")
             else:
                 flash(
@@ -72,7 +72,7 @@ def add(event):
 def correct(registration_id):
     registration = db.session.get(Registration, registration_id) or abort(404)
     if registration.anonymised_at is not None:
-        flash(error_message(RegistrationError("anonymised")), "error")
+        flash(RegistrationError("anonymised").message, "error")
         return redirect(url_for("registration.entry", registration_id=registration.id))
     event = registration.event
     data = None
@@ -90,7 +90,7 @@ def correct(registration_id):
                 registration, registration_values(form), note=form.note.data or "", notify=form.notify.data
             )
         except RegistrationError as error:
-            flash(error_message(error), "error")
+            flash(error.message, "error")
         else:
             if not changed:
                 flash(_("Es war nichts zu ändern."), "info")
@@ -141,7 +141,7 @@ def message(event):
             try:
                 count = message_registrants(event, text, status, term)
             except RegistrationError as error:
-                flash(error_message(error), "error")  # the typed message stays in the form below
+                flash(error.message, "error")  # the typed message stays in the form below
             else:
                 flash(
                     ngettext("Die Nachricht geht an %(num)d Person.", "Die Nachricht geht an %(num)d Personen.", count),

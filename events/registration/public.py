@@ -13,13 +13,13 @@ from events.directory.service import organisation_names
 from events.documents.qr import qr_svg
 from events.extensions import limiter
 from events.meetings.catalogue import public_event
-from events.meetings.models import EventKind
+from events.meetings.models import EventAccess, EventKind
 from events.meetings.programme import registration_definition
-from events.meetings.rules import registration_window_state
+from events.meetings.rules import event_is_over, registration_is_open, registration_window_state
 from events.registration import bp
-from events.registration.cancelling import cancel_registration, participant_may_cancel, restorable, restore_registration
+from events.registration.cancelling import cancel_registration, restorable, restore_registration
 from events.registration.consent import photo_consent_text, privacy_consent_text
-from events.registration.errors import ERROR_MESSAGES, RegistrationError, error_message, flash_dropped_workshops
+from events.registration.errors import RegistrationError, flash_dropped_workshops
 from events.registration.forms import (
     ResendLinkForm,
     blank_page_key,
@@ -30,10 +30,11 @@ from events.registration.forms import (
 )
 from events.registration.invitations import invitation_for
 from events.registration.invites import event_invite
-from events.registration.models import Registration
+from events.registration.models import Registration, RegistrationStatus
 from events.registration.personal_links import renew_personal_link, resend_personal_link
 from events.registration.places import free_places, public_event_and_free_places, workshop_fill
 from events.registration.registering import register_for_event, update_registration, withdraw_photo_consent
+from events.registration.rules import holds_valid_ticket, participant_may_cancel, participant_may_edit
 from events.registration.tickets import render_ticket_pdf, ticket_token_for
 from events.registration.tokens import registration_by_token
 
@@ -66,9 +67,9 @@ def register(slug):
     token = request.args.get("invitation")
     invitation = invitation_for(event, token)
     window = registration_window_state(event)
-    if window != "open" or (event.access == "invited" and invitation is None):
+    if window != "open" or (event.access == EventAccess.INVITED and invitation is None):
         reason = "invitation_required" if window == "open" else window
-        return render_template("registration/closed.html", event=event, message=ERROR_MESSAGES[reason]()), 403
+        return render_template("registration/closed.html", event=event, message=RegistrationError(reason).message), 403
     definition = registration_definition(event)
     fill = workshop_fill(event.id) if definition.slots else {}
 
@@ -111,11 +112,11 @@ def register(slug):
         try:
             outcome = register_for_event(event.id, registration_values(form), invitation)
         except RegistrationError as error:
-            flash(error_message(error), "error")
+            flash(error.message, "error")
         else:
             if not outcome.created:
                 return render_template("registration/link_sent.html", event=event)
-            if outcome.status == "confirmed":
+            if outcome.status == RegistrationStatus.CONFIRMED:
                 flash(
                     _("Ihre Anmeldung ist bestätigt. Eine E-Mail mit Ticket und Kalendereintrag ist unterwegs."),
                     "success",
@@ -170,21 +171,17 @@ def personal(token):
         own_workshops=frozenset(own),
         data=data,
     )
-    editable = (
-        registration.status != "cancelled"
-        and event.status != "cancelled"
-        and registration_window_state(event) != "over"
-    )
+    editable = participant_may_edit(registration, event)
     if editable and registration_form_is_valid(form):
         try:
             update_registration(registration, registration_values(form))
         except RegistrationError as error:
-            flash(error_message(error), "error")
+            flash(error.message, "error")
         else:
             flash(_("Ihre Änderungen sind gespeichert."), "success")
             return redirect(url_for("registration.personal", token=token))
     status = 400 if form.is_submitted() else 200
-    ticket_svg = Markup(qr_svg(ticket_token_for(registration))) if registration.status == "confirmed" else None  # noqa: S704
+    ticket_svg = Markup(qr_svg(ticket_token_for(registration))) if holds_valid_ticket(registration) else None  # noqa: S704
     return render_template(
         "registration/personal.html",
         ticket_svg=ticket_svg,
@@ -195,10 +192,10 @@ def personal(token):
         editable=editable,
         can_cancel=participant_may_cancel(registration, event),
         can_restore=restorable(registration, by_participant=True),
-        event_over=registration_window_state(event) == "over",
+        event_over=event_is_over(event),
         # "register again" after a cancellation: only while the open form takes registrations (an invitee uses
         # the invitation's link again, which the form behind this one would refuse)
-        can_register_again=registration_window_state(event) == "open" and event.access == "open",
+        can_register_again=registration_is_open(event) and event.access == EventAccess.OPEN,
         organisations=organisation_names(),
         photo_text=photo_consent_text(),
         kind_labels=EventKind.labels(),
@@ -212,7 +209,7 @@ def cancel_own(token):
     try:
         cancel_registration(registration, by_participant=True)
     except RegistrationError as error:
-        flash(error_message(error), "error")
+        flash(error.message, "error")
     else:
         flash(_("Ihre Anmeldung ist storniert. Sie erhalten eine Bestätigung per E-Mail."), "success")
         flash(_("Ein Versehen? „Stornierung zurücknehmen“ geht 10 Minuten lang."), "info")
@@ -243,9 +240,9 @@ def restore_own(token):
     try:
         dropped = restore_registration(registration, by_participant=True)
     except RegistrationError as error:
-        flash(error_message(error), "error")
+        flash(error.message, "error")
     else:
-        if registration.status == "confirmed":
+        if registration.status == RegistrationStatus.CONFIRMED:
             flash(_("Ihre Anmeldung gilt wieder. Eine Bestätigung ist per E-Mail unterwegs."), "success")
         else:
             flash(_("Ihr Platz ist inzwischen vergeben. Sie stehen jetzt auf Platz 1 der Warteliste."), "warning")
@@ -276,7 +273,7 @@ def personal_invite(token):
 @public
 def personal_ticket(token):
     registration = _registration_for_token(token)
-    if registration.status != "confirmed" or registration.event.status == "cancelled":
+    if not holds_valid_ticket(registration):
         abort(404)
     return Response(
         render_ticket_pdf(registration),

@@ -17,8 +17,8 @@ from events.core.forms import optional_text
 from events.core.models import Organisation
 from events.core.types import utcnow
 from events.extensions import db
-from events.meetings.models import Event, EventSession
-from events.meetings.rules import registration_window_state
+from events.meetings.models import Event, EventAccess, EventSession, EventStatus
+from events.meetings.rules import event_is_over, registration_window_state
 from events.registration import mails
 from events.registration.consent import PRIVACY_CONSENT_VERSION, privacy_consent_text
 from events.registration.errors import RegistrationError
@@ -136,7 +136,7 @@ def register_for_event(
         db.session.rollback()
         raise RegistrationError(state)
     if (invitation is not None and invitation.event_id != event.id) or (
-        event.access == "invited" and invitation is None and not by_organiser
+        event.access == EventAccess.INVITED and invitation is None and not by_organiser
     ):
         db.session.rollback()
         raise RegistrationError("invitation_required")
@@ -208,10 +208,10 @@ def update_registration(registration: Registration, data: dict) -> None:
     """Change details, answers and workshops through the personal link (workshop capacity checked under lock)."""
     event = lock_row(Event, registration.event_id)
     registration = db.session.get(Registration, registration.id)
-    if registration.status == RegistrationStatus.CANCELLED or event.status == "cancelled":
+    if registration.status == RegistrationStatus.CANCELLED or event.status == EventStatus.CANCELLED:
         db.session.rollback()
         raise RegistrationError("cancelled")
-    if event.ends_at < utcnow():
+    if event_is_over(event):
         db.session.rollback()
         raise RegistrationError("over")
     current = {c.session_id for c in registration.workshop_choices}

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from events.core.types import utcnow
 from events.extensions import db
-from events.meetings.models import Event
+from events.meetings.models import Event, EventStatus
 from events.registration import mails
 from events.registration.models import Registration, RegistrationStatus
 
@@ -23,7 +23,7 @@ def send_reminders(days_before: int = 2) -> int:
         .where(
             Registration.status == RegistrationStatus.CONFIRMED,
             Registration.reminded_at.is_(None),
-            Event.status == "published",
+            Event.status == EventStatus.PUBLISHED,
             Event.starts_at > now,
             Event.starts_at <= now + timedelta(days=days_before),
         )
