@@ -44,6 +44,7 @@ from events.extensions import db, talisman
 from events.meetings.access import event_organiser_required
 from events.meetings.rules import event_is_over
 from events.registration.models import Registration, RegistrationStatus
+from events.registration.rules import holds_valid_ticket
 from events.registration.tickets import render_badges_pdf, render_ticket_pdf
 
 # The QR decoder is WebAssembly; compiling it needs 'wasm-unsafe-eval' (and nothing looser) on this page only.
@@ -355,7 +356,7 @@ def badges(event):
 @event_organiser_required
 def ticket_pdf(event, registration_id):
     registration = row_of_event_or_404(Registration, registration_id, event.id)
-    if registration.status != RegistrationStatus.CONFIRMED:
+    if not holds_valid_ticket(registration):  # as the participant's own ticket and the scanner: none once called off
         abort(409)
     return Response(
         render_ticket_pdf(registration),
