@@ -11,13 +11,12 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 
 from events.core.audit import record_audit
-from events.core.forms import optional_text
 from events.core.timezone import aware_to_berlin_naive, berlin_date, berlin_to_aware
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.calendar_sequence import bump_sequence, bump_sequence_if_changed, invite_content
 from events.meetings.errors import EventError
-from events.meetings.models import Event, EventSeries, EventSession, EventStatus, Question
+from events.meetings.models import Event, EventSeries, EventStatus
 from events.meetings.rules import event_is_editable
 from events.meetings.signals import (
     event_cancelled,
@@ -28,13 +27,6 @@ from events.meetings.signals import (
 )
 
 CHANGES_THAT_NEED_NEW_INVITES = ("starts_at", "ends_at", "venue_name", "address", "online_url")
-
-
-# What the event form changes; the audit entry of an edit names every one of them that changed.
-EDITABLE_FIELDS = (
-    *("kind", "series", "edition", "title", "description", *CHANGES_THAT_NEED_NEW_INVITES, "capacity"),
-    *("registration_opens_at", "registration_closes_at", "cancellation_deadline", "access", "contact_email"),
-)
 
 
 def slugify(text: str) -> str:
@@ -79,30 +71,17 @@ class EventChange:
 
 
 def save_event(event: Event | None, data: dict, user=None) -> EventChange:
-    """Create or update an event from form data (times typed in Europe/Berlin)."""
+    """Create or update an event from the event form's data (Event.FORM_FIELDS, the series by its name; times
+    aware, as the form's BerlinDateTimeField gives them)."""
     created = event is None
     if not created and not event_is_editable(event):
         raise EventError("cancelled")
     if created:
         event = Event(status=EventStatus.DRAFT, created_by_id=getattr(user, "id", None))
     said = None if created else invite_content(event)
-    before = {name: getattr(event, name) for name in EDITABLE_FIELDS}
-    event.kind = data["kind"]
-    event.series = _series_named(data.get("series_name"))
-    event.edition = optional_text(data.get("edition"))
-    event.title = data["title"].strip()
-    event.description = data.get("description") or ""
-    event.starts_at = berlin_to_aware(data["starts_at"])
-    event.ends_at = berlin_to_aware(data["ends_at"])
-    event.venue_name = optional_text(data.get("venue_name"))
-    event.address = optional_text(data.get("address"))
-    event.online_url = optional_text(data.get("online_url"))
-    event.capacity = data.get("capacity")
-    event.registration_opens_at = berlin_to_aware(data.get("registration_opens_at"))
-    event.registration_closes_at = berlin_to_aware(data.get("registration_closes_at"))
-    event.cancellation_deadline = berlin_to_aware(data.get("cancellation_deadline"))
-    event.access = data["access"]
-    event.contact_email = optional_text(data.get("contact_email"))
+    before = {name: getattr(event, name) for name in Event.FORM_FIELDS}
+    for name in Event.FORM_FIELDS:
+        setattr(event, name, _series_named(data.get("series_name")) if name == "series" else data.get(name))
     if created:
         with db.session.no_autoflush:
             event.slug = unique_slug(event.title, berlin_date(event.starts_at))
@@ -177,54 +156,30 @@ def save_event_and_announce(event: Event | None, data: dict, user=None) -> Event
 def copy_event(source: Event, user=None) -> Event:
     """A new draft edition with the same texts, venue, programme and questions, one year later."""
     shift = timedelta(days=364)  # same weekday one year later
-    copy = Event(
-        kind=source.kind,
-        series=source.series,
-        edition=_next_edition(source.edition),
-        title=_next_edition(source.title) if source.edition and source.edition in source.title else source.title,
-        description=source.description,
-        starts_at=source.starts_at + shift,
-        ends_at=source.ends_at + shift,
-        venue_name=source.venue_name,
-        address=source.address,
-        online_url=source.online_url,
-        capacity=source.capacity,
-        registration_opens_at=source.registration_opens_at and source.registration_opens_at + shift,
-        registration_closes_at=source.registration_closes_at and source.registration_closes_at + shift,
-        cancellation_deadline=source.cancellation_deadline and source.cancellation_deadline + shift,
-        access=source.access,
-        contact_email=source.contact_email,
-        status=EventStatus.DRAFT,
-        created_by_id=getattr(user, "id", None),
-    )
+    copy = _copied(source, shift)
+    copy.edition = _next_edition(source.edition)
+    copy.title = _next_edition(source.title) if source.edition and source.edition in source.title else source.title
+    copy.status, copy.created_by_id = EventStatus.DRAFT, getattr(user, "id", None)
     copy.slug = unique_slug(copy.title, berlin_date(copy.starts_at))
-    for session in source.sessions:
-        copy.sessions.append(
-            EventSession(
-                kind=session.kind,
-                title=session.title,
-                description=session.description,
-                starts_at=session.starts_at + shift,
-                ends_at=session.ends_at + shift,
-                room=session.room,
-                speakers=session.speakers,
-                capacity=session.capacity,
-            )
-        )
-    for question in source.questions:
-        copy.questions.append(
-            Question(
-                position=question.position,
-                label=question.label,
-                kind=question.kind,
-                options=list(question.options or []) or None,
-                required=question.required,
-            )
-        )
+    copy.sessions = [_copied(session, shift) for session in source.sessions]
+    copy.questions = [_copied(question, shift) for question in source.questions]
     db.session.add(copy)
     db.session.flush()
     record_audit("event.copy", copy, summary=f"{source.title} -> {copy.title}")
     db.session.commit()
+    return copy
+
+
+def _copied(row, shift: timedelta):
+    """A new row of the same model with the fields its model copies to a new edition, and its times moved by
+    `shift` (COPIED_TO_NEW_EDITION, MOVED_WITH_EDITION)."""
+    copy = type(row)()
+    for name in row.COPIED_TO_NEW_EDITION:
+        value = getattr(row, name)
+        setattr(copy, name, list(value) if isinstance(value, list) else value)
+    for name in getattr(row, "MOVED_WITH_EDITION", ()):
+        value = getattr(row, name)
+        setattr(copy, name, value and value + shift)
     return copy
 
 

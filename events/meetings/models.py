@@ -70,6 +70,27 @@ def _new_ticket_key() -> str:
 class Event(db.Model):
     __tablename__ = "events"
 
+    # The fields the event form edits, in its order (the audit entry of an edit names those that changed; the
+    # series is typed as its name).
+    FORM_FIELDS = (
+        *("kind", "series", "edition", "title", "description", "starts_at", "ends_at", "venue_name", "address"),
+        *("online_url", "capacity", "registration_opens_at", "registration_closes_at", "cancellation_deadline"),
+        *("access", "contact_email"),
+    )
+    # What a new edition takes over from the last one (meetings.changes.copy_event); the times of MOVED_WITH_EDITION
+    # move to the next year, edition and title count up.
+    COPIED_TO_NEW_EDITION = (
+        *("kind", "series", "description", "venue_name", "address", "online_url", "capacity", "access"),
+        "contact_email",
+    )
+    MOVED_WITH_EDITION = (
+        "starts_at",
+        "ends_at",
+        "registration_opens_at",
+        "registration_closes_at",
+        "cancellation_deadline",
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     kind: Mapped[str] = mapped_column(String(20))  # an EventKind value
@@ -116,6 +137,11 @@ class EventSession(db.Model):
 
     __tablename__ = "event_sessions"
 
+    # The fields the programme form edits; a new edition copies COPIED_TO_NEW_EDITION and moves MOVED_WITH_EDITION.
+    FORM_FIELDS = ("kind", "title", "description", "starts_at", "ends_at", "room", "speakers", "capacity")
+    COPIED_TO_NEW_EDITION = ("kind", "title", "description", "room", "speakers", "capacity")
+    MOVED_WITH_EDITION = ("starts_at", "ends_at")
+
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))  # a SessionKind value
@@ -137,6 +163,8 @@ class Question(db.Model):
     """An event's own question on the registration form."""
 
     __tablename__ = "questions"
+
+    COPIED_TO_NEW_EDITION = ("position", "label", "kind", "options", "required")  # see Event.COPIED_TO_NEW_EDITION
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)

@@ -9,7 +9,6 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 
 from events.core.audit import record_audit
-from events.core.forms import optional_text
 from events.core.timezone import berlin_date, berlin_to_aware
 from events.extensions import cache, db
 from events.meetings.calendar_sequence import bump_sequence_if_changed, invite_content
@@ -90,14 +89,10 @@ def save_session(event: Event, session: EventSession | None, data: dict) -> Even
     said = invite_content(event)
     created = session is None
     session = session or EventSession(event=event)
-    session.kind = data["kind"]
-    session.title = data["title"].strip()
-    session.description = data.get("description") or ""
-    session.starts_at = berlin_to_aware(data["starts_at"])
-    session.ends_at = berlin_to_aware(data["ends_at"])
-    session.room = optional_text(data.get("room"))
-    session.speakers = optional_text(data.get("speakers"))
-    session.capacity = data.get("capacity") if session.kind == SessionKind.WORKSHOP else None
+    for name in EventSession.FORM_FIELDS:  # as the programme form gives them (times aware)
+        setattr(session, name, data.get(name))
+    if session.kind != SessionKind.WORKSHOP:
+        session.capacity = None  # only workshops have places of their own
     db.session.add(session)
     bump_sequence_if_changed(event, said)
     record_audit("session.create" if created else "session.update", session, summary=f"{event.title}: {session.title}")

@@ -6,7 +6,6 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from events.core.access import public, role_required, row_of_event_or_404
-from events.core.timezone import aware_to_berlin_naive
 from events.meetings import bp
 from events.meetings.access import event_organiser_required
 from events.meetings.catalogue import (
@@ -96,26 +95,7 @@ def manage():
 
 def _event_form_page(event: Event | None):
     if event is not None and request.method == "GET":
-        form = EventForm(
-            data={
-                "kind": event.kind,
-                "series_name": event.series.name if event.series else "",
-                "edition": event.edition,
-                "title": event.title,
-                "description": event.description,
-                "starts_at": aware_to_berlin_naive(event.starts_at),
-                "ends_at": aware_to_berlin_naive(event.ends_at),
-                "venue_name": event.venue_name,
-                "address": event.address,
-                "online_url": event.online_url,
-                "capacity": event.capacity,
-                "registration_opens_at": aware_to_berlin_naive(event.registration_opens_at),
-                "registration_closes_at": aware_to_berlin_naive(event.registration_closes_at),
-                "cancellation_deadline": aware_to_berlin_naive(event.cancellation_deadline),
-                "access": event.access,
-                "contact_email": event.contact_email,
-            }
-        )
+        form = EventForm(obj=event, series_name=event.series.name if event.series else "")
     else:
         form = EventForm()
     if form.validate_on_submit():
@@ -244,23 +224,12 @@ def cancel(event):
 
 def _session_form_page(event: Event, session: EventSession | None):
     if session is not None and request.method == "GET":
-        form = SessionForm(
-            data={
-                "kind": session.kind,
-                "title": session.title,
-                "description": session.description,
-                "starts_at": aware_to_berlin_naive(session.starts_at),
-                "ends_at": aware_to_berlin_naive(session.ends_at),
-                "room": session.room,
-                "speakers": session.speakers,
-                "capacity": session.capacity,
-            }
-        )
+        form = SessionForm(obj=session)
     else:
         form = SessionForm()
         if request.method == "GET":
-            form.starts_at.data = aware_to_berlin_naive(event.starts_at)
-            form.ends_at.data = aware_to_berlin_naive(event.starts_at + timedelta(hours=1))
+            form.starts_at.data = event.starts_at
+            form.ends_at.data = event.starts_at + timedelta(hours=1)
     if form.validate_on_submit():
         if session_outside_event(event, form.data):
             form.starts_at.errors.append(_("Der Programmpunkt muss innerhalb der Veranstaltung liegen."))
