@@ -92,6 +92,7 @@ def select_locale() -> str:
 def _init_extensions(app: Flask) -> None:
     from events import models  # noqa: F401 - registers every table with the metadata
     from events.core import database  # noqa: F401 - installs the SQLite pragmas and BEGIN handling
+    from events.core.jobs import init_jobs, load_tasks
     from events.core.mailer import deliver_after_request
     from events.core.models import User
 
@@ -124,6 +125,8 @@ def _init_extensions(app: Flask) -> None:
         return user if user is not None and stamp == user.password_stamp else None
 
     app.after_request(deliver_after_request)
+    init_jobs(app)
+    load_tasks()
 
 
 # One blueprint per capability: package name = blueprint name = URL prefix; with the modules holding its views.
@@ -152,10 +155,10 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from events.certificates.cli import certificates_cli
-    from events.core.cli import demo_cli, districts_cli, mail_cli, users_cli
+    from events.core.cli import demo_cli, districts_cli, jobs_cli, mail_cli, users_cli
     from events.registration.cli import events_cli
 
-    for group in (users_cli, districts_cli, demo_cli, mail_cli, events_cli, certificates_cli):
+    for group in (users_cli, districts_cli, demo_cli, mail_cli, jobs_cli, events_cli, certificates_cli):
         app.cli.add_command(group)
 
 

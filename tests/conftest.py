@@ -57,6 +57,7 @@ def app(database_url, tmp_path_factory):
             "SECRET_KEY": "test-secret-key-with-enough-length-0123456789",
             "WTF_CSRF_ENABLED": False,
             "MAIL_DELIVERY": "sync",
+            "JOBS_URL": "immediate",  # a task runs where it is queued (tests of the worker start one of their own)
             "MAIL_SERVER": "",
             "MAIL_FOLDER": str(instance / "mail"),
             "BASE_URL": "http://localhost",
@@ -197,7 +198,7 @@ def gunicorn_server(app, database_url, tmp_path):
         **os.environ,
         "DATABASE_URL": database_url,
         "SECRET_KEY": app.config["SECRET_KEY"],
-        "MAIL_DELIVERY": "cron",
+        "MAIL_DELIVERY": "later",
         "BASE_URL": f"http://127.0.0.1:{port}",
         "INSTANCE_PATH": str(tmp_path / "instance"),
     }

@@ -63,7 +63,7 @@ def smtp(app, monkeypatch):
 
 @pytest.fixture
 def clock(monkeypatch):
-    """Move the mail service's clock forward, as if the cron job ran later."""
+    """Move the mail service's clock forward, as if the worker ran later."""
 
     class Clock:
         offset = timedelta(0)
@@ -102,7 +102,7 @@ def test_a_mail_queued_while_smtp_is_down_is_delivered_after_it_comes_back(app, 
         )
         db.session.commit()
         first_try = deliver_due_mail()
-    assert first_try == {"sent": 0, "failed": 1, "superseded": 0}
+    assert first_try == {"sent": 0, "failed": 1, "superseded": 0, "postponed": 0}
     mail = _only_mail(app)
     assert mail.status == "queued" and mail.attempts == 1
     assert "ConnectionRefusedError" in mail.last_error
@@ -110,12 +110,17 @@ def test_a_mail_queued_while_smtp_is_down_is_delivered_after_it_comes_back(app, 
 
     smtp.start()
     with app.app_context():
-        assert deliver_due_mail() == {"sent": 0, "failed": 0, "superseded": 0}  # not due yet: no hammering
+        assert deliver_due_mail() == {
+            "sent": 0,
+            "failed": 0,
+            "superseded": 0,
+            "postponed": 0,
+        }  # not due yet: no hammering
     assert smtp.received == []
 
     clock.advance(minutes=2)
     with app.app_context():
-        assert deliver_due_mail() == {"sent": 1, "failed": 0, "superseded": 0}
+        assert deliver_due_mail() == {"sent": 1, "failed": 0, "superseded": 0, "postponed": 0}
     mail = _only_mail(app)
     assert mail.status == "sent" and mail.attempts == 2 and mail.last_error is None and mail.sent_at is not None
 
@@ -169,7 +174,7 @@ def test_the_pause_between_tries_grows_and_the_outbox_gives_up_after_the_last(ap
         db.session.commit()
         pauses = []
         for _attempt in range(MAX_ATTEMPTS):
-            assert deliver_due_mail() == {"sent": 0, "failed": 1, "superseded": 0}
+            assert deliver_due_mail() == {"sent": 0, "failed": 1, "superseded": 0, "postponed": 0}
             mail = db.session.scalars(select(OutgoingMail)).one()
             pauses.append(mail.next_attempt_at - clock.now())
             clock.advance(seconds=(mail.next_attempt_at - clock.now()).total_seconds() + 1)
@@ -179,7 +184,7 @@ def test_the_pause_between_tries_grows_and_the_outbox_gives_up_after_the_last(ap
 
         smtp.start()  # a failed mail is not tried again, even once the server is back
         clock.advance(days=1)
-        assert deliver_due_mail() == {"sent": 0, "failed": 0, "superseded": 0}
+        assert deliver_due_mail() == {"sent": 0, "failed": 0, "superseded": 0, "postponed": 0}
     assert smtp.received == []
 
 

@@ -29,7 +29,7 @@ from events.certificates.models import Certificate, CertificateBatch, Certificat
 from events.checkin.models import CheckIn
 from events.core.audit import record_audit
 from events.core.database import alphabetical_key
-from events.core.mailer import deliver_due_mail, queue_templated_mail
+from events.core.mailer import about, deliver_due_mail, queue_templated_mail
 from events.core.models import Organisation, Person
 from events.core.search import LIKE_ESCAPE, contains_pattern
 from events.core.timezone import berlin_date
@@ -694,7 +694,7 @@ def mail_certificate(certificate: Certificate, pdf: bytes) -> None:
         certificate.recipient_email,
         "certificate",
         topic="certificate",
-        registration_id=certificate.registration_id,
+        about=about("certificate", certificate.id),
         certificate=certificate,
         verify_url=verification_url(certificate.code),
         attachments=[(rendering.pdf_filename(certificate.recipient_name, certificate.serial), "application/pdf", pdf)],

@@ -1,4 +1,4 @@
-"""`flask events ...`: jobs for cron."""
+"""`flask events ...`: the periodic jobs by hand (the worker runs them on its own schedule, see tasks.py)."""
 
 import click
 from flask.cli import AppGroup
@@ -13,7 +13,7 @@ events_cli = AppGroup("events", help="Events and registrations.")
 @click.option("--days-before", default=2, show_default=True, help="Remind of events starting within this many days.")
 @with_site_context
 def send_reminders_command(days_before):
-    """Queue reminders for confirmed participants (safe to run from cron: never sends twice)."""
+    """Queue reminders for confirmed participants (safe to run at any time: never sends twice)."""
     from events.registration.service import send_reminders
 
     count = send_reminders(days_before)
@@ -26,7 +26,7 @@ def send_reminders_command(days_before):
 @with_site_context
 def delete_personal_data_command(dry_run):
     """Anonymise registrations six months after their event and 30 days after a cancellation, and delete old
-    mail (safe to run daily from cron: what is done stays done)."""
+    mail (safe to run at any time: what is done stays done)."""
     from events.registration.retention import delete_expired_personal_data
 
     report = delete_expired_personal_data(dry_run=dry_run)

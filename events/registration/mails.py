@@ -7,7 +7,14 @@ from flask_babel import force_locale
 
 from events.calendar.service import invite_attachment
 from events.checkin.tickets import qr_png, ticket_token_for
-from events.core.mailer import mail_renderer, queue_deferred_mail, queue_templated_mail, render_templated_mail
+from events.core.mailer import (
+    about,
+    mail_renderer,
+    queue_deferred_mail,
+    queue_templated_mail,
+    render_templated_mail,
+    secret_query_parameter,
+)
 from events.extensions import db
 from events.registration.models import Registration, RegistrationStatus
 
@@ -80,6 +87,7 @@ def _send(registration, template: str, *, link=False, invite: str | None = None,
         registration.email,
         "registration",
         topic=f"registration.{template}",
+        about=about("registration", registration.id),
         registration_id=registration.id,
         template=template,
         link=link,
@@ -133,6 +141,10 @@ def send_event_cancelled(registration, message: str):
 
 def send_organiser_message(registration, subject: str, body: str):
     return _send(registration, "organiser_message", subject=subject, body=body)
+
+
+# the invitation link carries its token as ?invitation=...: the organisers' view of sent mail hides it
+secret_query_parameter("invitation")
 
 
 def send_invitation(invitation, token: str):
