@@ -21,6 +21,7 @@ from events.core.models import Organisation, Person, User, UserRole
 from events.extensions import db
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+pytest_plugins = ["tests.workers"]  # job_queue, start_worker: real worker processes
 KEPT_TABLES = {"regions", "districts", "alembic_version"}
 TEST_PASSWORD = "richtig-langes-passwort"
 
