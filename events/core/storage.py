@@ -35,7 +35,9 @@ class FileStore(Protocol):
 
     def delete(self, area: str, names: list[str]) -> None: ...
 
-    def send(self, area: str, name: str, download_name: str, mimetype: str): ...
+    def send(self, area: str, name: str, download_name: str, mimetype: str, as_attachment: bool = True): ...
+
+    def describe(self, area: str, name: str) -> str: ...
 
 
 def _checked(area: str, name: str) -> str:
@@ -73,11 +75,14 @@ class FolderStore:
         for name in names:
             self.path(area, name).unlink(missing_ok=True)
 
-    def send(self, area: str, name: str, download_name: str, mimetype: str):
+    def send(self, area: str, name: str, download_name: str, mimetype: str, as_attachment: bool = True):
         path = self.path(area, name)
         if not path.is_file():
             abort(404)
-        return send_file(path, mimetype=mimetype, as_attachment=True, download_name=download_name)
+        return send_file(path, mimetype=mimetype, as_attachment=as_attachment, download_name=download_name)
+
+    def describe(self, area: str, name: str) -> str:
+        return str(self.path(area, name))
 
 
 class DatabaseStore:
@@ -110,11 +115,14 @@ class DatabaseStore:
         with db.engine.begin() as connection:
             connection.execute(delete(StoredFile).where(StoredFile.area == area, StoredFile.name.in_(names)))
 
-    def send(self, area: str, name: str, download_name: str, mimetype: str):
+    def send(self, area: str, name: str, download_name: str, mimetype: str, as_attachment: bool = True):
         data = self.read(area, name)
         if data is None:
             abort(404)
-        return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=download_name)
+        return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=as_attachment, download_name=download_name)
+
+    def describe(self, area: str, name: str) -> str:
+        return f"in the database (stored_files: {area}/{name})"
 
 
 def _folders(app: Flask) -> dict[str, Path]:

@@ -39,6 +39,15 @@ def upgrade():
     with op.batch_alter_table("periodic_runs") as batch_op:
         batch_op.create_index("ix_periodic_runs_started_at", ["started_at"])
 
+    with op.batch_alter_table("certificate_batches") as batch_op:
+        batch_op.add_column(sa.Column("send_mail", sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch_op.add_column(sa.Column("lease_owner", sa.String(length=32), nullable=True))
+        batch_op.add_column(sa.Column("lease_until", AwareDateTime(), nullable=True))
+        batch_op.add_column(sa.Column("runs", sa.Integer(), nullable=False, server_default="0"))
+    with op.batch_alter_table("certificate_batches") as batch_op:
+        batch_op.alter_column("send_mail", server_default=None)
+        batch_op.alter_column("runs", server_default=None)
+
     op.create_table(
         "stored_files",
         sa.Column("area", sa.String(length=40), nullable=False),
@@ -52,6 +61,9 @@ def upgrade():
 
 def downgrade():
     op.drop_table("stored_files")
+    with op.batch_alter_table("certificate_batches") as batch_op:
+        for column in ("runs", "lease_until", "lease_owner", "send_mail"):
+            batch_op.drop_column(column)
     with op.batch_alter_table("periodic_runs") as batch_op:
         batch_op.drop_index("ix_periodic_runs_started_at")
     op.drop_table("periodic_runs")
