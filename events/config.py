@@ -59,6 +59,9 @@ def settings_from_environment(instance_path: Path) -> dict:
         "JOBS_URL": env("JOBS_URL", ""),
         # generated files (certificate batches, the mail archive): "folder" (instance folder) or "database"
         "FILE_STORAGE": env("FILE_STORAGE", "folder"),
+        # seconds a worker holds a certificate batch between two signs of life; after that another worker takes
+        # the batch up (longer than rendering one group of certificates takes)
+        "CERTIFICATE_LEASE_SECONDS": int(env("CERTIFICATE_LEASE_SECONDS", "120")),
         "DEFAULT_LOCALE": env("DEFAULT_LOCALE", "de"),
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),

@@ -40,7 +40,7 @@ class LeaseLost(RuntimeError):
 
 
 def lease_time() -> timedelta:
-    return timedelta(seconds=current_app.config.get("CERTIFICATE_LEASE_SECONDS", 120))
+    return timedelta(seconds=current_app.config["CERTIFICATE_LEASE_SECONDS"])
 
 
 # --- files -------------------------------------------------------------------------------------------------------
