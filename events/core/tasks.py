@@ -22,4 +22,4 @@ def deliver_mail() -> dict[str, int]:
 def retry_mail() -> dict[str, int]:
     """Every minute: deliver what is due again (mails whose pause after a failed try is over, and any whose
     delivery task was lost with a worker)."""
-    return deliver_due_mail()
+    return deliver_mail.call_local()
