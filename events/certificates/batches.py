@@ -19,20 +19,28 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
-from events.certificates import rendering
 from events.certificates.models import Certificate, CertificateBatch
-from events.certificates.pages import document_settings, page_for, verification_url
+from events.certificates.pages import (
+    document_settings,
+    page_for,
+    pdf_filename,
+    render_certificate_batch,
+    verification_url,
+)
 from events.certificates.wording import DEFAULT_ISSUER
 from events.core.mailer import about, queue_templated_mail
 from events.core.models import OutgoingMail
 from events.core.storage import file_store
 from events.core.types import utcnow
+from events.documents import pdf_files
+from events.documents.rendering import RenderingFailed, chunked
 from events.extensions import db
 
 AREA = "certificates"  # the file store's area for batch files
 GROUP_SIZE = 100  # certificates rendered and kept at a time: what a worker that dies loses at most
 ACTIVE = ("rendering", "packing")
 STUCK_AFTER = timedelta(minutes=5)  # without progress this long, no worker is taking the batch up
+RENDERING_FAILED = "rendering:"  # how a failed render is noted in the batch's error
 
 
 class LeaseLost(RuntimeError):
@@ -167,10 +175,11 @@ def render_batch_files(batch_id: int) -> None:
     except Exception as error:  # noqa: BLE001 - the organiser sees that the batch failed, the log says why
         db.session.rollback()
         current_app.logger.exception("certificate batch %s failed", batch_id)
+        failure = f"{RENDERING_FAILED}{error.reason}" if isinstance(error, RenderingFailed) else type(error).__name__
         db.session.execute(
             update(CertificateBatch)
             .where(CertificateBatch.id == batch_id, CertificateBatch.lease_owner == owner)
-            .values(status="failed", error=f"{type(error).__name__}: {error}"[:500], lease_until=None)
+            .values(status="failed", error=f"{failure}: {error}"[:500], lease_until=None)
         )
         db.session.commit()
 
@@ -183,7 +192,7 @@ def _render(batch_id: int, owner: str) -> None:
     ).all()
     settings = document_settings(batch, certificates[0].issuer if certificates else DEFAULT_ISSUER)
     merged_name, zip_name = batch_files(batch)
-    groups = rendering.chunked(certificates, GROUP_SIZE)
+    groups = chunked(certificates, GROUP_SIZE)
     group_files = [_group_file(batch, index) for index in range(len(groups))]
     db.session.commit()  # no transaction is held while rendering
 
@@ -191,14 +200,14 @@ def _render(batch_id: int, owner: str) -> None:
         done = 0
         for group, name in zip(groups, group_files, strict=True):
             if not store.exists(AREA, name):  # kept by an earlier run: not rendered again
-                pdf, _documents = rendering.render_batch(
+                pdf, _documents = render_certificate_batch(
                     [page_for(c) for c in group], settings, workers=current_app.config.get("CERTIFICATE_WORKERS")
                 )
                 store.write(AREA, name, pdf)
             done += len(group)
             _renew_lease(batch_id, owner, progress=done)
         parts = [store.read(AREA, name) for name in group_files]
-        store.write(AREA, merged_name, parts[0] if len(parts) == 1 else rendering.merge_pdfs(parts))
+        store.write(AREA, merged_name, parts[0] if len(parts) == 1 else pdf_files.merge_pdfs(parts))
         _renew_lease(batch_id, owner, status="packing")
     else:  # "packing": the merged PDF is kept; only the ZIP and the mails were left
         parts = [store.read(AREA, name) for name in group_files]
@@ -226,9 +235,9 @@ def _pack(batch: CertificateBatch, certificates: list[Certificate], parts: list[
         )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        singles = (single for part in parts for single in rendering.split_pdf(part))
+        singles = (single for part in parts for single in pdf_files.split_pdf(part))
         for certificate, single in zip(certificates, singles, strict=True):
-            archive.writestr(rendering.pdf_filename(certificate.recipient_name, certificate.serial), single)
+            archive.writestr(pdf_filename(certificate.recipient_name, certificate.serial), single)
             wanted = batch.send_mail and certificate.recipient_email and not certificate.revoked_at
             if wanted and about("certificate", certificate.id) not in mailed:
                 mail_certificate(certificate, single)
@@ -246,7 +255,7 @@ def mail_certificate(certificate: Certificate, pdf: bytes) -> None:
         about=about("certificate", certificate.id),
         certificate=certificate,
         verify_url=verification_url(certificate.code),
-        attachments=[(rendering.pdf_filename(certificate.recipient_name, certificate.serial), "application/pdf", pdf)],
+        attachments=[(pdf_filename(certificate.recipient_name, certificate.serial), "application/pdf", pdf)],
     )
 
 
@@ -262,6 +271,15 @@ def batches_to_resume() -> list[int]:
             ),
         )
     ).all()
+
+
+def failure_message(batch: CertificateBatch) -> str | None:
+    """Why the batch failed, for the organiser: a limit of the PDF renderer, or an error the log explains."""
+    if batch.status != "failed":
+        return None
+    if batch.error and batch.error.startswith(RENDERING_FAILED):
+        return RenderingFailed(batch.error[len(RENDERING_FAILED) :].split(":", 1)[0]).message
+    return _("Ein Fehler ist aufgetreten; das Protokoll des Servers nennt ihn. Starten Sie die Erstellung neu.")
 
 
 def recent_batches(limit: int = 30) -> list[CertificateBatch]:

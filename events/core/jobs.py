@@ -18,6 +18,7 @@ import importlib.util
 import logging
 import pkgutil
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, has_app_context
@@ -179,10 +180,8 @@ def claim_slot(name: str, every: timedelta) -> bool:
 
 def load_tasks() -> list[str]:
     """Import every package's tasks.py, so that the queue knows each task; returns the module names."""
-    import events
-
     names = []
-    for package in pkgutil.iter_modules(events.__path__):
+    for package in pkgutil.iter_modules([str(Path(__file__).resolve().parent.parent)]):
         if package.ispkg and importlib.util.find_spec(f"events.{package.name}.tasks") is not None:
             names.append(importlib.import_module(f"events.{package.name}.tasks").__name__)
     return names

@@ -5,8 +5,6 @@ from __future__ import annotations
 from flask import current_app, url_for
 from flask_babel import force_locale
 
-from events.calendar.service import invite_attachment
-from events.checkin.tickets import qr_png, ticket_token_for
 from events.core.mailer import (
     about,
     mail_renderer,
@@ -15,8 +13,11 @@ from events.core.mailer import (
     render_templated_mail,
     secret_query_parameter,
 )
+from events.documents.qr import qr_png
 from events.extensions import db
+from events.registration.invites import invite_attachment
 from events.registration.models import Registration, RegistrationStatus
+from events.registration.tickets import ticket_token_for
 
 
 def _links(registration, token: str | None) -> dict:
@@ -124,6 +125,11 @@ def send_cancelled(registration):
 
 def send_link_again(registration):
     return _send(registration, "registration_link", link=True)
+
+
+def send_corrected(registration, note: str = ""):
+    """An organiser corrected the registration: what it says now, the organiser's note, the personal link."""
+    return _send(registration, "registration_corrected", link=True, note=note)
 
 
 def send_reminder(registration):

@@ -1,4 +1,4 @@
-"""Periodic jobs of registration: reminders and the deletion of personal data, run by the worker."""
+"""Periodic jobs of registration: reminders, run by the worker."""
 
 from datetime import timedelta
 
@@ -17,11 +17,3 @@ def send_reminders_hourly() -> int:
     if count:
         deliver_mail()
     return count
-
-
-@periodic_job(crontab(minute="30", hour="3"), every=timedelta(days=1))
-def delete_personal_data_daily() -> int:
-    """Every night at 03:30 (UTC): anonymise and delete what the privacy consent promises to delete."""
-    from events.registration.retention import delete_expired_personal_data
-
-    return delete_expired_personal_data().registrations
