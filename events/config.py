@@ -57,6 +57,7 @@ def settings_from_environment(instance_path: Path) -> dict:
         # the task queue: empty for a SQLite file in the instance folder, redis://host:6379/0 for several
         # processes or machines, "immediate" to run each task where it is queued (tests)
         "JOBS_URL": env("JOBS_URL", ""),
+        "JOBS_NAME": env("JOBS_NAME", "treffpunkt"),  # the queue's name in its storage (several services, one Redis)
         # generated files (certificate batches, the mail archive): "folder" (instance folder) or "database"
         "FILE_STORAGE": env("FILE_STORAGE", "folder"),
         # seconds a worker holds a certificate batch between two signs of life; after that another worker takes

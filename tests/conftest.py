@@ -259,7 +259,8 @@ def start_gunicorn(app, database_url, tmp_path):
     yield start
     for process in processes:
         process.terminate()
-        process.wait(timeout=10)
+    for process in processes:
+        process.wait(timeout=60)
 
 
 @pytest.fixture

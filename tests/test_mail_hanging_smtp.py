@@ -68,7 +68,8 @@ def _register_all(url: str) -> list[int]:
 
     def register(n: int) -> int:
         with requests.Session() as session:
-            token = CSRF.search(session.get(url, timeout=60).text).group(1)
+            # not kept alive: the server closes an idle connection after two seconds, which the post would find
+            token = CSRF.search(session.get(url, headers={"Connection": "close"}, timeout=60).text).group(1)
             barrier.wait(timeout=120)  # everyone posts at the same moment
             return session.post(
                 url,

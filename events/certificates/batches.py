@@ -37,7 +37,7 @@ from events.documents.rendering import RenderingFailed, chunked
 from events.extensions import db
 
 AREA = "certificates"  # the file store's area for batch files
-GROUP_SIZE = 100  # certificates rendered and kept at a time: what a worker that dies loses at most
+GROUP_SIZE = 50  # certificates rendered and kept at a time: what a worker that dies loses at most
 ACTIVE = ("rendering", "packing")
 STUCK_AFTER = timedelta(minutes=5)  # without progress this long, no worker is taking the batch up
 RENDERING_FAILED = "rendering:"  # how a failed render is noted in the batch's error
