@@ -2,11 +2,8 @@
 registrations against gunicorn all succeed and are saved, /healthz answers throughout, and the mails go out once
 the server answers again (delivered by a real worker process)."""
 
-import re
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
-from threading import Barrier
 
 import pytest
 import requests
@@ -16,10 +13,10 @@ from events.core.models import OutgoingMail
 from events.extensions import db
 from events.registration.models import Registration
 from tests.conftest import free_port
+from tests.registering import register_concurrently
 from tests.test_mail_smtp import SmtpServer
 from tests.workers import wait_until
 
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 CLIENTS = 100
 
 
@@ -63,32 +60,6 @@ class HealthWatch:
         self.thread.join(timeout=15)
 
 
-def _register_all(url: str) -> list[int]:
-    barrier = Barrier(CLIENTS)
-
-    def register(n: int) -> int:
-        with requests.Session() as session:
-            # not kept alive: the server closes an idle connection after two seconds, which the post would find
-            token = CSRF.search(session.get(url, headers={"Connection": "close"}, timeout=60).text).group(1)
-            barrier.wait(timeout=120)  # everyone posts at the same moment
-            return session.post(
-                url,
-                data={
-                    "csrf_token": token,
-                    "first_name": "Person",
-                    "last_name": f"Nummer {n}",
-                    "email": f"person{n}@example.org",
-                    "language": "de",
-                    "privacy_consent": "y",
-                },
-                allow_redirects=False,
-                timeout=60,
-            ).status_code
-
-    with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
-        return list(pool.map(register, range(CLIENTS)))
-
-
 def _mail_states(app) -> dict[str, int]:
     with app.app_context():
         return dict(db.session.execute(select(OutgoingMail.status, func.count()).group_by(OutgoingMail.status)).all())
@@ -109,7 +80,7 @@ def test_a_hanging_mail_server_delays_mail_but_never_a_registration(
     event = make_event(capacity=CLIENTS)
 
     with HealthWatch(server) as health:
-        statuses = _register_all(f"{server}/registration/{event.slug}")
+        statuses = register_concurrently(lambda _n: f"{server}/registration/{event.slug}", CLIENTS)
         time.sleep(3)  # and a little while the worker keeps trying
 
     assert statuses == [302] * CLIENTS  # every registration answered with the way to the personal page

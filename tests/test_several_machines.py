@@ -5,7 +5,6 @@ delivered once, and a certificate batch started on one instance downloads from t
 from __future__ import annotations
 
 import io
-import re
 import secrets
 import threading
 import zipfile
@@ -27,10 +26,10 @@ from events.meetings.models import Event
 from events.registration.models import Registration
 from events.registration.tickets import ticket_token_for
 from tests.conftest import TEST_PASSWORD, free_port
+from tests.registering import form_token, register_concurrently
 from tests.test_mail_smtp import SmtpServer
 from tests.workers import wait_until
 
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 REDIS_URL = "redis://127.0.0.1:6379/14"
 PEOPLE = 60  # registrations, half through each instance
 PLACES = 40
@@ -59,38 +58,6 @@ def shared(database_url):
     }
     yield settings, smtp
     smtp.stop()
-
-
-def _form_token(session: requests.Session, url: str) -> str:
-    # not kept alive: the server closes an idle connection after two seconds, which a post after waiting for the
-    # others would find closed
-    return CSRF.search(session.get(url, headers={"Connection": "close"}, timeout=60).text).group(1)
-
-
-def _register_through_both(first: str, second: str, slug: str) -> list[int]:
-    barrier = threading.Barrier(PEOPLE)
-
-    def register(n: int) -> int:
-        url = f"{(first, second)[n % 2]}/registration/{slug}"
-        with requests.Session() as session:
-            token = _form_token(session, url)
-            barrier.wait(timeout=120)
-            return session.post(
-                url,
-                data={
-                    "csrf_token": token,
-                    "first_name": "Person",
-                    "last_name": f"Nummer {n}",
-                    "email": f"person{n}@example.org",
-                    "language": "de",
-                    "privacy_consent": "y",
-                },
-                allow_redirects=False,
-                timeout=120,
-            ).status_code
-
-    with ThreadPoolExecutor(max_workers=PEOPLE) as pool:
-        return list(pool.map(register, range(PEOPLE)))
 
 
 def _scan_at_both_doors(app, event_id: int, organiser_id: int, servers: list[str]) -> list[tuple[int, str]]:
@@ -134,7 +101,8 @@ def test_two_app_machines_and_a_worker_share_one_database_and_one_redis(
     organiser = make_user("organiser")
 
     # registrations through both machines at once: exact counts, no overbooking
-    assert _register_through_both(first, second, event.slug) == [302] * PEOPLE
+    servers = (first, second)
+    assert register_concurrently(lambda n: f"{servers[n % 2]}/registration/{event.slug}", PEOPLE) == [302] * PEOPLE
     with app.app_context():
         statuses = Counter(db.session.scalars(select(Registration.status).where(Registration.event_id == event.id)))
     assert statuses == {"confirmed": PLACES, "waitlisted": PEOPLE - PLACES}
@@ -166,14 +134,14 @@ def test_two_app_machines_and_a_worker_share_one_database_and_one_redis(
         login = f"{first}/accounts/login"
         browser.post(
             login,
-            data={"csrf_token": _form_token(browser, login), "email": organiser.email, "password": TEST_PASSWORD},
+            data={"csrf_token": form_token(browser, login), "email": organiser.email, "password": TEST_PASSWORD},
             timeout=60,
         )
         new_batch = f"{first}/certificates/batches/new"
         response = browser.post(
             new_batch,
             data={
-                "csrf_token": _form_token(browser, new_batch),
+                "csrf_token": form_token(browser, new_batch),
                 "kind": "appreciation",
                 "source": "csv",
                 "csv_text": "Name\n" + "".join(f"Ehrenamtliche {n}\n" for n in range(12)),
