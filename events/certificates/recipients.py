@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,6 +15,7 @@ from events.certificates.wording import CERTIFICATE_LANGUAGE, CertificateProblem
 from events.checkin.models import CheckIn
 from events.core.database import alphabetical_key
 from events.core.models import Organisation, Person
+from events.documents.spreadsheets import Column, read_table
 from events.extensions import db
 from events.meetings.models import Event
 from events.registration.models import Registration, RegistrationStatus
@@ -120,58 +119,71 @@ def recipients_from_people(person_ids: list[int]) -> list[Recipient]:
     return recipients
 
 
-_HEADER_WORDS = {"name", "namen", "vorname", "e-mail", "email"}
+# The columns of a list of names, by position; a first line naming them (in German or English) is skipped.
+RECIPIENT_COLUMNS = (
+    Column("name", ("Name", "Namen", "Vorname")),
+    Column("email", ("E-Mail", "Email", "E-Mail-Adresse")),
+    Column("organisation", ("Organisation", "Organization")),
+    Column("place", ("Platz", "Platzierung", "Place")),
+    Column("category", ("Kategorie", "Category")),
+    Column("prize", ("Preis", "Prize")),
+)
 
 
 def parse_recipient_csv(text: str, kind: str) -> list[Recipient]:
     """Recipients from CSV text, one per line: name; e-mail; organisation (and for prizes: place; category; prize).
 
-    Separator ";" or ","; a first line of column headings is skipped. Raises CertificateProblem naming the line.
+    Separator ";", "," or tab; a first line of column headings is skipped (documents.spreadsheets reads it).
+    Raises CertificateProblem naming the first line that is wrong.
     """
-    from email_validator import EmailNotValidError, validate_email
-
     text = (text or "").lstrip("\ufeff").strip()
     if not text:
         raise CertificateProblem(_("Die Liste ist leer."))
-    first_line = text.splitlines()[0]
-    delimiter = ";" if ";" in first_line or "," not in first_line else ","
-    recipients = []
-    for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
-        cells = [cell.strip() for cell in row]
-        if not any(cells):
-            continue
-        if number == 1 and cells[0].lower() in _HEADER_WORDS:
-            continue
-        cells += [""] * (6 - len(cells))
-        name, email, organisation, place, category, prize = cells[:6]
-        if not name:
-            raise CertificateProblem(_("Zeile %(line)d: Der Name fehlt.", line=number))
-        if len(name) > 250:
-            raise CertificateProblem(_("Zeile %(line)d: Der Name ist länger als 250 Zeichen.", line=number))
-        if email:
-            try:
-                email = validate_email(email, check_deliverability=False).normalized
-            except EmailNotValidError:
-                raise CertificateProblem(
-                    _("Zeile %(line)d: „%(email)s“ ist keine gültige E-Mail-Adresse.", line=number, email=email[:80])
-                ) from None
-        if kind == CertificateKind.PRIZE and not place:
-            raise CertificateProblem(_("Zeile %(line)d: Für eine Urkunde fehlt die Platzierung.", line=number))
-        recipients.append(
-            Recipient(
-                name=name,
-                email=email or None,
-                organisation=organisation[:200],
-                place=place[:100],
-                category=category[:100],
-                prize=prize[:100],
-            )
-        )
-        if len(recipients) > MAX_CSV_ROWS:
+    table = read_table(text, RECIPIENT_COLUMNS, header=False, max_rows=MAX_CSV_ROWS)
+    problem = table.problems[0] if table.problems else None
+    recipients = [
+        _recipient_of_row(number, values, kind)
+        for number, values in table.rows
+        if problem is None or number < problem[0]
+    ]
+    if problem is not None:
+        line, what = problem
+        if what == "too_many":
             raise CertificateProblem(_("Höchstens %(count)d Personen pro Liste.", count=MAX_CSV_ROWS))
+        if what == "format":
+            raise CertificateProblem(
+                _("Zeile %(line)d: Ein Anführungszeichen ist nicht geschlossen oder ein Feld ist zu lang.", line=line)
+            )
     if not recipients:
         raise CertificateProblem(_("Die Liste enthält keine Namen."))
     return recipients
+
+
+def _recipient_of_row(number: int, values: dict[str, str], kind: str) -> Recipient:
+    from email_validator import EmailNotValidError, validate_email
+
+    name, email, place = values["name"], values["email"], values["place"]
+    if not name:
+        raise CertificateProblem(_("Zeile %(line)d: Der Name fehlt.", line=number))
+    if len(name) > 250:
+        raise CertificateProblem(_("Zeile %(line)d: Der Name ist länger als 250 Zeichen.", line=number))
+    if email:
+        try:
+            email = validate_email(email, check_deliverability=False).normalized
+        except EmailNotValidError:
+            raise CertificateProblem(
+                _("Zeile %(line)d: „%(email)s“ ist keine gültige E-Mail-Adresse.", line=number, email=email[:80])
+            ) from None
+    if kind == CertificateKind.PRIZE and not place:
+        raise CertificateProblem(_("Zeile %(line)d: Für eine Urkunde fehlt die Platzierung.", line=number))
+    return Recipient(
+        name=name,
+        email=email or None,
+        organisation=values["organisation"][:200],
+        place=place[:100],
+        category=values["category"][:100],
+        prize=values["prize"][:100],
+    )
 
 
 def placeholder_values(recipient: Recipient, event: Event | None, issue_date: date) -> dict[str, str]:
