@@ -748,6 +748,7 @@ def test_a_batch_whose_render_hits_its_limit_fails_with_a_message_and_can_be_res
     from events.certificates.batches import render_batch_files
     from events.certificates.issuing import issue_certificates, new_batch
     from events.certificates.recipients import Recipient
+    from events.directory.person_details import PersonDetails
     from tests.documents.samples import use_bomb
 
     monkeypatch.setitem(app.config, "PDF_CPU_SECONDS", 1)
@@ -755,7 +756,7 @@ def test_a_batch_whose_render_hits_its_limit_fails_with_a_message_and_can_be_res
         batch = new_batch(
             "appreciation", "Dankesurkunde", "Danke, {name}.", logo=use_bomb(5), logo_type="image/svg+xml"
         )
-        issue_certificates(batch, [Recipient(name="Sibel Ateş")], "Ministerium")
+        issue_certificates(batch, [Recipient(PersonDetails("Sibel Ateş"))], "Ministerium")
         db.session.commit()
         batch_id = batch.id
         render_batch_files(batch_id)

@@ -15,6 +15,7 @@ from events.certificates.wording import CERTIFICATE_LANGUAGE, CertificateProblem
 from events.checkin.models import CheckIn
 from events.core.database import alphabetical_key
 from events.core.models import Organisation, Person
+from events.directory.person_details import PersonDetails
 from events.documents.spreadsheets import Column, read_table
 from events.extensions import db
 from events.meetings.models import Event
@@ -25,19 +26,24 @@ MAX_CSV_ROWS = 5000
 
 @dataclass
 class Recipient:
-    """Who a certificate is for, as plain values."""
+    """Who a certificate is for (their details, and the registration or person they come from) and what it says
+    about them (days attended; place, category and prize)."""
 
-    name: str
-    email: str | None = None
-    organisation: str = ""
-    district: str = ""
-    function: str = ""
+    person: PersonDetails
     registration_id: int | None = None
     person_id: int | None = None
     days: list[date] = field(default_factory=list)
     place: str = ""
     category: str = ""
     prize: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.person.name
+
+    @property
+    def email(self) -> str | None:
+        return self.person.email
 
 
 def attended_days(event_id: int, registration_id: int | None = None) -> dict[int, list[date]]:
@@ -59,16 +65,7 @@ def attended_days(event_id: int, registration_id: int | None = None) -> dict[int
 
 
 def recipient_for_registration(registration: Registration, days: list[date]) -> Recipient:
-    return Recipient(
-        name=registration.full_name,
-        email=registration.email,
-        organisation=registration.organisation_name
-        or (registration.organisation.name if registration.organisation else ""),
-        district=registration.district.name if registration.district else "",
-        function=registration.function or "",
-        registration_id=registration.id,
-        days=days,
-    )
+    return Recipient(PersonDetails.from_registration(registration), registration_id=registration.id, days=days)
 
 
 def recipients_from_event(event: Event) -> list[Recipient]:
@@ -105,17 +102,7 @@ def recipients_from_people(person_ids: list[int]) -> list[Recipient]:
         person = people.get(person_id)
         if person is None:
             continue
-        organisation = person.organisation
-        recipients.append(
-            Recipient(
-                name=person.full_name,
-                email=person.email,
-                organisation=organisation.name if organisation else "",
-                district=organisation.district.name if organisation and organisation.district else "",
-                function=person.function or "",
-                person_id=person.id,
-            )
-        )
+        recipients.append(Recipient(PersonDetails.from_person(person), person_id=person.id))
     return recipients
 
 
@@ -176,10 +163,9 @@ def _recipient_of_row(number: int, values: dict[str, str], kind: str) -> Recipie
             ) from None
     if kind == CertificateKind.PRIZE and not place:
         raise CertificateProblem(_("Zeile %(line)d: Für eine Urkunde fehlt die Platzierung.", line=number))
+    person = PersonDetails(name, email=email or None, organisation=values["organisation"][:200])
     return Recipient(
-        name=name,
-        email=email or None,
-        organisation=values["organisation"][:200],
+        person,
         place=place[:100],
         category=values["category"][:100],
         prize=values["prize"][:100],
@@ -191,9 +177,9 @@ def placeholder_values(recipient: Recipient, event: Event | None, issue_date: da
         "name": recipient.name,
         "event": event.title if event else "",
         "date": event_dates(event) or long_date(issue_date),
-        "organisation": recipient.organisation,
-        "district": recipient.district,
-        "function": recipient.function,
+        "organisation": recipient.person.organisation,
+        "district": recipient.person.district,
+        "function": recipient.person.function,
         "days": format_list([long_date(d) for d in recipient.days], locale=CERTIFICATE_LANGUAGE),
         "place": recipient.place,
         "category": recipient.category,
