@@ -138,6 +138,7 @@ BLUEPRINT_PACKAGES = {
     "calendar": ("views",),
     "checkin": ("views", "api"),
     "certificates": ("views",),
+    "tandems": ("views", "manage"),
 }
 
 
@@ -154,8 +155,9 @@ def _register_cli(app: Flask) -> None:
     from events.certificates.cli import certificates_cli
     from events.core.cli import demo_cli, districts_cli, mail_cli, users_cli
     from events.registration.cli import events_cli
+    from events.tandems.cli import tandems_cli
 
-    for group in (users_cli, districts_cli, demo_cli, mail_cli, events_cli, certificates_cli):
+    for group in (users_cli, districts_cli, demo_cli, mail_cli, events_cli, certificates_cli, tandems_cli):
         app.cli.add_command(group)
 
 

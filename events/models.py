@@ -15,9 +15,24 @@ from events.core.models import (
 )
 from events.meetings.models import Event, EventSeries, EventSession, EventStaff, Invitation, Question
 from events.registration.models import Registration, WorkshopChoice
+from events.tandems.models import (
+    BlockComment,
+    BlockSuggestion,
+    BlockVersion,
+    GroupMember,
+    GuidelineBlock,
+    GuidelineChapter,
+    TandemGroup,
+    TandemMeeting,
+    TandemPair,
+    TandemProgramme,
+)
 
 __all__ = [
     "AuditEntry",
+    "BlockComment",
+    "BlockSuggestion",
+    "BlockVersion",
     "Certificate",
     "CertificateBatch",
     "CheckIn",
@@ -27,6 +42,9 @@ __all__ = [
     "EventSeries",
     "EventSession",
     "EventStaff",
+    "GroupMember",
+    "GuidelineBlock",
+    "GuidelineChapter",
     "Invitation",
     "Organisation",
     "OutgoingMail",
@@ -35,6 +53,10 @@ __all__ = [
     "Question",
     "Region",
     "Registration",
+    "TandemGroup",
+    "TandemMeeting",
+    "TandemPair",
+    "TandemProgramme",
     "User",
     "UserRole",
     "WorkshopChoice",
