@@ -81,7 +81,7 @@ def seed(database_url: str) -> Seed:
     """An event running now, confirmed registrations with their ticket codes, and one device per client."""
     from sqlalchemy import insert
 
-    from events.checkin.service import create_device
+    from events.checkin.devices import create_device
     from events.checkin.tickets import make_ticket_token
     from events.core.models import User
     from events.core.types import utcnow

@@ -6,14 +6,10 @@ from __future__ import annotations
 from babel.dates import format_date
 from sqlalchemy import func, select
 
+from events.certificates.issuing import issue_certificates, new_batch
 from events.certificates.models import Certificate, CertificateBatch, CertificateKind
-from events.certificates.service import (
-    DEFAULT_ISSUER,
-    attended_days,
-    issue_certificates,
-    new_batch,
-    recipients_from_people,
-)
+from events.certificates.recipients import attended_days, recipients_from_people
+from events.certificates.wording import DEFAULT_ISSUER
 from events.extensions import db
 from events.registration.models import Registration
 from events.tandems.models import TandemGroup, TandemProgramme

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from events.certificates.service import start_rendering
+from events.certificates.batches import start_rendering
 from events.core.access import role_required
 from events.core.database import german_order
 from events.core.models import Organisation, Region
