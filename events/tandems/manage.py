@@ -256,5 +256,5 @@ def issue_certificates(programme_id):
         count = sum(batch.total for batch in batches)
         flash(_("%(count)d Teilnahmebestätigungen werden erstellt.", count=count), "success")
         return redirect(url_for("certificates.index"))
-    flash(_("Niemand hat noch ein Treffen besucht, der nicht schon eine Bestätigung hat."), "info")
+    flash(_("Niemand hat noch ein Treffen besucht, der nicht schon eine Bestätigung hat."), "warning")
     return redirect(url_for("tandems.programme", programme_id=programme.id))
