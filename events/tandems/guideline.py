@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -22,6 +22,7 @@ from events.tandems.models import (
     SuggestionStatus,
     TandemGroup,
     TandemProgramme,
+    block_groups,
 )
 from events.tandems.rules import (
     Actor,
@@ -215,28 +216,55 @@ def chapters_with_blocks(programme: TandemProgramme, states: tuple[str, ...] | N
 
 
 @dataclass
-class Activity:
+class BlockLine:
+    """One block as the draft page lists it."""
+
+    id: int
+    title: str
+    state: str
+    groups: list[str] = field(default_factory=list)
     comments: int = 0
     open_suggestions: int = 0
 
 
-def activity_by_block(programme: TandemProgramme) -> dict[int, Activity]:
-    """Comments and open suggestions per block, for the draft page (two grouped queries)."""
+def draft_outline(programme: TandemProgramme) -> list[tuple[GuidelineChapter, list[BlockLine]]]:
+    """The chapters in order with their blocks' titles, states, credited groups, comments and open suggestions:
+    plain rows in five queries, however many blocks and versions the guideline has."""
+    chapters = db.session.scalars(
+        select(GuidelineChapter)
+        .filter_by(programme_id=programme.id)
+        .order_by(GuidelineChapter.position, GuidelineChapter.id)
+    ).all()
     in_programme = select(GuidelineBlock.id).join(GuidelineChapter).where(GuidelineChapter.programme_id == programme.id)
-    result: dict[int, Activity] = {}
+    by_chapter: dict[int, list[BlockLine]] = {chapter.id: [] for chapter in chapters}
+    lines: dict[int, BlockLine] = {}
+    for block_id, chapter_id, title, state in db.session.execute(
+        select(GuidelineBlock.id, GuidelineBlock.chapter_id, GuidelineBlock.title, GuidelineBlock.state)
+        .where(GuidelineBlock.id.in_(in_programme))
+        .order_by(GuidelineBlock.position, GuidelineBlock.id)
+    ):
+        lines[block_id] = BlockLine(block_id, title, state)
+        by_chapter[chapter_id].append(lines[block_id])
+    for block_id, name in db.session.execute(
+        select(block_groups.c.block_id, TandemGroup.name)
+        .join(TandemGroup, TandemGroup.id == block_groups.c.group_id)
+        .where(block_groups.c.block_id.in_(in_programme))
+        .order_by(TandemGroup.name)
+    ):
+        lines[block_id].groups.append(name)
     for block_id, count in db.session.execute(
         select(BlockComment.block_id, func.count())
         .where(BlockComment.block_id.in_(in_programme))
         .group_by(BlockComment.block_id)
     ):
-        result.setdefault(block_id, Activity()).comments = count
+        lines[block_id].comments = count
     for block_id, count in db.session.execute(
         select(BlockSuggestion.block_id, func.count())
         .where(BlockSuggestion.block_id.in_(in_programme), BlockSuggestion.status == SuggestionStatus.OPEN)
         .group_by(BlockSuggestion.block_id)
     ):
-        result.setdefault(block_id, Activity()).open_suggestions = count
-    return result
+        lines[block_id].open_suggestions = count
+    return [(chapter, by_chapter[chapter.id]) for chapter in chapters]
 
 
 def block_version(block: GuidelineBlock, number: int) -> BlockVersion:

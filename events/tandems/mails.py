@@ -62,6 +62,14 @@ def send_phase_change(programme: TandemProgramme) -> int:
     return len(recipients)
 
 
+def _written_since(model, owned_blocks, since, now) -> list:
+    """Comments or suggestions on the given blocks written after `since` (all when None) and up to `now`."""
+    statement = select(model).where(model.block_id.in_(owned_blocks), model.created_at <= now)
+    if since is not None:
+        statement = statement.where(model.created_at > since)
+    return list(db.session.scalars(statement.order_by(model.id)))
+
+
 def send_digests(now=None) -> int:
     """One mail per group whose blocks received comments or suggestions since its last digest, to each member,
     at most once a day (DIGEST_INTERVAL). Returns the number of groups that got one. Run daily."""
@@ -72,18 +80,8 @@ def send_digests(now=None) -> int:
         if since is not None and now - since < DIGEST_INTERVAL:
             continue
         owned = select(GuidelineBlock.id).where(GuidelineBlock.group_id == group.id)
-        comments = db.session.scalars(
-            select(BlockComment)
-            .where(BlockComment.block_id.in_(owned), BlockComment.created_at <= now)
-            .where(BlockComment.created_at > since if since else True)
-            .order_by(BlockComment.id)
-        ).all()
-        suggestions = db.session.scalars(
-            select(BlockSuggestion)
-            .where(BlockSuggestion.block_id.in_(owned), BlockSuggestion.created_at <= now)
-            .where(BlockSuggestion.created_at > since if since else True)
-            .order_by(BlockSuggestion.id)
-        ).all()
+        comments = _written_since(BlockComment, owned, since, now)
+        suggestions = _written_since(BlockSuggestion, owned, since, now)
         group.last_digest_at = now
         if not comments and not suggestions:
             continue

@@ -22,12 +22,12 @@ from events.tandems.forms import (
     group_admin_forms,
 )
 from events.tandems.guideline import (
-    activity_by_block,
     add_block,
     block_version,
     chapters_with_blocks,
     comment_on_block,
     decide_suggestion,
+    draft_outline,
     guideline_text_at,
     guideline_version_in,
     guideline_versions,
@@ -99,8 +99,8 @@ def guideline(programme, actor):
         "tandems/guideline.html",
         programme=programme,
         actor=actor,
-        chapters=chapters_with_blocks(programme),
-        activity=activity_by_block(programme),
+        chapters=draft_outline(programme),
+        state_labels={state.value: state.label for state in BlockState},
         may_add=may_add_block(actor, programme),
         form=BlockForm(),
         group_choices=[(group.id, group.name) for group in programme.groups],
@@ -130,12 +130,13 @@ def _block_page(block: GuidelineBlock, actor, status: int = 200, **forms):
     forms.setdefault("suggestion_form", SuggestionForm(formdata=None, proposal=block.text))
     state_form = StateForm(formdata=None, state=block.state)
     merge_form = MergeForm(formdata=None)
-    merge_form.into_id.choices = [
-        (other.id, f"{other.title} ({other.group.name})")
-        for chapter, blocks in chapters_with_blocks(programme, LIVE_BLOCK_STATES)
-        for other in blocks
-        if other.id != block.id
-    ]
+    if actor.editor:  # only organisers and the partner merge; the list names every live block of the programme
+        merge_form.into_id.choices = [
+            (other.id, f"{other.title} ({other.group.name})")
+            for chapter, blocks in chapters_with_blocks(programme, LIVE_BLOCK_STATES)
+            for other in blocks
+            if other.id != block.id
+        ]
     suggestions = [(s, diff_html(word_diff(block.text, s.text))) for s in block.suggestions]
     page = render_template(
         "tandems/block.html",

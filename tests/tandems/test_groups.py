@@ -79,3 +79,23 @@ def test_a_new_member_gets_a_personal_link_that_opens_only_their_group(
 
 def test_an_unknown_personal_link_is_not_found(client):
     assert client.get("/tandems/link/not-a-real-token").status_code == 404
+
+
+def test_a_member_with_an_account_signs_in_instead_of_using_the_link(
+    app, login, make_user, make_programme, make_group, make_member
+):
+    from events.core.models import User
+
+    programme = make_programme()
+    own = make_group(programme, name="Tandem Niederbayern")
+    other = make_group(programme, name="Tandem Schwaben", region="Schwaben")
+    member, _token = make_member(own, "Lena", "Huber")
+    account = make_user("jury")  # any account, linked to the member's person in the directory
+    with app.app_context():
+        db.session.get(User, account.id).person_id = member.person_id
+        db.session.commit()
+    browser = app.test_client()
+    login(account, browser)
+    assert "Tandem Niederbayern" in browser.get(f"/tandems/groups/{own.id}").get_data(as_text=True)
+    assert browser.get(f"/tandems/groups/{other.id}").status_code == 403
+    assert browser.get(f"/tandems/{programme.id}/guideline").status_code == 200
