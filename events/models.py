@@ -1,5 +1,6 @@
 """Every model of the application, imported in one place so Alembic and create_app see them all."""
 
+from events.accounts.models import UserSession
 from events.certificates.models import Certificate, CertificateBatch
 from events.checkin.models import CheckIn, Device
 from events.core.models import (
@@ -13,8 +14,8 @@ from events.core.models import (
     User,
     UserRole,
 )
-from events.meetings.models import Event, EventSeries, EventSession, EventStaff, Invitation, Question
-from events.registration.models import Registration, WorkshopChoice
+from events.meetings.models import Event, EventSeries, EventSession, EventStaff, Question
+from events.registration.models import Invitation, Registration, WorkshopChoice
 from events.tandems.models import (
     BlockComment,
     BlockSuggestion,
@@ -59,5 +60,6 @@ __all__ = [
     "TandemProgramme",
     "User",
     "UserRole",
+    "UserSession",
     "WorkshopChoice",
 ]

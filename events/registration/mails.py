@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import current_app, url_for
 from flask_babel import force_locale
 
-from events.calendar.service import invite_attachment
-from events.checkin.tickets import qr_png, ticket_token_for
 from events.core.mailer import mail_renderer, queue_deferred_mail, queue_templated_mail, render_templated_mail
+from events.documents.qr import qr_png
 from events.extensions import db
+from events.registration.invites import invite_attachment
 from events.registration.models import Registration, RegistrationStatus
+from events.registration.tickets import ticket_token_for
 
 
 def _links(registration, token: str | None) -> dict:
@@ -118,6 +119,11 @@ def send_link_again(registration):
     return _send(registration, "registration_link", link=True)
 
 
+def send_corrected(registration, note: str = ""):
+    """An organiser corrected the registration: what it says now, the organiser's note, the personal link."""
+    return _send(registration, "registration_corrected", link=True, note=note)
+
+
 def send_reminder(registration):
     return _send(registration, "registration_reminder", link=True, ticket=True)
 
@@ -129,10 +135,6 @@ def send_event_updated(registration):
 
 def send_event_cancelled(registration, message: str):
     return _send(registration, "event_cancelled", invite="CANCEL", message=message)
-
-
-def send_organiser_message(registration, subject: str, body: str):
-    return _send(registration, "organiser_message", subject=subject, body=body)
 
 
 def send_invitation(invitation, token: str):

@@ -3,3 +3,5 @@
 from flask import Blueprint
 
 bp = Blueprint("tandems", __name__, url_prefix="/tandems")
+
+from events.tandems import manage, views  # noqa: E402,F401 - the routes of bp

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -13,28 +11,31 @@ from events.core.audit import record_audit
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import EventAccess, EventKind
-from events.meetings.service import import_invitations, publish_event, save_event
+from events.meetings.service import EventError, publish_event, save_event
+from events.registration.invitations import Invitee, invite_people
 from events.tandems.errors import TandemError
 from events.tandems.models import GuidelineBlock, GuidelineChapter, TandemGroup, TandemMeeting
 from events.tandems.rules import Actor, may_record_minutes
 
 
 def _invite_members(event, group: TandemGroup) -> int:
-    """Invites every member of the group with an address through the registration's invitation machinery (each
-    gets a personal invitation link and, once registered, calendar invite, ticket and check-in as for any event).
-
-    The invitation service reads invitees from a CSV file; the members are handed to it as one.
-    """
-    rows = io.StringIO()
-    writer = csv.writer(rows)
-    writer.writerow(["email", "first_name", "last_name", "organisation"])
-    for member in group.members:
-        person = member.person
-        if person.email:
-            organisation = person.organisation.name if person.organisation else ""
-            writer.writerow([person.email, person.first_name, person.last_name, organisation])
-    result = import_invitations(event, rows.getvalue().encode())
-    return result.created
+    """Invites every member of the group with an address through the registration's invitations (each gets a
+    personal invitation link and, once registered, calendar invite, ticket and check-in as for any event). A
+    meeting that is already over invites nobody."""
+    invitees = [
+        Invitee(
+            member.person.email,
+            member.person.first_name,
+            member.person.last_name,
+            member.person.organisation.name if member.person.organisation else None,
+        )
+        for member in group.members
+        if member.person.email
+    ]
+    try:
+        return invite_people(event, invitees).created
+    except EventError:
+        return 0
 
 
 def schedule_meeting(

@@ -1,9 +1,10 @@
 """The printed guideline: an accessible PDF (tagged, fonts embedded, table of contents with page numbers) through
-the sandboxed certificate renderer's environment, and a DOCX for copy-editing (python-docx).
+the shared renderer (events.documents), and a DOCX for copy-editing (python-docx).
 
-The PDF is rendered from plain values in a sandboxed Jinja template over templates/pdf, with a URL fetcher that
-accepts only data: URLs, as certificates are. A draft (not signed off) prints every live block, each with its
-state, under an "Entwurf" watermark; the signed-off guideline prints only accepted blocks.
+The PDF is rendered from plain values in the sandboxed Jinja environment over templates/pdf, by WeasyPrint in a
+child process within CPU, memory and time limits, with a URL fetcher that opens only data: URLs. A draft (not
+signed off) prints every live block, each with its state, under an "Entwurf" watermark; the signed-off guideline
+prints only accepted blocks.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from babel.dates import format_date
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from events.certificates import rendering
 from events.core.database import alphabetical_key
 from events.core.timezone import berlin_date
+from events.documents.rendering import BASE_URL, data_only_fetcher, document_html
+from events.documents.sandbox import Limits, run_bounded
 from events.meetings.service import render_description
 from events.tandems.guideline import chapters_with_blocks
 from events.tandems.models import BlockState, TandemProgramme
@@ -105,17 +107,27 @@ def organisations_by_region(programme: TandemProgramme) -> list[dict]:
 
 
 def guideline_html(contents: dict) -> str:
-    return rendering.pdf_environment().get_template("tandem_guideline.html").render(contents)
+    return document_html("tandem_guideline.html", contents)
+
+
+def _tagged_pdf(html: str) -> bytes:
+    """In the renderer's child process: the HTML as a tagged PDF (PDF/UA structure where WeasyPrint allows)."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=data_only_fetcher()).write_pdf(pdf_tags=True)
+
+
+def guideline_limits() -> Limits:
+    """A guideline of about 100 pages takes some 5 s of CPU; it gets four times the bounds of a single document."""
+    usual = Limits.from_settings()
+    return Limits(
+        cpu_seconds=usual.cpu_seconds * 4, memory_mb=usual.memory_mb, timeout_seconds=usual.timeout_seconds * 4
+    )
 
 
 def guideline_pdf(programme: TandemProgramme) -> bytes:
-    """The guideline as a tagged PDF with embedded fonts; nothing outside data: URLs is fetched."""
-    from weasyprint import HTML
-
-    html = guideline_html(guideline_contents(programme))
-    fetcher = rendering._fetcher_class()(allowed_protocols={"data"})  # the certificates' data-only fetcher
-    document = HTML(string=html, base_url="data:text/html,", url_fetcher=fetcher)
-    return document.write_pdf(pdf_tags=True, uncompressed_pdf=False)
+    """The guideline as a tagged PDF with embedded fonts. Raises documents.sandbox.RenderingFailed."""
+    return run_bounded(_tagged_pdf, guideline_html(guideline_contents(programme)), limits=guideline_limits())
 
 
 LIST_ITEM = re.compile(r"^\s*[-*]\s+(.*)$")

@@ -6,6 +6,7 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_babel import gettext as _
 
 from events.core.access import public
+from events.documents.sandbox import RenderingFailed
 from events.extensions import db
 from events.meetings.service import render_description
 from events.tandems import bp, rules
@@ -304,7 +305,12 @@ def _download(data: bytes, mimetype: str, filename: str):
 @bp.route("/<int:programme_id>/guideline.pdf")
 @tandem_member_required("programme")
 def guideline_as_pdf(programme, actor):
-    return _download(guideline_pdf(programme), "application/pdf", f"leitfaden-{programme.id}.pdf")
+    try:
+        pdf = guideline_pdf(programme)
+    except RenderingFailed as failure:
+        flash(failure.message, "error")
+        return redirect(url_for("tandems.guideline", programme_id=programme.id))
+    return _download(pdf, "application/pdf", f"leitfaden-{programme.id}.pdf")
 
 
 @bp.route("/<int:programme_id>/guideline.docx")

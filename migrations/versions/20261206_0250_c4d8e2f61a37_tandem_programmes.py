@@ -1,7 +1,7 @@
 """tandem programmes: groups, pairs, members, meetings and the guideline written block by block
 
 Revision ID: c4d8e2f61a37
-Revises: b7e3d1c9a042
+Revises: c9f1e2a3b4d5
 Create Date: 2026-12-06 02:41:00.810204
 
 """
@@ -13,7 +13,7 @@ import events.core.types
 
 # revision identifiers, used by Alembic.
 revision = "c4d8e2f61a37"
-down_revision = "b7e3d1c9a042"
+down_revision = "c9f1e2a3b4d5"
 branch_labels = None
 depends_on = None
 

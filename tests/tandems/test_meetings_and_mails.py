@@ -7,7 +7,8 @@ from sqlalchemy import select
 from events.certificates.models import Certificate
 from events.core.types import utcnow
 from events.extensions import db
-from events.meetings.models import Event, Invitation
+from events.meetings.models import Event
+from events.registration.models import Invitation
 from events.tandems.models import BlockComment, GuidelineBlock, Phase, TandemGroup, TandemMeeting
 from tests.conftest import mail_text, sent_mails
 
