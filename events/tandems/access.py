@@ -40,7 +40,19 @@ LOADERS = {
 
 
 def remember_member(member: GroupMember) -> None:
-    session[SESSION_KEY] = member.id
+    """The personal link was opened: the session names the member and the link it came by, so that a new link
+    (sent after the old one leaked) ends the sessions the old one opened."""
+    session[SESSION_KEY] = [member.id, member.token_hash[:16]]
+
+
+def _member_by_link(programme: TandemProgramme) -> GroupMember | None:
+    remembered = session.get(SESSION_KEY)
+    if not isinstance(remembered, list) or len(remembered) != 2:
+        return None
+    member = db.session.get(GroupMember, remembered[0]) if isinstance(remembered[0], int) else None
+    if member is None or member.token_hash is None or member.token_hash[:16] != remembered[1]:
+        return None
+    return member if member.group.programme_id == programme.id else None
 
 
 def _member_of(programme: TandemProgramme, person_id: int | None) -> GroupMember | None:
@@ -60,10 +72,8 @@ def actor_for(programme: TandemProgramme) -> Actor | None:
         return Actor(name=current_user.display_name, person_id=current_user.person_id, organiser=True)
     person_id = current_user.person_id if signed_in else None
     member = _member_of(programme, person_id)
-    if member is None and session.get(SESSION_KEY):
-        by_link = db.session.get(GroupMember, session[SESSION_KEY])
-        if by_link is not None and by_link.group.programme_id == programme.id:
-            member = by_link
+    if member is None:
+        member = _member_by_link(programme)
     coordinator = person_id is not None and bool(
         db.session.scalar(
             select(tandem_coordinators.c.person_id).filter_by(programme_id=programme.id, person_id=person_id)

@@ -112,7 +112,9 @@ def guideline(programme, actor):
 @tandem_member_required("chapter")
 def new_block(chapter, actor):
     form = BlockForm()
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        flash(_("Bitte geben Sie Titel und Text der Empfehlung an."), "error")
+    else:
         try:
             block = add_block(chapter, actor, form.title.data, form.text.data, form.group_id.data)
         except TandemError as error:
@@ -120,7 +122,6 @@ def new_block(chapter, actor):
         else:
             flash(_("Die Empfehlung „%(title)s“ ist angelegt.", title=block.title), "success")
             return redirect(url_for("tandems.block", block_id=block.id))
-    flash(_("Bitte geben Sie Titel und Text der Empfehlung an."), "error")
     return redirect(url_for("tandems.guideline", programme_id=chapter.programme_id) + f"#chapter-{chapter.id}")
 
 

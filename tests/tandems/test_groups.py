@@ -99,3 +99,16 @@ def test_a_member_with_an_account_signs_in_instead_of_using_the_link(
     assert "Tandem Niederbayern" in browser.get(f"/tandems/groups/{own.id}").get_data(as_text=True)
     assert browser.get(f"/tandems/groups/{other.id}").status_code == 403
     assert browser.get(f"/tandems/{programme.id}/guideline").status_code == 200
+
+
+def test_a_new_personal_link_ends_what_the_old_one_opened(app, make_group, make_member, member_client):
+    from events.tandems.programmes import resend_personal_link
+
+    group = make_group()
+    member, token = make_member(group)
+    browser = member_client(token)
+    assert browser.get(f"/tandems/groups/{group.id}").status_code == 200
+    with app.test_request_context():
+        resend_personal_link(db.session.get(GroupMember, member.id))  # the old link leaked
+    assert browser.get(f"/tandems/groups/{group.id}").status_code == 403
+    assert app.test_client().get(f"/tandems/link/{token}").status_code == 404
