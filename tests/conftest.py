@@ -260,7 +260,11 @@ def start_gunicorn(app, database_url, tmp_path):
     for process in processes:
         process.terminate()
     for process in processes:
-        process.wait(timeout=60)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @pytest.fixture
