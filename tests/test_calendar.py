@@ -727,11 +727,11 @@ def test_a_cancellation_and_a_new_registration_carry_growing_sequences(client, a
 
 
 def test_a_cancellation_mailed_after_the_new_registration_keeps_its_lower_sequence(app, client, make_event):
-    """With MAIL_DELIVERY=cron the mails are rendered only when they are sent, after both changes."""
+    """With MAIL_DELIVERY=later the mails are rendered only when they are sent, after both changes."""
     from tests.test_registration import form_data
 
     event = make_event()
-    app.config["MAIL_DELIVERY"] = "cron"
+    app.config["MAIL_DELIVERY"] = "later"
     try:
         personal = client.post(f"/registration/{event.slug}", data=form_data()).headers["Location"]
         client.post(personal + "/cancel")

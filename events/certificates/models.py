@@ -41,6 +41,12 @@ class CertificateBatch(db.Model):
     progress_at: Mapped[datetime | None] = mapped_column(AwareDateTime)  # when the rendering last moved
     total: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(String(500))
+    send_mail: Mapped[bool] = mapped_column(default=False)  # mail each recipient theirs once rendered
+    # The worker rendering the batch holds it until lease_until and renews the lease as it goes; a lapsed lease
+    # means the worker died, and the next worker takes the batch up (certificates.batches).
+    lease_owner: Mapped[str | None] = mapped_column(String(32))
+    lease_until: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    runs: Mapped[int] = mapped_column(default=0)  # how often a worker has taken the batch up
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
 

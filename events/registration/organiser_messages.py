@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 
 from events.core.audit import record_audit
 from events.core.mailer import (
+    about,
     hide_secret_links,
     mail_renderer,
     queue_deferred_mail,
@@ -89,6 +90,7 @@ def message_registrants(event: Event, message: OrganiserMessage, status: str = "
             registration.email,
             "organiser_message",
             topic="registration.organiser_message",
+            about=about("registration", registration.id),
             registration_id=registration.id,
             subject=subject,
             body=body,
