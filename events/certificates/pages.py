@@ -9,8 +9,9 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from events.certificates.models import Certificate, CertificateBatch, CertificateKind
-from events.certificates.wording import CERTIFICATE_LANGUAGE, KIND_LABELS, local_today, long_date
+from events.certificates.kinds import KIND_LABELS, kind_of
+from events.certificates.models import Certificate, CertificateBatch
+from events.certificates.wording import CERTIFICATE_LANGUAGE, local_today, long_date
 from events.core.timezone import berlin_date
 from events.documents.rendering import data_url, render_many, render_pdf, safe_filename
 
@@ -49,17 +50,15 @@ def page_for(certificate: Certificate) -> dict:
     ]
     with force_locale(CERTIFICATE_LANGUAGE):
         kind_label = str(KIND_LABELS.get(certificate.kind, ""))
-    prize_line = ""
-    if certificate.kind == CertificateKind.PRIZE:
-        values = details.get("values", {})
-        prize_line = " · ".join(v for v in (values.get("place"), values.get("category")) if v)
+    kind = kind_of(certificate.kind)
+    detail_line = kind.detail_line(details.get("values", {})) if kind else ""
     return {
         "kind_label": kind_label,
         "title": certificate.title,
         "name": certificate.recipient_name,
         "name_size": _name_size(certificate.recipient_name),
         "paragraphs": paragraphs,
-        "details": prize_line,
+        "details": detail_line,
         "serial": certificate.serial,
         "issued": format_date(berlin_date(certificate.issued_at), "dd.MM.y", locale="de"),
         "verify_url": url,
