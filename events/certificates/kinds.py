@@ -47,9 +47,9 @@ def joined(*names: str) -> Callable[[dict[str, str]], str]:
 class Kind:
     key: str  # stored with each batch and certificate
     label: object  # lazy text: "Teilnahmebescheinigung"
-    issue_label: object  # lazy text of the organisers' button: "Teilnahmebescheinigungen ausstellen"
     default_title: str
     default_body: str
+    issue_label: object = None  # lazy text of the organisers' button on the certificates page; None: no button
     placeholders: dict[str, object] = field(default_factory=dict)  # name -> lazy label, beyond the common ones
     samples: dict[str, str] = field(default_factory=dict)  # values of those placeholders in the preview
     csv_columns: tuple[Column, ...] = ()  # values of a list of names after name, e-mail and organisation
@@ -63,6 +63,9 @@ class Kind:
         return set(COMMON_PLACEHOLDERS) | set(self.placeholders)
 
 
+DAYS = {"days": _l("besuchte Tage (nur Teilnahmebescheinigung)")}
+
+
 def _attendance_reason(title: str, values: dict[str, str]) -> str:
     return f"Teilnahme an „{values['event']}“ ({values['days'] or values['date']})"
 
@@ -73,7 +76,7 @@ ATTENDANCE = Kind(
     issue_label=_l("Teilnahmebescheinigungen ausstellen"),
     default_title="Teilnahmebescheinigung",
     default_body="hat am {days} an der Veranstaltung „{event}“ teilgenommen.",
-    placeholders={"days": _l("besuchte Tage (nur Teilnahmebescheinigung)")},
+    placeholders=DAYS,
     event_only=True,
     reason=_attendance_reason,
 )
@@ -107,7 +110,16 @@ PRIZE = Kind(
     detail_line=joined("place", "category"),
 )
 
-KINDS: dict[str, Kind] = {kind.key: kind for kind in (ATTENDANCE, APPRECIATION, PRIZE)}
+# Issued by events.tandems.certificates to the members of a tandem group, for the days of its meetings.
+TANDEM = Kind(
+    key="tandem",
+    label=_l("Teilnahmebestätigung Tandem-Projektgruppe"),
+    default_title="Teilnahmebestätigung",
+    default_body="hat in der Tandem-Projektgruppe „{event}“ mitgewirkt und an den Treffen am {days} teilgenommen.",
+    placeholders=DAYS,
+)
+
+KINDS: dict[str, Kind] = {kind.key: kind for kind in (ATTENDANCE, APPRECIATION, PRIZE, TANDEM)}
 
 # What forms, pages and templates read, derived from KINDS.
 KIND_LABELS = {key: kind.label for key, kind in KINDS.items()}
