@@ -13,7 +13,7 @@ from events.certificates.kinds import KIND_LABELS, kind_of
 from events.certificates.models import Certificate, CertificateBatch
 from events.certificates.wording import CERTIFICATE_LANGUAGE, local_today, long_date
 from events.core.timezone import berlin_date
-from events.documents.rendering import data_url, render_many, render_pdf, safe_filename
+from events.documents.rendering import data_url, render_many, render_pdf, safe_filename, warm_up_with
 
 MAX_SIGNATORIES = 3
 SEAL_TEXT_LENGTH = 80  # as much of the issuer's name as the seal holds in its smallest type
@@ -134,3 +134,41 @@ def certificate_pdf(certificate: Certificate) -> bytes:
 def pdf_filename(name: str, serial: str) -> str:
     """A file name for one person's certificate: their name (umlauts kept) and the serial."""
     return f"{safe_filename(name, 'Urkunde')} ({serial}).pdf"
+
+
+def _warm_up_sample(design: str) -> dict:
+    page = {
+        "kind_label": "Urkunde",
+        "title": "Teilnahmebescheinigung",
+        "name": "Erika Mustermann",
+        "name_size": "xl",
+        "paragraphs": [["hat am 6. Dezember 2026 an der Veranstaltung teilgenommen."]],
+        "details": "1. Platz · Ehrenamt",
+        "serial": "TP-2026-00001",
+        "issued": "06.12.2026",
+        "verify_url": "https://treffpunkt.example/certificates/v/x",
+        "short_url": "treffpunkt.example/certificates/v/x",
+    }
+    settings = {
+        "design": design,
+        "language": "de",
+        "document_title": "Urkunde",
+        "logo_url": None,
+        "seal_text": "Programm Integrationslotsinnen und -lotsen",
+        "seal_size": "s",
+        "signatories": [{"name": "Dr. Maria Huber", "office": "Staatsministerin"}],
+        "place_date": "München, 6. Dezember 2026",
+        "labels": {"serial": "Nr.", "issued": "ausgestellt am", "verify": "Echtheit prüfen:"},
+    }
+    return {**_shared(settings), "pages": [page]}
+
+
+for _design in DESIGNS:
+    warm_up_with(
+        __name__,
+        TEMPLATE,
+        _warm_up_sample(_design),
+        qr_codes=("https://treffpunkt.example/certificates/v/x",),
+        qr_size_mm=QR_SIZE_MM,
+        background_page=True,
+    )
