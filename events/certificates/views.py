@@ -25,19 +25,19 @@ from events.certificates.issuing import (
     preview_pdf,
     revoke_certificate,
 )
+from events.certificates.kinds import (
+    DEFAULT_BODIES,
+    DEFAULT_TITLES,
+    KIND_LABELS,
+    KINDS,
+    PLACEHOLDER_LABELS,
+    PLACEHOLDERS_BY_KIND,
+)
 from events.certificates.models import Certificate, CertificateBatch
 from events.certificates.pages import certificate_pdf, pdf_filename
 from events.certificates.recipients import recipients_from_event, recipients_from_people
 from events.certificates.verification import certificate_by_code, search_certificates
-from events.certificates.wording import (
-    DEFAULT_BODIES,
-    DEFAULT_TITLES,
-    KIND_LABELS,
-    PLACEHOLDER_LABELS,
-    PLACEHOLDERS_BY_KIND,
-    STATUS_LABELS,
-    CertificateProblem,
-)
+from events.certificates.wording import STATUS_LABELS, CertificateProblem
 from events.core.access import public, role_required
 from events.core.database import german_order
 from events.core.models import Person
@@ -65,6 +65,7 @@ def index():
         batches=recent_batches(),
         pagination=pagination,
         term=term,
+        kinds=KINDS.values(),
         kind_labels=KIND_LABELS,
         status_labels=STATUS_LABELS,
     )
@@ -89,7 +90,7 @@ def _batch_form() -> BatchForm:
         form.event_id.data = request.args.get("event", type=int)
         form.title.data = DEFAULT_TITLES[form.kind.data]
         form.body_template.data = DEFAULT_BODIES[form.kind.data]
-        if form.kind.data != "attendance":
+        if not KINDS[form.kind.data].event_only:
             form.source.data = "people"
     return form
 
