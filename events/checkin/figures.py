@@ -19,6 +19,7 @@ from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event
 from events.registration.export import csv_safe
+from events.registration.lists import admitted_registrations
 from events.registration.models import Registration, RegistrationStatus
 
 # Figures for the dashboard, the API and the exports
@@ -171,3 +172,14 @@ def no_shows_csv(event: Event) -> str:
             ]
         )
     return buffer.getvalue()
+
+
+@admitted_registrations.connect
+def _admitted_registrations(event_id: int):
+    """The registrations admitted on any day of the event, for the organiser's list filter (registration.lists)."""
+    return select(CheckIn.registration_id).where(
+        CheckIn.event_id == event_id,
+        CheckIn.scope == DAY_SCOPE,
+        CheckIn.result == ScanResult.WELCOME,
+        CheckIn.undone_at.is_(None),
+    )

@@ -20,6 +20,7 @@ from events.registration.forms import (
     registration_form_is_valid,
     registration_values,
 )
+from events.registration.lists import RegistrationFilter
 from events.registration.models import Registration
 from events.registration.organiser_forms import AddedRegistrationForm, CorrectionForm, organiser_registration_form
 from events.registration.organiser_messages import (
@@ -116,11 +117,10 @@ def correct(registration_id):
 def message(event):
     """Write a message to the selected registrants; "preview" shows it as it will read, "test" mails that to the
     organiser, and only "send" (the default) sends it."""
-    status = request.values.get("status", "")
-    term = request.values.get("q", "").strip()[:100]
+    wanted = RegistrationFilter.from_args(request.values)
     action = request.form.get("action", "send")
     form = OrganiserMessageForm()
-    recipients = message_recipients(event, status, term)
+    recipients = message_recipients(event, wanted)
     previews = []
     if form.validate_on_submit():
         text = OrganiserMessage(
@@ -139,7 +139,7 @@ def message(event):
             previews = preview(event, text, example)
         else:
             try:
-                count = message_registrants(event, text, status, term)
+                count = message_registrants(event, text, wanted)
             except RegistrationError as error:
                 flash(error_message(error), "error")  # the typed message stays in the form below
             else:
@@ -147,14 +147,13 @@ def message(event):
                     ngettext("Die Nachricht geht an %(num)d Person.", "Die Nachricht geht an %(num)d Personen.", count),
                     "success",
                 )
-                return redirect(url_for("registration.registrations", event_id=event.id, status=status, q=term))
+                return redirect(url_for("registration.registrations", event_id=event.id, **wanted.args()))
     failed = form.is_submitted() and (form.errors or action == "send")
     return render_template(
         "registration/message.html",
         event=event,
         form=form,
-        status=status,
-        term=term,
+        wanted=wanted,
         recipients=len(recipients),
         previews=previews,
     ), 400 if failed else 200

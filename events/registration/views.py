@@ -16,7 +16,6 @@ from events.meetings.service import (
     public_event,
     registration_definition,
     registration_window_state,
-    workshop_slots,
 )
 from events.registration import bp
 from events.registration.consent import photo_consent_text, privacy_consent_text
@@ -38,7 +37,6 @@ from events.registration.invites import event_invite
 from events.registration.models import Registration
 from events.registration.service import (
     RegistrationError,
-    breakdowns,
     cancel_registration,
     free_places,
     move_in_waiting_list,
@@ -51,7 +49,6 @@ from events.registration.service import (
     resend_personal_link,
     restorable,
     restore_registration,
-    search_registrations,
     status_counts,
     update_registration,
     withdraw_photo_consent,
@@ -309,34 +306,6 @@ def personal_ticket(token):
 
 
 # --- organisers -----------------------------------------------------------------------------------------------
-
-
-@bp.route("/manage/<int:event_id>")
-@event_organiser_required
-def registrations(event):
-    status = request.args.get("status", "")
-    term = request.args.get("q", "").strip()[:100]
-    pagination = db.paginate(
-        search_registrations(event, status, term),
-        page=request.args.get("page", 1, type=int),
-        per_page=50,
-        error_out=False,
-    )
-    counts = status_counts(event)
-    return render_template(
-        "registration/list.html",
-        event=event,
-        pagination=pagination,
-        status=status,
-        term=term,
-        counts=counts,
-        free=free_places(event, counts["confirmed"]),
-        fill=workshop_fill(event.id),
-        slots=workshop_slots(event),
-        restorable=restorable,
-        breakdowns=breakdowns(event),
-        status_labels=REGISTRATION_STATUS_LABELS,
-    )
 
 
 @bp.route("/manage/<int:event_id>/export.<fmt>")
