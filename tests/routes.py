@@ -63,6 +63,8 @@ ROUTES = [
     # accounts
     Route("accounts.login",               "GET",  "/accounts/login",                               EVERYONE),
     Route("accounts.logout",              "POST", "/accounts/logout",                              SIGNED_IN),
+    Route("accounts.sessions",            "GET",  "/accounts/sessions",                            SIGNED_IN),
+    Route("accounts.sessions",            "POST", "/accounts/sessions",                            SIGNED_IN),
     Route("accounts.forgot_password",     "GET",  "/accounts/password/forgot",                     EVERYONE),
     Route("accounts.reset_password",      "GET",  "/accounts/password/reset/{reset_token}",        EVERYONE),
     Route("accounts.accept_invitation",   "GET",  "/accounts/invitation/{invitation_token}",       EVERYONE),

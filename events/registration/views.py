@@ -74,6 +74,18 @@ def _flash_dropped_workshops(titles: list[str]) -> None:
 @public
 @own_transactions
 @limiter.limit(lambda: current_app.config["REGISTRATION_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["REGISTRATION_LIMIT_PER_EVENT_AND_ADDRESS"],
+    methods=["POST"],
+    key_func=lambda: f"{request.view_args['slug']}|{request.remote_addr}",
+    deduct_when=lambda response: response.status_code < 400,  # only what was taken; a form to correct is free
+)
+@limiter.limit(
+    lambda: current_app.config["REGISTRATION_LIMIT_PER_EVENT"],
+    methods=["POST"],
+    key_func=lambda: f"event|{request.view_args['slug']}",
+    deduct_when=lambda response: response.status_code < 400,
+)
 def register(slug):
     reading = request.method == "GET"
     if reading:
