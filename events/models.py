@@ -15,6 +15,7 @@ from events.core.models import (
     UserRole,
 )
 from events.meetings.models import Event, EventSeries, EventSession, EventStaff, Question
+from events.registration.day_models import DayPlace, EventDay, RegistrationDay
 from events.registration.models import Invitation, Registration, WorkshopChoice
 
 __all__ = [
@@ -22,11 +23,13 @@ __all__ = [
     "Certificate",
     "CertificateBatch",
     "CheckIn",
+    "DayPlace",
     "Device",
     "District",
     "Event",
     "EventSeries",
     "EventSession",
+    "EventDay",
     "EventStaff",
     "Invitation",
     "Organisation",
@@ -36,6 +39,7 @@ __all__ = [
     "Question",
     "Region",
     "Registration",
+    "RegistrationDay",
     "User",
     "UserRole",
     "UserSession",

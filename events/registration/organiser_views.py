@@ -13,6 +13,7 @@ from events.meetings.models import EventStatus
 from events.meetings.service import registration_definition
 from events.registration import bp
 from events.registration.by_organiser import add_registration, correct_registration
+from events.registration.days import day_fill, days_of, set_days
 from events.registration.error_messages import error_message
 from events.registration.forms import (
     OrganiserMessageForm,
@@ -22,7 +23,12 @@ from events.registration.forms import (
 )
 from events.registration.lists import RegistrationFilter
 from events.registration.models import Registration
-from events.registration.organiser_forms import AddedRegistrationForm, CorrectionForm, organiser_registration_form
+from events.registration.organiser_forms import (
+    AddedRegistrationForm,
+    CorrectionForm,
+    days_form,
+    organiser_registration_form,
+)
 from events.registration.organiser_messages import (
     OrganiserMessage,
     message_recipients,
@@ -84,6 +90,7 @@ def correct(registration_id):
         CorrectionForm,
         data=data,
         own_workshops=frozenset(c.session_id for c in registration.workshop_choices),
+        own_days=frozenset(c.event_day_id for c in registration.day_choices),
     )
     if registration_form_is_valid(form):
         try:
@@ -157,3 +164,21 @@ def message(event):
         recipients=len(recipients),
         previews=previews,
     ), 400 if failed else 200
+
+
+@bp.route("/manage/<int:event_id>/days", methods=["GET", "POST"])
+@event_organiser_required
+def days(event):
+    form = days_form(event, days_of(event.id), request.form if request.method == "POST" else None)
+    if form.validate_on_submit():
+        capacities = {day: field.data for day, field in form.day_fields}
+        try:
+            set_days(event.id, form.per_day.data, capacities)
+        except RegistrationError as error:
+            flash(error_message(error), "error")
+        else:
+            flash(_("Die Tage sind gespeichert."), "success")
+            return redirect(url_for("registration.registrations", event_id=event.id))
+    return render_template(
+        "registration/days.html", event=event, form=form, fill=day_fill(event.id), days=days_of(event.id)
+    ), 400 if form.is_submitted() else 200

@@ -19,6 +19,7 @@ from events.meetings.service import (
 )
 from events.registration import bp
 from events.registration.consent import photo_consent_text, privacy_consent_text
+from events.registration.days import day_options
 from events.registration.error_messages import ERROR_MESSAGES, error_message
 from events.registration.export import answer_text, export_csv, export_xlsx
 from events.registration.forms import (
@@ -103,6 +104,7 @@ def register(slug):
         return render_template("registration/closed.html", event=event, message=ERROR_MESSAGES[reason]()), 403
     definition = registration_definition(event)
     fill = workshop_fill(event.id) if definition.slots else {}
+    days = day_options(event.id)
 
     def new_form(data=None):
         return build_registration_form(
@@ -111,6 +113,7 @@ def register(slug):
             district_choices(_("– bitte wählen –")),
             new=True,
             invited_email=invitation.email if invitation is not None else None,
+            days=days,
             data=data,
         )
 
@@ -129,7 +132,7 @@ def register(slug):
 
     if reading and not request.args and page_is_shared():
         organisations = organisation_names()
-        key = blank_page_key(event, definition, fill, organisations, free)
+        key = blank_page_key(event, definition, fill, organisations, free, days)
         return shared_page(key, lambda: page(new_form(), organisations))
     data = None
     if invitation is not None and reading:
@@ -200,6 +203,7 @@ def personal(token):
         district_choices(_("– keine Angabe –")),
         new=False,
         own_workshops=frozenset(own),
+        days=day_options(event.id, frozenset(c.event_day_id for c in registration.day_choices)),
         data=data,
     )
     editable = (
