@@ -17,9 +17,24 @@ from events.core.models import (
 from events.meetings.models import Event, EventSeries, EventSession, EventStaff, Question
 from events.registration.day_models import DayPlace, EventDay, RegistrationDay
 from events.registration.models import Invitation, Registration, WorkshopChoice
+from events.tandems.models import (
+    BlockComment,
+    BlockSuggestion,
+    BlockVersion,
+    GroupMember,
+    GuidelineBlock,
+    GuidelineChapter,
+    TandemGroup,
+    TandemMeeting,
+    TandemPair,
+    TandemProgramme,
+)
 
 __all__ = [
     "AuditEntry",
+    "BlockComment",
+    "BlockSuggestion",
+    "BlockVersion",
     "Certificate",
     "CertificateBatch",
     "CheckIn",
@@ -31,6 +46,9 @@ __all__ = [
     "EventSession",
     "EventDay",
     "EventStaff",
+    "GroupMember",
+    "GuidelineBlock",
+    "GuidelineChapter",
     "Invitation",
     "Organisation",
     "OutgoingMail",
@@ -40,6 +58,10 @@ __all__ = [
     "Region",
     "Registration",
     "RegistrationDay",
+    "TandemGroup",
+    "TandemMeeting",
+    "TandemPair",
+    "TandemProgramme",
     "User",
     "UserRole",
     "UserSession",
