@@ -3,6 +3,7 @@ overbooked, also under concurrent requests (the database holds one place row per
 
 import re
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from threading import Barrier
 
 import pytest
@@ -127,3 +128,48 @@ def test_twenty_concurrent_registrations_for_a_day_with_five_places(
         db.session.remove()
         places = db.session.scalars(select(RegistrationDay.place).filter_by(event_day_id=first_day)).all()
     assert sorted(places) == [1, 2, 3, 4, 5]
+
+
+def test_the_invite_holds_the_booked_day_and_the_workshops_are_entries_of_their_own(
+    client, app, login, make_user, make_event
+):
+    import icalendar
+
+    from events.meetings.models import EventSession
+    from events.registration.tokens import feed_token_for
+    from tests.conftest import sent_mails
+
+    event = make_event(capacity=None)  # two days, 08:00 to 17:00 (Berlin) on each
+    with app.app_context():
+        workshop = EventSession(
+            event_id=event.id,
+            kind="workshop",
+            title="Wohnen",
+            room="Raum 2",
+            starts_at=event.starts_at + timedelta(days=1, hours=2),
+            ends_at=event.starts_at + timedelta(days=1, hours=3),
+        )
+        db.session.add(workshop)
+        db.session.commit()
+        workshop_id = workshop.id
+    _per_day(client, login, make_user, event, "", "")
+    _first, second_day = _day_ids(app, event)
+
+    client.post(
+        f"/registration/{event.slug}",
+        data=form_data(email="tag2@example.org", days=[str(second_day)], workshop_slot_1=str(workshop_id)),
+    )
+
+    [mail] = sent_mails(app)
+    files = {part.get_filename(): part.get_content() for part in mail.iter_attachments()}
+    invite = icalendar.Calendar.from_ical(files["einladung.ics"])
+    [entry] = invite.walk("VEVENT")
+    assert entry.decoded("DTSTART").date() == (event.starts_at + timedelta(days=1)).date()  # day two only
+    workshops = icalendar.Calendar.from_ical(files["workshops.ics"])
+    assert [str(e["SUMMARY"]) for e in workshops.walk("VEVENT")] == ["Workshop: Wohnen"]
+    with app.app_context():
+        registration = db.session.scalars(select(Registration).filter_by(email_normalized="tag2@example.org")).one()
+        token = feed_token_for(registration.id, app.config["SECRET_KEY"], registration.link_version or 0)
+    feed = icalendar.Calendar.from_ical(client.get(f"/calendar/personal/{token}.ics").data)
+    summaries = sorted(str(e["SUMMARY"]) for e in feed.walk("VEVENT"))
+    assert summaries == sorted([event.title, "Workshop: Wohnen"])

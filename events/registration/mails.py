@@ -8,7 +8,7 @@ from flask_babel import force_locale
 from events.core.mailer import mail_renderer, queue_deferred_mail, queue_templated_mail, render_templated_mail
 from events.documents.qr import qr_png
 from events.extensions import db
-from events.registration.invites import invite_attachment
+from events.registration.invites import invite_attachment, workshops_attachment
 from events.registration.models import Registration, RegistrationStatus
 from events.registration.tickets import ticket_token_for
 
@@ -70,6 +70,9 @@ def render_registration_mail(
         }
         if invite:
             context["attachments"] = [invite_attachment(registration, invite, invite_sequence)]
+            workshops = workshops_attachment(registration) if invite == "REQUEST" else None
+            if workshops is not None:
+                context["attachments"].append(workshops)
         if ticket and registration.status == "confirmed":
             context["inline_images"] = [_ticket_image(registration)]
         return render_templated_mail(template, **context)
