@@ -173,3 +173,23 @@ def test_the_invite_holds_the_booked_day_and_the_workshops_are_entries_of_their_
     feed = icalendar.Calendar.from_ical(client.get(f"/calendar/personal/{token}.ics").data)
     summaries = sorted(str(e["SUMMARY"]) for e in feed.walk("VEVENT"))
     assert summaries == sorted([event.title, "Workshop: Wohnen"])
+
+
+def test_the_door_admits_a_person_only_on_a_day_they_booked(client, app, login, make_user, make_event):
+    from events.checkin.scanning import ScanResult, check_in_registration
+    from events.meetings.models import Event
+
+    event = make_event(capacity=None)
+    _per_day(client, login, make_user, event, "", "")
+    _first, second_day = _day_ids(app, event)
+    client.post(f"/registration/{event.slug}", data=form_data(email="tag2@example.org", days=[str(second_day)]))
+    with app.test_request_context():
+        registration = db.session.scalars(select(Registration).filter_by(email_normalized="tag2@example.org")).one()
+        first_morning = check_in_registration(
+            db.session.get(Event, event.id), registration, now=event.starts_at + timedelta(minutes=30)
+        )
+        second_morning = check_in_registration(
+            db.session.get(Event, event.id), registration, now=event.starts_at + timedelta(days=1, minutes=30)
+        )
+    assert first_morning.result == ScanResult.NOT_BOOKED_DAY
+    assert second_morning.result == ScanResult.WELCOME

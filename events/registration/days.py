@@ -182,3 +182,14 @@ def day_options(event_id: int, own: frozenset[int] = frozenset()) -> tuple:
         return ()
     fill = day_fill(event_id)
     return tuple((d.id, format_date(d.day, "full"), day_is_full(d, fill) and d.id not in own) for d in days)
+
+
+def booked_day_dates(registration_id: int) -> set[date]:
+    """The days a registrant booked of an event booked per day (empty: the whole event)."""
+    return set(
+        db.session.scalars(
+            select(EventDay.day)
+            .join(RegistrationDay, RegistrationDay.event_day_id == EventDay.id)
+            .where(RegistrationDay.registration_id == registration_id)
+        )
+    )
