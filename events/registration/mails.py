@@ -15,7 +15,7 @@ from events.core.mailer import (
 )
 from events.documents.qr import qr_png
 from events.extensions import db
-from events.registration.invites import invite_attachment
+from events.registration.invites import invite_attachment, workshops_attachment
 from events.registration.models import Registration, RegistrationStatus
 from events.registration.tickets import ticket_token_for
 
@@ -77,6 +77,9 @@ def render_registration_mail(
         }
         if invite:
             context["attachments"] = [invite_attachment(registration, invite, invite_sequence)]
+            workshops = workshops_attachment(registration) if invite == "REQUEST" else None
+            if workshops is not None:
+                context["attachments"].append(workshops)
         if ticket and registration.status == "confirmed":
             context["inline_images"] = [_ticket_image(registration)]
         return render_templated_mail(template, **context)
