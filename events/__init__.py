@@ -117,6 +117,13 @@ def _init_extensions(app: Flask) -> None:
         user_id, _, stamp = session_id.partition(":")
         return user if user is not None and user_id == str(user.id) and stamp == user.password_stamp else None
 
+    @app.before_request
+    def check_signed_in_session():
+        # First thing in a request (before its transaction begins): checking the session may write its
+        # last_seen_at and commit, which must never happen amid a view's own changes.
+        if request.endpoint != "static":
+            current_user._get_current_object()
+
     app.after_request(deliver_after_request)
     init_jobs(app)
     load_tasks()
