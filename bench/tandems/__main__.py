@@ -119,6 +119,23 @@ def change_one_block(database_url: str, run: int) -> None:
         db.session.commit()
 
 
+def rendering_cpu_seconds(database_url: str, programme_id: int) -> tuple[float, float]:
+    """CPU seconds of this process to gather the guideline's contents and HTML, and to lay it out and write the
+    tagged PDF (what the renderer's child process does): the server's own CPU figure misses the child."""
+    from events.extensions import db
+    from events.tandems import printing
+    from events.tandems.models import TandemProgramme
+
+    app = app_for(database_url)
+    with app.test_request_context():
+        start = time.process_time()
+        html = printing.guideline_html(printing.guideline_contents(db.session.get(TandemProgramme, programme_id)))
+        gathered = time.process_time() - start
+        start = time.process_time()
+        printing._tagged_pdf(html)
+        return gathered, time.process_time() - start
+
+
 def measure_page(make_session, url: str, check: str) -> list[float]:
     """Latencies in ms: SEQUENTIAL requests, then CONCURRENT_CLIENTS clients with CONCURRENT_EACH each."""
     session = make_session()
@@ -206,6 +223,11 @@ def main() -> int:
             f"load {load_average():.1f}, cores {os.cpu_count()}",
             flush=True,
         )
+    gathered, laid_out = rendering_cpu_seconds(database_url, programme_id)
+    print(
+        f"guideline PDF in one process: contents and HTML {gathered:.2f} s CPU, "
+        f"layout and tagged PDF {laid_out:.2f} s CPU"
+    )
     if kind == "sqlite":
         with gunicorn(database_url, workers=2, threads=1, app="bench.tandems.reference:app") as base:
             reference_url = f"{base}/guideline/{programme_id}"
