@@ -1,7 +1,7 @@
 """days of multi-day events booked one by one, with their capacity held by place rows
 
 Revision ID: e7a4c2d9f1b6
-Revises: c4d8e2f61a37
+Revises: c4f1a9e2b7d3
 Create Date: 2026-12-06 03:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "e7a4c2d9f1b6"
-down_revision = "c4d8e2f61a37"
+down_revision = "c4f1a9e2b7d3"
 branch_labels = None
 depends_on = None
 
