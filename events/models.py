@@ -15,19 +15,40 @@ from events.core.models import (
     UserRole,
 )
 from events.meetings.models import Event, EventSeries, EventSession, EventStaff, Question
+from events.registration.day_models import DayPlace, EventDay, RegistrationDay
 from events.registration.models import Invitation, Registration, WorkshopChoice
+from events.tandems.models import (
+    BlockComment,
+    BlockSuggestion,
+    BlockVersion,
+    GroupMember,
+    GuidelineBlock,
+    GuidelineChapter,
+    TandemGroup,
+    TandemMeeting,
+    TandemPair,
+    TandemProgramme,
+)
 
 __all__ = [
     "AuditEntry",
+    "BlockComment",
+    "BlockSuggestion",
+    "BlockVersion",
     "Certificate",
     "CertificateBatch",
     "CheckIn",
+    "DayPlace",
     "Device",
     "District",
     "Event",
     "EventSeries",
     "EventSession",
+    "EventDay",
     "EventStaff",
+    "GroupMember",
+    "GuidelineBlock",
+    "GuidelineChapter",
     "Invitation",
     "Organisation",
     "OutgoingMail",
@@ -36,6 +57,11 @@ __all__ = [
     "Question",
     "Region",
     "Registration",
+    "RegistrationDay",
+    "TandemGroup",
+    "TandemMeeting",
+    "TandemPair",
+    "TandemProgramme",
     "User",
     "UserRole",
     "UserSession",

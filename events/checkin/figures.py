@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
@@ -15,9 +13,10 @@ from events.checkin.rules import admitted
 from events.checkin.scopes import berlin_time, event_days
 from events.core.database import german_order
 from events.core.models import District, Region
+from events.documents.spreadsheets import table_csv
 from events.extensions import db
 from events.meetings.models import Event
-from events.registration.export import csv_safe
+from events.registration.lists import admitted_registrations
 from events.registration.models import Registration, RegistrationStatus
 
 # Figures for the dashboard, the API and the exports
@@ -142,18 +141,22 @@ def no_shows(event: Event) -> list[Registration]:
     )
 
 
-def no_shows_csv(event: Event) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([_("Nachname"), _("Vorname"), _("E-Mail-Adresse"), _("Organisation"), _("Landkreis")])
-    for registration in no_shows(event):
-        writer.writerow(
-            [
-                csv_safe(registration.last_name),
-                csv_safe(registration.first_name),
-                csv_safe(registration.email),
-                csv_safe(registration.organisation_name or ""),
-                csv_safe(registration.district.label if registration.district else ""),
-            ]
-        )
-    return buffer.getvalue()
+def no_shows_csv(event: Event) -> bytes:
+    header = [_("Nachname"), _("Vorname"), _("E-Mail-Adresse"), _("Organisation"), _("Landkreis")]
+    rows = [
+        [
+            registration.last_name,
+            registration.first_name,
+            registration.email,
+            registration.organisation_name or "",
+            registration.district.label if registration.district else "",
+        ]
+        for registration in no_shows(event)
+    ]
+    return table_csv(header, rows)
+
+
+@admitted_registrations.connect
+def _admitted_registrations(event_id: int):
+    """The registrations admitted on any day of the event, for the organiser's list filter (registration.lists)."""
+    return select(CheckIn.registration_id).where(admitted(event_id))

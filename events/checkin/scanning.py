@@ -23,8 +23,10 @@ from events.core.audit import record_audit
 from events.core.database import begin_write
 from events.core.models import District, User, district_label
 from events.core.types import utcnow
+from events.directory.person_details import PersonDetails
 from events.extensions import db
 from events.meetings.models import Event, EventSession, EventStatus, SessionKind
+from events.registration.days import booked_day_dates
 from events.registration.models import Registration, RegistrationStatus, WorkshopChoice
 from events.registration.tickets import parse_ticket_token, signature_is_valid
 
@@ -42,21 +44,28 @@ class ScanResult(enum.StrEnum):
     OTHER_EVENT = "other_event"
     NOT_TODAY = "not_today"
     NOT_CHOSEN = "not_chosen"  # a workshop's check-in for someone who did not choose that workshop
+    NOT_BOOKED_DAY = "not_booked_day"  # an event booked per day, on a day the person did not book
 
 
 class CheckInError(Exception):
     """A check-in action that is not allowed; the message is shown to the user."""
 
 
+def door_person(registration_id: int, details: PersonDetails, workshops: list[str]) -> dict:
+    """What the door shows of a person (the scanner's answer and the API's "person")."""
+    return {
+        "id": registration_id,
+        "name": details.name,
+        "organisation": details.organisation,
+        "district": details.district_label,
+        "workshops": workshops,
+    }
+
+
 def person_summary(registration: Registration) -> dict:
     """Plain values about a person, for the scanner's answer and the API."""
-    return {
-        "id": registration.id,
-        "name": registration.full_name,
-        "organisation": registration.organisation_name or "",
-        "district": registration.district.label if registration.district else "",
-        "workshops": [session.title for session in registration.workshops],
-    }
+    details = PersonDetails.from_registration(registration)
+    return door_person(registration.id, details, [session.title for session in registration.workshops])
 
 
 # Scanning
@@ -134,6 +143,10 @@ _REFUSAL_TEXTS = {
         lambda: _("Dieses Ticket gehört zu einer anderen Veranstaltung."),
     ),
     ScanResult.NOT_TODAY: (lambda: _("Nicht heute"), lambda: _("Die Veranstaltung findet heute nicht statt.")),
+    ScanResult.NOT_BOOKED_DAY: (
+        lambda: _("Nicht für heute angemeldet"),
+        lambda: _("Diese Person hat andere Tage der Veranstaltung gebucht und wird heute nicht eingelassen."),
+    ),
     ScanResult.NOT_CHOSEN: (
         lambda: _("Nicht für diesen Workshop angemeldet"),
         lambda: _("Diese Person hat den Workshop nicht gewählt und wird hier nicht eingecheckt."),
@@ -289,13 +302,10 @@ def holder_of(rows) -> TicketHolder | None:
         return None
     row = rows[0]
     district = district_label(row.district_name, row.district_kind) if row.district_name else ""
-    person = {
-        "id": row.registration_id,
-        "name": f"{row.first_name} {row.last_name}".strip(),
-        "organisation": row.organisation_name or "",
-        "district": district,
-        "workshops": [r.workshop_title for r in rows if r.workshop_id is not None],
-    }
+    details = PersonDetails.named(
+        row.first_name, row.last_name, organisation=row.organisation_name or "", district_label=district
+    )
+    person = door_person(row.registration_id, details, [r.workshop_title for r in rows if r.workshop_id is not None])
     workshop_ids = frozenset(r.workshop_id for r in rows if r.workshop_id is not None)
     return TicketHolder(row.registration_id, row.registration_status, row.ticket_version, workshop_ids, person)
 
@@ -308,6 +318,9 @@ def _refusal(event, holder: TicketHolder, scope: str, day: date) -> str | None:
         return ScanResult.INVALID
     if day not in event_days(event) or event.status == EventStatus.CANCELLED:
         return ScanResult.NOT_TODAY
+    booked = booked_day_dates(holder.id)
+    if booked and day not in booked:
+        return ScanResult.NOT_BOOKED_DAY
     if scope != DAY_SCOPE:
         session = session_of_scope(event, scope)
         if session is not None and session.kind == SessionKind.WORKSHOP and session.id not in holder.workshop_ids:

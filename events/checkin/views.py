@@ -236,7 +236,7 @@ def dashboard(event):
 def no_shows_export(event):
     if not event_is_over(event):
         abort(409)
-    data = "\ufeff" + no_shows_csv(event)
+    data = no_shows_csv(event)
     return Response(
         data,
         mimetype="text/csv",
@@ -402,6 +402,7 @@ def result_labels():
             "other_event": _("Andere Veranstaltung"),
             "not_today": _("Nicht heute"),
             "not_chosen": _("Workshop nicht gewählt"),
+            "not_booked_day": _("Nicht für heute angemeldet"),
         }
     }
 

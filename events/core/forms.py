@@ -2,6 +2,7 @@
 every form gets in one place (single-line fields without line breaks, e-mail addresses that can be delivered)."""
 
 import re
+from datetime import datetime
 from functools import cache
 
 from babel.support import Translations
@@ -127,3 +128,15 @@ def stripped(value):
 def text_or_empty(value):
     """A `filters` entry for an optional long text stored as "" when nothing was typed."""
     return value or ""
+
+
+def stored_value(model, name: str, value):
+    """A form's value as the model's column keeps it: times aware (a naive one read as Europe/Berlin), text trimmed,
+    and no text as None where the column allows it. So a service takes form data or plain values alike."""
+    if isinstance(value, datetime):
+        return berlin_to_aware(value)
+    if isinstance(value, str):
+        value = value.strip()
+        if not value and model.__table__.c[name].nullable:
+            return None
+    return value

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 
 from events.core.audit import record_audit
+from events.core.forms import stored_value
 from events.core.timezone import aware_to_berlin_naive, berlin_date, berlin_to_aware
 from events.core.types import utcnow
 from events.extensions import db
@@ -81,7 +82,10 @@ def save_event(event: Event | None, data: dict, user=None) -> EventChange:
     said = None if created else invite_content(event)
     before = {name: getattr(event, name) for name in Event.FORM_FIELDS}
     for name in Event.FORM_FIELDS:
-        setattr(event, name, _series_named(data.get("series_name")) if name == "series" else data.get(name))
+        value = (
+            _series_named(data.get("series_name")) if name == "series" else stored_value(Event, name, data.get(name))
+        )
+        setattr(event, name, value)
     if created:
         with db.session.no_autoflush:
             event.slug = unique_slug(event.title, berlin_date(event.starts_at))

@@ -9,6 +9,7 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 
 from events.core.audit import record_audit
+from events.core.forms import stored_value
 from events.core.timezone import berlin_date, berlin_to_aware
 from events.extensions import cache, db
 from events.meetings.calendar_sequence import bump_sequence_if_changed, invite_content
@@ -90,7 +91,7 @@ def save_session(event: Event, session: EventSession | None, data: dict) -> Even
     created = session is None
     session = session or EventSession(event=event)
     for name in EventSession.FORM_FIELDS:  # as the programme form gives them (times aware)
-        setattr(session, name, data.get(name))
+        setattr(session, name, stored_value(EventSession, name, data.get(name)))
     if session.kind != SessionKind.WORKSHOP:
         session.capacity = None  # only workshops have places of their own
     db.session.add(session)

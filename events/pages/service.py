@@ -6,6 +6,7 @@ from events.core.models import Organisation, OutgoingMail, Person, User
 from events.core.rules import is_organiser
 from events.extensions import db
 from events.pages.navigation import NAVIGATION, navigation_for
+from events.pages.upcoming import upcoming_events
 
 
 def start_page_context(user) -> dict:
@@ -19,6 +20,7 @@ def start_page_context(user) -> dict:
             ),
             "users": db.session.scalar(select(func.count(User.id))),
         }
+        context["upcoming"] = upcoming_events()
     return context
 
 

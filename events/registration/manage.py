@@ -6,45 +6,16 @@ from flask_babel import gettext as _
 from events.core.access import role_required
 from events.extensions import db
 from events.meetings.access import event_organiser_required
-from events.meetings.programme import workshop_slots
 from events.registration import bp
 from events.registration.cancelling import cancel_registration, restorable, restore_registration
 from events.registration.errors import RegistrationError, flash_dropped_workshops
 from events.registration.export import answer_text, export_csv, export_xlsx
 from events.registration.forms import PromoteForm, WaitingListPositionForm
 from events.registration.models import Registration, RegistrationStatus
-from events.registration.overview import breakdowns, search_registrations, status_counts
+from events.registration.overview import status_counts
 from events.registration.personal_links import renew_personal_link
-from events.registration.places import free_places, workshop_fill
+from events.registration.places import free_places
 from events.registration.waiting_list import move_in_waiting_list, move_to_position, promote_by_hand
-
-
-@bp.route("/manage/<int:event_id>")
-@event_organiser_required
-def registrations(event):
-    status = request.args.get("status", "")
-    term = request.args.get("q", "").strip()[:100]
-    pagination = db.paginate(
-        search_registrations(event, status, term),
-        page=request.args.get("page", 1, type=int),
-        per_page=50,
-        error_out=False,
-    )
-    counts = status_counts(event)
-    return render_template(
-        "registration/list.html",
-        event=event,
-        pagination=pagination,
-        status=status,
-        term=term,
-        counts=counts,
-        free=free_places(event, counts["confirmed"]),
-        fill=workshop_fill(event.id),
-        slots=workshop_slots(event),
-        restorable=restorable,
-        breakdowns=breakdowns(event),
-        status_labels=RegistrationStatus.labels(),
-    )
 
 
 @bp.route("/manage/<int:event_id>/export.<fmt>")

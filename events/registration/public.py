@@ -19,6 +19,7 @@ from events.meetings.rules import event_is_over, registration_is_open, registrat
 from events.registration import bp
 from events.registration.cancelling import cancel_registration, restorable, restore_registration
 from events.registration.consent import photo_consent_text, privacy_consent_text
+from events.registration.days import day_options
 from events.registration.errors import RegistrationError, flash_dropped_workshops
 from events.registration.forms import (
     ResendLinkForm,
@@ -72,6 +73,7 @@ def register(slug):
         return render_template("registration/closed.html", event=event, message=RegistrationError(reason).message), 403
     definition = registration_definition(event)
     fill = workshop_fill(event.id) if definition.slots else {}
+    days = day_options(event.id)
 
     def new_form(data=None):
         return build_registration_form(
@@ -80,6 +82,7 @@ def register(slug):
             district_choices(_("– bitte wählen –")),
             new=True,
             invited_email=invitation.email if invitation is not None else None,
+            days=days,
             data=data,
         )
 
@@ -98,7 +101,7 @@ def register(slug):
 
     if reading and not request.args and page_is_shared():
         organisations = organisation_names()
-        key = blank_page_key(event, definition, fill, organisations, free)
+        key = blank_page_key(event, definition, fill, organisations, free, days)
         return shared_page(key, lambda: page(new_form(), organisations))
     data = None
     if invitation is not None and reading:
@@ -169,6 +172,7 @@ def personal(token):
         district_choices(_("– keine Angabe –")),
         new=False,
         own_workshops=frozenset(own),
+        days=day_options(event.id, frozenset(c.event_day_id for c in registration.day_choices)),
         data=data,
     )
     editable = participant_may_edit(registration, event)

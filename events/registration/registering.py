@@ -21,6 +21,7 @@ from events.meetings.models import Event, EventAccess, EventSession, EventStatus
 from events.meetings.rules import event_is_over, registration_window_state
 from events.registration import mails
 from events.registration.consent import PRIVACY_CONSENT_VERSION, privacy_consent_text
+from events.registration.days import choose_days
 from events.registration.errors import RegistrationError
 from events.registration.models import Invitation, Registration, RegistrationStatus, WorkshopChoice
 from events.registration.places import check_workshops, confirmed_count_query, has_free_place
@@ -187,6 +188,11 @@ def register_for_event(
     registration.workshop_choices = [WorkshopChoice(session_id=w.id) for w in workshops]
     db.session.add(registration)
     db.session.flush()
+    try:
+        choose_days(registration, data.get("days") or [])
+    except RegistrationError:
+        db.session.rollback()
+        raise
     record_audit(
         "registration.create",
         registration,
@@ -222,6 +228,11 @@ def update_registration(registration: Registration, data: dict) -> None:
         raise
     apply_details(registration, data)
     choose_workshops(registration, workshops)
+    try:
+        choose_days(registration, data.get("days") or [])
+    except RegistrationError:
+        db.session.rollback()
+        raise
     record_audit("registration.update", registration, summary=registration.full_name, actor="participant")
     db.session.commit()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import format_date
 from sqlalchemy import select
 
 from events.core.audit import record_audit
@@ -12,6 +13,7 @@ from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event, EventStatus
 from events.registration import mails
+from events.registration.days import choose_days
 from events.registration.errors import RegistrationError
 from events.registration.models import Registration, RegistrationStatus
 from events.registration.places import confirmed_count, has_free_place, workshop_fill, workshop_is_full
@@ -28,7 +30,8 @@ def confirm_with_free_workshops(registration: Registration) -> list[str]:
     registration.confirmed_at = utcnow()
     full = [choice for choice in registration.workshop_choices if workshop_is_full(choice.session, fill)]
     registration.workshop_choices = [c for c in registration.workshop_choices if c not in full]
-    return [choice.session.title for choice in full]
+    full_days = choose_days(registration, [c.event_day_id for c in registration.day_choices], drop_full=True)
+    return [choice.session.title for choice in full] + [format_date(day) for day in full_days]
 
 
 def promote_from_waiting_list(event_id: int) -> list[Registration]:
