@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, literal, select
 
 from events.core.models import OutgoingMail
 from events.core.types import utcnow
@@ -55,7 +55,7 @@ def upcoming_events(limit: int = 10, now=None) -> list[UpcomingEvent]:
         dict(
             db.session.execute(
                 select(Registration.event_id, func.count(OutgoingMail.id))
-                .join(Registration, Registration.id == OutgoingMail.registration_id)
+                .join(Registration, OutgoingMail.about == literal("registration:") + cast(Registration.id, String))
                 .where(Registration.event_id.in_(ids), OutgoingMail.status == "failed")
                 .group_by(Registration.event_id)
             ).all()
