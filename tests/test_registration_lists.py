@@ -169,7 +169,7 @@ def test_the_organisers_start_page_shows_upcoming_events_with_fill_level_and_wha
     with app.app_context():
         db.session.add(
             OutgoingMail(
-                recipient=waiting.email, subject="x", body_text="x", status="failed", registration_id=waiting.id
+                recipient=waiting.email, subject="x", body_text="x", status="failed", about=f"registration:{waiting.id}"
             )
         )
         db.session.commit()
