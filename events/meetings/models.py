@@ -11,6 +11,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from events.core.models import User
+from events.core.search import keep_search_text
 from events.core.types import AwareDateTime, utcnow
 from events.extensions import db
 
@@ -193,5 +194,9 @@ class Invitation(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the link token
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")  # folded name (core.search)
 
     event: Mapped[Event] = relationship()
+
+
+keep_search_text(Invitation, lambda row: (f"{row.first_name or ''} {row.last_name or ''}",))

@@ -19,7 +19,7 @@ from sqlalchemy import and_, bindparam, exists, func, or_, select
 
 from events.core.audit import record_audit
 from events.core.forms import optional_text
-from events.core.search import matches_any
+from events.core.search import found_by, matches_any
 from events.core.timezone import aware_to_berlin_naive, berlin_date, berlin_to_aware
 from events.core.types import utcnow
 from events.extensions import cache, db
@@ -717,15 +717,7 @@ def search_invitations(event: Event, status: str = "", term: str = ""):
     elif status == "cancelled":
         query = query.where(registration.where(Registration.status == RegistrationStatus.CANCELLED))
     if term:
-        query = query.where(
-            matches_any(
-                term,
-                Invitation.first_name,
-                Invitation.last_name,
-                Invitation.email,
-                Invitation.first_name + " " + Invitation.last_name,
-            )
-        )
+        query = query.where(found_by(term, Invitation.search_text) | matches_any(term, Invitation.email))
     return query.order_by(Invitation.last_name, Invitation.first_name, Invitation.email)
 
 

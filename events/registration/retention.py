@@ -177,6 +177,7 @@ def _anonymise(due, now: datetime):
             email="",
             email_normalized=marker,  # matches no address, so the address may register again
             organisation_name=None,
+            search_text="",
             function=None,
             dietary_needs=None,
             accessibility_needs=None,

@@ -19,7 +19,7 @@ from events.core.audit import record_audit
 from events.core.database import german_order, lock_row
 from events.core.forms import optional_text
 from events.core.models import District, Organisation, Region, district_label
-from events.core.search import matches_any
+from events.core.search import found_by, matches_any
 from events.core.types import utcnow
 from events.directory.forms import ORGANISATION_KIND_LABELS
 from events.extensions import db
@@ -663,16 +663,7 @@ def search_registrations(event: Event, status: str = "", term: str = ""):
     if status in {s.value for s in RegistrationStatus}:
         query = query.where(Registration.status == status)
     if term:
-        query = query.where(
-            matches_any(
-                term,
-                Registration.first_name,
-                Registration.last_name,
-                Registration.email,
-                Registration.organisation_name,
-                Registration.first_name + " " + Registration.last_name,
-            )
-        )
+        query = query.where(found_by(term, Registration.search_text) | matches_any(term, Registration.email))
     if status == WAITLISTED:
         return query.order_by(Registration.waitlist_position)
     return query.order_by(german_order(Registration.last_name), german_order(Registration.first_name), Registration.id)
