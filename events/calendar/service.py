@@ -317,12 +317,39 @@ def invite_attachment(
     return filename, mail_content_type(actual), data
 
 
-def _waiting_list_texts(event: Event) -> tuple[str, str]:
-    """Summary and note of an entry for someone on the waiting list (in the current language)."""
-    return (
-        _("Warteliste: %(title)s", title=event.title),
-        _("Sie stehen auf der Warteliste. Wir informieren Sie, sobald ein Platz frei wird."),
-    )
+def _cancellation_note(event: Event) -> str:
+    """Why an entry for a registrant is cancelled: the event was called off, or the registration was cancelled."""
+    if event.status == EventStatus.CANCELLED:
+        return _("Diese Veranstaltung wurde abgesagt.")
+    return _("Ihre Anmeldung zu dieser Veranstaltung wurde storniert.")
+
+
+def _workshops_text(registration: Registration) -> str | None:
+    """The workshops the registrant chose, with their times (in the current language)."""
+    if not registration.workshops:
+        return None
+    locale = str(get_locale() or current_app.config["DEFAULT_LOCALE"])
+    lines = [_("Ihre Workshops:")]
+    for workshop in registration.workshops:
+        start, end = _local(workshop.starts_at), _local(workshop.ends_at)
+        when = f"{_day(start.date(), locale)}, {_clock(start.time(), locale)}–{_clock(end.time(), locale)}"
+        line = f"{when} {workshop.title}"
+        lines.append(f"- {line} ({workshop.room})" if workshop.room else f"- {line}")
+    return "\n".join(lines)
+
+
+def _registrant_texts(registration: Registration) -> tuple[str, str, str | None]:
+    """STATUS, SUMMARY and the note above the description of a registrant's entry, in the current language: a
+    waiting-list place is tentative and says so; a cancelled registration or event is CANCELLED and says why."""
+    event = registration.event
+    if registration.status == RegistrationStatus.CANCELLED or event.status == EventStatus.CANCELLED:
+        return "CANCELLED", event.title, _cancellation_note(event)
+    workshops = _workshops_text(registration)
+    if registration.status == RegistrationStatus.WAITLISTED:
+        note = _("Sie stehen auf der Warteliste. Wir informieren Sie, sobald ein Platz frei wird.")
+        summary = _("Warteliste: %(title)s", title=event.title)
+        return "TENTATIVE", summary, "\n\n".join(part for part in (note, workshops) if part)
+    return "CONFIRMED", event.title, workshops
 
 
 def _invite(registration: Registration, method: str, registration_sequence: int | None = None) -> tuple[str, bytes]:
@@ -331,17 +358,11 @@ def _invite(registration: Registration, method: str, registration_sequence: int 
         registration_sequence = registration.calendar_sequence or 0
     method = "CANCEL" if method.upper() == "CANCEL" else invite_method(registration)
     with force_locale(registration.language or current_app.config["DEFAULT_LOCALE"]):
-        summary, note = event.title, None
         if method == "CANCEL":
-            status = "CANCELLED"
-            if event.status == EventStatus.CANCELLED:
-                note = _("Diese Veranstaltung wurde abgesagt.")
-            else:
-                note = _("Ihre Anmeldung zu dieser Veranstaltung wurde storniert.")
+            status, summary, note = "CANCELLED", event.title, _cancellation_note(event)
         else:
-            status = "CONFIRMED"
-            if registration.status == RegistrationStatus.WAITLISTED:
-                summary, note = _waiting_list_texts(event)
+            status, summary, note = _registrant_texts(registration)
+            status = "CONFIRMED"  # a waiting-list place is REQUESTed as confirmed, and marked busy as tentative
         entry = _vevent(
             event,
             stamp=utcnow(),
@@ -372,22 +393,32 @@ def feed(events, name: str | None = None, language: str | None = None) -> bytes:
         return _calendar("PUBLISH", entries, name=name or _("Treffpunkt – Veranstaltungen"), refresh=True)
 
 
+def _registrant_entry(registration: Registration, stamp: datetime):
+    """The entry of a registrant's own download and feed: what their last invite said, as a PUBLISHed entry."""
+    status, summary, note = _registrant_texts(registration)
+    return _vevent(
+        registration.event,
+        stamp=stamp,
+        status=status,
+        summary=summary,
+        note=note,
+        registration_sequence=registration.calendar_sequence or 0,
+    )
+
+
 def personal_feed(registrations, language: str | None = None) -> bytes:
-    """A participant's own feed: their registrations' events; waiting-list places are marked as tentative."""
+    """A participant's own feed: their registrations' events; waiting-list places are marked as tentative, a
+    cancelled registration or event stays in it as CANCELLED (so the client removes or strikes it out)."""
     with _in_language(language):
         stamp = utcnow()
-        entries = []
-        for registration in registrations:
-            event, own = registration.event, registration.calendar_sequence or 0
-            if registration.status == RegistrationStatus.WAITLISTED:
-                summary, note = _waiting_list_texts(event)
-                entry = _vevent(
-                    event, stamp=stamp, status="TENTATIVE", summary=summary, note=note, registration_sequence=own
-                )
-            else:
-                entry = _vevent(event, stamp=stamp, status=_event_status(event), registration_sequence=own)
-            entries.append(entry)
+        entries = [_registrant_entry(registration, stamp) for registration in registrations]
         return _calendar("PUBLISH", entries, name=_("Treffpunkt – Meine Veranstaltungen"), refresh=True)
+
+
+def registration_calendar(registration: Registration) -> bytes:
+    """The file the personal page offers for download (METHOD PUBLISH: a download is no invitation to answer)."""
+    with _in_language(registration.language):
+        return _calendar("PUBLISH", [_registrant_entry(registration, utcnow())])
 
 
 def invite_content(event: Event) -> tuple:
@@ -461,13 +492,13 @@ def feed_events(now: datetime | None = None) -> list[Event]:
 
 
 def personal_registrations(registration: Registration) -> list[Registration]:
-    """What the registration's personal feed holds: its own event, while the registration stands and the event is
-    published (a cancelled one is gone from the feed).
+    """What the registration's personal feed holds: its own event, also once cancelled (marked so: a calendar
+    needs at least one entry, RFC 5545 3.6), but not while the event is a draft again (the feed then answers 404).
 
     Only this registration, not the others of the same address: nobody confirms an address when registering, so
     anyone could register a stranger's address for an open event and read that person's other events (invitation
     ones included) from the feed. Each registration has its own feed.
     """
-    if registration.status == RegistrationStatus.CANCELLED or registration.event.status != EventStatus.PUBLISHED:
+    if registration.event.status == EventStatus.DRAFT:
         return []
     return [registration]

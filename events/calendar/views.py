@@ -47,7 +47,8 @@ def feed():
 @public
 def personal_feed(token):
     registration = registration_by_feed_token(token, current_app.config["SECRET_KEY"]) or abort(404)
-    data = service.personal_feed(service.personal_registrations(registration), language=registration.language)
+    registrations = service.personal_registrations(registration) or abort(404)
+    data = service.personal_feed(registrations, language=registration.language)
     with force_locale(registration.language):
         filename = _("meine-veranstaltungen.ics")
     response = _calendar_response(data, filename, download=False)

@@ -331,6 +331,9 @@ def update_registration(registration: Registration, data: dict) -> None:
         WorkshopChoice(session_id=w) for w in sorted(wanted - current)
     ]
     record_audit("registration.update", registration, summary=registration.full_name, actor="participant")
+    if wanted != current:  # the invite lists the workshops: an updated one, newer than the last (SEQUENCE)
+        registration.calendar_sequence = (registration.calendar_sequence or 0) + 1
+        mails.send_workshops_changed(registration)
     db.session.commit()
 
 

@@ -4,7 +4,7 @@ from flask_babel import ngettext
 from flask_babel import refresh as refresh_locale
 from markupsafe import Markup
 
-from events.calendar.service import event_invite
+from events.calendar.service import registration_calendar
 from events.checkin.tickets import qr_svg, ticket_token_for
 from events.core.access import public, role_required
 from events.core.database import own_transactions, statements_commit_themselves
@@ -331,7 +331,7 @@ def renew_own_link(token):
 def personal_invite(token):
     registration = _registration_for_token(token)
     return Response(
-        event_invite(registration),
+        registration_calendar(registration),
         mimetype="text/calendar",
         headers={"Content-Disposition": f'attachment; filename="{registration.event.slug}.ics"'},
     )
