@@ -385,10 +385,12 @@ def event_calendar(event: Event, language: str | None = None) -> bytes:
         return _calendar("PUBLISH", [entry])
 
 
-def feed(events, name: str | None = None, language: str | None = None) -> bytes:
-    """A subscribable feed of many events (METHOD PUBLISH, with a calendar name and a refresh interval)."""
+def feed(events, name: str | None = None, language: str | None = None, stamp: datetime | None = None) -> bytes:
+    """A subscribable feed of many events (METHOD PUBLISH, with a calendar name and a refresh interval).
+
+    stamp: the DTSTAMP of its entries (now if not given)."""
     with _in_language(language):
-        stamp = utcnow()
+        stamp = stamp or utcnow()
         entries = [_vevent(event, stamp=stamp, status=_event_status(event)) for event in events]
         return _calendar("PUBLISH", entries, name=name or _("Treffpunkt – Veranstaltungen"), refresh=True)
 
@@ -478,6 +480,11 @@ def downloadable_event(event_id: int) -> Event | None:
     return event
 
 
+def in_public_feed(since: datetime):
+    """The SQL condition for an event in the public feed: published, and ended at `since` or later."""
+    return (Event.status == EventStatus.PUBLISHED) & (Event.ends_at >= since)
+
+
 def feed_events(now: datetime | None = None) -> list[Event]:
     """Published events that are upcoming or ended at most FEED_PAST_DAYS ago, earliest first."""
     since = (now or utcnow()) - timedelta(days=FEED_PAST_DAYS)
@@ -485,7 +492,7 @@ def feed_events(now: datetime | None = None) -> list[Event]:
         db.session.scalars(
             select(Event)
             .options(selectinload(Event.sessions))
-            .where(Event.status == EventStatus.PUBLISHED, Event.ends_at >= since)
+            .where(in_public_feed(since))
             .order_by(Event.starts_at, Event.id)
         )
     )
