@@ -377,8 +377,8 @@ def world(app, account, make_organisation, make_person, make_event, make_registr
     from events.core.mailer import queue_mail
     from events.core.models import User
     from events.core.types import utcnow
-    from events.meetings.models import Event, EventSession, EventStaff, Invitation, Question
-    from events.registration.models import Registration
+    from events.meetings.models import Event, EventSession, EventStaff, Question
+    from events.registration.models import Invitation, Registration
     from events.registration.tokens import feed_token_for, hash_token
 
     organisation = make_organisation()

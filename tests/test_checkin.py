@@ -15,12 +15,12 @@ from events.checkin.figures import counts_per_day
 from events.checkin.models import CheckIn, Device
 from events.checkin.scanning import scan_ticket
 from events.checkin.scopes import berlin_time, event_days
-from events.checkin.tickets import make_ticket_token, ticket_token_for
 from events.core.models import AuditEntry, District, User
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event, EventSession, EventStaff
 from events.registration.models import Registration, WorkshopChoice
+from events.registration.tickets import make_ticket_token, ticket_token_for
 
 
 @pytest.fixture
@@ -752,7 +752,7 @@ def test_the_printable_ticket_shows_the_person_and_a_readable_qr_code(app, today
     import zxingcpp
     from PIL import Image
 
-    from events.checkin.pdf import render_ticket_pdf
+    from events.registration.tickets import render_ticket_pdf
 
     event = today_event()
     with app.app_context():
@@ -812,7 +812,7 @@ def test_badges_for_many_people_come_in_one_document(
 
 
 def test_pdf_rendering_refuses_outside_urls(app, today_event, make_registration):
-    from events.checkin.pdf import _url_fetcher
+    from events.documents.pdf import _url_fetcher
 
     fetcher = _url_fetcher()
     with pytest.raises(ValueError):

@@ -11,12 +11,12 @@ from sqlalchemy import func, select
 
 from events.checkin.devices import create_device
 from events.checkin.models import CheckIn
-from events.checkin.tickets import ticket_token_for
 from events.core.models import User
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event
 from events.registration.models import Registration
+from events.registration.tickets import ticket_token_for
 
 DOORS = 4
 TICKETS = 6

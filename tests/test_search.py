@@ -6,7 +6,8 @@ import pytest
 
 from events.core.types import utcnow
 from events.extensions import db
-from events.meetings.models import EventStaff, Invitation
+from events.meetings.models import EventStaff
+from events.registration.models import Invitation
 from events.registration.tokens import hash_token
 
 PEOPLE = [

@@ -11,13 +11,13 @@ from sqlalchemy import and_, bindparam, select
 
 from events.checkin.models import Device
 from events.checkin.scanning import HOLDER_COLUMNS, check_ticket, holder_of, holder_problem, with_holder_details
-from events.checkin.tickets import parse_ticket_token, signature_is_valid
 from events.core.audit import record_audit
 from events.core.models import User
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event
 from events.registration.models import Registration
+from events.registration.tickets import parse_ticket_token, signature_is_valid
 
 # Devices
 

@@ -19,7 +19,6 @@ from sqlalchemy.exc import IntegrityError
 
 from events.checkin.models import CheckIn, Device
 from events.checkin.scopes import DAY_SCOPE, berlin_time, event_days, session_of_scope
-from events.checkin.tickets import parse_ticket_token, signature_is_valid
 from events.core.audit import record_audit
 from events.core.database import begin_write
 from events.core.models import District, User, district_label
@@ -27,6 +26,7 @@ from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event, EventSession, SessionKind
 from events.registration.models import Registration, RegistrationStatus, WorkshopChoice
+from events.registration.tickets import parse_ticket_token, signature_is_valid
 
 # A device's "last seen" time is written at most once a minute (the devices page shows it to the minute), not with
 # every scan.

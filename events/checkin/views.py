@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from events import CONTENT_SECURITY_POLICY
 from events.checkin import bp
 from events.checkin import devices as scanning_devices
 from events.checkin import staff as event_staff
@@ -24,7 +23,6 @@ from events.checkin.figures import (
 )
 from events.checkin.forms import ConfirmForm, DeviceForm, ManualCheckInForm, ScanForm, StaffForm
 from events.checkin.models import CheckIn, Device
-from events.checkin.pdf import render_badges_pdf, render_ticket_pdf
 from events.checkin.scan_log import may_undo, recent_scans, scan_log, undo_checkin
 from events.checkin.scanning import CheckInError, ScanResult, check_in_registration, reissue_ticket, scan_ticket
 from events.checkin.scopes import berlin_time, event_days, scopes_for, valid_scope
@@ -37,13 +35,15 @@ from events.checkin.staff import (
     may_be_assigned,
     staff_of,
 )
+from events.config import CONTENT_SECURITY_POLICY
 from events.core.access import role_required, row_of_event_or_404
 from events.core.database import german_order, own_transactions
+from events.core.redirects import safe_next_url
 from events.core.types import utcnow
 from events.extensions import db, talisman
 from events.meetings.access import event_organiser_required
-from events.pages.navigation import safe_next_url
 from events.registration.models import Registration, RegistrationStatus
+from events.registration.tickets import render_badges_pdf, render_ticket_pdf
 
 # The QR decoder is WebAssembly; compiling it needs 'wasm-unsafe-eval' (and nothing looser) on this page only.
 SCANNER_POLICY = {**CONTENT_SECURITY_POLICY, "script-src": "'self' 'wasm-unsafe-eval'"}
