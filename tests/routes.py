@@ -133,6 +133,7 @@ ROUTES = [
     Route("checkin.scan",                 "POST", "/checkin/{event}/scan",              CHECKIN_STAFF, {"code": "x"}),
     Route("checkin.manual_checkin",     "POST", "/checkin/{event}/registrations/{registration}/checkin", CHECKIN_STAFF),
     Route("checkin.undo",                 "POST", "/checkin/{event}/checkins/{checkin}/undo",      CHECKIN_STAFF),
+    Route("checkin.door_list",            "GET",  "/checkin/{event}/door-list",                    CHECKIN_STAFF),
     Route("checkin.log",                  "GET",  "/checkin/{event}/log",                          ORGANISERS),
     Route("checkin.dashboard",            "GET",  "/checkin/{event}/dashboard",                    ORGANISERS),
     Route("checkin.no_shows_export",      "GET",  "/checkin/{past_event}/no-shows.csv",            ORGANISERS),
