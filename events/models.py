@@ -1,5 +1,6 @@
 """Every model of the application, imported in one place so Alembic and create_app see them all."""
 
+from events.accounts.models import UserSession
 from events.certificates.models import Certificate, CertificateBatch
 from events.checkin.models import CheckIn, Device
 from events.core.models import (
@@ -37,5 +38,6 @@ __all__ = [
     "Registration",
     "User",
     "UserRole",
+    "UserSession",
     "WorkshopChoice",
 ]

@@ -63,6 +63,8 @@ ROUTES = [
     # accounts
     Route("accounts.login",               "GET",  "/accounts/login",                               EVERYONE),
     Route("accounts.logout",              "POST", "/accounts/logout",                              SIGNED_IN),
+    Route("accounts.sessions",            "GET",  "/accounts/sessions",                            SIGNED_IN),
+    Route("accounts.sessions",            "POST", "/accounts/sessions",                            SIGNED_IN),
     Route("accounts.forgot_password",     "GET",  "/accounts/password/forgot",                     EVERYONE),
     Route("accounts.reset_password",      "GET",  "/accounts/password/reset/{reset_token}",        EVERYONE),
     Route("accounts.accept_invitation",   "GET",  "/accounts/invitation/{invitation_token}",       EVERYONE),
@@ -121,6 +123,8 @@ ROUTES = [
     Route("registration.export",          "GET",  "/registration/manage/{event}/export.xlsx",      ORGANISERS),
     Route("registration.message",         "GET",  "/registration/manage/{event}/message",          ORGANISERS),
     Route("registration.entry",           "GET",  "/registration/manage/entry/{registration}",     ORGANISERS),
+    Route("registration.add",             "GET",  "/registration/manage/{event}/add",              ORGANISERS),
+    Route("registration.correct",         "GET",  "/registration/manage/correct/{registration}",   ORGANISERS),
     Route("registration.entry_action",    "POST", "/registration/manage/entry/{registration}/up",  ORGANISERS),
     # calendar
     Route("calendar.subscribe",           "GET",  "/calendar/",                                    EVERYONE),

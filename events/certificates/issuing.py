@@ -8,10 +8,9 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from events.certificates import rendering
 from events.certificates.batches import start_rendering
 from events.certificates.models import Certificate, CertificateBatch, CertificateKind
-from events.certificates.pages import MAX_SIGNATORIES, document_settings, page_for
+from events.certificates.pages import DESIGNS, MAX_SIGNATORIES, document_settings, page_for, render_certificates
 from events.certificates.recipients import (
     Recipient,
     attended_days,
@@ -70,7 +69,7 @@ def new_batch(
     return CertificateBatch(
         kind=kind,
         event_id=event_id,
-        design=design if design in rendering.DESIGNS else "classic",
+        design=design if design in DESIGNS else "classic",
         title=title,
         body_template=body_template,
         signatories=[s for s in (signatories or []) if s.get("name")][:MAX_SIGNATORIES],
@@ -153,7 +152,7 @@ def preview_pdf(batch: CertificateBatch, recipient: Recipient | None, issuer: st
     certificate = certificate_for(batch, sample, event, issuer)  # transient: the batch is not in the session
     certificate.serial = "TP-VORSCHAU"
     certificate.code = "VORSCHAU"
-    return rendering.render_pdf([page_for(certificate)], document_settings(batch, issuer))
+    return render_certificates([page_for(certificate)], document_settings(batch, issuer))
 
 
 def revoke_certificate(certificate: Certificate, reason: str) -> None:

@@ -150,7 +150,7 @@ def parse_recipient_csv(text: str, kind: str) -> list[Recipient]:
             raise CertificateProblem(_("Zeile %(line)d: Der Name ist länger als 250 Zeichen.", line=number))
         if email:
             try:
-                email = validate_email(email, check_deliverability=False).normalized
+                email = validate_email(email, check_deliverability=False, allow_smtputf8=False).normalized
             except EmailNotValidError:
                 raise CertificateProblem(
                     _("Zeile %(line)d: „%(email)s“ ist keine gültige E-Mail-Adresse.", line=number, email=email[:80])

@@ -170,6 +170,7 @@ def scan_ticket(
     scope: str = DAY_SCOPE,
     now: datetime | None = None,
     checked: tuple[str | None, TicketHolder | None] | None = None,
+    request_hash: str | None = None,
 ) -> ScanOutcome:
     """Check a scanned ticket in, record the scan, commit, and say what the door should show.
 
@@ -179,7 +180,7 @@ def scan_ticket(
     """
     now = now or utcnow()
     problem, holder = checked if checked is not None else check_ticket(event, token)
-    return _admit_or_refuse(event, holder, problem, user, device, device_name, nonce, scope, now)
+    return _admit_or_refuse(event, holder, problem, user, device, device_name, nonce, scope, now, request_hash)
 
 
 def check_ticket(event, token: str) -> tuple[str | None, TicketHolder | None]:
@@ -208,11 +209,12 @@ def check_in_registration(
     nonce: str | None = None,
     scope: str = DAY_SCOPE,
     now: datetime | None = None,
+    request_hash: str | None = None,
 ) -> ScanOutcome:
     """Check a person in without their code (found by search)."""
     now = now or utcnow()
     holder = _ticket_holder(event.id, registration.id)
-    return _admit_or_refuse(event, holder, None, user, device, device_name, nonce, scope, now)
+    return _admit_or_refuse(event, holder, None, user, device, device_name, nonce, scope, now, request_hash)
 
 
 @dataclass
@@ -325,14 +327,19 @@ def _begin_scan_write():
     return db.session.connection()
 
 
-def _admit_or_refuse(event, holder, problem, user, device, device_name, nonce, scope, now) -> ScanOutcome:
+class NonceReused(Exception):  # noqa: N818 - named for what happened
+    """A device sent a nonce again with another request (another ticket, say): answered 409, never replayed."""
+
+
+def _admit_or_refuse(event, holder, problem, user, device, device_name, nonce, scope, now, request_hash=None):
     """Decide, then record the scan in one short write transaction and commit.
 
     The reads before (device, ticket holder) run without the write lock; the write transaction (SQLite: BEGIN
     IMMEDIATE, see begin_write) holds it only for the scan's insert and, once a minute, the device's last-seen
     time. A welcome is an insert that the partial unique index allows once per person, day and scope; when it does
     nothing, the person is in already, and that scan is recorded as "already". A nonce seen before from this
-    device makes the insert fail: nothing of the scan is kept, and the first answer is given again.
+    device makes the insert fail: nothing of the scan is kept, and the first answer is given again when the request
+    is the same (request_hash), else NonceReused.
     """
     day = berlin_time(now).date()
     if problem is None:
@@ -349,6 +356,7 @@ def _admit_or_refuse(event, holder, problem, user, device, device_name, nonce, s
         "device_id": device.id if device is not None else None,
         "device_name": (device_name or "")[:100] or None,
         "nonce": nonce,
+        "request_hash": request_hash if nonce else None,
     }
     # the door sees whom a genuine ticket of this event belongs to, also when it does not admit them (cancelled)
     shown = problem in (None, ScanResult.NOT_CHOSEN, ScanResult.CANCELLED)
@@ -373,6 +381,8 @@ def _admit_or_refuse(event, holder, problem, user, device, device_name, nonce, s
         earlier = _scan_with_nonce(device.id, nonce) if device is not None and nonce else None
         if earlier is None:
             raise
+        if earlier.request_hash != (request_hash if nonce else None):
+            raise NonceReused() from None
         return _replay(earlier)
     db.session.commit()
     return outcome

@@ -12,6 +12,7 @@ import json
 import pytest
 
 from tests.browser.conftest import AXE, CHROMIUM, NO_AXE, NO_CHROMIUM, axe_violations
+from tests.conftest import sign_in_without_form
 from tests.routes import ANONYMOUS, ROUTES
 
 pytestmark = [
@@ -41,9 +42,7 @@ def _signed_in_context(browser, app, live_server: str, user):
     context = browser.new_context(bypass_csp=True, locale="de-DE")
     if user is not None:
         client = app.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
+        sign_in_without_form(app, client, user)
         cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
         context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server}])
     return context
