@@ -172,8 +172,11 @@ def preview_image():
     """The live preview (used by static/js/certificates.js): a PNG, or the form's messages as JSON."""
     form = _batch_form()
     if not form.validate_on_submit():
+        labels = {name: form[name].label.text for name in form.errors if name in form}
+        # a label that is a question gets no colon after its question mark
         messages = [
-            f"{form[name].label.text}: {' '.join(errors)}" for name, errors in form.errors.items() if name in form
+            f"{label}{'' if label[-1:] in '?!.:' else ':'} {' '.join(form.errors[name])}"
+            for name, label in labels.items()
         ]
         return jsonify(errors=messages), 400
     try:

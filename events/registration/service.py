@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -696,10 +697,13 @@ def status_counts(event: Event) -> dict[str, int]:
     return counts
 
 
+TYPED_ORGANISATION = lazy_gettext("selbst eingetragen, Art unbekannt")  # in the breakdown by kind
+
+
 def breakdowns(event: Event) -> dict[str, list[tuple[str, int]]]:
     """Active registrations by region, district and kind of organisation (for the organiser's overview)."""
     rows = db.session.execute(
-        select(Region.name, District.name, District.kind, Organisation.kind)
+        select(Region.name, District.name, District.kind, Organisation.kind, Registration.organisation_name)
         .select_from(Registration)
         .outerjoin(District, District.id == Registration.district_id)
         .outerjoin(Region, Region.id == District.region_id)
@@ -707,10 +711,13 @@ def breakdowns(event: Event) -> dict[str, list[tuple[str, int]]]:
         .where(Registration.event_id == event.id, Registration.status != CANCELLED)
     ).all()
     regions, districts, kinds = Counter(), Counter(), Counter()
-    for region, district, district_kind, organisation_kind in rows:
+    for region, district, district_kind, organisation_kind, typed in rows:
         regions[region or ""] += 1
         districts[district_label(district, district_kind) if district else ""] += 1
-        kinds[str(ORGANISATION_KIND_LABELS.get(organisation_kind, organisation_kind or ""))] += 1
+        if organisation_kind is None and typed:  # an organisation typed by hand, not one of the directory's
+            kinds[str(TYPED_ORGANISATION)] += 1
+        else:
+            kinds[str(ORGANISATION_KIND_LABELS.get(organisation_kind, organisation_kind or ""))] += 1
     return {
         "region": regions.most_common(),
         "district": districts.most_common(),
