@@ -136,9 +136,12 @@ def _register_blueprints(app: Flask) -> None:
         pages,
         privacy,  # noqa: F401
         registration,
+        tandems,
     )
 
-    for package in (pages, accounts, admin, directory, mail, meetings, registration, calendar, checkin, certificates):
+    for package in (
+        *(pages, accounts, admin, directory, mail, meetings, registration, calendar, checkin, certificates, tandems),
+    ):
         app.register_blueprint(package.bp)
 
 
@@ -149,8 +152,9 @@ def _register_cli(app: Flask) -> None:
     from events.demo.cli import demo_cli
     from events.privacy import cli as privacy_cli  # noqa: F401 - adds its command to `flask events`
     from events.registration.cli import events_cli
+    from events.tandems.cli import tandems_cli
 
-    for group in (users_cli, districts_cli, demo_cli, mail_cli, events_cli, certificates_cli):
+    for group in (users_cli, districts_cli, demo_cli, mail_cli, events_cli, certificates_cli, tandems_cli):
         app.cli.add_command(group)
 
 

@@ -16,9 +16,24 @@ from events.core.models import (
 )
 from events.meetings.models import Event, EventSeries, EventSession, EventStaff, Question
 from events.registration.models import Invitation, Registration, WorkshopChoice
+from events.tandems.models import (
+    BlockComment,
+    BlockSuggestion,
+    BlockVersion,
+    GroupMember,
+    GuidelineBlock,
+    GuidelineChapter,
+    TandemGroup,
+    TandemMeeting,
+    TandemPair,
+    TandemProgramme,
+)
 
 __all__ = [
     "AuditEntry",
+    "BlockComment",
+    "BlockSuggestion",
+    "BlockVersion",
     "Certificate",
     "CertificateBatch",
     "CheckIn",
@@ -28,6 +43,9 @@ __all__ = [
     "EventSeries",
     "EventSession",
     "EventStaff",
+    "GroupMember",
+    "GuidelineBlock",
+    "GuidelineChapter",
     "Invitation",
     "Organisation",
     "OutgoingMail",
@@ -36,6 +54,10 @@ __all__ = [
     "Question",
     "Region",
     "Registration",
+    "TandemGroup",
+    "TandemMeeting",
+    "TandemPair",
+    "TandemProgramme",
     "User",
     "UserRole",
     "UserSession",

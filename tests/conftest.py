@@ -392,6 +392,7 @@ def world(app, account, make_organisation, make_person, make_event, make_registr
     from events.meetings.models import Event, EventSession, EventStaff, Question
     from events.registration.models import Invitation, Registration
     from events.registration.tokens import feed_token_for, hash_token
+    from tests.tandems.world import tandem_world
 
     organisation = make_organisation()
     person = make_person(organisation=organisation)
@@ -463,5 +464,6 @@ def world(app, account, make_organisation, make_person, make_event, make_registr
             "event_staff": event_staff.id,
             "checkin": checkin.id,
         }
+        values.update(tandem_world(event.id, organisation.id))
         db.session.remove()
     return values

@@ -748,6 +748,7 @@ def test_a_batch_whose_render_hits_its_limit_fails_with_a_message_and_can_be_res
     from events.certificates.batches import render_batch_files
     from events.certificates.issuing import issue_certificates, new_batch
     from events.certificates.recipients import Recipient
+    from events.directory.person_details import PersonDetails
     from tests.documents.samples import use_bomb
 
     monkeypatch.setitem(app.config, "PDF_CPU_SECONDS", 1)
@@ -755,7 +756,7 @@ def test_a_batch_whose_render_hits_its_limit_fails_with_a_message_and_can_be_res
         batch = new_batch(
             "appreciation", "Dankesurkunde", "Danke, {name}.", logo=use_bomb(5), logo_type="image/svg+xml"
         )
-        issue_certificates(batch, [Recipient(name="Sibel Ateş")], "Ministerium")
+        issue_certificates(batch, [Recipient(PersonDetails("Sibel Ateş"))], "Ministerium")
         db.session.commit()
         batch_id = batch.id
         render_batch_files(batch_id)
@@ -780,3 +781,24 @@ def test_an_svg_logo_bomb_is_refused_at_upload_with_a_message(app, client, organ
     assert "Ein Logo ist hochgeladen" not in page
     with app.app_context():
         assert db.session.scalars(select(CertificateBatch)).all() == []
+
+
+@pytest.mark.parametrize(
+    "text, names, problem",
+    [
+        ("Name\tE-Mail\nSibel Ateş\tsibel@example.org\nJonas Weiß\n", ["Sibel Ateş", "Jonas Weiß"], None),
+        ("Sibel Ateş,sibel@example.org\nJonas Weiß,\n", ["Sibel Ateş", "Jonas Weiß"], None),
+        ('Sibel Ateş;sibel@example.org\n"Jonas Weiß;jonas@example.org\nErika\n', [], "Zeile 2: Ein Anführungszeichen"),
+        ("Sibel Ateş;keine-adresse\n", [], "Zeile 1: „keine-adresse“ ist keine gültige E-Mail-Adresse."),
+        ("Name;E-Mail\n", [], "Die Liste enthält keine Namen."),
+    ],
+    ids=["tabs and a header", "commas", "a quote left open", "a wrong address", "only a header"],
+)
+def test_lists_of_names_are_read_with_any_separator_and_every_error_names_its_line(ctx, text, names, problem):
+    from events.certificates.recipients import parse_recipient_csv
+
+    if problem is None:
+        assert [recipient.name for recipient in parse_recipient_csv(text, "appreciation")] == names
+    else:
+        with pytest.raises(CertificateProblem, match=problem):
+            parse_recipient_csv(text, "appreciation")

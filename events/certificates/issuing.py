@@ -31,6 +31,7 @@ from events.certificates.wording import (
 from events.core.audit import record_audit
 from events.core.timezone import berlin_date
 from events.core.types import utcnow
+from events.directory.person_details import PersonDetails
 from events.extensions import db
 from events.meetings.models import Event
 from events.registration.models import Registration, RegistrationStatus
@@ -140,10 +141,12 @@ def issue_certificates(
 def preview_pdf(batch: CertificateBatch, recipient: Recipient | None, issuer: str, event: Event | None) -> bytes:
     """A one-page PDF with the batch's settings for the first recipient (or a sample name); nothing is saved."""
     sample = recipient or Recipient(
-        name="Erika Mustermann",
-        organisation="Freiwilligenagentur Musterstadt",
-        district="Landkreis Musterstadt",
-        function="Integrationslotsin",
+        PersonDetails(
+            "Erika Mustermann",
+            organisation="Freiwilligenagentur Musterstadt",
+            district="Landkreis Musterstadt",
+            function="Integrationslotsin",
+        ),
         days=[local_today()],
         place="1. Platz",
         category="Ehrenamt",
@@ -239,9 +242,7 @@ def issue_prize_certificate(
     batch.status = "done"
     event = db.session.get(Event, event_id) if event_id else None
     recipient = Recipient(
-        name=name,
-        email=email,
-        organisation=organisation,
+        PersonDetails(name, email=email, organisation=organisation),
         person_id=person_id,
         place=place,
         category=category,

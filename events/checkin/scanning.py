@@ -23,6 +23,7 @@ from events.core.audit import record_audit
 from events.core.database import begin_write
 from events.core.models import District, User, district_label
 from events.core.types import utcnow
+from events.directory.person_details import PersonDetails
 from events.extensions import db
 from events.meetings.models import Event, EventSession, SessionKind
 from events.registration.models import Registration, RegistrationStatus, WorkshopChoice
@@ -48,15 +49,21 @@ class CheckInError(Exception):
     """A check-in action that is not allowed; the message is shown to the user."""
 
 
+def door_person(registration_id: int, details: PersonDetails, workshops: list[str]) -> dict:
+    """What the door shows of a person (the scanner's answer and the API's "person")."""
+    return {
+        "id": registration_id,
+        "name": details.name,
+        "organisation": details.organisation,
+        "district": details.district_label,
+        "workshops": workshops,
+    }
+
+
 def person_summary(registration: Registration) -> dict:
     """Plain values about a person, for the scanner's answer and the API."""
-    return {
-        "id": registration.id,
-        "name": registration.full_name,
-        "organisation": registration.organisation_name or "",
-        "district": registration.district.label if registration.district else "",
-        "workshops": [session.title for session in registration.workshops],
-    }
+    details = PersonDetails.from_registration(registration)
+    return door_person(registration.id, details, [session.title for session in registration.workshops])
 
 
 # Scanning
@@ -289,13 +296,10 @@ def holder_of(rows) -> TicketHolder | None:
         return None
     row = rows[0]
     district = district_label(row.district_name, row.district_kind) if row.district_name else ""
-    person = {
-        "id": row.registration_id,
-        "name": f"{row.first_name} {row.last_name}".strip(),
-        "organisation": row.organisation_name or "",
-        "district": district,
-        "workshops": [r.workshop_title for r in rows if r.workshop_id is not None],
-    }
+    details = PersonDetails.named(
+        row.first_name, row.last_name, organisation=row.organisation_name or "", district_label=district
+    )
+    person = door_person(row.registration_id, details, [r.workshop_title for r in rows if r.workshop_id is not None])
     workshop_ids = frozenset(r.workshop_id for r in rows if r.workshop_id is not None)
     return TicketHolder(row.registration_id, row.registration_status, row.ticket_version, workshop_ids, person)
 

@@ -245,7 +245,7 @@ def dashboard(event):
 def no_shows_export(event):
     if not event_is_over(event):
         abort(409)
-    data = "\ufeff" + no_shows_csv(event)
+    data = no_shows_csv(event)
     return Response(
         data,
         mimetype="text/csv",

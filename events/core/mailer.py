@@ -96,7 +96,7 @@ def render_templated_mail(template: str, **context) -> dict:
 # feed. Only the recipient may hold them; the organisers' view of sent mail shows them cut (hide_secret_links).
 SECRET_LINK = re.compile(
     r"(?P<keep>/registration/me/|/accounts/password/reset/|/accounts/invitation/|/certificates/participant/"
-    r"|/calendar/personal/|[?&]invitation=)(?P<secret>[^\s/?#&]+)"
+    r"|/calendar/personal/|/tandems/link/|[?&]invitation=)(?P<secret>[^\s/?#&]+)"
 )
 
 

@@ -12,6 +12,7 @@ NAVIGATION = [
     ("mail.sent", _l("Versandte E-Mails"), {"organiser"}),
     ("checkin.index", _l("Einlass"), {"checkin", "organiser"}),
     ("certificates.index", _l("Urkunden"), {"organiser"}),
+    ("tandems.index", _l("Tandems"), {"organiser"}),
     ("admin.users", _l("Benutzer"), {"admin"}),
     ("admin.audit_log", _l("Protokoll"), {"admin"}),
     ("calendar.subscribe", _l("Kalender"), None),

@@ -1,7 +1,7 @@
 """the meeting loop: names searched in a folded copy (umlauts, accents and ß alike on SQLite and PostgreSQL)
 
 Revision ID: c4f1a9e2b7d3
-Revises: c9f1e2a3b4d5
+Revises: c4d8e2f61a37
 Create Date: 2026-12-06 03:00:00
 
 """
@@ -13,7 +13,7 @@ from events.core.search import search_text
 
 # revision identifiers, used by Alembic.
 revision = "c4f1a9e2b7d3"
-down_revision = "c9f1e2a3b4d5"
+down_revision = "c4d8e2f61a37"
 branch_labels = None
 depends_on = None
 

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PROJECT_ROOT
+from tests.tandems.conftest import make_block, make_group, make_member, make_programme  # noqa: F401 - fixtures
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
