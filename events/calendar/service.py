@@ -20,6 +20,7 @@ from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.icalendar import calendar_file, entry_status, event_entry, in_calendar_language
 from events.meetings.models import Event, EventStatus
+from events.meetings.service import listed_publicly
 from events.registration.invites import registrant_entry
 from events.registration.models import Registration
 from events.registration.tokens import feed_token_for
@@ -87,7 +88,7 @@ def downloadable_event(event_id: int) -> Event | None:
 
 def in_public_feed(since: datetime):
     """The SQL condition for an event in the public feed: published, and ended at `since` or later."""
-    return (Event.status == EventStatus.PUBLISHED) & (Event.ends_at >= since)
+    return (Event.status == EventStatus.PUBLISHED) & (Event.ends_at >= since) & listed_publicly()
 
 
 def feed_events(now: datetime | None = None) -> list[Event]:

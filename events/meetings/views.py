@@ -106,6 +106,7 @@ def _event_form_page(event: Event | None):
                 "registration_closes_at": aware_to_berlin_naive(event.registration_closes_at),
                 "cancellation_deadline": aware_to_berlin_naive(event.cancellation_deadline),
                 "access": event.access,
+                "listed_publicly": event.listed_publicly,
                 "contact_email": event.contact_email,
             }
         )

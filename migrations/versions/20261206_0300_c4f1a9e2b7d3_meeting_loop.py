@@ -1,4 +1,5 @@
-"""the meeting loop: names searched in a folded copy (umlauts, accents and ß alike on SQLite and PostgreSQL)
+"""the meeting loop: names searched in a folded copy (umlauts, accents and ß alike on SQLite and PostgreSQL);
+invitation-only events listed publicly only when the organiser wants
 
 Revision ID: c4f1a9e2b7d3
 Revises: c4d8e2f61a37
@@ -36,11 +37,15 @@ def upgrade():
         batch_op.add_column(sa.Column("search_text", sa.Text(), server_default="", nullable=False))
     with op.batch_alter_table("invitations") as batch_op:
         batch_op.add_column(sa.Column("search_text", sa.Text(), server_default="", nullable=False))
+    with op.batch_alter_table("events") as batch_op:
+        batch_op.add_column(sa.Column("listed_publicly", sa.Boolean(), server_default=sa.false(), nullable=False))
     _fill("registrations", ["first_name", "last_name", "organisation_name"])
     _fill("invitations", ["first_name", "last_name"])
 
 
 def downgrade():
+    with op.batch_alter_table("events") as batch_op:
+        batch_op.drop_column("listed_publicly")
     with op.batch_alter_table("invitations") as batch_op:
         batch_op.drop_column("search_text")
     with op.batch_alter_table("registrations") as batch_op:
