@@ -210,7 +210,7 @@ ROUTES = [
     Route("certificates.new_batch_view",  "GET",  "/certificates/batches/new",                     ORGANISERS),
     Route("certificates.preview_image",   "POST", "/certificates/batches/preview.png",             ORGANISERS,
           {"kind": "appreciation", "source": "csv", "csv_text": "Erika Muster", "design": "classic",
-           "title": "Dankesurkunde", "body_template": "Danke, {name}.", "issuer": "Ministerium"}),
+           "title": "Dankesurkunde", "body_template": "Danke, {{name}}.", "issuer": "Ministerium"}),
     Route("certificates.batch",           "GET",  "/certificates/batches/{certificate_batch}",     ORGANISERS),
     Route("certificates.batch_progress",  "GET",  "/certificates/batches/{certificate_batch}/progress", ORGANISERS),
     Route("certificates.batch_pdf",       "GET",  "/certificates/batches/{certificate_batch}/certificates.pdf",
