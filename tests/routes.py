@@ -225,6 +225,7 @@ ROUTES = [
     Route("certificates.correct",         "POST", "/certificates/{certificate}/correct",           ORGANISERS,
           {"name": "Erika Berichtigt"}),
     Route("certificates.verify",          "GET",  "/certificates/v/{certificate_code}",            EVERYONE),
+    Route("certificates.verify_typed",    "GET",  "/certificates/v/",                              EVERYONE),
     Route("certificates.participant",     "GET",  "/certificates/participant/{manage_token}",      EVERYONE),
 ]
 # fmt: on

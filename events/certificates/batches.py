@@ -20,11 +20,13 @@ from events.certificates.pages import (
     verification_url,
 )
 from events.certificates.wording import DEFAULT_ISSUER
+from events.core.database import begin_write
 from events.core.mailer import deliver_due_mail, queue_templated_mail
 from events.core.types import utcnow
 from events.documents import pdf_files
 from events.documents.rendering import RenderingFailed
 from events.extensions import db
+from events.meetings.models import Event
 
 
 def batch_folder() -> Path:
@@ -78,6 +80,9 @@ def _render_in_thread(app, batch_id: int, send_mail: bool) -> None:
 
 
 def _set_progress(batch_id: int, done: int) -> None:
+    # the thread read the batch before rendering; on SQLite a transaction that read first cannot write once another
+    # connection has committed since (a web request, say), so the write starts a transaction of its own
+    begin_write()
     db.session.execute(
         update(CertificateBatch).where(CertificateBatch.id == batch_id).values(progress=done, progress_at=utcnow())
     )
@@ -107,6 +112,7 @@ def render_batch_files(batch_id: int, send_mail: bool = False) -> None:
         partial_pdf = merged_path.with_suffix(".pdf.part")
         partial_pdf.write_bytes(merged)
         partial_pdf.replace(merged_path)
+        begin_write()
         db.session.execute(
             update(CertificateBatch)
             .where(CertificateBatch.id == batch_id)
@@ -114,6 +120,8 @@ def render_batch_files(batch_id: int, send_mail: bool = False) -> None:
         )
         db.session.commit()
 
+        if send_mail:
+            begin_write()  # the mails are queued as the certificates are read (see _set_progress)
         partial_zip = zip_path.with_suffix(".zip.part")
         with zipfile.ZipFile(partial_zip, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
             singles = (single for document in documents for single in pdf_files.split_pdf(document))
@@ -122,6 +130,7 @@ def render_batch_files(batch_id: int, send_mail: bool = False) -> None:
                 if send_mail and certificate.recipient_email and not certificate.revoked_at:
                     mail_certificate(certificate, single)
         partial_zip.replace(zip_path)
+        begin_write()  # queued mails are written; the batch is read again under the write lock
         batch = db.session.get(CertificateBatch, batch_id)
         batch.status = "done"
         batch.progress = len(certificates)
@@ -151,7 +160,15 @@ def mail_certificate(certificate: Certificate, pdf: bytes) -> None:
         certificate=certificate,
         verify_url=verification_url(certificate.code),
         attachments=[(pdf_filename(certificate.recipient_name, certificate.serial), "application/pdf", pdf)],
+        reply_to=_contact_of(certificate),  # answers reach the organisers, as for every mail about the event
     )
+
+
+def _contact_of(certificate: Certificate) -> str | None:
+    """The contact address of the certificate's event, if it has one."""
+    if certificate.event_id is None:
+        return None
+    return db.session.scalar(select(Event.contact_email).where(Event.id == certificate.event_id))
 
 
 def failure_message(batch: CertificateBatch) -> str | None:
