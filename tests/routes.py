@@ -139,6 +139,7 @@ ROUTES = [
     Route("mail.send_now",                "POST", "/mail/send-now",                                ORGANISERS),
     # meetings
     Route("meetings.index",               "GET",  "/meetings/",                                    EVERYONE),
+    Route("meetings.archive",             "GET",  "/meetings/archive",                             EVERYONE),
     Route("meetings.event_page",          "GET",  "/meetings/{event_slug}",                        EVERYONE),
     Route("meetings.manage",              "GET",  "/meetings/manage/",                             ORGANISERS),
     Route("meetings.new_event",           "GET",  "/meetings/manage/new",                          ORGANISERS),

@@ -91,6 +91,15 @@ def upcoming_events() -> list[Event]:
     ).all()
 
 
+def past_events() -> list[Event]:
+    """The public archive: events held and listed publicly, the latest first."""
+    return db.session.scalars(
+        select(Event)
+        .where(Event.status == EventStatus.PUBLISHED, Event.ends_at < utcnow(), listed_publicly())
+        .order_by(Event.starts_at.desc())
+    ).all()
+
+
 # A published or cancelled event by its address (parameter slug); drafts are not public. Built once: the public
 # pages run it on every request.
 PUBLIC_EVENT_QUERY = select(Event).where(Event.slug == bindparam("slug"), Event.status != EventStatus.DRAFT)

@@ -29,6 +29,7 @@ from events.meetings.service import (
     delete_session,
     event_is_editable,
     events_for_organisers,
+    past_events,
     programme_by_day,
     public_event,
     publish_event,
@@ -61,6 +62,12 @@ LABELS = {
 def index():
     events = upcoming_events()
     return render_template("meetings/index.html", events=events, **page_context("index", events=events), **LABELS)
+
+
+@bp.route("/archive")
+@public
+def archive():
+    return render_template("meetings/archive.html", events=past_events(), **LABELS)
 
 
 @bp.route("/<slug>")
