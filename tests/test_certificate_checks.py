@@ -67,3 +67,31 @@ def test_a_certificate_mail_about_an_event_answers_to_its_contact_address(app, m
         deliver_due_mail()
     (mail,) = sent_mails(app)
     assert mail["Reply-To"] == "integration@stmi.example"
+
+
+def test_the_seal_keeps_its_words_whole_and_the_kind_is_not_said_twice(app):
+    from events.certificates.models import Certificate, CertificateBatch
+    from events.certificates.pages import document_settings, page_for, render_certificates
+    from tests.test_certificates import pdf_text
+
+    with app.test_request_context():
+        batch = CertificateBatch(kind="attendance", title="Teilnahmebescheinigung", body_template="", design="classic")
+        certificate = Certificate(
+            kind="attendance",
+            title="Teilnahmebescheinigung",
+            recipient_name="Sibel Ateş",
+            body="hat teilgenommen.",
+            serial="TP-2026-00001",
+            code="abcdefghijkl",
+            issuer="Bayerisches Staatsministerium des Innern, für Sport und Integration",
+        )
+        from events.core.types import utcnow
+
+        certificate.issued_at = utcnow()
+        page = page_for(certificate)
+        settings = document_settings(batch, certificate.issuer)
+        pdf = render_certificates([page], settings)
+    assert page["kind_label"] == ""  # the title says it already
+    text = pdf_text(pdf)
+    assert text.count("Teilnahmebescheinigung") == 1
+    assert "STAATSMINISTERIUM" in text and "STAATSMINI-" not in text and "INTEGRA-" not in text
