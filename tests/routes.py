@@ -176,6 +176,7 @@ ROUTES = [
     Route("registration.message",         "GET",  "/registration/manage/{event}/message",          ORGANISERS),
     Route("registration.entry",           "GET",  "/registration/manage/entry/{registration}",     ORGANISERS),
     Route("registration.add",             "GET",  "/registration/manage/{event}/add",              ORGANISERS),
+    Route("registration.days",            "GET",  "/registration/manage/{event}/days",             ORGANISERS),
     Route("registration.correct",         "GET",  "/registration/manage/correct/{registration}",   ORGANISERS),
     Route("registration.entry_action",    "POST", "/registration/manage/entry/{registration}/up",  ORGANISERS),
     # calendar

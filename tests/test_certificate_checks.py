@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from events.certificates.batches import mail_certificate
-from events.certificates.issuing import issue_prize_certificate
+from events.certificates.single import issue_prize_certificate
 from events.core.mailer import deliver_due_mail
 from events.extensions import db
 from tests.conftest import sent_mails

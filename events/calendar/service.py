@@ -18,10 +18,15 @@ from sqlalchemy.orm import selectinload
 
 from events.core.types import utcnow
 from events.extensions import db
-from events.meetings.icalendar import calendar_file, entry_status, event_entry, in_calendar_language
+from events.meetings.icalendar import (
+    calendar_file,
+    entry_status,
+    event_entry,
+    in_calendar_language,
+)
 from events.meetings.models import Event, EventStatus
 from events.meetings.service import listed_publicly
-from events.registration.invites import registrant_entry
+from events.registration.invites import registrant_entries
 from events.registration.models import Registration
 from events.registration.tokens import feed_token_for
 
@@ -74,7 +79,7 @@ def personal_feed(registrations, language: str | None = None) -> bytes:
     cancelled registration or event stays in it as CANCELLED (so the client removes or strikes it out)."""
     with in_calendar_language(language):
         stamp = utcnow()
-        entries = [registrant_entry(registration, stamp) for registration in registrations]
+        entries = [entry for registration in registrations for entry in registrant_entries(registration, stamp)]
         return calendar_file("PUBLISH", entries, name=_("Treffpunkt – Meine Veranstaltungen"), refresh=True)
 
 

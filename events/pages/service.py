@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from events.core.models import Organisation, OutgoingMail, Person, User
 from events.extensions import db
 from events.pages.navigation import NAVIGATION, navigation_for
+from events.pages.upcoming import upcoming_events
 
 
 def start_page_context(user) -> dict:
@@ -18,6 +19,7 @@ def start_page_context(user) -> dict:
             ),
             "users": db.session.scalar(select(func.count(User.id))),
         }
+        context["upcoming"] = upcoming_events()
     return context
 
 

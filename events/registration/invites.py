@@ -19,6 +19,7 @@ from events.meetings.icalendar import (
     mail_content_type,
     parameter_text,
     session_time_text,
+    workshop_entries,
 )
 from events.meetings.models import Event, EventStatus
 from events.registration.models import Registration, RegistrationStatus
@@ -68,6 +69,21 @@ def invite_attachment(
     with force_locale(registration.language or current_app.config["DEFAULT_LOCALE"]):
         filename = _("absage.ics") if actual == "CANCEL" else _("einladung.ics")
     return filename, mail_content_type(actual), data
+
+
+def booked_days(registration: Registration):
+    """The days a registrant booked of an event booked per day (registration.days); None: the whole event."""
+    return [choice.event_day.day for choice in getattr(registration, "day_choices", [])] or None
+
+
+def workshops_attachment(registration: Registration) -> tuple[str, str, bytes] | None:
+    """The registrant's chosen workshops as entries of their own, a file beside the invite (an invite carries one
+    UID, the event's); None without workshops."""
+    if not registration.workshops or registration.status != RegistrationStatus.CONFIRMED:
+        return None
+    with force_locale(registration.language or current_app.config["DEFAULT_LOCALE"]):
+        entries = workshop_entries(registration.event, registration.workshops, stamp=utcnow(), status="CONFIRMED")
+        return _("workshops.ics"), mail_content_type("PUBLISH"), calendar_file("PUBLISH", entries)
 
 
 def waiting_list_texts(event: Event) -> tuple[str, str]:
@@ -120,13 +136,23 @@ def registrant_entry(registration: Registration, stamp: datetime):
         summary=summary,
         note=note,
         registration_sequence=registration.calendar_sequence or 0,
+        days=booked_days(registration),
     )
+
+
+def registrant_entries(registration: Registration, stamp: datetime) -> list:
+    """The registrant's entry, and while the place is confirmed, the chosen workshops as entries of their own."""
+    entries = [registrant_entry(registration, stamp)]
+    if registration.status == RegistrationStatus.CONFIRMED and registration.event.status != EventStatus.CANCELLED:
+        status = "CONFIRMED"
+        entries += workshop_entries(registration.event, registration.workshops, stamp=stamp, status=status)
+    return entries
 
 
 def registration_calendar(registration: Registration) -> bytes:
     """The file the personal page offers for download (METHOD PUBLISH: a download is no invitation to answer)."""
     with in_calendar_language(registration.language):
-        return calendar_file("PUBLISH", [registrant_entry(registration, utcnow())])
+        return calendar_file("PUBLISH", registrant_entries(registration, utcnow()))
 
 
 def _invite(registration: Registration, method: str, registration_sequence: int | None = None) -> tuple[str, bytes]:
@@ -147,6 +173,7 @@ def _invite(registration: Registration, method: str, registration_sequence: int 
             summary=summary,
             note=note,
             registration_sequence=registration_sequence,
+            days=booked_days(registration),
         )
         entry.add("attendee", _attendee(registration))
         if method == "REQUEST":

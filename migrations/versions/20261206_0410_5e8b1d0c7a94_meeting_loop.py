@@ -1,9 +1,9 @@
 """the meeting loop: names searched in a folded copy (umlauts, accents and ß alike on SQLite and PostgreSQL);
 invitation-only events listed publicly only when the organiser wants
 
-Revision ID: c4f1a9e2b7d3
-Revises: c4d8e2f61a37
-Create Date: 2026-12-06 03:00:00
+Revision ID: 5e8b1d0c7a94
+Revises: e7a4c2d9f1b6
+Create Date: 2026-12-06 04:10:00
 
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 from events.core.search import search_text
 
 # revision identifiers, used by Alembic.
-revision = "c4f1a9e2b7d3"
-down_revision = "c4d8e2f61a37"
+revision = "5e8b1d0c7a94"
+down_revision = "e7a4c2d9f1b6"
 branch_labels = None
 depends_on = None
 
