@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy import event as sa_event
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from events.core.models import User
@@ -86,6 +87,8 @@ class Event(db.Model):
     registration_closes_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     cancellation_deadline: Mapped[datetime | None] = mapped_column(AwareDateTime)  # participants may cancel until
     access: Mapped[str] = mapped_column(String(10), default=EventAccess.OPEN)
+    # an invitation-only event is on the public list and feed only when its organiser wants (open ones always are)
+    listed_publicly: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     status: Mapped[str] = mapped_column(String(10), default=EventStatus.DRAFT, index=True)
     calendar_sequence: Mapped[int] = mapped_column(default=0)  # iCalendar SEQUENCE, grows with every change
     ticket_key: Mapped[str] = mapped_column(String(64), default=_new_ticket_key)  # HMAC key for this event's tickets

@@ -21,6 +21,7 @@ from events.extensions import cache, db
 from events.meetings.calendar_sequence import bump_sequence, bump_sequence_if_changed, invite_content
 from events.meetings.models import (
     Event,
+    EventAccess,
     EventSeries,
     EventSession,
     EventStatus,
@@ -41,7 +42,8 @@ CHANGES_THAT_NEED_NEW_INVITES = ("starts_at", "ends_at", "venue_name", "address"
 # What the event form changes; the audit entry of an edit names every one of them that changed.
 EDITABLE_FIELDS = (
     *("kind", "series", "edition", "title", "description", *CHANGES_THAT_NEED_NEW_INVITES, "capacity"),
-    *("registration_opens_at", "registration_closes_at", "cancellation_deadline", "access", "contact_email"),
+    *("registration_opens_at", "registration_closes_at", "cancellation_deadline", "access", "listed_publicly"),
+    "contact_email",
 )
 
 
@@ -76,9 +78,25 @@ def unique_slug(title: str, start: date | None, event_id: int | None = None) -> 
 # --- what the public sees -------------------------------------------------------------------------------------
 
 
+def listed_publicly():
+    """The SQL condition for an event on public lists and feeds: open to all, or invitation-only and listed."""
+    return (Event.access == EventAccess.OPEN) | Event.listed_publicly
+
+
 def upcoming_events() -> list[Event]:
     return db.session.scalars(
-        select(Event).where(Event.status == EventStatus.PUBLISHED, Event.ends_at >= utcnow()).order_by(Event.starts_at)
+        select(Event)
+        .where(Event.status == EventStatus.PUBLISHED, Event.ends_at >= utcnow(), listed_publicly())
+        .order_by(Event.starts_at)
+    ).all()
+
+
+def past_events() -> list[Event]:
+    """The public archive: events held and listed publicly, the latest first."""
+    return db.session.scalars(
+        select(Event)
+        .where(Event.status == EventStatus.PUBLISHED, Event.ends_at < utcnow(), listed_publicly())
+        .order_by(Event.starts_at.desc())
     ).all()
 
 
@@ -248,6 +266,7 @@ def save_event(event: Event | None, data: dict, user=None) -> EventChange:
     event.registration_closes_at = berlin_to_aware(data.get("registration_closes_at"))
     event.cancellation_deadline = berlin_to_aware(data.get("cancellation_deadline"))
     event.access = data["access"]
+    event.listed_publicly = bool(data.get("listed_publicly"))
     event.contact_email = optional_text(data.get("contact_email"))
     if created:
         with db.session.no_autoflush:
@@ -339,6 +358,7 @@ def copy_event(source: Event, user=None) -> Event:
         registration_closes_at=source.registration_closes_at and source.registration_closes_at + shift,
         cancellation_deadline=source.cancellation_deadline and source.cancellation_deadline + shift,
         access=source.access,
+        listed_publicly=source.listed_publicly,
         contact_email=source.contact_email,
         status=EventStatus.DRAFT,
         created_by_id=getattr(user, "id", None),

@@ -29,6 +29,7 @@ from events.meetings.service import (
     delete_session,
     event_is_editable,
     events_for_organisers,
+    past_events,
     programme_by_day,
     public_event,
     publish_event,
@@ -61,6 +62,12 @@ LABELS = {
 def index():
     events = upcoming_events()
     return render_template("meetings/index.html", events=events, **page_context("index", events=events), **LABELS)
+
+
+@bp.route("/archive")
+@public
+def archive():
+    return render_template("meetings/archive.html", events=past_events(), **LABELS)
 
 
 @bp.route("/<slug>")
@@ -106,6 +113,7 @@ def _event_form_page(event: Event | None):
                 "registration_closes_at": aware_to_berlin_naive(event.registration_closes_at),
                 "cancellation_deadline": aware_to_berlin_naive(event.cancellation_deadline),
                 "access": event.access,
+                "listed_publicly": event.listed_publicly,
                 "contact_email": event.contact_email,
             }
         )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import format_date
+from flask_babel import format_date, lazy_gettext
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -20,7 +20,7 @@ from events.core.audit import record_audit
 from events.core.database import german_order, lock_row
 from events.core.forms import optional_text
 from events.core.models import District, Organisation, Region, district_label
-from events.core.search import matches_any
+from events.core.search import found_by, matches_any
 from events.core.types import utcnow
 from events.directory.forms import ORGANISATION_KIND_LABELS
 from events.extensions import db
@@ -346,23 +346,29 @@ def update_registration(registration: Registration, data: dict) -> None:
         db.session.rollback()
         raise
     _apply_details(registration, data)
-    choose_workshops(registration, workshops)
+    workshops_changed = choose_workshops(registration, workshops)
     try:
         choose_days(registration, data.get("days") or [])
     except RegistrationError:
         db.session.rollback()
         raise
+    if workshops_changed:
+        mails.send_workshops_changed(registration)  # with the updated invite
     record_audit("registration.update", registration, summary=registration.full_name, actor="participant")
     db.session.commit()
 
 
-def choose_workshops(registration: Registration, workshops: list[EventSession]) -> None:
-    """Make these the registration's workshops (checked by _check_workshops), keeping the rows of those kept."""
+def choose_workshops(registration: Registration, workshops: list[EventSession]) -> bool:
+    """Make these the registration's workshops (checked by _check_workshops), keeping the rows of those kept;
+    whether they changed (then the person's calendar entry says something new: its SEQUENCE grows)."""
     wanted = {w.id for w in workshops}
     current = {c.session_id for c in registration.workshop_choices}
     registration.workshop_choices = [c for c in registration.workshop_choices if c.session_id in wanted] + [
         WorkshopChoice(session_id=w) for w in sorted(wanted - current)
     ]
+    if wanted != current:  # the invite lists the workshops: what it says now is newer (SEQUENCE)
+        registration.calendar_sequence = (registration.calendar_sequence or 0) + 1
+    return wanted != current
 
 
 def participant_may_cancel(registration: Registration, event: Event) -> bool:
@@ -688,16 +694,7 @@ def search_registrations(event: Event, status: str = "", term: str = ""):
     if status in {s.value for s in RegistrationStatus}:
         query = query.where(Registration.status == status)
     if term:
-        query = query.where(
-            matches_any(
-                term,
-                Registration.first_name,
-                Registration.last_name,
-                Registration.email,
-                Registration.organisation_name,
-                Registration.first_name + " " + Registration.last_name,
-            )
-        )
+        query = query.where(found_by(term, Registration.search_text) | matches_any(term, Registration.email))
     if status == WAITLISTED:
         return query.order_by(Registration.waitlist_position)
     return query.order_by(german_order(Registration.last_name), german_order(Registration.first_name), Registration.id)
@@ -714,10 +711,13 @@ def status_counts(event: Event) -> dict[str, int]:
     return counts
 
 
+TYPED_ORGANISATION = lazy_gettext("selbst eingetragen, Art unbekannt")  # in the breakdown by kind
+
+
 def breakdowns(event: Event) -> dict[str, list[tuple[str, int]]]:
     """Active registrations by region, district and kind of organisation (for the organiser's overview)."""
     rows = db.session.execute(
-        select(Region.name, District.name, District.kind, Organisation.kind)
+        select(Region.name, District.name, District.kind, Organisation.kind, Registration.organisation_name)
         .select_from(Registration)
         .outerjoin(District, District.id == Registration.district_id)
         .outerjoin(Region, Region.id == District.region_id)
@@ -725,10 +725,13 @@ def breakdowns(event: Event) -> dict[str, list[tuple[str, int]]]:
         .where(Registration.event_id == event.id, Registration.status != CANCELLED)
     ).all()
     regions, districts, kinds = Counter(), Counter(), Counter()
-    for region, district, district_kind, organisation_kind in rows:
+    for region, district, district_kind, organisation_kind, typed in rows:
         regions[region or ""] += 1
         districts[district_label(district, district_kind) if district else ""] += 1
-        kinds[str(ORGANISATION_KIND_LABELS.get(organisation_kind, organisation_kind or ""))] += 1
+        if organisation_kind is None and typed:  # an organisation typed by hand, not one of the directory's
+            kinds[str(TYPED_ORGANISATION)] += 1
+        else:
+            kinds[str(ORGANISATION_KIND_LABELS.get(organisation_kind, organisation_kind or ""))] += 1
     return {
         "region": regions.most_common(),
         "district": districts.most_common(),

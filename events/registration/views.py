@@ -33,8 +33,8 @@ from events.registration.forms import (
     registration_form_is_valid,
     registration_values,
 )
-from events.registration.invitations import invitation_for
-from events.registration.invites import event_invite
+from events.registration.invitations import invitation_for, standing_registration_of
+from events.registration.invites import registration_calendar
 from events.registration.models import Registration
 from events.registration.service import (
     RegistrationError,
@@ -43,6 +43,7 @@ from events.registration.service import (
     move_in_waiting_list,
     move_to_position,
     participant_may_cancel,
+    personal_token,
     promote_by_hand,
     public_event_and_free_places,
     register_for_event,
@@ -98,6 +99,10 @@ def register(slug):
         abort(404)
     token = request.args.get("invitation")
     invitation = invitation_for(event, token)
+    registered = standing_registration_of(invitation) if invitation is not None else None
+    if registered is not None:  # the link was used: say so at once, and lead to the personal page
+        personal_url = url_for("registration.personal", token=personal_token(registered))
+        return render_template("registration/already_registered.html", event=event, personal_url=personal_url)
     window = registration_window_state(event)
     if window != "open" or (event.access == "invited" and invitation is None):
         reason = "invitation_required" if window == "open" else window
@@ -302,7 +307,7 @@ def renew_own_link(token):
 def personal_invite(token):
     registration = _registration_for_token(token)
     return Response(
-        event_invite(registration),
+        registration_calendar(registration),
         mimetype="text/calendar",
         headers={"Content-Disposition": f'attachment; filename="{registration.event.slug}.ics"'},
     )
