@@ -604,7 +604,7 @@ def test_the_personal_link_shows_changes_and_cancels(client, app, make_event):
         assert [c.session_id for c in registration.workshop_choices] == [sport]
         assert registration.dietary_needs == "vegan"
     ics = client.get(personal + "/invite.ics")
-    assert ics.mimetype == "text/calendar" and b"METHOD:REQUEST" in ics.data
+    assert ics.mimetype == "text/calendar" and b"METHOD:PUBLISH" in ics.data
 
 
 def test_a_cancelled_registrations_page_no_longer_lists_its_workshops(client, app, make_event):

@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from events.accounts.errors import AccountError
 from events.admin import bp
+from events.admin.audit_labels import audit_labels
 from events.admin.forms import EditUserForm, InviteUserForm
 from events.admin.service import audit_page, change_roles, create_and_invite_user, invite_again, list_users
 from events.core.access import role_required
@@ -80,4 +81,6 @@ def audit_log():
     page = request.args.get("page", 1, type=int)
     action = request.args.get("action", "").strip()[:60]
     actor = request.args.get("actor", "").strip()[:100]
-    return render_template("admin/audit.html", pagination=audit_page(page, action, actor), action=action, actor=actor)
+    return render_template(
+        "admin/audit.html", pagination=audit_page(page, action, actor), action=action, actor=actor, **audit_labels()
+    )

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from events.certificates.kinds import KIND_LABELS, kind_of
 from events.certificates.models import Certificate, CertificateBatch
 from events.certificates.wording import CERTIFICATE_LANGUAGE, local_today, long_date
+from events.core.search import fold
 from events.core.timezone import berlin_date
 from events.documents.rendering import data_url, render_many, render_pdf, safe_filename, warm_up_with
 
@@ -27,11 +28,14 @@ def verification_url(code: str) -> str:
 
 
 def _seal_size(text: str) -> str:
-    """Type size of the seal's words, so that they stay inside its 24 mm circle (long words are hyphenated)."""
+    """Type size of the seal's words, so that they stay inside its 24 mm circle whole: a seal's words are never
+    hyphenated ("STAATSMINISTERIUM" in smaller type rather than "STAATSMINI-STERIUM")."""
     longest = max((len(word) for word in text.split()), default=0)
     if longest <= 10 and len(text) <= 30:
         return "l"
-    return "m" if longest <= 14 and len(text) <= 50 else "s"
+    if longest <= 13 and len(text) <= 50:
+        return "m"
+    return "s" if longest <= 15 else "xs"
 
 
 def _name_size(name: str) -> str:
@@ -50,6 +54,8 @@ def page_for(certificate: Certificate) -> dict:
     ]
     with force_locale(CERTIFICATE_LANGUAGE):
         kind_label = str(KIND_LABELS.get(certificate.kind, ""))
+    if fold(kind_label) in fold(certificate.title):  # "Teilnahmebescheinigung" above "Teilnahmebescheinigung"
+        kind_label = ""
     kind = kind_of(certificate.kind)
     detail_line = kind.detail_line(details.get("values", {})) if kind else ""
     return {

@@ -36,7 +36,7 @@ from events.certificates.kinds import (
 from events.certificates.models import Certificate, CertificateBatch
 from events.certificates.pages import certificate_pdf, pdf_filename
 from events.certificates.recipients import recipients_from_event, recipients_from_people
-from events.certificates.verification import certificate_by_code, search_certificates
+from events.certificates.verification import certificate_by_code, certificate_typed_in, search_certificates
 from events.certificates.wording import STATUS_LABELS, CertificateProblem
 from events.core.access import public, role_required
 from events.core.database import german_order
@@ -183,8 +183,11 @@ def preview_image():
     """The live preview (used by static/js/certificates.js): a PNG, or the form's messages as JSON."""
     form = _batch_form()
     if not form.validate_on_submit():
+        labels = {name: form[name].label.text for name in form.errors if name in form}
+        # a label that is a question gets no colon after its question mark
         messages = [
-            f"{form[name].label.text}: {' '.join(errors)}" for name, errors in form.errors.items() if name in form
+            f"{label}{'' if label[-1:] in '?!.:' else ':'} {' '.join(form.errors[name])}"
+            for name, label in labels.items()
         ]
         return jsonify(errors=messages), 400
     try:
@@ -346,14 +349,27 @@ def correct(certificate_id):
     return _render_certificate(certificate, RevokeForm(), form, 400)
 
 
+@bp.route("/v/")
+@public
+@limiter.limit("30 per minute")
+def verify_typed():
+    """The check page for a certificate number typed by hand (with the name) or its check address."""
+    number, name = request.args.get("number", ""), request.args.get("name", "")
+    if not number.strip():
+        return render_template("certificates/verify.html", certificate=None, asked=False, number="", name="")
+    certificate = certificate_typed_in(number, name)
+    page = render_template("certificates/verify.html", certificate=certificate, asked=True, number=number, name=name)
+    return page, 200 if certificate is not None else 404
+
+
 @bp.route("/v/<code>")
 @public
 @limiter.limit("60 per minute")
 def verify(code):
     certificate = certificate_by_code(code)
     if certificate is None:
-        return render_template("certificates/verify.html", certificate=None), 404
-    return render_template("certificates/verify.html", certificate=certificate)
+        return render_template("certificates/verify.html", certificate=None, asked=True, number=code, name=""), 404
+    return render_template("certificates/verify.html", certificate=certificate, asked=True)
 
 
 @bp.route("/participant/<token>")

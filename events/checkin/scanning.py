@@ -371,7 +371,8 @@ def _admit_or_refuse(event, holder, problem, user, device, device_name, nonce, s
         "nonce": nonce,
         "request_hash": request_hash if nonce else None,
     }
-    shown = problem is None or problem == ScanResult.NOT_CHOSEN
+    # the door sees whom a genuine ticket of this event belongs to, also when it does not admit them (cancelled)
+    shown = problem in (None, ScanResult.NOT_CHOSEN, ScanResult.CANCELLED)
     outcome = ScanOutcome(problem or ScanResult.WELCOME, person=holder.person if shown else None, scanned_at=now)
     connection = _begin_scan_write()
     try:

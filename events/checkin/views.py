@@ -11,6 +11,7 @@ from events.checkin import devices as scanning_devices
 from events.checkin import staff as event_staff
 from events.checkin.access import event_staff_required
 from events.checkin.devices import create_device, device_window, devices_of
+from events.checkin.door_list import door_list as door_list_of
 from events.checkin.figures import (
     arrivals,
     arrivals_chart,
@@ -207,6 +208,15 @@ def log(event):
     )
 
 
+@bp.route("/<int:event_id>/door-list")
+@event_staff_required
+def door_list(event):
+    groups = door_list_of(event)
+    return render_template(
+        "checkin/door_list.html", event=event, groups=groups, total=sum(len(rows) for _, rows in groups), now=utcnow()
+    )
+
+
 @bp.route("/<int:event_id>/dashboard")
 @event_organiser_required
 def dashboard(event):
@@ -228,6 +238,7 @@ def dashboard(event):
         regions=by_region(event),
         over=over,
         no_shows=no_shows(event) if over else [],
+        now=utcnow(),
     )
 
 

@@ -135,8 +135,11 @@ def stored_value(model, name: str, value):
     and no text as None where the column allows it. So a service takes form data or plain values alike."""
     if isinstance(value, datetime):
         return berlin_to_aware(value)
+    column = model.__table__.c[name]
     if isinstance(value, str):
         value = value.strip()
-        if not value and model.__table__.c[name].nullable:
+        if not value and column.nullable:
             return None
+    if value is None and not column.nullable and column.default is not None and column.default.is_scalar:
+        return column.default.arg  # a field left out (a tick box not sent) keeps the column's default
     return value

@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select
 
 from events.core.types import utcnow
 from events.extensions import db
-from events.meetings.models import Event, EventSeries, EventStatus
+from events.meetings.models import Event, EventAccess, EventSeries, EventStatus
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3", "h4", "blockquote", "code", "hr"}
 
@@ -21,9 +21,25 @@ def render_description(text: str) -> Markup:
     return Markup(cleaned)  # noqa: S704 - sanitised by nh3 just above
 
 
+def listed_publicly():
+    """The SQL condition for an event on public lists and feeds: open to all, or invitation-only and listed."""
+    return (Event.access == EventAccess.OPEN) | Event.listed_publicly
+
+
 def upcoming_events() -> list[Event]:
     return db.session.scalars(
-        select(Event).where(Event.status == EventStatus.PUBLISHED, Event.ends_at >= utcnow()).order_by(Event.starts_at)
+        select(Event)
+        .where(Event.status == EventStatus.PUBLISHED, Event.ends_at >= utcnow(), listed_publicly())
+        .order_by(Event.starts_at)
+    ).all()
+
+
+def past_events() -> list[Event]:
+    """The public archive: events held and listed publicly, the latest first."""
+    return db.session.scalars(
+        select(Event)
+        .where(Event.status == EventStatus.PUBLISHED, Event.ends_at < utcnow(), listed_publicly())
+        .order_by(Event.starts_at.desc())
     ).all()
 
 

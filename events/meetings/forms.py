@@ -60,6 +60,13 @@ class EventForm(Form):
         description=_l("Leer: bis zum Beginn"),
     )
     access = SelectField(_l("Wer darf sich anmelden?"), choices=EventAccess.choices())
+    listed_publicly = BooleanField(
+        _l("In der öffentlichen Übersicht zeigen"),
+        description=_l(
+            "Nur für Veranstaltungen mit Einladung: sie erscheinen sonst weder in der Übersicht noch im Kalender-Abo. "
+            "Freie Plätze werden bei ihnen nie gezeigt."
+        ),
+    )
     contact_email = EmailField(
         _l("Kontakt-E-Mail"),
         filters=[optional_text],

@@ -143,6 +143,14 @@ def _day(day: date, locale: str) -> str:
     return babel_dates.format_date(day, "full", locale=locale)
 
 
+def session_time_text(item) -> str:
+    """A programme item's day and times in Europe/Berlin, in the current language ("Dienstag, 5. Januar 2027,
+    10:00–11:00")."""
+    locale = str(get_locale() or current_app.config["DEFAULT_LOCALE"])
+    start, end = _local(item.starts_at), _local(item.ends_at)
+    return f"{_day(start.date(), locale)}, {_clock(start.time(), locale)}–{_clock(end.time(), locale)}"
+
+
 def _programme_text(event: Event) -> str | None:
     """The programme by day, times in Europe/Berlin and in the current language's format."""
     days = programme_by_day(event)

@@ -8,6 +8,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy import event as sa_event
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from events.core.enums import LabelledEnum
@@ -75,13 +76,13 @@ class Event(db.Model):
     FORM_FIELDS = (
         *("kind", "series", "edition", "title", "description", "starts_at", "ends_at", "venue_name", "address"),
         *("online_url", "capacity", "registration_opens_at", "registration_closes_at", "cancellation_deadline"),
-        *("access", "contact_email"),
+        *("access", "listed_publicly", "contact_email"),
     )
     # What a new edition takes over from the last one (meetings.changes.copy_event); the times of MOVED_WITH_EDITION
     # move to the next year, edition and title count up.
     COPIED_TO_NEW_EDITION = (
         *("kind", "series", "description", "venue_name", "address", "online_url", "capacity", "access"),
-        "contact_email",
+        *("listed_publicly", "contact_email"),
     )
     MOVED_WITH_EDITION = (
         "starts_at",
@@ -108,6 +109,8 @@ class Event(db.Model):
     registration_closes_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     cancellation_deadline: Mapped[datetime | None] = mapped_column(AwareDateTime)  # participants may cancel until
     access: Mapped[str] = mapped_column(String(10), default=EventAccess.OPEN)
+    # an invitation-only event is on the public list and feed only when its organiser wants (open ones always are)
+    listed_publicly: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     status: Mapped[str] = mapped_column(String(10), default=EventStatus.DRAFT, index=True)
     calendar_sequence: Mapped[int] = mapped_column(default=0)  # iCalendar SEQUENCE, grows with every change
     ticket_key: Mapped[str] = mapped_column(String(64), default=_new_ticket_key)  # HMAC key for this event's tickets

@@ -10,6 +10,7 @@ from events.meetings import bp
 from events.meetings.access import event_organiser_required
 from events.meetings.catalogue import (
     events_for_organisers,
+    past_events,
     public_event,
     render_description,
     series_names,
@@ -67,6 +68,12 @@ LABELS = {
 def index():
     events = upcoming_events()
     return render_template("meetings/index.html", events=events, **page_context("index", events=events), **LABELS)
+
+
+@bp.route("/archive")
+@public
+def archive():
+    return render_template("meetings/archive.html", events=past_events(), **LABELS)
 
 
 @bp.route("/<slug>")

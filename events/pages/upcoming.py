@@ -7,8 +7,9 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import String, cast, func, literal, select
+from sqlalchemy import func, select
 
+from events.core.mailer import about_column
 from events.core.models import OutgoingMail
 from events.core.types import utcnow
 from events.extensions import db
@@ -55,7 +56,7 @@ def upcoming_events(limit: int = 10, now=None) -> list[UpcomingEvent]:
         dict(
             db.session.execute(
                 select(Registration.event_id, func.count(OutgoingMail.id))
-                .join(Registration, OutgoingMail.about == literal("registration:") + cast(Registration.id, String))
+                .join(Registration, OutgoingMail.about == about_column("registration", Registration.id))
                 .where(Registration.event_id.in_(ids), OutgoingMail.status == "failed")
                 .group_by(Registration.event_id)
             ).all()

@@ -28,6 +28,17 @@ def _when(value) -> str:
     return value.astimezone(BERLIN).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
+def _consent_words(registration) -> str:
+    """The privacy consent as a sentence a reader of the export understands."""
+    if not registration.privacy_consent_at:
+        return _("nein")
+    return _(
+        "ja, am %(when)s (Fassung %(version)s)",
+        when=_when(registration.privacy_consent_at),
+        version=registration.privacy_consent_version,
+    )
+
+
 def _berlin(value) -> datetime | None:
     """A moment as Berlin wall-clock time without zone, as spreadsheets hold dates."""
     return value.astimezone(BERLIN).replace(tzinfo=None, second=0, microsecond=0) if value else None
@@ -102,7 +113,7 @@ def export_table(event) -> tuple[list[str], list[list[str | int | datetime]]]:
             r.accessibility_needs,
             _("ja") if r.photo_consent else _("nein"),
             _label(LANGUAGE_NAMES, r.language),
-            f"{_when(r.privacy_consent_at)} ({r.privacy_consent_version})",
+            _consent_words(r),
             _berlin(r.created_at),
             _berlin(r.cancelled_at),
         ]

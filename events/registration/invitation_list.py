@@ -7,7 +7,7 @@ from typing import NamedTuple
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, or_, select
 
-from events.core.search import matches_any
+from events.core.search import found_by, matches_any
 from events.documents.spreadsheets import table_csv
 from events.extensions import db
 from events.meetings.models import Event
@@ -65,15 +65,7 @@ def search_invitations(event: Event, status: str = "", term: str = ""):
     elif status == "cancelled":
         query = query.where(registration.where(Registration.status == RegistrationStatus.CANCELLED))
     if term:
-        query = query.where(
-            matches_any(
-                term,
-                Invitation.first_name,
-                Invitation.last_name,
-                Invitation.email,
-                Invitation.first_name + " " + Invitation.last_name,
-            )
-        )
+        query = query.where(found_by(term, Invitation.search_text) | matches_any(term, Invitation.email))
     return query.order_by(Invitation.last_name, Invitation.first_name, Invitation.email)
 
 

@@ -20,7 +20,7 @@ from events.registration.errors import InvitationError
 from events.registration.invitation_list import invitation_registrations
 from events.registration.invitee_file import read_invitee_file
 from events.registration.mails import send_invitation
-from events.registration.models import Invitation
+from events.registration.models import Invitation, Registration, RegistrationStatus
 from events.registration.tokens import hash_token
 
 
@@ -142,6 +142,15 @@ def invitation_for(event: Event, token: str | None) -> Invitation | None:
         return None
     return db.session.scalars(
         select(Invitation).where(Invitation.event_id == event.id, Invitation.token_hash == hash_token(token))
+    ).first()
+
+
+def standing_registration_of(invitation: Invitation) -> Registration | None:
+    """The registration made with this invitation, unless it was cancelled (the link then registers anew)."""
+    return db.session.scalars(
+        select(Registration).where(
+            Registration.invitation_id == invitation.id, Registration.status != RegistrationStatus.CANCELLED
+        )
     ).first()
 
 

@@ -127,6 +127,10 @@ def send_cancelled(registration):
     return _send(registration, "registration_cancelled", invite="CANCEL")
 
 
+def send_workshops_changed(registration):
+    return _send(registration, "registration_workshops_changed", link=True, invite="REQUEST")
+
+
 def send_link_again(registration):
     return _send(registration, "registration_link", link=True)
 

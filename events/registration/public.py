@@ -29,10 +29,10 @@ from events.registration.forms import (
     registration_form_is_valid,
     registration_values,
 )
-from events.registration.invitations import invitation_for
-from events.registration.invites import event_invite
+from events.registration.invitations import invitation_for, standing_registration_of
+from events.registration.invites import registration_calendar
 from events.registration.models import Registration, RegistrationStatus
-from events.registration.personal_links import renew_personal_link, resend_personal_link
+from events.registration.personal_links import personal_token, renew_personal_link, resend_personal_link
 from events.registration.places import free_places, public_event_and_free_places, workshop_fill
 from events.registration.registering import register_for_event, update_registration, withdraw_photo_consent
 from events.registration.rules import holds_valid_ticket, participant_may_cancel, participant_may_edit
@@ -67,6 +67,10 @@ def register(slug):
         abort(404)
     token = request.args.get("invitation")
     invitation = invitation_for(event, token)
+    registered = standing_registration_of(invitation) if invitation is not None else None
+    if registered is not None:  # the link was used: say so at once, and lead to the personal page
+        personal_url = url_for("registration.personal", token=personal_token(registered))
+        return render_template("registration/already_registered.html", event=event, personal_url=personal_url)
     window = registration_window_state(event)
     if window != "open" or (event.access == EventAccess.INVITED and invitation is None):
         reason = "invitation_required" if window == "open" else window
@@ -267,7 +271,7 @@ def renew_own_link(token):
 def personal_invite(token):
     registration = _registration_for_token(token)
     return Response(
-        event_invite(registration),
+        registration_calendar(registration),
         mimetype="text/calendar",
         headers={"Content-Disposition": f'attachment; filename="{registration.event.slug}.ics"'},
     )

@@ -227,20 +227,26 @@ def update_registration(registration: Registration, data: dict) -> None:
         db.session.rollback()
         raise
     apply_details(registration, data)
-    choose_workshops(registration, workshops)
+    workshops_changed = choose_workshops(registration, workshops)
     try:
         choose_days(registration, data.get("days") or [])
     except RegistrationError:
         db.session.rollback()
         raise
+    if workshops_changed:
+        mails.send_workshops_changed(registration)  # with the updated invite
     record_audit("registration.update", registration, summary=registration.full_name, actor="participant")
     db.session.commit()
 
 
-def choose_workshops(registration: Registration, workshops: list[EventSession]) -> None:
-    """Make these the registration's workshops (checked by check_workshops), keeping the rows of those kept."""
+def choose_workshops(registration: Registration, workshops: list[EventSession]) -> bool:
+    """Make these the registration's workshops (checked by check_workshops), keeping the rows of those kept;
+    whether they changed (then the person's calendar entry says something new: its SEQUENCE grows)."""
     wanted = {w.id for w in workshops}
     current = {c.session_id for c in registration.workshop_choices}
     registration.workshop_choices = [c for c in registration.workshop_choices if c.session_id in wanted] + [
         WorkshopChoice(session_id=w) for w in sorted(wanted - current)
     ]
+    if wanted != current:  # the invite lists the workshops: what it says now is newer (SEQUENCE)
+        registration.calendar_sequence = (registration.calendar_sequence or 0) + 1
+    return wanted != current

@@ -10,7 +10,7 @@ from events.extensions import db
 from events.meetings.models import EventSession, Question
 from events.registration.models import WorkshopChoice
 from tests.browser.conftest import AXE, CHROMIUM, NO_AXE, NO_CHROMIUM, axe_violations
-from tests.conftest import mail_text, sent_mails
+from tests.conftest import mail_text, sent_mails, sign_in_without_form
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,9 +24,7 @@ def organiser_page(browser, app, live_server, make_user):
     """A page signed in as an organiser (the session cookie made by Flask's test client)."""
     organiser = make_user("organiser")
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = organiser.get_id()
-        session["_fresh"] = True
+    sign_in_without_form(app, client, organiser)
     cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
     context = browser.new_context(locale="de-DE", bypass_csp=True)  # axe-core is added as an inline script
     context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server}])
