@@ -236,7 +236,7 @@ def test_on_a_cancelled_event_nobody_cancels_and_nobody_moves_up(
 
 def test_no_promotion_on_a_cancelled_event_whatever_frees_a_place(app, make_event, make_registration):
     """The rule sits where places are filled: even a place freed some other way promotes nobody."""
-    from events.registration.service import promote_from_waiting_list
+    from events.registration.waiting_list import promote_from_waiting_list
 
     event = make_event(capacity=1, status="cancelled")
     make_registration(event, "waitlisted", waitlist_position=1)
@@ -1268,7 +1268,7 @@ def test_capacity_increase_promotes_from_the_waiting_list(client, app, login, ma
     event = make_event(capacity=1)
     make_registration(event, "confirmed")
     make_registration(event, "waitlisted", waitlist_position=1)
-    from events.registration.service import promote_from_waiting_list
+    from events.registration.waiting_list import promote_from_waiting_list
 
     with app.test_request_context():
         from events.meetings.models import Event
@@ -1576,7 +1576,7 @@ def test_matching_the_typed_organisation_can_use_its_index(app):
     PostgreSQL would scan a directory as small as the test's anyway, so sequential scans are switched off for the
     question whether the index can be used.
     """
-    from events.registration.service import _DIRECTORY_MATCH
+    from events.registration.registering import _DIRECTORY_MATCH
 
     with app.app_context():
         connection = db.session.connection()

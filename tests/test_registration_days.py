@@ -13,9 +13,9 @@ from sqlalchemy.exc import IntegrityError
 
 from events.core.timezone import days_between
 from events.extensions import db
+from events.registration.cancelling import cancel_registration
 from events.registration.day_models import EventDay, RegistrationDay
 from events.registration.models import Registration
-from events.registration.service import cancel_registration
 from tests.test_registration import form_data
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')

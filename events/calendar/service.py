@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from events.core.types import utcnow
 from events.extensions import db
+from events.meetings.catalogue import listed_publicly
 from events.meetings.icalendar import (
     calendar_file,
     entry_status,
@@ -25,7 +26,6 @@ from events.meetings.icalendar import (
     in_calendar_language,
 )
 from events.meetings.models import Event, EventStatus
-from events.meetings.service import listed_publicly
 from events.registration.invites import registrant_entries
 from events.registration.models import Registration
 from events.registration.tokens import feed_token_for

@@ -14,7 +14,6 @@ from events.certificates.models import Certificate, CertificateBatch
 from events.certificates.pages import DESIGNS, MAX_SIGNATORIES, document_settings, page_for, render_certificates
 from events.certificates.recipients import (
     Recipient,
-    attended_days,
     placeholder_values,
     recipient_for_registration,
     recipients_from_event,
@@ -26,12 +25,14 @@ from events.certificates.wording import (
     local_today,
     placeholder_problems,
 )
+from events.checkin.rules import attended_days
 from events.core.audit import record_audit
 from events.core.timezone import berlin_date
 from events.core.types import utcnow
 from events.directory.person_details import PersonDetails
 from events.extensions import db
 from events.meetings.models import Event
+from events.meetings.rules import event_is_over
 from events.registration.models import Registration, RegistrationStatus
 
 
@@ -203,7 +204,7 @@ def participant_certificate(registration: Registration) -> Certificate:
     event = registration.event
     if registration.status == RegistrationStatus.CANCELLED:
         raise CertificateProblem(_("Diese Anmeldung wurde storniert."))
-    if event.ends_at > utcnow():
+    if not event_is_over(event):
         raise CertificateProblem(_("Die Teilnahmebescheinigung gibt es, sobald die Veranstaltung vorbei ist."))
     existing = db.session.scalars(
         select(Certificate)
@@ -273,7 +274,7 @@ def issue_missing_attendance_certificates(
     Safe to run again: those who have a certificate are left out, so nobody gets two, and nobody whose
     certificate was revoked gets a new one. None when nobody is left. Refused before the event is over.
     """
-    if event.ends_at > utcnow():
+    if not event_is_over(event):
         raise CertificateProblem(_("Die Teilnahmebescheinigung gibt es, sobald die Veranstaltung vorbei ist."))
     have_one = set(
         db.session.scalars(

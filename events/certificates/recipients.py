@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from events.certificates.kinds import PLACEHOLDER_LABELS, Kind, kind_of
 from events.certificates.wording import CERTIFICATE_LANGUAGE, CertificateProblem, event_dates, long_date
-from events.checkin.models import CheckIn
+from events.checkin.rules import attended_days
 from events.core.database import alphabetical_key
 from events.core.models import Organisation, Person
 from events.directory.person_details import PersonDetails
@@ -43,24 +43,6 @@ class Recipient:
     @property
     def email(self) -> str | None:
         return self.person.email
-
-
-def attended_days(event_id: int, registration_id: int | None = None) -> dict[int, list[date]]:
-    """Registration id -> the days with a standing day check-in, for one event (or only for one registration)."""
-    query = select(CheckIn.registration_id, CheckIn.day).where(
-        CheckIn.event_id == event_id,
-        CheckIn.result == "welcome",
-        CheckIn.undone_at.is_(None),
-        CheckIn.scope == "day",
-        CheckIn.registration_id.is_not(None),
-    )
-    if registration_id is not None:
-        query = query.where(CheckIn.registration_id == registration_id)
-    rows = db.session.execute(query.distinct()).all()
-    days: dict[int, list[date]] = {}
-    for registration_id, day in rows:
-        days.setdefault(registration_id, []).append(day)
-    return {key: sorted(value) for key, value in days.items()}
 
 
 def recipient_for_registration(registration: Registration, days: list[date]) -> Recipient:

@@ -25,7 +25,7 @@ from events.core.models import District, User, district_label
 from events.core.types import utcnow
 from events.directory.person_details import PersonDetails
 from events.extensions import db
-from events.meetings.models import Event, EventSession, SessionKind
+from events.meetings.models import Event, EventSession, EventStatus, SessionKind
 from events.registration.days import booked_day_dates
 from events.registration.models import Registration, RegistrationStatus, WorkshopChoice
 from events.registration.tickets import parse_ticket_token, signature_is_valid
@@ -316,7 +316,7 @@ def _refusal(event, holder: TicketHolder, scope: str, day: date) -> str | None:
         return ScanResult.CANCELLED
     if holder.status != RegistrationStatus.CONFIRMED:
         return ScanResult.INVALID
-    if day not in event_days(event) or event.status == "cancelled":
+    if day not in event_days(event) or event.status == EventStatus.CANCELLED:
         return ScanResult.NOT_TODAY
     booked = booked_day_dates(holder.id)
     if booked and day not in booked:

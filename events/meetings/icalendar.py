@@ -43,7 +43,7 @@ from flask_babel import gettext as _
 
 from events.core.timezone import BERLIN
 from events.meetings.models import Event, EventStatus
-from events.meetings.service import programme_by_day
+from events.meetings.programme import programme_by_day
 
 CALENDAR_TIMEZONE = "Europe/Berlin"
 

@@ -23,7 +23,7 @@ from events.registration.models import Registration, RegistrationStatus
 
 
 def _error(code: str):
-    from events.registration.service import RegistrationError
+    from events.registration.errors import RegistrationError
 
     return RegistrationError(code)
 

@@ -24,17 +24,11 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from events.core.districts import DistrictField, district_choices_version
 from events.core.forms import Form, optional_text
 from events.meetings.models import QuestionKind
-from events.meetings.service import QuestionSpec, RegistrationDefinition, WorkshopSpec
+from events.meetings.programme import QuestionSpec, RegistrationDefinition, WorkshopSpec
 from events.registration.consent import photo_consent_text, privacy_consent_text
-from events.registration.models import RegistrationStatus
-from events.registration.service import workshop_is_full
+from events.registration.places import workshop_is_full
 
 LANGUAGE_CHOICES = [("de", "Deutsch"), ("en", "English")]
-REGISTRATION_STATUS_LABELS = {
-    RegistrationStatus.CONFIRMED: _l("bestätigt"),
-    RegistrationStatus.WAITLISTED: _l("Warteliste"),
-    RegistrationStatus.CANCELLED: _l("storniert"),
-}
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -154,10 +148,10 @@ def build_registration_form(
 ):
     """The form for an event: personal details, the event's questions and one choice per workshop slot.
 
-    definition: meetings.service.registration_definition(event); fill: confirmed choices per workshop id;
+    definition: meetings.programme.registration_definition(event); fill: confirmed choices per workshop id;
     own_workshops: the registrant's current choices, which stay selectable even when the workshop is full;
     invited_email: the address of the invitation the form is opened with, shown read-only in place of what was
-    posted (registration.service.register_for_event uses it in any case); base: the class with the fixed fields,
+    posted (registration.registering.register_for_event uses it in any case); base: the class with the fixed fields,
     when not a participant's (registration.organiser_forms).
     """
     adjusted_fill = {k: v - (1 if k in own_workshops else 0) for k, v in fill.items()}
@@ -202,7 +196,7 @@ def blank_page_key(event, definition: RegistrationDefinition, fill, organisation
     """The cache key of the blank registration page at this address (see events.core.pagecache).
 
     It names everything that page shows: language, address, the event as last changed (its details, questions
-    and workshops; see meetings.service.registration_definition), which workshops are full, the organisation
+    and workshops; see meetings.programme.registration_definition), which workshops are full, the organisation
     and district lists, and whether the event is booked up; any change gives a new key.
     """
     shown = (

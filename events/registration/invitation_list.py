@@ -11,7 +11,6 @@ from events.core.search import found_by, matches_any
 from events.documents.spreadsheets import table_csv
 from events.extensions import db
 from events.meetings.models import Event
-from events.registration.forms import REGISTRATION_STATUS_LABELS
 from events.registration.models import Invitation, Registration, RegistrationStatus
 
 # What became of an invitation, for the organiser's list: the status of the registration made from it.
@@ -25,7 +24,7 @@ INVITATION_FILTERS = ("", "open", "registered", "cancelled")
 def _registration_of_invitation():
     """Joins a registration to the invitation it belongs to: the one made from it or, at an open event, the one
     of the invited address made through the public form. There is at most one: an invitation registers its own
-    address (registration.service.register_for_event), and an event has one registration per address.
+    address (registration.registering.register_for_event), and an event has one registration per address.
 
     A registration anonymised by the retention rules matches neither (its invitation and address are gone).
     """
@@ -116,7 +115,7 @@ def invitations_csv(event: Event, status: str = "", term: str = "") -> bytes:
                 invitation.organisation_name or "",
                 invitation.created_at,
                 invitation.sent_at,
-                str(REGISTRATION_STATUS_LABELS[registration.status]) if registration else _("nicht angemeldet"),
+                str(RegistrationStatus(registration.status).label) if registration else _("nicht angemeldet"),
                 registration.id if registration else "",
             ]
         )

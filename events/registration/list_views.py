@@ -5,12 +5,12 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from events.core.districts import district_choices
-from events.directory.forms import ORGANISATION_KIND_LABELS
+from events.core.models import OrganisationKind
 from events.extensions import db
 from events.meetings.access import event_organiser_required
-from events.meetings.service import workshop_slots
+from events.meetings.programme import workshop_slots
 from events.registration import bp
-from events.registration.forms import REGISTRATION_STATUS_LABELS
+from events.registration.cancelling import restorable
 from events.registration.lists import (
     RegistrationFilter,
     answer_counts,
@@ -19,7 +19,9 @@ from events.registration.lists import (
     filtered_registrations,
     registrations_per_day,
 )
-from events.registration.service import breakdowns, free_places, restorable, status_counts, workshop_fill
+from events.registration.models import RegistrationStatus
+from events.registration.overview import breakdowns, status_counts
+from events.registration.places import free_places, workshop_fill
 
 
 @bp.route("/manage/<int:event_id>")
@@ -47,10 +49,10 @@ def registrations(event):
         slots=workshop_slots(event),
         restorable=restorable,
         breakdowns=breakdown,
-        status_labels=REGISTRATION_STATUS_LABELS,
+        status_labels=RegistrationStatus.labels(),
         choices=filter_choices(event),
         districts=district_choices(_("alle")),
-        kind_labels=ORGANISATION_KIND_LABELS,
+        kind_labels=OrganisationKind.labels(),
         check_in_filter=check_in_filter_offered(),
         answers=answer_counts(event, _("ja"), _("nein")),
         per_day=[(format_date(day, "short"), number) for day, number in registrations_per_day(event)],

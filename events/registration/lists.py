@@ -14,7 +14,7 @@ from events.core.timezone import BERLIN, berlin_date
 from events.extensions import db
 from events.meetings.models import Event, QuestionKind, SessionKind
 from events.registration.models import Registration, RegistrationStatus, WorkshopChoice
-from events.registration.service import search_registrations
+from events.registration.overview import search_registrations
 
 _signals = Namespace()
 # sender: an event id; a receiver returns a select of the ids of its registrations that were admitted at the door.

@@ -17,6 +17,7 @@ from events.documents.qr import qr_png
 from events.extensions import db
 from events.registration.invites import invite_attachment, workshops_attachment
 from events.registration.models import Registration, RegistrationStatus
+from events.registration.rules import holds_valid_ticket
 from events.registration.tickets import ticket_token_for
 
 
@@ -60,7 +61,7 @@ def render_registration_mail(
     None when the mail no longer applies: the registration is gone or its personal data deleted (retention), or a
     notice of NOTICE_HOLDS_WHILE no longer holds.
     """
-    from events.registration.service import personal_token
+    from events.registration.personal_links import personal_token
 
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.anonymised_at is not None:
@@ -80,7 +81,7 @@ def render_registration_mail(
             workshops = workshops_attachment(registration) if invite == "REQUEST" else None
             if workshops is not None:
                 context["attachments"].append(workshops)
-        if ticket and registration.status == "confirmed":
+        if ticket and holds_valid_ticket(registration):
             context["inline_images"] = [_ticket_image(registration)]
         return render_templated_mail(template, **context)
 
@@ -144,7 +145,7 @@ def send_reminder(registration):
 
 
 def send_event_updated(registration):
-    invite = "REQUEST" if registration.status == "confirmed" else None
+    invite = "REQUEST" if registration.status == RegistrationStatus.CONFIRMED else None
     return _send(registration, "event_updated", invite=invite)
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy import event as sa_event
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm.base import NO_VALUE
 
+from events.core.enums import LabelledEnum
 from events.core.models import District, Organisation
 from events.core.search import keep_search_text
 from events.core.types import AwareDateTime, utcnow
@@ -18,10 +20,14 @@ from events.extensions import db
 from events.meetings.models import Event, EventSession
 
 
-class RegistrationStatus(enum.StrEnum):
-    CONFIRMED = "confirmed"
-    WAITLISTED = "waitlisted"
-    CANCELLED = "cancelled"
+class RegistrationStatus(LabelledEnum):
+    CONFIRMED = "confirmed", _l("bestätigt")
+    WAITLISTED = "waitlisted", _l("Warteliste")
+    CANCELLED = "cancelled", _l("storniert")
+
+    # the groups rules ask about (registration.rules)
+    ACTIVE = enum.nonmember(frozenset({"confirmed", "waitlisted"}))  # a place, or one on the waiting list
+    HOLDS_TICKET = enum.nonmember(frozenset({"confirmed"}))  # while the event takes place (holds_valid_ticket)
 
 
 class Registration(db.Model):

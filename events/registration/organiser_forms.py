@@ -9,10 +9,10 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from events.core.districts import district_choices
 from events.core.forms import Form
 from events.core.timezone import days_between
-from events.meetings.service import registration_definition
+from events.meetings.programme import registration_definition
 from events.registration.days import day_options
 from events.registration.forms import NewRegistrationForm, PersonalDetailsForm, build_registration_form
-from events.registration.service import workshop_fill
+from events.registration.places import workshop_fill
 
 
 class AddedRegistrationForm(NewRegistrationForm):

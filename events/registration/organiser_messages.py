@@ -19,11 +19,11 @@ from events.core.mailer import (
     render_templated_mail,
 )
 from events.extensions import db
+from events.meetings.catalogue import render_description
 from events.meetings.models import Event
-from events.meetings.service import render_description
+from events.registration.errors import RegistrationError
 from events.registration.lists import RegistrationFilter, filtered_registrations
-from events.registration.models import Registration
-from events.registration.service import CANCELLED, RegistrationError
+from events.registration.models import Registration, RegistrationStatus
 
 # What organisers may write in a message, and what each stands for; named under the field.
 PLACEHOLDERS = ("name", "event", "personal_link")
@@ -75,7 +75,11 @@ def personalised(subject: str, body: str, greeting: bool, name: str, event: Even
 def message_recipients(event: Event, wanted: RegistrationFilter) -> list[Registration]:
     """Who an organiser's message reaches: the filtered registrations, cancelled ones only when asked for."""
     recipients = db.session.scalars(filtered_registrations(event, wanted)).all()
-    return [r for r in recipients if wanted.status == CANCELLED or r.status != CANCELLED]
+    return [
+        r
+        for r in recipients
+        if wanted.status == RegistrationStatus.CANCELLED or r.status != RegistrationStatus.CANCELLED
+    ]
 
 
 def message_registrants(event: Event, message: OrganiserMessage, wanted: RegistrationFilter) -> int:
@@ -118,7 +122,7 @@ def message_registrants(event: Event, message: OrganiserMessage, wanted: Registr
 @mail_renderer("organiser_message")
 def render_organiser_message(registration_id: int, subject: str, body: str, greeting: bool = True) -> dict | None:
     """Render one registrant's copy just before delivery; None once the registration or its data is gone."""
-    from events.registration.service import personal_token
+    from events.registration.personal_links import personal_token
 
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.anonymised_at is not None:

@@ -10,11 +10,11 @@ from events.directory.service import organisation_names
 from events.extensions import db
 from events.meetings.access import event_organiser_required
 from events.meetings.models import EventStatus
-from events.meetings.service import registration_definition
+from events.meetings.programme import registration_definition
 from events.registration import bp
 from events.registration.by_organiser import add_registration, correct_registration
 from events.registration.days import day_fill, days_of, set_days
-from events.registration.error_messages import error_message
+from events.registration.errors import RegistrationError
 from events.registration.forms import (
     OrganiserMessageForm,
     registration_form_data,
@@ -22,7 +22,7 @@ from events.registration.forms import (
     registration_values,
 )
 from events.registration.lists import RegistrationFilter
-from events.registration.models import Registration
+from events.registration.models import Registration, RegistrationStatus
 from events.registration.organiser_forms import (
     AddedRegistrationForm,
     CorrectionForm,
@@ -36,24 +36,24 @@ from events.registration.organiser_messages import (
     preview,
     send_test_message,
 )
-from events.registration.service import RegistrationError, free_places
+from events.registration.places import free_places
 
 
 @bp.route("/manage/<int:event_id>/add", methods=["GET", "POST"])
 @event_organiser_required
 def add(event):
     if event.status == EventStatus.CANCELLED:
-        flash(error_message(RegistrationError("cancelled")), "error")
+        flash(RegistrationError("cancelled").message, "error")
         return redirect(url_for("registration.registrations", event_id=event.id))
     form = organiser_registration_form(event, AddedRegistrationForm)
     if registration_form_is_valid(form):
         try:
             outcome = add_registration(event.id, registration_values(form), send_mail=form.send_mail.data)
         except RegistrationError as error:
-            flash(error_message(error), "error")  # what was typed stays in the form below
+            flash(error.message, "error")  # what was typed stays in the form below
         else:
             name = outcome.registration.full_name
-            if outcome.status == "confirmed":
+            if outcome.status == RegistrationStatus.CONFIRMED:
                 flash(_("%(name)s ist angemeldet und bestätigt.", name=name), "success")
             else:
                 flash(
@@ -79,7 +79,7 @@ def add(event):
 def correct(registration_id):
     registration = db.session.get(Registration, registration_id) or abort(404)
     if registration.anonymised_at is not None:
-        flash(error_message(RegistrationError("anonymised")), "error")
+        flash(RegistrationError("anonymised").message, "error")
         return redirect(url_for("registration.entry", registration_id=registration.id))
     event = registration.event
     data = None
@@ -98,7 +98,7 @@ def correct(registration_id):
                 registration, registration_values(form), note=form.note.data or "", notify=form.notify.data
             )
         except RegistrationError as error:
-            flash(error_message(error), "error")
+            flash(error.message, "error")
         else:
             if not changed:
                 flash(_("Es war nichts zu ändern."), "info")
@@ -148,7 +148,7 @@ def message(event):
             try:
                 count = message_registrants(event, text, wanted)
             except RegistrationError as error:
-                flash(error_message(error), "error")  # the typed message stays in the form below
+                flash(error.message, "error")  # the typed message stays in the form below
             else:
                 flash(
                     ngettext("Die Nachricht geht an %(num)d Person.", "Die Nachricht geht an %(num)d Personen.", count),
@@ -175,7 +175,7 @@ def days(event):
         try:
             set_days(event.id, form.per_day.data, capacities)
         except RegistrationError as error:
-            flash(error_message(error), "error")
+            flash(error.message, "error")
         else:
             flash(_("Die Tage sind gespeichert."), "success")
             return redirect(url_for("registration.registrations", event_id=event.id))

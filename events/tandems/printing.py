@@ -25,7 +25,7 @@ from events.core.database import alphabetical_key
 from events.core.timezone import berlin_date
 from events.documents.rendering import BASE_URL, data_only_fetcher, document_html
 from events.documents.sandbox import Limits, run_bounded
-from events.meetings.service import render_description
+from events.meetings.catalogue import render_description
 from events.tandems.guideline import chapters_with_blocks
 from events.tandems.models import BlockState, TandemProgramme
 from events.tandems.rules import print_is_draft, printed_states
