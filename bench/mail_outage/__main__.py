@@ -123,6 +123,23 @@ async def _phase(base_url: str, slug: str) -> tuple[list[float], list[int], list
     return posts, statuses, health
 
 
+def _report(kind, answering, ok_statuses, silent, silent_statuses, health, queued_while_silent, caught_up, counts):
+    p95_ok, p95_silent = percentile(answering, 0.95), percentile(silent, 0.95)
+    registrations = CLIENTS * ROUNDS
+    print(
+        f"mail_outage[{kind}]: {CLIENTS} concurrent clients, {registrations} registrations per phase; "
+        f"post p50/p95 with a working SMTP server {percentile(answering, 0.5):.0f}/{p95_ok:.0f} ms, "
+        f"with a silent one {percentile(silent, 0.5):.0f}/{p95_silent:.0f} ms: p95 ratio {p95_silent / p95_ok:.2f}"
+    )
+    print(
+        f"mail_outage[{kind}]: answers 302: {ok_statuses.count(302)}/{registrations} and "
+        f"{silent_statuses.count(302)}/{registrations}; /healthz p95 while silent {percentile(health, 0.95):.0f} ms "
+        f"({len(health)} asked); {queued_while_silent} mails waited while silent, all out "
+        f"{caught_up:.0f} s after the server answered again; outbox now {counts}",
+        flush=True,
+    )
+
+
 def run(kind: str) -> bool:
     database_url = fresh_database(kind, "mail_outage")
     seed_event(database_url, "answering")
@@ -157,24 +174,16 @@ def run(kind: str) -> bool:
             while mail_counts(database_url).get("queued", 0) and time.monotonic() - answered_at < 300:
                 time.sleep(1)
             caught_up = time.monotonic() - answered_at
+            counts = mail_counts(database_url)
+            # printed before the server stops: a loaded machine may take long to stop it
+            _report(
+                kind, answering, ok_statuses, silent, silent_statuses, health, queued_while_silent, caught_up, counts
+            )
     finally:
         worker.terminate()
         worker.wait(timeout=30)
         smtp.stop()
-    counts = mail_counts(database_url)
-    p95_ok, p95_silent = percentile(answering, 0.95), percentile(silent, 0.95)
     registrations = CLIENTS * ROUNDS
-    print(
-        f"mail_outage[{kind}]: {CLIENTS} concurrent clients, {registrations} registrations per phase; "
-        f"post p50/p95 with a working SMTP server {percentile(answering, 0.5):.0f}/{p95_ok:.0f} ms, "
-        f"with a silent one {percentile(silent, 0.5):.0f}/{p95_silent:.0f} ms: p95 ratio {p95_silent / p95_ok:.2f}"
-    )
-    print(
-        f"mail_outage[{kind}]: answers 302: {ok_statuses.count(302)}/{registrations} and "
-        f"{silent_statuses.count(302)}/{registrations}; /healthz p95 while silent {percentile(health, 0.95):.0f} ms "
-        f"({len(health)} asked); {queued_while_silent} mails waited while silent, all out "
-        f"{caught_up:.0f} s after the server answered again; outbox now {counts}"
-    )
     return (
         ok_statuses.count(302) == registrations
         and silent_statuses.count(302) == registrations
