@@ -8,7 +8,7 @@ IMPLIED_ROLES = {"admin": frozenset({"organiser"})}
 
 def effective_roles(user) -> set[str]:
     """The user's roles with those they imply; none for a visitor who is not signed in."""
-    if user is None or not user.is_authenticated:
+    if not user or not user.is_authenticated:  # also current_user outside a request (a proxy of None)
         return set()
     roles = set(user.roles)
     for role in list(roles):
