@@ -117,6 +117,13 @@ def _init_extensions(app: Flask) -> None:
         user_id, _, stamp = session_id.partition(":")
         return user if user is not None and user_id == str(user.id) and stamp == user.password_stamp else None
 
+    @app.before_request
+    def check_signed_in_session():
+        # First thing in a request (before its transaction begins): checking the session may write its
+        # last_seen_at and commit, which must never happen amid a view's own changes.
+        if request.endpoint != "static":
+            current_user._get_current_object()
+
     app.after_request(deliver_after_request)
     init_jobs(app)
     load_tasks()
@@ -236,10 +243,21 @@ def _register_private_caching(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from events.core.database import start_immediate_transactions, stop_immediate_transactions
+    from events.core.rules import is_organiser
     from events.core.timezone import time_span
+    from events.meetings.models import EventAccess, EventStatus, SessionKind
+    from events.meetings.rules import event_is_over
     from events.pages.navigation import navigation_for
+    from events.registration.models import RegistrationStatus
+    from events.registration.rules import holds_valid_ticket, participant_may_cancel
 
     app.add_template_global(time_span)
+    # The named rules and the enums templates ask, registered once: templates call the rules services call, and
+    # compare with enum members, never with bare strings.
+    for rule in (is_organiser, event_is_over, holds_valid_ticket, participant_may_cancel):
+        app.add_template_global(rule)
+    for enum_class in (EventStatus, EventAccess, SessionKind, RegistrationStatus):
+        app.add_template_global(enum_class, enum_class.__name__)
 
     @app.context_processor
     def inject_globals():

@@ -450,7 +450,7 @@ def world(app, account, make_organisation, make_person, make_event, make_registr
         db.session.add_all([session, question, invitation, event_staff])
         device = Device(event_id=event.id, name="Tablet Eingang", token_hash=hash_device_token(device_token))
         db.session.add(device)
-        from events.certificates.issuing import issue_prize_certificate
+        from events.certificates.single import issue_prize_certificate
 
         certificate = issue_prize_certificate(
             "Erika Muster", "1. Platz", "Ehrenamt", "500 Euro", title="Integrationspreis 2026"

@@ -139,6 +139,7 @@ ROUTES = [
     Route("mail.send_now",                "POST", "/mail/send-now",                                ORGANISERS),
     # meetings
     Route("meetings.index",               "GET",  "/meetings/",                                    EVERYONE),
+    Route("meetings.archive",             "GET",  "/meetings/archive",                             EVERYONE),
     Route("meetings.event_page",          "GET",  "/meetings/{event_slug}",                        EVERYONE),
     Route("meetings.manage",              "GET",  "/meetings/manage/",                             ORGANISERS),
     Route("meetings.new_event",           "GET",  "/meetings/manage/new",                          ORGANISERS),
@@ -175,6 +176,7 @@ ROUTES = [
     Route("registration.message",         "GET",  "/registration/manage/{event}/message",          ORGANISERS),
     Route("registration.entry",           "GET",  "/registration/manage/entry/{registration}",     ORGANISERS),
     Route("registration.add",             "GET",  "/registration/manage/{event}/add",              ORGANISERS),
+    Route("registration.days",            "GET",  "/registration/manage/{event}/days",             ORGANISERS),
     Route("registration.correct",         "GET",  "/registration/manage/correct/{registration}",   ORGANISERS),
     Route("registration.entry_action",    "POST", "/registration/manage/entry/{registration}/up",  ORGANISERS),
     # calendar
@@ -188,6 +190,7 @@ ROUTES = [
     Route("checkin.scan",                 "POST", "/checkin/{event}/scan",              CHECKIN_STAFF, {"code": "x"}),
     Route("checkin.manual_checkin",     "POST", "/checkin/{event}/registrations/{registration}/checkin", CHECKIN_STAFF),
     Route("checkin.undo",                 "POST", "/checkin/{event}/checkins/{checkin}/undo",      CHECKIN_STAFF),
+    Route("checkin.door_list",            "GET",  "/checkin/{event}/door-list",                    CHECKIN_STAFF),
     Route("checkin.log",                  "GET",  "/checkin/{event}/log",                          ORGANISERS),
     Route("checkin.dashboard",            "GET",  "/checkin/{event}/dashboard",                    ORGANISERS),
     Route("checkin.no_shows_export",      "GET",  "/checkin/{past_event}/no-shows.csv",            ORGANISERS),
@@ -224,6 +227,7 @@ ROUTES = [
     Route("certificates.correct",         "POST", "/certificates/{certificate}/correct",           ORGANISERS,
           {"name": "Erika Berichtigt"}),
     Route("certificates.verify",          "GET",  "/certificates/v/{certificate_code}",            EVERYONE),
+    Route("certificates.verify_typed",    "GET",  "/certificates/v/",                              EVERYONE),
     Route("certificates.participant",     "GET",  "/certificates/participant/{manage_token}",      EVERYONE),
 ]
 # fmt: on

@@ -14,10 +14,10 @@ import zxingcpp
 from PIL import Image
 from sqlalchemy import func, select
 
-from events.certificates.issuing import issue_prize_certificate
 from events.certificates.logos import check_logo
 from events.certificates.models import Certificate, CertificateBatch
 from events.certificates.pages import render_certificates
+from events.certificates.single import issue_prize_certificate
 from events.certificates.wording import CertificateProblem
 from events.checkin.models import CheckIn
 from events.core.models import OutgoingMail
@@ -812,3 +812,40 @@ def test_lists_of_names_are_read_with_any_separator_and_every_error_names_its_li
     else:
         with pytest.raises(CertificateProblem, match=problem):
             parse_recipient_csv(text, "appreciation")
+
+
+def test_a_new_kind_of_certificate_is_one_entry_in_the_registry(app, monkeypatch, make_person):
+    """A tandem membership certificate with its own placeholder, issued through the same path as every kind."""
+    from events.certificates.kinds import KINDS, Kind, joined
+    from events.certificates.pages import certificate_pdf
+    from events.certificates.recipients import Recipient
+    from events.certificates.single import CertificateSettings, issue_certificate
+    from events.core.models import Person
+    from events.directory.person_details import PersonDetails
+
+    membership = Kind(
+        key="tandem_membership",
+        label="Mitgliedsbescheinigung",
+        issue_label="Mitgliedsbescheinigungen ausstellen",
+        default_title="Mitgliedsbescheinigung",
+        default_body="hat in der Tandem-Projektgruppe „{group}“ mitgearbeitet.",
+        placeholders={"group": "Projektgruppe"},
+        reason=lambda title, values: f"{title}: {values['group']}",
+        detail_line=joined("group"),
+    )
+    monkeypatch.setitem(KINDS, membership.key, membership)
+    person = make_person("Elif", "Kaya")
+    with app.app_context():
+        recipient = Recipient(
+            PersonDetails.from_person(db.session.get(Person, person.id)),
+            person_id=person.id,
+            values={"group": "Tandem Oberbayern"},
+        )
+        certificate = issue_certificate("tandem_membership", recipient, CertificateSettings(city="München"))
+        db.session.commit()
+        assert certificate.kind == "tandem_membership" and certificate.batch.kind == "tandem_membership"
+        assert certificate.reason == "Mitgliedsbescheinigung: Tandem Oberbayern"
+        text = " ".join(pdf_text(certificate_pdf(certificate)).split())
+        with pytest.raises(CertificateProblem, match="Unbekannter Platzhalter"):
+            issue_certificate("tandem_membership", recipient, CertificateSettings(body_template="{place}"))
+    assert "Elif Kaya" in text and "mitgearbeitet" in text and "Tandem Oberbayern" in text

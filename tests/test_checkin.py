@@ -778,6 +778,20 @@ def test_the_printable_ticket_shows_the_person_and_a_readable_qr_code(app, today
     assert [barcode.text for barcode in found] == [code]
 
 
+def test_a_cancelled_event_has_no_valid_ticket_for_the_organiser_either(
+    client, app, login, make_user, make_event, make_registration
+):
+    """The participant's ticket PDF was refused once the event was called off, the organiser's was still printed;
+    both follow holds_valid_ticket now, as the scanner does."""
+    event = make_event()
+    registration = make_registration(event, "confirmed")
+    login(make_user("organiser"))
+    url = f"/checkin/{event.id}/registrations/{registration.id}/ticket.pdf"
+    assert client.get(url).data.startswith(b"%PDF")
+    client.post(f"/meetings/manage/{event.id}/cancel", data={"reason": "Wegen Unwetters.", "confirm": "y"})
+    assert client.get(url).status_code == 409
+
+
 def test_the_ticket_of_an_english_registrant_is_english_with_english_dates(client, app, make_event, tmp_path):
     from datetime import datetime
     from zoneinfo import ZoneInfo

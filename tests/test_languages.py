@@ -36,7 +36,7 @@ NOT_HTML |= {"certificates.batch_pdf", "certificates.batch_zip"}  # downloads on
 NOT_HTML |= {"tandems.guideline_as_pdf", "tandems.guideline_as_docx"}  # the printed guideline
 # What every page's header says, in each language: the skip link, and signing in or out.
 SKIP_LINK = {"de": "Zum Inhalt springen", "en": "Skip to content"}
-SIGN_IN = {"de": "Anmelden", "en": "Sign in"}
+SIGN_IN = {"de": "Für Mitarbeitende", "en": "Staff sign-in"}
 SIGN_OUT = {"de": "Abmelden", "en": "Sign out"}
 
 

@@ -2,7 +2,7 @@
 
 from events.extensions import db
 from events.registration.models import Registration
-from events.registration.service import personal_token
+from events.registration.personal_links import personal_token
 from tests.conftest import mail_text, sent_mails
 
 BODY = "Bitte bringen Sie **Ihr Ticket** mit, {name}.\n\n- Anreise: {event}\n- Ihre Anmeldung: {personal_link}"

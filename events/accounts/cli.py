@@ -4,7 +4,8 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from events.accounts.service import AccountError, create_user, send_invitation
+from events.accounts.errors import AccountError
+from events.accounts.service import create_user, send_invitation
 from events.core.cli import with_site_context
 from events.core.models import Role, User
 from events.extensions import db

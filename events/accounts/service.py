@@ -6,6 +6,7 @@ from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select, text
 
+from events.accounts.errors import AccountError
 from events.accounts.passwords import spend_hashing_work
 from events.accounts.sessions import end_other_sessions
 from events.accounts.throttling import record_failed_sign_in
@@ -18,10 +19,6 @@ from events.extensions import db
 
 RESET_SALT = "password-reset"
 INVITE_SALT = "invitation"
-
-
-class AccountError(ValueError):
-    """A user-facing reason why an account action cannot be done."""
 
 
 def normalise_email(email: str) -> str:
@@ -160,9 +157,9 @@ def send_invitation_again(user: User) -> None:
     An accepted invitation's new link would reset the password, valid for days rather than the reset link's hour.
     """
     if user.password_hash:
-        raise AccountError("accepted")
+        raise AccountError("accepted", name=user.display_name)
     if not user.active:
-        raise AccountError("inactive")
+        raise AccountError("inactive", name=user.display_name)
     send_invitation(user)
     record_audit("user.invitation_resent", user, summary=user.email)
 

@@ -4,10 +4,10 @@ from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from events.accounts import bp
+from events.accounts.errors import AccountError
 from events.accounts.forms import EndOtherSessionsForm, ForgotPasswordForm, LoginForm, NewPasswordForm
 from events.accounts.service import (
     INVITE_SALT,
-    AccountError,
     authenticate,
     change_password,
     send_password_reset,
@@ -90,12 +90,7 @@ def _set_password_page(token: str, salt: str, title: str):
     try:
         user = user_from_password_token(token, salt)
     except AccountError as error:
-        message = (
-            _("Dieser Link ist abgelaufen. Bitte fordern Sie einen neuen an.")
-            if str(error) == "expired"
-            else _("Dieser Link ist ungültig oder wurde schon benutzt.")
-        )
-        return render_template("accounts/link_invalid.html", message=message), 400
+        return render_template("accounts/link_invalid.html", message=error.message), 400
     form = NewPasswordForm(own_inputs=(user.email, user.display_name))
     if form.validate_on_submit():
         change_password(user, form.password.data)

@@ -4,13 +4,7 @@ from wtforms.validators import DataRequired, Email, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from events.core.forms import Form
-
-ROLE_LABELS = {
-    "admin": _l("Administration"),
-    "organiser": _l("Organisation (Ministerium)"),
-    "jury": _l("Jury"),
-    "checkin": _l("Einlass"),
-}
+from events.core.models import Role
 
 
 class RolesField(SelectMultipleField):
@@ -21,9 +15,9 @@ class RolesField(SelectMultipleField):
 class InviteUserForm(Form):
     email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(), Email(), Length(max=254)])
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    roles = RolesField(_l("Rollen"), choices=list(ROLE_LABELS.items()))
+    roles = RolesField(_l("Rollen"), choices=Role.choices())
 
 
 class EditUserForm(Form):
-    roles = RolesField(_l("Rollen"), choices=list(ROLE_LABELS.items()))
+    roles = RolesField(_l("Rollen"), choices=Role.choices())
     active = BooleanField(_l("Konto aktiv"))

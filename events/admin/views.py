@@ -2,19 +2,20 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from events.accounts.service import AccountError, create_user, send_invitation, send_invitation_again, set_roles
+from events.accounts.errors import AccountError
 from events.admin import bp
-from events.admin.forms import ROLE_LABELS, EditUserForm, InviteUserForm
-from events.admin.service import audit_page, list_users
+from events.admin.audit_labels import audit_labels
+from events.admin.forms import EditUserForm, InviteUserForm
+from events.admin.service import audit_page, change_roles, create_and_invite_user, invite_again, list_users
 from events.core.access import role_required
-from events.core.models import User
+from events.core.models import Role, User
 from events.extensions import db
 
 
 @bp.route("/users")
 @role_required("admin")
 def users():
-    return render_template("admin/users.html", users=list_users(), role_labels=ROLE_LABELS)
+    return render_template("admin/users.html", users=list_users(), role_labels=Role.labels())
 
 
 @bp.route("/users/invite", methods=["GET", "POST"])
@@ -23,12 +24,10 @@ def invite_user():
     form = InviteUserForm()
     if form.validate_on_submit():
         try:
-            user = create_user(form.email.data, form.display_name.data, form.roles.data)
-        except AccountError:
-            form.email.errors.append(_("Für diese Adresse gibt es schon ein Konto."))
+            user = create_and_invite_user(form.email.data, form.display_name.data, form.roles.data)
+        except AccountError as error:
+            form.email.errors.append(error.message)
         else:
-            send_invitation(user)
-            db.session.commit()
             flash(_("Die Einladung an %(email)s ist unterwegs.", email=user.email), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/invite.html", form=form)
@@ -44,16 +43,11 @@ def edit_user(user_id):
     if form.validate_on_submit():
         was_active = user.active
         try:
-            set_roles(user, form.roles.data, form.active.data)
-        except AccountError:
-            message = _(
-                "Mindestens ein aktives Konto muss die Rolle Administration behalten. "
-                "Geben Sie die Rolle zuerst einer weiteren Person."
-            )
-            (form.active if "admin" in form.roles.data else form.roles).errors.append(message)
+            change_roles(user, form.roles.data, form.active.data)
+        except AccountError as error:
+            (form.active if "admin" in form.roles.data else form.roles).errors.append(error.message)
             user = db.session.get(User, user_id)
         else:
-            db.session.commit()
             if was_active and not user.active:
                 flash(_("Das Konto von %(name)s ist deaktiviert.", name=user.display_name), "success")
             elif user.active and not was_active:
@@ -73,19 +67,10 @@ def edit_user(user_id):
 def resend_invitation(user_id):
     user = db.session.get(User, user_id) or abort(404)
     try:
-        send_invitation_again(user)
+        invite_again(user)
     except AccountError as error:
-        if str(error) == "accepted":
-            message = _(
-                "%(name)s hat die Einladung schon angenommen und ein Passwort festgelegt.", name=user.display_name
-            )
-        else:
-            message = _(
-                "Das Konto von %(name)s ist deaktiviert; es wurde keine Einladung verschickt.", name=user.display_name
-            )
-        flash(message, "warning")
+        flash(error.message, "warning")
     else:
-        db.session.commit()
         flash(_("Die Einladung an %(email)s wurde erneut verschickt.", email=user.email), "success")
     return redirect(url_for("admin.users"))
 
@@ -96,4 +81,6 @@ def audit_log():
     page = request.args.get("page", 1, type=int)
     action = request.args.get("action", "").strip()[:60]
     actor = request.args.get("actor", "").strip()[:100]
-    return render_template("admin/audit.html", pagination=audit_page(page, action, actor), action=action, actor=actor)
+    return render_template(
+        "admin/audit.html", pagination=audit_page(page, action, actor), action=action, actor=actor, **audit_labels()
+    )

@@ -18,10 +18,16 @@ from sqlalchemy.orm import selectinload
 
 from events.core.types import utcnow
 from events.extensions import db
-from events.meetings.icalendar import calendar_file, entry_status, event_entry, in_calendar_language
+from events.meetings.catalogue import listed_publicly
+from events.meetings.icalendar import (
+    calendar_file,
+    entry_status,
+    event_entry,
+    in_calendar_language,
+)
 from events.meetings.models import Event, EventStatus
-from events.registration.invites import waiting_list_texts
-from events.registration.models import Registration, RegistrationStatus
+from events.registration.invites import registrant_entries
+from events.registration.models import Registration
 from events.registration.tokens import feed_token_for
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -58,29 +64,22 @@ def event_calendar(event: Event, language: str | None = None) -> bytes:
         return calendar_file("PUBLISH", [entry])
 
 
-def feed(events, name: str | None = None, language: str | None = None) -> bytes:
-    """A subscribable feed of many events (METHOD PUBLISH, with a calendar name and a refresh interval)."""
+def feed(events, name: str | None = None, language: str | None = None, stamp: datetime | None = None) -> bytes:
+    """A subscribable feed of many events (METHOD PUBLISH, with a calendar name and a refresh interval).
+
+    stamp: the DTSTAMP of its entries (now if not given)."""
     with in_calendar_language(language):
-        stamp = utcnow()
+        stamp = stamp or utcnow()
         entries = [event_entry(event, stamp=stamp, status=entry_status(event)) for event in events]
         return calendar_file("PUBLISH", entries, name=name or _("Treffpunkt – Veranstaltungen"), refresh=True)
 
 
 def personal_feed(registrations, language: str | None = None) -> bytes:
-    """A participant's own feed: their registrations' events; waiting-list places are marked as tentative."""
+    """A participant's own feed: their registrations' events; waiting-list places are marked as tentative, a
+    cancelled registration or event stays in it as CANCELLED (so the client removes or strikes it out)."""
     with in_calendar_language(language):
         stamp = utcnow()
-        entries = []
-        for registration in registrations:
-            event, own = registration.event, registration.calendar_sequence or 0
-            if registration.status == RegistrationStatus.WAITLISTED:
-                summary, note = waiting_list_texts(event)
-                entry = event_entry(
-                    event, stamp=stamp, status="TENTATIVE", summary=summary, note=note, registration_sequence=own
-                )
-            else:
-                entry = event_entry(event, stamp=stamp, status=entry_status(event), registration_sequence=own)
-            entries.append(entry)
+        entries = [entry for registration in registrations for entry in registrant_entries(registration, stamp)]
         return calendar_file("PUBLISH", entries, name=_("Treffpunkt – Meine Veranstaltungen"), refresh=True)
 
 
@@ -92,6 +91,11 @@ def downloadable_event(event_id: int) -> Event | None:
     return event
 
 
+def in_public_feed(since: datetime):
+    """The SQL condition for an event in the public feed: published, and ended at `since` or later."""
+    return (Event.status == EventStatus.PUBLISHED) & (Event.ends_at >= since) & listed_publicly()
+
+
 def feed_events(now: datetime | None = None) -> list[Event]:
     """Published events that are upcoming or ended at most FEED_PAST_DAYS ago, earliest first."""
     since = (now or utcnow()) - timedelta(days=FEED_PAST_DAYS)
@@ -99,20 +103,20 @@ def feed_events(now: datetime | None = None) -> list[Event]:
         db.session.scalars(
             select(Event)
             .options(selectinload(Event.sessions))
-            .where(Event.status == EventStatus.PUBLISHED, Event.ends_at >= since)
+            .where(in_public_feed(since))
             .order_by(Event.starts_at, Event.id)
         )
     )
 
 
 def personal_registrations(registration: Registration) -> list[Registration]:
-    """What the registration's personal feed holds: its own event, while the registration stands and the event is
-    published (a cancelled one is gone from the feed).
+    """What the registration's personal feed holds: its own event, also once cancelled (marked so: a calendar
+    needs at least one entry, RFC 5545 3.6), but not while the event is a draft again (the feed then answers 404).
 
     Only this registration, not the others of the same address: nobody confirms an address when registering, so
     anyone could register a stranger's address for an open event and read that person's other events (invitation
     ones included) from the feed. Each registration has its own feed.
     """
-    if registration.status == RegistrationStatus.CANCELLED or registration.event.status != EventStatus.PUBLISHED:
+    if registration.event.status == EventStatus.DRAFT:
         return []
     return [registration]

@@ -1,8 +1,10 @@
-from flask import Response, abort, current_app, render_template
+from flask import Response, abort, current_app, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from werkzeug.http import is_resource_modified
 
 from events.calendar import bp, service
+from events.calendar.public_feed import public_feed_body, public_feed_state
 from events.core.access import public
 from events.registration.tokens import registration_by_feed_token
 
@@ -39,15 +41,25 @@ def event_file(event_id):
 @bp.route("/feed.ics")
 @public
 def feed():
-    data = service.feed(service.feed_events())
-    return _calendar_response(data, _("treffpunkt-veranstaltungen.ics"), download=False)
+    """Answers a poll with 304 while the feed is unchanged (see public_feed)."""
+    state = public_feed_state()
+    if not is_resource_modified(request.environ, etag=state.etag, last_modified=state.last_modified):
+        response = Response(status=304)
+    else:
+        response = _calendar_response(public_feed_body(state), _("treffpunkt-veranstaltungen.ics"), download=False)
+    response.set_etag(state.etag)
+    response.last_modified = state.last_modified
+    response.cache_control.public = True
+    response.cache_control.no_cache = True  # may be kept, but asked again before every use
+    return response
 
 
 @bp.route("/personal/<token>.ics")
 @public
 def personal_feed(token):
     registration = registration_by_feed_token(token, current_app.config["SECRET_KEY"]) or abort(404)
-    data = service.personal_feed(service.personal_registrations(registration), language=registration.language)
+    registrations = service.personal_registrations(registration) or abort(404)
+    data = service.personal_feed(registrations, language=registration.language)
     with force_locale(registration.language):
         filename = _("meine-veranstaltungen.ics")
     response = _calendar_response(data, filename, download=False)

@@ -35,6 +35,7 @@ from events.core.types import utcnow
 from events.documents import pdf_files
 from events.documents.rendering import RenderingFailed, chunked
 from events.extensions import db
+from events.meetings.models import Event
 
 AREA = "certificates"  # the file store's area for batch files
 GROUP_SIZE = 50  # certificates rendered and kept at a time: what a worker that dies loses at most
@@ -266,7 +267,15 @@ def mail_certificate(certificate: Certificate, pdf: bytes) -> None:
         certificate=certificate,
         verify_url=verification_url(certificate.code),
         attachments=[(pdf_filename(certificate.recipient_name, certificate.serial), "application/pdf", pdf)],
+        reply_to=_contact_of(certificate),  # answers reach the organisers, as for every mail about the event
     )
+
+
+def _contact_of(certificate: Certificate) -> str | None:
+    """The contact address of the certificate's event, if it has one."""
+    if certificate.event_id is None:
+        return None
+    return db.session.scalar(select(Event.contact_email).where(Event.id == certificate.event_id))
 
 
 def batches_to_resume() -> list[int]:

@@ -25,19 +25,19 @@ from events.certificates.issuing import (
     preview_pdf,
     revoke_certificate,
 )
-from events.certificates.models import Certificate, CertificateBatch
-from events.certificates.pages import certificate_pdf, pdf_filename
-from events.certificates.recipients import recipients_from_event, recipients_from_people
-from events.certificates.verification import certificate_by_code, search_certificates
-from events.certificates.wording import (
+from events.certificates.kinds import (
     DEFAULT_BODIES,
     DEFAULT_TITLES,
     KIND_LABELS,
+    KINDS,
     PLACEHOLDER_LABELS,
     PLACEHOLDERS_BY_KIND,
-    STATUS_LABELS,
-    CertificateProblem,
 )
+from events.certificates.models import Certificate, CertificateBatch
+from events.certificates.pages import certificate_pdf, pdf_filename
+from events.certificates.recipients import recipients_from_event, recipients_from_people
+from events.certificates.verification import certificate_by_code, certificate_typed_in, search_certificates
+from events.certificates.wording import STATUS_LABELS, CertificateProblem
 from events.core.access import public, role_required
 from events.core.database import german_order
 from events.core.models import Person
@@ -65,6 +65,7 @@ def index():
         batches=recent_batches(),
         pagination=pagination,
         term=term,
+        kinds=KINDS.values(),
         kind_labels=KIND_LABELS,
         status_labels=STATUS_LABELS,
     )
@@ -89,7 +90,7 @@ def _batch_form() -> BatchForm:
         form.event_id.data = request.args.get("event", type=int)
         form.title.data = DEFAULT_TITLES[form.kind.data]
         form.body_template.data = DEFAULT_BODIES[form.kind.data]
-        if form.kind.data != "attendance":
+        if not KINDS[form.kind.data].event_only:
             form.source.data = "people"
     return form
 
@@ -182,8 +183,11 @@ def preview_image():
     """The live preview (used by static/js/certificates.js): a PNG, or the form's messages as JSON."""
     form = _batch_form()
     if not form.validate_on_submit():
+        labels = {name: form[name].label.text for name in form.errors if name in form}
+        # a label that is a question gets no colon after its question mark
         messages = [
-            f"{form[name].label.text}: {' '.join(errors)}" for name, errors in form.errors.items() if name in form
+            f"{label}{'' if label[-1:] in '?!.:' else ':'} {' '.join(form.errors[name])}"
+            for name, label in labels.items()
         ]
         return jsonify(errors=messages), 400
     try:
@@ -345,14 +349,27 @@ def correct(certificate_id):
     return _render_certificate(certificate, RevokeForm(), form, 400)
 
 
+@bp.route("/v/")
+@public
+@limiter.limit("30 per minute")
+def verify_typed():
+    """The check page for a certificate number typed by hand (with the name) or its check address."""
+    number, name = request.args.get("number", ""), request.args.get("name", "")
+    if not number.strip():
+        return render_template("certificates/verify.html", certificate=None, asked=False, number="", name="")
+    certificate = certificate_typed_in(number, name)
+    page = render_template("certificates/verify.html", certificate=certificate, asked=True, number=number, name=name)
+    return page, 200 if certificate is not None else 404
+
+
 @bp.route("/v/<code>")
 @public
 @limiter.limit("60 per minute")
 def verify(code):
     certificate = certificate_by_code(code)
     if certificate is None:
-        return render_template("certificates/verify.html", certificate=None), 404
-    return render_template("certificates/verify.html", certificate=certificate)
+        return render_template("certificates/verify.html", certificate=None, asked=True, number=code, name=""), 404
+    return render_template("certificates/verify.html", certificate=certificate, asked=True)
 
 
 @bp.route("/participant/<token>")

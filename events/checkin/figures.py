@@ -5,30 +5,21 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from events.checkin.models import CheckIn
-from events.checkin.scanning import ScanResult
-from events.checkin.scopes import DAY_SCOPE, berlin_time, event_days
+from events.checkin.rules import admitted
+from events.checkin.scopes import berlin_time, event_days
 from events.core.database import german_order
 from events.core.models import District, Region
-from events.core.types import utcnow
 from events.documents.spreadsheets import table_csv
 from events.extensions import db
 from events.meetings.models import Event
+from events.registration.lists import admitted_registrations
 from events.registration.models import Registration, RegistrationStatus
 
 # Figures for the dashboard, the API and the exports
-
-
-def _admitted(event: Event):
-    return and_(
-        CheckIn.event_id == event.id,
-        CheckIn.scope == DAY_SCOPE,
-        CheckIn.result == ScanResult.WELCOME,
-        CheckIn.undone_at.is_(None),
-    )
 
 
 def expected_count(event: Event) -> int:
@@ -44,7 +35,7 @@ def counts_per_day(event: Event) -> list[dict]:
     expected = expected_count(event)
     rows = db.session.execute(
         select(CheckIn.day, func.count(func.distinct(CheckIn.registration_id)))
-        .where(_admitted(event))
+        .where(admitted(event.id))
         .group_by(CheckIn.day)
     )
     checked = {row[0]: row[1] for row in rows}
@@ -54,13 +45,13 @@ def counts_per_day(event: Event) -> list[dict]:
 def status_of(event: Event, registration: Registration) -> list[date]:
     """The days on which the person is checked in."""
     return sorted(
-        db.session.scalars(select(CheckIn.day).where(_admitted(event), CheckIn.registration_id == registration.id))
+        db.session.scalars(select(CheckIn.day).where(admitted(event.id), CheckIn.registration_id == registration.id))
     )
 
 
 def arrivals(event: Event, day: date, bucket_minutes: int = 15) -> list[tuple[datetime, int]]:
     """Check-ins of one day in buckets of local time, from the first to the last bucket with arrivals."""
-    times = db.session.scalars(select(CheckIn.scanned_at).where(_admitted(event), CheckIn.day == day))
+    times = db.session.scalars(select(CheckIn.scanned_at).where(admitted(event.id), CheckIn.day == day))
     counts: dict[datetime, int] = {}
     for moment in times:
         local = berlin_time(moment)
@@ -125,7 +116,7 @@ def by_region(event: Event) -> list[dict]:
         .join(Registration, Registration.id == CheckIn.registration_id)
         .outerjoin(District, District.id == Registration.district_id)
         .outerjoin(Region, Region.id == District.region_id)
-        .where(_admitted(event))
+        .where(admitted(event.id))
         .group_by(region_name)
     )
     checked = dict(checked_rows.all())
@@ -135,7 +126,7 @@ def by_region(event: Event) -> list[dict]:
 
 def no_shows(event: Event) -> list[Registration]:
     """Confirmed registrations that were never checked in on any day."""
-    came = select(CheckIn.registration_id).where(_admitted(event), CheckIn.registration_id.is_not(None))
+    came = select(CheckIn.registration_id).where(admitted(event.id), CheckIn.registration_id.is_not(None))
     return list(
         db.session.scalars(
             select(Registration)
@@ -148,10 +139,6 @@ def no_shows(event: Event) -> list[Registration]:
             .order_by(german_order(Registration.last_name), german_order(Registration.first_name))
         )
     )
-
-
-def event_is_over(event: Event, now: datetime | None = None) -> bool:
-    return (now or utcnow()) > event.ends_at
 
 
 def no_shows_csv(event: Event) -> bytes:
@@ -167,3 +154,9 @@ def no_shows_csv(event: Event) -> bytes:
         for registration in no_shows(event)
     ]
     return table_csv(header, rows)
+
+
+@admitted_registrations.connect
+def _admitted_registrations(event_id: int):
+    """The registrations admitted on any day of the event, for the organiser's list filter (registration.lists)."""
+    return select(CheckIn.registration_id).where(admitted(event_id))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from events.checkin.models import CheckIn
 from events.checkin.scanning import CheckInError, ScanResult
 from events.core.audit import record_audit
+from events.core.rules import is_organiser
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event
@@ -23,7 +24,7 @@ UNDO_WINDOW = timedelta(minutes=10)
 def may_undo(checkin: CheckIn, user, now: datetime | None = None) -> bool:
     if checkin.result != ScanResult.WELCOME or checkin.undone_at is not None:
         return False
-    if user.has_role("organiser", "admin"):
+    if is_organiser(user):
         return True
     now = now or utcnow()
     return checkin.user_id == user.id and now - checkin.scanned_at <= UNDO_WINDOW

@@ -25,7 +25,8 @@ from events.core.models import District, User, district_label
 from events.core.types import utcnow
 from events.directory.person_details import PersonDetails
 from events.extensions import db
-from events.meetings.models import Event, EventSession, SessionKind
+from events.meetings.models import Event, EventSession, EventStatus, SessionKind
+from events.registration.days import booked_day_dates
 from events.registration.models import Registration, RegistrationStatus, WorkshopChoice
 from events.registration.tickets import parse_ticket_token, signature_is_valid
 
@@ -43,6 +44,7 @@ class ScanResult(enum.StrEnum):
     OTHER_EVENT = "other_event"
     NOT_TODAY = "not_today"
     NOT_CHOSEN = "not_chosen"  # a workshop's check-in for someone who did not choose that workshop
+    NOT_BOOKED_DAY = "not_booked_day"  # an event booked per day, on a day the person did not book
 
 
 class CheckInError(Exception):
@@ -141,6 +143,10 @@ _REFUSAL_TEXTS = {
         lambda: _("Dieses Ticket gehört zu einer anderen Veranstaltung."),
     ),
     ScanResult.NOT_TODAY: (lambda: _("Nicht heute"), lambda: _("Die Veranstaltung findet heute nicht statt.")),
+    ScanResult.NOT_BOOKED_DAY: (
+        lambda: _("Nicht für heute angemeldet"),
+        lambda: _("Diese Person hat andere Tage der Veranstaltung gebucht und wird heute nicht eingelassen."),
+    ),
     ScanResult.NOT_CHOSEN: (
         lambda: _("Nicht für diesen Workshop angemeldet"),
         lambda: _("Diese Person hat den Workshop nicht gewählt und wird hier nicht eingecheckt."),
@@ -310,8 +316,11 @@ def _refusal(event, holder: TicketHolder, scope: str, day: date) -> str | None:
         return ScanResult.CANCELLED
     if holder.status != RegistrationStatus.CONFIRMED:
         return ScanResult.INVALID
-    if day not in event_days(event) or event.status == "cancelled":
+    if day not in event_days(event) or event.status == EventStatus.CANCELLED:
         return ScanResult.NOT_TODAY
+    booked = booked_day_dates(holder.id)
+    if booked and day not in booked:
+        return ScanResult.NOT_BOOKED_DAY
     if scope != DAY_SCOPE:
         session = session_of_scope(event, scope)
         if session is not None and session.kind == SessionKind.WORKSHOP and session.id not in holder.workshop_ids:
@@ -362,7 +371,8 @@ def _admit_or_refuse(event, holder, problem, user, device, device_name, nonce, s
         "nonce": nonce,
         "request_hash": request_hash if nonce else None,
     }
-    shown = problem is None or problem == ScanResult.NOT_CHOSEN
+    # the door sees whom a genuine ticket of this event belongs to, also when it does not admit them (cancelled)
+    shown = problem in (None, ScanResult.NOT_CHOSEN, ScanResult.CANCELLED)
     outcome = ScanOutcome(problem or ScanResult.WELCOME, person=holder.person if shown else None, scanned_at=now)
     connection = _begin_scan_write()
     try:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from events.checkin.models import CheckIn
 from events.checkin.scanning import ScanResult
 from events.checkin.scopes import DAY_SCOPE, berlin_time
 from events.core.database import german_order
-from events.core.search import LIKE_ESCAPE, contains_pattern
+from events.core.search import found_by
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event
@@ -28,17 +28,12 @@ def search_registrations(event: Event, text: str, day: date | None = None) -> li
     text = (text or "").strip()
     if len(text) < SEARCH_MIN_LENGTH:
         return []
-    pattern = contains_pattern(text)
-    full_name = func.lower(Registration.first_name + " " + Registration.last_name)
     query = (
         select(Registration)
         .where(
             Registration.event_id == event.id,
             Registration.status.in_([RegistrationStatus.CONFIRMED, RegistrationStatus.CANCELLED]),
-            or_(
-                full_name.like(pattern, escape=LIKE_ESCAPE),
-                func.lower(func.coalesce(Registration.organisation_name, "")).like(pattern, escape=LIKE_ESCAPE),
-            ),
+            found_by(text, Registration.search_text),
         )
         .options(selectinload(Registration.workshop_choices).selectinload(WorkshopChoice.session))
         .order_by(german_order(Registration.last_name), german_order(Registration.first_name))

@@ -13,16 +13,17 @@ from events.checkin.scanning import CheckInError
 from events.core.audit import record_audit
 from events.core.database import german_order
 from events.core.models import Role, User, UserRole
+from events.core.rules import is_organiser
 from events.core.types import utcnow
 from events.extensions import db
-from events.meetings.models import Event, EventStaff
+from events.meetings.models import Event, EventStaff, EventStatus
 
 
 def may_scan(user, event: Event) -> bool:
     """Organisers and admins may scan at every event; check-in staff only where they are assigned."""
     if not user or not user.is_authenticated:
         return False
-    if user.has_role("organiser", "admin"):
+    if is_organiser(user):
         return True
     if not user.has_role("checkin"):
         return False
@@ -37,10 +38,10 @@ def events_for_scanning(user) -> list[Event]:
 
     Check-in staff see only published events; organisers see drafts too (marked as such), to prepare their door.
     """
-    query = select(Event).where(Event.status != "cancelled", Event.ends_at >= utcnow() - timedelta(days=1))
-    if not user.has_role("organiser", "admin"):
+    query = select(Event).where(Event.status != EventStatus.CANCELLED, Event.ends_at >= utcnow() - timedelta(days=1))
+    if not is_organiser(user):
         query = query.join(EventStaff, EventStaff.event_id == Event.id).where(
-            EventStaff.user_id == user.id, Event.status == "published"
+            EventStaff.user_id == user.id, Event.status == EventStatus.PUBLISHED
         )
     return list(db.session.scalars(query.order_by(Event.starts_at)))
 

@@ -11,12 +11,12 @@ from events.checkin import devices as scanning_devices
 from events.checkin import staff as event_staff
 from events.checkin.access import event_staff_required
 from events.checkin.devices import create_device, device_window, devices_of
+from events.checkin.door_list import door_list as door_list_of
 from events.checkin.figures import (
     arrivals,
     arrivals_chart,
     by_region,
     counts_per_day,
-    event_is_over,
     expected_count,
     no_shows,
     no_shows_csv,
@@ -39,10 +39,13 @@ from events.config import CONTENT_SECURITY_POLICY
 from events.core.access import role_required, row_of_event_or_404
 from events.core.database import german_order, own_transactions
 from events.core.redirects import safe_next_url
+from events.core.rules import is_organiser
 from events.core.types import utcnow
 from events.extensions import db, talisman
 from events.meetings.access import event_organiser_required
+from events.meetings.rules import event_is_over
 from events.registration.models import Registration, RegistrationStatus
+from events.registration.rules import holds_valid_ticket
 from events.registration.tickets import render_badges_pdf, render_ticket_pdf
 
 # The QR decoder is WebAssembly; compiling it needs 'wasm-unsafe-eval' (and nothing looser) on this page only.
@@ -183,7 +186,7 @@ def undo(event, checkin_id):
             return {"undone": True, "checkin_id": row.id}
         flash(_("Der Check-in von %(name)s ist zurückgenommen.", name=name), "success")
     target = request.form.get("back")
-    if target == "log" and current_user.has_role("organiser", "admin"):
+    if target == "log" and is_organiser(current_user):
         return redirect(url_for("checkin.log", event_id=event.id))
     return redirect(url_for("checkin.scanner", event_id=event.id))
 
@@ -202,6 +205,15 @@ def log(event):
         scope_labels=dict(scopes_for(event)),
         may_undo=lambda row: may_undo(row, current_user),
         confirm_form=ConfirmForm(),
+    )
+
+
+@bp.route("/<int:event_id>/door-list")
+@event_staff_required
+def door_list(event):
+    groups = door_list_of(event)
+    return render_template(
+        "checkin/door_list.html", event=event, groups=groups, total=sum(len(rows) for _, rows in groups), now=utcnow()
     )
 
 
@@ -226,6 +238,7 @@ def dashboard(event):
         regions=by_region(event),
         over=over,
         no_shows=no_shows(event) if over else [],
+        now=utcnow(),
     )
 
 
@@ -354,7 +367,7 @@ def badges(event):
 @event_organiser_required
 def ticket_pdf(event, registration_id):
     registration = row_of_event_or_404(Registration, registration_id, event.id)
-    if registration.status != RegistrationStatus.CONFIRMED:
+    if not holds_valid_ticket(registration):  # as the participant's own ticket and the scanner: none once called off
         abort(409)
     return Response(
         render_ticket_pdf(registration),
@@ -400,6 +413,7 @@ def result_labels():
             "other_event": _("Andere Veranstaltung"),
             "not_today": _("Nicht heute"),
             "not_chosen": _("Workshop nicht gewählt"),
+            "not_booked_day": _("Nicht für heute angemeldet"),
         }
     }
 

@@ -5,25 +5,23 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user
 
+from events.core.rules import holds_role, roles_holding
 from events.extensions import db, login_manager
 
 
 def role_required(*roles: str):
     """Allow signed-in users holding any of the roles; admins may do everything an organiser may."""
-    allowed = set(roles)
-    if "organiser" in allowed:
-        allowed.add("admin")
 
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
-            if not current_user.has_role(*allowed):
+            if not holds_role(current_user, *roles):
                 abort(403)
             return view(*args, **kwargs)
 
-        wrapped.allowed_roles = frozenset(allowed)
+        wrapped.allowed_roles = roles_holding(*roles)
         return wrapped
 
     return decorator

@@ -2,15 +2,18 @@
 every form gets in one place (single-line fields without line breaks, e-mail addresses that can be delivered)."""
 
 import re
+from datetime import datetime
 from functools import cache
 
 from babel.support import Translations
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import DateTimeLocalField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.i18n import messages_path
 from wtforms.validators import ValidationError
+
+from events.core.timezone import aware_to_berlin_naive, berlin_to_aware
 
 LINE_BREAKS = re.compile(r"\r\n|[\r\n\v\f\x85\u2028\u2029]")
 
@@ -97,4 +100,46 @@ def web_address(value: str | None) -> str | None:
     value = (value or "").strip()
     if value and "://" not in value and " " not in value and "." in value.split("/")[0]:
         return "https://" + value
+    return value
+
+
+class BerlinDateTimeField(DateTimeLocalField):
+    """A date and time typed as Europe/Berlin wall-clock time. Its data is timezone-aware, so a form fills from and
+    writes to a model's aware columns as they are (obj=, form.data); the field shows and reads Berlin time itself."""
+
+    def __init__(self, label=None, validators=None, format="%Y-%m-%dT%H:%M", **kwargs):  # noqa: A002 - WTForms' name
+        super().__init__(label, validators, format=format, **kwargs)
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.data = berlin_to_aware(self.data)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return aware_to_berlin_naive(self.data).strftime(self.format[0]) if self.data else ""
+
+
+def stripped(value):
+    """A `filters` entry: the text without white space around it (None stays None)."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def text_or_empty(value):
+    """A `filters` entry for an optional long text stored as "" when nothing was typed."""
+    return value or ""
+
+
+def stored_value(model, name: str, value):
+    """A form's value as the model's column keeps it: times aware (a naive one read as Europe/Berlin), text trimmed,
+    and no text as None where the column allows it. So a service takes form data or plain values alike."""
+    if isinstance(value, datetime):
+        return berlin_to_aware(value)
+    column = model.__table__.c[name]
+    if isinstance(value, str):
+        value = value.strip()
+        if not value and column.nullable:
+            return None
+    if value is None and not column.nullable and column.default is not None and column.default.is_scalar:
+        return column.default.arg  # a field left out (a tick box not sent) keeps the column's default
     return value

@@ -39,12 +39,17 @@ def about(kind: str, object_id: int) -> str:
     return f"{kind}:{object_id}"
 
 
+def about_column(kind: str, id_column):
+    """SQL for about(kind, id) computed from an id column, to join mails with the objects they are about."""
+    return literal(f"{kind}:") + cast(id_column, String)
+
+
 def about_any(kind: str, object_ids):
     """A condition for the mails about any of these objects (a list of ids or a SELECT of ids)."""
     if isinstance(object_ids, list | tuple | set):
         return OutgoingMail.about.in_([about(kind, i) for i in object_ids])
     ids = object_ids.subquery()
-    return OutgoingMail.about.in_(select(literal(f"{kind}:") + cast(ids.c[0], String)))
+    return OutgoingMail.about.in_(select(about_column(kind, ids.c[0])))
 
 
 def retry_delay(attempts: int) -> timedelta:

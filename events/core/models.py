@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from events.core.enums import LabelledEnum
 from events.core.types import AwareDateTime, utcnow
 from events.extensions import db
 
@@ -57,17 +58,17 @@ class District(db.Model):
         return self.label
 
 
-class OrganisationKind(enum.StrEnum):
-    MINISTRY = "ministry"
-    REGIERUNG = "regierung"
-    MUNICIPALITY = "municipality"
-    FREIWILLIGENAGENTUR = "freiwilligenagentur"
-    FREIWILLIGEN_ZENTRUM = "freiwilligen_zentrum"
-    KOBE = "kobe"
-    ASSOCIATION = "association"
-    INITIATIVE = "initiative"
-    WELFARE = "welfare"
-    OTHER = "other"
+class OrganisationKind(LabelledEnum):
+    MINISTRY = "ministry", _l("Ministerium")
+    REGIERUNG = "regierung", _l("Regierung (Bezirksregierung)")
+    MUNICIPALITY = "municipality", _l("Kommune / Landratsamt")
+    FREIWILLIGENAGENTUR = "freiwilligenagentur", _l("Freiwilligenagentur")
+    FREIWILLIGEN_ZENTRUM = "freiwilligen_zentrum", _l("Freiwilligen-Zentrum")
+    KOBE = "kobe", _l("Koordinierungszentrum Bürgerschaftliches Engagement (KoBE)")
+    ASSOCIATION = "association", _l("Verein / Verband")
+    INITIATIVE = "initiative", _l("Initiative")
+    WELFARE = "welfare", _l("Wohlfahrtsverband")
+    OTHER = "other", _l("Sonstige")
 
 
 class Organisation(db.Model):
@@ -88,7 +89,7 @@ class Organisation(db.Model):
         return self.name
 
 
-# The registration form matches a typed organisation name against the directory in any case (registration.service).
+# The registration form matches a typed organisation name against the directory in any case (registration.registering).
 Index("ix_organisations_name_lower", func.lower(Organisation.name))
 
 
@@ -113,11 +114,11 @@ class Person(db.Model):
         return self.full_name
 
 
-class Role(enum.StrEnum):
-    ADMIN = "admin"
-    ORGANISER = "organiser"
-    JURY = "jury"
-    CHECKIN = "checkin"
+class Role(LabelledEnum):
+    ADMIN = "admin", _l("Administration")
+    ORGANISER = "organiser", _l("Organisation (Ministerium)")
+    JURY = "jury", _l("Jury")
+    CHECKIN = "checkin", _l("Einlass")
 
 
 class User(UserMixin, db.Model):

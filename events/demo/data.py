@@ -8,6 +8,7 @@ from events.accounts.service import create_user
 from events.core.districts import load_districts
 from events.core.models import District, Organisation, OrganisationKind, Person
 from events.extensions import db
+from events.meetings.models import SessionKind
 
 DEMO_USERS = [
     ("admin", "admin@treffpunkt.example", "Andrea Adler"),
@@ -168,7 +169,7 @@ def _demo_meeting(rng, organisations, by_key, users) -> None:
     from events.meetings.models import Event, EventSeries, EventSession, EventStaff, Question
     from events.registration.consent import PRIVACY_CONSENT_VERSION
     from events.registration.models import Registration, WorkshopChoice
-    from events.registration.service import personal_token
+    from events.registration.personal_links import personal_token
     from events.registration.tokens import hash_token
 
     today = utcnow().astimezone(BERLIN).date()
@@ -261,7 +262,7 @@ def _demo_meeting(rng, organisations, by_key, users) -> None:
     event.staff = [EventStaff(user_id=users["checkin"].id)]
     db.session.add(event)
     db.session.flush()
-    workshops_day_one = [s for s in event.sessions if s.kind == "workshop" and s.starts_at.day == start.day]
+    workshops_day_one = [s for s in event.sessions if s.kind == SessionKind.WORKSHOP and s.starts_at.day == start.day]
     people = [(p, o) for o in organisations for p in o.people]
     rng.shuffle(people)
     now = utcnow()

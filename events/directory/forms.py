@@ -6,23 +6,10 @@ from events.core.districts import DistrictField
 from events.core.forms import Form, optional_int, web_address
 from events.core.models import OrganisationKind
 
-ORGANISATION_KIND_LABELS = {
-    OrganisationKind.MINISTRY: _l("Ministerium"),
-    OrganisationKind.REGIERUNG: _l("Regierung (Bezirksregierung)"),
-    OrganisationKind.MUNICIPALITY: _l("Kommune / Landratsamt"),
-    OrganisationKind.FREIWILLIGENAGENTUR: _l("Freiwilligenagentur"),
-    OrganisationKind.FREIWILLIGEN_ZENTRUM: _l("Freiwilligen-Zentrum"),
-    OrganisationKind.KOBE: _l("Koordinierungszentrum Bürgerschaftliches Engagement (KoBE)"),
-    OrganisationKind.ASSOCIATION: _l("Verein / Verband"),
-    OrganisationKind.INITIATIVE: _l("Initiative"),
-    OrganisationKind.WELFARE: _l("Wohlfahrtsverband"),
-    OrganisationKind.OTHER: _l("Sonstige"),
-}
-
 
 class OrganisationForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    kind = SelectField(_l("Art"), choices=[(k.value, label) for k, label in ORGANISATION_KIND_LABELS.items()])
+    kind = SelectField(_l("Art"), choices=OrganisationKind.choices())
     district_id = DistrictField(_l("Landkreis / kreisfreie Stadt"), coerce=optional_int, validators=[Optional()])
     email = EmailField(_l("E-Mail-Adresse"), validators=[Optional(), Email(), Length(max=254)])
     website = URLField(_l("Website"), filters=[web_address], validators=[Optional(), URL(), Length(max=300)])

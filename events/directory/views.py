@@ -3,9 +3,9 @@ from flask_babel import gettext as _
 
 from events.core.access import role_required
 from events.core.districts import district_choices, districts_by_region
-from events.core.models import Organisation, Person
+from events.core.models import Organisation, OrganisationKind, Person
 from events.directory import bp
-from events.directory.forms import ORGANISATION_KIND_LABELS, OrganisationForm, PersonForm
+from events.directory.forms import OrganisationForm, PersonForm
 from events.directory.service import (
     organisation_choices,
     save_organisation,
@@ -21,7 +21,7 @@ from events.extensions import db
 def organisations():
     term = request.args.get("q", "").strip()[:100]
     kind = request.args.get("kind", "")
-    kind = kind if kind in ORGANISATION_KIND_LABELS else ""
+    kind = kind if kind in OrganisationKind.labels() else ""
     region_id = request.args.get("region", type=int)
     pagination = search_organisations(term, kind, region_id, request.args.get("page", 1, type=int))
     return render_template(
@@ -30,7 +30,7 @@ def organisations():
         term=term,
         kind=kind,
         region_id=region_id,
-        kind_labels=ORGANISATION_KIND_LABELS,
+        kind_labels=OrganisationKind.labels(),
         regions=[region for region, _districts in districts_by_region()],
     )
 
@@ -57,7 +57,7 @@ def new_organisation():
 def organisation(organisation_id):
     organisation = db.session.get(Organisation, organisation_id) or abort(404)
     return render_template(
-        "directory/organisation.html", organisation=organisation, kind_labels=ORGANISATION_KIND_LABELS
+        "directory/organisation.html", organisation=organisation, kind_labels=OrganisationKind.labels()
     )
 
 

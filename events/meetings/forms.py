@@ -1,7 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     EmailField,
     IntegerField,
     SelectField,
@@ -11,61 +10,35 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
-from events.core.forms import Form, web_address
-from events.meetings.models import EventAccess, EventKind, EventStatus, QuestionKind, SessionKind
-
-EVENT_KIND_LABELS = {
-    EventKind.NETWORKING: _l("Vernetzungstreffen"),
-    EventKind.TANDEM_MEETING: _l("Tandem-Treffen"),
-    EventKind.CEREMONY: _l("Preisverleihung / Festakt"),
-    EventKind.ONLINE_DIALOG: _l("Dialog digital (online)"),
-}
-EVENT_STATUS_LABELS = {
-    EventStatus.DRAFT: _l("Entwurf"),
-    EventStatus.PUBLISHED: _l("Veröffentlicht"),
-    EventStatus.CANCELLED: _l("Abgesagt"),
-}
-ACCESS_LABELS = {
-    EventAccess.OPEN: _l("Alle mit dem Link"),
-    EventAccess.INVITED: _l("Nur eingeladene Personen (persönlicher Einladungslink)"),
-}
-SESSION_KIND_LABELS = {
-    SessionKind.TALK: _l("Vortrag"),
-    SessionKind.PANEL: _l("Podium"),
-    SessionKind.WORKSHOP: _l("Workshop"),
-    SessionKind.BREAK: _l("Pause"),
-}
-QUESTION_KIND_LABELS = {
-    QuestionKind.TEXT: _l("Freitext"),
-    QuestionKind.SINGLE: _l("Einfachauswahl"),
-    QuestionKind.MULTIPLE: _l("Mehrfachauswahl"),
-    QuestionKind.YESNO: _l("Ja/Nein"),
-}
-
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+from events.core.forms import BerlinDateTimeField, Form, optional_text, stripped, text_or_empty, web_address
+from events.meetings.models import EventAccess, EventKind, QuestionKind, SessionKind
 
 
 class EventForm(Form):
-    kind = SelectField(_l("Art"), choices=[(k.value, v) for k, v in EVENT_KIND_LABELS.items()])
+    kind = SelectField(_l("Art"), choices=EventKind.choices())
     series_name = StringField(
         _l("Reihe"),
+        filters=[optional_text],
         validators=[Optional(), Length(max=200)],
         description=_l("z. B. „Vernetzungstreffen“; leer lassen für eine einzelne Veranstaltung"),
     )
-    edition = StringField(_l("Ausgabe"), validators=[Optional(), Length(max=40)], description=_l("z. B. 2026"))
-    title = StringField(_l("Titel"), validators=[DataRequired(), Length(max=200)])
+    edition = StringField(
+        _l("Ausgabe"), filters=[optional_text], validators=[Optional(), Length(max=40)], description=_l("z. B. 2026")
+    )
+    title = StringField(_l("Titel"), filters=[stripped], validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(
         _l("Beschreibung"),
+        filters=[text_or_empty],
         validators=[Optional(), Length(max=20000)],
         description=_l("Formatierung mit Markdown: **fett**, *kursiv*, Listen mit „- “, Links als [Text](https://…)"),
     )
-    starts_at = DateTimeLocalField(_l("Beginn"), format=DATETIME_FORMAT, validators=[DataRequired()])
-    ends_at = DateTimeLocalField(_l("Ende"), format=DATETIME_FORMAT, validators=[DataRequired()])
-    venue_name = StringField(_l("Veranstaltungsort"), validators=[Optional(), Length(max=200)])
-    address = StringField(_l("Adresse"), validators=[Optional(), Length(max=300)])
+    starts_at = BerlinDateTimeField(_l("Beginn"), validators=[DataRequired()])
+    ends_at = BerlinDateTimeField(_l("Ende"), validators=[DataRequired()])
+    venue_name = StringField(_l("Veranstaltungsort"), filters=[optional_text], validators=[Optional(), Length(max=200)])
+    address = StringField(_l("Adresse"), filters=[optional_text], validators=[Optional(), Length(max=300)])
     online_url = URLField(
         _l("Online-Link"),
-        filters=[web_address],
+        filters=[web_address, optional_text],
         # no Optional(): it would end the validation of an empty field before validate_online_url runs
         validators=[Length(max=500)],
         description=_l("Für Online- und Hybridveranstaltungen"),
@@ -75,21 +48,28 @@ class EventForm(Form):
         validators=[Optional(), NumberRange(min=1, max=100000)],
         description=_l("Leer lassen für unbegrenzt"),
     )
-    registration_opens_at = DateTimeLocalField(
-        _l("Anmeldung ab"), format=DATETIME_FORMAT, validators=[Optional()], description=_l("Leer: sofort")
+    registration_opens_at = BerlinDateTimeField(
+        _l("Anmeldung ab"), validators=[Optional()], description=_l("Leer: sofort")
     )
-    registration_closes_at = DateTimeLocalField(
-        _l("Anmeldeschluss"), format=DATETIME_FORMAT, validators=[Optional()], description=_l("Leer: bis zum Beginn")
+    registration_closes_at = BerlinDateTimeField(
+        _l("Anmeldeschluss"), validators=[Optional()], description=_l("Leer: bis zum Beginn")
     )
-    cancellation_deadline = DateTimeLocalField(
+    cancellation_deadline = BerlinDateTimeField(
         _l("Stornieren möglich bis"),
-        format=DATETIME_FORMAT,
         validators=[Optional()],
         description=_l("Leer: bis zum Beginn"),
     )
-    access = SelectField(_l("Wer darf sich anmelden?"), choices=[(k.value, v) for k, v in ACCESS_LABELS.items()])
+    access = SelectField(_l("Wer darf sich anmelden?"), choices=EventAccess.choices())
+    listed_publicly = BooleanField(
+        _l("In der öffentlichen Übersicht zeigen"),
+        description=_l(
+            "Nur für Veranstaltungen mit Einladung: sie erscheinen sonst weder in der Übersicht noch im Kalender-Abo. "
+            "Freie Plätze werden bei ihnen nie gezeigt."
+        ),
+    )
     contact_email = EmailField(
         _l("Kontakt-E-Mail"),
+        filters=[optional_text],
         validators=[Optional(), Email(), Length(max=254)],
         description=_l("Antworten auf alle E-Mails zu dieser Veranstaltung gehen an diese Adresse."),
     )
@@ -121,13 +101,13 @@ class EventForm(Form):
 
 
 class SessionForm(Form):
-    kind = SelectField(_l("Art"), choices=[(k.value, v) for k, v in SESSION_KIND_LABELS.items()])
-    title = StringField(_l("Titel"), validators=[DataRequired(), Length(max=200)])
-    description = TextAreaField(_l("Beschreibung"), validators=[Optional(), Length(max=5000)])
-    starts_at = DateTimeLocalField(_l("Beginn"), format=DATETIME_FORMAT, validators=[DataRequired()])
-    ends_at = DateTimeLocalField(_l("Ende"), format=DATETIME_FORMAT, validators=[DataRequired()])
-    room = StringField(_l("Raum"), validators=[Optional(), Length(max=120)])
-    speakers = StringField(_l("Mitwirkende"), validators=[Optional(), Length(max=300)])
+    kind = SelectField(_l("Art"), choices=SessionKind.choices())
+    title = StringField(_l("Titel"), filters=[stripped], validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Beschreibung"), filters=[text_or_empty], validators=[Optional(), Length(max=5000)])
+    starts_at = BerlinDateTimeField(_l("Beginn"), validators=[DataRequired()])
+    ends_at = BerlinDateTimeField(_l("Ende"), validators=[DataRequired()])
+    room = StringField(_l("Raum"), filters=[optional_text], validators=[Optional(), Length(max=120)])
+    speakers = StringField(_l("Mitwirkende"), filters=[optional_text], validators=[Optional(), Length(max=300)])
     capacity = IntegerField(
         _l("Plätze (nur Workshops)"),
         validators=[Optional(), NumberRange(min=1, max=10000)],
@@ -141,7 +121,7 @@ class SessionForm(Form):
 
 class QuestionForm(Form):
     label = StringField(_l("Frage"), validators=[DataRequired(), Length(max=300)])
-    kind = SelectField(_l("Antwortart"), choices=[(k.value, v) for k, v in QUESTION_KIND_LABELS.items()])
+    kind = SelectField(_l("Antwortart"), choices=QuestionKind.choices())
     options = TextAreaField(
         _l("Auswahlmöglichkeiten"),
         validators=[Length(max=3000)],  # no Optional(): validate_options must also see an empty field

@@ -2,49 +2,51 @@
 
 from __future__ import annotations
 
-import enum
 import secrets
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy import event as sa_event
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from events.core.enums import LabelledEnum
 from events.core.models import User
 from events.core.types import AwareDateTime, utcnow
 from events.extensions import db
 
 
-class EventKind(enum.StrEnum):
-    NETWORKING = "networking"  # Vernetzungstreffen
-    TANDEM_MEETING = "tandem_meeting"
-    CEREMONY = "ceremony"  # award ceremony, Festakt
-    ONLINE_DIALOG = "online_dialog"  # Dialog digital
+class EventKind(LabelledEnum):
+    NETWORKING = "networking", _l("Vernetzungstreffen")
+    TANDEM_MEETING = "tandem_meeting", _l("Tandem-Treffen")
+    CEREMONY = "ceremony", _l("Preisverleihung / Festakt")
+    ONLINE_DIALOG = "online_dialog", _l("Dialog digital (online)")
 
 
-class EventStatus(enum.StrEnum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    CANCELLED = "cancelled"
+class EventStatus(LabelledEnum):
+    DRAFT = "draft", _l("Entwurf")
+    PUBLISHED = "published", _l("Veröffentlicht")
+    CANCELLED = "cancelled", _l("Abgesagt")
 
 
-class EventAccess(enum.StrEnum):
-    OPEN = "open"  # anyone with the link may register
-    INVITED = "invited"  # only people with a personal invitation link
+class EventAccess(LabelledEnum):
+    OPEN = "open", _l("Alle mit dem Link")  # anyone with the link may register
+    INVITED = "invited", _l("Nur eingeladene Personen (persönlicher Einladungslink)")  # with a personal link only
 
 
-class SessionKind(enum.StrEnum):
-    TALK = "talk"
-    PANEL = "panel"
-    WORKSHOP = "workshop"
-    BREAK = "break"
+class SessionKind(LabelledEnum):
+    TALK = "talk", _l("Vortrag")
+    PANEL = "panel", _l("Podium")
+    WORKSHOP = "workshop", _l("Workshop")
+    BREAK = "break", _l("Pause")
 
 
-class QuestionKind(enum.StrEnum):
-    TEXT = "text"
-    SINGLE = "single"
-    MULTIPLE = "multiple"
-    YESNO = "yesno"
+class QuestionKind(LabelledEnum):
+    TEXT = "text", _l("Freitext")
+    SINGLE = "single", _l("Einfachauswahl")
+    MULTIPLE = "multiple", _l("Mehrfachauswahl")
+    YESNO = "yesno", _l("Ja/Nein")
 
 
 class EventSeries(db.Model):
@@ -69,6 +71,27 @@ def _new_ticket_key() -> str:
 class Event(db.Model):
     __tablename__ = "events"
 
+    # The fields the event form edits, in its order (the audit entry of an edit names those that changed; the
+    # series is typed as its name).
+    FORM_FIELDS = (
+        *("kind", "series", "edition", "title", "description", "starts_at", "ends_at", "venue_name", "address"),
+        *("online_url", "capacity", "registration_opens_at", "registration_closes_at", "cancellation_deadline"),
+        *("access", "listed_publicly", "contact_email"),
+    )
+    # What a new edition takes over from the last one (meetings.changes.copy_event); the times of MOVED_WITH_EDITION
+    # move to the next year, edition and title count up.
+    COPIED_TO_NEW_EDITION = (
+        *("kind", "series", "description", "venue_name", "address", "online_url", "capacity", "access"),
+        *("listed_publicly", "contact_email"),
+    )
+    MOVED_WITH_EDITION = (
+        "starts_at",
+        "ends_at",
+        "registration_opens_at",
+        "registration_closes_at",
+        "cancellation_deadline",
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     kind: Mapped[str] = mapped_column(String(20))  # an EventKind value
@@ -86,6 +109,8 @@ class Event(db.Model):
     registration_closes_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     cancellation_deadline: Mapped[datetime | None] = mapped_column(AwareDateTime)  # participants may cancel until
     access: Mapped[str] = mapped_column(String(10), default=EventAccess.OPEN)
+    # an invitation-only event is on the public list and feed only when its organiser wants (open ones always are)
+    listed_publicly: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     status: Mapped[str] = mapped_column(String(10), default=EventStatus.DRAFT, index=True)
     calendar_sequence: Mapped[int] = mapped_column(default=0)  # iCalendar SEQUENCE, grows with every change
     ticket_key: Mapped[str] = mapped_column(String(64), default=_new_ticket_key)  # HMAC key for this event's tickets
@@ -115,6 +140,11 @@ class EventSession(db.Model):
 
     __tablename__ = "event_sessions"
 
+    # The fields the programme form edits; a new edition copies COPIED_TO_NEW_EDITION and moves MOVED_WITH_EDITION.
+    FORM_FIELDS = ("kind", "title", "description", "starts_at", "ends_at", "room", "speakers", "capacity")
+    COPIED_TO_NEW_EDITION = ("kind", "title", "description", "room", "speakers", "capacity")
+    MOVED_WITH_EDITION = ("starts_at", "ends_at")
+
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))  # a SessionKind value
@@ -137,6 +167,8 @@ class Question(db.Model):
 
     __tablename__ = "questions"
 
+    COPIED_TO_NEW_EDITION = ("position", "label", "kind", "options", "required")  # see Event.COPIED_TO_NEW_EDITION
+
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(default=0)
@@ -153,7 +185,7 @@ def _programme_changes_touch_their_event(session, _context, _instances):
     """A new, changed or deleted programme item or question moves its event's updated_at.
 
     So (event id, updated_at) names one version of an event with everything on its registration form; the
-    registration form's caches are keyed on it (see meetings.service.registration_definition).
+    registration form's caches are keyed on it (see meetings.programme.registration_definition).
     """
     for changed in (*session.new, *session.dirty, *session.deleted):
         if isinstance(changed, EventSession | Question):

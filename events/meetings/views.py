@@ -6,50 +6,57 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from events.core.access import public, role_required, row_of_event_or_404
-from events.core.timezone import aware_to_berlin_naive
 from events.meetings import bp
 from events.meetings.access import event_organiser_required
+from events.meetings.catalogue import (
+    events_for_organisers,
+    past_events,
+    public_event,
+    render_description,
+    series_names,
+    upcoming_events,
+)
+from events.meetings.changes import (
+    cancel_event,
+    copy_event,
+    publish_event,
+    save_event_and_announce,
+    unpublish_event,
+)
+from events.meetings.errors import EventError
 from events.meetings.forms import (
-    ACCESS_LABELS,
-    EVENT_KIND_LABELS,
-    EVENT_STATUS_LABELS,
-    QUESTION_KIND_LABELS,
-    SESSION_KIND_LABELS,
     CancelEventForm,
     EventForm,
     QuestionForm,
     SessionForm,
 )
-from events.meetings.models import Event, EventSession, Question
-from events.meetings.service import (
-    EventError,
-    cancel_event,
-    copy_event,
+from events.meetings.models import (
+    Event,
+    EventAccess,
+    EventKind,
+    EventSession,
+    EventStatus,
+    Question,
+    QuestionKind,
+    SessionKind,
+)
+from events.meetings.programme import (
     delete_question,
     delete_session,
-    event_is_editable,
-    events_for_organisers,
     programme_by_day,
-    public_event,
-    publish_event,
-    registration_window_state,
-    render_description,
-    save_event_and_announce,
     save_question,
     save_session,
-    series_names,
     session_outside_event,
-    unpublish_event,
-    upcoming_events,
 )
+from events.meetings.rules import event_is_editable, registration_window_state
 from events.meetings.signals import page_context
 
 LABELS = {
-    "kind_labels": EVENT_KIND_LABELS,
-    "status_labels": EVENT_STATUS_LABELS,
-    "session_kind_labels": SESSION_KIND_LABELS,
-    "access_labels": ACCESS_LABELS,
-    "question_kind_labels": QUESTION_KIND_LABELS,
+    "kind_labels": EventKind.labels(),
+    "status_labels": EventStatus.labels(),
+    "session_kind_labels": SessionKind.labels(),
+    "access_labels": EventAccess.labels(),
+    "question_kind_labels": QuestionKind.labels(),
 }
 
 
@@ -61,6 +68,12 @@ LABELS = {
 def index():
     events = upcoming_events()
     return render_template("meetings/index.html", events=events, **page_context("index", events=events), **LABELS)
+
+
+@bp.route("/archive")
+@public
+def archive():
+    return render_template("meetings/archive.html", events=past_events(), **LABELS)
 
 
 @bp.route("/<slug>")
@@ -89,26 +102,7 @@ def manage():
 
 def _event_form_page(event: Event | None):
     if event is not None and request.method == "GET":
-        form = EventForm(
-            data={
-                "kind": event.kind,
-                "series_name": event.series.name if event.series else "",
-                "edition": event.edition,
-                "title": event.title,
-                "description": event.description,
-                "starts_at": aware_to_berlin_naive(event.starts_at),
-                "ends_at": aware_to_berlin_naive(event.ends_at),
-                "venue_name": event.venue_name,
-                "address": event.address,
-                "online_url": event.online_url,
-                "capacity": event.capacity,
-                "registration_opens_at": aware_to_berlin_naive(event.registration_opens_at),
-                "registration_closes_at": aware_to_berlin_naive(event.registration_closes_at),
-                "cancellation_deadline": aware_to_berlin_naive(event.cancellation_deadline),
-                "access": event.access,
-                "contact_email": event.contact_email,
-            }
-        )
+        form = EventForm(obj=event, series_name=event.series.name if event.series else "")
     else:
         form = EventForm()
     if form.validate_on_submit():
@@ -175,7 +169,7 @@ def detail(event):
 @event_organiser_required
 def edit_event(event):
     if not event_is_editable(event):
-        flash(_("Eine abgesagte Veranstaltung kann nicht mehr geändert werden."), "error")
+        flash(EventError("cancelled").message, "error")
         return redirect(url_for("meetings.detail", event_id=event.id))
     return _event_form_page(event)
 
@@ -188,12 +182,12 @@ def copy(event):
     return redirect(url_for("meetings.edit_event", event_id=copy.id))
 
 
-def _change_status(event: Event, change, refused: str, done: str):
+def _change_status(event: Event, change, done: str):
     """Publish or withdraw an event: the service decides, the organiser reads why not or what happened."""
     try:
         change(event)
-    except EventError:
-        flash(refused, "error")
+    except EventError as error:
+        flash(error.message, "error")
     else:
         flash(done, "success")
     return redirect(url_for("meetings.detail", event_id=event.id))
@@ -203,22 +197,14 @@ def _change_status(event: Event, change, refused: str, done: str):
 @event_organiser_required
 def publish(event):
     return _change_status(
-        event,
-        publish_event,
-        _("Eine abgesagte Veranstaltung kann nicht veröffentlicht werden."),
-        _("Die Veranstaltung ist veröffentlicht. Anmeldungen sind jetzt möglich."),
+        event, publish_event, _("Die Veranstaltung ist veröffentlicht. Anmeldungen sind jetzt möglich.")
     )
 
 
 @bp.route("/manage/<int:event_id>/unpublish", methods=["POST"])
 @event_organiser_required
 def unpublish(event):
-    return _change_status(
-        event,
-        unpublish_event,
-        _("Es gibt schon Anmeldungen. Sagen Sie die Veranstaltung ab, statt sie zurückzuziehen."),
-        _("Die Veranstaltung ist wieder ein Entwurf."),
-    )
+    return _change_status(event, unpublish_event, _("Die Veranstaltung ist wieder ein Entwurf."))
 
 
 @bp.route("/manage/<int:event_id>/cancel", methods=["POST"])
@@ -229,8 +215,8 @@ def cancel(event):
         return _detail_page(event, form), 400  # the field errors say what is missing; the reason stays as typed
     try:
         notified = cancel_event(event, form.reason.data or "")
-    except EventError:
-        flash(_("Die Veranstaltung ist bereits abgesagt."), "error")
+    except EventError as error:
+        flash(error.message, "error")
     else:
         flash(
             ngettext(
@@ -245,23 +231,12 @@ def cancel(event):
 
 def _session_form_page(event: Event, session: EventSession | None):
     if session is not None and request.method == "GET":
-        form = SessionForm(
-            data={
-                "kind": session.kind,
-                "title": session.title,
-                "description": session.description,
-                "starts_at": aware_to_berlin_naive(session.starts_at),
-                "ends_at": aware_to_berlin_naive(session.ends_at),
-                "room": session.room,
-                "speakers": session.speakers,
-                "capacity": session.capacity,
-            }
-        )
+        form = SessionForm(obj=session)
     else:
         form = SessionForm()
         if request.method == "GET":
-            form.starts_at.data = aware_to_berlin_naive(event.starts_at)
-            form.ends_at.data = aware_to_berlin_naive(event.starts_at + timedelta(hours=1))
+            form.starts_at.data = event.starts_at
+            form.ends_at.data = event.starts_at + timedelta(hours=1)
     if form.validate_on_submit():
         if session_outside_event(event, form.data):
             form.starts_at.errors.append(_("Der Programmpunkt muss innerhalb der Veranstaltung liegen."))

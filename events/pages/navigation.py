@@ -2,6 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
+from events.core.rules import effective_roles
+
 # (endpoint, label, roles that see it); "admin" sees what organisers see.
 NAVIGATION = [
     ("pages.start", _l("Start"), None),
@@ -20,7 +22,5 @@ NAVIGATION = [
 
 
 def navigation_for(user) -> list[tuple[str, str]]:
-    roles = set(user.roles) if user and user.is_authenticated else set()
-    if "admin" in roles:
-        roles.add("organiser")
+    roles = effective_roles(user)
     return [(endpoint, label) for endpoint, label, allowed in NAVIGATION if allowed is None or roles & allowed]

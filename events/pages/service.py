@@ -3,13 +3,15 @@
 from sqlalchemy import func, select
 
 from events.core.models import Organisation, OutgoingMail, Person, User
+from events.core.rules import is_organiser
 from events.extensions import db
 from events.pages.navigation import NAVIGATION, navigation_for
+from events.pages.upcoming import upcoming_events
 
 
 def start_page_context(user) -> dict:
     context: dict = {"counts": None, "has_tasks": has_staff_tasks(user)}
-    if user.is_authenticated and user.has_role("organiser", "admin"):
+    if is_organiser(user):
         context["counts"] = {
             "organisations": db.session.scalar(select(func.count(Organisation.id))),
             "people": db.session.scalar(select(func.count(Person.id))),
@@ -18,6 +20,7 @@ def start_page_context(user) -> dict:
             ),
             "users": db.session.scalar(select(func.count(User.id))),
         }
+        context["upcoming"] = upcoming_events()
     return context
 
 

@@ -156,4 +156,6 @@ def _remove_files(names: list[str]) -> None:
 @page_shown.connect_via("detail")
 def _when_personal_data_goes(_page, event: Event) -> dict:
     """The organiser's page of an event says when its registrations' personal data is deleted."""
-    return {"deletion_due": personal_data_deleted_after(event)}
+    due = personal_data_deleted_after(event)
+    # and why then: six months after it, or (called off) CANCELLED_KEPT_DAYS after the cancellation
+    return {"deletion_due": due, "deleted_for_cancellation": due < add_months(event.ends_at, PERSONAL_DATA_KEPT_MONTHS)}

@@ -9,16 +9,12 @@ from events.core.database import lock_row
 from events.extensions import db
 from events.meetings.models import Event
 from events.registration import mails
+from events.registration.days import choose_days
+from events.registration.errors import RegistrationError
 from events.registration.models import Registration
-from events.registration.service import (
-    RegistrationError,
-    RegistrationOutcome,
-    _apply_details,
-    _check_workshops,
-    choose_workshops,
-    personal_token,
-    register_for_event,
-)
+from events.registration.personal_links import personal_token
+from events.registration.places import check_workshops
+from events.registration.registering import RegistrationOutcome, apply_details, choose_workshops, register_for_event
 from events.registration.tokens import hash_token
 
 # What a correction may change, by the names the audit entry lists (the values stay out of the log: it outlives
@@ -36,6 +32,7 @@ CORRECTED_FIELDS = (
     "language",
     "answers",
     "workshops",
+    "days",
 )
 
 
@@ -51,8 +48,9 @@ def add_registration(event_id: int, data: dict, *, send_mail: bool) -> Registrat
 
 
 def _as_it_stands(registration: Registration) -> dict:
-    values = {name: getattr(registration, name) for name in CORRECTED_FIELDS if name != "workshops"}
+    values = {name: getattr(registration, name) for name in CORRECTED_FIELDS if name not in ("workshops", "days")}
     values["workshops"] = sorted(c.session_id for c in registration.workshop_choices)
+    values["days"] = sorted(c.event_day_id for c in registration.day_choices)
     return values
 
 
@@ -72,7 +70,7 @@ def correct_registration(registration: Registration, data: dict, *, note: str = 
         raise RegistrationError("anonymised")
     before = _as_it_stands(registration)
     try:
-        workshops = _check_workshops(event, data.get("workshops") or [], keep=set(before["workshops"]))
+        workshops = check_workshops(event, data.get("workshops") or [], keep=set(before["workshops"]))
     except RegistrationError:
         db.session.rollback()
         raise
@@ -92,8 +90,13 @@ def correct_registration(registration: Registration, data: dict, *, note: str = 
         # the link is derived from the address: the new one goes to the new address, the old one stops working
         registration.manage_token_hash = hash_token(personal_token(registration))
     registration.email = email
-    _apply_details(registration, data)
+    apply_details(registration, data)
     choose_workshops(registration, workshops)
+    try:
+        choose_days(registration, data.get("days") or [])
+    except RegistrationError:
+        db.session.rollback()
+        raise
     db.session.flush()
     after = _as_it_stands(registration)
     changed = [name for name in CORRECTED_FIELDS if before[name] != after[name]]

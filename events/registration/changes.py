@@ -11,7 +11,8 @@ from events.meetings.models import Event
 from events.meetings.signals import event_cancelled, event_saved, event_saved_and_committed, event_unpublishing
 from events.registration import mails
 from events.registration.models import Registration
-from events.registration.service import active_registrations, promote_from_waiting_list
+from events.registration.places import active_registrations
+from events.registration.waiting_list import promote_from_waiting_list
 
 
 def notify_event_changed(event: Event) -> int:

@@ -14,7 +14,7 @@ events_cli = AppGroup("events", help="Events and registrations.")
 @with_site_context
 def send_reminders_command(days_before):
     """Queue reminders for confirmed participants (safe to run at any time: never sends twice)."""
-    from events.registration.service import send_reminders
+    from events.registration.reminders import send_reminders
 
     count = send_reminders(days_before)
     deliver_due_mail()

@@ -11,9 +11,9 @@ from events.extensions import db
 from events.meetings import bp
 from events.meetings.access import event_organiser_required
 from events.meetings.models import Event
-from events.meetings.service import EventError
 from events.meetings.signals import page_shown
-from events.registration.forms import REGISTRATION_STATUS_LABELS, InvitationImportForm
+from events.registration.errors import InvitationError
+from events.registration.forms import InvitationImportForm
 from events.registration.invitation_list import (
     INVITATION_FILTERS,
     invitation_counts,
@@ -28,8 +28,9 @@ from events.registration.invitations import (
     resend_invitation,
 )
 from events.registration.invitee_file import INVITATION_FILE_PROBLEMS
-from events.registration.models import Invitation
-from events.registration.service import free_places, free_places_by_event, status_counts, workshop_fill
+from events.registration.models import Invitation, RegistrationStatus
+from events.registration.overview import status_counts
+from events.registration.places import free_places, free_places_by_event, workshop_fill
 
 # What is wrong with an invitation file (registration.invitee_file.INVITATION_FILE_PROBLEMS), for the organiser.
 INVITATION_PROBLEM_MESSAGES = {
@@ -49,21 +50,10 @@ INVITATION_PROBLEM_MESSAGES = {
 }
 
 
-# Why an event sends no invitations (registration.invitations.invitation_refusal), for the organiser.
-INVITATION_REFUSED_MESSAGES = {
-    "draft": lambda: _("Einladungen können Sie verschicken, sobald die Veranstaltung veröffentlicht ist."),
-    "cancelled": lambda: _("Die Veranstaltung ist abgesagt. Es werden keine Einladungen mehr verschickt."),
-    "registration_over": lambda: _(
-        "Die Anmeldung ist geschlossen; eine Einladung würde nur dorthin führen. Es werden keine Einladungen mehr "
-        "verschickt."
-    ),
-}
-
-
 def _invitations_refused(event: Event) -> str | None:
     """Why the event sends no invitations now, for the organiser (see invitation_refusal)."""
     refusal = invitation_refusal(event)
-    return INVITATION_REFUSED_MESSAGES[refusal]() if refusal else None
+    return InvitationError(refusal).message if refusal else None
 
 
 # --- what registration adds to the pages of meetings ----------------------------------------------------------
@@ -105,8 +95,8 @@ def invitations(event):
         return redirect(url_for("meetings.detail", event_id=event.id) + "#invitations")
     try:
         result = import_invitations(event, form.file.data.read())
-    except EventError as error:
-        flash(INVITATION_REFUSED_MESSAGES[str(error)](), "error")
+    except InvitationError as error:
+        flash(error.message, "error")
         return redirect(url_for("meetings.detail", event_id=event.id) + "#invitations")
     if result.errors:
         flash(_("Die Datei wurde nicht übernommen, niemand wurde eingeladen. Bitte korrigieren Sie sie:"), "error")
@@ -167,7 +157,7 @@ def invitation_list(event):
         term=term,
         version=invitation_version,
         filter_labels={value: label() for value, label in INVITATION_FILTER_LABELS.items()},
-        status_labels=REGISTRATION_STATUS_LABELS,
+        status_labels=RegistrationStatus.labels(),
     )
 
 
@@ -189,17 +179,8 @@ def invitation_resend(event, invitation_id):
     email = invitation.email
     try:
         resend_invitation(invitation, request.form.get("version"))
-    except EventError as error:
-        reason = str(error)
-        if reason == "registered":
-            flash(
-                _("%(email)s hat sich schon angemeldet; die Einladung wird nicht erneut verschickt.", email=email),
-                "error",
-            )
-        elif reason == "sent_again":
-            flash(_("Die Einladung an %(email)s ist gerade schon erneut verschickt worden.", email=email), "info")
-        else:
-            flash(INVITATION_REFUSED_MESSAGES[reason](), "error")
+    except InvitationError as error:
+        flash(error.message, "info" if error.code == "sent_again" else "error")
     else:
         flash(
             _("Die Einladung an %(email)s ist erneut verschickt. Der bisherige Link gilt nicht mehr.", email=email),

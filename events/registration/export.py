@@ -9,13 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from events.core.database import german_order
+from events.core.models import OrganisationKind
 from events.core.timezone import BERLIN
-from events.directory.forms import ORGANISATION_KIND_LABELS
 from events.documents.spreadsheets import table_csv, table_xlsx
 from events.extensions import db
 from events.meetings.models import QuestionKind
-from events.registration.forms import LANGUAGE_CHOICES, REGISTRATION_STATUS_LABELS
-from events.registration.models import Registration, WorkshopChoice
+from events.registration.forms import LANGUAGE_CHOICES
+from events.registration.models import Registration, RegistrationStatus, WorkshopChoice
 
 LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
 
@@ -26,6 +26,17 @@ def _label(labels: dict, key) -> str:
 
 def _when(value) -> str:
     return value.astimezone(BERLIN).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _consent_words(registration) -> str:
+    """The privacy consent as a sentence a reader of the export understands."""
+    if not registration.privacy_consent_at:
+        return _("nein")
+    return _(
+        "ja, am %(when)s (Fassung %(version)s)",
+        when=_when(registration.privacy_consent_at),
+        version=registration.privacy_consent_version,
+    )
 
 
 def _berlin(value) -> datetime | None:
@@ -87,13 +98,13 @@ def export_table(event) -> tuple[list[str], list[list[str | int | datetime]]]:
     for r in registrations:
         row = [
             r.id,
-            _label(REGISTRATION_STATUS_LABELS, r.status),
+            _label(RegistrationStatus.labels(), r.status),
             r.waitlist_position or "",
             r.first_name,
             r.last_name,
             r.email,
             r.organisation_name,
-            _label(ORGANISATION_KIND_LABELS, r.organisation.kind if r.organisation else ""),
+            _label(OrganisationKind.labels(), r.organisation.kind if r.organisation else ""),
             r.district.label if r.district else "",
             r.district.region.name if r.district else "",
             r.function,
@@ -102,7 +113,7 @@ def export_table(event) -> tuple[list[str], list[list[str | int | datetime]]]:
             r.accessibility_needs,
             _("ja") if r.photo_consent else _("nein"),
             _label(LANGUAGE_NAMES, r.language),
-            f"{_when(r.privacy_consent_at)} ({r.privacy_consent_version})",
+            _consent_words(r),
             _berlin(r.created_at),
             _berlin(r.cancelled_at),
         ]

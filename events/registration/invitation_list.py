@@ -7,11 +7,10 @@ from typing import NamedTuple
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, or_, select
 
-from events.core.search import matches_any
+from events.core.search import found_by, matches_any
 from events.documents.spreadsheets import table_csv
 from events.extensions import db
 from events.meetings.models import Event
-from events.registration.forms import REGISTRATION_STATUS_LABELS
 from events.registration.models import Invitation, Registration, RegistrationStatus
 
 # What became of an invitation, for the organiser's list: the status of the registration made from it.
@@ -25,7 +24,7 @@ INVITATION_FILTERS = ("", "open", "registered", "cancelled")
 def _registration_of_invitation():
     """Joins a registration to the invitation it belongs to: the one made from it or, at an open event, the one
     of the invited address made through the public form. There is at most one: an invitation registers its own
-    address (registration.service.register_for_event), and an event has one registration per address.
+    address (registration.registering.register_for_event), and an event has one registration per address.
 
     A registration anonymised by the retention rules matches neither (its invitation and address are gone).
     """
@@ -66,15 +65,7 @@ def search_invitations(event: Event, status: str = "", term: str = ""):
     elif status == "cancelled":
         query = query.where(registration.where(Registration.status == RegistrationStatus.CANCELLED))
     if term:
-        query = query.where(
-            matches_any(
-                term,
-                Invitation.first_name,
-                Invitation.last_name,
-                Invitation.email,
-                Invitation.first_name + " " + Invitation.last_name,
-            )
-        )
+        query = query.where(found_by(term, Invitation.search_text) | matches_any(term, Invitation.email))
     return query.order_by(Invitation.last_name, Invitation.first_name, Invitation.email)
 
 
@@ -124,7 +115,7 @@ def invitations_csv(event: Event, status: str = "", term: str = "") -> bytes:
                 invitation.organisation_name or "",
                 invitation.created_at,
                 invitation.sent_at,
-                str(REGISTRATION_STATUS_LABELS[registration.status]) if registration else _("nicht angemeldet"),
+                str(RegistrationStatus(registration.status).label) if registration else _("nicht angemeldet"),
                 registration.id if registration else "",
             ]
         )

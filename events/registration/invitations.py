@@ -15,11 +15,12 @@ from events.core.database import lock_row
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event, EventStatus
-from events.meetings.service import EventError, registration_window_state
+from events.meetings.rules import registration_window_state
+from events.registration.errors import InvitationError
 from events.registration.invitation_list import invitation_registrations
 from events.registration.invitee_file import read_invitee_file
 from events.registration.mails import send_invitation
-from events.registration.models import Invitation
+from events.registration.models import Invitation, Registration, RegistrationStatus
 from events.registration.tokens import hash_token
 
 
@@ -61,11 +62,11 @@ def import_invitations(event: Event, raw: bytes) -> InvitationImport:
     """Read invitees from CSV (email, first_name, last_name, organisation) and mail each a personal link.
 
     Nothing is written when any line is wrong: the organiser fixes the file and uploads it again. An event that
-    sends no invitations now (invitation_refusal) raises EventError with the reason.
+    sends no invitations now (invitation_refusal) raises InvitationError with the reason.
     """
     refusal = invitation_refusal(event)
     if refusal:
-        raise EventError(refusal)
+        raise InvitationError(refusal)
     rows, errors = read_invitee_file(raw)
     result = InvitationImport(errors=errors)
     if result.errors and not rows:
@@ -84,11 +85,11 @@ def invite_people(event: Event, people) -> InvitationImport:
     """Invite these people (Invitee values, or anything with email, first_name, last_name and organisation) and mail
     each a personal link; addresses invited before are skipped. All or nothing: when one is not fit to invite (an
     address that is none, a name too long), nobody is, and result.errors names them by their place in `people`
-    (1 for the first) with the problem ("email", "too_long"). Refused (EventError) as import_invitations is.
+    (1 for the first) with the problem ("email", "too_long"). Refused (InvitationError) as import_invitations is.
     """
     refusal = invitation_refusal(event)
     if refusal:
-        raise EventError(refusal)
+        raise InvitationError(refusal)
     invitees = [
         (number, Invitee(person.email or "", person.first_name or "", person.last_name or "", person.organisation))
         for number, person in enumerate(people, start=1)
@@ -144,6 +145,15 @@ def invitation_for(event: Event, token: str | None) -> Invitation | None:
     ).first()
 
 
+def standing_registration_of(invitation: Invitation) -> Registration | None:
+    """The registration made with this invitation, unless it was cancelled (the link then registers anew)."""
+    return db.session.scalars(
+        select(Registration).where(
+            Registration.invitation_id == invitation.id, Registration.status != RegistrationStatus.CANCELLED
+        )
+    ).first()
+
+
 def invitation_version(invitation: Invitation) -> str:
     """Names the link an invitation was last sent with, for the resend button: a second click (or a form sent
     again from the browser's history) names a link that was replaced already and sends nothing."""
@@ -154,7 +164,7 @@ def resend_invitation(invitation: Invitation, version: str | None = None) -> Non
     """Send an invitee who has not registered a new personal link; the link sent before stops working.
 
     The link is only stored as a hash, so the old one cannot be sent again: a new token replaces it. Refused
-    (EventError) as import_invitations refuses (invitation_refusal), and
+    (InvitationError) as import_invitations refuses (invitation_refusal), and
     for an invitee who has registered ("registered", also when they have cancelled since: their link still
     leads to their registration); with `version` (invitation_version as the organiser saw it) also when the
     invitation was sent again since ("sent_again"). The event row is locked, as registering locks it, so a
@@ -169,7 +179,7 @@ def resend_invitation(invitation: Invitation, version: str | None = None) -> Non
         refusal = "sent_again"
     if refusal:
         db.session.rollback()  # lets go of the lock
-        raise EventError(refusal)
+        raise InvitationError(refusal, email=invitation.email)
     token = secrets.token_urlsafe(16)
     invitation.token_hash = hash_token(token)
     invitation.sent_at = utcnow()  # the mail is queued with it, in the same transaction

@@ -4,13 +4,23 @@ what every entry says and how its SEQUENCE grows)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import icalendar
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from events.core.types import utcnow
-from events.meetings.icalendar import calendar_file, event_entry, mail_content_type, parameter_text
+from events.meetings.icalendar import (
+    calendar_file,
+    event_entry,
+    in_calendar_language,
+    mail_content_type,
+    parameter_text,
+    session_time_text,
+    workshop_entries,
+)
 from events.meetings.models import Event, EventStatus
 from events.registration.models import Registration, RegistrationStatus
 
@@ -61,6 +71,21 @@ def invite_attachment(
     return filename, mail_content_type(actual), data
 
 
+def booked_days(registration: Registration):
+    """The days a registrant booked of an event booked per day (registration.days); None: the whole event."""
+    return [choice.event_day.day for choice in getattr(registration, "day_choices", [])] or None
+
+
+def workshops_attachment(registration: Registration) -> tuple[str, str, bytes] | None:
+    """The registrant's chosen workshops as entries of their own, a file beside the invite (an invite carries one
+    UID, the event's); None without workshops."""
+    if not registration.workshops or registration.status != RegistrationStatus.CONFIRMED:
+        return None
+    with force_locale(registration.language or current_app.config["DEFAULT_LOCALE"]):
+        entries = workshop_entries(registration.event, registration.workshops, stamp=utcnow(), status="CONFIRMED")
+        return _("workshops.ics"), mail_content_type("PUBLISH"), calendar_file("PUBLISH", entries)
+
+
 def waiting_list_texts(event: Event) -> tuple[str, str]:
     """Summary and note of an entry for someone on the waiting list (in the current language)."""
     return (
@@ -69,23 +94,78 @@ def waiting_list_texts(event: Event) -> tuple[str, str]:
     )
 
 
+def _cancellation_note(event: Event) -> str:
+    """Why an entry for a registrant is cancelled: the event was called off, or the registration was cancelled."""
+    if event.status == EventStatus.CANCELLED:
+        return _("Diese Veranstaltung wurde abgesagt.")
+    return _("Ihre Anmeldung zu dieser Veranstaltung wurde storniert.")
+
+
+def _workshops_text(registration: Registration) -> str | None:
+    """The workshops the registrant chose, with their times (in the current language)."""
+    if not registration.workshops:
+        return None
+    lines = [_("Ihre Workshops:")]
+    for workshop in registration.workshops:
+        line = f"{session_time_text(workshop)} {workshop.title}"
+        lines.append(f"- {line} ({workshop.room})" if workshop.room else f"- {line}")
+    return "\n".join(lines)
+
+
+def registrant_texts(registration: Registration) -> tuple[str, str, str | None]:
+    """STATUS, SUMMARY and the note above the description of a registrant's entry, in the current language: a
+    waiting-list place is tentative and says so; a cancelled registration or event is CANCELLED and says why; the
+    chosen workshops are listed."""
+    event = registration.event
+    if registration.status == RegistrationStatus.CANCELLED or event.status == EventStatus.CANCELLED:
+        return "CANCELLED", event.title, _cancellation_note(event)
+    workshops = _workshops_text(registration)
+    if registration.status == RegistrationStatus.WAITLISTED:
+        summary, note = waiting_list_texts(event)
+        return "TENTATIVE", summary, "\n\n".join(part for part in (note, workshops) if part)
+    return "CONFIRMED", event.title, workshops
+
+
+def registrant_entry(registration: Registration, stamp: datetime):
+    """The entry of a registrant's own download and feed: what their last invite said, as a PUBLISHed entry."""
+    status, summary, note = registrant_texts(registration)
+    return event_entry(
+        registration.event,
+        stamp=stamp,
+        status=status,
+        summary=summary,
+        note=note,
+        registration_sequence=registration.calendar_sequence or 0,
+        days=booked_days(registration),
+    )
+
+
+def registrant_entries(registration: Registration, stamp: datetime) -> list:
+    """The registrant's entry, and while the place is confirmed, the chosen workshops as entries of their own."""
+    entries = [registrant_entry(registration, stamp)]
+    if registration.status == RegistrationStatus.CONFIRMED and registration.event.status != EventStatus.CANCELLED:
+        status = "CONFIRMED"
+        entries += workshop_entries(registration.event, registration.workshops, stamp=stamp, status=status)
+    return entries
+
+
+def registration_calendar(registration: Registration) -> bytes:
+    """The file the personal page offers for download (METHOD PUBLISH: a download is no invitation to answer)."""
+    with in_calendar_language(registration.language):
+        return calendar_file("PUBLISH", registrant_entries(registration, utcnow()))
+
+
 def _invite(registration: Registration, method: str, registration_sequence: int | None = None) -> tuple[str, bytes]:
     event = registration.event
     if registration_sequence is None:
         registration_sequence = registration.calendar_sequence or 0
     method = "CANCEL" if method.upper() == "CANCEL" else invite_method(registration)
     with force_locale(registration.language or current_app.config["DEFAULT_LOCALE"]):
-        summary, note = event.title, None
         if method == "CANCEL":
-            status = "CANCELLED"
-            if event.status == EventStatus.CANCELLED:
-                note = _("Diese Veranstaltung wurde abgesagt.")
-            else:
-                note = _("Ihre Anmeldung zu dieser Veranstaltung wurde storniert.")
+            status, summary, note = "CANCELLED", event.title, _cancellation_note(event)
         else:
-            status = "CONFIRMED"
-            if registration.status == RegistrationStatus.WAITLISTED:
-                summary, note = waiting_list_texts(event)
+            status, summary, note = registrant_texts(registration)
+            status = "CONFIRMED"  # a waiting-list place is REQUESTed as confirmed, and marked busy as tentative
         entry = event_entry(
             event,
             stamp=utcnow(),
@@ -93,6 +173,7 @@ def _invite(registration: Registration, method: str, registration_sequence: int 
             summary=summary,
             note=note,
             registration_sequence=registration_sequence,
+            days=booked_days(registration),
         )
         entry.add("attendee", _attendee(registration))
         if method == "REQUEST":

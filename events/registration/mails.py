@@ -15,8 +15,9 @@ from events.core.mailer import (
 )
 from events.documents.qr import qr_png
 from events.extensions import db
-from events.registration.invites import invite_attachment
+from events.registration.invites import invite_attachment, workshops_attachment
 from events.registration.models import Registration, RegistrationStatus
+from events.registration.rules import holds_valid_ticket
 from events.registration.tickets import ticket_token_for
 
 
@@ -60,7 +61,7 @@ def render_registration_mail(
     None when the mail no longer applies: the registration is gone or its personal data deleted (retention), or a
     notice of NOTICE_HOLDS_WHILE no longer holds.
     """
-    from events.registration.service import personal_token
+    from events.registration.personal_links import personal_token
 
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.anonymised_at is not None:
@@ -77,7 +78,10 @@ def render_registration_mail(
         }
         if invite:
             context["attachments"] = [invite_attachment(registration, invite, invite_sequence)]
-        if ticket and registration.status == "confirmed":
+            workshops = workshops_attachment(registration) if invite == "REQUEST" else None
+            if workshops is not None:
+                context["attachments"].append(workshops)
+        if ticket and holds_valid_ticket(registration):
             context["inline_images"] = [_ticket_image(registration)]
         return render_templated_mail(template, **context)
 
@@ -123,6 +127,10 @@ def send_cancelled(registration):
     return _send(registration, "registration_cancelled", invite="CANCEL")
 
 
+def send_workshops_changed(registration):
+    return _send(registration, "registration_workshops_changed", link=True, invite="REQUEST")
+
+
 def send_link_again(registration):
     return _send(registration, "registration_link", link=True)
 
@@ -137,7 +145,7 @@ def send_reminder(registration):
 
 
 def send_event_updated(registration):
-    invite = "REQUEST" if registration.status == "confirmed" else None
+    invite = "REQUEST" if registration.status == RegistrationStatus.CONFIRMED else None
     return _send(registration, "event_updated", invite=invite)
 
 

@@ -5,22 +5,29 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy import event as sa_event
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm.base import NO_VALUE
 
+from events.core.enums import LabelledEnum
 from events.core.models import District, Organisation
+from events.core.search import keep_search_text
 from events.core.types import AwareDateTime, utcnow
 from events.extensions import db
 from events.meetings.models import Event, EventSession
 
 
-class RegistrationStatus(enum.StrEnum):
-    CONFIRMED = "confirmed"
-    WAITLISTED = "waitlisted"
-    CANCELLED = "cancelled"
+class RegistrationStatus(LabelledEnum):
+    CONFIRMED = "confirmed", _l("bestätigt")
+    WAITLISTED = "waitlisted", _l("Warteliste")
+    CANCELLED = "cancelled", _l("storniert")
+
+    # the groups rules ask about (registration.rules)
+    ACTIVE = enum.nonmember(frozenset({"confirmed", "waitlisted"}))  # a place, or one on the waiting list
+    HOLDS_TICKET = enum.nonmember(frozenset({"confirmed"}))  # while the event takes place (holds_valid_ticket)
 
 
 class Registration(db.Model):
@@ -74,6 +81,8 @@ class Registration(db.Model):
     cancelled_by_participant: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     reminded_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     anonymised_at: Mapped[datetime | None] = mapped_column(AwareDateTime)  # personal data deleted (retention)
+    # name and organisation folded for searching, the same on SQLite and PostgreSQL (see core.search)
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     event: Mapped[Event] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
@@ -98,6 +107,9 @@ def _a_new_status_is_a_new_invite(registration, status, old_status, _initiator):
     a SEQUENCE (RFC 5546). Status changes happen under the event's row lock, so no raise is lost."""
     if old_status is not NO_VALUE and old_status is not None and status != old_status:
         registration.calendar_sequence = (registration.calendar_sequence or 0) + 1
+
+
+keep_search_text(Registration, lambda row: (f"{row.first_name or ''} {row.last_name or ''}", row.organisation_name))
 
 
 class WorkshopChoice(db.Model):
@@ -127,5 +139,9 @@ class Invitation(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the link token
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")  # folded name (core.search)
 
     event: Mapped[Event] = relationship()
+
+
+keep_search_text(Invitation, lambda row: (f"{row.first_name or ''} {row.last_name or ''}",))

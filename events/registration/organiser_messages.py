@@ -19,10 +19,11 @@ from events.core.mailer import (
     render_templated_mail,
 )
 from events.extensions import db
+from events.meetings.catalogue import render_description
 from events.meetings.models import Event
-from events.meetings.service import render_description
-from events.registration.models import Registration
-from events.registration.service import CANCELLED, RegistrationError, search_registrations
+from events.registration.errors import RegistrationError
+from events.registration.lists import RegistrationFilter, filtered_registrations
+from events.registration.models import Registration, RegistrationStatus
 
 # What organisers may write in a message, and what each stands for; named under the field.
 PLACEHOLDERS = ("name", "event", "personal_link")
@@ -71,17 +72,21 @@ def personalised(subject: str, body: str, greeting: bool, name: str, event: Even
     }
 
 
-def message_recipients(event: Event, status: str = "", term: str = "") -> list[Registration]:
+def message_recipients(event: Event, wanted: RegistrationFilter) -> list[Registration]:
     """Who an organiser's message reaches: the filtered registrations, cancelled ones only when asked for."""
-    recipients = db.session.scalars(search_registrations(event, status, term)).all()
-    return [r for r in recipients if status == CANCELLED or r.status != CANCELLED]
+    recipients = db.session.scalars(filtered_registrations(event, wanted)).all()
+    return [
+        r
+        for r in recipients
+        if wanted.status == RegistrationStatus.CANCELLED or r.status != RegistrationStatus.CANCELLED
+    ]
 
 
-def message_registrants(event: Event, message: OrganiserMessage, status: str = "", term: str = "") -> int:
+def message_registrants(event: Event, message: OrganiserMessage, wanted: RegistrationFilter) -> int:
     """Mail the organiser's message to message_recipients, each in their mail language where the message has a
     text in it; how many it reaches. A selection of nobody is refused (RegistrationError "no_recipients"), so no
     message is logged as sent that reached no one."""
-    recipients = message_recipients(event, status, term)
+    recipients = message_recipients(event, wanted)
     if not recipients:
         raise RegistrationError("no_recipients")
     for registration in recipients:
@@ -98,11 +103,17 @@ def message_registrants(event: Event, message: OrganiserMessage, status: str = "
         )
     # The search text is left out of the log: it is often a participant's name, and the log outlives their data.
     # Which registrations the message reached is kept as their ids, which say nothing once they are anonymised.
+    # The other filters are named, not their values (an answer may be personal too).
+    status, term = wanted.status, wanted.q
+    details = {"status": status or None, "search": bool(term), "registrations": [r.id for r in recipients]}
+    narrowed = [name for name in wanted.args() if name not in ("status", "q")]
+    if narrowed:
+        details["filters"] = narrowed
     record_audit(
         "registration.message",
         event,
         summary=f"{message.subject[:200]} -> {len(recipients)} ({status or 'all'}{', search' if term else ''})",
-        details={"status": status or None, "search": bool(term), "registrations": [r.id for r in recipients]},
+        details=details,
     )
     db.session.commit()
     return len(recipients)
@@ -111,7 +122,7 @@ def message_registrants(event: Event, message: OrganiserMessage, status: str = "
 @mail_renderer("organiser_message")
 def render_organiser_message(registration_id: int, subject: str, body: str, greeting: bool = True) -> dict | None:
     """Render one registrant's copy just before delivery; None once the registration or its data is gone."""
-    from events.registration.service import personal_token
+    from events.registration.personal_links import personal_token
 
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.anonymised_at is not None:

@@ -49,6 +49,7 @@ def anonymise_registrations(due, now: datetime):
             email="",
             email_normalized=marker,  # matches no address, so the address may register again
             organisation_name=None,
+            search_text="",
             function=None,
             dietary_needs=None,
             accessibility_needs=None,

@@ -11,7 +11,7 @@ REMINDER_DAYS_BEFORE = 2  # as `flask events send-reminders` by default
 @periodic_job(crontab(minute="0"), every=timedelta(hours=1))
 def send_reminders_hourly() -> int:
     """Every hour: remind confirmed participants of events starting within two days (each person once)."""
-    from events.registration.service import send_reminders
+    from events.registration.reminders import send_reminders
 
     count = send_reminders(REMINDER_DAYS_BEFORE)
     if count:

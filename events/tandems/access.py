@@ -13,6 +13,7 @@ from flask import abort, session
 from flask_login import current_user
 from sqlalchemy import select
 
+from events.core.rules import is_organiser
 from events.extensions import db, login_manager
 from events.tandems.models import (
     BlockSuggestion,
@@ -68,7 +69,7 @@ def _member_of(programme: TandemProgramme, person_id: int | None) -> GroupMember
 def actor_for(programme: TandemProgramme) -> Actor | None:
     """Who is acting on this programme in the current request, or None."""
     signed_in = current_user.is_authenticated
-    if signed_in and current_user.has_role("organiser", "admin"):
+    if signed_in and is_organiser(current_user):
         return Actor(name=current_user.display_name, person_id=current_user.person_id, organiser=True)
     person_id = current_user.person_id if signed_in else None
     member = _member_of(programme, person_id)

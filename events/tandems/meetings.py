@@ -10,8 +10,9 @@ from sqlalchemy import select
 from events.core.audit import record_audit
 from events.core.types import utcnow
 from events.extensions import db
+from events.meetings.changes import publish_event, save_event
 from events.meetings.models import EventAccess, EventKind
-from events.meetings.service import EventError, publish_event, save_event
+from events.registration.errors import InvitationError
 from events.registration.invitations import Invitee, invite_people
 from events.tandems.errors import TandemError
 from events.tandems.models import GuidelineBlock, GuidelineChapter, TandemGroup, TandemMeeting
@@ -34,7 +35,7 @@ def _invite_members(event, group: TandemGroup) -> int:
     ]
     try:
         return invite_people(event, invitees).created
-    except EventError:
+    except InvitationError:
         return 0
 
 
@@ -48,13 +49,13 @@ def schedule_meeting(
     user=None,
 ) -> TandemMeeting:
     """A published, invitation-only tandem meeting of the group (times in Europe/Berlin, naive as typed), with
-    every member invited at once."""
+    every member invited at once. The group's meetings form one series of events (named after the group)."""
     number = len(group.meetings) + 1
     change = save_event(
         None,
         {
             "kind": EventKind.TANDEM_MEETING,
-            "series_name": None,
+            "series_name": f"Treffen {group.name}"[:200],
             "title": _("%(group)s: %(number)d. Treffen", group=group.name, number=number),
             "description": group.topic,
             "starts_at": starts_at,

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from events.core.access import public
 from events.documents.sandbox import RenderingFailed
 from events.extensions import db
-from events.meetings.service import render_description
+from events.meetings.catalogue import render_description
 from events.tandems import bp, rules
 from events.tandems.access import remember_member, tandem_member_required
 from events.tandems.diffs import diff_html, word_diff

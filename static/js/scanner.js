@@ -104,6 +104,8 @@
     if (answer.explanation) parts.push(paragraph("scan-explanation", answer.explanation));
     if (answer.ok && answer.checkin_id) parts.push(undoForm(answer));
     panel.replaceChildren(...parts);
+    // on a phone the code field (and its keyboard) may have pushed the answer out of sight: bring it back
+    panel.scrollIntoView({ block: "nearest" });
     void panel.offsetWidth; // restart the flash animation
     panel.classList.add("scan-flash");
     beep(answer.tone);

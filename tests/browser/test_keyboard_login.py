@@ -58,7 +58,7 @@ def test_an_organiser_signs_in_with_the_keyboard_alone(live_server, page, make_u
     make_user("organiser", email="olga@example.org", password=TEST_PASSWORD)
     page.goto(live_server + "/")
 
-    login_link = _tab_to(page, lambda focused: focused["text"] == "Anmelden" and focused["tag"] == "a")
+    login_link = _tab_to(page, lambda focused: focused["text"] == "Für Mitarbeitende" and focused["tag"] == "a")
     _assert_visibly_outlined(login_link)
     page.keyboard.press("Enter")
     page.wait_for_url("**/accounts/login")

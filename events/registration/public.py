@@ -1,76 +1,43 @@
+"""The pages of participants: the registration form, the lost-link form, and everything behind the personal link."""
+
 from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh as refresh_locale
 from markupsafe import Markup
 
-from events.core.access import public, role_required
+from events.core.access import public
 from events.core.database import own_transactions, statements_commit_themselves
 from events.core.districts import district_choices
 from events.core.pagecache import page_is_shared, shared_page
 from events.directory.service import organisation_names
 from events.documents.qr import qr_svg
-from events.extensions import db, limiter
-from events.meetings.access import event_organiser_required
-from events.meetings.forms import EVENT_KIND_LABELS
-from events.meetings.service import (
-    public_event,
-    registration_definition,
-    registration_window_state,
-    workshop_slots,
-)
+from events.extensions import limiter
+from events.meetings.catalogue import public_event
+from events.meetings.models import EventAccess, EventKind
+from events.meetings.programme import registration_definition
+from events.meetings.rules import event_is_over, registration_is_open, registration_window_state
 from events.registration import bp
+from events.registration.cancelling import cancel_registration, restorable, restore_registration
 from events.registration.consent import photo_consent_text, privacy_consent_text
-from events.registration.error_messages import ERROR_MESSAGES, error_message
-from events.registration.export import answer_text, export_csv, export_xlsx
+from events.registration.days import day_options
+from events.registration.errors import RegistrationError, flash_dropped_workshops
 from events.registration.forms import (
-    REGISTRATION_STATUS_LABELS,
-    PromoteForm,
     ResendLinkForm,
-    WaitingListPositionForm,
     blank_page_key,
     build_registration_form,
     registration_form_data,
     registration_form_is_valid,
     registration_values,
 )
-from events.registration.invitations import invitation_for
-from events.registration.invites import event_invite
-from events.registration.models import Registration
-from events.registration.service import (
-    RegistrationError,
-    breakdowns,
-    cancel_registration,
-    free_places,
-    move_in_waiting_list,
-    move_to_position,
-    participant_may_cancel,
-    promote_by_hand,
-    public_event_and_free_places,
-    register_for_event,
-    renew_personal_link,
-    resend_personal_link,
-    restorable,
-    restore_registration,
-    search_registrations,
-    status_counts,
-    update_registration,
-    withdraw_photo_consent,
-    workshop_fill,
-)
+from events.registration.invitations import invitation_for, standing_registration_of
+from events.registration.invites import registration_calendar
+from events.registration.models import Registration, RegistrationStatus
+from events.registration.personal_links import personal_token, renew_personal_link, resend_personal_link
+from events.registration.places import free_places, public_event_and_free_places, workshop_fill
+from events.registration.registering import register_for_event, update_registration, withdraw_photo_consent
+from events.registration.rules import holds_valid_ticket, participant_may_cancel, participant_may_edit
 from events.registration.tickets import render_ticket_pdf, ticket_token_for
 from events.registration.tokens import registration_by_token
-
-
-def _flash_dropped_workshops(titles: list[str]) -> None:
-    """After a cancellation is taken back or a promotion: which chosen workshops filled up in the meantime."""
-    if titles:
-        flash(
-            _("Inzwischen ausgebucht und daher nicht mehr gewählt: %(workshops)s", workshops=", ".join(titles)),
-            "warning",
-        )
-
-
-# --- public ---------------------------------------------------------------------------------------------------
 
 
 @bp.route("/<slug>", methods=["GET", "POST"])
@@ -100,12 +67,17 @@ def register(slug):
         abort(404)
     token = request.args.get("invitation")
     invitation = invitation_for(event, token)
+    registered = standing_registration_of(invitation) if invitation is not None else None
+    if registered is not None:  # the link was used: say so at once, and lead to the personal page
+        personal_url = url_for("registration.personal", token=personal_token(registered))
+        return render_template("registration/already_registered.html", event=event, personal_url=personal_url)
     window = registration_window_state(event)
-    if window != "open" or (event.access == "invited" and invitation is None):
+    if window != "open" or (event.access == EventAccess.INVITED and invitation is None):
         reason = "invitation_required" if window == "open" else window
-        return render_template("registration/closed.html", event=event, message=ERROR_MESSAGES[reason]()), 403
+        return render_template("registration/closed.html", event=event, message=RegistrationError(reason).message), 403
     definition = registration_definition(event)
     fill = workshop_fill(event.id) if definition.slots else {}
+    days = day_options(event.id)
 
     def new_form(data=None):
         return build_registration_form(
@@ -114,6 +86,7 @@ def register(slug):
             district_choices(_("– bitte wählen –")),
             new=True,
             invited_email=invitation.email if invitation is not None else None,
+            days=days,
             data=data,
         )
 
@@ -132,7 +105,7 @@ def register(slug):
 
     if reading and not request.args and page_is_shared():
         organisations = organisation_names()
-        key = blank_page_key(event, definition, fill, organisations, free)
+        key = blank_page_key(event, definition, fill, organisations, free, days)
         return shared_page(key, lambda: page(new_form(), organisations))
     data = None
     if invitation is not None and reading:
@@ -146,11 +119,11 @@ def register(slug):
         try:
             outcome = register_for_event(event.id, registration_values(form), invitation)
         except RegistrationError as error:
-            flash(error_message(error), "error")
+            flash(error.message, "error")
         else:
             if not outcome.created:
                 return render_template("registration/link_sent.html", event=event)
-            if outcome.status == "confirmed":
+            if outcome.status == RegistrationStatus.CONFIRMED:
                 flash(
                     _("Ihre Anmeldung ist bestätigt. Eine E-Mail mit Ticket und Kalendereintrag ist unterwegs."),
                     "success",
@@ -203,23 +176,20 @@ def personal(token):
         district_choices(_("– keine Angabe –")),
         new=False,
         own_workshops=frozenset(own),
+        days=day_options(event.id, frozenset(c.event_day_id for c in registration.day_choices)),
         data=data,
     )
-    editable = (
-        registration.status != "cancelled"
-        and event.status != "cancelled"
-        and registration_window_state(event) != "over"
-    )
+    editable = participant_may_edit(registration, event)
     if editable and registration_form_is_valid(form):
         try:
             update_registration(registration, registration_values(form))
         except RegistrationError as error:
-            flash(error_message(error), "error")
+            flash(error.message, "error")
         else:
             flash(_("Ihre Änderungen sind gespeichert."), "success")
             return redirect(url_for("registration.personal", token=token))
     status = 400 if form.is_submitted() else 200
-    ticket_svg = Markup(qr_svg(ticket_token_for(registration))) if registration.status == "confirmed" else None  # noqa: S704
+    ticket_svg = Markup(qr_svg(ticket_token_for(registration))) if holds_valid_ticket(registration) else None  # noqa: S704
     return render_template(
         "registration/personal.html",
         ticket_svg=ticket_svg,
@@ -230,13 +200,13 @@ def personal(token):
         editable=editable,
         can_cancel=participant_may_cancel(registration, event),
         can_restore=restorable(registration, by_participant=True),
-        event_over=registration_window_state(event) == "over",
+        event_over=event_is_over(event),
         # "register again" after a cancellation: only while the open form takes registrations (an invitee uses
         # the invitation's link again, which the form behind this one would refuse)
-        can_register_again=registration_window_state(event) == "open" and event.access == "open",
+        can_register_again=registration_is_open(event) and event.access == EventAccess.OPEN,
         organisations=organisation_names(),
         photo_text=photo_consent_text(),
-        kind_labels=EVENT_KIND_LABELS,
+        kind_labels=EventKind.labels(),
     ), status
 
 
@@ -247,7 +217,7 @@ def cancel_own(token):
     try:
         cancel_registration(registration, by_participant=True)
     except RegistrationError as error:
-        flash(error_message(error), "error")
+        flash(error.message, "error")
     else:
         flash(_("Ihre Anmeldung ist storniert. Sie erhalten eine Bestätigung per E-Mail."), "success")
         flash(_("Ein Versehen? „Stornierung zurücknehmen“ geht 10 Minuten lang."), "info")
@@ -278,13 +248,13 @@ def restore_own(token):
     try:
         dropped = restore_registration(registration, by_participant=True)
     except RegistrationError as error:
-        flash(error_message(error), "error")
+        flash(error.message, "error")
     else:
-        if registration.status == "confirmed":
+        if registration.status == RegistrationStatus.CONFIRMED:
             flash(_("Ihre Anmeldung gilt wieder. Eine Bestätigung ist per E-Mail unterwegs."), "success")
         else:
             flash(_("Ihr Platz ist inzwischen vergeben. Sie stehen jetzt auf Platz 1 der Warteliste."), "warning")
-        _flash_dropped_workshops(dropped)
+        flash_dropped_workshops(dropped)
     return redirect(url_for("registration.personal", token=token))
 
 
@@ -301,7 +271,7 @@ def renew_own_link(token):
 def personal_invite(token):
     registration = _registration_for_token(token)
     return Response(
-        event_invite(registration),
+        registration_calendar(registration),
         mimetype="text/calendar",
         headers={"Content-Disposition": f'attachment; filename="{registration.event.slug}.ics"'},
     )
@@ -311,166 +281,10 @@ def personal_invite(token):
 @public
 def personal_ticket(token):
     registration = _registration_for_token(token)
-    if registration.status != "confirmed" or registration.event.status == "cancelled":
+    if not holds_valid_ticket(registration):
         abort(404)
     return Response(
         render_ticket_pdf(registration),
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="ticket-{registration.event.slug}.pdf"'},
     )
-
-
-# --- organisers -----------------------------------------------------------------------------------------------
-
-
-@bp.route("/manage/<int:event_id>")
-@event_organiser_required
-def registrations(event):
-    status = request.args.get("status", "")
-    term = request.args.get("q", "").strip()[:100]
-    pagination = db.paginate(
-        search_registrations(event, status, term),
-        page=request.args.get("page", 1, type=int),
-        per_page=50,
-        error_out=False,
-    )
-    counts = status_counts(event)
-    return render_template(
-        "registration/list.html",
-        event=event,
-        pagination=pagination,
-        status=status,
-        term=term,
-        counts=counts,
-        free=free_places(event, counts["confirmed"]),
-        fill=workshop_fill(event.id),
-        slots=workshop_slots(event),
-        restorable=restorable,
-        breakdowns=breakdowns(event),
-        status_labels=REGISTRATION_STATUS_LABELS,
-    )
-
-
-@bp.route("/manage/<int:event_id>/export.<fmt>")
-@event_organiser_required
-def export(event, fmt):
-    if fmt == "csv":
-        return Response(
-            export_csv(event),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{event.slug}-anmeldungen.csv"'},
-        )
-    if fmt == "xlsx":
-        return Response(
-            export_xlsx(event),
-            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={"Content-Disposition": f'attachment; filename="{event.slug}-anmeldungen.xlsx"'},
-        )
-    abort(404)
-
-
-def _registration_or_404(registration_id: int) -> Registration:
-    return db.session.get(Registration, registration_id) or abort(404)
-
-
-@bp.route("/manage/entry/<int:registration_id>")
-@role_required("organiser")
-def entry(registration_id):
-    registration = _registration_or_404(registration_id)
-    waiting = registration.status == "waitlisted"
-    return render_template(
-        "registration/entry.html",
-        registration=registration,
-        event=registration.event,
-        can_restore=restorable(registration),
-        answer_text=answer_text,
-        status_labels=REGISTRATION_STATUS_LABELS,
-        free=free_places(registration.event) if waiting else None,
-        promote_form=PromoteForm() if waiting else None,
-    )
-
-
-def _flash_waiting_position(registration: Registration, position: int) -> None:
-    """Where a waiting person stands after the organiser moved them (also when they were at the end already)."""
-    flash(
-        _(
-            "%(name)s steht jetzt auf Platz %(position)d der Warteliste.",
-            name=registration.full_name,
-            position=position,
-        ),
-        "success",
-    )
-
-
-@bp.route("/manage/entry/<int:registration_id>/<action>", methods=["POST"])
-@role_required("organiser")
-def entry_action(registration_id, action):
-    registration = _registration_or_404(registration_id)
-    event_id = registration.event_id
-    try:
-        if action == "promote":
-            promotion = promote_by_hand(registration, beyond_capacity=PromoteForm().beyond_capacity.data)
-            if promotion.beyond_capacity:
-                flash(
-                    _(
-                        "%(name)s ist über die Kapazität hinaus bestätigt und wird benachrichtigt.",
-                        name=registration.full_name,
-                    ),
-                    "success",
-                )
-            else:
-                flash(
-                    _("%(name)s ist jetzt bestätigt und wird benachrichtigt.", name=registration.full_name), "success"
-                )
-            _flash_dropped_workshops(promotion.dropped_workshops)
-        elif action == "cancel":
-            promoted = cancel_registration(registration, by_participant=False)
-            flash(_("Die Anmeldung von %(name)s ist storniert.", name=registration.full_name), "success")
-            flash(_("Ein Versehen? „Stornierung zurücknehmen“ geht 10 Minuten lang."), "info")
-            for person in promoted:
-                flash(_("%(name)s ist von der Warteliste nachgerückt.", name=person.full_name), "success")
-        elif action == "renew_link":
-            renew_personal_link(registration, by_participant=False)
-            flash(
-                _(
-                    "Der bisherige Link gilt nicht mehr; %(name)s bekommt den neuen per E-Mail.",
-                    name=registration.full_name,
-                ),
-                "success",
-            )
-        elif action == "restore":
-            dropped = restore_registration(registration)
-            if registration.status == "confirmed":
-                flash(
-                    _(
-                        "Die Stornierung ist zurückgenommen: %(name)s ist wieder bestätigt.",
-                        name=registration.full_name,
-                    ),
-                    "success",
-                )
-            else:
-                flash(
-                    _(
-                        "Die Stornierung ist zurückgenommen. Der Platz ist inzwischen vergeben: %(name)s steht "
-                        "jetzt auf Platz 1 der Warteliste.",
-                        name=registration.full_name,
-                    ),
-                    "warning",
-                )
-            _flash_dropped_workshops(dropped)
-        elif action in ("up", "down"):
-            _flash_waiting_position(registration, move_in_waiting_list(registration, -1 if action == "up" else 1))
-        elif action == "move":
-            form = WaitingListPositionForm(waiting=status_counts(registration.event)["waitlisted"])
-            if form.validate_on_submit():
-                _flash_waiting_position(registration, move_to_position(registration, form.position.data))
-            else:
-                flash(" ".join(form.position.errors), "error")
-        else:
-            abort(404)
-    except RegistrationError as error:
-        flash(error_message(error), "error")
-    back = request.form.get("back")
-    if back == "list":
-        return redirect(url_for("registration.registrations", event_id=event_id, status=request.form.get("status", "")))
-    return redirect(url_for("registration.entry", registration_id=registration_id))

@@ -1,8 +1,10 @@
-"""What a RegistrationError says to the person who caused it, by its code, in the reader's language."""
+"""Registration's refusals (RegistrationError, InvitationError) and what each code says to people; the flash
+messages the pages share."""
 
+from flask import flash
 from flask_babel import gettext as _
 
-from events.registration.service import RegistrationError
+from events.core.errors import ServiceError
 
 ERROR_MESSAGES = {
     "not_yet": lambda: _("Die Anmeldung ist noch nicht geöffnet."),
@@ -34,9 +36,50 @@ ERROR_MESSAGES = {
         "Diese E-Mail-Adresse ist für die Veranstaltung schon angemeldet. Ändern Sie die bestehende Anmeldung."
     ),
     "email_taken": lambda: _("Unter dieser E-Mail-Adresse ist schon eine andere Person angemeldet."),
+    "no_day": lambda: _("Bitte wählen Sie mindestens einen Tag."),
+    "unknown_day": lambda: _("Bitte wählen Sie einen Tag aus der Liste."),
+    "day_full": lambda: _("Ein gewählter Tag ist inzwischen ausgebucht. Bitte wählen Sie einen anderen."),
+    "days_chosen": lambda: _(
+        "Angemeldete haben schon einzelne Tage gewählt; die Veranstaltung bleibt daher tageweise buchbar."
+    ),
+    "day_capacity_below_taken": lambda: _("An einem Tag sind schon mehr Plätze vergeben, als Sie angeben."),
     "anonymised": lambda: _("Die persönlichen Daten dieser Anmeldung sind gelöscht; sie kann nicht geändert werden."),
 }
 
 
-def error_message(error: RegistrationError) -> str:
-    return ERROR_MESSAGES.get(str(error), lambda: _("Das ist leider nicht möglich."))()
+class RegistrationError(ServiceError):
+    """Why a registration cannot be made or changed (codes: ERROR_MESSAGES)."""
+
+    messages = ERROR_MESSAGES
+
+
+# Why an event sends no invitations, or not this one again (registration.invitations).
+INVITATION_MESSAGES = {
+    "draft": lambda **_values: _("Einladungen können Sie verschicken, sobald die Veranstaltung veröffentlicht ist."),
+    "cancelled": lambda **_values: _("Die Veranstaltung ist abgesagt. Es werden keine Einladungen mehr verschickt."),
+    "registration_over": lambda **_values: _(
+        "Die Anmeldung ist geschlossen; eine Einladung würde nur dorthin führen. Es werden keine Einladungen mehr "
+        "verschickt."
+    ),
+    "registered": lambda email="", **_values: _(
+        "%(email)s hat sich schon angemeldet; die Einladung wird nicht erneut verschickt.", email=email
+    ),
+    "sent_again": lambda email="", **_values: _(
+        "Die Einladung an %(email)s ist gerade schon erneut verschickt worden.", email=email
+    ),
+}
+
+
+class InvitationError(ServiceError):
+    """Why invitations are not sent (codes: INVITATION_MESSAGES)."""
+
+    messages = INVITATION_MESSAGES
+
+
+def flash_dropped_workshops(titles: list[str]) -> None:
+    """After a cancellation is taken back or a promotion: which chosen workshops filled up in the meantime."""
+    if titles:
+        flash(
+            _("Inzwischen ausgebucht und daher nicht mehr gewählt: %(workshops)s", workshops=", ".join(titles)),
+            "warning",
+        )

@@ -1,0 +1,115 @@
+"""Free places of events and workshops, counted from confirmed registrations.
+
+Count them while the event row is locked (events.core.database.lock_row) before acting on them: concurrent
+registrations never overbook an event or a workshop, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from events.extensions import db
+from events.meetings.catalogue import PUBLIC_EVENT_QUERY
+from events.meetings.models import Event, EventSession, SessionKind
+from events.registration.errors import RegistrationError
+from events.registration.models import Registration, RegistrationStatus, WorkshopChoice
+
+
+def confirmed_count_query(event_id):
+    """event_id: a value, a bound parameter, or a column such as Event.id for a count per event row."""
+    return select(func.count(Registration.id)).where(
+        Registration.event_id == event_id, Registration.status == RegistrationStatus.CONFIRMED
+    )
+
+
+# slug: the public event and its confirmed count
+_PUBLIC_EVENT_AND_CONFIRMED = PUBLIC_EVENT_QUERY.add_columns(confirmed_count_query(Event.id).scalar_subquery())
+
+
+def confirmed_count(event_id: int) -> int:
+    return db.session.scalar(confirmed_count_query(event_id))
+
+
+def _places_left(capacity: int | None, confirmed: int) -> int | None:
+    return None if capacity is None else max(capacity - confirmed, 0)
+
+
+def free_places(event: Event, confirmed: int | None = None) -> int | None:
+    """Places left; None when the event has no limit. confirmed: the confirmed count, when the caller has it."""
+    if event.capacity is None:
+        return None
+    return _places_left(event.capacity, confirmed_count(event.id) if confirmed is None else confirmed)
+
+
+def public_event_and_free_places(slug: str) -> tuple[Event | None, int | None]:
+    """public_event and its free_places, in one query (the registration form shows both)."""
+    row = db.session.execute(_PUBLIC_EVENT_AND_CONFIRMED, {"slug": slug}).first()
+    if row is None:
+        return None, None
+    event, confirmed = row
+    return event, free_places(event, confirmed)
+
+
+def free_places_by_event(events: list[Event]) -> dict[int, int | None]:
+    """free_places for many events at once (one query)."""
+    counted = [e.id for e in events if e.capacity is not None]
+    confirmed = dict(
+        db.session.execute(
+            select(Registration.event_id, func.count(Registration.id))
+            .where(Registration.event_id.in_(counted), Registration.status == RegistrationStatus.CONFIRMED)
+            .group_by(Registration.event_id)
+        ).all()
+        if counted
+        else []
+    )
+    return {e.id: _places_left(e.capacity, confirmed.get(e.id, 0)) for e in events}
+
+
+def has_free_place(event: Event, confirmed: int | None = None) -> bool:
+    """Whether one more person can be confirmed (count it under the event's row lock before you act on it)."""
+    return free_places(event, confirmed) != 0
+
+
+def workshop_fill(event_id: int) -> dict[int, int]:
+    """Confirmed participants per workshop."""
+    rows = db.session.execute(
+        select(WorkshopChoice.session_id, func.count(WorkshopChoice.id))
+        .join(Registration, Registration.id == WorkshopChoice.registration_id)
+        .where(Registration.event_id == event_id, Registration.status == RegistrationStatus.CONFIRMED)
+        .group_by(WorkshopChoice.session_id)
+    )
+    return dict(rows.all())
+
+
+def workshop_is_full(workshop, fill: dict[int, int]) -> bool:
+    """Whether a workshop (a programme item or a WorkshopSpec) has no place left; fill as from workshop_fill."""
+    return workshop.capacity is not None and fill.get(workshop.id, 0) >= workshop.capacity
+
+
+def active_registrations(event: Event) -> list[Registration]:
+    return db.session.scalars(
+        select(Registration).where(
+            Registration.event_id == event.id, Registration.status != RegistrationStatus.CANCELLED
+        )
+    ).all()
+
+
+def check_workshops(event: Event, workshop_ids: list[int], keep: set[int]) -> list[EventSession]:
+    """The chosen workshops, refusing unknown ones, two in one time slot, or full ones (except those kept)."""
+    from events.meetings.programme import workshop_slots
+
+    if not workshop_ids:
+        return []
+    by_id = {s.id: s for s in event.sessions if s.kind == SessionKind.WORKSHOP}
+    chosen = []
+    for workshop_id in workshop_ids:
+        if workshop_id not in by_id:
+            raise RegistrationError("unknown_workshop")
+        chosen.append(by_id[workshop_id])
+    for slot in workshop_slots(event):
+        if len({w.id for w in slot} & set(workshop_ids)) > 1:
+            raise RegistrationError("two_in_one_slot")
+    fill = workshop_fill(event.id)
+    for workshop in chosen:
+        if workshop.id not in keep and workshop_is_full(workshop, fill):
+            raise RegistrationError("workshop_full")
+    return chosen
