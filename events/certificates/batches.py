@@ -191,18 +191,23 @@ def _render(batch_id: int, owner: str) -> None:
     certificates = db.session.scalars(
         select(Certificate).where(Certificate.batch_id == batch_id).order_by(Certificate.id)
     ).all()
+    # everything rendering needs is read now: after the commit below nothing of the session is touched until the
+    # next short write, so no transaction (on SQLite: no write lock) is held while rendering or packing
     settings = document_settings(batch, certificates[0].issuer if certificates else DEFAULT_ISSUER)
-    merged_name, zip_name = batch_files(batch)
-    groups = chunked(certificates, GROUP_SIZE)
+    pages = [page_for(c) for c in certificates]
+    files = [pdf_filename(c.recipient_name, c.serial) for c in certificates]
+    to_mail = [c.id for c in certificates if batch.send_mail and c.recipient_email and not c.revoked_at]
+    status, merged_name, zip_name = batch.status, *batch_files(batch)
+    groups = chunked(pages, GROUP_SIZE)
     group_files = [_group_file(batch, index) for index in range(len(groups))]
-    db.session.commit()  # no transaction is held while rendering
+    db.session.commit()
 
-    if batch.status == "rendering":
+    if status == "rendering":
         done = 0
         for group, name in zip(groups, group_files, strict=True):
             if not store.exists(AREA, name):  # kept by an earlier run: not rendered again
                 pdf, _documents = render_certificate_batch(
-                    [page_for(c) for c in group], settings, workers=current_app.config.get("CERTIFICATE_WORKERS")
+                    group, settings, workers=current_app.config.get("CERTIFICATE_WORKERS")
                 )
                 store.write(AREA, name, pdf)
             done += len(group)
@@ -213,8 +218,15 @@ def _render(batch_id: int, owner: str) -> None:
     else:  # "packing": the merged PDF is kept; only the ZIP and the mails were left
         parts = [store.read(AREA, name) for name in group_files]
 
-    mailed = _pack(batch, certificates, parts, store, zip_name)
-    _renew_lease(batch_id, owner, status="done", progress=len(certificates), lease_until=None)
+    singles = [single for part in parts for single in pdf_files.split_pdf(part)]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for filename, single in zip(files, singles, strict=True):
+            archive.writestr(filename, single)
+    ids = [c.id for c in certificates]
+    mailed = _queue_mails({ids[i]: singles[i] for i in range(len(ids)) if ids[i] in set(to_mail)})
+    store.write(AREA, zip_name, buffer.getvalue())
+    _renew_lease(batch_id, owner, status="done", progress=len(pages), lease_until=None)
     store.delete(AREA, group_files)
     if mailed:
         from events.core.tasks import deliver_mail
@@ -222,29 +234,27 @@ def _render(batch_id: int, owner: str) -> None:
         deliver_mail()
 
 
-def _pack(batch: CertificateBatch, certificates: list[Certificate], parts: list[bytes], store, zip_name: str) -> int:
-    """The ZIP of single PDFs, and the mails not yet queued; returns how many mails it queued."""
-    mailed, queued = set(), 0
-    if batch.send_mail:
-        mailed = set(
-            db.session.scalars(
-                select(OutgoingMail.about).where(
-                    OutgoingMail.topic == "certificate",
-                    OutgoingMail.about.in_([about("certificate", c.id) for c in certificates]),
-                )
+def _queue_mails(pdfs: dict[int, bytes]) -> int:
+    """Queue each certificate's mail with its PDF, unless a mail about it is queued already (a run before this one
+    died after queueing it); returns how many it queued. One short transaction."""
+    if not pdfs:
+        return 0
+    mailed = set(
+        db.session.scalars(
+            select(OutgoingMail.about).where(
+                OutgoingMail.topic == "certificate",
+                OutgoingMail.about.in_([about("certificate", i) for i in pdfs]),
             )
         )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        singles = (single for part in parts for single in pdf_files.split_pdf(part))
-        for certificate, single in zip(certificates, singles, strict=True):
-            archive.writestr(pdf_filename(certificate.recipient_name, certificate.serial), single)
-            wanted = batch.send_mail and certificate.recipient_email and not certificate.revoked_at
-            if wanted and about("certificate", certificate.id) not in mailed:
-                mail_certificate(certificate, single)
-                queued += 1
-    db.session.commit()  # the mails, before the ZIP: a run after a crash finds them queued
-    store.write(AREA, zip_name, buffer.getvalue())
+    )
+    queued = 0
+    for certificate in db.session.scalars(
+        select(Certificate).where(Certificate.id.in_(list(pdfs))).order_by(Certificate.id)
+    ):
+        if about("certificate", certificate.id) not in mailed:
+            mail_certificate(certificate, pdfs[certificate.id])
+            queued += 1
+    db.session.commit()  # the mails, before the ZIP and "done": a run after a crash finds them queued
     return queued
 
 
