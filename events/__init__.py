@@ -138,6 +138,7 @@ BLUEPRINT_PACKAGES = {
     "calendar": ("views",),
     "checkin": ("views", "api"),
     "certificates": ("views",),
+    "awards": ("public", "manage", "jury_pages"),
 }
 
 

@@ -1,5 +1,18 @@
 """Every model of the application, imported in one place so Alembic and create_app see them all."""
 
+from events.awards.models import (
+    AwardCategory,
+    AwardProgramme,
+    ConflictDeclaration,
+    Criterion,
+    DocumentRequest,
+    JuryMember,
+    JuryReview,
+    Nomination,
+    NominationDocument,
+    Round,
+    Score,
+)
 from events.certificates.models import Certificate, CertificateBatch
 from events.checkin.models import CheckIn, Device
 from events.core.models import (
@@ -17,6 +30,17 @@ from events.meetings.models import Event, EventSeries, EventSession, EventStaff,
 from events.registration.models import Registration, WorkshopChoice
 
 __all__ = [
+    "AwardCategory",
+    "AwardProgramme",
+    "ConflictDeclaration",
+    "Criterion",
+    "DocumentRequest",
+    "JuryMember",
+    "JuryReview",
+    "Nomination",
+    "NominationDocument",
+    "Round",
+    "Score",
     "AuditEntry",
     "Certificate",
     "CertificateBatch",

@@ -379,6 +379,7 @@ def world(app, account, make_organisation, make_person, make_event, make_registr
     from events.meetings.models import Event, EventSession, EventStaff, Invitation, Question
     from events.registration.models import Registration
     from events.registration.tokens import feed_token_for, hash_token
+    from tests.awards.factories import award_world
 
     organisation = make_organisation()
     person = make_person(organisation=organisation)
@@ -449,5 +450,6 @@ def world(app, account, make_organisation, make_person, make_event, make_registr
             "event_staff": event_staff.id,
             "checkin": checkin.id,
         }
+        values.update(award_world(account))
         db.session.remove()
     return values

@@ -27,7 +27,8 @@ def _call(client, route, world, headers=None):
         return client.get(path, headers=headers)
     if route.api or route.json is not None:
         return client.post(path, json=route.json or {}, headers=headers)
-    return client.post(path, data=route.data or {}, headers=headers)
+    data = {name: value.format(**world) for name, value in (route.data or {}).items()}  # "{award_nomination}"
+    return client.post(path, data=data, headers=headers)
 
 
 def _redirects_to_login(response) -> bool:

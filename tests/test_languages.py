@@ -33,6 +33,7 @@ NOT_HTML = {
 }
 NOT_HTML |= {"certificates.batch_progress", "certificates.certificate_download"}  # JSON; a PDF
 NOT_HTML |= {"certificates.batch_pdf", "certificates.batch_zip"}  # downloads once a batch is rendered
+NOT_HTML |= {"awards.own_document", "awards.document", "awards.jury_document", "awards.meeting_sheet"}  # files
 # What every page's header says, in each language: the skip link, and signing in or out.
 SKIP_LINK = {"de": "Zum Inhalt springen", "en": "Skip to content"}
 SIGN_IN = {"de": "Anmelden", "en": "Sign in"}

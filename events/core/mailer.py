@@ -95,7 +95,7 @@ def render_templated_mail(template: str, **context) -> dict:
 # The secret part of the links mails carry: a personal link, an invitation, a password reset, a personal calendar
 # feed. Only the recipient may hold them; the organisers' view of sent mail shows them cut (hide_secret_links).
 SECRET_LINK = re.compile(
-    r"(?P<keep>/registration/me/|/accounts/password/reset/|/accounts/invitation/|/certificates/participant/"
+    r"(?P<keep>/registration/me/|/awards/me/|/accounts/password/reset/|/accounts/invitation/|/certificates/participant/"
     r"|/calendar/personal/|[?&]invitation=)(?P<secret>[^\s/?#&]+)"
 )
 
