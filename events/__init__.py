@@ -1,6 +1,5 @@
 """Treffpunkt: events, registration, check-in and certificates for the integration coordinators' programme."""
 
-import importlib
 import os
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from events.config import (
+    CONTENT_SECURITY_POLICY,
     DEFAULT_INSTANCE,
     PROJECT_ROOT,
     BaseConfig,
@@ -19,19 +19,6 @@ from events.config import (
     unsafe_production_settings,
 )
 from events.extensions import babel, cache, csrf, db, limiter, login_manager, migrate, talisman
-
-CONTENT_SECURITY_POLICY = {
-    "default-src": "'self'",
-    "script-src": "'self'",
-    "style-src": "'self'",
-    "img-src": "'self' data: blob:",
-    "media-src": "'self' blob:",
-    "object-src": "'none'",
-    "base-uri": "'self'",
-    "form-action": "'self'",
-    "frame-ancestors": "'none'",
-}
-
 
 # Paths whose errors are answered as JSON (device APIs).
 JSON_PATH_PREFIXES = ("/api/", "/checkin/api/")
@@ -126,34 +113,49 @@ def _init_extensions(app: Flask) -> None:
     app.after_request(deliver_after_request)
 
 
-# One blueprint per capability: package name = blueprint name = URL prefix; with the modules holding its views.
-BLUEPRINT_PACKAGES = {
-    "pages": ("views",),
-    "accounts": ("views",),
-    "admin": ("views",),
-    "directory": ("views",),
-    "mail": ("views",),
-    "meetings": ("views",),
-    "registration": ("views",),
-    "calendar": ("views",),
-    "checkin": ("views", "api"),
-    "certificates": ("views",),
-    "awards": ("public", "manage", "jury_pages"),
-}
-
-
 def _register_blueprints(app: Flask) -> None:
-    # The views are imported here rather than in each package's __init__, so that importing a package's
-    # models never drags in every view (and with it import cycles between capabilities).
-    for name, modules in BLUEPRINT_PACKAGES.items():
-        for module in modules:
-            importlib.import_module(f"events.{name}.{module}")
-        app.register_blueprint(importlib.import_module(f"events.{name}").bp)
+    # One blueprint per capability: package name = blueprint name = URL prefix. Each package's __init__ makes its
+    # blueprint and imports its views; registration adds the invitation pages to the meetings blueprint, so every
+    # package is imported before any blueprint is registered. Privacy has no pages but adds to the organiser's
+    # event page (meetings.signals).
+    from events import (
+        accounts,
+        admin,
+        awards,
+        calendar,
+        certificates,
+        checkin,
+        directory,
+        mail,
+        meetings,
+        pages,
+        privacy,  # noqa: F401
+        registration,
+    )
+
+    blueprints = (
+        pages,
+        accounts,
+        admin,
+        directory,
+        mail,
+        meetings,
+        registration,
+        calendar,
+        checkin,
+        certificates,
+        awards,
+    )
+    for package in blueprints:
+        app.register_blueprint(package.bp)
 
 
 def _register_cli(app: Flask) -> None:
+    from events.accounts.cli import users_cli
     from events.certificates.cli import certificates_cli
-    from events.core.cli import demo_cli, districts_cli, mail_cli, users_cli
+    from events.core.cli import districts_cli, mail_cli
+    from events.demo.cli import demo_cli
+    from events.privacy import cli as privacy_cli  # noqa: F401 - adds its command to `flask events`
     from events.registration.cli import events_cli
 
     for group in (users_cli, districts_cli, demo_cli, mail_cli, events_cli, certificates_cli):

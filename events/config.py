@@ -102,3 +102,17 @@ def unsafe_production_settings(config: dict) -> list[str]:
     if config.get("DEBUG"):
         problems.append("DEBUG is on")
     return problems
+
+
+# What pages may load: only the service's own scripts, styles and fonts (no CDN, no outside requests).
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data: blob:",
+    "media-src": "'self' blob:",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}

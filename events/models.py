@@ -26,8 +26,8 @@ from events.core.models import (
     User,
     UserRole,
 )
-from events.meetings.models import Event, EventSeries, EventSession, EventStaff, Invitation, Question
-from events.registration.models import Registration, WorkshopChoice
+from events.meetings.models import Event, EventSeries, EventSession, EventStaff, Question
+from events.registration.models import Invitation, Registration, WorkshopChoice
 
 __all__ = [
     "AwardCategory",

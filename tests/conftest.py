@@ -371,13 +371,14 @@ def world(app, account, make_organisation, make_person, make_event, make_registr
     from datetime import timedelta
 
     from events.accounts.service import INVITE_SALT, make_password_token
+    from events.checkin.devices import hash_device_token
     from events.checkin.models import CheckIn, Device
-    from events.checkin.service import check_in_registration, hash_device_token
+    from events.checkin.scanning import check_in_registration
     from events.core.mailer import queue_mail
     from events.core.models import User
     from events.core.types import utcnow
-    from events.meetings.models import Event, EventSession, EventStaff, Invitation, Question
-    from events.registration.models import Registration
+    from events.meetings.models import Event, EventSession, EventStaff, Question
+    from events.registration.models import Invitation, Registration
     from events.registration.tokens import feed_token_for, hash_token
     from tests.awards.factories import award_world
 
@@ -413,7 +414,7 @@ def world(app, account, make_organisation, make_person, make_event, make_registr
         db.session.add_all([session, question, invitation, event_staff])
         device = Device(event_id=event.id, name="Tablet Eingang", token_hash=hash_device_token(device_token))
         db.session.add(device)
-        from events.certificates.service import issue_prize_certificate
+        from events.certificates.issuing import issue_prize_certificate
 
         certificate = issue_prize_certificate(
             "Erika Muster", "1. Platz", "Ehrenamt", "500 Euro", title="Integrationspreis 2026"

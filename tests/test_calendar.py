@@ -21,7 +21,9 @@ from events.calendar import service
 from events.core.mailer import deliver_due_mail, queue_mail
 from events.core.types import utcnow
 from events.extensions import db
+from events.meetings.calendar_sequence import bump_sequence
 from events.meetings.models import Event, EventSession
+from events.registration.invites import event_invite, invite_attachment
 from events.registration.models import Registration
 from tests.conftest import sent_mails
 
@@ -44,12 +46,12 @@ def feed_path(app, registration) -> str:
 
 def invite(app, registration, method="REQUEST") -> bytes:
     with app.app_context():
-        return service.event_invite(db.session.get(Registration, registration.id), method)
+        return event_invite(db.session.get(Registration, registration.id), method)
 
 
 def attachment(app, registration, method="REQUEST"):
     with app.app_context():
-        return service.invite_attachment(db.session.get(Registration, registration.id), method)
+        return invite_attachment(db.session.get(Registration, registration.id), method)
 
 
 def download(app, event) -> bytes:
@@ -234,7 +236,7 @@ def test_the_sequence_grows_with_every_bump(app, make_event, make_registration):
     for expected in (1, 2):
         with app.app_context():
             stored = db.session.get(Event, event.id)
-            assert service.bump_sequence(stored) == expected
+            assert bump_sequence(stored) == expected
             db.session.commit()
         after = only_event(icalendar.Calendar.from_ical(invite(app, registration)))
         assert after["SEQUENCE"] == expected
@@ -246,7 +248,7 @@ def test_the_sequence_grows_with_every_bump(app, make_event, make_registration):
 def test_bump_sequence_on_an_unsaved_event_counts_in_memory(app):
     event = Event(calendar_sequence=4)
     with app.app_context():
-        assert service.bump_sequence(event) == 5
+        assert bump_sequence(event) == 5
     assert event.calendar_sequence == 5
 
 
@@ -372,7 +374,7 @@ def test_a_mailed_invite_carries_the_method_in_its_content_type(
     registration = make_registration(make_event(), status=status)
     with app.app_context():
         stored = db.session.get(Registration, registration.id)
-        queue_mail(stored.email, "Ihre Anmeldung", "Hallo", attachments=[service.invite_attachment(stored)])
+        queue_mail(stored.email, "Ihre Anmeldung", "Hallo", attachments=[invite_attachment(stored)])
         db.session.commit()
         deliver_due_mail()
     (message,) = sent_mails(app)

@@ -14,9 +14,11 @@ import zxingcpp
 from PIL import Image
 from sqlalchemy import func, select
 
+from events.certificates.issuing import issue_prize_certificate
+from events.certificates.logos import check_logo
 from events.certificates.models import Certificate, CertificateBatch
 from events.certificates.rendering import data_url, render_pdf
-from events.certificates.service import CertificateProblem, check_logo, issue_prize_certificate
+from events.certificates.wording import CertificateProblem
 from events.checkin.models import CheckIn
 from events.core.models import OutgoingMail
 from events.core.types import utcnow
@@ -242,7 +244,7 @@ def test_prize_certificate_through_the_same_code(app):
         db.session.commit()
         assert certificate.kind == "prize" and certificate.batch.kind == "prize"
         assert certificate.details["values"]["place"] == "1. Platz"
-        from events.certificates.service import certificate_pdf
+        from events.certificates.pages import certificate_pdf
 
         text = pdf_text(certificate_pdf(certificate))
     assert "Verein Miteinander e. V." in text and "Integration vor Ort" in text and "2.500 Euro" in text
@@ -357,7 +359,7 @@ def test_a_200_character_name_renders_on_one_page(app):
     with app.app_context():
         certificate = issue_prize_certificate(long_name, "1. Platz", "Ehrenamt", "500 Euro")
         db.session.commit()
-        from events.certificates.service import certificate_pdf
+        from events.certificates.pages import certificate_pdf
 
         pdf = certificate_pdf(certificate)
     assert pdf_page_count(pdf) == 1
@@ -447,7 +449,7 @@ def test_the_merged_pdf_can_be_downloaded_while_the_zip_is_still_being_packed(
     app, client, organiser, sync_rendering, monkeypatch
 ):
     from events.certificates import rendering
-    from events.certificates.service import batch_files
+    from events.certificates.batches import batch_files
 
     seen = []
     split_pdf = rendering.split_pdf
@@ -604,7 +606,7 @@ def test_an_empty_list_of_names_is_named_as_such(app, client, organiser):
     ],
 )
 def test_the_issuers_name_stays_inside_the_seal(app, design, issuer):
-    from events.certificates.service import certificate_pdf
+    from events.certificates.pages import certificate_pdf
 
     with app.app_context():
         certificate = issue_prize_certificate(
@@ -675,7 +677,7 @@ def test_the_operator_issues_attendance_certificates_from_the_command_line_and_n
 
 
 def test_no_certificate_names_a_participant_whose_personal_data_was_deleted(app, make_event, make_registration):
-    from events.certificates.service import recipients_from_event
+    from events.certificates.recipients import recipients_from_event
 
     event = past_event(make_event)
     kept = make_registration(event, first_name="Ayşe", last_name="Großmann")
@@ -689,7 +691,7 @@ def test_no_certificate_names_a_participant_whose_personal_data_was_deleted(app,
 def test_the_command_line_waits_for_the_end_of_the_event_and_does_not_issue_a_revoked_certificate_again(
     app, runner, make_event, make_registration
 ):
-    from events.certificates.service import revoke_certificate
+    from events.certificates.issuing import revoke_certificate
 
     running = make_event(starts_at=utcnow() - timedelta(hours=2))
     early = make_registration(running)

@@ -10,14 +10,17 @@ import pytest
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
-from events.checkin import service
+from events.checkin.devices import ScanningDevice, create_device
+from events.checkin.figures import counts_per_day
 from events.checkin.models import CheckIn, Device
-from events.checkin.tickets import make_ticket_token, ticket_token_for
-from events.core.models import AuditEntry, District
+from events.checkin.scanning import scan_ticket
+from events.checkin.scopes import berlin_time, event_days
+from events.core.models import AuditEntry, District, User
 from events.core.types import utcnow
 from events.extensions import db
-from events.meetings.models import EventSession, EventStaff
+from events.meetings.models import Event, EventSession, EventStaff
 from events.registration.models import Registration, WorkshopChoice
+from events.registration.tickets import make_ticket_token, ticket_token_for
 
 
 @pytest.fixture
@@ -129,7 +132,7 @@ def test_a_second_scan_the_same_day_says_already_checked_in_with_time_and_door(
 
     assert answer["result"] == "already"
     first = checkins(app)[0]
-    local = service.berlin_time(first.scanned_at).strftime("%H:%M")
+    local = berlin_time(first.scanned_at).strftime("%H:%M")
     assert answer["headline"] == f"Heute schon eingecheckt um {local} (Tür 1)"
     assert [row.result for row in checkins(app)] == ["welcome", "already"]
 
@@ -312,20 +315,20 @@ def test_multi_day_events_admit_once_per_day_and_count_per_day(app, today_event,
     first, second = make_registration(event), make_registration(event)
     organiser = make_user("organiser")
     with app.test_request_context():
-        the_event = db.session.get(service.Event, event.id)
-        user = db.session.get(service.User, organiser.id)
+        the_event = db.session.get(Event, event.id)
+        user = db.session.get(User, organiser.id)
         day_one = the_event.starts_at + timedelta(minutes=30)
         day_two = day_one + timedelta(days=1)
         code_first = ticket_token_for(db.session.get(Registration, first.id))
         code_second = ticket_token_for(db.session.get(Registration, second.id))
-        assert len(service.event_days(the_event)) == 2
-        assert service.scan_ticket(the_event, code_first, user=user, now=day_one).result == "welcome"
-        assert service.scan_ticket(the_event, code_first, user=user, now=day_one).result == "already"
-        assert service.scan_ticket(the_event, code_first, user=user, now=day_two).result == "welcome"
-        assert service.scan_ticket(the_event, code_second, user=user, now=day_two).result == "welcome"
+        assert len(event_days(the_event)) == 2
+        assert scan_ticket(the_event, code_first, user=user, now=day_one).result == "welcome"
+        assert scan_ticket(the_event, code_first, user=user, now=day_one).result == "already"
+        assert scan_ticket(the_event, code_first, user=user, now=day_two).result == "welcome"
+        assert scan_ticket(the_event, code_second, user=user, now=day_two).result == "welcome"
         after = the_event.ends_at + timedelta(days=1)
-        assert service.scan_ticket(the_event, code_second, user=user, now=after).result == "not_today"
-        counts = [(row["checked_in"], row["expected"]) for row in service.counts_per_day(the_event)]
+        assert scan_ticket(the_event, code_second, user=user, now=after).result == "not_today"
+        counts = [(row["checked_in"], row["expected"]) for row in counts_per_day(the_event)]
         assert counts == [(1, 2), (2, 2)]
 
 
@@ -576,15 +579,15 @@ def test_a_device_last_seen_time_is_written_at_most_once_a_minute(app, today_eve
     people = [make_registration(event) for _ in range(3)]
     organiser = make_user("organiser")
     with app.test_request_context():
-        the_event = db.session.get(service.Event, event.id)
-        device, _token = service.create_device(the_event, "Tür 1", db.session.get(service.User, organiser.id))
+        the_event = db.session.get(Event, event.id)
+        device, _token = create_device(the_event, "Tür 1", db.session.get(User, organiser.id))
         codes = [ticket_token_for(db.session.get(Registration, person.id)) for person in people]
         first = the_event.starts_at + timedelta(minutes=5)
 
         def scan_at(code, moment):
             row = db.session.get(Device, device.id)
-            door = service.ScanningDevice(row.id, row.name, row.last_seen_at)
-            assert service.scan_ticket(the_event, code, device=door, now=moment).result == "welcome"
+            door = ScanningDevice(row.id, row.name, row.last_seen_at)
+            assert scan_ticket(the_event, code, device=door, now=moment).result == "welcome"
             db.session.expire_all()
             return db.session.get(Device, device.id).last_seen_at
 
@@ -635,7 +638,7 @@ def test_the_api_follows_a_changed_ticket_key(app, client, today_event, make_reg
 
     assert result_of(old_code) == "welcome"
     with app.app_context():
-        db.session.get(service.Event, event.id).ticket_key = "a-new-key-for-this-event"
+        db.session.get(Event, event.id).ticket_key = "a-new-key-for-this-event"
         db.session.commit()
     assert result_of(old_code) == "invalid"
     assert result_of(token_of(app, second)) == "welcome"
@@ -679,7 +682,7 @@ def test_the_api_searches_and_reports_status(app, client, today_event, make_regi
     status = api(client, "GET", "/checkin/api/v1/status", token).get_json()
     assert status["expected"] == 2 and status["days"][0]["checked_in"] == 1 and len(status["days"]) == 2
     person = api(client, "GET", f"/checkin/api/v1/status?registration_id={anna.id}", token).get_json()
-    assert person["checked_in_days"] == [service.berlin_time(utcnow()).date().isoformat()]
+    assert person["checked_in_days"] == [berlin_time(utcnow()).date().isoformat()]
     assert api(client, "GET", "/checkin/api/v1/status?registration_id=99999", token).status_code == 404
 
 
@@ -727,11 +730,9 @@ def test_after_the_event_organisers_export_the_no_shows(app, client, login, make
     make_registration(event, first_name="Storno", last_name="Weg", status="cancelled")
     organiser = make_user("organiser")
     with app.test_request_context():
-        the_event = db.session.get(service.Event, event.id)
+        the_event = db.session.get(Event, event.id)
         code = ticket_token_for(db.session.get(Registration, came.id))
-        service.scan_ticket(
-            the_event, code, user=db.session.get(service.User, organiser.id), now=start + timedelta(hours=1)
-        )
+        scan_ticket(the_event, code, user=db.session.get(User, organiser.id), now=start + timedelta(hours=1))
     login(organiser)
     page = client.get(f"/checkin/{event.id}/dashboard").get_data(as_text=True)
     assert "Greta Fern" in page and "Karl Da" not in page and "Storno Weg" not in page
@@ -751,7 +752,7 @@ def test_the_printable_ticket_shows_the_person_and_a_readable_qr_code(app, today
     import zxingcpp
     from PIL import Image
 
-    from events.checkin.pdf import render_ticket_pdf
+    from events.registration.tickets import render_ticket_pdf
 
     event = today_event()
     with app.app_context():
@@ -811,7 +812,7 @@ def test_badges_for_many_people_come_in_one_document(
 
 
 def test_pdf_rendering_refuses_outside_urls(app, today_event, make_registration):
-    from events.checkin.pdf import _url_fetcher
+    from events.documents.pdf import _url_fetcher
 
     fetcher = _url_fetcher()
     with pytest.raises(ValueError):

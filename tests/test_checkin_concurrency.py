@@ -9,14 +9,14 @@ from datetime import timedelta
 import requests
 from sqlalchemy import func, select
 
-from events.checkin import service
+from events.checkin.devices import create_device
 from events.checkin.models import CheckIn
-from events.checkin.tickets import ticket_token_for
 from events.core.models import User
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event
 from events.registration.models import Registration
+from events.registration.tickets import ticket_token_for
 
 DOORS = 4
 TICKETS = 6
@@ -32,7 +32,7 @@ def test_simultaneous_scans_of_one_ticket_admit_it_exactly_once(
     with app.test_request_context():
         the_event = db.session.get(Event, event.id)
         user = db.session.get(User, organiser.id)
-        tokens = [service.create_device(the_event, f"Tür {n + 1}", user)[1] for n in range(DOORS)]
+        tokens = [create_device(the_event, f"Tür {n + 1}", user)[1] for n in range(DOORS)]
         codes = [ticket_token_for(db.session.get(Registration, r.id)) for r in registrations]
 
     sessions = [requests.Session() for _ in range(DOORS)]

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from events import create_app
-from events.checkin import service
+from events.checkin.staff import StaffError, assign_staff, assignable_staff, remove_staff
 from events.core.models import AuditEntry, User
 from events.extensions import db
 from events.meetings.models import Event, EventStaff
@@ -56,15 +56,15 @@ def test_only_active_unassigned_check_in_accounts_can_be_chosen(app, make_event,
     make_user("organiser")
     with app.test_request_context():
         the_event = db.session.get(Event, event.id)
-        service.assign_staff(the_event, assigned.id)
-        assert [user.id for user in service.assignable_staff(the_event)] == [anna.id, zoe.id]
+        assign_staff(the_event, assigned.id)
+        assert [user.id for user in assignable_staff(the_event)] == [anna.id, zoe.id]
 
 
 def test_assigning_writes_the_row_and_an_audit_entry(app, make_event, make_user, named):
     event = make_event()
     dora = named(make_user("checkin", email="dora@example.org"), "Dora Door")
     with app.test_request_context():
-        row = service.assign_staff(db.session.get(Event, event.id), dora.id)
+        row = assign_staff(db.session.get(Event, event.id), dora.id)
         assert row.user_id == dora.id
     assert assignments(app, event) == [dora.id]
     [entry] = audit(app, "event_staff.assigned")
@@ -91,8 +91,8 @@ def test_unknown_accounts_and_accounts_of_another_kind_are_refused(app, make_eve
     else:
         user_id = make_user(who).id
     with app.test_request_context():
-        with pytest.raises(service.StaffError, match=message):
-            service.assign_staff(db.session.get(Event, event.id), user_id)
+        with pytest.raises(StaffError, match=message):
+            assign_staff(db.session.get(Event, event.id), user_id)
     assert assignments(app, event) == []
     assert audit(app, "event_staff.assigned") == []
 
@@ -102,9 +102,9 @@ def test_assigning_someone_twice_is_refused_and_leaves_one_row(app, make_event, 
     dora = named(make_user("checkin"), "Dora Door")
     with app.test_request_context():
         the_event = db.session.get(Event, event.id)
-        service.assign_staff(the_event, dora.id)
-        with pytest.raises(service.StaffError, match="Dora Door ist dieser Veranstaltung schon zugeordnet."):
-            service.assign_staff(the_event, dora.id)
+        assign_staff(the_event, dora.id)
+        with pytest.raises(StaffError, match="Dora Door ist dieser Veranstaltung schon zugeordnet."):
+            assign_staff(the_event, dora.id)
     assert assignments(app, event) == [dora.id]
     assert len(audit(app, "event_staff.assigned")) == 1
 
@@ -115,13 +115,13 @@ def test_two_assignments_at_the_same_moment_leave_one_row(app, make_event, make_
     dora = make_user("checkin")
     with app.test_request_context():
         the_event = db.session.get(Event, event.id)
-        service.assign_staff(the_event, dora.id)
+        assign_staff(the_event, dora.id)
         real_scalar = db.session.scalar
         monkeypatch.setattr(
             db.session, "scalar", lambda query, *a, **k: None if "event_staff" in str(query) else real_scalar(query)
         )
-        with pytest.raises(service.StaffError, match="schon zugeordnet"):
-            service.assign_staff(db.session.get(Event, event.id), dora.id)
+        with pytest.raises(StaffError, match="schon zugeordnet"):
+            assign_staff(db.session.get(Event, event.id), dora.id)
     assert assignments(app, event) == [dora.id]
 
 
@@ -129,12 +129,12 @@ def test_removing_ends_the_assignment_once_and_is_audited(app, make_event, make_
     event, other = make_event(), make_event()
     dora = named(make_user("checkin", email="dora@example.org"), "Dora Door")
     with app.test_request_context():
-        row = service.assign_staff(db.session.get(Event, event.id), dora.id)
+        row = assign_staff(db.session.get(Event, event.id), dora.id)
         staff_id = row.id
-        assert service.remove_staff(db.session.get(Event, other.id), staff_id) is None  # not this event's
+        assert remove_staff(db.session.get(Event, other.id), staff_id) is None  # not this event's
         assert assignments(app, event) == [dora.id]
-        assert service.remove_staff(db.session.get(Event, event.id), staff_id).id == dora.id
-        assert service.remove_staff(db.session.get(Event, event.id), staff_id) is None  # gone already
+        assert remove_staff(db.session.get(Event, event.id), staff_id).id == dora.id
+        assert remove_staff(db.session.get(Event, event.id), staff_id) is None  # gone already
     assert assignments(app, event) == []
     [entry] = audit(app, "event_staff.removed")
     assert entry.object_id == str(event.id) and entry.details == {"user_id": dora.id}
@@ -146,7 +146,7 @@ def test_a_new_edition_starts_without_the_old_check_in_staff(app, make_event, ma
     event = make_event()
     dora = make_user("checkin")
     with app.test_request_context():
-        service.assign_staff(db.session.get(Event, event.id), dora.id)
+        assign_staff(db.session.get(Event, event.id), dora.id)
     login(make_user("organiser"))
     response = client.post(f"/meetings/manage/{event.id}/copy")
     assert response.status_code == 302
@@ -183,7 +183,7 @@ def test_removing_someone_takes_the_event_away_from_them(app, client, login, mak
     event = make_event(title="Vernetzungstreffen Landshut")
     dora = named(make_user("checkin"), "Dora Door")
     with app.test_request_context():
-        staff_id = service.assign_staff(db.session.get(Event, event.id), dora.id).id
+        staff_id = assign_staff(db.session.get(Event, event.id), dora.id).id
     login(make_user("organiser"))
     page = client.get(f"/checkin/{event.id}/staff").get_data(as_text=True)
     assert f'action="/checkin/{event.id}/staff/{staff_id}/remove"' in page
@@ -253,7 +253,7 @@ def test_the_list_says_when_an_assigned_account_cannot_scan(app, client, login, 
     event = make_event()
     gone = named(make_user("checkin"), "Gerd Gesperrt")
     with app.test_request_context():
-        service.assign_staff(db.session.get(Event, event.id), gone.id)
+        assign_staff(db.session.get(Event, event.id), gone.id)
         db.session.get(User, gone.id).active = False
         db.session.commit()
     login(make_user("organiser"))
@@ -295,7 +295,7 @@ def test_removing_needs_the_forms_csrf_token(app, tmp_path, make_event, make_use
     event = make_event()
     dora, organiser = make_user("checkin"), make_user("organiser")
     with app.test_request_context():
-        staff_id = service.assign_staff(db.session.get(Event, event.id), dora.id).id
+        staff_id = assign_staff(db.session.get(Event, event.id), dora.id).id
     protected = create_app(
         {
             "TESTING": True,

@@ -397,7 +397,7 @@ def upload_invitations(client, event, data: bytes, filename: str = "gaeste.csv")
 
 
 def invitees(app, event):
-    from events.meetings.models import Invitation
+    from events.registration.models import Invitation
 
     with app.app_context():
         rows = db.session.scalars(select(Invitation).where(Invitation.event_id == event.id).order_by(Invitation.email))
@@ -637,7 +637,7 @@ def test_the_invitation_list_is_paginated(client, app, login, make_user, make_ev
 
 
 def invitation_row(app, email: str):
-    from events.meetings.models import Invitation
+    from events.registration.models import Invitation
 
     with app.app_context():
         invitation = db.session.scalars(select(Invitation).where(Invitation.email == email)).one()
@@ -698,7 +698,7 @@ def test_an_invitee_who_has_registered_is_not_sent_the_invitation_again(client, 
 
 
 def test_a_draft_cancelled_or_closed_event_sends_no_invitation_again(client, app, login, make_user, make_event):
-    from events.meetings.models import Invitation
+    from events.registration.models import Invitation
 
     login(make_user("organiser"))
     for status, refusal in (
@@ -800,7 +800,7 @@ def test_the_invitation_list_exports_as_csv_for_excel(client, app, login, make_u
 
 
 def test_the_invitations_are_gone_with_the_events_personal_data(client, app, login, make_user, make_event):
-    from events.registration.retention import delete_expired_personal_data
+    from events.privacy.retention import delete_expired_personal_data
 
     event = make_event(access="invited")
     login(make_user("organiser"))

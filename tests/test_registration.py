@@ -767,7 +767,7 @@ def invite(app, event, email="nora@example.org", **fields) -> str:
     """An invitation to the event; returns the path of its personal registration link."""
     import secrets
 
-    from events.meetings.models import Invitation
+    from events.registration.models import Invitation
     from events.registration.tokens import hash_token
 
     token = secrets.token_urlsafe(16)
@@ -841,7 +841,7 @@ def test_the_database_holds_one_registration_per_invitation(app, make_event, mak
     import pytest
     from sqlalchemy.exc import IntegrityError
 
-    from events.meetings.models import Invitation
+    from events.registration.models import Invitation
 
     event = make_event(access="invited")
     invite(app, event)

@@ -11,9 +11,9 @@ from events.core.mailer import queue_mail
 from events.core.models import AuditEntry, OutgoingMail
 from events.core.types import utcnow
 from events.extensions import db
-from events.meetings.models import Event, Invitation
-from events.registration.models import Registration
-from events.registration.retention import add_months, delete_expired_personal_data
+from events.meetings.models import Event
+from events.privacy.retention import add_months, delete_expired_personal_data
+from events.registration.models import Invitation, Registration
 from events.registration.tokens import feed_token_for, hash_token
 
 
@@ -278,7 +278,7 @@ def test_a_cancelled_registration_taken_up_again_is_not_anonymised(app, client, 
 
 
 def test_the_page_and_the_deletion_agree_at_the_end_of_a_month(app, make_event, make_registration):
-    from events.registration.retention import personal_data_deleted_after
+    from events.privacy.retention import personal_data_deleted_after
 
     ends = datetime(2026, 8, 31, 16, 0, tzinfo=UTC)
     event = make_event(starts_at=ends - timedelta(hours=8), ends_at=ends)

@@ -113,7 +113,7 @@ def separate_documents_per_certificate(database_url: str) -> tuple[float, float]
 
     from events.certificates import rendering
     from events.certificates.models import Certificate
-    from events.certificates.service import document_settings, page_for
+    from events.certificates.pages import document_settings, page_for
     from events.extensions import db
 
     app = app_for(database_url)

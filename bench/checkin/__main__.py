@@ -81,13 +81,13 @@ def seed(database_url: str) -> Seed:
     """An event running now, confirmed registrations with their ticket codes, and one device per client."""
     from sqlalchemy import insert
 
-    from events.checkin.service import create_device
-    from events.checkin.tickets import make_ticket_token
+    from events.checkin.devices import create_device
     from events.core.models import User
     from events.core.types import utcnow
     from events.extensions import db
     from events.meetings.models import Event
     from events.registration.models import Registration
+    from events.registration.tickets import make_ticket_token
 
     app = app_for(database_url)
     total = DISTINCT_TICKETS + CONTESTED_TICKETS

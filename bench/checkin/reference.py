@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, request
 
 from bench.reference import sqlite_per_request
-from events.checkin.tickets import parse_ticket_token
+from events.registration.tickets import parse_ticket_token
 
 BERLIN = ZoneInfo("Europe/Berlin")
 app = Flask(__name__)

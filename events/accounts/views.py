@@ -13,8 +13,8 @@ from events.accounts.service import (
     user_from_password_token,
 )
 from events.core.access import public, signed_in
+from events.core.redirects import safe_next_url
 from events.extensions import limiter
-from events.pages.navigation import safe_next_url
 
 
 def _login_key() -> str:

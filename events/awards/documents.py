@@ -10,9 +10,10 @@ import re
 import secrets
 from pathlib import Path
 
-from flask import current_app
+from flask import Response, abort, current_app
 
 from events.awards.errors import AwardError
+from events.awards.models import NominationDocument
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 12
@@ -75,3 +76,17 @@ def document_bytes(key: str) -> bytes:
 def forget_document(key: str) -> None:
     if re.fullmatch(r"[0-9a-f]{40}", key):
         (_folder() / key).unlink(missing_ok=True)
+
+
+def document_response(document: NominationDocument, filename: str) -> Response:
+    """The file, under the address that names it (so that a browser saves it under its name)."""
+    if filename != document.filename:
+        abort(404)
+    try:
+        data = document_bytes(document.storage_key)
+    except FileNotFoundError:
+        abort(404)
+    response = Response(data, mimetype=document.content_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

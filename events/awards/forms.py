@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -23,6 +24,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from events.awards.models import ConflictState, ConflictType, NominationRoute, NomineeKind, ProgrammeScope
+from events.core.districts import district_choices
 from events.core.forms import Form, optional_int
 from events.core.timezone import aware_to_berlin_naive, berlin_to_aware
 
@@ -332,3 +334,9 @@ def ranking_form_class(nominations):
             IntegerField(nomination.project_name, validators=[Optional(), NumberRange(min=1, max=len(nominations))]),
         )
     return RankingForm
+
+
+def prepare_nomination_form(form, programme) -> None:
+    """Choices of the nomination forms: the call's categories and the districts."""
+    form.category_id.choices = [("", _("– bitte wählen –"))] + [(c.id, c.name) for c in programme.categories]
+    form.district_id.choices = district_choices(_("– bitte wählen –"))

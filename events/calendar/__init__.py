@@ -3,3 +3,5 @@
 from flask import Blueprint
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
+
+from events.calendar import views  # noqa: E402,F401 - the routes of bp

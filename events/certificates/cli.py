@@ -18,12 +18,9 @@ certificates_cli = AppGroup("certificates", help="Certificates of attendance.")
 def issue_attendance_command(event_slug, mail, issuer):
     """Issue certificates of attendance to every checked-in participant of an event who has none yet
     (safe to run again: nobody gets two), render them and optionally mail them."""
-    from events.certificates.service import (
-        DEFAULT_ISSUER,
-        CertificateProblem,
-        batch_files,
-        issue_missing_attendance_certificates,
-    )
+    from events.certificates.batches import batch_files
+    from events.certificates.issuing import issue_missing_attendance_certificates
+    from events.certificates.wording import DEFAULT_ISSUER, CertificateProblem
     from events.extensions import db
     from events.meetings.models import Event
 

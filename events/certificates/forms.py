@@ -15,14 +15,14 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from events.certificates.logos import check_logo
 from events.certificates.models import CertificateKind
-from events.certificates.service import (
+from events.certificates.recipients import parse_recipient_csv
+from events.certificates.wording import (
     DEFAULT_ISSUER,
     DESIGN_LABELS,
     KIND_LABELS,
     CertificateProblem,
-    check_logo,
-    parse_recipient_csv,
     placeholder_problems,
 )
 from events.core.forms import Form, optional_int

@@ -81,7 +81,7 @@ def render_pdf(pages: list[dict], settings: dict) -> bytes:
     """One PDF document with one A4 page per certificate, each with the QR code of its `verify_url`."""
     from weasyprint import HTML
 
-    from events.checkin.tickets import qr_modules
+    from events.documents.qr import qr_modules
 
     html = certificate_html(pages, settings)
     # base_url is a data: URL, so even a relative reference cannot reach the file system

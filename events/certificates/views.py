@@ -6,9 +6,21 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from events.certificates import bp, rendering
+from events.certificates.batches import batch_files, may_restart, recent_batches, start_rendering
 from events.certificates.forms import SOURCE_LABELS, BatchForm, CorrectNameForm, RevokeForm
+from events.certificates.issuing import (
+    correct_recipient_name,
+    issue_certificates,
+    new_batch,
+    participant_certificate,
+    preview_pdf,
+    revoke_certificate,
+)
 from events.certificates.models import Certificate, CertificateBatch
-from events.certificates.service import (
+from events.certificates.pages import certificate_pdf
+from events.certificates.recipients import recipients_from_event, recipients_from_people
+from events.certificates.verification import certificate_by_code, search_certificates
+from events.certificates.wording import (
     DEFAULT_BODIES,
     DEFAULT_TITLES,
     KIND_LABELS,
@@ -16,21 +28,6 @@ from events.certificates.service import (
     PLACEHOLDERS_BY_KIND,
     STATUS_LABELS,
     CertificateProblem,
-    batch_files,
-    certificate_by_code,
-    certificate_pdf,
-    correct_recipient_name,
-    issue_certificates,
-    may_restart,
-    new_batch,
-    participant_certificate,
-    preview_pdf,
-    recent_batches,
-    recipients_from_event,
-    recipients_from_people,
-    revoke_certificate,
-    search_certificates,
-    start_rendering,
 )
 from events.core.access import public, role_required
 from events.core.database import german_order

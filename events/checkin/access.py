@@ -6,7 +6,8 @@ from flask import abort, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from events.checkin.service import device_for_token, may_scan
+from events.checkin.devices import device_for_token
+from events.checkin.staff import may_scan
 from events.core.database import statements_commit_themselves
 from events.extensions import db, login_manager
 from events.meetings.models import Event

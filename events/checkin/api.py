@@ -10,8 +10,11 @@ from flask import Response, g, request
 from flask_babel import gettext as _
 
 from events.checkin import bp
-from events.checkin import service as checkin
 from events.checkin.access import device_token_required
+from events.checkin.figures import counts_per_day, expected_count, status_of
+from events.checkin.scanning import check_in_registration, person_summary, scan_ticket
+from events.checkin.scopes import DAY_SCOPE, valid_scope
+from events.checkin.search import SEARCH_MIN_LENGTH, search_registrations
 from events.core.access import public
 from events.core.database import own_transactions
 from events.extensions import csrf, db
@@ -30,8 +33,8 @@ def _scan_arguments(body: dict):
     nonce = body.get("nonce")
     if nonce is not None and (not isinstance(nonce, str) or not 1 <= len(nonce) <= MAX_NONCE):
         return None, None, _("Die Nonce muss ein Text mit 1 bis 64 Zeichen sein.")
-    scope = body.get("scope", checkin.DAY_SCOPE)
-    if not isinstance(scope, str) or checkin.valid_scope(g.event, scope) != scope:
+    scope = body.get("scope", DAY_SCOPE)
+    if not isinstance(scope, str) or valid_scope(g.event, scope) != scope:
         return None, None, _("Unbekannter Bereich (scope).")
     return nonce, scope, None
 
@@ -49,7 +52,7 @@ def api_scan():
     nonce, scope, problem = _scan_arguments(body)
     if problem:
         return _bad_request(problem)
-    outcome = checkin.scan_ticket(g.event, body["token"], device=g.device, nonce=nonce, scope=scope, checked=g.ticket)
+    outcome = scan_ticket(g.event, body["token"], device=g.device, nonce=nonce, scope=scope, checked=g.ticket)
     return outcome.as_json()
 
 
@@ -64,7 +67,7 @@ def api_manual_checkin(registration_id):
     nonce, scope, problem = _scan_arguments(body if isinstance(body, dict) else {})
     if problem:
         return _bad_request(problem)
-    outcome = checkin.check_in_registration(g.event, registration, device=g.device, nonce=nonce, scope=scope)
+    outcome = check_in_registration(g.event, registration, device=g.device, nonce=nonce, scope=scope)
     return outcome.as_json()
 
 
@@ -73,13 +76,13 @@ def api_manual_checkin(registration_id):
 @device_token_required
 def api_search():
     text = request.args.get("q", "").strip()[:100]
-    if len(text) < checkin.SEARCH_MIN_LENGTH:
+    if len(text) < SEARCH_MIN_LENGTH:
         return _bad_request(_("Bitte mindestens zwei Buchstaben eingeben."))
-    results = checkin.search_registrations(g.event, text)
+    results = search_registrations(g.event, text)
     return {
         "results": [
             {
-                **checkin.person_summary(registration),
+                **person_summary(registration),
                 "status": registration.status,
                 "checked_in_today": standing is not None,
                 "checked_in_at": standing.scanned_at.isoformat() if standing else None,
@@ -98,17 +101,17 @@ def api_status():
         registration = db.session.get(Registration, registration_id)
         if registration is None or registration.event_id != g.event.id:
             return {"error": 404, "message": _("Diese Anmeldung gibt es bei dieser Veranstaltung nicht.")}, 404
-        days = checkin.status_of(g.event, registration)
+        days = status_of(g.event, registration)
         return {
-            **checkin.person_summary(registration),
+            **person_summary(registration),
             "status": registration.status,
             "checked_in_days": [day.isoformat() for day in days],
         }
-    counts = checkin.counts_per_day(g.event)
+    counts = counts_per_day(g.event)
     return {
         "event": {"id": g.event.id, "title": g.event.title},
         "device": g.device.name,
-        "expected": checkin.expected_count(g.event),
+        "expected": expected_count(g.event),
         "days": [
             {"day": row["day"].isoformat(), "expected": row["expected"], "checked_in": row["checked_in"]}
             for row in counts

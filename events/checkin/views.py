@@ -6,19 +6,44 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from events import CONTENT_SECURITY_POLICY
 from events.checkin import bp
-from events.checkin import service as checkin
+from events.checkin import devices as scanning_devices
+from events.checkin import staff as event_staff
 from events.checkin.access import event_staff_required
+from events.checkin.devices import create_device, devices_of
+from events.checkin.figures import (
+    arrivals,
+    arrivals_chart,
+    by_region,
+    counts_per_day,
+    event_is_over,
+    expected_count,
+    no_shows,
+    no_shows_csv,
+)
 from events.checkin.forms import ConfirmForm, DeviceForm, ManualCheckInForm, ScanForm, StaffForm
 from events.checkin.models import CheckIn, Device
-from events.checkin.pdf import render_badges_pdf, render_ticket_pdf
+from events.checkin.scan_log import may_undo, recent_scans, scan_log, undo_checkin
+from events.checkin.scanning import CheckInError, ScanResult, check_in_registration, reissue_ticket, scan_ticket
+from events.checkin.scopes import berlin_time, event_days, scopes_for, valid_scope
+from events.checkin.search import SEARCH_MIN_LENGTH, search_registrations
+from events.checkin.staff import (
+    StaffError,
+    assign_staff,
+    assignable_staff,
+    events_for_scanning,
+    may_be_assigned,
+    staff_of,
+)
+from events.config import CONTENT_SECURITY_POLICY
 from events.core.access import role_required, row_of_event_or_404
 from events.core.database import german_order, own_transactions
+from events.core.redirects import safe_next_url
+from events.core.types import utcnow
 from events.extensions import db, talisman
 from events.meetings.access import event_organiser_required
-from events.pages.navigation import safe_next_url
 from events.registration.models import Registration, RegistrationStatus
+from events.registration.tickets import render_badges_pdf, render_ticket_pdf
 
 # The QR decoder is WebAssembly; compiling it needs 'wasm-unsafe-eval' (and nothing looser) on this page only.
 SCANNER_POLICY = {**CONTENT_SECURITY_POLICY, "script-src": "'self' 'wasm-unsafe-eval'"}
@@ -31,7 +56,7 @@ def _wants_json() -> bool:
 @bp.route("/")
 @role_required("checkin", "organiser")
 def index():
-    return render_template("checkin/index.html", events=checkin.events_for_scanning(current_user))
+    return render_template("checkin/index.html", events=events_for_scanning(current_user))
 
 
 @bp.route("/<int:event_id>/")
@@ -43,8 +68,8 @@ def scanner(event):
 
 def _counts_today(event) -> str:
     """The scanner's line on how many people are in today; a JSON scan brings it anew."""
-    today = checkin.berlin_time(checkin.utcnow()).date()
-    counts = next((row for row in checkin.counts_per_day(event) if row["day"] == today), None)
+    today = berlin_time(utcnow()).date()
+    counts = next((row for row in counts_per_day(event) if row["day"] == today), None)
     if counts is None:
         return _("Heute ist kein Veranstaltungstag.")
     return _(
@@ -61,11 +86,11 @@ def _json_answer(event, outcome) -> dict:
 
 
 def _render_scanner(event, form, outcome=None, status=200):
-    scope = checkin.valid_scope(event, form.scope.data or request.args.get("scope"))
+    scope = valid_scope(event, form.scope.data or request.args.get("scope"))
     form.scope.data = scope
     query = request.args.get("q", "").strip()[:100]
-    results = checkin.search_registrations(event, query) if query else []
-    recent = checkin.recent_scans(event, current_user)
+    results = search_registrations(event, query) if query else []
+    recent = recent_scans(event, current_user)
     return (
         render_template(
             "checkin/scanner.html",
@@ -73,13 +98,13 @@ def _render_scanner(event, form, outcome=None, status=200):
             form=form,
             outcome=outcome,
             scope=scope,
-            scopes=checkin.scopes_for(event),
+            scopes=scopes_for(event),
             query=query,
-            query_too_short=bool(query) and len(query) < checkin.SEARCH_MIN_LENGTH,
+            query_too_short=bool(query) and len(query) < SEARCH_MIN_LENGTH,
             results=results,
             counts=_counts_today(event),
             recent=recent,
-            may_undo=lambda row: checkin.may_undo(row, current_user),
+            may_undo=lambda row: may_undo(row, current_user),
             manual_form=ManualCheckInForm(scope=scope, device_name=form.device_name.data),
             confirm_form=ConfirmForm(),
         ),
@@ -105,12 +130,12 @@ def scan(event):
         if _wants_json():
             return {"error": 400, "message": _("Bitte einen Ticket-Code scannen oder eingeben.")}, 400
         return _render_scanner(event, form, status=400)
-    outcome = checkin.scan_ticket(
+    outcome = scan_ticket(
         event,
         form.code.data,
         user=current_user,
         device_name=form.device_name.data,
-        scope=checkin.valid_scope(event, form.scope.data),
+        scope=valid_scope(event, form.scope.data),
     )
     if _wants_json():
         return _json_answer(event, outcome)
@@ -127,12 +152,12 @@ def manual_checkin(event, registration_id):
     form = ManualCheckInForm()
     if not form.validate_on_submit():
         abort(400)
-    outcome = checkin.check_in_registration(
+    outcome = check_in_registration(
         event,
         registration,
         user=current_user,
         device_name=form.device_name.data,
-        scope=checkin.valid_scope(event, form.scope.data),
+        scope=valid_scope(event, form.scope.data),
     )
     if _wants_json():
         return _json_answer(event, outcome)
@@ -147,8 +172,8 @@ def undo(event, checkin_id):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        checkin.undo_checkin(row, current_user)
-    except checkin.CheckInError as error:
+        undo_checkin(row, current_user)
+    except CheckInError as error:
         if _wants_json():
             return {"error": 409, "message": str(error)}, 409
         flash(str(error), "error")
@@ -167,15 +192,15 @@ def undo(event, checkin_id):
 @event_organiser_required
 def log(event):
     result = request.args.get("result", "")
-    pagination = checkin.scan_log(event, request.args.get("page", 1, type=int), result)
+    pagination = scan_log(event, request.args.get("page", 1, type=int), result)
     return render_template(
         "checkin/log.html",
         event=event,
         pagination=pagination,
         result=result,
-        results=list(checkin.ScanResult),
-        scope_labels=dict(checkin.scopes_for(event)),
-        may_undo=lambda row: checkin.may_undo(row, current_user),
+        results=list(ScanResult),
+        scope_labels=dict(scopes_for(event)),
+        may_undo=lambda row: may_undo(row, current_user),
         confirm_form=ConfirmForm(),
     )
 
@@ -183,33 +208,33 @@ def log(event):
 @bp.route("/<int:event_id>/dashboard")
 @event_organiser_required
 def dashboard(event):
-    days = checkin.event_days(event)
-    today = checkin.berlin_time(checkin.utcnow()).date()
+    days = event_days(event)
+    today = berlin_time(utcnow()).date()
     chosen = request.args.get("day", "")
     day = next((d for d in days if d.isoformat() == chosen), today if today in days else days[0])
-    buckets = checkin.arrivals(event, day)
-    over = checkin.event_is_over(event)
+    buckets = arrivals(event, day)
+    over = event_is_over(event)
     return render_template(
         "checkin/dashboard.html",
         event=event,
         days=days,
         day=day,
-        counts=checkin.counts_per_day(event),
-        expected=checkin.expected_count(event),
+        counts=counts_per_day(event),
+        expected=expected_count(event),
         buckets=buckets,
-        chart=checkin.arrivals_chart(buckets),
-        regions=checkin.by_region(event),
+        chart=arrivals_chart(buckets),
+        regions=by_region(event),
         over=over,
-        no_shows=checkin.no_shows(event) if over else [],
+        no_shows=no_shows(event) if over else [],
     )
 
 
 @bp.route("/<int:event_id>/no-shows.csv")
 @event_organiser_required
 def no_shows_export(event):
-    if not checkin.event_is_over(event):
+    if not event_is_over(event):
         abort(409)
-    data = "\ufeff" + checkin.no_shows_csv(event)
+    data = "\ufeff" + no_shows_csv(event)
     return Response(
         data,
         mimetype="text/csv",
@@ -224,7 +249,7 @@ def devices(event):
     new_token = None
     new_device = None
     if form.validate_on_submit():
-        new_device, new_token = checkin.create_device(event, form.name.data, current_user)
+        new_device, new_token = create_device(event, form.name.data, current_user)
         form = DeviceForm(formdata=None)
     status = 400 if form.errors else 200
     return (
@@ -232,7 +257,7 @@ def devices(event):
             "checkin/devices.html",
             event=event,
             form=form,
-            devices=checkin.devices_of(event),
+            devices=devices_of(event),
             new_token=new_token,
             new_device=new_device,
             confirm_form=ConfirmForm(),
@@ -248,7 +273,7 @@ def revoke_device(event, device_id):
     device = row_of_event_or_404(Device, device_id, event.id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    checkin.revoke_device(device)
+    scanning_devices.revoke_device(device)
     flash(_("Das Gerät „%(name)s“ kann nicht mehr einchecken.", name=device.name), "success")
     return redirect(url_for("checkin.devices", event_id=event.id))
 
@@ -259,8 +284,8 @@ def staff(event):
     form = StaffForm()
     if form.validate_on_submit():
         try:
-            row = checkin.assign_staff(event, form.user_id.data)
-        except checkin.StaffError as error:
+            row = assign_staff(event, form.user_id.data)
+        except StaffError as error:
             form.user_id.errors.append(str(error))
         else:
             flash(
@@ -268,8 +293,8 @@ def staff(event):
                 "success",
             )
             return redirect(url_for("checkin.staff", event_id=event.id))
-    candidates = checkin.assignable_staff(event)
-    assigned = checkin.staff_of(event)
+    candidates = assignable_staff(event)
+    assigned = staff_of(event)
     form.user_id.choices = [("", _("– bitte wählen –"))] + [(u.id, f"{u.display_name} ({u.email})") for u in candidates]
     status = 400 if form.errors else 200
     return (
@@ -280,8 +305,8 @@ def staff(event):
             staff=assigned,
             candidates=candidates,
             # no one left to choose, but someone who can scan is assigned: everyone is, rather than no one exists
-            all_assigned=any(checkin.may_be_assigned(row.user) for row in assigned),
-            may_be_assigned=checkin.may_be_assigned,
+            all_assigned=any(may_be_assigned(row.user) for row in assigned),
+            may_be_assigned=may_be_assigned,
             confirm_form=ConfirmForm(),
         ),
         status,
@@ -293,7 +318,7 @@ def staff(event):
 def remove_staff(event, staff_id):
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    user = checkin.remove_staff(event, staff_id)
+    user = event_staff.remove_staff(event, staff_id)
     if user is None:
         flash(_("Diese Zuordnung besteht nicht mehr."), "warning")
     else:
@@ -340,7 +365,7 @@ def reissue(event, registration_id):
     registration = row_of_event_or_404(Registration, registration_id, event.id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    checkin.reissue_ticket(registration)
+    reissue_ticket(registration)
     flash(
         _("Das Ticket von %(name)s ist neu ausgestellt; der alte Code gilt nicht mehr.", name=registration.full_name),
         "success",
@@ -351,12 +376,12 @@ def reissue(event, registration_id):
 @bp.app_template_filter("checkin_time")
 def checkin_time_filter(moment) -> str:
     """A timestamp as local time of day in Europe/Berlin, e.g. 09:14."""
-    return format_time(checkin.berlin_time(moment), "HH:mm") if moment else ""
+    return format_time(berlin_time(moment), "HH:mm") if moment else ""
 
 
 @bp.app_template_filter("checkin_date")
 def checkin_date_filter(moment) -> str:
-    return format_date(checkin.berlin_time(moment), "medium") if moment else ""
+    return format_date(berlin_time(moment), "medium") if moment else ""
 
 
 @bp.context_processor

@@ -2,6 +2,7 @@
 
 from flask import has_request_context, request
 from flask_login import current_user
+from sqlalchemy import update
 
 from events.core.models import AuditEntry
 from events.extensions import db
@@ -31,3 +32,18 @@ def record_audit(
             "ip_address": request.remote_addr if has_request_context() else None,
         },
     )
+
+
+REDACTED = "–"  # what the audit log shows instead of a deleted summary
+
+
+def redact_audit_entries(object_type: str, object_ids) -> None:
+    """Remove summary, details and IP address of the entries about these objects (their personal data is deleted);
+    the action and its time stay."""
+    ids = [str(object_id) for object_id in object_ids]
+    if ids:
+        db.session.execute(
+            update(AuditEntry)
+            .where(AuditEntry.object_type == object_type, AuditEntry.object_id.in_(ids))
+            .values(summary=REDACTED, details=None, ip_address=None)
+        )

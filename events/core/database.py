@@ -162,7 +162,7 @@ def statements_commit_themselves() -> None:
     """Before a request's first statement: on PostgreSQL, let each statement commit by itself (autocommit).
 
     For requests whose statements need no snapshot shared between them and whose writes are each atomic by
-    themselves: a device's scan (one insert decides the admission, see checkin.service) or the blank
+    themselves: a device's scan (one insert decides the admission, see checkin.scanning) or the blank
     registration form (two reads). They save the BEGIN and COMMIT/ROLLBACK round trips. SQLite keeps its
     transactions, because BEGIN IMMEDIATE is what makes its writers queue (see begin_write). The pool gives
     the connection back to the next request in its usual mode.

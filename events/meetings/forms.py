@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -156,18 +155,6 @@ class QuestionForm(Form):
             raise ValidationError(_l("Bitte geben Sie mindestens zwei Auswahlmöglichkeiten an."))
         if any(len(line) > 200 for line in lines):
             raise ValidationError(_l("Eine Auswahlmöglichkeit darf höchstens 200 Zeichen lang sein."))
-
-
-class InvitationImportForm(Form):
-    file = FileField(
-        _l("CSV-Datei"),
-        validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Bitte eine CSV-Datei hochladen."))],
-        description=_l(
-            "Spalten: E-Mail, Vorname, Nachname, Organisation (oder email, first_name, last_name, organisation; "
-            "Kopfzeile erforderlich; getrennt durch Semikolon, Komma oder Tabulator; UTF-8 oder Windows-1252, wie "
-            "Excel speichert)"
-        ),
-    )
 
 
 class CancelEventForm(Form):

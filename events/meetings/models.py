@@ -176,22 +176,3 @@ class EventStaff(db.Model):
 
     event: Mapped[Event] = relationship(back_populates="staff")
     user: Mapped[User] = relationship()
-
-
-class Invitation(db.Model):
-    """A personal invitation to an invitation-only event."""
-
-    __tablename__ = "invitations"
-    __table_args__ = (UniqueConstraint("event_id", "email"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    email: Mapped[str] = mapped_column(String(254))  # lower-case
-    first_name: Mapped[str] = mapped_column(String(100), default="")
-    last_name: Mapped[str] = mapped_column(String(100), default="")
-    organisation_name: Mapped[str | None] = mapped_column(String(200))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the link token
-    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
-
-    event: Mapped[Event] = relationship()

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import secrets
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -13,27 +10,31 @@ from typing import NamedTuple
 
 import markdown
 import nh3
-from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import and_, bindparam, exists, func, or_, select
+from sqlalchemy import bindparam, func, select
 
 from events.core.audit import record_audit
 from events.core.forms import optional_text
-from events.core.search import matches_any
 from events.core.timezone import aware_to_berlin_naive, berlin_date, berlin_to_aware
 from events.core.types import utcnow
 from events.extensions import cache, db
+from events.meetings.calendar_sequence import bump_sequence, bump_sequence_if_changed, invite_content
 from events.meetings.models import (
     Event,
     EventSeries,
     EventSession,
     EventStatus,
-    Invitation,
     Question,
     QuestionKind,
     SessionKind,
 )
-from events.registration.tokens import hash_token
+from events.meetings.signals import (
+    event_cancelled,
+    event_saved,
+    event_saved_and_committed,
+    event_unpublishing,
+    refusals,
+)
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3", "h4", "blockquote", "code", "hr"}
 CHANGES_THAT_NEED_NEW_INVITES = ("starts_at", "ends_at", "venue_name", "address", "online_url")
@@ -212,6 +213,7 @@ class EventChange:
     invites_changed: bool = False  # date, time or venue of a published event changed
     capacity_grew: bool = False
     fields: list[str] = field(default_factory=list)
+    notified: int = 0  # registrants sent an updated invite (date, time or venue changed)
     promoted: list = field(default_factory=list)  # registrations moved up from the waiting list by the change
     programme_moved: bool = False  # the programme moved with the event to its new days
     sessions_outside: int = 0  # programme items that lie outside the event after the change
@@ -224,8 +226,6 @@ def event_is_editable(event: Event) -> bool:
 
 def save_event(event: Event | None, data: dict, user=None) -> EventChange:
     """Create or update an event from form data (times typed in Europe/Berlin)."""
-    from events.calendar.service import bump_sequence_if_changed, invite_content
-
     created = event is None
     if not created and not event_is_editable(event):
         raise EventError("cancelled")
@@ -309,17 +309,15 @@ def _move_programme_with_the_event(event: Event, old_start: datetime) -> bool:
     return True
 
 
-def save_event_and_tell_registrants(event: Event | None, data: dict, user=None) -> tuple[EventChange, int]:
-    """Save the event; after a change of date, time or venue, send everyone an updated invite; after a capacity
-    increase, move people up from the waiting list. Returns the change and how many were sent an invite."""
-    from events.registration.service import notify_event_changed, promote_from_waiting_list
-
+def save_event_and_announce(event: Event | None, data: dict, user=None) -> EventChange:
+    """Save the event and announce the change (meetings.signals.event_saved): after a change of date, time or
+    venue, registrants get an updated invite (change.notified); after a capacity increase the waiting list moves
+    up once the change is committed (change.promoted)."""
     change = save_event(event, data, user)
-    notified = notify_event_changed(change.event) if change.invites_changed else 0
+    event_saved.send(change)
     db.session.commit()
-    if change.capacity_grew:
-        change.promoted = promote_from_waiting_list(change.event.id)
-    return change, notified
+    event_saved_and_committed.send(change)
+    return change
 
 
 def copy_event(source: Event, user=None) -> Event:
@@ -391,37 +389,31 @@ def publish_event(event: Event) -> None:
 
 
 def unpublish_event(event: Event) -> None:
-    from events.registration.models import Registration
-
-    if db.session.scalar(select(func.count(Registration.id)).where(Registration.event_id == event.id)):
-        raise EventError("has_registrations")
+    """Make a published event a draft again; refused (EventError) when a package above holds something of it
+    (registration: "has_registrations")."""
+    refused = refusals(event_unpublishing, event)
+    if refused:
+        raise EventError(refused[0])
     event.status = EventStatus.DRAFT
     record_audit("event.unpublish", event, summary=event.title)
     db.session.commit()
 
 
 def cancel_event(event: Event, message: str = "") -> int:
-    """Cancel the event and queue a cancellation (with METHOD:CANCEL) for every active registration."""
-    from events.calendar.service import bump_sequence
-    from events.registration.mails import send_event_cancelled
-    from events.registration.service import active_registrations
-
+    """Cancel the event and announce it (meetings.signals.event_cancelled: registration sends every active
+    registration a cancellation with METHOD:CANCEL); how many were told."""
     if event.status == EventStatus.CANCELLED:
         raise EventError("already_cancelled")
     event.status = EventStatus.CANCELLED
     event.cancelled_at = utcnow()
     bump_sequence(event)
-    registrations = active_registrations(event)
-    for registration in registrations:
-        send_event_cancelled(registration, message)
-    record_audit("event.cancel", event, summary=f"{event.title}: {len(registrations)} notified")
+    notified = sum(told or 0 for _receiver, told in event_cancelled.send(event, message=message))
+    record_audit("event.cancel", event, summary=f"{event.title}: {notified} notified")
     db.session.commit()
-    return len(registrations)
+    return notified
 
 
 def save_session(event: Event, session: EventSession | None, data: dict) -> EventSession:
-    from events.calendar.service import bump_sequence_if_changed, invite_content
-
     said = invite_content(event)
     created = session is None
     session = session or EventSession(event=event)
@@ -446,8 +438,6 @@ def session_outside_event(event: Event, data: dict) -> bool:
 
 
 def delete_session(session: EventSession) -> None:
-    from events.calendar.service import bump_sequence_if_changed, invite_content
-
     event = session.event
     said = invite_content(event)
     record_audit("session.delete", session, summary=f"{event.title}: {session.title}")
@@ -479,359 +469,3 @@ def delete_question(question: Question) -> None:
     record_audit("question.delete", question, summary=question.label)
     db.session.delete(question)
     db.session.commit()
-
-
-# --- invitations ----------------------------------------------------------------------------------------------
-
-
-@dataclass
-class InvitationImport:
-    created: int = 0
-    skipped: int = 0  # already invited
-    # (line number, problem): problem is one of INVITATION_FILE_PROBLEMS; line 1 is the header line
-    errors: list[tuple[int, str]] = field(default_factory=list)
-
-
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-INVITATION_DELIMITERS = (";", ",", "\t")  # the first that gives the header line an email column wins
-INVITATION_FILE_PROBLEMS = ("encoding", "empty", "header", "format", "columns", "email", "too_long")
-# The names a header may give each column, in English or German, compared without case, spaces, "-", "_" or ".":
-# "E-Mail-Adresse", "Vorname", "Nachname" and "Organisation" read as well as "email", "first_name" and so on.
-INVITATION_COLUMNS = {
-    "email": ("email", "emailadresse", "mail", "emailaddress"),
-    "first_name": ("firstname", "vorname"),
-    "last_name": ("lastname", "nachname", "familienname", "surname"),
-    "organisation": ("organisation", "organization", "organisationname", "einrichtung", "institution", "träger"),
-}
-_INVITATION_COLUMN_OF = {alias: column for column, aliases in INVITATION_COLUMNS.items() for alias in aliases}
-
-
-def _invitation_column(name: str) -> str:
-    """The column a header name stands for (see INVITATION_COLUMNS); other names stay as they are (ignored)."""
-    key = re.sub(r"[\s\-_.]", "", name).lower()
-    return _INVITATION_COLUMN_OF.get(key, name.strip().lower())
-
-
-def _decode_invitation_file(raw: bytes) -> str | None:
-    """The text of an uploaded file: UTF-8 (with or without the BOM Excel writes), UTF-16 with a BOM (Excel's
-    "Unicode text"), or else Windows-1252 (Excel's "CSV" on German Windows); None when it is none of these."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings = ("utf-16",)
-    else:
-        encodings = ("utf-8-sig", "cp1252")
-    for encoding in encodings:
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
-
-
-def _invitation_rows(text: str, result: InvitationImport) -> list[tuple[int, dict[str, str]]]:
-    """The invitees of a CSV text as (line number, {column: value}); problems go to result.errors.
-
-    The delimiter is the one of INVITATION_DELIMITERS that splits the header line into columns with one named
-    "email" (or "E-Mail" and the like, INVITATION_COLUMNS); a one-column file reads the same with any of them.
-    An Excel "sep=;" first line names it outright.
-    Blank lines are skipped; a line may leave out trailing columns, but not have more than the header, and no
-    value may run over a line break (the sign of a quote left open).
-    """
-    lines = text.splitlines(keepends=True)
-    first = 0
-    while first < len(lines) and not lines[first].strip():
-        first += 1
-    if first == len(lines):
-        result.errors.append((1, "empty"))
-        return []
-    hint = re.fullmatch(r"sep=([;,\t])", lines[first].strip("\r\n "))
-    if hint:
-        first += 1
-    header_line = lines[first] if first < len(lines) else ""
-    for delimiter in (hint[1],) if hint else INVITATION_DELIMITERS:
-        try:
-            header = [_invitation_column(name) for name in next(csv.reader([header_line], delimiter=delimiter), [])]
-        except csv.Error:  # a header field beyond the csv module's size limit
-            result.errors.append((first + 1, "format"))
-            return []
-        if "email" in header:
-            break
-    else:
-        result.errors.append((first + 1, "header"))
-        return []
-    reader = csv.reader(io.StringIO("".join(lines[first + 1 :])), delimiter=delimiter)
-    rows, read = [], 0  # read: lines of the file below the header read so far
-    try:
-        for values in reader:
-            number, read = first + 2 + read, reader.line_num  # the line where this record starts
-            if not any(value.strip() for value in values):
-                continue
-            if any(mark in value for value in values for mark in "\r\n\x00"):
-                result.errors.append((number, "format"))  # a quote left open swallows the lines after it
-                continue
-            if len(values) > len(header):
-                result.errors.append((number, "columns"))
-                continue
-            rows.append((number, {name: value.strip() for name, value in zip(header, values, strict=False)}))
-    except csv.Error:  # a field beyond the csv module's size limit: the lines after it cannot be read
-        result.errors.append((first + 2 + read, "format"))
-    if not rows and not result.errors:
-        result.errors.append((first + 1, "empty"))
-    return rows
-
-
-def invitation_refusal(event: Event) -> str | None:
-    """Why the event sends no invitations now, or None: a draft ("draft": its link would lead nowhere yet), a
-    cancelled event ("cancelled"), or one whose registration has closed or that is over ("registration_over": the
-    link would only lead to "registration closed"). Import and sending again both follow it."""
-    if event.status != EventStatus.PUBLISHED:
-        return event.status
-    if registration_window_state(event) in ("closed", "over"):
-        return "registration_over"
-    return None
-
-
-def import_invitations(event: Event, raw: bytes) -> InvitationImport:
-    """Read invitees from CSV (email, first_name, last_name, organisation) and mail each a personal link.
-
-    Nothing is written when any line is wrong: the organiser fixes the file and uploads it again. An event that
-    sends no invitations now (invitation_refusal) raises EventError with the reason.
-    """
-    from events.registration.mails import send_invitation
-
-    refusal = invitation_refusal(event)
-    if refusal:
-        raise EventError(refusal)
-    result = InvitationImport()
-    text = _decode_invitation_file(raw)
-    if text is None:
-        result.errors.append((1, "encoding"))
-        return result
-    rows = _invitation_rows(text, result)
-    if result.errors and not rows:
-        return result
-    existing = set(db.session.scalars(select(Invitation.email).where(Invitation.event_id == event.id)))
-    pending: list[tuple[Invitation, str]] = []
-    for number, row in rows:
-        email = row.get("email", "").lower()
-        if len(email) > 254 or not EMAIL_PATTERN.match(email):
-            result.errors.append((number, "email"))
-            continue
-        if any(
-            len(row.get(name, "")) > limit
-            for name, limit in (("first_name", 100), ("last_name", 100), ("organisation", 200))
-        ):
-            result.errors.append((number, "too_long"))
-            continue
-        if email in existing:
-            result.skipped += 1
-            continue
-        existing.add(email)
-        token = secrets.token_urlsafe(16)
-        invitation = Invitation(
-            event=event,
-            email=email,
-            first_name=row.get("first_name", ""),
-            last_name=row.get("last_name", ""),
-            organisation_name=row.get("organisation") or None,
-            token_hash=hash_token(token),
-        )
-        pending.append((invitation, token))
-    if result.errors:
-        db.session.rollback()  # the invitations built above joined the session with their event
-        result.errors.sort()
-        return result
-    for invitation, token in pending:
-        invitation.sent_at = utcnow()  # the mail is queued with it, in the same transaction
-        db.session.add(invitation)
-        send_invitation(invitation, token)
-        result.created += 1
-    record_audit("event.invitations", event, summary=f"{result.created} invited, {result.skipped} already invited")
-    db.session.commit()
-    return result
-
-
-def invitation_for(event: Event, token: str | None) -> Invitation | None:
-    if not token:
-        return None
-    return db.session.scalars(
-        select(Invitation).where(Invitation.event_id == event.id, Invitation.token_hash == hash_token(token))
-    ).first()
-
-
-# --- who was invited, and who has registered ------------------------------------------------------------------
-
-# What became of an invitation, for the organiser's list: the status of the registration made from it.
-NOT_REGISTERED = "not_registered"
-# The list's filters (parameter "status"): everyone, nobody registered yet, registered (confirmed or waiting),
-# registered and cancelled since.
-INVITATION_FILTERS = ("", "open", "registered", "cancelled")
-
-
-def _registration_of_invitation():
-    """Joins a registration to the invitation it belongs to: the one made from it or, at an open event, the one
-    of the invited address made through the public form. There is at most one: an invitation registers its own
-    address (registration.service.register_for_event), and an event has one registration per address.
-
-    A registration anonymised by the retention rules matches neither (its invitation and address are gone).
-    """
-    from events.registration.models import Registration
-
-    return and_(
-        Registration.event_id == Invitation.event_id,
-        or_(Registration.invitation_id == Invitation.id, Registration.email_normalized == Invitation.email),
-    )
-
-
-def invitation_counts(event: Event) -> dict[str, int]:
-    """How many were invited, and of those how many have registered (confirmed or on the waiting list), have
-    cancelled since, and have not registered yet; the last three add up to the first."""
-    from events.registration.models import Registration, RegistrationStatus
-
-    rows = db.session.execute(
-        select(Registration.status, func.count(Invitation.id))
-        .select_from(Invitation)
-        .outerjoin(Registration, _registration_of_invitation())
-        .where(Invitation.event_id == event.id)
-        .group_by(Registration.status)
-    ).all()
-    by_status = {status or NOT_REGISTERED: count for status, count in rows}
-    return {
-        "invited": sum(by_status.values()),
-        "registered": by_status.get(RegistrationStatus.CONFIRMED, 0) + by_status.get(RegistrationStatus.WAITLISTED, 0),
-        "cancelled": by_status.get(RegistrationStatus.CANCELLED, 0),
-        "not_registered": by_status.get(NOT_REGISTERED, 0),
-    }
-
-
-def search_invitations(event: Event, status: str = "", term: str = ""):
-    """The event's invitations by name, filtered (INVITATION_FILTERS) and searched by name or address; a query
-    of Invitation rows (for db.paginate); invitation_registrations tells what became of each."""
-    from events.registration.models import Registration, RegistrationStatus
-
-    query = select(Invitation).where(Invitation.event_id == event.id)
-    registration = exists().where(_registration_of_invitation())
-    if status == "open":
-        query = query.where(~registration)
-    elif status == "registered":
-        query = query.where(registration.where(Registration.status != RegistrationStatus.CANCELLED))
-    elif status == "cancelled":
-        query = query.where(registration.where(Registration.status == RegistrationStatus.CANCELLED))
-    if term:
-        query = query.where(
-            matches_any(
-                term,
-                Invitation.first_name,
-                Invitation.last_name,
-                Invitation.email,
-                Invitation.first_name + " " + Invitation.last_name,
-            )
-        )
-    return query.order_by(Invitation.last_name, Invitation.first_name, Invitation.email)
-
-
-class InvitedRegistration(NamedTuple):
-    """The registration made from an invitation, as the invitation list shows it."""
-
-    id: int
-    status: str  # a RegistrationStatus value
-    waitlist_position: int | None
-
-
-def invitation_registrations(invitations: list[Invitation]) -> dict[int, InvitedRegistration]:
-    """The registration of each of these invitations that has one, by invitation id (one query)."""
-    from events.registration.models import Registration
-
-    if not invitations:
-        return {}
-    rows = db.session.execute(
-        select(Invitation.id, Registration.id, Registration.status, Registration.waitlist_position)
-        .join(Registration, _registration_of_invitation())
-        .where(Invitation.id.in_([invitation.id for invitation in invitations]))
-    ).all()
-    return {invitation_id: InvitedRegistration(*registration) for invitation_id, *registration in rows}
-
-
-def invitation_version(invitation: Invitation) -> str:
-    """Names the link an invitation was last sent with, for the resend button: a second click (or a form sent
-    again from the browser's history) names a link that was replaced already and sends nothing."""
-    return invitation.token_hash[:16]
-
-
-def resend_invitation(invitation: Invitation, version: str | None = None) -> None:
-    """Send an invitee who has not registered a new personal link; the link sent before stops working.
-
-    The link is only stored as a hash, so the old one cannot be sent again: a new token replaces it. Refused
-    (EventError) as import_invitations refuses (invitation_refusal), and
-    for an invitee who has registered ("registered", also when they have cancelled since: their link still
-    leads to their registration); with `version` (invitation_version as the organiser saw it) also when the
-    invitation was sent again since ("sent_again"). The event row is locked, as registering locks it, so a
-    registration made at the same moment is seen.
-    """
-    from events.core.database import lock_row
-    from events.registration.mails import send_invitation
-
-    event = lock_row(Event, invitation.event_id)
-    invitation = db.session.get(Invitation, invitation.id)  # read again under the lock
-    refusal = invitation_refusal(event)
-    if refusal is None and invitation_registrations([invitation]):
-        refusal = "registered"
-    elif refusal is None and version is not None and version != invitation_version(invitation):
-        refusal = "sent_again"
-    if refusal:
-        db.session.rollback()  # lets go of the lock
-        raise EventError(refusal)
-    token = secrets.token_urlsafe(16)
-    invitation.token_hash = hash_token(token)
-    invitation.sent_at = utcnow()  # the mail is queued with it, in the same transaction
-    send_invitation(invitation, token)
-    # the invitee is named by the invitation's id only: the audit log outlives the invitation (retention)
-    record_audit(
-        "event.invitation_resent",
-        event,
-        summary=f"{event.title}: Einladung {invitation.id} erneut verschickt",
-        details={"invitation": invitation.id},
-    )
-    db.session.commit()
-
-
-def invitations_csv(event: Event, status: str = "", term: str = "") -> bytes:
-    """The invitation list as filtered, as CSV for a spreadsheet: semicolons, UTF-8 with a BOM (as the
-    registrations export), texts protected from being run as formulas."""
-    from events.registration.export import csv_safe
-    from events.registration.forms import REGISTRATION_STATUS_LABELS
-
-    invitations = db.session.scalars(search_invitations(event, status, term)).all()
-    registrations = invitation_registrations(invitations)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(
-        [
-            _("Nachname"),
-            _("Vorname"),
-            _("E-Mail-Adresse"),
-            _("Organisation"),
-            _("Eingeladen am"),
-            _("Zuletzt verschickt am"),
-            _("Anmeldung"),
-            _("Anmeldung Nr."),
-        ]
-    )
-    for invitation in invitations:
-        registration = registrations.get(invitation.id)
-        writer.writerow(
-            [
-                csv_safe(invitation.last_name),
-                csv_safe(invitation.first_name),
-                csv_safe(invitation.email),
-                csv_safe(invitation.organisation_name or ""),
-                _berlin_minutes(invitation.created_at),
-                _berlin_minutes(invitation.sent_at),
-                str(REGISTRATION_STATUS_LABELS[registration.status]) if registration else _("nicht angemeldet"),
-                registration.id if registration else "",
-            ]
-        )
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _berlin_minutes(value: datetime | None) -> str:
-    return aware_to_berlin_naive(value).strftime("%Y-%m-%d %H:%M") if value else ""

@@ -1,6 +1,4 @@
-"""The navigation each role sees, and safe redirects."""
-
-from urllib.parse import urlsplit
+"""The navigation each role sees."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -28,13 +26,3 @@ def navigation_for(user) -> list[tuple[str, str]]:
     if "admin" in roles:
         roles.add("organiser")
     return [(endpoint, label) for endpoint, label, allowed in NAVIGATION if allowed is None or roles & allowed]
-
-
-def safe_next_url(target: str | None) -> str | None:
-    """A redirect target only if it stays on this site."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target

@@ -3,9 +3,9 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from events.core.access import public
+from events.core.redirects import safe_next_url
 from events.extensions import db
 from events.pages import bp
-from events.pages.navigation import safe_next_url
 from events.pages.service import start_page_context
 
 

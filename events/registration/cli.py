@@ -19,21 +19,3 @@ def send_reminders_command(days_before):
     count = send_reminders(days_before)
     deliver_due_mail()
     click.echo(f"reminders: {count} queued")
-
-
-@events_cli.command("delete-personal-data")
-@click.option("--dry-run", is_flag=True, help="Only count what is due; change nothing.")
-@with_site_context
-def delete_personal_data_command(dry_run):
-    """Anonymise registrations six months after their event and 30 days after a cancellation, and delete old
-    mail (safe to run daily from cron: what is done stays done)."""
-    from events.registration.retention import delete_expired_personal_data
-
-    report = delete_expired_personal_data(dry_run=dry_run)
-    prefix = "due (dry run)" if dry_run else "deleted"
-    click.echo(
-        f"{prefix}: {report.registrations} registrations anonymised, {report.invitations} invitations, "
-        f"{report.mails} mails"
-    )
-    for title in report.events:
-        click.echo(f"  event: {title}")

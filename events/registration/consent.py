@@ -3,8 +3,11 @@
 from flask_babel import gettext as _
 
 PRIVACY_CONSENT_VERSION = "2026-12"  # raise it with every change of the text: each registration keeps its own
-# The privacy consent text promises deletion six months after the event (see registration.retention).
+# The privacy consent text promises deletion six months after the event (see privacy.retention), and that cancelling
+# the registration withdraws the consent: a cancelled registration is kept CANCELLED_KEPT_DAYS (time to undo a
+# mistake, to answer a question about it, and for the cancellation mail to go out).
 PERSONAL_DATA_KEPT_MONTHS = 6
+CANCELLED_KEPT_DAYS = 30
 
 
 def privacy_consent_text() -> str:

@@ -6,6 +6,7 @@ from functools import lru_cache
 from flask import request
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     EmailField,
@@ -284,3 +285,15 @@ class WaitingListPositionForm(Form):
         last = max(waiting, 1)
         message = gettext("Bitte geben Sie einen Platz von 1 bis %(max)d an.", max=last)
         self.position.validators = [InputRequired(message), NumberRange(min=1, max=last, message=message)]
+
+
+class InvitationImportForm(Form):
+    file = FileField(
+        _l("CSV-Datei"),
+        validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Bitte eine CSV-Datei hochladen."))],
+        description=_l(
+            "Spalten: E-Mail, Vorname, Nachname, Organisation (oder email, first_name, last_name, organisation; "
+            "Kopfzeile erforderlich; getrennt durch Semikolon, Komma oder Tabulator; UTF-8 oder Windows-1252, wie "
+            "Excel speichert)"
+        ),
+    )

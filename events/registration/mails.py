@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import current_app, url_for
 from flask_babel import force_locale
 
-from events.calendar.service import invite_attachment
-from events.checkin.tickets import qr_png, ticket_token_for
 from events.core.mailer import mail_renderer, queue_deferred_mail, queue_templated_mail, render_templated_mail
+from events.documents.qr import qr_png
 from events.extensions import db
+from events.registration.invites import invite_attachment
 from events.registration.models import Registration, RegistrationStatus
+from events.registration.tickets import ticket_token_for
 
 
 def _links(registration, token: str | None) -> dict:

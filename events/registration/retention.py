@@ -1,97 +1,24 @@
-"""Deleting personal data when it is no longer needed, as the privacy consent promises.
-
-The consent text (registration.consent) tells every registrant that their details are deleted six months after
-the event, and that cancelling the registration withdraws the consent. `flask events delete-personal-data`, run
-daily from cron, keeps both promises:
-
-- six months after an event has ended, every registration of it is anonymised and its invitations are deleted;
-  for an event that was called off, CANCELLED_KEPT_DAYS after that (its registrations cannot be cancelled);
-- a cancelled registration is anonymised once CANCELLED_KEPT_DAYS have passed (time to undo a mistake, to answer
-  a question about it, and for the cancellation mail to go out);
-- the mails about an anonymised registration are deleted with it (attachments and .eml files too), and every
-  other mail six months after it was queued.
+"""What registration holds of personal data, and how it goes (privacy.retention decides when, and says why).
 
 Anonymising keeps what carries no personal data, so counts, the breakdown by region, district and kind of
 organisation, workshop fill and check-in figures stay as they were: status, district, directory organisation,
-workshops, check-ins, and the time and version of the consents. Proof of photo consent stays too, for as long as
-photos are published. Names, e-mail address, function, typed organisation, dietary and accessibility needs and
-every answer are removed; the personal link, the personal calendar feed and the ticket stop working; the audit
-entries about the registration and its check-ins lose their summary, details and IP address.
-
-Issued certificates are kept: they are the record of a document the ministry issued, and they can be verified
-and printed again for as long as they are valid. So they keep what is printed on them (name, and where the
-design shows them, function, organisation and district); only the recipient's e-mail address, which neither
-needs, is removed from those of an anonymised registration.
+workshops, check-ins, and the time and version of the consents. Names, e-mail address, function, typed organisation,
+dietary and accessibility needs and every answer are removed; the personal link, the personal calendar feed and the
+ticket stop working. An event's invitations are deleted with its registrations' personal data.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 
-from dateutil.relativedelta import relativedelta
-from flask import current_app
 from sqlalchemy import String, and_, cast, delete, func, literal, or_, select, update
 
-from events.certificates.models import Certificate
-from events.checkin.models import CheckIn
-from events.core.audit import record_audit
-from events.core.models import AuditEntry, OutgoingMail
-from events.core.types import utcnow
 from events.extensions import db
-from events.meetings.models import Event, EventStatus, Invitation
-from events.registration.consent import PERSONAL_DATA_KEPT_MONTHS
-from events.registration.models import Registration, RegistrationStatus
-
-CANCELLED_KEPT_DAYS = 30
-REDACTED = "–"  # what the audit log shows instead of a deleted summary
+from events.registration.consent import CANCELLED_KEPT_DAYS
+from events.registration.models import Invitation, Registration, RegistrationStatus
 
 
-@dataclass
-class DeletionReport:
-    events: list[str] = field(default_factory=list)  # titles of the events whose registrations were anonymised
-    registrations: int = 0
-    invitations: int = 0
-    mails: int = 0
-
-    @property
-    def anything(self) -> bool:
-        return bool(self.registrations or self.invitations or self.mails)
-
-
-def add_months(moment: datetime, months: int) -> datetime:
-    """The same time of day `months` calendar months later (or earlier, when negative); 31 August plus six
-    months is the last day of February."""
-    return moment + relativedelta(months=months)
-
-
-def personal_data_deleted_after(event: Event) -> datetime:
-    """When the registrations of an event become due for deletion: six months after its end, or, when it was
-    called off, CANCELLED_KEPT_DAYS after that (whichever comes first; nobody can withdraw by cancelling there)."""
-    due = add_months(event.ends_at, PERSONAL_DATA_KEPT_MONTHS)
-    if event.status == EventStatus.CANCELLED and event.cancelled_at is not None:
-        due = min(due, event.cancelled_at + timedelta(days=CANCELLED_KEPT_DAYS))
-    return due
-
-
-def _due_events(now: datetime) -> list[Event]:
-    """Events whose registrations are due (personal_data_deleted_after is the rule; the query only narrows)."""
-    narrowed = db.session.scalars(
-        select(Event)
-        .where(
-            Event.personal_data_deleted_at.is_(None),
-            or_(
-                Event.ends_at < add_months(now, -PERSONAL_DATA_KEPT_MONTHS) + timedelta(days=4),  # month ends
-                Event.cancelled_at <= now - timedelta(days=CANCELLED_KEPT_DAYS),
-            ),
-        )
-        .order_by(Event.ends_at)
-    )
-    return [event for event in narrowed if personal_data_deleted_after(event) <= now]
-
-
-def _registrations_due(event_ids: list[int], now: datetime):
+def registrations_due(event_ids: list[int], now: datetime):
     """Which registrations are due: those of the due events, and those cancelled CANCELLED_KEPT_DAYS ago.
 
     A WHERE clause, so that the UPDATE checks it again row by row: a registration taken up again meanwhile
@@ -109,66 +36,11 @@ def _registrations_due(event_ids: list[int], now: datetime):
     )
 
 
-def _mails_due(registration_ids, now: datetime):
-    """Mails about the anonymised registrations, and every mail sent (or given up) six months ago."""
-    old = and_(OutgoingMail.created_at < add_months(now, -PERSONAL_DATA_KEPT_MONTHS), OutgoingMail.status != "queued")
-    return or_(OutgoingMail.registration_id.in_(registration_ids), old)
-
-
-def delete_expired_personal_data(now: datetime | None = None, dry_run: bool = False) -> DeletionReport:
-    """Anonymise and delete what the consent promises to delete by `now`; one transaction, safe to run again."""
-    now = now or utcnow()
-    due_events = _due_events(now)
-    event_ids = [event.id for event in due_events]
-    report = DeletionReport(events=[event.title for event in due_events])
-    due = _registrations_due(event_ids, now)
-    invitations = Invitation.event_id.in_(event_ids)
-    if dry_run:
-        ids = select(Registration.id).where(due)
-        report.registrations = db.session.scalar(select(func.count()).select_from(ids.subquery()))
-        report.invitations = db.session.scalar(select(func.count(Invitation.id)).where(invitations))
-        report.mails = db.session.scalar(select(func.count(OutgoingMail.id)).where(_mails_due(ids, now)))
-        db.session.rollback()
-        return report
-
-    ids = list(db.session.scalars(_anonymise(due, now)))
-    report.registrations = len(ids)
-    if ids:
-        checkins = select(CheckIn.id).where(CheckIn.registration_id.in_(ids))
-        about_them = or_(
-            and_(AuditEntry.object_type == "Registration", AuditEntry.object_id.in_([str(i) for i in ids])),
-            and_(
-                AuditEntry.object_type == "CheckIn",
-                AuditEntry.object_id.in_([str(i) for i in db.session.scalars(checkins)]),
-            ),
-        )
-        db.session.execute(update(AuditEntry).where(about_them).values(summary=REDACTED, details=None, ip_address=None))
-        db.session.execute(update(Certificate).where(Certificate.registration_id.in_(ids)).values(recipient_email=None))
-    report.invitations = db.session.execute(delete(Invitation).where(invitations)).rowcount
-    mails = db.session.execute(select(OutgoingMail.id, OutgoingMail.eml_path).where(_mails_due(ids, now))).all()
-    report.mails = len(mails)
-    # attachments go with their mail (ON DELETE CASCADE)
-    db.session.execute(delete(OutgoingMail).where(OutgoingMail.id.in_([mail_id for mail_id, _path in mails])))
-    for event in due_events:
-        event.personal_data_deleted_at = now
-    if report.anything or due_events:
-        record_audit(
-            "privacy.delete_personal_data",
-            summary=(
-                f"{report.registrations} Anmeldungen anonymisiert, {report.invitations} Einladungen und "
-                f"{report.mails} E-Mails gelöscht"
-            ),
-            details={"events": event_ids, "registrations": len(ids)},
-        )
-    db.session.commit()
-    _remove_files([path for _mail_id, path in mails if path])  # after the commit: a failed one leaves the files
-    return report
-
-
-def _anonymise(due, now: datetime):
-    """One UPDATE of every due registration, returning their ids; the values carry no personal data."""
+def anonymise_registrations(due, now: datetime):
+    """Anonymise every due registration (registrations_due) in one UPDATE; their ids. The values carry no personal
+    data."""
     marker = literal("deleted:") + cast(Registration.id, String)  # unique, and neither an address nor a hash
-    return (
+    statement = (
         update(Registration)
         .where(due)
         .values(
@@ -190,11 +62,17 @@ def _anonymise(due, now: datetime):
         .returning(Registration.id)
         .execution_options(synchronize_session=False)
     )
+    return list(db.session.scalars(statement))
 
 
-def _remove_files(names: list[str]) -> None:
-    folder = Path(current_app.config["MAIL_FOLDER"])
-    for name in names:
-        path = folder / name
-        if path.parent == folder:  # only files of the mail folder itself
-            path.unlink(missing_ok=True)
+def count_registrations(due) -> int:
+    """How many registrations a registrations_due clause names (for a dry run)."""
+    return db.session.scalar(select(func.count()).select_from(select(Registration.id).where(due).subquery()))
+
+
+def delete_invitations(event_ids: list[int], dry_run: bool = False) -> int:
+    """Delete the invitations of these events; how many (with dry_run: how many there are)."""
+    of_events = Invitation.event_id.in_(event_ids)
+    if dry_run:
+        return db.session.scalar(select(func.count(Invitation.id)).where(of_events))
+    return db.session.execute(delete(Invitation).where(of_events)).rowcount

@@ -23,11 +23,11 @@ from events.core.search import matches_any
 from events.core.types import utcnow
 from events.directory.forms import ORGANISATION_KIND_LABELS
 from events.extensions import db
-from events.meetings.models import Event, EventSession, EventStatus, Invitation, SessionKind
+from events.meetings.models import Event, EventSession, EventStatus, SessionKind
 from events.meetings.service import PUBLIC_EVENT_QUERY, cancellation_open, registration_window_state
 from events.registration import mails
 from events.registration.consent import PRIVACY_CONSENT_VERSION, privacy_consent_text
-from events.registration.models import Registration, RegistrationStatus, WorkshopChoice
+from events.registration.models import Invitation, Registration, RegistrationStatus, WorkshopChoice
 from events.registration.tokens import hash_token, manage_token_for
 
 CONFIRMED, WAITLISTED, CANCELLED = (
@@ -609,14 +609,6 @@ def resend_personal_link(event: Event, email: str) -> None:
     if registration is not None:
         mails.send_link_again(registration)
         db.session.commit()
-
-
-def notify_event_changed(event: Event) -> int:
-    """After date, time or venue changed: an updated invite to everyone registered."""
-    registrations = active_registrations(event)
-    for registration in registrations:
-        mails.send_event_updated(registration)
-    return len(registrations)
 
 
 def send_reminders(days_before: int = 2) -> int:

@@ -4,18 +4,16 @@ from flask_babel import ngettext
 from flask_babel import refresh as refresh_locale
 from markupsafe import Markup
 
-from events.calendar.service import event_invite
-from events.checkin.tickets import qr_svg, ticket_token_for
 from events.core.access import public, role_required
 from events.core.database import own_transactions, statements_commit_themselves
 from events.core.districts import district_choices
 from events.core.pagecache import page_is_shared, shared_page
 from events.directory.service import organisation_names
+from events.documents.qr import qr_svg
 from events.extensions import db, limiter
 from events.meetings.access import event_organiser_required
 from events.meetings.forms import EVENT_KIND_LABELS
 from events.meetings.service import (
-    invitation_for,
     public_event,
     registration_definition,
     registration_window_state,
@@ -37,6 +35,8 @@ from events.registration.forms import (
     registration_form_data,
     registration_form_is_valid,
 )
+from events.registration.invitations import invitation_for
+from events.registration.invites import event_invite
 from events.registration.models import Registration
 from events.registration.service import (
     RegistrationError,
@@ -61,6 +61,7 @@ from events.registration.service import (
     withdraw_photo_consent,
     workshop_fill,
 )
+from events.registration.tickets import render_ticket_pdf, ticket_token_for
 from events.registration.tokens import registration_by_token
 
 ERROR_MESSAGES = {
@@ -340,8 +341,6 @@ def personal_invite(token):
 @bp.route("/me/<token>/ticket.pdf")
 @public
 def personal_ticket(token):
-    from events.checkin.pdf import render_ticket_pdf
-
     registration = _registration_for_token(token)
     if registration.status != "confirmed" or registration.event.status == "cancelled":
         abort(404)

@@ -10,11 +10,12 @@ from PIL import Image
 from sqlalchemy import select
 
 from events.checkin.models import CheckIn
-from events.checkin.tickets import qr_png, ticket_token_for
 from events.core.types import utcnow
+from events.documents.qr import qr_png
 from events.extensions import db
 from events.meetings.models import EventStaff
 from events.registration.models import Registration
+from events.registration.tickets import ticket_token_for
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import TEST_PASSWORD
 

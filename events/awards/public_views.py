@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from events.awards import bp
 from events.awards.access import personal_link_required
-from events.awards.documents import document_bytes
+from events.awards.documents import document_response
 from events.awards.errors import AwardError
 from events.awards.forms import (
     AnswerForm,
@@ -18,6 +18,7 @@ from events.awards.forms import (
     SubmitForm,
     UploadForm,
     nomination_form_class,
+    prepare_nomination_form,
 )
 from events.awards.links import NOMINEE, PROPOSER, nominee_token
 from events.awards.models import AwardProgramme, DocumentRequest, NominationDocument, NominationRoute
@@ -36,15 +37,8 @@ from events.awards.nominations import (
 from events.awards.programmes import open_calls
 from events.awards.rules import call_is_open, call_is_public, has_consent, may_change_nomination, may_withdraw
 from events.core.access import public
-from events.core.districts import district_choices
 from events.extensions import db, limiter
 from events.meetings.service import render_description
-
-
-def prepare_nomination_form(form, programme) -> None:
-    """Choices of the nomination forms: the call's categories and the districts."""
-    form.category_id.choices = [("", _("– bitte wählen –"))] + [(c.id, c.name) for c in programme.categories]
-    form.district_id.choices = district_choices(_("– bitte wählen –"))
 
 
 @bp.route("/")
@@ -210,20 +204,6 @@ def own_document(nomination, role, token, document_id, filename):
     if role == PROPOSER and document.uploaded_by != PROPOSER:
         abort(404)  # a proposer sees their own letters, not the nominee's application
     return document_response(document, filename)
-
-
-def document_response(document: NominationDocument, filename: str) -> Response:
-    """The file, under the address that names it (so that a browser saves it under its name)."""
-    if filename != document.filename:
-        abort(404)
-    try:
-        data = document_bytes(document.storage_key)
-    except FileNotFoundError:
-        abort(404)
-    response = Response(data, mimetype=document.content_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{document.filename}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @bp.route("/me/<token>/documents/<int:document_id>/delete", methods=["POST"])

@@ -1,8 +1,10 @@
-"""Ticket codes: compact, signed with the event's own key, and checked before any registration is looked up.
+"""Tickets: their codes, compact, signed with the event's own key, and checked before any registration is looked up.
 
 A code reads `<event id>-<registration id>-<ticket version>-<mac>`; the mac is the first 16 bytes of
 HMAC-SHA256 over the first three parts with the event's ticket key, base64url-encoded (22 characters).
 Re-issuing a ticket increments the version, so the old code no longer matches.
+
+The printable ticket and the name badges (PDF) carry the code as a QR code.
 """
 
 from __future__ import annotations
@@ -10,14 +12,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import io
 import re
 from dataclasses import dataclass
 
-import qrcode
-import qrcode.image.svg
+from flask_babel import format_datetime
+
+from events.documents.pdf import qr_data_uri, render_pdf
 
 MAC_BYTES = 16
+
 TOKEN_PATTERN = re.compile(r"^(\d{1,9})-(\d{1,10})-(\d{1,5})-([A-Za-z0-9_-]{22})$")
 
 
@@ -61,31 +64,33 @@ def signature_is_valid(code: TicketCode, ticket_key: str) -> bool:
     return hmac.compare_digest(code.mac, _mac(ticket_key, code.payload))
 
 
-# Any of the eight mask patterns gives a valid, readable code; fixing one skips qrcode's trial of all eight,
-# which is most of the time a code takes to make (certificates and mails make thousands).
-MASK_PATTERN = 2
+def _ticket_values(registration) -> dict:
+    """Plain values about one ticket for the templates."""
+    event = registration.event
+    token = ticket_token_for(registration)
+    return {
+        "name": registration.full_name,
+        "first_name": registration.first_name,
+        "last_name": registration.last_name,
+        "organisation": registration.organisation_name or "",
+        "district": registration.district.label if registration.district else "",
+        "workshops": [session.title for session in registration.workshops],
+        "event_title": event.title,
+        "event_starts": format_datetime(event.starts_at, "short"),  # in the language of the page, Berlin time
+        "event_ends": format_datetime(event.ends_at, "short"),
+        "venue": ", ".join(part for part in (event.venue_name, event.address) if part),
+        "token": token,
+        "qr": qr_data_uri(token),
+    }
 
 
-def _qr(data: str, **options) -> qrcode.QRCode:
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, mask_pattern=MASK_PATTERN, **options)
-    code.add_data(data)
-    code.make(fit=True)
-    return code
+def render_ticket_pdf(registration) -> bytes:
+    """One A4 page (to fold to A6) with the person's name, organisation, district and QR code."""
+    return render_pdf("pdf/checkin_ticket.html", ticket=_ticket_values(registration))
 
 
-def qr_png(data: str, box_size: int = 8) -> bytes:
-    image = _qr(data, box_size=box_size, border=4).make_image()
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def qr_modules(data: str) -> list[list[bool]]:
-    """The QR code's modules, row by row (True is dark), without the quiet zone: for drawing it as vectors."""
-    return _qr(data, border=0).get_matrix()
-
-
-def qr_svg(data: str) -> str:
-    """An SVG QR code (paths only, no script), for pages and PDFs."""
-    image = _qr(data, image_factory=qrcode.image.svg.SvgPathImage).make_image()
-    return image.to_string(encoding="unicode")
+def render_badges_pdf(registrations) -> bytes:
+    """Name badges with QR codes, eight per A4 page, all in one document."""
+    badges = [_ticket_values(registration) for registration in registrations]
+    event_title = badges[0]["event_title"] if badges else ""
+    return render_pdf("pdf/checkin_badges.html", badges=badges, event_title=event_title)

@@ -15,6 +15,7 @@ from events.awards.access import (
     jury_member_required,
     jury_nomination_required,
 )
+from events.awards.documents import document_response
 from events.awards.errors import AwardError
 from events.awards.forms import ConflictForm, DecisionForm, ranking_form_class, review_form_class
 from events.awards.jury import (
@@ -36,7 +37,6 @@ from events.awards.models import (
     Score,
 )
 from events.awards.pdf import render_meeting_sheet
-from events.awards.public import document_response
 from events.awards.results import results_for_meeting
 from events.awards.reviews import mark_shortlist, rank_shortlist, review_of, save_review, scores_of, shortlist
 from events.awards.rules import (

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from events.awards import bp
+from events.awards.documents import document_response
 from events.awards.errors import AwardError
 from events.awards.forms import (
     CategoryForm,
@@ -19,6 +20,7 @@ from events.awards.forms import (
     ScreeningForm,
     SiteVisitForm,
     nomination_form_class,
+    prepare_nomination_form,
 )
 from events.awards.jury import add_member, remove_member
 from events.awards.models import (
@@ -45,7 +47,6 @@ from events.awards.programmes import (
     remove_criterion,
     update_programme,
 )
-from events.awards.public import document_response, prepare_nomination_form
 from events.awards.rules import awaits_screening
 from events.awards.screening import (
     automatic_checks,

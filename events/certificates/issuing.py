@@ -1,0 +1,359 @@
+"""Issuing certificates: batches with the organiser's settings, serials, corrections, prizes, participants' own."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from events.certificates import rendering
+from events.certificates.batches import start_rendering
+from events.certificates.models import Certificate, CertificateBatch, CertificateKind
+from events.certificates.pages import MAX_SIGNATORIES, document_settings, page_for
+from events.certificates.recipients import (
+    Recipient,
+    attended_days,
+    placeholder_values,
+    recipient_for_registration,
+    recipients_from_event,
+)
+from events.certificates.wording import (
+    DEFAULT_BODIES,
+    DEFAULT_ISSUER,
+    DEFAULT_TITLES,
+    KIND_LABELS,
+    CertificateProblem,
+    fill_placeholders,
+    local_today,
+    placeholder_problems,
+)
+from events.core.audit import record_audit
+from events.core.timezone import berlin_date
+from events.core.types import utcnow
+from events.extensions import db
+from events.meetings.models import Event
+from events.registration.models import Registration, RegistrationStatus
+
+
+def _reason(kind: str, title: str, values: dict[str, str]) -> str:
+    if kind == CertificateKind.ATTENDANCE:
+        reason = f"Teilnahme an „{values['event']}“ ({values['days'] or values['date']})"
+    elif kind == CertificateKind.PRIZE:
+        reason = " · ".join(part for part in (values["place"], values["category"], values["prize"]) if part)
+    else:
+        reason = f"{title}: {values['event']}" if values["event"] else title
+    return reason[:300]
+
+
+def new_batch(
+    kind: str,
+    title: str,
+    body_template: str,
+    *,
+    design: str = "classic",
+    event_id: int | None = None,
+    signatories: list[dict] | None = None,
+    place: str | None = None,
+    issue_date: date | None = None,
+    logo: bytes | None = None,
+    logo_type: str | None = None,
+    created_by_id: int | None = None,
+) -> CertificateBatch:
+    """A batch with the organiser's settings (not yet added to the session)."""
+    if kind not in KIND_LABELS:
+        raise CertificateProblem(_("Unbekannte Art von Urkunde."))
+    problems = placeholder_problems(body_template, kind) + placeholder_problems(title, kind)
+    if problems:
+        raise CertificateProblem(" ".join(problems))
+    return CertificateBatch(
+        kind=kind,
+        event_id=event_id,
+        design=design if design in rendering.DESIGNS else "classic",
+        title=title,
+        body_template=body_template,
+        signatories=[s for s in (signatories or []) if s.get("name")][:MAX_SIGNATORIES],
+        place=place or None,
+        issue_date=issue_date,
+        logo=logo,
+        logo_type=logo_type if logo else None,
+        status="draft",
+        created_by_id=created_by_id,
+    )
+
+
+def certificate_for(batch: CertificateBatch, recipient: Recipient, event: Event | None, issuer: str) -> Certificate:
+    values = placeholder_values(recipient, event, batch.issue_date or local_today())
+    code = secrets.token_urlsafe(12)  # 96 random bits
+    details: dict = {"values": values}
+    if recipient.days:
+        details["days"] = [d.isoformat() for d in recipient.days]
+    return Certificate(
+        serial=f"pending-{code[:12]}",
+        code=code,
+        kind=batch.kind,
+        batch=batch,
+        event_id=event.id if event else None,
+        registration_id=recipient.registration_id,
+        person_id=recipient.person_id,
+        recipient_name=recipient.name[:250],
+        recipient_email=recipient.email,
+        title=fill_placeholders(batch.title, values)[:200],
+        body=fill_placeholders(batch.body_template, values),
+        reason=_reason(batch.kind, batch.title, values),
+        details=details,
+        issuer=issuer[:200],
+        issued_at=utcnow(),
+    )
+
+
+def _assign_serials(certificates: list[Certificate]) -> None:
+    """Serials follow the row ids, so they are unique without a counter that two workers could race for."""
+    db.session.flush()
+    for certificate in certificates:
+        certificate.serial = f"TP-{berlin_date(certificate.issued_at).year}-{certificate.id:05d}"
+    db.session.flush()
+
+
+def issue_certificates(
+    batch: CertificateBatch, recipients: list[Recipient], issuer: str, event: Event | None = None
+) -> list[Certificate]:
+    """Create a certificate per recipient, in the given order, in the current transaction."""
+    if not recipients:
+        raise CertificateProblem(_("Es gibt niemanden, für den eine Urkunde ausgestellt werden könnte."))
+    if batch.id is None:
+        db.session.add(batch)
+    certificates = [certificate_for(batch, recipient, event, issuer) for recipient in recipients]
+    db.session.add_all(certificates)
+    _assign_serials(certificates)
+    batch.total = len(certificates)
+    batch.progress = 0
+    record_audit(
+        "certificates.issued",
+        batch,
+        f"{len(certificates)} × {batch.kind}: {batch.title}",
+        {"serials": [certificates[0].serial, certificates[-1].serial]},
+    )
+    return certificates
+
+
+def preview_pdf(batch: CertificateBatch, recipient: Recipient | None, issuer: str, event: Event | None) -> bytes:
+    """A one-page PDF with the batch's settings for the first recipient (or a sample name); nothing is saved."""
+    sample = recipient or Recipient(
+        name="Erika Mustermann",
+        organisation="Freiwilligenagentur Musterstadt",
+        district="Landkreis Musterstadt",
+        function="Integrationslotsin",
+        days=[local_today()],
+        place="1. Platz",
+        category="Ehrenamt",
+        prize="2.500 Euro",
+    )
+    certificate = certificate_for(batch, sample, event, issuer)  # transient: the batch is not in the session
+    certificate.serial = "TP-VORSCHAU"
+    certificate.code = "VORSCHAU"
+    return rendering.render_pdf([page_for(certificate)], document_settings(batch, issuer))
+
+
+def revoke_certificate(certificate: Certificate, reason: str) -> None:
+    if certificate.revoked_at:
+        raise CertificateProblem(_("Diese Urkunde ist bereits widerrufen."))
+    certificate.revoked_at = utcnow()
+    certificate.revoked_reason = reason[:300]
+    record_audit("certificates.revoked", certificate, f"{certificate.serial}: {reason}"[:500])
+
+
+def correct_recipient_name(certificate: Certificate, new_name: str) -> Certificate:
+    """Issue a corrected certificate with the new name and revoke the old one; returns the new certificate."""
+    new_name = new_name.strip()
+    if certificate.revoked_at:
+        raise CertificateProblem(_("Eine widerrufene Urkunde kann nicht berichtigt werden."))
+    if not new_name or new_name == certificate.recipient_name:
+        raise CertificateProblem(_("Bitte geben Sie den berichtigten Namen ein."))
+    values = dict((certificate.details or {}).get("values", {}))
+    old_name = certificate.recipient_name
+    values["name"] = new_name
+    batch = certificate.batch
+    body = fill_placeholders(batch.body_template, values) if batch else certificate.body.replace(old_name, new_name)
+    code = secrets.token_urlsafe(12)
+    replacement = Certificate(
+        serial=f"pending-{code[:12]}",
+        code=code,
+        kind=certificate.kind,
+        batch_id=certificate.batch_id,
+        event_id=certificate.event_id,
+        registration_id=certificate.registration_id,
+        person_id=certificate.person_id,
+        recipient_name=new_name[:250],
+        recipient_email=certificate.recipient_email,
+        title=fill_placeholders(batch.title, values)[:200] if batch else certificate.title,
+        body=body,
+        reason=certificate.reason,
+        details={**(certificate.details or {}), "values": values},
+        issuer=certificate.issuer,
+        issued_at=utcnow(),
+        replaces_id=certificate.id,
+    )
+    db.session.add(replacement)
+    _assign_serials([replacement])
+    revoke_certificate(certificate, f"Name berichtigt, ersetzt durch {replacement.serial}")
+    record_audit(
+        "certificates.reissued", replacement, f"{certificate.serial} → {replacement.serial}: {old_name} → {new_name}"
+    )
+    return replacement
+
+
+def issue_prize_certificate(
+    name: str,
+    place: str,
+    category: str,
+    prize: str,
+    *,
+    email: str | None = None,
+    organisation: str = "",
+    person_id: int | None = None,
+    event_id: int | None = None,
+    title: str = DEFAULT_TITLES[CertificateKind.PRIZE],
+    body_template: str = DEFAULT_BODIES[CertificateKind.PRIZE],
+    design: str = "classic",
+    signatories: list[dict] | None = None,
+    city: str | None = None,
+    issuer: str = DEFAULT_ISSUER,
+    issue_date: date | None = None,
+    logo: bytes | None = None,
+    logo_type: str | None = None,
+) -> Certificate:
+    """A prize certificate (Urkunde: place, category, prize), for the award workflow; same path as every batch."""
+    batch = new_batch(
+        CertificateKind.PRIZE,
+        title,
+        body_template,
+        design=design,
+        event_id=event_id,
+        signatories=signatories,
+        place=city,
+        issue_date=issue_date,
+        logo=logo,
+        logo_type=logo_type,
+    )
+    batch.status = "done"
+    event = db.session.get(Event, event_id) if event_id else None
+    recipient = Recipient(
+        name=name,
+        email=email,
+        organisation=organisation,
+        person_id=person_id,
+        place=place,
+        category=category,
+        prize=prize,
+    )
+    (certificate,) = issue_certificates(batch, [recipient], issuer, event)
+    batch.progress = 1
+    return certificate
+
+
+def participant_certificate(registration: Registration) -> Certificate:
+    """The participant's standing attendance certificate, issued now if they attended and the event is over."""
+    event = registration.event
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise CertificateProblem(_("Diese Anmeldung wurde storniert."))
+    if event.ends_at > utcnow():
+        raise CertificateProblem(_("Die Teilnahmebescheinigung gibt es, sobald die Veranstaltung vorbei ist."))
+    existing = db.session.scalars(
+        select(Certificate)
+        .where(Certificate.registration_id == registration.id, Certificate.kind == CertificateKind.ATTENDANCE)
+        .order_by(Certificate.revoked_at.is_not(None), Certificate.id.desc())  # a valid one first
+    ).first()
+    if existing is not None and existing.revoked_at is None:
+        return existing
+    if existing is not None:  # revoked by the organisers: fetching it must not issue it again
+        raise CertificateProblem(
+            _(
+                "Ihre Teilnahmebescheinigung wurde widerrufen. "
+                "Bei Fragen wenden Sie sich bitte an das Organisationsteam."
+            )
+        )
+    days = attended_days(event.id, registration.id).get(registration.id)
+    if not days:
+        raise CertificateProblem(_("Für diese Anmeldung ist keine Teilnahme (Check-in) verzeichnet."))
+    batch = _attendance_batch_for(event)
+    issuer = (
+        db.session.scalar(
+            select(Certificate.issuer).where(Certificate.batch_id == batch.id).order_by(Certificate.id).limit(1)
+        )
+        if batch.id
+        else None
+    )
+    (certificate,) = issue_certificates_to_batch(
+        batch, [recipient_for_registration(registration, days)], issuer or DEFAULT_ISSUER, event
+    )
+    db.session.commit()
+    return certificate
+
+
+def issue_certificates_to_batch(batch, recipients, issuer, event) -> list[Certificate]:
+    """Add certificates to a batch without touching its progress (for certificates fetched one at a time)."""
+    total, progress = batch.total, batch.progress
+    certificates = issue_certificates(batch, recipients, issuer, event)
+    batch.total, batch.progress = (total or 0) + len(certificates), (progress or 0) + len(certificates)
+    return certificates
+
+
+def _attendance_batch_for(event: Event) -> CertificateBatch:
+    """The organiser's latest attendance settings for the event, or the default wording."""
+    batch = db.session.scalars(
+        select(CertificateBatch)
+        .where(CertificateBatch.event_id == event.id, CertificateBatch.kind == CertificateKind.ATTENDANCE)
+        .order_by(CertificateBatch.id.desc())
+    ).first()
+    if batch:
+        return batch
+    batch = new_batch(
+        CertificateKind.ATTENDANCE,
+        DEFAULT_TITLES[CertificateKind.ATTENDANCE],
+        DEFAULT_BODIES[CertificateKind.ATTENDANCE],
+        event_id=event.id,
+    )
+    batch.status = "done"
+    return batch
+
+
+def issue_missing_attendance_certificates(
+    event: Event, issuer: str, send_mail: bool = False
+) -> CertificateBatch | None:
+    """Attendance certificates for every checked-in participant who has no valid one for the event yet, in a new
+    batch with the organiser's latest attendance settings for it, rendered at once (for `flask certificates`).
+
+    Safe to run again: those who have a certificate are left out, so nobody gets two, and nobody whose
+    certificate was revoked gets a new one. None when nobody is left. Refused before the event is over.
+    """
+    if event.ends_at > utcnow():
+        raise CertificateProblem(_("Die Teilnahmebescheinigung gibt es, sobald die Veranstaltung vorbei ist."))
+    have_one = set(
+        db.session.scalars(
+            select(Certificate.registration_id).where(
+                Certificate.event_id == event.id,
+                Certificate.kind == CertificateKind.ATTENDANCE,
+                Certificate.registration_id.is_not(None),
+            )
+        )
+    )
+    recipients = [r for r in recipients_from_event(event) if r.registration_id not in have_one]
+    if not recipients:
+        return None
+    settings = _attendance_batch_for(event)
+    batch = new_batch(
+        CertificateKind.ATTENDANCE,
+        settings.title,
+        settings.body_template,
+        design=settings.design,
+        event_id=event.id,
+        signatories=settings.signatories,
+        place=settings.place,
+        logo=settings.logo,
+        logo_type=settings.logo_type,
+    )
+    issue_certificates(batch, recipients, issuer, event)
+    start_rendering(batch, send_mail, wait=True)
+    return db.session.get(CertificateBatch, batch.id)

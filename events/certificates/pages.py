@@ -1,0 +1,94 @@
+"""The plain values of certificate pages and documents, and rendering one certificate on demand."""
+
+from __future__ import annotations
+
+import re
+
+from babel.dates import format_date
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from events.certificates import rendering
+from events.certificates.models import Certificate, CertificateBatch, CertificateKind
+from events.certificates.wording import CERTIFICATE_LANGUAGE, KIND_LABELS, local_today, long_date
+from events.core.timezone import berlin_date
+
+MAX_SIGNATORIES = 3
+SEAL_TEXT_LENGTH = 80  # as much of the issuer's name as the seal holds in its smallest type
+
+
+def verification_url(code: str) -> str:
+    return f"{current_app.config['BASE_URL']}/certificates/v/{code}"
+
+
+def _seal_size(text: str) -> str:
+    """Type size of the seal's words, so that they stay inside its 24 mm circle (long words are hyphenated)."""
+    longest = max((len(word) for word in text.split()), default=0)
+    if longest <= 10 and len(text) <= 30:
+        return "l"
+    return "m" if longest <= 14 and len(text) <= 50 else "s"
+
+
+def _name_size(name: str) -> str:
+    length = len(name)
+    return "xl" if length <= 32 else "l" if length <= 60 else "m" if length <= 120 else "s"
+
+
+def page_for(certificate: Certificate) -> dict:
+    """The plain values of one certificate page."""
+    details = certificate.details or {}
+    url = verification_url(certificate.code)
+    paragraphs = [
+        [line.strip() for line in block.splitlines() if line.strip()]
+        for block in re.split(r"\n\s*\n", certificate.body.replace("\r\n", "\n"))
+        if block.strip()
+    ]
+    with force_locale(CERTIFICATE_LANGUAGE):
+        kind_label = str(KIND_LABELS.get(certificate.kind, ""))
+    prize_line = ""
+    if certificate.kind == CertificateKind.PRIZE:
+        values = details.get("values", {})
+        prize_line = " · ".join(v for v in (values.get("place"), values.get("category")) if v)
+    return {
+        "kind_label": kind_label,
+        "title": certificate.title,
+        "name": certificate.recipient_name,
+        "name_size": _name_size(certificate.recipient_name),
+        "paragraphs": paragraphs,
+        "details": prize_line,
+        "serial": certificate.serial,
+        "issued": format_date(berlin_date(certificate.issued_at), "dd.MM.y", locale="de"),
+        "verify_url": url,
+        "short_url": url.split("://", 1)[-1],
+    }
+
+
+def document_settings(batch: CertificateBatch, issuer: str) -> dict:
+    """The plain values every page of a batch shares."""
+    issue_date = batch.issue_date or local_today()
+    with force_locale(CERTIFICATE_LANGUAGE):
+        labels = {"serial": _("Nr."), "issued": _("ausgestellt am"), "verify": _("Echtheit prüfen:")}
+        document_title = str(KIND_LABELS.get(batch.kind, _("Urkunde")))
+    place_date = f"{batch.place}, {long_date(issue_date)}" if batch.place else long_date(issue_date)
+    seal_text = issuer[:SEAL_TEXT_LENGTH]
+    return {
+        "design": batch.design,
+        "language": CERTIFICATE_LANGUAGE,
+        "document_title": document_title,
+        "logo_url": rendering.data_url(batch.logo_type, batch.logo) if batch.logo else None,
+        "seal_text": seal_text,
+        "seal_size": _seal_size(seal_text),
+        "signatories": [
+            {"name": s.get("name", ""), "office": s.get("office", "")}
+            for s in (batch.signatories or [])[:MAX_SIGNATORIES]
+            if s.get("name")
+        ],
+        "place_date": place_date,
+        "labels": labels,
+    }
+
+
+def certificate_pdf(certificate: Certificate) -> bytes:
+    """One certificate rendered on demand."""
+    return rendering.render_pdf([page_for(certificate)], document_settings(certificate.batch, certificate.issuer))

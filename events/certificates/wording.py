@@ -1,0 +1,112 @@
+"""What certificates say: kinds and their labels, default titles and texts, placeholders, dates in German."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from babel.dates import format_date, format_interval
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from events.certificates.models import CertificateKind
+from events.core.timezone import berlin_date
+from events.core.types import utcnow
+from events.meetings.models import Event
+
+CERTIFICATE_LANGUAGE = "de"  # certificates are worded in German, like the body texts organisers write
+
+
+KIND_LABELS = {
+    CertificateKind.ATTENDANCE: _l("Teilnahmebescheinigung"),
+    CertificateKind.APPRECIATION: _l("Dankesurkunde"),
+    CertificateKind.PRIZE: _l("Urkunde"),
+}
+DESIGN_LABELS = {"classic": _l("Klassisch (zentriert, Doppelrahmen)"), "modern": _l("Modern (linksbündig, Farbband)")}
+STATUS_LABELS = {
+    "draft": _l("Entwurf"),
+    "rendering": _l("Wird erstellt"),
+    "packing": _l("PDF-Datei fertig, ZIP-Datei wird gepackt"),
+    "done": _l("Fertig"),
+    "failed": _l("Fehlgeschlagen"),
+}
+
+PLACEHOLDER_LABELS = {
+    "name": _l("Name der Person"),
+    "event": _l("Titel der Veranstaltung"),
+    "date": _l("Datum der Veranstaltung (sonst Ausstellungsdatum)"),
+    "organisation": _l("Organisation der Person"),
+    "district": _l("Landkreis / kreisfreie Stadt der Person"),
+    "function": _l("Funktion der Person"),
+    "days": _l("besuchte Tage (nur Teilnahmebescheinigung)"),
+    "place": _l("Platzierung (nur Urkunde)"),
+    "category": _l("Kategorie (nur Urkunde)"),
+    "prize": _l("Preis (nur Urkunde)"),
+}
+_COMMON = {"name", "event", "date", "organisation", "district", "function"}
+PLACEHOLDERS_BY_KIND = {
+    CertificateKind.ATTENDANCE: _COMMON | {"days"},
+    CertificateKind.APPRECIATION: _COMMON,
+    CertificateKind.PRIZE: _COMMON | {"place", "category", "prize"},
+}
+PLACEHOLDER_PATTERN = re.compile(r"\{([^{}]*)\}")
+
+DEFAULT_TITLES = {
+    CertificateKind.ATTENDANCE: "Teilnahmebescheinigung",
+    CertificateKind.APPRECIATION: "Dankesurkunde",
+    CertificateKind.PRIZE: "Urkunde",
+}
+DEFAULT_BODIES = {
+    CertificateKind.ATTENDANCE: "hat am {days} an der Veranstaltung „{event}“ teilgenommen.",
+    CertificateKind.APPRECIATION: "In Anerkennung und Würdigung des herausragenden ehrenamtlichen Engagements "
+    "für die Integration in {district} sprechen wir Dank und Anerkennung aus.",
+    CertificateKind.PRIZE: "erhält in der Kategorie „{category}“ den {place}.\n\n{prize}",
+}
+DEFAULT_ISSUER = "Programm Integrationslotsinnen und -lotsen"
+
+
+class CertificateProblem(ValueError):
+    """Something an organiser or participant can fix or must be told; the message is shown as it is."""
+
+
+# --- placeholders ----------------------------------------------------------------------------------------------
+
+
+def placeholder_problems(text: str, kind: str) -> list[str]:
+    """Messages for every placeholder the kind does not know, and for braces that open or close nothing."""
+    allowed = PLACEHOLDERS_BY_KIND.get(kind, _COMMON)
+    problems = []
+    for name in PLACEHOLDER_PATTERN.findall(text or ""):
+        if name not in allowed:
+            problems.append(
+                _(
+                    "Unbekannter Platzhalter {%(name)s}. Möglich sind: %(allowed)s.",
+                    name=name,
+                    allowed=", ".join("{" + p + "}" for p in sorted(allowed)),
+                )
+            )
+    if "{" in PLACEHOLDER_PATTERN.sub("", text or "") or "}" in PLACEHOLDER_PATTERN.sub("", text or ""):
+        problems.append(_("Eine geschweifte Klammer ist nicht geschlossen oder nicht geöffnet."))
+    return problems
+
+
+def fill_placeholders(text: str, values: dict[str, str]) -> str:
+    return PLACEHOLDER_PATTERN.sub(lambda match: values.get(match[1], ""), text)
+
+
+def local_today() -> date:
+    return berlin_date(utcnow())
+
+
+def long_date(day: date) -> str:
+    return format_date(day, "d. MMMM y", locale=CERTIFICATE_LANGUAGE)
+
+
+def event_dates(event: Event | None) -> str:
+    if event is None:
+        return ""
+    start = berlin_date(event.starts_at)
+    end = berlin_date(event.ends_at)
+    if start == end:
+        return long_date(start)
+    return format_interval(start, end, "yMMMMd", locale=CERTIFICATE_LANGUAGE)

@@ -1,0 +1,1 @@
+"""Demo content for a new database: a ministry, organisations, users per role, a meeting with registrations."""
