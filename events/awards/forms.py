@@ -48,7 +48,7 @@ class ProgrammeForm(Form):
     description = TextAreaField(_l("Beschreibung"), validators=[Optional(), Length(max=20000)])
     scope = RadioField(_l("Geltungsbereich"), choices=_choices(ProgrammeScope), default="state")
     state = StringField(_l("Land"), default="Bayern", validators=[DataRequired(), Length(max=40)])
-    region_id = SelectField(_l("Regierungsbezirk"), coerce=optional_int, validators=[Optional()])
+    region_id = SelectField(_l("Regierungsbezirk"), coerce=optional_int)  # required for a regional prize, below
     deadline = DateTimeLocalField(_l("Einsendeschluss"), format=DATETIME_FORMAT, validators=[DataRequired()])
     budget = DecimalField(_l("Preisgeld insgesamt (Euro)"), places=2, validators=[Optional(), NumberRange(min=0)])
     min_active_months = IntegerField(
