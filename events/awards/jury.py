@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, utils
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from events.awards.errors import AwardError
 from events.awards.models import (
@@ -235,11 +236,13 @@ def member_list(member: JuryMember) -> list[ListEntry]:
     their review (conflicted ones are listed by name only, to declare or see the chair's decision)."""
     programme_id = member.programme_id
     nominations = db.session.scalars(
-        select(Nomination).where(
+        select(Nomination)
+        .where(
             Nomination.programme_id == programme_id,
             Nomination.state == NominationState.ELIGIBLE,
             Nomination.consent_at.is_not(None),
         )
+        .options(joinedload(Nomination.district))
     ).all()
     conflicts = {
         c.nomination_id: c

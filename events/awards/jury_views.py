@@ -37,12 +37,13 @@ from events.awards.models import (
     Score,
 )
 from events.awards.pdf import render_meeting_sheet
-from events.awards.results import results_for_meeting
+from events.awards.results import decimal_sign, results_for_meeting
 from events.awards.reviews import mark_shortlist, rank_shortlist, review_of, save_review, scores_of, shortlist
 from events.awards.rules import (
     covers,
     is_conflicted,
     jury_sees_nominations,
+    may_declare_over,
     may_rank_shortlist,
     may_score,
     may_see_other_scores,
@@ -69,7 +70,7 @@ def jury_list(programme, member):
         entries=member_list(member) if jury_sees_nominations(programme) else [],
         sees_nominations=jury_sees_nominations(programme),
         may_rank=may_rank_shortlist(programme),
-        conflict_form=ConflictForm(),
+        may_declare=lambda entry: entry.conflict is None or may_declare_over(entry.conflict),
     )
 
 
@@ -82,25 +83,31 @@ def _jury_nomination(programme, member, nomination_id: int) -> Nomination:
     return nomination
 
 
-@bp.route("/jury/<int:programme_id>/nominations/<int:nomination_id>/conflict", methods=["POST"])
+@bp.route("/jury/<int:programme_id>/nominations/<int:nomination_id>/conflict", methods=["GET", "POST"])
 @jury_member_required
 def declare(programme, member, nomination_id):
+    """A member declares a conflict (or none) on a nomination, without opening it."""
     nomination = _jury_nomination(programme, member, nomination_id)
-    form = ConflictForm()
-    if not form.validate_on_submit():
-        flash(" ".join(sum(form.errors.values(), [])) or _("Bitte wählen Sie Ihre Erklärung."), "error")
-        return redirect(url_for("awards.jury_list", programme_id=programme.id))
-    try:
-        conflict = declare_conflict(
-            member, nomination, ConflictState(form.state.data), form.conflict_type.data or None, form.note.data
-        )
-    except AwardError as error:
-        flash(error.message, "error")
-        return redirect(url_for("awards.jury_list", programme_id=programme.id))
-    flash(_("Ihre Erklärung zu „%(project)s“ ist gespeichert.", project=nomination.project_name), "success")
-    if is_conflicted(conflict):
-        return redirect(url_for("awards.jury_list", programme_id=programme.id))
-    return redirect(url_for("awards.jury_nomination", programme_id=programme.id, nomination_id=nomination.id))
+    conflict = conflict_of(member, nomination)
+    if conflict is not None and not may_declare_over(conflict):
+        abort(403)  # the chair's decision or suggestion stands
+    form = ConflictForm(obj=conflict)
+    if form.validate_on_submit():
+        try:
+            conflict = declare_conflict(
+                member, nomination, ConflictState(form.state.data), form.conflict_type.data or None, form.note.data
+            )
+        except AwardError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("Ihre Erklärung zu „%(project)s“ ist gespeichert.", project=nomination.project_name), "success")
+            if is_conflicted(conflict):
+                return redirect(url_for("awards.jury_list", programme_id=programme.id))
+            return redirect(url_for("awards.jury_nomination", programme_id=programme.id, nomination_id=nomination.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "awards/jury/conflict.html", programme=programme, nomination=nomination, conflict=conflict, form=form
+    ), status
 
 
 def _other_reviews(member, nomination) -> list[dict]:
@@ -266,6 +273,7 @@ def results(programme):
         proposal=proposal,
         frozen=frozen,
         shortlist_open=programme.round_of(RoundKind.SHORTLIST).state == "planned",
+        decimal_sign=decimal_sign(),
     )
 
 

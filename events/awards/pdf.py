@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import format_datetime
 
 from events.awards.models import AwardProgramme
-from events.awards.results import results_for_meeting
+from events.awards.results import decimal_sign, results_for_meeting
 from events.core.types import utcnow
 from events.documents.pdf import render_pdf
 
@@ -21,4 +21,5 @@ def render_meeting_sheet(programme: AwardProgramme) -> bytes:
         proposal=proposal,
         frozen=frozen,
         printed=format_datetime(utcnow(), "short"),
+        decimal_sign=decimal_sign(),
     )

@@ -7,7 +7,7 @@ confirmed, or suggested and not yet dismissed).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from statistics import fmean
 
 from sqlalchemy import select
@@ -60,33 +60,36 @@ def compute_results(programme: AwardProgramme) -> dict:
     admitted = _admitted(programme)
     nomination_ids = {row[0] for row in admitted}
     conflicted = _conflicted_pairs(programme)
-    reviews = db.session.execute(
-        select(JuryReview.jury_member_id, JuryReview.nomination_id, JuryReview.abstained)
-        .join(JuryMember)
-        .where(JuryMember.programme_id == programme.id, JuryReview.submitted_at.is_not(None))
-    ).all()
+    reviews = (
+        db.session.connection()
+        .execute(
+            select(JuryReview.jury_member_id, JuryReview.nomination_id, JuryReview.abstained)
+            .join(JuryMember, JuryMember.id == JuryReview.jury_member_id)
+            .where(JuryMember.programme_id == programme.id, JuryReview.submitted_at.is_not(None))
+        )
+        .all()
+    )
     submitted = {(m, n) for m, n, abstained in reviews if not abstained and (m, n) not in conflicted}
     abstained = defaultdict(list)
     for member_id, nomination_id, did_abstain in reviews:
         if did_abstain and (member_id, nomination_id) not in conflicted:
             abstained[nomination_id].append(members[member_id].name)
     values: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
-    for member_id, nomination_id, criterion_id, value in db.session.execute(
+    # thousands of rows: read through the Core connection, without the ORM's per-row work
+    for member_id, nomination_id, criterion_id, value in db.session.connection().execute(
         select(Score.jury_member_id, Score.nomination_id, Score.criterion_id, Score.value)
-        .join(JuryMember)
+        .join(JuryMember, JuryMember.id == Score.jury_member_id)
         .where(JuryMember.programme_id == programme.id)
     ):
         if (member_id, nomination_id) in submitted and nomination_id in nomination_ids:
             values[member_id, nomination_id][criterion_id] = value
-    by_criterion: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
     totals = {}
     for key, scored in values.items():
-        for criterion_id, value in scored.items():
-            by_criterion[key[1]][criterion_id].append(value)
-        total = weighted_total(scored, criteria)
+        total = weighted_total(scored, criteria, scale)
         if total is not None:
             totals[key] = total
     normalisation = normalise(totals, scale)
+    scored_by = Counter(member_id for member_id, _nomination_id in totals)
     raw_by_nomination, normalised_by_nomination = defaultdict(list), defaultdict(list)
     for (member_id, nomination_id), total in totals.items():
         raw_by_nomination[nomination_id].append(total)
@@ -99,7 +102,6 @@ def compute_results(programme: AwardProgramme) -> dict:
     for nomination_id, project, category_id, shortlisted, district in admitted:
         result = figures(raw_by_nomination[nomination_id], scale)
         normalised = normalised_by_nomination[nomination_id]
-        per_criterion = {str(c.id): _mean(by_criterion[nomination_id][c.id]) for c in criteria}
         rows.append(
             {
                 "id": nomination_id,
@@ -115,7 +117,6 @@ def compute_results(programme: AwardProgramme) -> dict:
                 "shortlisted": shortlisted,
                 "conflicted": conflicted_names[nomination_id],
                 "abstained": abstained[nomination_id],
-                "criteria": per_criterion,
             }
         )
     key = "normalised" if normalisation.applied else "mean"
@@ -131,16 +132,9 @@ def compute_results(programme: AwardProgramme) -> dict:
             "reason": normalisation.reason,
             "kept_raw": [[members[m].name, why] for m, why in normalisation.kept_raw.items() if m in members],
         },
-        "jurors": [
-            {"name": m.name, "chair": m.is_chair, "scored": sum(1 for (mid, _n) in totals if mid == m.id)}
-            for m in members.values()
-        ],
+        "jurors": [{"name": m.name, "chair": m.is_chair, "scored": scored_by[m.id]} for m in members.values()],
         "rows": rows,
     }
-
-
-def _mean(values: list[int]) -> float | None:
-    return fmean(values) if values else None
 
 
 def schulze_proposal(programme: AwardProgramme) -> dict:
@@ -174,6 +168,14 @@ def freeze_round(programme: AwardProgramme, kind: RoundKind) -> dict | None:
     if kind == RoundKind.SHORTLIST:
         return schulze_proposal(programme)
     return None
+
+
+def decimal_sign() -> str:
+    """The reader's decimal sign, for the tables of figures (formatting each figure with Babel costs too much)."""
+    from babel.numbers import get_decimal_symbol
+    from flask_babel import get_locale
+
+    return get_decimal_symbol(get_locale() or "de")
 
 
 def results_for_meeting(programme: AwardProgramme) -> tuple[dict, dict, bool]:

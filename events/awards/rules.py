@@ -16,6 +16,7 @@ from events.awards.models import (
     WITHDRAWABLE_STATES,
     AwardProgramme,
     ConflictDeclaration,
+    ConflictState,
     DocumentKind,
     JuryMember,
     JuryReview,
@@ -140,6 +141,12 @@ def reaches_jury(nomination: Nomination) -> bool:
 def is_conflicted(conflict: ConflictDeclaration | None) -> bool:
     """A declared, recused, confirmed or still undecided suggested conflict: the juror neither sees nor counts."""
     return conflict is not None and conflict.state in CONFLICTED_STATES
+
+
+def may_declare_over(conflict: ConflictDeclaration) -> bool:
+    """A member changes their own declaration, or declares over a dismissed suggestion; a suggestion the chair has
+    not dismissed, and a confirmed one, stand."""
+    return conflict.state not in (ConflictState.SUGGESTED, ConflictState.CONFIRMED)
 
 
 def covers(member: JuryMember, nomination: Nomination) -> bool:

@@ -17,11 +17,20 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from statistics import fmean, median, pstdev
+from math import sqrt
+from statistics import fmean, median
+
+
+def pstdev(values: Sequence[float]) -> float:
+    """The population standard deviation, in floats (statistics.pstdev computes exactly, with fractions: slow)."""
+    mean = fmean(values)
+    return sqrt(max(fmean([(v - mean) ** 2 for v in values]), 0.0))
+
 
 MIN_SCORES_FOR_NORMALISATION = 3
 # Jurors disagree when their totals for one nomination lie this share of the scale's range or more apart.
 DISAGREEMENT_SHARE = 0.4
+NO_SPREAD = 1e-9  # a standard deviation below this is none (equal totals, up to rounding)
 
 
 @dataclass(frozen=True)
@@ -54,12 +63,15 @@ def common_scale(criteria: Iterable[CriterionSpec]) -> Scale:
     return Scale(min(c.scale_min for c in counting), max(c.scale_max for c in counting))
 
 
-def weighted_total(values: Mapping[Hashable, int | None], criteria: Sequence[CriterionSpec]) -> float | None:
-    """The weighted mean of a juror's values for the criteria that count, on the common scale.
+def weighted_total(
+    values: Mapping[Hashable, int | None], criteria: Sequence[CriterionSpec], scale: Scale | None = None
+) -> float | None:
+    """The weighted mean of a juror's values for the criteria that count, on the common scale (give it when
+    computing many totals of the same criteria).
 
     Criteria without a value or with weight 0 are left out (their weight too); None when nothing counts.
     """
-    scale = common_scale(criteria)
+    scale = scale or common_scale(criteria)
     weighted = weights = 0.0
     for criterion in criteria:
         value = values.get(criterion.id)
@@ -114,7 +126,7 @@ def normalise(totals: Mapping[tuple[Hashable, Hashable], float], scale: Scale) -
         return Normalisation(False, "same_subsets", raw)
     everything = list(totals.values())
     overall_sd = pstdev(everything) if len(everything) >= 2 else 0.0
-    if overall_sd == 0:
+    if overall_sd < NO_SPREAD:
         return Normalisation(False, "no_spread", raw)
     overall_mean = fmean(everything)
     result, kept_raw = {}, {}
@@ -123,7 +135,7 @@ def normalise(totals: Mapping[tuple[Hashable, Hashable], float], scale: Scale) -
         own_sd = pstdev(own) if len(own) >= 2 else 0.0
         if len(own) < MIN_SCORES_FOR_NORMALISATION:
             kept_raw[juror] = "too_few"
-        elif own_sd == 0:
+        elif own_sd < NO_SPREAD:
             kept_raw[juror] = "no_spread"
         own_mean = fmean(own)
         for nomination, total in scored.items():
