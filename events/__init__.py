@@ -18,6 +18,7 @@ from events.config import (
     settings_from_environment,
     unsafe_production_settings,
 )
+from events.core.input_checks import BoundedIntConverter, CheckedRequest, UnreadableInput, refuse_unreadable_input
 from events.extensions import babel, cache, csrf, db, limiter, login_manager, migrate, talisman
 
 # Paths whose errors are answered as JSON (device APIs).
@@ -36,6 +37,10 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    # Input no page can use is refused before anything else sees it (events.core.input_checks).
+    app.request_class = CheckedRequest
+    app.url_map.converters["int"] = BoundedIntConverter
+    app.before_request(refuse_unreadable_input)
     app.config.from_object(BaseConfig)
     app.config.update(settings_from_environment(instance_path))
     app.config.update(config or {})
@@ -78,9 +83,9 @@ def select_locale() -> str:
 
 def _init_extensions(app: Flask) -> None:
     from events import models  # noqa: F401 - registers every table with the metadata
+    from events.accounts.sessions import current_session_token, user_of_session
     from events.core import database  # noqa: F401 - installs the SQLite pragmas and BEGIN handling
     from events.core.mailer import deliver_after_request
-    from events.core.models import User
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
@@ -105,10 +110,11 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str):
-        # "id:password stamp": a new password (a reset after a lost one, say) signs out every other session
+        # The session row on the server must still be current (not signed out, idle or too old), and the
+        # "id:password stamp" must match: a new password (a reset after a lost one, say) signs out every session.
+        user = user_of_session(current_session_token())
         user_id, _, stamp = session_id.partition(":")
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and stamp == user.password_stamp else None
+        return user if user is not None and user_id == str(user.id) and stamp == user.password_stamp else None
 
     app.after_request(deliver_after_request)
 
@@ -131,22 +137,13 @@ def _register_blueprints(app: Flask) -> None:
         pages,
         privacy,  # noqa: F401
         registration,
+        tandems,
     )
 
-    blueprints = (
-        pages,
-        accounts,
-        admin,
-        directory,
-        mail,
-        meetings,
-        registration,
-        calendar,
-        checkin,
-        certificates,
+    for package in (
+        *(pages, accounts, admin, directory, mail, meetings, registration, calendar, checkin, certificates, tandems),
         awards,
-    )
-    for package in blueprints:
+    ):
         app.register_blueprint(package.bp)
 
 
@@ -157,12 +154,15 @@ def _register_cli(app: Flask) -> None:
     from events.demo.cli import demo_cli
     from events.privacy import cli as privacy_cli  # noqa: F401 - adds its command to `flask events`
     from events.registration.cli import events_cli
+    from events.tandems.cli import tandems_cli
 
-    for group in (users_cli, districts_cli, demo_cli, mail_cli, events_cli, certificates_cli):
+    for group in (users_cli, districts_cli, demo_cli, mail_cli, events_cli, certificates_cli, tandems_cli):
         app.cli.add_command(group)
 
 
 def _register_error_pages(app: Flask) -> None:
+    from events.documents.sandbox import RenderingFailed
+
     messages = {
         400: lambda: _("Die Anfrage war fehlerhaft."),
         403: lambda: _("Dafür fehlt Ihnen die Berechtigung."),
@@ -183,12 +183,26 @@ def _register_error_pages(app: Flask) -> None:
             continue
         app.register_error_handler(code, lambda error, code=code: render_error(code))
 
+    @app.errorhandler(UnreadableInput)
+    def unreadable_input(error):
+        message = _(
+            "Die Anfrage enthält Steuerzeichen oder eine zu große Zahl und wurde nicht bearbeitet. "
+            "Bitte prüfen Sie Ihre Eingabe, zum Beispiel nach dem Einfügen aus einem anderen Programm."
+        )
+        return render_error(400, message)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         message = _(
             "Das Formular ist abgelaufen oder unvollständig. Bitte laden Sie die Seite neu und senden Sie es erneut."
         )
         return render_error(400, message)
+
+    @app.errorhandler(RenderingFailed)
+    def rendering_failed(error):
+        """A PDF that hit a limit of the renderer (too complex, too large) or that it could not make."""
+        db.session.rollback()
+        return render_error(503 if error.reason == "failed" else 422, error.message)
 
     @app.errorhandler(500)
     def server_error(error):

@@ -54,12 +54,35 @@ def settings_from_environment(instance_path: Path) -> dict:
         "DEFAULT_LOCALE": env("DEFAULT_LOCALE", "de"),
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
-        # registrations per minute from one address; generous, since a ministry network may share one address
-        "REGISTRATION_RATE_LIMIT": env("REGISTRATION_RATE_LIMIT", "300 per minute"),
+        # registration forms sent from one address (IP) to any event; generous, a ministry network may share one
+        "REGISTRATION_RATE_LIMIT": env("REGISTRATION_RATE_LIMIT", "60 per minute; 600 per hour"),
+        # registrations taken for one event from one address, and for one event from all addresses together: a
+        # team registering its colleagues passes, one or two machines cannot book out an event
+        "REGISTRATION_LIMIT_PER_EVENT_AND_ADDRESS": env(
+            "REGISTRATION_LIMIT_PER_EVENT_AND_ADDRESS", "20 per hour; 60 per day"
+        ),
+        "REGISTRATION_LIMIT_PER_EVENT": env("REGISTRATION_LIMIT_PER_EVENT", "120 per minute; 2000 per hour"),
         # How many reverse proxies (TLS terminator, load balancer) stand in front of the app; their
         # X-Forwarded-For/-Proto/-Host headers are trusted that many hops deep (0: trust none).
         "PROXY_COUNT": int(env("PROXY_COUNT", "0")),
+        # Bounds of every PDF render (its own process): CPU seconds, address space in MB, seconds of waiting.
+        "PDF_CPU_SECONDS": int(env("PDF_CPU_SECONDS", "15")),
+        "PDF_MEMORY_MB": int(env("PDF_MEMORY_MB", "1024")),
+        "PDF_TIMEOUT_SECONDS": float(env("PDF_TIMEOUT_SECONDS", "20")),
         "SESSION_COOKIE_SECURE": production or _bool("SESSION_COOKIE_SECURE", False),
+        # over HTTPS in production: a cookie named __Host- is only accepted from this very host, path /, secure
+        "SESSION_COOKIE_NAME": "__Host-session" if production else "session",
+        # a signed-in session ends after this many minutes without a request, and this many hours after sign-in
+        # the tokens of an event's scanning devices work from this many days before its start until this many
+        # hours after its end
+        "DEVICE_VALID_DAYS_BEFORE": int(env("DEVICE_VALID_DAYS_BEFORE", "14")),
+        "DEVICE_VALID_HOURS_AFTER": int(env("DEVICE_VALID_HOURS_AFTER", "12")),
+        "SESSION_IDLE_MINUTES": int(env("SESSION_IDLE_MINUTES", "30")),
+        "SESSION_MAX_HOURS": int(env("SESSION_MAX_HOURS", "10")),
+        # failed sign-ins (growing back-off: each limit is a longer window): one account from any address ...
+        "LOGIN_LIMIT_PER_ACCOUNT": env("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes; 20 per hour; 50 per day"),
+        # ... and one address (IP) across all accounts; the tight limit per address and account is LOGIN_RATE_LIMIT
+        "LOGIN_LIMIT_PER_ADDRESS": env("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes; 60 per hour; 200 per day"),
         "REMEMBER_COOKIE_SECURE": production or _bool("SESSION_COOKIE_SECURE", False),
     }
 

@@ -25,7 +25,18 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+class Database(SQLAlchemy):
+    def paginate(self, select, *, page=None, per_page=None, max_per_page=None, error_out=True, count=True):
+        """Flask-SQLAlchemy's paginate, but a page beyond the last shows the last one (a link from a longer list,
+        or a number typed into the address bar), not an empty page."""
+        args = {"per_page": per_page, "max_per_page": max_per_page, "error_out": error_out, "count": count}
+        pagination = super().paginate(select, page=page, **args)
+        if count and pagination.page > max(pagination.pages, 1):
+            pagination = super().paginate(select, page=max(pagination.pages, 1), **args)
+        return pagination
+
+
+db = Database(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()

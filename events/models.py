@@ -1,5 +1,6 @@
 """Every model of the application, imported in one place so Alembic and create_app see them all."""
 
+from events.accounts.models import UserSession
 from events.awards.models import (
     AwardCategory,
     AwardProgramme,
@@ -28,6 +29,18 @@ from events.core.models import (
 )
 from events.meetings.models import Event, EventSeries, EventSession, EventStaff, Question
 from events.registration.models import Invitation, Registration, WorkshopChoice
+from events.tandems.models import (
+    BlockComment,
+    BlockSuggestion,
+    BlockVersion,
+    GroupMember,
+    GuidelineBlock,
+    GuidelineChapter,
+    TandemGroup,
+    TandemMeeting,
+    TandemPair,
+    TandemProgramme,
+)
 
 __all__ = [
     "AwardCategory",
@@ -42,6 +55,9 @@ __all__ = [
     "Round",
     "Score",
     "AuditEntry",
+    "BlockComment",
+    "BlockSuggestion",
+    "BlockVersion",
     "Certificate",
     "CertificateBatch",
     "CheckIn",
@@ -51,6 +67,9 @@ __all__ = [
     "EventSeries",
     "EventSession",
     "EventStaff",
+    "GroupMember",
+    "GuidelineBlock",
+    "GuidelineChapter",
     "Invitation",
     "Organisation",
     "OutgoingMail",
@@ -59,7 +78,12 @@ __all__ = [
     "Question",
     "Region",
     "Registration",
+    "TandemGroup",
+    "TandemMeeting",
+    "TandemPair",
+    "TandemProgramme",
     "User",
     "UserRole",
+    "UserSession",
     "WorkshopChoice",
 ]

@@ -18,7 +18,7 @@ from werkzeug.serving import make_server
 from events import create_app
 from events.core.districts import load_districts
 from events.core.models import Organisation, Person, User, UserRole
-from events.extensions import db
+from events.extensions import db, limiter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 KEPT_TABLES = {"regions", "districts", "alembic_version"}
@@ -74,6 +74,7 @@ def app(database_url, tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _clean_database(app):
     yield
+    limiter.reset()  # each test starts with fresh rate-limit counts (all tests come from 127.0.0.1)
     with app.app_context():
         db.session.remove()
         tables = [t.name for t in reversed(db.metadata.sorted_tables) if t.name not in KEPT_TABLES]
@@ -122,14 +123,24 @@ def make_user(app):
     return make
 
 
+def sign_in_without_form(app, the_client, user: User) -> None:
+    """Give a test client the session of a user, as the sign-in form does, without typing the password."""
+    from events.accounts.sessions import SESSION_KEY, open_session
+
+    with app.app_context():
+        token = open_session(user)
+    with the_client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+        session[SESSION_KEY] = token
+
+
 @pytest.fixture
-def login(client):
+def login(app, client):
     """Sign a test client in as a user without going through the form."""
 
     def do_login(user: User, the_client=None):
-        with (the_client or client).session_transaction() as session:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
+        sign_in_without_form(app, the_client or client, user)
         return user
 
     return do_login
@@ -198,6 +209,7 @@ def gunicorn_server(app, database_url, tmp_path):
         "DATABASE_URL": database_url,
         "SECRET_KEY": app.config["SECRET_KEY"],
         "MAIL_DELIVERY": "cron",
+        "RATELIMIT_ENABLED": "false",  # concurrency tests post many forms from one address at once
         "BASE_URL": f"http://127.0.0.1:{port}",
         "INSTANCE_PATH": str(tmp_path / "instance"),
     }
@@ -381,10 +393,12 @@ def world(app, account, make_organisation, make_person, make_event, make_registr
     from events.registration.models import Invitation, Registration
     from events.registration.tokens import feed_token_for, hash_token
     from tests.awards.factories import award_world
+    from tests.tandems.world import tandem_world
 
     organisation = make_organisation()
     person = make_person(organisation=organisation)
-    event = make_event()
+    # ten days ahead: its devices' tokens work from two weeks before the start (DEVICE_VALID_DAYS_BEFORE)
+    event = make_event(starts_at=(utcnow() + timedelta(days=10)).replace(hour=7, minute=0, second=0, microsecond=0))
     registration = make_registration(event)
     past_event = make_event(starts_at=utcnow() - timedelta(days=10))  # over: its no-shows can be exported
     checkin_staff = account("checkin")
@@ -452,5 +466,6 @@ def world(app, account, make_organisation, make_person, make_event, make_registr
             "checkin": checkin.id,
         }
         values.update(award_world(account))
+        values.update(tandem_world(event.id, organisation.id))
         db.session.remove()
     return values

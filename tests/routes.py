@@ -26,6 +26,9 @@ CHECKIN = frozenset({"checkin"})
 # check-in staff assigned to the event in the URL (the world's check-in user is), and organisers
 CHECKIN_STAFF = frozenset({"checkin", "organiser", "admin"})
 CHAIR_OR_ORGANISERS = frozenset({"jury", "organiser", "admin"})  # the jury's chair (the world's jury account)
+# members of a tandem programme (by personal link or an account linked to their person) and organisers; the
+# world's users hold no membership, so only organisers get through here (tests/tandems prove the members' way in)
+TANDEM_MEMBERS = ORGANISERS
 DEVICES = frozenset({DEVICE})  # the check-in API: a device token, never a session; refused with 401 JSON
 
 
@@ -39,6 +42,10 @@ class Route(NamedTuple):
 
     def path(self, world: dict) -> str:
         return self.url.format(**world)
+
+    def form_data(self, world: dict) -> dict:
+        """The POST row's form data, with placeholders such as "{person}" filled from the world fixture."""
+        return {name: value.format(**world) for name, value in (self.data or {}).items()}
 
     @property
     def suffix(self) -> str:
@@ -57,6 +64,50 @@ class Route(NamedTuple):
 
 # fmt: off
 ROUTES = [
+    # tandems
+    Route("tandems.index",                "GET",  "/tandems/",                                     ORGANISERS),
+    Route("tandems.new_programme",        "GET",  "/tandems/new",                                  ORGANISERS),
+    Route("tandems.edit_programme",       "GET",  "/tandems/{tandem_programme}/edit",              ORGANISERS),
+    Route("tandems.programme",            "GET",  "/tandems/{tandem_programme}",                   ORGANISERS),
+    Route("tandems.new_group",            "POST", "/tandems/{tandem_programme}/groups",            ORGANISERS,
+          {"name": "Tandem Schwaben", "region_id": "{tandem_region}"}),
+    Route("tandems.new_chapter",          "POST", "/tandems/{tandem_programme}/chapters",          ORGANISERS,
+          {"title": "Gemeinsame Projekte"}),
+    Route("tandems.set_phase",            "POST", "/tandems/{tandem_programme}/phase",             ORGANISERS,
+          {"phase": "consolidation"}),
+    Route("tandems.approve",              "POST", "/tandems/{tandem_programme}/sign-off",          ORGANISERS,
+          {"approved_by": "Dr. Maria Amt"}),
+    Route("tandems.issue_certificates",   "POST", "/tandems/{tandem_programme}/certificates",      ORGANISERS),
+    Route("tandems.new_pair",             "POST", "/tandems/groups/{tandem_group}/pairs",          ORGANISERS,
+          {"agency_id": "{tandem_agency}", "lotsen_id": "{tandem_lotsen}"}),
+    Route("tandems.new_member",           "POST", "/tandems/groups/{tandem_group}/members",        ORGANISERS,
+          {"person_id": "{person}", "role": "member"}),
+    Route("tandems.send_link",            "POST", "/tandems/members/{tandem_member}/link",         ORGANISERS),
+    Route("tandems.new_meeting",          "POST", "/tandems/groups/{tandem_group}/meetings",       ORGANISERS,
+          {"starts_at": "2031-03-01T10:00", "ends_at": "2031-03-01T13:00", "venue_name": "Landshut"}),
+    Route("tandems.personal_link",        "GET",  "/tandems/link/{tandem_token}",                  EVERYONE),
+    Route("tandems.group",                "GET",  "/tandems/groups/{tandem_group}",                TANDEM_MEMBERS),
+    Route("tandems.guideline",            "GET",  "/tandems/{tandem_programme}/guideline",         TANDEM_MEMBERS),
+    Route("tandems.new_block",            "POST", "/tandems/chapters/{tandem_chapter}/blocks",     TANDEM_MEMBERS,
+          {"title": "Keine Parallelstrukturen", "text": "Erst schauen, was es gibt.", "group_id": "{tandem_group}"}),
+    Route("tandems.block",                "GET",  "/tandems/blocks/{tandem_block}",                TANDEM_MEMBERS),
+    Route("tandems.edit_block",           "POST", "/tandems/blocks/{tandem_block}/edit",           TANDEM_MEMBERS,
+          {"title": "Gemeinsame Pressearbeit", "text": "Die Tandems schreiben gemeinsam."}),
+    Route("tandems.comment",              "POST", "/tandems/blocks/{tandem_block}/comments",       TANDEM_MEMBERS,
+          {"comment": "Guter Punkt."}),
+    Route("tandems.suggest",              "POST", "/tandems/blocks/{tandem_block}/suggestions",    TANDEM_MEMBERS,
+          {"proposal": "Die Tandems planen alles gemeinsam."}),
+    Route("tandems.decide",               "POST", "/tandems/suggestions/{tandem_suggestion}/decide", TANDEM_MEMBERS,
+          {"decision": "reject"}),
+    Route("tandems.change_state",         "POST", "/tandems/blocks/{tandem_block}/state",          TANDEM_MEMBERS,
+          {"state": "in_review"}),
+    Route("tandems.merge",                "POST", "/tandems/blocks/{tandem_block}/merge",          TANDEM_MEMBERS,
+          {"into_id": "{tandem_other_block}"}),
+    Route("tandems.compare_block",        "GET",  "/tandems/blocks/{tandem_block}/compare",        TANDEM_MEMBERS),
+    Route("tandems.compare_guideline",    "GET",  "/tandems/{tandem_programme}/compare",           TANDEM_MEMBERS),
+    Route("tandems.guideline_as_pdf",     "GET",  "/tandems/{tandem_programme}/guideline.pdf",     TANDEM_MEMBERS),
+    Route("tandems.guideline_as_docx",    "GET",  "/tandems/{tandem_programme}/guideline.docx",    TANDEM_MEMBERS),
+    Route("tandems.minutes",              "GET",  "/tandems/meetings/{tandem_meeting}/minutes",    TANDEM_MEMBERS),
     # pages
     Route("pages.start",                  "GET",  "/",                                             EVERYONE),
     Route("pages.health",                 "GET",  "/healthz",                                      EVERYONE),
@@ -64,6 +115,8 @@ ROUTES = [
     # accounts
     Route("accounts.login",               "GET",  "/accounts/login",                               EVERYONE),
     Route("accounts.logout",              "POST", "/accounts/logout",                              SIGNED_IN),
+    Route("accounts.sessions",            "GET",  "/accounts/sessions",                            SIGNED_IN),
+    Route("accounts.sessions",            "POST", "/accounts/sessions",                            SIGNED_IN),
     Route("accounts.forgot_password",     "GET",  "/accounts/password/forgot",                     EVERYONE),
     Route("accounts.reset_password",      "GET",  "/accounts/password/reset/{reset_token}",        EVERYONE),
     Route("accounts.accept_invitation",   "GET",  "/accounts/invitation/{invitation_token}",       EVERYONE),
@@ -122,6 +175,8 @@ ROUTES = [
     Route("registration.export",          "GET",  "/registration/manage/{event}/export.xlsx",      ORGANISERS),
     Route("registration.message",         "GET",  "/registration/manage/{event}/message",          ORGANISERS),
     Route("registration.entry",           "GET",  "/registration/manage/entry/{registration}",     ORGANISERS),
+    Route("registration.add",             "GET",  "/registration/manage/{event}/add",              ORGANISERS),
+    Route("registration.correct",         "GET",  "/registration/manage/correct/{registration}",   ORGANISERS),
     Route("registration.entry_action",    "POST", "/registration/manage/entry/{registration}/up",  ORGANISERS),
     # calendar
     Route("calendar.subscribe",           "GET",  "/calendar/",                                    EVERYONE),

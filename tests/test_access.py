@@ -18,6 +18,7 @@ FILE_TYPES = {
     ".csv": "text/csv",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".yaml": "application/yaml",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 
 
@@ -27,8 +28,7 @@ def _call(client, route, world, headers=None):
         return client.get(path, headers=headers)
     if route.api or route.json is not None:
         return client.post(path, json=route.json or {}, headers=headers)
-    data = {name: value.format(**world) for name, value in (route.data or {}).items()}  # "{award_nomination}"
-    return client.post(path, data=data, headers=headers)
+    return client.post(path, data=route.form_data(world), headers=headers)
 
 
 def _redirects_to_login(response) -> bool:

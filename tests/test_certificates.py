@@ -17,11 +17,12 @@ from sqlalchemy import func, select
 from events.certificates.issuing import issue_prize_certificate
 from events.certificates.logos import check_logo
 from events.certificates.models import Certificate, CertificateBatch
-from events.certificates.rendering import data_url, render_pdf
+from events.certificates.pages import render_certificates
 from events.certificates.wording import CertificateProblem
 from events.checkin.models import CheckIn
 from events.core.models import OutgoingMail
 from events.core.types import utcnow
+from events.documents.rendering import data_url
 from events.extensions import db
 from events.meetings.models import Event
 from tests.conftest import mail_text, sent_mails
@@ -348,9 +349,9 @@ def test_the_renderer_fetches_nothing_from_files_or_the_network(tmp_path):
         "labels": {"serial": "Nr.", "issued": "am", "verify": "prüfen"},
     }
     for logo_url in (f"file://{secret}", "http://127.0.0.1:9/logo.png"):
-        pdf = render_pdf([page], {**settings, "logo_url": logo_url})
+        pdf = render_certificates([page], {**settings, "logo_url": logo_url})
         assert b"/Subtype /Image" not in pdf and b"/Subtype/Image" not in pdf
-    drawn = render_pdf([page], {**settings, "logo_url": data_url("image/png", png_bytes())})
+    drawn = render_certificates([page], {**settings, "logo_url": data_url("image/png", png_bytes())})
     assert b"/Subtype /Image" in drawn or b"/Subtype/Image" in drawn  # what the checks above look for
 
 
@@ -448,11 +449,11 @@ def test_a_batch_renders_in_the_background_and_reports_progress(app, client, org
 def test_the_merged_pdf_can_be_downloaded_while_the_zip_is_still_being_packed(
     app, client, organiser, sync_rendering, monkeypatch
 ):
-    from events.certificates import rendering
     from events.certificates.batches import batch_files
+    from events.documents import pdf_files
 
     seen = []
-    split_pdf = rendering.split_pdf
+    split_pdf = pdf_files.split_pdf
 
     def split_and_look(document):
         batch = db.session.scalars(select(CertificateBatch)).one()
@@ -461,7 +462,7 @@ def test_the_merged_pdf_can_be_downloaded_while_the_zip_is_still_being_packed(
         seen.append((batch.status, pdf_page_count(merged_path.read_bytes()), zip_path.exists()))
         return split_pdf(document)
 
-    monkeypatch.setattr(rendering, "split_pdf", split_and_look)
+    monkeypatch.setattr(pdf_files, "split_pdf", split_and_look)
     data = {
         "kind": "appreciation",
         "source": "csv",
@@ -737,3 +738,67 @@ def test_a_running_batch_cannot_be_started_twice_but_a_stuck_or_failed_one_can(a
         db.session.commit()
     page = client.get(f"/certificates/batches/{batch_id}").get_data(as_text=True)
     assert "Erstellung neu starten" in page and "Seit einigen Minuten" not in page
+
+
+def test_a_batch_whose_render_hits_its_limit_fails_with_a_message_and_can_be_restarted(
+    app, client, organiser, sync_rendering, monkeypatch
+):
+    """A hostile logo that slipped past the upload check (stored before the check existed) stops the render at its
+    CPU limit: the batch fails cleanly and the organiser reads why; the web worker lives on."""
+    from events.certificates.batches import render_batch_files
+    from events.certificates.issuing import issue_certificates, new_batch
+    from events.certificates.recipients import Recipient
+    from events.directory.person_details import PersonDetails
+    from tests.documents.samples import use_bomb
+
+    monkeypatch.setitem(app.config, "PDF_CPU_SECONDS", 1)
+    with app.test_request_context():
+        batch = new_batch(
+            "appreciation", "Dankesurkunde", "Danke, {name}.", logo=use_bomb(5), logo_type="image/svg+xml"
+        )
+        issue_certificates(batch, [Recipient(PersonDetails("Sibel Ateş"))], "Ministerium")
+        db.session.commit()
+        batch_id = batch.id
+        render_batch_files(batch_id)
+    with app.app_context():
+        batch = db.session.get(CertificateBatch, batch_id)
+        assert batch.status == "failed" and batch.error.startswith("rendering:time")
+    page = client.get(f"/certificates/batches/{batch_id}").get_data(as_text=True)
+    assert "Die Erstellung ist fehlgeschlagen." in page and "zu aufwendig" in page
+    assert "Erstellung neu starten" in page
+
+
+@pytest.mark.parametrize("depth", [5, 6])
+def test_an_svg_logo_bomb_is_refused_at_upload_with_a_message(app, client, organiser, make_event, depth):
+    """Issue 14: a 1.2 KB logo with <use> nested 5 or 6 deep kept a preview busy for 15 s to over 30 s."""
+    from tests.documents.samples import use_bomb
+
+    event = past_event(make_event)
+    form = attendance_form(event, action="preview", logo=(io.BytesIO(use_bomb(depth)), "logo.svg"))
+    response = client.post("/certificates/batches/new", data=form, content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "anwachsen" in page
+    assert "Ein Logo ist hochgeladen" not in page
+    with app.app_context():
+        assert db.session.scalars(select(CertificateBatch)).all() == []
+
+
+@pytest.mark.parametrize(
+    "text, names, problem",
+    [
+        ("Name\tE-Mail\nSibel Ateş\tsibel@example.org\nJonas Weiß\n", ["Sibel Ateş", "Jonas Weiß"], None),
+        ("Sibel Ateş,sibel@example.org\nJonas Weiß,\n", ["Sibel Ateş", "Jonas Weiß"], None),
+        ('Sibel Ateş;sibel@example.org\n"Jonas Weiß;jonas@example.org\nErika\n', [], "Zeile 2: Ein Anführungszeichen"),
+        ("Sibel Ateş;keine-adresse\n", [], "Zeile 1: „keine-adresse“ ist keine gültige E-Mail-Adresse."),
+        ("Name;E-Mail\n", [], "Die Liste enthält keine Namen."),
+    ],
+    ids=["tabs and a header", "commas", "a quote left open", "a wrong address", "only a header"],
+)
+def test_lists_of_names_are_read_with_any_separator_and_every_error_names_its_line(ctx, text, names, problem):
+    from events.certificates.recipients import parse_recipient_csv
+
+    if problem is None:
+        assert [recipient.name for recipient in parse_recipient_csv(text, "appreciation")] == names
+    else:
+        with pytest.raises(CertificateProblem, match=problem):
+            parse_recipient_csv(text, "appreciation")

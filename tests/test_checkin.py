@@ -812,9 +812,9 @@ def test_badges_for_many_people_come_in_one_document(
 
 
 def test_pdf_rendering_refuses_outside_urls(app, today_event, make_registration):
-    from events.documents.pdf import _url_fetcher
+    from events.documents.rendering import data_only_fetcher
 
-    fetcher = _url_fetcher()
+    fetcher = data_only_fetcher()
     with pytest.raises(ValueError):
         fetcher("file:///etc/passwd")
     with pytest.raises(ValueError):

@@ -12,6 +12,7 @@ from events.checkin.staff import StaffError, assign_staff, assignable_staff, rem
 from events.core.models import AuditEntry, User
 from events.extensions import db
 from events.meetings.models import Event, EventStaff
+from tests.conftest import sign_in_without_form
 
 
 def assignments(app, event) -> list[int]:
@@ -306,9 +307,7 @@ def test_removing_needs_the_forms_csrf_token(app, tmp_path, make_event, make_use
             "MAIL_DELIVERY": "cron",
         }
     ).test_client()
-    with protected.session_transaction() as session:
-        session["_user_id"] = organiser.get_id()
-        session["_fresh"] = True
+    sign_in_without_form(app, protected, organiser)
     assert protected.post(f"/checkin/{event.id}/staff/{staff_id}/remove").status_code == 400
     assert protected.post(f"/checkin/{event.id}/staff", data={"user_id": str(dora.id)}).status_code == 400
     assert assignments(app, event) == [dora.id]

@@ -108,12 +108,12 @@ def form_token(session: requests.Session, url: str) -> str:
 
 
 def separate_documents_per_certificate(database_url: str) -> tuple[float, float]:
-    """Seconds per certificate when each is its own WeasyPrint document, and when 50 share one (this process)."""
+    """Seconds per certificate when each is its own WeasyPrint document, and when 50 share one (each document in
+    its own bounded rendering process, as the application renders it)."""
     from sqlalchemy import select
 
-    from events.certificates import rendering
     from events.certificates.models import Certificate
-    from events.certificates.pages import document_settings, page_for
+    from events.certificates.pages import document_settings, page_for, render_certificates
     from events.extensions import db
 
     app = app_for(database_url)
@@ -121,13 +121,13 @@ def separate_documents_per_certificate(database_url: str) -> tuple[float, float]
         certificates = db.session.scalars(select(Certificate).order_by(Certificate.id).limit(SEPARATE_SAMPLE)).all()
         pages = [page_for(c) for c in certificates]
         settings = document_settings(certificates[0].batch, certificates[0].issuer)
-    rendering.render_pdf(pages[:1], settings)  # fonts and imports warm, as in a running server
+    render_certificates(pages[:1], settings)  # fonts and imports warm, as in a running server
     start = time.perf_counter()
     for page in pages:
-        rendering.render_pdf([page], settings)
+        render_certificates([page], settings)
     separate = (time.perf_counter() - start) / len(pages)
     start = time.perf_counter()
-    rendering.render_pdf(pages, settings)
+    render_certificates(pages, settings)
     shared = (time.perf_counter() - start) / len(pages)
     return separate, shared
 

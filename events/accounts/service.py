@@ -6,6 +6,9 @@ from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select, text
 
+from events.accounts.passwords import spend_hashing_work
+from events.accounts.sessions import end_other_sessions
+from events.accounts.throttling import record_failed_sign_in
 from events.core.audit import record_audit
 from events.core.database import lock_row
 from events.core.mailer import queue_templated_mail
@@ -30,14 +33,21 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this email and password, or None; a failure is recorded in the audit log."""
+    """The active user with this email and password, or None; failures are audited (a few an hour, see throttling).
+
+    Every attempt spends the same hashing work, whether the account exists, is inactive or has no password yet."""
     user = find_user_by_email(email)
-    if user is not None and user.active and user.check_password(password):
+    if user is not None and user.password_hash:
+        password_matches = user.check_password(password)
+    else:
+        spend_hashing_work(password)
+        password_matches = False
+    if user is not None and user.active and password_matches:
         user.last_login_at = utcnow()
         record_audit("login.success", user, actor=user.email)
         db.session.commit()
         return user
-    record_audit("login.failed", user, summary=normalise_email(email)[:254], actor=normalise_email(email)[:254])
+    record_failed_sign_in(normalise_email(email)[:254], user)
     db.session.commit()
     return None
 
@@ -158,6 +168,8 @@ def send_invitation_again(user: User) -> None:
 
 
 def change_password(user: User, password: str) -> None:
+    """Set a new password; every session of the account ends (its other browsers sign in again). Commits."""
     user.set_password(password)
+    end_other_sessions(user, keep_token=None)
     record_audit("password.changed", user, actor=user.email)
     db.session.commit()

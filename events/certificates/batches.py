@@ -8,14 +8,22 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app, has_request_context
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
-from events.certificates import rendering
 from events.certificates.models import Certificate, CertificateBatch
-from events.certificates.pages import document_settings, page_for, verification_url
+from events.certificates.pages import (
+    document_settings,
+    page_for,
+    pdf_filename,
+    render_certificate_batch,
+    verification_url,
+)
 from events.certificates.wording import DEFAULT_ISSUER
 from events.core.mailer import deliver_due_mail, queue_templated_mail
 from events.core.types import utcnow
+from events.documents import pdf_files
+from events.documents.rendering import RenderingFailed
 from events.extensions import db
 
 
@@ -47,6 +55,7 @@ def start_rendering(batch: CertificateBatch, send_mail: bool = False, wait: bool
     threading.Thread(target=_render_in_thread, args=(app, batch.id, send_mail), daemon=True).start()
 
 
+RENDERING_FAILED = "rendering:"  # how a failed render is noted in the batch's error
 STUCK_AFTER = timedelta(minutes=5)  # a rendering without progress this long has stopped (say, a server restart)
 
 
@@ -89,7 +98,7 @@ def render_batch_files(batch_id: int, send_mail: bool = False) -> None:
         pages = [page_for(c) for c in certificates]
         settings = document_settings(batch, certificates[0].issuer if certificates else DEFAULT_ISSUER)
         merged_path, zip_path = batch_files(batch)
-        merged, documents = rendering.render_batch(
+        merged, documents = render_certificate_batch(
             pages,
             settings,
             workers=current_app.config.get("CERTIFICATE_WORKERS"),
@@ -107,9 +116,9 @@ def render_batch_files(batch_id: int, send_mail: bool = False) -> None:
 
         partial_zip = zip_path.with_suffix(".zip.part")
         with zipfile.ZipFile(partial_zip, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-            singles = (single for document in documents for single in rendering.split_pdf(document))
+            singles = (single for document in documents for single in pdf_files.split_pdf(document))
             for certificate, single in zip(certificates, singles, strict=True):
-                archive.writestr(rendering.pdf_filename(certificate.recipient_name, certificate.serial), single)
+                archive.writestr(pdf_filename(certificate.recipient_name, certificate.serial), single)
                 if send_mail and certificate.recipient_email and not certificate.revoked_at:
                     mail_certificate(certificate, single)
         partial_zip.replace(zip_path)
@@ -120,10 +129,11 @@ def render_batch_files(batch_id: int, send_mail: bool = False) -> None:
     except Exception as error:  # noqa: BLE001 - the organiser sees that the batch failed, the log says why
         db.session.rollback()
         current_app.logger.exception("certificate batch %s failed", batch_id)
+        failure = f"{RENDERING_FAILED}{error.reason}" if isinstance(error, RenderingFailed) else type(error).__name__
         db.session.execute(
             update(CertificateBatch)
             .where(CertificateBatch.id == batch_id)
-            .values(status="failed", error=f"{type(error).__name__}: {error}"[:500])
+            .values(status="failed", error=f"{failure}: {error}"[:500])
         )
         db.session.commit()
         return
@@ -140,8 +150,17 @@ def mail_certificate(certificate: Certificate, pdf: bytes) -> None:
         registration_id=certificate.registration_id,
         certificate=certificate,
         verify_url=verification_url(certificate.code),
-        attachments=[(rendering.pdf_filename(certificate.recipient_name, certificate.serial), "application/pdf", pdf)],
+        attachments=[(pdf_filename(certificate.recipient_name, certificate.serial), "application/pdf", pdf)],
     )
+
+
+def failure_message(batch: CertificateBatch) -> str | None:
+    """Why the batch failed, for the organiser: a limit of the PDF renderer, or an error the log explains."""
+    if batch.status != "failed":
+        return None
+    if batch.error and batch.error.startswith(RENDERING_FAILED):
+        return RenderingFailed(batch.error[len(RENDERING_FAILED) :].split(":", 1)[0]).message
+    return _("Ein Fehler ist aufgetreten; das Protokoll des Servers nennt ihn. Starten Sie die Erstellung neu.")
 
 
 def recent_batches(limit: int = 30) -> list[CertificateBatch]:

@@ -8,10 +8,9 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from events.certificates import rendering
 from events.certificates.batches import start_rendering
 from events.certificates.models import Certificate, CertificateBatch, CertificateKind
-from events.certificates.pages import MAX_SIGNATORIES, document_settings, page_for
+from events.certificates.pages import DESIGNS, MAX_SIGNATORIES, document_settings, page_for, render_certificates
 from events.certificates.recipients import (
     Recipient,
     attended_days,
@@ -32,6 +31,7 @@ from events.certificates.wording import (
 from events.core.audit import record_audit
 from events.core.timezone import berlin_date
 from events.core.types import utcnow
+from events.directory.person_details import PersonDetails
 from events.extensions import db
 from events.meetings.models import Event
 from events.registration.models import Registration, RegistrationStatus
@@ -70,7 +70,7 @@ def new_batch(
     return CertificateBatch(
         kind=kind,
         event_id=event_id,
-        design=design if design in rendering.DESIGNS else "classic",
+        design=design if design in DESIGNS else "classic",
         title=title,
         body_template=body_template,
         signatories=[s for s in (signatories or []) if s.get("name")][:MAX_SIGNATORIES],
@@ -141,10 +141,12 @@ def issue_certificates(
 def preview_pdf(batch: CertificateBatch, recipient: Recipient | None, issuer: str, event: Event | None) -> bytes:
     """A one-page PDF with the batch's settings for the first recipient (or a sample name); nothing is saved."""
     sample = recipient or Recipient(
-        name="Erika Mustermann",
-        organisation="Freiwilligenagentur Musterstadt",
-        district="Landkreis Musterstadt",
-        function="Integrationslotsin",
+        PersonDetails(
+            "Erika Mustermann",
+            organisation="Freiwilligenagentur Musterstadt",
+            district="Landkreis Musterstadt",
+            function="Integrationslotsin",
+        ),
         days=[local_today()],
         place="1. Platz",
         category="Ehrenamt",
@@ -153,7 +155,7 @@ def preview_pdf(batch: CertificateBatch, recipient: Recipient | None, issuer: st
     certificate = certificate_for(batch, sample, event, issuer)  # transient: the batch is not in the session
     certificate.serial = "TP-VORSCHAU"
     certificate.code = "VORSCHAU"
-    return rendering.render_pdf([page_for(certificate)], document_settings(batch, issuer))
+    return render_certificates([page_for(certificate)], document_settings(batch, issuer))
 
 
 def revoke_certificate(certificate: Certificate, reason: str) -> None:
@@ -240,9 +242,7 @@ def issue_prize_certificate(
     batch.status = "done"
     event = db.session.get(Event, event_id) if event_id else None
     recipient = Recipient(
-        name=name,
-        email=email,
-        organisation=organisation,
+        PersonDetails(name, email=email, organisation=organisation),
         person_id=person_id,
         place=place,
         category=category,

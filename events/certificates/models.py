@@ -16,6 +16,7 @@ class CertificateKind(enum.StrEnum):
     ATTENDANCE = "attendance"  # Teilnahmebescheinigung
     APPRECIATION = "appreciation"  # Dankesurkunde
     PRIZE = "prize"  # Urkunde
+    TANDEM = "tandem"  # Teilnahmebestätigung einer Tandem-Projektgruppe (events.tandems.certificates)
 
 
 class CertificateBatch(db.Model):

@@ -1,4 +1,4 @@
-"""The plain values of certificate pages and documents, and rendering one certificate on demand."""
+"""The plain values of certificate pages and documents, and rendering them with the shared PDF renderer."""
 
 from __future__ import annotations
 
@@ -9,13 +9,16 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from events.certificates import rendering
 from events.certificates.models import Certificate, CertificateBatch, CertificateKind
 from events.certificates.wording import CERTIFICATE_LANGUAGE, KIND_LABELS, local_today, long_date
 from events.core.timezone import berlin_date
+from events.documents.rendering import data_url, render_many, render_pdf, safe_filename
 
 MAX_SIGNATORIES = 3
 SEAL_TEXT_LENGTH = 80  # as much of the issuer's name as the seal holds in its smallest type
+DESIGNS = ("classic", "modern")
+TEMPLATE = "certificate.html"  # in templates/pdf: a first page with what all share, then one page per certificate
+QR_SIZE_MM = 22
 
 
 def verification_url(code: str) -> str:
@@ -76,7 +79,7 @@ def document_settings(batch: CertificateBatch, issuer: str) -> dict:
         "design": batch.design,
         "language": CERTIFICATE_LANGUAGE,
         "document_title": document_title,
-        "logo_url": rendering.data_url(batch.logo_type, batch.logo) if batch.logo else None,
+        "logo_url": data_url(batch.logo_type, batch.logo) if batch.logo else None,
         "seal_text": seal_text,
         "seal_size": _seal_size(seal_text),
         "signatories": [
@@ -89,6 +92,46 @@ def document_settings(batch: CertificateBatch, issuer: str) -> dict:
     }
 
 
+def _shared(settings: dict) -> dict:
+    design = settings.get("design") if settings.get("design") in DESIGNS else DESIGNS[0]
+    return {**settings, "design": design, "qr_size_mm": QR_SIZE_MM}
+
+
+def render_certificates(pages: list[dict], settings: dict) -> bytes:
+    """One PDF document with one A4 page per certificate, each with the QR code of its `verify_url`.
+
+    The template's first page holds what the certificates share; it is drawn under each of them (see
+    documents.rendering). Raises RenderingFailed.
+    """
+    return render_pdf(
+        TEMPLATE,
+        {**_shared(settings), "pages": pages},
+        qr_codes=[page["verify_url"] for page in pages],
+        qr_size_mm=QR_SIZE_MM,
+        background_page=True,
+    )
+
+
+def render_certificate_batch(pages: list[dict], settings: dict, workers: int | None, progress=None):
+    """Many certificates: the merged PDF and the documents it was merged from (see render_many)."""
+    return render_many(
+        TEMPLATE,
+        _shared(settings),
+        pages,
+        items_key="pages",
+        qr_key="verify_url",
+        qr_size_mm=QR_SIZE_MM,
+        background_page=True,
+        workers=workers or 2,
+        progress=progress,
+    )
+
+
 def certificate_pdf(certificate: Certificate) -> bytes:
     """One certificate rendered on demand."""
-    return rendering.render_pdf([page_for(certificate)], document_settings(certificate.batch, certificate.issuer))
+    return render_certificates([page_for(certificate)], document_settings(certificate.batch, certificate.issuer))
+
+
+def pdf_filename(name: str, serial: str) -> str:
+    """A file name for one person's certificate: their name (umlauts kept) and the serial."""
+    return f"{safe_filename(name, 'Urkunde')} ({serial}).pdf"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,6 +15,8 @@ from events.certificates.wording import CERTIFICATE_LANGUAGE, CertificateProblem
 from events.checkin.models import CheckIn
 from events.core.database import alphabetical_key
 from events.core.models import Organisation, Person
+from events.directory.person_details import PersonDetails
+from events.documents.spreadsheets import Column, read_table
 from events.extensions import db
 from events.meetings.models import Event
 from events.registration.models import Registration, RegistrationStatus
@@ -26,19 +26,24 @@ MAX_CSV_ROWS = 5000
 
 @dataclass
 class Recipient:
-    """Who a certificate is for, as plain values."""
+    """Who a certificate is for (their details, and the registration or person they come from) and what it says
+    about them (days attended; place, category and prize)."""
 
-    name: str
-    email: str | None = None
-    organisation: str = ""
-    district: str = ""
-    function: str = ""
+    person: PersonDetails
     registration_id: int | None = None
     person_id: int | None = None
     days: list[date] = field(default_factory=list)
     place: str = ""
     category: str = ""
     prize: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.person.name
+
+    @property
+    def email(self) -> str | None:
+        return self.person.email
 
 
 def attended_days(event_id: int, registration_id: int | None = None) -> dict[int, list[date]]:
@@ -60,16 +65,7 @@ def attended_days(event_id: int, registration_id: int | None = None) -> dict[int
 
 
 def recipient_for_registration(registration: Registration, days: list[date]) -> Recipient:
-    return Recipient(
-        name=registration.full_name,
-        email=registration.email,
-        organisation=registration.organisation_name
-        or (registration.organisation.name if registration.organisation else ""),
-        district=registration.district.name if registration.district else "",
-        function=registration.function or "",
-        registration_id=registration.id,
-        days=days,
-    )
+    return Recipient(PersonDetails.from_registration(registration), registration_id=registration.id, days=days)
 
 
 def recipients_from_event(event: Event) -> list[Recipient]:
@@ -106,72 +102,74 @@ def recipients_from_people(person_ids: list[int]) -> list[Recipient]:
         person = people.get(person_id)
         if person is None:
             continue
-        organisation = person.organisation
-        recipients.append(
-            Recipient(
-                name=person.full_name,
-                email=person.email,
-                organisation=organisation.name if organisation else "",
-                district=organisation.district.name if organisation and organisation.district else "",
-                function=person.function or "",
-                person_id=person.id,
-            )
-        )
+        recipients.append(Recipient(PersonDetails.from_person(person), person_id=person.id))
     return recipients
 
 
-_HEADER_WORDS = {"name", "namen", "vorname", "e-mail", "email"}
+# The columns of a list of names, by position; a first line naming them (in German or English) is skipped.
+RECIPIENT_COLUMNS = (
+    Column("name", ("Name", "Namen", "Vorname")),
+    Column("email", ("E-Mail", "Email", "E-Mail-Adresse")),
+    Column("organisation", ("Organisation", "Organization")),
+    Column("place", ("Platz", "Platzierung", "Place")),
+    Column("category", ("Kategorie", "Category")),
+    Column("prize", ("Preis", "Prize")),
+)
 
 
 def parse_recipient_csv(text: str, kind: str) -> list[Recipient]:
     """Recipients from CSV text, one per line: name; e-mail; organisation (and for prizes: place; category; prize).
 
-    Separator ";" or ","; a first line of column headings is skipped. Raises CertificateProblem naming the line.
+    Separator ";", "," or tab; a first line of column headings is skipped (documents.spreadsheets reads it).
+    Raises CertificateProblem naming the first line that is wrong.
     """
-    from email_validator import EmailNotValidError, validate_email
-
     text = (text or "").lstrip("\ufeff").strip()
     if not text:
         raise CertificateProblem(_("Die Liste ist leer."))
-    first_line = text.splitlines()[0]
-    delimiter = ";" if ";" in first_line or "," not in first_line else ","
-    recipients = []
-    for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
-        cells = [cell.strip() for cell in row]
-        if not any(cells):
-            continue
-        if number == 1 and cells[0].lower() in _HEADER_WORDS:
-            continue
-        cells += [""] * (6 - len(cells))
-        name, email, organisation, place, category, prize = cells[:6]
-        if not name:
-            raise CertificateProblem(_("Zeile %(line)d: Der Name fehlt.", line=number))
-        if len(name) > 250:
-            raise CertificateProblem(_("Zeile %(line)d: Der Name ist länger als 250 Zeichen.", line=number))
-        if email:
-            try:
-                email = validate_email(email, check_deliverability=False).normalized
-            except EmailNotValidError:
-                raise CertificateProblem(
-                    _("Zeile %(line)d: „%(email)s“ ist keine gültige E-Mail-Adresse.", line=number, email=email[:80])
-                ) from None
-        if kind == CertificateKind.PRIZE and not place:
-            raise CertificateProblem(_("Zeile %(line)d: Für eine Urkunde fehlt die Platzierung.", line=number))
-        recipients.append(
-            Recipient(
-                name=name,
-                email=email or None,
-                organisation=organisation[:200],
-                place=place[:100],
-                category=category[:100],
-                prize=prize[:100],
-            )
-        )
-        if len(recipients) > MAX_CSV_ROWS:
+    table = read_table(text, RECIPIENT_COLUMNS, header=False, max_rows=MAX_CSV_ROWS)
+    problem = table.problems[0] if table.problems else None
+    recipients = [
+        _recipient_of_row(number, values, kind)
+        for number, values in table.rows
+        if problem is None or number < problem[0]
+    ]
+    if problem is not None:
+        line, what = problem
+        if what == "too_many":
             raise CertificateProblem(_("Höchstens %(count)d Personen pro Liste.", count=MAX_CSV_ROWS))
+        if what == "format":
+            raise CertificateProblem(
+                _("Zeile %(line)d: Ein Anführungszeichen ist nicht geschlossen oder ein Feld ist zu lang.", line=line)
+            )
     if not recipients:
         raise CertificateProblem(_("Die Liste enthält keine Namen."))
     return recipients
+
+
+def _recipient_of_row(number: int, values: dict[str, str], kind: str) -> Recipient:
+    from email_validator import EmailNotValidError, validate_email
+
+    name, email, place = values["name"], values["email"], values["place"]
+    if not name:
+        raise CertificateProblem(_("Zeile %(line)d: Der Name fehlt.", line=number))
+    if len(name) > 250:
+        raise CertificateProblem(_("Zeile %(line)d: Der Name ist länger als 250 Zeichen.", line=number))
+    if email:
+        try:
+            email = validate_email(email, check_deliverability=False, allow_smtputf8=False).normalized
+        except EmailNotValidError:
+            raise CertificateProblem(
+                _("Zeile %(line)d: „%(email)s“ ist keine gültige E-Mail-Adresse.", line=number, email=email[:80])
+            ) from None
+    if kind == CertificateKind.PRIZE and not place:
+        raise CertificateProblem(_("Zeile %(line)d: Für eine Urkunde fehlt die Platzierung.", line=number))
+    person = PersonDetails(name, email=email or None, organisation=values["organisation"][:200])
+    return Recipient(
+        person,
+        place=place[:100],
+        category=values["category"][:100],
+        prize=values["prize"][:100],
+    )
 
 
 def placeholder_values(recipient: Recipient, event: Event | None, issue_date: date) -> dict[str, str]:
@@ -179,9 +177,9 @@ def placeholder_values(recipient: Recipient, event: Event | None, issue_date: da
         "name": recipient.name,
         "event": event.title if event else "",
         "date": event_dates(event) or long_date(issue_date),
-        "organisation": recipient.organisation,
-        "district": recipient.district,
-        "function": recipient.function,
+        "organisation": recipient.person.organisation,
+        "district": recipient.person.district,
+        "function": recipient.person.function,
         "days": format_list([long_date(d) for d in recipient.days], locale=CERTIFICATE_LANGUAGE),
         "place": recipient.place,
         "category": recipient.category,

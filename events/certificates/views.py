@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from events.certificates import bp, rendering
-from events.certificates.batches import batch_files, may_restart, recent_batches, start_rendering
+from events.certificates import bp
+from events.certificates.batches import batch_files, failure_message, may_restart, recent_batches, start_rendering
 from events.certificates.forms import SOURCE_LABELS, BatchForm, CorrectNameForm, RevokeForm
 from events.certificates.issuing import (
     correct_recipient_name,
@@ -17,7 +17,7 @@ from events.certificates.issuing import (
     revoke_certificate,
 )
 from events.certificates.models import Certificate, CertificateBatch
-from events.certificates.pages import certificate_pdf
+from events.certificates.pages import certificate_pdf, pdf_filename
 from events.certificates.recipients import recipients_from_event, recipients_from_people
 from events.certificates.verification import certificate_by_code, search_certificates
 from events.certificates.wording import (
@@ -33,6 +33,7 @@ from events.core.access import public, role_required
 from events.core.database import german_order
 from events.core.models import Person
 from events.core.timezone import berlin_date
+from events.documents.rendering import PreviewUnavailable, RenderingFailed, pdf_page_png
 from events.extensions import db, limiter
 from events.meetings.models import Event
 from events.registration.tokens import registration_by_token
@@ -139,11 +140,14 @@ def new_batch_view():
         except CertificateProblem as problem:
             flash(str(problem), "error")
             return _render_batch_form(form, None), 400
+        except RenderingFailed as failure:
+            flash(failure.message, "error")
+            return _render_batch_form(form, None), 422
         if action == "preview_pdf":
             return _pdf_response(pdf, "vorschau.pdf")
         try:
-            preview_png = base64.b64encode(rendering.pdf_page_png(pdf)).decode()
-        except rendering.PreviewUnavailable:
+            preview_png = base64.b64encode(pdf_page_png(pdf)).decode()
+        except PreviewUnavailable:
             flash(_("Die Bildvorschau ist auf diesem Server nicht verfügbar; die PDF-Vorschau schon."), "warning")
         if not anyone:
             flash(_("Noch niemand erfüllt die Auswahl; die Vorschau zeigt einen Beispielnamen."), "warning")
@@ -173,9 +177,11 @@ def preview_image():
         ]
         return jsonify(errors=messages), 400
     try:
-        png = rendering.pdf_page_png(_preview_pdf(form)[0])
-    except rendering.PreviewUnavailable:
+        png = pdf_page_png(_preview_pdf(form)[0])
+    except PreviewUnavailable:
         return jsonify(errors=[_("Die Bildvorschau ist auf diesem Server nicht verfügbar.")]), 503
+    except RenderingFailed as failure:
+        return jsonify(errors=[failure.message]), 422
     return png, 200, {"Content-Type": "image/png", "Cache-Control": "no-store"}
 
 
@@ -198,6 +204,7 @@ def batch(batch_id):
         pdf_ready=batch.status in {"packing", "done"} and merged_path.exists(),
         zip_ready=batch.status == "done" and zip_path.exists(),
         can_restart=may_restart(batch),
+        failure_message=failure_message(batch),
         kind_labels=KIND_LABELS,
         status_labels=STATUS_LABELS,
     )
@@ -280,9 +287,7 @@ def _render_certificate(certificate, revoke_form, correct_form, status=200):
 @role_required("organiser")
 def certificate_download(certificate_id):
     certificate = _certificate_or_404(certificate_id)
-    return _pdf_response(
-        certificate_pdf(certificate), rendering.pdf_filename(certificate.recipient_name, certificate.serial)
-    )
+    return _pdf_response(certificate_pdf(certificate), pdf_filename(certificate.recipient_name, certificate.serial))
 
 
 @bp.route("/<int:certificate_id>/revoke", methods=["POST"])
@@ -349,5 +354,5 @@ def participant(token):
         db.session.rollback()
         return render_template("certificates/unavailable.html", message=str(problem))
     return _pdf_response(
-        certificate_pdf(certificate), rendering.pdf_filename(certificate.recipient_name, certificate.serial), False
+        certificate_pdf(certificate), pdf_filename(certificate.recipient_name, certificate.serial), False
     )

@@ -21,6 +21,7 @@ KIND_LABELS = {
     CertificateKind.ATTENDANCE: _l("Teilnahmebescheinigung"),
     CertificateKind.APPRECIATION: _l("Dankesurkunde"),
     CertificateKind.PRIZE: _l("Urkunde"),
+    CertificateKind.TANDEM: _l("Teilnahmebestätigung Tandem-Projektgruppe"),
 }
 DESIGN_LABELS = {"classic": _l("Klassisch (zentriert, Doppelrahmen)"), "modern": _l("Modern (linksbündig, Farbband)")}
 STATUS_LABELS = {
@@ -48,6 +49,7 @@ PLACEHOLDERS_BY_KIND = {
     CertificateKind.ATTENDANCE: _COMMON | {"days"},
     CertificateKind.APPRECIATION: _COMMON,
     CertificateKind.PRIZE: _COMMON | {"place", "category", "prize"},
+    CertificateKind.TANDEM: _COMMON | {"days"},
 }
 PLACEHOLDER_PATTERN = re.compile(r"\{([^{}]*)\}")
 
@@ -55,12 +57,15 @@ DEFAULT_TITLES = {
     CertificateKind.ATTENDANCE: "Teilnahmebescheinigung",
     CertificateKind.APPRECIATION: "Dankesurkunde",
     CertificateKind.PRIZE: "Urkunde",
+    CertificateKind.TANDEM: "Teilnahmebestätigung",
 }
 DEFAULT_BODIES = {
     CertificateKind.ATTENDANCE: "hat am {days} an der Veranstaltung „{event}“ teilgenommen.",
     CertificateKind.APPRECIATION: "In Anerkennung und Würdigung des herausragenden ehrenamtlichen Engagements "
     "für die Integration in {district} sprechen wir Dank und Anerkennung aus.",
     CertificateKind.PRIZE: "erhält in der Kategorie „{category}“ den {place}.\n\n{prize}",
+    CertificateKind.TANDEM: "hat in der Tandem-Projektgruppe „{event}“ mitgewirkt und an den Treffen am {days} "
+    "teilgenommen.",
 }
 DEFAULT_ISSUER = "Programm Integrationslotsinnen und -lotsen"
 

@@ -50,7 +50,13 @@ def device_token_required(view=None, *, ticket_field: str | None = None):
         statements_commit_themselves()
         found = device_for_token(token.strip(), _ticket_in_body(ticket_field)) if scheme.lower() == "bearer" else None
         if found is None:
-            body = {"error": 401, "message": _("Gerätetoken fehlt, ist unbekannt oder wurde widerrufen.")}
+            body = {
+                "error": 401,
+                "message": _(
+                    "Gerätetoken fehlt, ist unbekannt, wurde widerrufen oder gilt zu dieser Zeit nicht "
+                    "(nur von kurz vor bis kurz nach der Veranstaltung)."
+                ),
+            }
             return body, 401, {"WWW-Authenticate": 'Bearer realm="treffpunkt-checkin"'}
         g.device, g.event, g.ticket = found
         return view(*args, **kwargs)

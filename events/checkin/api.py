@@ -4,6 +4,8 @@ Devices authenticate with their own token (`Authorization: Bearer ...`) instead 
 exempt from CSRF protection. Every answer, errors included, is JSON.
 """
 
+import hashlib
+import json
 from pathlib import Path
 
 from flask import Response, g, request
@@ -12,7 +14,7 @@ from flask_babel import gettext as _
 from events.checkin import bp
 from events.checkin.access import device_token_required
 from events.checkin.figures import counts_per_day, expected_count, status_of
-from events.checkin.scanning import check_in_registration, person_summary, scan_ticket
+from events.checkin.scanning import NonceReused, check_in_registration, person_summary, scan_ticket
 from events.checkin.scopes import DAY_SCOPE, valid_scope
 from events.checkin.search import SEARCH_MIN_LENGTH, search_registrations
 from events.core.access import public
@@ -26,6 +28,16 @@ MAX_NONCE = 64
 
 def _bad_request(message: str):
     return {"error": 400, "message": message}, 400
+
+
+def _request_hash(*parts: str) -> str:
+    """What a request with a nonce asked for, as a hash kept with the scan: a retry must ask the same."""
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def _nonce_reused():
+    message = _("Diese Nonce wurde schon für eine andere Anfrage benutzt. Bitte für jede neue Anfrage eine neue Nonce.")
+    return {"error": 409, "message": message}, 409
 
 
 def _scan_arguments(body: dict):
@@ -52,7 +64,18 @@ def api_scan():
     nonce, scope, problem = _scan_arguments(body)
     if problem:
         return _bad_request(problem)
-    outcome = scan_ticket(g.event, body["token"], device=g.device, nonce=nonce, scope=scope, checked=g.ticket)
+    try:
+        outcome = scan_ticket(
+            g.event,
+            body["token"],
+            device=g.device,
+            nonce=nonce,
+            scope=scope,
+            checked=g.ticket,
+            request_hash=_request_hash("scan", body["token"], scope),
+        )
+    except NonceReused:
+        return _nonce_reused()
     return outcome.as_json()
 
 
@@ -67,7 +90,17 @@ def api_manual_checkin(registration_id):
     nonce, scope, problem = _scan_arguments(body if isinstance(body, dict) else {})
     if problem:
         return _bad_request(problem)
-    outcome = check_in_registration(g.event, registration, device=g.device, nonce=nonce, scope=scope)
+    try:
+        outcome = check_in_registration(
+            g.event,
+            registration,
+            device=g.device,
+            nonce=nonce,
+            scope=scope,
+            request_hash=_request_hash("registration", str(registration.id), scope),
+        )
+    except NonceReused:
+        return _nonce_reused()
     return outcome.as_json()
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import and_, bindparam, select
 
 from events.checkin.models import Device
@@ -120,6 +121,8 @@ def device_for_token(token: str | None, ticket: str | None = None):
     if not rows:
         return None
     row = rows[0]
+    if not device_is_within_its_window(row.starts_at, row.ends_at):
+        return None
     device = ScanningDevice(row.device_id, row.device_name, row.last_seen_at)
     event = ScanningEvent(row.event_id, row.title, row.ticket_key, row.starts_at, row.ends_at, row.event_status)
     if ticket is None:
@@ -129,6 +132,22 @@ def device_for_token(token: str | None, ticket: str | None = None):
     if code is not None and code.event_id == event.id:
         _TICKET_KEYS[event.id] = event.ticket_key
     return device, event, check_ticket(event, ticket)  # forged, another event's, or checked with an old key
+
+
+def device_window(starts_at: datetime, ends_at: datetime) -> tuple[datetime, datetime]:
+    """From when until when the tokens of an event's devices work: DEVICE_VALID_DAYS_BEFORE days before the
+    start (to set up and try them) until DEVICE_VALID_HOURS_AFTER hours after the end. Outside it a token opens
+    nothing, so a device left in a drawer after the event no longer reads the registrants' names."""
+    config = current_app.config
+    return (
+        starts_at - timedelta(days=config["DEVICE_VALID_DAYS_BEFORE"]),
+        ends_at + timedelta(hours=config["DEVICE_VALID_HOURS_AFTER"]),
+    )
+
+
+def device_is_within_its_window(starts_at: datetime, ends_at: datetime, now: datetime | None = None) -> bool:
+    valid_from, valid_until = device_window(starts_at, ends_at)
+    return valid_from <= (now or utcnow()) <= valid_until
 
 
 def devices_of(event: Event) -> list[Device]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
@@ -16,9 +14,9 @@ from events.checkin.scopes import DAY_SCOPE, berlin_time, event_days
 from events.core.database import german_order
 from events.core.models import District, Region
 from events.core.types import utcnow
+from events.documents.spreadsheets import table_csv
 from events.extensions import db
 from events.meetings.models import Event
-from events.registration.export import csv_safe
 from events.registration.models import Registration, RegistrationStatus
 
 # Figures for the dashboard, the API and the exports
@@ -156,18 +154,16 @@ def event_is_over(event: Event, now: datetime | None = None) -> bool:
     return (now or utcnow()) > event.ends_at
 
 
-def no_shows_csv(event: Event) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([_("Nachname"), _("Vorname"), _("E-Mail-Adresse"), _("Organisation"), _("Landkreis")])
-    for registration in no_shows(event):
-        writer.writerow(
-            [
-                csv_safe(registration.last_name),
-                csv_safe(registration.first_name),
-                csv_safe(registration.email),
-                csv_safe(registration.organisation_name or ""),
-                csv_safe(registration.district.label if registration.district else ""),
-            ]
-        )
-    return buffer.getvalue()
+def no_shows_csv(event: Event) -> bytes:
+    header = [_("Nachname"), _("Vorname"), _("E-Mail-Adresse"), _("Organisation"), _("Landkreis")]
+    rows = [
+        [
+            registration.last_name,
+            registration.first_name,
+            registration.email,
+            registration.organisation_name or "",
+            registration.district.label if registration.district else "",
+        ]
+        for registration in no_shows(event)
+    ]
+    return table_csv(header, rows)

@@ -58,6 +58,8 @@ class CheckIn(db.Model):
     device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id", ondelete="SET NULL"))
     device_name: Mapped[str | None] = mapped_column(String(100))
     nonce: Mapped[str | None] = mapped_column(String(64))  # client nonce, makes API retries idempotent
+    # SHA-256 of what the request with the nonce asked (ticket or registration, scope): a retry must ask the same
+    request_hash: Mapped[str | None] = mapped_column(String(64))
     undone_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 

@@ -23,6 +23,7 @@ from events.core.audit import record_audit
 from events.core.database import begin_write
 from events.core.models import District, User, district_label
 from events.core.types import utcnow
+from events.directory.person_details import PersonDetails
 from events.extensions import db
 from events.meetings.models import Event, EventSession, SessionKind
 from events.registration.models import Registration, RegistrationStatus, WorkshopChoice
@@ -48,15 +49,21 @@ class CheckInError(Exception):
     """A check-in action that is not allowed; the message is shown to the user."""
 
 
+def door_person(registration_id: int, details: PersonDetails, workshops: list[str]) -> dict:
+    """What the door shows of a person (the scanner's answer and the API's "person")."""
+    return {
+        "id": registration_id,
+        "name": details.name,
+        "organisation": details.organisation,
+        "district": details.district_label,
+        "workshops": workshops,
+    }
+
+
 def person_summary(registration: Registration) -> dict:
     """Plain values about a person, for the scanner's answer and the API."""
-    return {
-        "id": registration.id,
-        "name": registration.full_name,
-        "organisation": registration.organisation_name or "",
-        "district": registration.district.label if registration.district else "",
-        "workshops": [session.title for session in registration.workshops],
-    }
+    details = PersonDetails.from_registration(registration)
+    return door_person(registration.id, details, [session.title for session in registration.workshops])
 
 
 # Scanning
@@ -170,6 +177,7 @@ def scan_ticket(
     scope: str = DAY_SCOPE,
     now: datetime | None = None,
     checked: tuple[str | None, TicketHolder | None] | None = None,
+    request_hash: str | None = None,
 ) -> ScanOutcome:
     """Check a scanned ticket in, record the scan, commit, and say what the door should show.
 
@@ -179,7 +187,7 @@ def scan_ticket(
     """
     now = now or utcnow()
     problem, holder = checked if checked is not None else check_ticket(event, token)
-    return _admit_or_refuse(event, holder, problem, user, device, device_name, nonce, scope, now)
+    return _admit_or_refuse(event, holder, problem, user, device, device_name, nonce, scope, now, request_hash)
 
 
 def check_ticket(event, token: str) -> tuple[str | None, TicketHolder | None]:
@@ -208,11 +216,12 @@ def check_in_registration(
     nonce: str | None = None,
     scope: str = DAY_SCOPE,
     now: datetime | None = None,
+    request_hash: str | None = None,
 ) -> ScanOutcome:
     """Check a person in without their code (found by search)."""
     now = now or utcnow()
     holder = _ticket_holder(event.id, registration.id)
-    return _admit_or_refuse(event, holder, None, user, device, device_name, nonce, scope, now)
+    return _admit_or_refuse(event, holder, None, user, device, device_name, nonce, scope, now, request_hash)
 
 
 @dataclass
@@ -287,13 +296,10 @@ def holder_of(rows) -> TicketHolder | None:
         return None
     row = rows[0]
     district = district_label(row.district_name, row.district_kind) if row.district_name else ""
-    person = {
-        "id": row.registration_id,
-        "name": f"{row.first_name} {row.last_name}".strip(),
-        "organisation": row.organisation_name or "",
-        "district": district,
-        "workshops": [r.workshop_title for r in rows if r.workshop_id is not None],
-    }
+    details = PersonDetails.named(
+        row.first_name, row.last_name, organisation=row.organisation_name or "", district_label=district
+    )
+    person = door_person(row.registration_id, details, [r.workshop_title for r in rows if r.workshop_id is not None])
     workshop_ids = frozenset(r.workshop_id for r in rows if r.workshop_id is not None)
     return TicketHolder(row.registration_id, row.registration_status, row.ticket_version, workshop_ids, person)
 
@@ -325,14 +331,19 @@ def _begin_scan_write():
     return db.session.connection()
 
 
-def _admit_or_refuse(event, holder, problem, user, device, device_name, nonce, scope, now) -> ScanOutcome:
+class NonceReused(Exception):  # noqa: N818 - named for what happened
+    """A device sent a nonce again with another request (another ticket, say): answered 409, never replayed."""
+
+
+def _admit_or_refuse(event, holder, problem, user, device, device_name, nonce, scope, now, request_hash=None):
     """Decide, then record the scan in one short write transaction and commit.
 
     The reads before (device, ticket holder) run without the write lock; the write transaction (SQLite: BEGIN
     IMMEDIATE, see begin_write) holds it only for the scan's insert and, once a minute, the device's last-seen
     time. A welcome is an insert that the partial unique index allows once per person, day and scope; when it does
     nothing, the person is in already, and that scan is recorded as "already". A nonce seen before from this
-    device makes the insert fail: nothing of the scan is kept, and the first answer is given again.
+    device makes the insert fail: nothing of the scan is kept, and the first answer is given again when the request
+    is the same (request_hash), else NonceReused.
     """
     day = berlin_time(now).date()
     if problem is None:
@@ -349,6 +360,7 @@ def _admit_or_refuse(event, holder, problem, user, device, device_name, nonce, s
         "device_id": device.id if device is not None else None,
         "device_name": (device_name or "")[:100] or None,
         "nonce": nonce,
+        "request_hash": request_hash if nonce else None,
     }
     shown = problem is None or problem == ScanResult.NOT_CHOSEN
     outcome = ScanOutcome(problem or ScanResult.WELCOME, person=holder.person if shown else None, scanned_at=now)
@@ -372,6 +384,8 @@ def _admit_or_refuse(event, holder, problem, user, device, device_name, nonce, s
         earlier = _scan_with_nonce(device.id, nonce) if device is not None and nonce else None
         if earlier is None:
             raise
+        if earlier.request_hash != (request_hash if nonce else None):
+            raise NonceReused() from None
         return _replay(earlier)
     db.session.commit()
     return outcome

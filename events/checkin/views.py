@@ -10,7 +10,7 @@ from events.checkin import bp
 from events.checkin import devices as scanning_devices
 from events.checkin import staff as event_staff
 from events.checkin.access import event_staff_required
-from events.checkin.devices import create_device, devices_of
+from events.checkin.devices import create_device, device_window, devices_of
 from events.checkin.figures import (
     arrivals,
     arrivals_chart,
@@ -234,7 +234,7 @@ def dashboard(event):
 def no_shows_export(event):
     if not event_is_over(event):
         abort(409)
-    data = "\ufeff" + no_shows_csv(event)
+    data = no_shows_csv(event)
     return Response(
         data,
         mimetype="text/csv",
@@ -252,12 +252,16 @@ def devices(event):
         new_device, new_token = create_device(event, form.name.data, current_user)
         form = DeviceForm(formdata=None)
     status = 400 if form.errors else 200
+    valid_from, valid_until = device_window(event.starts_at, event.ends_at)
     return (
         render_template(
             "checkin/devices.html",
             event=event,
             form=form,
             devices=devices_of(event),
+            valid_from=valid_from,
+            valid_until=valid_until,
+            window_over=utcnow() > valid_until,
             new_token=new_token,
             new_device=new_device,
             confirm_form=ConfirmForm(),

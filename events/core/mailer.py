@@ -96,7 +96,7 @@ def render_templated_mail(template: str, **context) -> dict:
 # feed. Only the recipient may hold them; the organisers' view of sent mail shows them cut (hide_secret_links).
 SECRET_LINK = re.compile(
     r"(?P<keep>/registration/me/|/awards/me/|/accounts/password/reset/|/accounts/invitation/|/certificates/participant/"
-    r"|/calendar/personal/|[?&]invitation=)(?P<secret>[^\s/?#&]+)"
+    r"|/calendar/personal/|/tandems/link/|[?&]invitation=)(?P<secret>[^\s/?#&]+)"
 )
 
 
@@ -179,14 +179,26 @@ def _render_deferred(mail: OutgoingMail) -> bool:
     return True
 
 
+def ascii_address(address: str) -> str:
+    """An address as every SMTP server takes it: a domain with umlauts in its ASCII form (zoe@xn--zo-ija.example).
+    The part before the @ is ASCII already: the forms refuse anything else (core.forms.has_ascii_local_part)."""
+    local_part, at, domain = address.rpartition("@")
+    if at and not domain.isascii():
+        try:
+            return f"{local_part}@{domain.encode('idna').decode('ascii')}"
+        except UnicodeError:
+            return address
+    return address
+
+
 def build_message(mail: OutgoingMail) -> EmailMessage:
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_DEFAULT_SENDER"]
-    message["To"] = mail.recipient
+    message["To"] = ascii_address(mail.recipient)
     if mail.reply_to:
-        message["Reply-To"] = mail.reply_to
-    message["Subject"] = mail.subject
+        message["Reply-To"] = ascii_address(mail.reply_to)
+    message["Subject"] = " ".join(mail.subject.splitlines())  # a line break in a header is refused by every server
     message["Message-ID"] = mail.message_id or make_msgid(domain="treffpunkt.example")
     message.set_content(mail.body_text)
     inline = [a for a in mail.attachments if a.inline_cid]

@@ -153,6 +153,9 @@ def load_demo_data(password: str, seed: int = 2026) -> list[tuple[str, str]]:
         logins.append((role, email))
     db.session.flush()
     _demo_meeting(rng, organisations, by_key, users)
+    from events.tandems.demo import load_tandem_demo
+
+    load_tandem_demo(rng, users)
     db.session.commit()
     logins += load_award_demo(users, password, rng)
     return logins

@@ -15,6 +15,7 @@ NAVIGATION = [
     ("certificates.index", _l("Urkunden"), {"organiser"}),
     ("awards.programmes", _l("Preise"), {"organiser"}),
     ("awards.jury_start", _l("Jury"), {"jury"}),
+    ("tandems.index", _l("Tandems"), {"organiser"}),
     ("admin.users", _l("Benutzer"), {"admin"}),
     ("admin.audit_log", _l("Protokoll"), {"admin"}),
     ("calendar.subscribe", _l("Kalender"), None),

@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from events.core.database import german_order
 from events.core.timezone import BERLIN
 from events.directory.forms import ORGANISATION_KIND_LABELS
+from events.documents.spreadsheets import table_csv, table_xlsx
 from events.extensions import db
 from events.meetings.models import QuestionKind
 from events.registration.forms import LANGUAGE_CHOICES, REGISTRATION_STATUS_LABELS
 from events.registration.models import Registration, WorkshopChoice
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
-
-
-def csv_safe(text: str) -> str:
-    """Plain text that a spreadsheet opening the CSV will not run as a formula."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _label(labels: dict, key) -> str:
@@ -124,41 +114,9 @@ def export_table(event) -> tuple[list[str], list[list[str | int | datetime]]]:
 
 
 def export_csv(event) -> bytes:
-    header, rows = export_table(event)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    for row in [header, *rows]:
-        writer.writerow([_csv_value(value) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel then reads the umlauts right
-
-
-def _csv_value(value) -> str:
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    return str(value) if isinstance(value, int) else csv_safe(value)
+    return table_csv(*export_table(event))
 
 
 def export_xlsx(event) -> bytes:
     header, rows = export_table(event)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Anmeldungen")[:31]
-    for row_number, row in enumerate([header, *rows], start=1):
-        for column, value in enumerate(row, start=1):
-            if isinstance(value, int | datetime):  # numbers and dates sort and filter as such
-                cell = sheet.cell(row=row_number, column=column, value=value)
-                if isinstance(value, datetime):
-                    cell.number_format = "DD.MM.YYYY HH:MM"
-                continue
-            # a string cell: shown as typed ("-5 Grad", "=1+1"), never run as a formula, no apostrophe;
-            # control characters (pasted into a free-text answer) have no place in XLSX
-            cell = sheet.cell(row=row_number, column=column, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-            cell.data_type = "s"
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions  # a filter button on every column of the header
-    for index, title in enumerate(header, start=1):
-        width = max([len(str(title))] + [len(_csv_value(row[index - 1])) for row in rows[:200]])
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 60)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return table_xlsx(header, rows, _("Anmeldungen"))

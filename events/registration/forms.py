@@ -111,13 +111,14 @@ def _workshop_field(slot: tuple[WorkshopSpec, ...], slot_number: int, full: froz
 
 
 @lru_cache(maxsize=128)
-def _form_class(new: bool, locale: str, definition: RegistrationDefinition, full: frozenset[int]):
+def _form_class(base: type, locale: str, definition: RegistrationDefinition, full: frozenset[int]):
     """The form class for one shape of the form; kept, since building a class costs more than using it.
 
+    base: the class with the fixed fields (a participant's new or personal form, or an organiser's);
     locale is part of the key because a full workshop's label is worded when the class is built.
     """
 
-    class EventRegistrationForm(NewRegistrationForm if new else PersonalDetailsForm):
+    class EventRegistrationForm(base):
         pass
 
     for question in definition.questions:
@@ -139,6 +140,7 @@ def build_registration_form(
     new: bool,
     own_workshops=frozenset(),
     invited_email: str | None = None,
+    base: type | None = None,
     **kwargs,
 ):
     """The form for an event: personal details, the event's questions and one choice per workshop slot.
@@ -146,11 +148,13 @@ def build_registration_form(
     definition: meetings.service.registration_definition(event); fill: confirmed choices per workshop id;
     own_workshops: the registrant's current choices, which stay selectable even when the workshop is full;
     invited_email: the address of the invitation the form is opened with, shown read-only in place of what was
-    posted (registration.service.register_for_event uses it in any case).
+    posted (registration.service.register_for_event uses it in any case); base: the class with the fixed fields,
+    when not a participant's (registration.organiser_forms).
     """
     adjusted_fill = {k: v - (1 if k in own_workshops else 0) for k, v in fill.items()}
     locale = str(get_locale() or "de")
-    form = _form_class(new, locale, definition, _full_workshops(definition, adjusted_fill))(**kwargs)
+    base = base or (NewRegistrationForm if new else PersonalDetailsForm)
+    form = _form_class(base, locale, definition, _full_workshops(definition, adjusted_fill))(**kwargs)
     form.district_id.choices = districts
     form.photo_consent.description = photo_consent_text()
     if new:
@@ -240,6 +244,14 @@ def answers_from(form) -> dict:
     return answers
 
 
+def registration_values(form) -> dict:
+    """What the registration services take: the form's fields, "answers" and "workshops"."""
+    data = dict(form.data)
+    data["answers"] = answers_from(form)
+    data["workshops"] = chosen_workshop_ids(form)
+    return data
+
+
 def validate_workshops_not_full(form) -> bool:
     """Refuse a full workshop with a message at its field; True when all choices still have room."""
     ok = True
@@ -257,9 +269,37 @@ def validate_workshops_not_full(form) -> bool:
     return ok
 
 
+MESSAGE_HINT = _l(
+    "Platzhalter: {name} – Name der Person, {event} – Titel der Veranstaltung, {personal_link} – ihr persönlicher "
+    "Link. Formatierung mit Markdown wie in der Beschreibung der Veranstaltung: **fett**, *kursiv*, Listen mit "
+    "„- “, Links als [Text](https://…)."
+)
+
+
 class OrganiserMessageForm(Form):
     subject = StringField(_l("Betreff"), validators=[DataRequired(), Length(max=200)])
-    body = TextAreaField(_l("Nachricht"), validators=[DataRequired(), Length(max=10000)])
+    body = TextAreaField(_l("Nachricht"), validators=[DataRequired(), Length(max=10000)], description=MESSAGE_HINT)
+    greeting = BooleanField(
+        _l("Mit Anrede beginnen"),
+        default=True,
+        description=_l("„Guten Tag …,“ mit dem Namen der Person (auf Englisch „Hello …,“)."),
+    )
+    subject_en = StringField(_l("Betreff auf Englisch"), validators=[Optional(), Length(max=200)])
+    body_en = TextAreaField(
+        _l("Nachricht auf Englisch"), validators=[Optional(), Length(max=10000)], description=MESSAGE_HINT
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        """Also: English text in both fields or in none (half a translation would go out half German)."""
+        valid = super().validate(extra_validators)
+        if bool((self.subject_en.data or "").strip()) != bool((self.body_en.data or "").strip()):
+            missing = self.body_en if (self.subject_en.data or "").strip() else self.subject_en
+            missing.errors = [
+                *missing.errors,
+                gettext("Für die englische Fassung bitte Betreff und Nachricht angeben."),
+            ]
+            return False
+        return valid
 
 
 class ResendLinkForm(Form):

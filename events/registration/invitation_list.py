@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from datetime import datetime
 from typing import NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, or_, select
 
 from events.core.search import matches_any
-from events.core.timezone import aware_to_berlin_naive
+from events.documents.spreadsheets import table_csv
 from events.extensions import db
 from events.meetings.models import Event
-from events.registration.export import csv_safe
 from events.registration.forms import REGISTRATION_STATUS_LABELS
 from events.registration.models import Invitation, Registration, RegistrationStatus
 
@@ -107,36 +103,29 @@ def invitations_csv(event: Event, status: str = "", term: str = "") -> bytes:
     registrations export), texts protected from being run as formulas."""
     invitations = db.session.scalars(search_invitations(event, status, term)).all()
     registrations = invitation_registrations(invitations)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(
-        [
-            _("Nachname"),
-            _("Vorname"),
-            _("E-Mail-Adresse"),
-            _("Organisation"),
-            _("Eingeladen am"),
-            _("Zuletzt verschickt am"),
-            _("Anmeldung"),
-            _("Anmeldung Nr."),
-        ]
-    )
+    header = [
+        _("Nachname"),
+        _("Vorname"),
+        _("E-Mail-Adresse"),
+        _("Organisation"),
+        _("Eingeladen am"),
+        _("Zuletzt verschickt am"),
+        _("Anmeldung"),
+        _("Anmeldung Nr."),
+    ]
+    rows = []
     for invitation in invitations:
         registration = registrations.get(invitation.id)
-        writer.writerow(
+        rows.append(
             [
-                csv_safe(invitation.last_name),
-                csv_safe(invitation.first_name),
-                csv_safe(invitation.email),
-                csv_safe(invitation.organisation_name or ""),
-                _berlin_minutes(invitation.created_at),
-                _berlin_minutes(invitation.sent_at),
+                invitation.last_name,
+                invitation.first_name,
+                invitation.email,
+                invitation.organisation_name or "",
+                invitation.created_at,
+                invitation.sent_at,
                 str(REGISTRATION_STATUS_LABELS[registration.status]) if registration else _("nicht angemeldet"),
                 registration.id if registration else "",
             ]
         )
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _berlin_minutes(value: datetime | None) -> str:
-    return aware_to_berlin_naive(value).strftime("%Y-%m-%d %H:%M") if value else ""
+    return table_csv(header, rows)

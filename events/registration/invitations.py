@@ -40,7 +40,8 @@ class Invitee(NamedTuple):
     organisation: str | None = None
 
 
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# an ASCII part before the @ (as the forms ask, core.forms.has_ascii_local_part): a mail to zoë@... gets lost
+EMAIL_PATTERN = re.compile(r"^[\x21-\x3f\x41-\x7e]+@[^@\s]+\.[^@\s]+$")
 # The longest name and organisation an invitation keeps (its columns).
 INVITEE_LIMITS = (("first_name", 100), ("last_name", 100), ("organisation", 200))
 

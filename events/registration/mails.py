@@ -119,6 +119,11 @@ def send_link_again(registration):
     return _send(registration, "registration_link", link=True)
 
 
+def send_corrected(registration, note: str = ""):
+    """An organiser corrected the registration: what it says now, the organiser's note, the personal link."""
+    return _send(registration, "registration_corrected", link=True, note=note)
+
+
 def send_reminder(registration):
     return _send(registration, "registration_reminder", link=True, ticket=True)
 
@@ -130,10 +135,6 @@ def send_event_updated(registration):
 
 def send_event_cancelled(registration, message: str):
     return _send(registration, "event_cancelled", invite="CANCEL", message=message)
-
-
-def send_organiser_message(registration, subject: str, body: str):
-    return _send(registration, "organiser_message", subject=subject, body=body)
 
 
 def send_invitation(invitation, token: str):

@@ -229,23 +229,34 @@ def withdraw_photo_consent(registration: Registration) -> bool:
     return True
 
 
-def register_for_event(event_id: int, data: dict, invitation: Invitation | None = None) -> RegistrationOutcome:
+def register_for_event(
+    event_id: int,
+    data: dict,
+    invitation: Invitation | None = None,
+    *,
+    by_organiser: bool = False,
+    send_mail: bool = True,
+) -> RegistrationOutcome:
     """Register a person: confirmed while places are free, otherwise on the waiting list.
 
     data: the form's fields plus "answers" (question id -> answer) and "workshops" (session ids); with an
     invitation, its address is used and data["email"] is not read.
     The mail is queued in the outbox with the registration and rendered and sent afterwards, so a mail
     problem never loses a registration.
+    by_organiser: an organiser registers a person who signed up by phone or at the door (see
+    registration.by_organiser): the same rules of capacity, waiting list and workshops, but also outside the
+    registration window and without an invitation; an address registered already is refused rather than mailed
+    its link. send_mail: False when the person is to get no mail (an organiser's choice).
     """
     event = lock_row(Event, event_id)
     if event is None:
         raise RegistrationError("unknown_event")
     state = registration_window_state(event)
-    if state != "open":
+    if state != "open" and not (by_organiser and state != "cancelled"):
         db.session.rollback()
         raise RegistrationError(state)
     if (invitation is not None and invitation.event_id != event.id) or (
-        event.access == "invited" and invitation is None
+        event.access == "invited" and invitation is None and not by_organiser
     ):
         db.session.rollback()
         raise RegistrationError("invitation_required")
@@ -264,6 +275,9 @@ def register_for_event(event_id: int, data: dict, invitation: Invitation | None 
     version = (existing.link_version or 0) if existing is not None else secrets.randbelow(NEW_LINK_VERSIONS) + 1
     token = manage_token_for(event.id, normalized, current_app.config["SECRET_KEY"], version)
     if existing is not None and existing.status != CANCELLED:
+        if by_organiser:
+            db.session.rollback()
+            raise RegistrationError("already_registered")
         mails.send_link_again(existing)  # still under the lock: the mail is the only write
         db.session.commit()
         return RegistrationOutcome(existing, token, created=False)
@@ -297,13 +311,12 @@ def register_for_event(event_id: int, data: dict, invitation: Invitation | None 
         "registration.create",
         registration,
         summary=f"{event.title}: {registration.full_name} ({registration.status})",
-        actor="participant",
+        details={"by_organiser": True, "mailed": send_mail} if by_organiser else None,
+        actor=None if by_organiser else "participant",
     )
     # the mail is only queued here (rendered later by the sender), in the same transaction as the registration
-    if registration.status == CONFIRMED:
-        mails.send_confirmation(registration)
-    else:
-        mails.send_waitlisted(registration)
+    if send_mail:
+        (mails.send_confirmation if registration.status == CONFIRMED else mails.send_waitlisted)(registration)
     outcome = RegistrationOutcome(registration, token, True, registration.status, registration.waitlist_position)
     db.session.commit()
     return outcome
@@ -326,12 +339,18 @@ def update_registration(registration: Registration, data: dict) -> None:
         db.session.rollback()
         raise
     _apply_details(registration, data)
+    choose_workshops(registration, workshops)
+    record_audit("registration.update", registration, summary=registration.full_name, actor="participant")
+    db.session.commit()
+
+
+def choose_workshops(registration: Registration, workshops: list[EventSession]) -> None:
+    """Make these the registration's workshops (checked by _check_workshops), keeping the rows of those kept."""
     wanted = {w.id for w in workshops}
+    current = {c.session_id for c in registration.workshop_choices}
     registration.workshop_choices = [c for c in registration.workshop_choices if c.session_id in wanted] + [
         WorkshopChoice(session_id=w) for w in sorted(wanted - current)
     ]
-    record_audit("registration.update", registration, summary=registration.full_name, actor="participant")
-    db.session.commit()
 
 
 def participant_may_cancel(registration: Registration, event: Event) -> bool:
@@ -701,29 +720,3 @@ def breakdowns(event: Event) -> dict[str, list[tuple[str, int]]]:
         "district": districts.most_common(),
         "organisation_kind": kinds.most_common(),
     }
-
-
-def message_recipients(event: Event, status: str = "", term: str = "") -> list[Registration]:
-    """Who an organiser's message reaches: the filtered registrations, cancelled ones only when asked for."""
-    recipients = db.session.scalars(search_registrations(event, status, term)).all()
-    return [r for r in recipients if status == CANCELLED or r.status != CANCELLED]
-
-
-def message_registrants(event: Event, subject: str, body: str, status: str = "", term: str = "") -> int:
-    """Mail the organiser's message to message_recipients; how many it reaches. A selection of nobody is refused
-    (RegistrationError "no_recipients"), so no message is logged as sent that reached no one."""
-    recipients = message_recipients(event, status, term)
-    if not recipients:
-        raise RegistrationError("no_recipients")
-    for registration in recipients:
-        mails.send_organiser_message(registration, subject, body)
-    # The search text is left out of the log: it is often a participant's name, and the log outlives their data.
-    # Which registrations the message reached is kept as their ids, which say nothing once they are anonymised.
-    record_audit(
-        "registration.message",
-        event,
-        summary=f"{subject[:200]} -> {len(recipients)} ({status or 'all'}{', search' if term else ''})",
-        details={"status": status or None, "search": bool(term), "registrations": [r.id for r in recipients]},
-    )
-    db.session.commit()
-    return len(recipients)

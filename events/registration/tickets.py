@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from flask_babel import format_datetime
 
-from events.documents.pdf import qr_data_uri, render_pdf
+from events.documents.qr import qr_png
+from events.documents.rendering import data_url, render_pdf
 
 MAC_BYTES = 16
 
@@ -80,17 +81,17 @@ def _ticket_values(registration) -> dict:
         "event_ends": format_datetime(event.ends_at, "short"),
         "venue": ", ".join(part for part in (event.venue_name, event.address) if part),
         "token": token,
-        "qr": qr_data_uri(token),
+        "qr": data_url("image/png", qr_png(token, box_size=10)),
     }
 
 
 def render_ticket_pdf(registration) -> bytes:
     """One A4 page (to fold to A6) with the person's name, organisation, district and QR code."""
-    return render_pdf("pdf/checkin_ticket.html", ticket=_ticket_values(registration))
+    return render_pdf("checkin_ticket.html", {"ticket": _ticket_values(registration)})
 
 
 def render_badges_pdf(registrations) -> bytes:
     """Name badges with QR codes, eight per A4 page, all in one document."""
     badges = [_ticket_values(registration) for registration in registrations]
     event_title = badges[0]["event_title"] if badges else ""
-    return render_pdf("pdf/checkin_badges.html", badges=badges, event_title=event_title)
+    return render_pdf("checkin_badges.html", {"badges": badges, "event_title": event_title})

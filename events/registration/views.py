@@ -1,6 +1,5 @@
 from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_babel import refresh as refresh_locale
 from markupsafe import Markup
 
@@ -21,19 +20,18 @@ from events.meetings.service import (
 )
 from events.registration import bp
 from events.registration.consent import photo_consent_text, privacy_consent_text
+from events.registration.error_messages import ERROR_MESSAGES, error_message
 from events.registration.export import answer_text, export_csv, export_xlsx
 from events.registration.forms import (
     REGISTRATION_STATUS_LABELS,
-    OrganiserMessageForm,
     PromoteForm,
     ResendLinkForm,
     WaitingListPositionForm,
-    answers_from,
     blank_page_key,
     build_registration_form,
-    chosen_workshop_ids,
     registration_form_data,
     registration_form_is_valid,
+    registration_values,
 )
 from events.registration.invitations import invitation_for
 from events.registration.invites import event_invite
@@ -43,8 +41,6 @@ from events.registration.service import (
     breakdowns,
     cancel_registration,
     free_places,
-    message_recipients,
-    message_registrants,
     move_in_waiting_list,
     move_to_position,
     participant_may_cancel,
@@ -64,38 +60,6 @@ from events.registration.service import (
 from events.registration.tickets import render_ticket_pdf, ticket_token_for
 from events.registration.tokens import registration_by_token
 
-ERROR_MESSAGES = {
-    "not_yet": lambda: _("Die Anmeldung ist noch nicht geöffnet."),
-    "closed": lambda: _("Die Anmeldung ist geschlossen."),
-    "over": lambda: _("Die Veranstaltung ist vorbei."),
-    "cancelled": lambda: _("Die Veranstaltung ist abgesagt."),
-    "draft": lambda: _("Diese Veranstaltung ist noch nicht veröffentlicht."),
-    "invitation_required": lambda: _("Die Anmeldung ist nur mit einem persönlichen Einladungslink möglich."),
-    "workshop_full": lambda: _("Ein gewählter Workshop ist inzwischen ausgebucht. Bitte wählen Sie einen anderen."),
-    "two_in_one_slot": lambda: _("Bitte wählen Sie höchstens einen Workshop pro Zeitfenster."),
-    "unknown_workshop": lambda: _("Bitte wählen Sie einen Workshop aus der Liste."),
-    "deadline_passed": lambda: _(
-        "Die Frist für Stornierungen ist abgelaufen. Bitte wenden Sie sich an das Organisationsteam."
-    ),
-    "already_cancelled": lambda: _("Diese Anmeldung ist bereits storniert."),
-    "event_cancelled": lambda: _("Die Veranstaltung ist abgesagt. Eine Stornierung ist daher nicht nötig."),
-    "not_waiting": lambda: _("Diese Person steht nicht auf der Warteliste."),
-    "no_free_place": lambda: _(
-        "Es ist kein Platz frei. Erhöhen Sie die Zahl der Plätze, stornieren Sie zuerst, oder bestätigen Sie die "
-        "Person ausdrücklich über die Kapazität hinaus."
-    ),
-    "unknown_event": lambda: _("Diese Veranstaltung gibt es nicht."),
-    "not_restorable": lambda: _("Eine Stornierung kann nur innerhalb von 10 Minuten zurückgenommen werden."),
-    "cancelled_by_organiser": lambda: _(
-        "Diese Anmeldung hat das Organisationsteam storniert. Bitte wenden Sie sich an das Organisationsteam."
-    ),
-    "no_recipients": lambda: _("Zu dieser Auswahl gehört niemand. Die Nachricht ist nicht gesendet."),
-}
-
-
-def error_message(error: RegistrationError) -> str:
-    return ERROR_MESSAGES.get(str(error), lambda: _("Das ist leider nicht möglich."))()
-
 
 def _flash_dropped_workshops(titles: list[str]) -> None:
     """After a cancellation is taken back or a promotion: which chosen workshops filled up in the meantime."""
@@ -106,13 +70,6 @@ def _flash_dropped_workshops(titles: list[str]) -> None:
         )
 
 
-def _form_data(form) -> dict:
-    data = dict(form.data)
-    data["answers"] = answers_from(form)
-    data["workshops"] = chosen_workshop_ids(form)
-    return data
-
-
 # --- public ---------------------------------------------------------------------------------------------------
 
 
@@ -120,6 +77,18 @@ def _form_data(form) -> dict:
 @public
 @own_transactions
 @limiter.limit(lambda: current_app.config["REGISTRATION_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["REGISTRATION_LIMIT_PER_EVENT_AND_ADDRESS"],
+    methods=["POST"],
+    key_func=lambda: f"{request.view_args['slug']}|{request.remote_addr}",
+    deduct_when=lambda response: response.status_code < 400,  # only what was taken; a form to correct is free
+)
+@limiter.limit(
+    lambda: current_app.config["REGISTRATION_LIMIT_PER_EVENT"],
+    methods=["POST"],
+    key_func=lambda: f"event|{request.view_args['slug']}",
+    deduct_when=lambda response: response.status_code < 400,
+)
 def register(slug):
     reading = request.method == "GET"
     if reading:
@@ -175,7 +144,7 @@ def register(slug):
     form = new_form(data)
     if registration_form_is_valid(form):
         try:
-            outcome = register_for_event(event.id, _form_data(form), invitation)
+            outcome = register_for_event(event.id, registration_values(form), invitation)
         except RegistrationError as error:
             flash(error_message(error), "error")
         else:
@@ -243,7 +212,7 @@ def personal(token):
     )
     if editable and registration_form_is_valid(form):
         try:
-            update_registration(registration, _form_data(form))
+            update_registration(registration, registration_values(form))
         except RegistrationError as error:
             flash(error_message(error), "error")
         else:
@@ -398,33 +367,6 @@ def export(event, fmt):
             headers={"Content-Disposition": f'attachment; filename="{event.slug}-anmeldungen.xlsx"'},
         )
     abort(404)
-
-
-@bp.route("/manage/<int:event_id>/message", methods=["GET", "POST"])
-@event_organiser_required
-def message(event):
-    status = request.values.get("status", "")
-    term = request.values.get("q", "").strip()[:100]
-    form = OrganiserMessageForm()
-    if form.validate_on_submit():
-        try:
-            count = message_registrants(event, form.subject.data, form.body.data, status, term)
-        except RegistrationError as error:
-            flash(error_message(error), "error")  # the typed message stays in the form below
-        else:
-            flash(
-                ngettext("Die Nachricht geht an %(num)d Person.", "Die Nachricht geht an %(num)d Personen.", count),
-                "success",
-            )
-            return redirect(url_for("registration.registrations", event_id=event.id, status=status, q=term))
-    return render_template(
-        "registration/message.html",
-        event=event,
-        form=form,
-        status=status,
-        term=term,
-        recipients=len(message_recipients(event, status, term)),
-    ), 400 if form.is_submitted() else 200
 
 
 def _registration_or_404(registration_id: int) -> Registration:

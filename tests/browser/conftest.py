@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PROJECT_ROOT
+from tests.tandems.conftest import make_block, make_group, make_member, make_programme  # noqa: F401 - fixtures
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -49,10 +50,10 @@ def signed_in_context(browser, app, live_server: str, user, **options):
     """A browser context with the session cookie of `user`, made by Flask's test client (no password needed)."""
     context = browser.new_context(bypass_csp=True, locale="de-DE", **options)
     if user is not None:
+        from tests.conftest import sign_in_without_form
+
         client = app.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
+        sign_in_without_form(app, client, user)
         cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
         context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server}])
     return context

@@ -1,0 +1,101 @@
+"""Sign-off freezes the guideline; the printed guideline holds what was approved, in order, with its contents."""
+
+import io
+import subprocess
+
+from sqlalchemy import select
+
+from events.extensions import db
+from events.tandems.models import BlockState, GuidelineBlock, GuidelineChapter, Phase, TandemProgramme
+
+
+def pdf_text(data: bytes) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+
+
+def _guideline(app, make_programme, make_group, make_block, phase=Phase.SIGN_OFF):
+    """Two chapters; accepted, dropped and draft blocks of two groups."""
+    programme = make_programme(phase=phase, foreword="Ein Wort vorab.", imprint="Herausgegeben vom Ministerium.")
+    niederbayern = make_group(programme, name="Tandem Niederbayern")
+    schwaben = make_group(programme, name="Tandem Schwaben", region="Schwaben")
+    first = make_block(niederbayern, title="Gemeinsame Pressearbeit")
+    with app.app_context():
+        second_chapter = GuidelineChapter(programme_id=programme.id, title="Gemeinsame Projekte", position=2)
+        db.session.add(second_chapter)
+        db.session.get(GuidelineChapter, db.session.get(GuidelineBlock, first.id).chapter_id).position = 1
+        db.session.commit()
+        second_chapter_id = second_chapter.id
+    dropped = make_block(schwaben, title="Eigene Zeitung gründen")
+    draft = make_block(niederbayern, title="Noch nicht fertig")
+    joint = make_block(schwaben, title="Parallelstrukturen vermeiden")
+    with app.app_context():
+        for block_id, state in ((first.id, "accepted"), (dropped.id, "dropped"), (joint.id, "accepted")):
+            db.session.get(GuidelineBlock, block_id).state = state
+        db.session.get(GuidelineBlock, joint.id).chapter_id = second_chapter_id
+        db.session.commit()
+    return programme, {"first": first, "dropped": dropped, "draft": draft, "joint": joint}
+
+
+def test_sign_off_freezes_the_guideline_and_the_pdf_holds_the_approved_blocks_in_order(
+    app, client, login, make_user, make_programme, make_group, make_block
+):
+    programme, blocks = _guideline(app, make_programme, make_group, make_block)
+    login(make_user("organiser"))
+    assert (
+        client.post(f"/tandems/{programme.id}/sign-off", data={"approved_by": "Dr. Maria Amt, Referat I"}).status_code
+        == 302
+    )
+    with app.app_context():
+        signed = db.session.get(TandemProgramme, programme.id)
+        assert signed.signed_off_by == "Dr. Maria Amt, Referat I" and signed.signed_off_at is not None
+    assert "Freigegeben am" in client.get(f"/tandems/{programme.id}/guideline").get_data(as_text=True)
+
+    edit = {"title": "Gemeinsame Pressearbeit", "text": "Nachträglich geändert."}
+    assert client.post(f"/tandems/blocks/{blocks['first'].id}/edit", data=edit).status_code == 403
+    assert client.post(f"/tandems/blocks/{blocks['first'].id}/comments", data={"comment": "Zu spät"}).status_code == 403
+    with app.app_context():
+        assert db.session.get(GuidelineBlock, blocks["first"].id).text == "Die Tandems planen gemeinsam."
+
+    response = client.get(f"/tandems/{programme.id}/guideline.pdf")
+    assert response.mimetype == "application/pdf"
+    text = pdf_text(response.data)
+    assert "Entwurf" not in text
+    assert text.index("Inhalt") < text.index("1. Vernetzung und Öffentlichkeitsarbeit")
+    for title in ("Gemeinsame Pressearbeit", "Parallelstrukturen vermeiden"):
+        assert text.count(title) >= 2  # in the table of contents and in the text
+    assert text.rindex("Vernetzung und Öffentlichkeitsarbeit") < text.rindex("Gemeinsame Projekte")
+    assert "Eigene Zeitung gründen" not in text and "Noch nicht fertig" not in text
+    assert "Aus den Gruppen: Tandem Schwaben" in text
+    assert "Beteiligte Organisationen" in text and "Herausgegeben vom Ministerium." in text
+
+
+def test_a_draft_print_is_watermarked_and_shows_every_live_block_with_its_state(
+    app, client, login, make_user, make_programme, make_group, make_block
+):
+    programme, _blocks = _guideline(app, make_programme, make_group, make_block, phase=Phase.COMMENTING)
+    login(make_user("organiser"))
+    text = pdf_text(client.get(f"/tandems/{programme.id}/guideline.pdf").data)
+    assert "Entwurf" in text
+    assert "Noch nicht fertig" in text and "Eigene Zeitung gründen" not in text
+
+
+def test_the_guideline_as_docx_has_the_chapters_as_headings(
+    app, client, login, make_user, make_programme, make_group, make_block
+):
+    from docx import Document
+
+    programme, _blocks = _guideline(app, make_programme, make_group, make_block)
+    login(make_user("organiser"))
+    response = client.get(f"/tandems/{programme.id}/guideline.docx")
+    document = Document(io.BytesIO(response.data))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[:4] == [
+        "Vorwort",
+        "1. Vernetzung und Öffentlichkeitsarbeit",
+        "1.1 Gemeinsame Pressearbeit",
+        "1.2 Noch nicht fertig",
+    ]
+    with app.app_context():
+        assert db.session.scalar(select(GuidelineBlock.id).filter_by(state=BlockState.DROPPED))
