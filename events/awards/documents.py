@@ -1,4 +1,4 @@
-"""Attachments of nominations: checked by their first bytes and size, kept in a folder of the instance.
+"""Attachments of nominations: checked by the shared upload checks, kept in a folder of the instance.
 
 The folder stands in for the shared file storage until the service has one; only store_document and
 document_bytes know where the files are.
@@ -14,16 +14,12 @@ from flask import Response, abort, current_app
 
 from events.awards.errors import AwardError
 from events.awards.models import NominationDocument
+from events.documents.uploads import JPEG_SIGNATURE, PNG_SIGNATURE, UploadRefused, check_image, check_pdf
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 12
-# What a file's first bytes must be, by the content type it is stored and served as.
-SIGNATURES = {
-    "application/pdf": (b"%PDF-",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-}
 EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
+MAX_IMAGE_PIXELS = 12_000  # a phone's photo of a poster is about 4,000 by 3,000
 
 
 def _folder() -> Path:
@@ -34,29 +30,27 @@ def _folder() -> Path:
     return folder
 
 
-def content_type_of(data: bytes) -> str | None:
-    """The content type the file's first bytes prove, or None (whatever its name or the browser claim)."""
-    for content_type, signatures in SIGNATURES.items():
-        if data.startswith(signatures):
-            return content_type
-    return None
-
-
 def clean_filename(name: str, content_type: str) -> str:
     stem = re.sub(r"[^\w.\- ]+", "_", Path(name or "").stem).strip(" ._")[:80] or "Anlage"
     return stem + EXTENSIONS[content_type]
 
 
 def checked_upload(name: str, stream) -> tuple[str, str, bytes]:
-    """(clean file name, content type, data) of an upload, or AwardError (empty, too big, not PDF/JPEG/PNG)."""
+    """(clean file name, content type, data) of an upload, checked by the shared upload checks (documents.uploads):
+    a PDF that opens and is not encrypted, or an intact PNG or JPEG, each at most 10 MB; else AwardError."""
     data = stream.read(MAX_BYTES + 1)
-    if not data:
-        raise AwardError("file_empty")
-    if len(data) > MAX_BYTES:
-        raise AwardError("file_size", megabytes=MAX_BYTES // (1024 * 1024))
-    content_type = content_type_of(data)
-    if content_type is None:
-        raise AwardError("file_type")
+    what = Path(name or "").name[:80] or "Anlage"
+    try:
+        if data[:1024].lstrip().startswith(b"%PDF-"):
+            content_type, data = "application/pdf", check_pdf(data, what=what, max_bytes=MAX_BYTES)
+        elif data.startswith((PNG_SIGNATURE, JPEG_SIGNATURE)):
+            data, content_type = check_image(data, what=what, max_bytes=MAX_BYTES, max_pixels=MAX_IMAGE_PIXELS)
+        elif not data:
+            raise AwardError("file_empty")
+        else:
+            raise AwardError("file_type")
+    except UploadRefused as refused:
+        raise AwardError("upload_refused", reason=str(refused)) from None
     return clean_filename(name, content_type), content_type, data
 
 

@@ -14,7 +14,9 @@ class AwardError(ValueError):
     @property
     def message(self) -> str:
         text = MESSAGES.get(self.code)
-        return str(text) % self.values if text is not None else self.code
+        if text is None:  # a refusal worded elsewhere (the shared upload checks) comes with its reason
+            return self.values.get("reason", self.code)
+        return str(text) % self.values
 
 
 MESSAGES = {

@@ -31,7 +31,19 @@ from events.core.models import District, Region, User, UserRole
 from events.core.types import utcnow
 from events.extensions import db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+def _one_page_pdf() -> bytes:
+    import io
+
+    import pikepdf
+
+    document, buffer = pikepdf.new(), io.BytesIO()
+    document.add_blank_page()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+PDF = _one_page_pdf()
 _numbers = count(1)
 
 

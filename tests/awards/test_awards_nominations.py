@@ -171,6 +171,17 @@ def test_an_upload_that_is_not_a_pdf_or_image_is_refused_whatever_its_name(app, 
         assert db.session.scalars(select(NominationDocument)).all() == []
 
 
+def test_a_damaged_pdf_is_refused_by_the_shared_upload_checks(app, client, make_programme):
+    programme = make_programme()
+    link = client.post(f"/awards/call/{programme.slug}/apply", data=_application(app)).location
+    page = client.post(
+        f"{link}/documents", data={"file": (io.BytesIO(b"%PDF-1.4 nothing else"), "Konzept.pdf")}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "Die PDF-Datei „Konzept.pdf“ ist beschädigt oder zu aufwendig." in page
+    with app.app_context():
+        assert db.session.scalars(select(NominationDocument)).all() == []
+
+
 def test_an_applicant_withdraws_and_can_no_longer_change_anything(app, client, make_programme):
     programme = make_programme()
     link = client.post(f"/awards/call/{programme.slug}/apply", data=_application(app)).location
