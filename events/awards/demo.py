@@ -187,7 +187,9 @@ def _nomination(programme: AwardProgramme, n: int, row: tuple, district: Distric
         consent_at=utcnow() if consented else None,
         consent_text="Einverstanden (Demodaten)." if consented else None,
         submitted_at=utcnow() if state != NominationState.DRAFT else None,
-        screening_reason="Das Projekt liegt außerhalb des Regierungsbezirks." if state == "not_eligible" else "",
+        screening_reason="Das Projekt liegt außerhalb des Regierungsbezirks."
+        if state == NominationState.NOT_ELIGIBLE
+        else "",
     )
     if route == NominationRoute.THIRD_PARTY:
         nomination.proposer_name = "Pfarrerin Maria Lechner"

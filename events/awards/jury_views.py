@@ -33,12 +33,19 @@ from events.awards.models import (
     JuryReview,
     Nomination,
     NominationDocument,
-    RoundKind,
     Score,
 )
 from events.awards.pdf import render_meeting_sheet
 from events.awards.results import decimal_sign, results_for_meeting
-from events.awards.reviews import mark_shortlist, rank_shortlist, review_of, save_review, scores_of, shortlist
+from events.awards.reviews import (
+    mark_shortlist,
+    rank_shortlist,
+    review_of,
+    save_review,
+    scores_of,
+    shortlist,
+    shortlist_is_fixed,
+)
 from events.awards.rules import (
     covers,
     is_conflicted,
@@ -272,7 +279,7 @@ def results(programme):
         results=figures,
         proposal=proposal,
         frozen=frozen,
-        shortlist_open=programme.round_of(RoundKind.SHORTLIST).state == "planned",
+        shortlist_open=not shortlist_is_fixed(programme),
         decimal_sign=decimal_sign(),
     )
 

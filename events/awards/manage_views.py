@@ -47,7 +47,7 @@ from events.awards.programmes import (
     remove_criterion,
     update_programme,
 )
-from events.awards.rules import awaits_screening
+from events.awards.rules import awaits_screening, is_finished
 from events.awards.screening import (
     automatic_checks,
     merge_nominations,
@@ -303,6 +303,7 @@ def _nomination_page(nomination: Nomination, status: int = 200, **forms):
             visit_form=forms.get("visit_form") or SiteVisitForm(),
             merge_form=merge_form,
             may_screen=awaits_screening(nomination),
+            finished=is_finished(nomination),
         ),
         status,
     )

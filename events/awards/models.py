@@ -81,6 +81,14 @@ class AwardProgramme(db.Model):
         return ProgrammeStatus(self.status)
 
     @property
+    def is_draft(self) -> bool:
+        return self.status == ProgrammeStatus.DRAFT
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == ProgrammeStatus.PUBLISHED
+
+    @property
     def area(self) -> str:
         return self.region.name if self.scope == ProgrammeScope.REGION and self.region else self.state
 
@@ -164,6 +172,11 @@ class Round(db.Model):
     @property
     def state_label(self) -> str:
         return RoundState(self.state).label
+
+    @property
+    def next_action(self) -> str | None:
+        """What an organiser may do with the round now: "open" a planned one, "close" an open one."""
+        return {RoundState.PLANNED: "open", RoundState.OPEN: "close"}.get(RoundState(self.state))
 
 
 class Nomination(db.Model):
@@ -325,6 +338,10 @@ class ConflictDeclaration(db.Model):
     @property
     def state_enum(self) -> ConflictState:
         return ConflictState(self.state)
+
+    @property
+    def awaits_chair(self) -> bool:
+        return self.state == ConflictState.SUGGESTED
 
     @property
     def type_label(self) -> str:

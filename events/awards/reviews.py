@@ -11,6 +11,7 @@ from events.awards.models import (
     JuryMember,
     JuryReview,
     Nomination,
+    NominationState,
     RoundKind,
     RoundState,
     Score,
@@ -119,7 +120,7 @@ def mark_shortlist(nomination: Nomination, on: bool) -> Nomination:
     nomination = lock_row(Nomination, nomination.id)
     if shortlist_is_fixed(nomination.programme):
         raise AwardError("shortlist_fixed")
-    if on and nomination.state != "eligible":
+    if on and nomination.state != NominationState.ELIGIBLE:
         raise AwardError("not_screenable")
     nomination.shortlisted = on
     record_audit("award_nomination.shortlist", nomination, f"{nomination.project_name}: {'on' if on else 'off'}")
