@@ -305,7 +305,7 @@ class JuryMember(db.Model):
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
 
     programme: Mapped[AwardProgramme] = relationship(back_populates="jury")
-    user: Mapped[User] = relationship(lazy="joined")
+    user: Mapped[User] = relationship(lazy="selectin")  # not joined: lock_row locks the member alone (FOR UPDATE)
     category: Mapped[AwardCategory | None] = relationship()
     district: Mapped[District | None] = relationship()
 
