@@ -56,12 +56,15 @@ system-packages:
 	fi
 
 # Links in mails, QR codes and calendar files point at the address the service runs on (unless BASE_URL is set).
+# The worker (mail, certificate batches, periodic jobs) runs beside the web server and stops with it.
 run: export BASE_URL ?= http://$(HOST):$(PORT)
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load --if-empty --password "$(DEMO_PASSWORD)" >/dev/null
 	@$(BIN)/flask demo logins --password "$(DEMO_PASSWORD)"
-	@echo "Treffpunkt runs on http://$(HOST):$(PORT)"
+	@echo "Treffpunkt runs on http://$(HOST):$(PORT), with a task-queue worker beside it"
+	@$(BIN)/flask jobs worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 # Runs the whole suite on SQLite and, when TEST_DATABASE_URL is set, again on that PostgreSQL database.

@@ -60,7 +60,7 @@ def server_environment(database_url: str, **extra: str) -> dict:
         "DATABASE_URL": database_url,
         "SECRET_KEY": BENCH_SECRET,
         "INSTANCE_PATH": str(instance),
-        "MAIL_DELIVERY": "cron",
+        "MAIL_DELIVERY": "later",
         "RATELIMIT_STORAGE_URI": "memory://",
         **extra,
     }

@@ -85,6 +85,7 @@ def _init_extensions(app: Flask) -> None:
     from events import models  # noqa: F401 - registers every table with the metadata
     from events.accounts.sessions import current_session_token, user_of_session
     from events.core import database  # noqa: F401 - installs the SQLite pragmas and BEGIN handling
+    from events.core.jobs import init_jobs, load_tasks
     from events.core.mailer import deliver_after_request
 
     db.init_app(app)
@@ -116,7 +117,16 @@ def _init_extensions(app: Flask) -> None:
         user_id, _, stamp = session_id.partition(":")
         return user if user is not None and user_id == str(user.id) and stamp == user.password_stamp else None
 
+    @app.before_request
+    def check_signed_in_session():
+        # First thing in a request (before its transaction begins): checking the session may write its
+        # last_seen_at and commit, which must never happen amid a view's own changes.
+        if request.endpoint != "static":
+            current_user._get_current_object()
+
     app.after_request(deliver_after_request)
+    init_jobs(app)
+    load_tasks()
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -150,13 +160,13 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from events.accounts.cli import users_cli
     from events.certificates.cli import certificates_cli
-    from events.core.cli import districts_cli, mail_cli
+    from events.core.cli import districts_cli, jobs_cli, mail_cli
     from events.demo.cli import demo_cli
     from events.privacy import cli as privacy_cli  # noqa: F401 - adds its command to `flask events`
     from events.registration.cli import events_cli
     from events.tandems.cli import tandems_cli
 
-    for group in (users_cli, districts_cli, demo_cli, mail_cli, events_cli, certificates_cli, tandems_cli):
+    for group in (users_cli, districts_cli, demo_cli, mail_cli, jobs_cli, events_cli, certificates_cli, tandems_cli):
         app.cli.add_command(group)
 
 

@@ -46,11 +46,23 @@ def settings_from_environment(instance_path: Path) -> dict:
         "MAIL_USERNAME": env("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": env("MAIL_PASSWORD", ""),
         "MAIL_DEFAULT_SENDER": env("MAIL_DEFAULT_SENDER", "Treffpunkt <noreply@treffpunkt.example>"),
-        "MAIL_TIMEOUT": float(env("MAIL_TIMEOUT", "10")),
-        # "background": deliver right after the request in a thread; "cron": only `flask mail send-pending`;
-        # "sync": deliver before the request returns (tests).
+        "MAIL_CONNECT_TIMEOUT": float(env("MAIL_CONNECT_TIMEOUT", "5")),  # connection and the server's greeting
+        "MAIL_TIMEOUT": float(env("MAIL_TIMEOUT", "10")),  # each SMTP command
+        "MAIL_SEND_TIMEOUT": float(env("MAIL_SEND_TIMEOUT", "60")),  # one mail as a whole
+        "MAIL_BATCH_SIZE": int(env("MAIL_BATCH_SIZE", "50")),  # mails one run of the sender takes at most
+        # "background": a task for the worker right after the request; "later": only the worker's retry every
+        # minute (and `flask mail send-pending`); "sync": before the request returns (tests).
         "MAIL_DELIVERY": env("MAIL_DELIVERY", "background"),
         "MAIL_FOLDER": str(instance_path / "mail"),
+        # the task queue: empty for a SQLite file in the instance folder, redis://host:6379/0 for several
+        # processes or machines, "immediate" to run each task where it is queued (tests)
+        "JOBS_URL": env("JOBS_URL", ""),
+        "JOBS_NAME": env("JOBS_NAME", "treffpunkt"),  # the queue's name in its storage (several services, one Redis)
+        # generated files (certificate batches, the mail archive): "folder" (instance folder) or "database"
+        "FILE_STORAGE": env("FILE_STORAGE", "folder"),
+        # seconds a worker holds a certificate batch between two signs of life; after that another worker takes
+        # the batch up (longer than rendering one group of certificates takes)
+        "CERTIFICATE_LEASE_SECONDS": int(env("CERTIFICATE_LEASE_SECONDS", "120")),
         "DEFAULT_LOCALE": env("DEFAULT_LOCALE", "de"),
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
@@ -122,6 +134,8 @@ def unsafe_production_settings(config: dict) -> list[str]:
         problems.append("BASE_URL does not start with https://")
     if config["RATELIMIT_STORAGE_URI"].startswith("memory"):
         problems.append("RATELIMIT_STORAGE_URI is in memory; several workers need Redis")
+    if not config["JOBS_URL"].startswith(("redis://", "rediss://", "unix://")):
+        problems.append("JOBS_URL does not point at Redis; the task queue of several processes and machines needs it")
     if config.get("DEBUG"):
         problems.append("DEBUG is on")
     return problems

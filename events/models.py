@@ -28,6 +28,7 @@ from events.core.models import (
     UserRole,
 )
 from events.meetings.models import Event, EventSeries, EventSession, EventStaff, Question
+from events.registration.day_models import DayPlace, EventDay, RegistrationDay
 from events.registration.models import Invitation, Registration, WorkshopChoice
 from events.tandems.models import (
     BlockComment,
@@ -61,11 +62,13 @@ __all__ = [
     "Certificate",
     "CertificateBatch",
     "CheckIn",
+    "DayPlace",
     "Device",
     "District",
     "Event",
     "EventSeries",
     "EventSession",
+    "EventDay",
     "EventStaff",
     "GroupMember",
     "GuidelineBlock",
@@ -78,6 +81,7 @@ __all__ = [
     "Question",
     "Region",
     "Registration",
+    "RegistrationDay",
     "TandemGroup",
     "TandemMeeting",
     "TandemPair",

@@ -21,6 +21,7 @@ from events.core.models import Organisation, Person, User, UserRole
 from events.extensions import db, limiter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+pytest_plugins = ["tests.workers"]  # job_queue, start_worker: real worker processes
 KEPT_TABLES = {"regions", "districts", "alembic_version"}
 TEST_PASSWORD = "richtig-langes-passwort"
 
@@ -57,6 +58,7 @@ def app(database_url, tmp_path_factory):
             "SECRET_KEY": "test-secret-key-with-enough-length-0123456789",
             "WTF_CSRF_ENABLED": False,
             "MAIL_DELIVERY": "sync",
+            "JOBS_URL": "immediate",  # a task runs where it is queued (tests of the worker start one of their own)
             "MAIL_SERVER": "",
             "MAIL_FOLDER": str(instance / "mail"),
             "BASE_URL": "http://localhost",
@@ -201,53 +203,74 @@ def live_server(app):
 
 
 @pytest.fixture
-def gunicorn_server(app, database_url, tmp_path):
-    """The application under gunicorn with two workers, on the test database (for concurrency tests)."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": app.config["SECRET_KEY"],
-        "MAIL_DELIVERY": "cron",
-        "RATELIMIT_ENABLED": "false",  # concurrency tests post many forms from one address at once
-        "BASE_URL": f"http://127.0.0.1:{port}",
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-w",
-            "2",
-            "--threads",
-            "4",
-            "--timeout",
-            "120",
-            "-b",
-            f"127.0.0.1:{port}",
-            "app:app",
-        ],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 60
-    while True:  # wait until a worker answers, not only until the port is open
+def start_gunicorn(app, database_url, tmp_path):
+    """Start the application under gunicorn (two workers) on the test database; returns its base URL. Keyword
+    arguments are settings (environment variables) of that server; every server is stopped after the test."""
+    processes = []
+
+    def start(**environment: str) -> str:
+        port = free_port()
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": app.config["SECRET_KEY"],
+            "MAIL_DELIVERY": "later",
+            "RATELIMIT_ENABLED": "false",  # concurrency tests post many forms from one address at once
+            "BASE_URL": f"http://127.0.0.1:{port}",
+            "INSTANCE_PATH": str(tmp_path / f"instance-{len(processes)}"),
+            **environment,
+        }
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-w",
+                "2",
+                "--threads",
+                "4",
+                "--timeout",
+                "120",
+                "-b",
+                f"127.0.0.1:{port}",
+                "app:app",
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(tmp_path / f"gunicorn-{len(processes)}.log", "wb"),  # noqa: SIM115 - closed by the process
+        )
+        process.log_path = tmp_path / f"gunicorn-{len(processes)}.log"
+        processes.append(process)
+        deadline = time.monotonic() + 60
+        while True:  # wait until a worker answers, not only until the port is open
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None:
+                    raise RuntimeError(process.log_path.read_text()) from None
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        return f"http://127.0.0.1:{port}"
+
+    yield start
+    for process in processes:
+        process.terminate()
+    for process in processes:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError(process.stderr.read().decode()) from None
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=10)
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def gunicorn_server(start_gunicorn):
+    """The application under gunicorn with two workers, on the test database (for concurrency tests)."""
+    return start_gunicorn()
 
 
 def sent_mails(app) -> list:
@@ -428,7 +451,7 @@ def world(app, account, make_organisation, make_person, make_event, make_registr
         db.session.add_all([session, question, invitation, event_staff])
         device = Device(event_id=event.id, name="Tablet Eingang", token_hash=hash_device_token(device_token))
         db.session.add(device)
-        from events.certificates.issuing import issue_prize_certificate
+        from events.certificates.single import issue_prize_certificate
 
         certificate = issue_prize_certificate(
             "Erika Muster", "1. Platz", "Ehrenamt", "500 Euro", title="Integrationspreis 2026"

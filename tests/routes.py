@@ -176,6 +176,7 @@ ROUTES = [
     Route("registration.message",         "GET",  "/registration/manage/{event}/message",          ORGANISERS),
     Route("registration.entry",           "GET",  "/registration/manage/entry/{registration}",     ORGANISERS),
     Route("registration.add",             "GET",  "/registration/manage/{event}/add",              ORGANISERS),
+    Route("registration.days",            "GET",  "/registration/manage/{event}/days",             ORGANISERS),
     Route("registration.correct",         "GET",  "/registration/manage/correct/{registration}",   ORGANISERS),
     Route("registration.entry_action",    "POST", "/registration/manage/entry/{registration}/up",  ORGANISERS),
     # calendar
@@ -275,7 +276,7 @@ ROUTES = [
     Route("certificates.new_batch_view",  "GET",  "/certificates/batches/new",                     ORGANISERS),
     Route("certificates.preview_image",   "POST", "/certificates/batches/preview.png",             ORGANISERS,
           {"kind": "appreciation", "source": "csv", "csv_text": "Erika Muster", "design": "classic",
-           "title": "Dankesurkunde", "body_template": "Danke, {name}.", "issuer": "Ministerium"}),
+           "title": "Dankesurkunde", "body_template": "Danke, {{name}}.", "issuer": "Ministerium"}),
     Route("certificates.batch",           "GET",  "/certificates/batches/{certificate_batch}",     ORGANISERS),
     Route("certificates.batch_progress",  "GET",  "/certificates/batches/{certificate_batch}/progress", ORGANISERS),
     Route("certificates.batch_pdf",       "GET",  "/certificates/batches/{certificate_batch}/certificates.pdf",

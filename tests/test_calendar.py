@@ -309,11 +309,13 @@ def test_the_vtimezone_matches_the_real_zone_for_ten_years(app, make_event):
         day += timedelta(days=1)
 
 
-def test_a_multi_day_meeting_is_one_entry_with_its_programme(app, programme_event, make_registration):
+def test_a_multi_day_meeting_is_an_entry_a_day_with_its_programme(app, programme_event, make_registration):
     calendar, parsed = parse_both(invite(app, make_registration(programme_event)))
     entry = only_event(calendar)
     assert entry.decoded("DTSTART") == SUMMER_START
-    assert entry.decoded("DTEND") == SUMMER_START + timedelta(days=1, hours=7)
+    assert entry.decoded("DTEND") == SUMMER_START + timedelta(hours=7)  # not one block across the night
+    occurrences = list(parsed.vevent.getrruleset(addRDate=True))
+    assert [(o.date(), o.hour) for o in occurrences] == [(date(2027, 7, 1), 9), (date(2027, 7, 2), 9)]
     description = str(entry["DESCRIPTION"])
     assert "Austausch & Workshops für Integrationslotsinnen." in description
     assert "<" not in description and "**" not in description and "&amp;" not in description
@@ -727,11 +729,11 @@ def test_a_cancellation_and_a_new_registration_carry_growing_sequences(client, a
 
 
 def test_a_cancellation_mailed_after_the_new_registration_keeps_its_lower_sequence(app, client, make_event):
-    """With MAIL_DELIVERY=cron the mails are rendered only when they are sent, after both changes."""
+    """With MAIL_DELIVERY=later the mails are rendered only when they are sent, after both changes."""
     from tests.test_registration import form_data
 
     event = make_event()
-    app.config["MAIL_DELIVERY"] = "cron"
+    app.config["MAIL_DELIVERY"] = "later"
     try:
         personal = client.post(f"/registration/{event.slug}", data=form_data()).headers["Location"]
         client.post(personal + "/cancel")

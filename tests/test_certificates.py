@@ -14,10 +14,10 @@ import zxingcpp
 from PIL import Image
 from sqlalchemy import func, select
 
-from events.certificates.issuing import issue_prize_certificate
 from events.certificates.logos import check_logo
 from events.certificates.models import Certificate, CertificateBatch
 from events.certificates.pages import render_certificates
+from events.certificates.single import issue_prize_certificate
 from events.certificates.wording import CertificateProblem
 from events.checkin.models import CheckIn
 from events.core.models import OutgoingMail
@@ -416,7 +416,7 @@ def test_a_broken_csv_line_is_named_and_nothing_is_written(app, client, organise
         assert db.session.scalars(select(Certificate)).all() == []
 
 
-def test_a_batch_renders_in_the_background_and_reports_progress(app, client, organiser, make_person):
+def test_a_batch_renders_in_the_background_and_reports_progress(app, client, organiser, make_person, start_worker):
     people = [make_person(first_name=f"Person{n}", last_name=f"Öffentlich{n}") for n in range(3)]
     data = {
         "kind": "appreciation",
@@ -431,13 +431,19 @@ def test_a_batch_renders_in_the_background_and_reports_progress(app, client, org
     response = client.post("/certificates/batches/new", data=data)
     assert response.status_code == 302
     batch_url = response.headers["Location"]
+    waiting = client.get(f"{batch_url}/progress").json
+    assert waiting["status"] == "rendering" and waiting["progress"] == 0
+    assert waiting["situation"] == "Wartet auf den Hintergrunddienst; die Erstellung beginnt in Kürze."
+    assert "Wartet auf den Hintergrunddienst" in client.get(batch_url).get_data(as_text=True)
+
+    start_worker("--no-periodic")
     deadline = time.monotonic() + 60
     while True:
         progress = client.get(f"{batch_url}/progress").json
         if progress["status"] not in ("rendering", "packing") or time.monotonic() > deadline:
             break
         time.sleep(0.2)
-    assert progress == {"status": "done", "status_label": "Fertig", "progress": 3, "total": 3}
+    assert progress == {"status": "done", "status_label": "Fertig", "progress": 3, "total": 3, "situation": ""}
     page = client.get(batch_url).get_data(as_text=True)
     assert "Einzelne PDF-Dateien als ZIP" in page
     merged = client.get(f"{batch_url}/certificates.pdf").data
@@ -450,6 +456,7 @@ def test_the_merged_pdf_can_be_downloaded_while_the_zip_is_still_being_packed(
     app, client, organiser, sync_rendering, monkeypatch
 ):
     from events.certificates.batches import batch_files
+    from events.core.storage import file_store
     from events.documents import pdf_files
 
     seen = []
@@ -458,8 +465,11 @@ def test_the_merged_pdf_can_be_downloaded_while_the_zip_is_still_being_packed(
     def split_and_look(document):
         batch = db.session.scalars(select(CertificateBatch)).one()
         db.session.refresh(batch)
-        merged_path, zip_path = batch_files(batch)
-        seen.append((batch.status, pdf_page_count(merged_path.read_bytes()), zip_path.exists()))
+        merged, archive = batch_files(batch)
+        store = file_store()
+        seen.append(
+            (batch.status, pdf_page_count(store.read("certificates", merged)), store.exists("certificates", archive))
+        )
         return split_pdf(document)
 
     monkeypatch.setattr(pdf_files, "split_pdf", split_and_look)
@@ -480,7 +490,7 @@ def test_the_merged_pdf_can_be_downloaded_while_the_zip_is_still_being_packed(
         batch = db.session.scalars(select(CertificateBatch)).one()
         batch.status = "packing"  # as the page looks to an organiser while the ZIP is packed
         db.session.commit()
-        batch_files(batch)[1].unlink()
+        file_store().delete("certificates", [batch_files(batch)[1]])
     page = client.get(batch_url).get_data(as_text=True)
     assert "ZIP-Datei wird gepackt" in page and "Alle in einer PDF-Datei" in page
     assert "Einzelne PDF-Dateien als ZIP" not in page
@@ -745,7 +755,7 @@ def test_a_batch_whose_render_hits_its_limit_fails_with_a_message_and_can_be_res
 ):
     """A hostile logo that slipped past the upload check (stored before the check existed) stops the render at its
     CPU limit: the batch fails cleanly and the organiser reads why; the web worker lives on."""
-    from events.certificates.batches import render_batch_files
+    from events.certificates.batches import start_rendering
     from events.certificates.issuing import issue_certificates, new_batch
     from events.certificates.recipients import Recipient
     from events.directory.person_details import PersonDetails
@@ -759,7 +769,7 @@ def test_a_batch_whose_render_hits_its_limit_fails_with_a_message_and_can_be_res
         issue_certificates(batch, [Recipient(PersonDetails("Sibel Ateş"))], "Ministerium")
         db.session.commit()
         batch_id = batch.id
-        render_batch_files(batch_id)
+        start_rendering(batch)  # the task runs at once in the tests
     with app.app_context():
         batch = db.session.get(CertificateBatch, batch_id)
         assert batch.status == "failed" and batch.error.startswith("rendering:time")
@@ -802,3 +812,40 @@ def test_lists_of_names_are_read_with_any_separator_and_every_error_names_its_li
     else:
         with pytest.raises(CertificateProblem, match=problem):
             parse_recipient_csv(text, "appreciation")
+
+
+def test_a_new_kind_of_certificate_is_one_entry_in_the_registry(app, monkeypatch, make_person):
+    """A tandem membership certificate with its own placeholder, issued through the same path as every kind."""
+    from events.certificates.kinds import KINDS, Kind, joined
+    from events.certificates.pages import certificate_pdf
+    from events.certificates.recipients import Recipient
+    from events.certificates.single import CertificateSettings, issue_certificate
+    from events.core.models import Person
+    from events.directory.person_details import PersonDetails
+
+    membership = Kind(
+        key="tandem_membership",
+        label="Mitgliedsbescheinigung",
+        issue_label="Mitgliedsbescheinigungen ausstellen",
+        default_title="Mitgliedsbescheinigung",
+        default_body="hat in der Tandem-Projektgruppe „{group}“ mitgearbeitet.",
+        placeholders={"group": "Projektgruppe"},
+        reason=lambda title, values: f"{title}: {values['group']}",
+        detail_line=joined("group"),
+    )
+    monkeypatch.setitem(KINDS, membership.key, membership)
+    person = make_person("Elif", "Kaya")
+    with app.app_context():
+        recipient = Recipient(
+            PersonDetails.from_person(db.session.get(Person, person.id)),
+            person_id=person.id,
+            values={"group": "Tandem Oberbayern"},
+        )
+        certificate = issue_certificate("tandem_membership", recipient, CertificateSettings(city="München"))
+        db.session.commit()
+        assert certificate.kind == "tandem_membership" and certificate.batch.kind == "tandem_membership"
+        assert certificate.reason == "Mitgliedsbescheinigung: Tandem Oberbayern"
+        text = " ".join(pdf_text(certificate_pdf(certificate)).split())
+        with pytest.raises(CertificateProblem, match="Unbekannter Platzhalter"):
+            issue_certificate("tandem_membership", recipient, CertificateSettings(body_template="{place}"))
+    assert "Elif Kaya" in text and "mitgearbeitet" in text and "Tandem Oberbayern" in text

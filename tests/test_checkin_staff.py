@@ -304,7 +304,7 @@ def test_removing_needs_the_forms_csrf_token(app, tmp_path, make_event, make_use
             "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
             "SECRET_KEY": "another-test-secret-key-0123456789abcdef",
             "WTF_CSRF_ENABLED": True,
-            "MAIL_DELIVERY": "cron",
+            "MAIL_DELIVERY": "later",
         }
     ).test_client()
     sign_in_without_form(app, protected, organiser)

@@ -17,7 +17,7 @@ def csrf_client(app, tmp_path):
             "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
             "SECRET_KEY": "another-test-secret-key-0123456789abcdef",
             "WTF_CSRF_ENABLED": True,
-            "MAIL_DELIVERY": "cron",  # no background sender racing the next test's cleanup
+            "MAIL_DELIVERY": "later",  # no background sender racing the next test's cleanup
         }
     )
     return protected.test_client()

@@ -1,11 +1,14 @@
 """The mail outbox against a real SMTP server on loopback (aiosmtpd), which goes down and comes back."""
 
+import asyncio
+import threading
 from datetime import timedelta
 from email import message_from_bytes
 from email.policy import default as default_policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 from sqlalchemy import select
 
 from events.core import mailer
@@ -28,17 +31,50 @@ class Mailbox:
         return "250 Message accepted for delivery"
 
 
+class SilentSMTP(SMTP):
+    """An SMTP session that, while its server is silent, accepts the connection and never says a word."""
+
+    def __init__(self, handler, answering: threading.Event, **settings):
+        super().__init__(handler, **settings)
+        self.answering = answering
+
+    async def _handle_client(self):
+        while not self.answering.is_set():
+            if self.transport is None or self.transport.is_closing():  # the client gave up
+                return
+            await asyncio.sleep(0.05)
+        await super()._handle_client()
+
+
+class SwitchableController(Controller):
+    def __init__(self, handler, answering: threading.Event, **settings):
+        super().__init__(handler, **settings)
+        self.answering = answering
+
+    def factory(self):
+        return SilentSMTP(self.handler, self.answering, **self.SMTP_kwargs)
+
+
 class SmtpServer:
-    """A real SMTP server on 127.0.0.1:port that tests switch on and off."""
+    """A real SMTP server on 127.0.0.1:port that tests switch on and off, or keep silent (it accepts
+    connections and never answers, as a hung mail server does)."""
 
     def __init__(self, port: int):
         self.port = port
         self.mailbox = Mailbox()
         self.controller = None
+        self.answering = threading.Event()
+        self.answering.set()
 
     def start(self):
-        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
+        self.controller = SwitchableController(self.mailbox, self.answering, hostname="127.0.0.1", port=self.port)
         self.controller.start()
+
+    def fall_silent(self):
+        self.answering.clear()
+
+    def answer_again(self):
+        self.answering.set()
 
     def stop(self):
         if self.controller is not None:
@@ -63,7 +99,7 @@ def smtp(app, monkeypatch):
 
 @pytest.fixture
 def clock(monkeypatch):
-    """Move the mail service's clock forward, as if the cron job ran later."""
+    """Move the mail service's clock forward, as if the worker ran later."""
 
     class Clock:
         offset = timedelta(0)
@@ -102,7 +138,7 @@ def test_a_mail_queued_while_smtp_is_down_is_delivered_after_it_comes_back(app, 
         )
         db.session.commit()
         first_try = deliver_due_mail()
-    assert first_try == {"sent": 0, "failed": 1, "superseded": 0}
+    assert first_try == {"sent": 0, "failed": 1, "superseded": 0, "postponed": 0}
     mail = _only_mail(app)
     assert mail.status == "queued" and mail.attempts == 1
     assert "ConnectionRefusedError" in mail.last_error
@@ -110,12 +146,17 @@ def test_a_mail_queued_while_smtp_is_down_is_delivered_after_it_comes_back(app, 
 
     smtp.start()
     with app.app_context():
-        assert deliver_due_mail() == {"sent": 0, "failed": 0, "superseded": 0}  # not due yet: no hammering
+        assert deliver_due_mail() == {
+            "sent": 0,
+            "failed": 0,
+            "superseded": 0,
+            "postponed": 0,
+        }  # not due yet: no hammering
     assert smtp.received == []
 
     clock.advance(minutes=2)
     with app.app_context():
-        assert deliver_due_mail() == {"sent": 1, "failed": 0, "superseded": 0}
+        assert deliver_due_mail() == {"sent": 1, "failed": 0, "superseded": 0, "postponed": 0}
     mail = _only_mail(app)
     assert mail.status == "sent" and mail.attempts == 2 and mail.last_error is None and mail.sent_at is not None
 
@@ -169,7 +210,7 @@ def test_the_pause_between_tries_grows_and_the_outbox_gives_up_after_the_last(ap
         db.session.commit()
         pauses = []
         for _attempt in range(MAX_ATTEMPTS):
-            assert deliver_due_mail() == {"sent": 0, "failed": 1, "superseded": 0}
+            assert deliver_due_mail() == {"sent": 0, "failed": 1, "superseded": 0, "postponed": 0}
             mail = db.session.scalars(select(OutgoingMail)).one()
             pauses.append(mail.next_attempt_at - clock.now())
             clock.advance(seconds=(mail.next_attempt_at - clock.now()).total_seconds() + 1)
@@ -179,7 +220,7 @@ def test_the_pause_between_tries_grows_and_the_outbox_gives_up_after_the_last(ap
 
         smtp.start()  # a failed mail is not tried again, even once the server is back
         clock.advance(days=1)
-        assert deliver_due_mail() == {"sent": 0, "failed": 0, "superseded": 0}
+        assert deliver_due_mail() == {"sent": 0, "failed": 0, "superseded": 0, "postponed": 0}
     assert smtp.received == []
 
 
@@ -193,3 +234,28 @@ def test_flask_mail_send_pending_sends_what_is_due(app, runner, smtp):
     assert result.exit_code == 0, result.output
     assert "mail: 1 sent, 0 failed" in result.output
     assert [recipients for recipients, _message in smtp.received] == [["lotse@example.org"]]
+
+
+def test_a_silent_server_costs_one_timeout_and_the_untried_mails_wait_for_the_next_run(app, smtp, clock, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_CONNECT_TIMEOUT", 1)
+    smtp.start()
+    smtp.fall_silent()  # accepts the connection, never greets
+    with app.app_context():
+        for n in range(3):
+            queue_mail(f"lotse{n}@example.org", "Programm", "Das Programm ist da.")
+        db.session.commit()
+        assert deliver_due_mail() == {"sent": 0, "failed": 1, "superseded": 0, "postponed": 2}
+        mails = db.session.scalars(select(OutgoingMail).order_by(OutgoingMail.id)).all()
+        assert [mail.attempts for mail in mails] == [1, 0, 0]  # only the mail that was tried counts a try
+        assert "timed out" in mails[0].last_error
+        assert all(mail.status == "queued" and mail.next_attempt_at > utcnow() for mail in mails)
+
+    smtp.answer_again()
+    clock.advance(minutes=2)
+    with app.app_context():
+        assert deliver_due_mail() == {"sent": 3, "failed": 0, "superseded": 0, "postponed": 0}
+    assert sorted(recipients[0] for recipients, _message in smtp.received) == [
+        "lotse0@example.org",
+        "lotse1@example.org",
+        "lotse2@example.org",
+    ]

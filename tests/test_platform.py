@@ -21,6 +21,7 @@ def test_production_mode_refuses_unsafe_settings(monkeypatch, tmp_path):
     assert "SECRET_KEY is not set" in message
     assert "SQLite" in message
     assert "https://" in message
+    assert "JOBS_URL" in message
 
 
 def test_production_mode_sets_secure_cookies(monkeypatch, tmp_path):
@@ -29,6 +30,7 @@ def test_production_mode_sets_secure_cookies(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1/none")
     monkeypatch.setenv("BASE_URL", "https://treffpunkt.example")
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379")
+    monkeypatch.setenv("JOBS_URL", "redis://127.0.0.1:6379/0")
     app = create_app({"INSTANCE_PATH": str(tmp_path)})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True

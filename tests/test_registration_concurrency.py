@@ -1,46 +1,17 @@
 """Capacity is never exceeded: concurrent registrations against a real gunicorn server with two workers."""
 
-import re
-from concurrent.futures import ThreadPoolExecutor
-from threading import Barrier
-
-import requests
 from sqlalchemy import select
 
 from events.extensions import db
 from events.registration.models import Registration
-
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+from tests.registering import register_concurrently
 
 
 def test_fifty_concurrent_registrations_for_ten_places(app, gunicorn_server, make_event):
     event = make_event(capacity=10)
     url = f"{gunicorn_server}/registration/{event.slug}"
     clients = 50
-    barrier = Barrier(clients)
-
-    def register(n: int) -> int:
-        with requests.Session() as session:
-            form = session.get(url, timeout=30)
-            token = CSRF.search(form.text).group(1)
-            barrier.wait(timeout=60)  # everyone posts at the same moment
-            response = session.post(
-                url,
-                data={
-                    "csrf_token": token,
-                    "first_name": "Person",
-                    "last_name": f"Nummer {n}",
-                    "email": f"person{n}@example.org",
-                    "language": "de",
-                    "privacy_consent": "y",
-                },
-                allow_redirects=False,
-                timeout=60,
-            )
-            return response.status_code
-
-    with ThreadPoolExecutor(max_workers=clients) as pool:
-        statuses = list(pool.map(register, range(clients)))
+    statuses = register_concurrently(lambda _n: url, clients)  # everyone posts at the same moment
 
     assert statuses == [302] * clients  # every one answered with the way to the personal page, none failed
     with app.app_context():

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from events.checkin.models import CheckIn
 from events.core.audit import record_audit
-from events.core.mailer import queue_mail
+from events.core.mailer import about, queue_mail
 from events.core.models import AuditEntry, OutgoingMail
 from events.core.types import utcnow
 from events.extensions import db
@@ -234,9 +234,9 @@ def test_the_mails_about_a_deleted_registration_go_with_it_and_its_certificate_k
     staying = make_registration(event, "confirmed")
     with app.app_context():
         for registration_id, address in ((withdrawn.id, withdrawn.email), (staying.id, staying.email)):
-            queue_mail(address, "Anmeldung bestätigt", "Hallo", registration_id=registration_id)
+            queue_mail(address, "Anmeldung bestätigt", "Hallo", about=about("registration", registration_id))
         db.session.add(
-            Certificate(
+            certificate := Certificate(
                 serial="TP-2026-00001",
                 code="abc123",
                 kind="attendance",
@@ -249,11 +249,13 @@ def test_the_mails_about_a_deleted_registration_go_with_it_and_its_certificate_k
                 issuer="Ministerium",
             )
         )
+        db.session.flush()
+        queue_mail(withdrawn.email, "Ihre Bescheinigung", "Anbei", about=about("certificate", certificate.id))
         db.session.commit()
 
     result = runner.invoke(args=["events", "delete-personal-data"])
 
-    assert "1 registrations anonymised, 0 invitations, 1 mails" in result.output
+    assert "1 registrations anonymised, 0 invitations, 2 mails" in result.output
     with app.app_context():
         assert db.session.scalars(select(OutgoingMail.recipient)).all() == [staying.email]
         certificate = db.session.scalars(select(Certificate)).one()

@@ -4,7 +4,8 @@ public page, path, query and form (with a valid CSRF token, so the forms' own ch
 API; counts the answers by status and prints every server error (5xx) it met. The goal is 0.
 
 Run: `python -m bench fuzz` (PostgreSQL too when BENCH_POSTGRES's server answers); `FUZZ_REQUESTS` sets the count
-per database (default 20000), `FUZZ_SEED` the random seed (default 15).
+per database (default 20000), `FUZZ_SEED` the random seed (default 15), `FUZZ_DATABASES` which ones
+(default `sqlite,postgresql`).
 """
 
 from __future__ import annotations
@@ -156,6 +157,7 @@ def client_run(base: str, world: dict, count: int, seed_value: int):
         statuses[response.status_code] += 1
         if response.status_code >= 500:
             errors.append(f"{response.status_code} {response.request.method} {response.request.url[:200]}")
+    session.close()  # no kept-alive connection holds up the server's shutdown
     return statuses, errors
 
 
@@ -168,6 +170,10 @@ def run(kind: str) -> int:
         with ThreadPoolExecutor(CLIENTS) as pool:
             results = list(pool.map(lambda n: client_run(base, world, per_client, SEED * 100 + n), range(CLIENTS)))
         seconds = time.monotonic() - started
+        return report(kind, results, seconds)  # before the server stops: a slow shutdown loses no figures
+
+
+def report(kind: str, results: list, seconds: float) -> int:
     statuses, errors = Counter(), []
     for counted, found in results:
         statuses.update(counted)
@@ -178,17 +184,20 @@ def run(kind: str) -> int:
     print(f"fuzz {kind}: {total} requests in {seconds:.0f} s, server errors {server_errors}; by status {by_status}")
     for line in errors[:20]:
         print(f"  {line}")
+    sys.stdout.flush()
     return server_errors
 
 
 def main() -> int:
-    kinds = ["sqlite"]
+    wanted = os.environ.get("FUZZ_DATABASES", "sqlite,postgresql").split(",")
+    kinds = ["sqlite"] if "sqlite" in wanted else []
     try:
         import psycopg
 
         base = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
         psycopg.connect(f"{base}/postgres", connect_timeout=3).close()
-        kinds.append("postgresql")
+        if "postgresql" in wanted:
+            kinds.append("postgresql")
     except Exception as error:  # noqa: BLE001 - no server: SQLite only, and say so
         print(f"PostgreSQL not reachable ({error.__class__.__name__}); SQLite only")
     return 1 if sum(run(kind) for kind in kinds) else 0

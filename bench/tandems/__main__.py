@@ -108,6 +108,34 @@ def seed(database_url: str) -> int:
         return programme.id
 
 
+def change_one_block(database_url: str, run: int) -> None:
+    from events.extensions import db
+    from events.tandems.models import GuidelineBlock
+
+    app = app_for(database_url)
+    with app.app_context():
+        block = db.session.get(GuidelineBlock, 1)
+        block.text = f"{block.text} (Änderung {run})"
+        db.session.commit()
+
+
+def rendering_cpu_seconds(database_url: str, programme_id: int) -> tuple[float, float]:
+    """CPU seconds of this process to gather the guideline's contents and HTML, and to lay it out and write the
+    tagged PDF (what the renderer's child process does): the server's own CPU figure misses the child."""
+    from events.extensions import db
+    from events.tandems import printing
+    from events.tandems.models import TandemProgramme
+
+    app = app_for(database_url)
+    with app.test_request_context():
+        start = time.process_time()
+        html = printing.guideline_html(printing.guideline_contents(db.session.get(TandemProgramme, programme_id)))
+        gathered = time.process_time() - start
+        start = time.process_time()
+        printing._tagged_pdf(html)
+        return gathered, time.process_time() - start
+
+
 def measure_page(make_session, url: str, check: str) -> list[float]:
     """Latencies in ms: SEQUENTIAL requests, then CONCURRENT_CLIENTS clients with CONCURRENT_EACH each."""
     session = make_session()
@@ -159,7 +187,10 @@ def main() -> int:
     kind = os.environ.get("BENCH_DATABASE", "sqlite")
     database_url = fresh_database(kind, "tandems")
     programme_id = seed(database_url)
-    with gunicorn(database_url, workers=2, threads=1, RATELIMIT_ENABLED="false") as base:
+    # a 100-page PDF on a busy machine may take longer than gunicorn's 30 s default
+    with gunicorn(
+        database_url, workers=2, threads=1, RATELIMIT_ENABLED="false", GUNICORN_CMD_ARGS="--timeout 180"
+    ) as base:
 
         def organiser():
             session = requests.Session()
@@ -171,7 +202,9 @@ def main() -> int:
         print(line("draft page (5 groups x 30 blocks, 20 versions each)", draft, cpu), flush=True)
         session = organiser()
         times, cpus, pdf = [], [], b""
-        for _ in range(PDF_RUNS):
+        for run in range(PDF_RUNS):
+            if run:  # a change to the guideline: the PDF kept for the old text no longer serves
+                change_one_block(database_url, run)
             start = time.perf_counter()
             response, cpu = measured(
                 base, lambda: session.get(f"{base}/tandems/{programme_id}/guideline.pdf", timeout=300)
@@ -180,12 +213,21 @@ def main() -> int:
             cpus.append(cpu)
             assert response.status_code == 200 and response.headers["Content-Type"] == "application/pdf"
             pdf = response.content
+        start = time.perf_counter()
+        response = session.get(f"{base}/tandems/{programme_id}/guideline.pdf", timeout=300)
+        kept = time.perf_counter() - start
         pages = len(pikepdf.open(io.BytesIO(pdf)).pages)
         print(
             f"guideline PDF: {pages} pages, {len(pdf) / 1e6:.1f} MB, wall {', '.join(f'{t:.2f}' for t in times)} s, "
-            f"server CPU {', '.join(f'{c:.2f}' for c in cpus)} s; load {load_average():.1f}, cores {os.cpu_count()}",
+            f"server CPU {', '.join(f'{c:.2f}' for c in cpus)} s; unchanged guideline again {kept * 1000:.0f} ms; "
+            f"load {load_average():.1f}, cores {os.cpu_count()}",
             flush=True,
         )
+    gathered, laid_out = rendering_cpu_seconds(database_url, programme_id)
+    print(
+        f"guideline PDF in one process: contents and HTML {gathered:.2f} s CPU, "
+        f"layout and tagged PDF {laid_out:.2f} s CPU"
+    )
     if kind == "sqlite":
         with gunicorn(database_url, workers=2, threads=1, app="bench.tandems.reference:app") as base:
             reference_url = f"{base}/guideline/{programme_id}"

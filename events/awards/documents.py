@@ -1,8 +1,5 @@
-"""Attachments of nominations: checked by the shared upload checks, kept in a folder of the instance.
-
-The folder stands in for the shared file storage until the service has one; only store_document and
-document_bytes know where the files are.
-"""
+"""Attachments of nominations: checked by the shared upload checks, kept in the shared file store (core.storage,
+area "awards": a folder of the instance, or the database)."""
 
 from __future__ import annotations
 
@@ -10,24 +7,18 @@ import re
 import secrets
 from pathlib import Path
 
-from flask import Response, abort, current_app
+from flask import Response, abort
 
 from events.awards.errors import AwardError
 from events.awards.models import NominationDocument
+from events.core.storage import file_store
 from events.documents.uploads import JPEG_SIGNATURE, PNG_SIGNATURE, UploadRefused, check_image, check_pdf
 
+AREA = "awards"
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 12
 EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
 MAX_IMAGE_PIXELS = 12_000  # a phone's photo of a poster is about 4,000 by 3,000
-
-
-def _folder() -> Path:
-    folder = Path(
-        current_app.config.get("AWARD_DOCUMENTS_FOLDER") or Path(current_app.instance_path) / "award_documents"
-    )
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def clean_filename(name: str, content_type: str) -> str:
@@ -55,32 +46,21 @@ def checked_upload(name: str, stream) -> tuple[str, str, bytes]:
 
 
 def store_document(data: bytes) -> str:
-    """Keep the bytes; returns the key to read them again."""
+    """Keep the bytes in the shared file store (area "awards"); returns the key to read them again. Call it outside
+    a write transaction (the database store writes on a connection of its own)."""
     key = secrets.token_hex(20)
-    (_folder() / key).write_bytes(data)
+    file_store().write(AREA, key, data)
     return key
 
 
-def document_bytes(key: str) -> bytes:
-    if not re.fullmatch(r"[0-9a-f]{40}", key):
-        raise FileNotFoundError(key)
-    return (_folder() / key).read_bytes()
-
-
 def forget_document(key: str) -> None:
-    if re.fullmatch(r"[0-9a-f]{40}", key):
-        (_folder() / key).unlink(missing_ok=True)
+    file_store().delete(AREA, [key])
 
 
 def document_response(document: NominationDocument, filename: str) -> Response:
     """The file, under the address that names it (so that a browser saves it under its name)."""
     if filename != document.filename:
         abort(404)
-    try:
-        data = document_bytes(document.storage_key)
-    except FileNotFoundError:
-        abort(404)
-    response = Response(data, mimetype=document.content_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+    response = file_store().send(AREA, document.storage_key, document.filename, document.content_type)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

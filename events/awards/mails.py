@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from events.awards.links import NOMINEE, PROPOSER, nominee_token, proposer_token
 from events.awards.models import DocumentRequest, Nomination, NominationState
-from events.core.mailer import mail_renderer, queue_deferred_mail, render_templated_mail
+from events.core.mailer import about, mail_renderer, queue_deferred_mail, render_templated_mail
 from events.extensions import db
 
 # notice -> (subject, paragraphs); %(project)s and %(programme)s are filled in
@@ -96,7 +96,14 @@ def _send(nomination: Nomination, notice: str, role: str = NOMINEE, **args) -> N
     db.session.flush()
     recipient = nomination.proposer_email if role == PROPOSER else nomination.contact_email
     queue_deferred_mail(
-        recipient, "awards", topic=f"awards.{notice}", nomination_id=nomination.id, notice=notice, role=role, **args
+        recipient,
+        "awards",
+        topic=f"awards.{notice}",
+        about=about("award_nomination", nomination.id),
+        nomination_id=nomination.id,
+        notice=notice,
+        role=role,
+        **args,
     )
 
 

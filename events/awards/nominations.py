@@ -195,6 +195,11 @@ def add_document(nomination: Nomination, role: str, filename: str, stream) -> No
     if len(nomination.documents) >= MAX_FILES:
         raise AwardError("too_many_files", count=MAX_FILES)
     name, content_type, data = checked_upload(filename, stream)
+    key = store_document(data)  # before the write lock: the database store writes on a connection of its own
+    nomination = lock_row(Nomination, nomination.id)
+    if nomination is None or not may_upload(nomination, role):
+        forget_document(key)
+        raise AwardError("not_editable")
     if role == PROPOSER:
         kind = DocumentKind.SUPPORT_LETTER
     elif nomination.state == NominationState.MORE_INFORMATION:
@@ -207,7 +212,7 @@ def add_document(nomination: Nomination, role: str, filename: str, stream) -> No
         filename=name,
         content_type=content_type,
         size=len(data),
-        storage_key=store_document(data),
+        storage_key=key,
         uploaded_by=role,
     )
     db.session.add(document)

@@ -37,6 +37,7 @@ from events.awards.nominations import (
 from events.awards.programmes import open_calls
 from events.awards.rules import call_is_open, call_is_public, has_consent, may_change_nomination, may_withdraw
 from events.core.access import public
+from events.core.database import own_transactions
 from events.extensions import db, limiter
 from events.meetings.service import render_description
 
@@ -176,6 +177,7 @@ def withdraw_own(nomination, role, token):
 
 @bp.route("/me/<token>/documents", methods=["POST"])
 @personal_link_required
+@own_transactions  # the file is stored before the write lock is taken (awards.nominations.add_document)
 def upload_own(nomination, role, token):
     form = UploadForm()
     if not form.validate_on_submit():

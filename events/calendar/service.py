@@ -18,9 +18,15 @@ from sqlalchemy.orm import selectinload
 
 from events.core.types import utcnow
 from events.extensions import db
-from events.meetings.icalendar import calendar_file, entry_status, event_entry, in_calendar_language
+from events.meetings.icalendar import (
+    calendar_file,
+    entry_status,
+    event_entry,
+    in_calendar_language,
+    workshop_entries,
+)
 from events.meetings.models import Event, EventStatus
-from events.registration.invites import waiting_list_texts
+from events.registration.invites import booked_days, waiting_list_texts
 from events.registration.models import Registration, RegistrationStatus
 from events.registration.tokens import feed_token_for
 
@@ -79,8 +85,16 @@ def personal_feed(registrations, language: str | None = None) -> bytes:
                     event, stamp=stamp, status="TENTATIVE", summary=summary, note=note, registration_sequence=own
                 )
             else:
-                entry = event_entry(event, stamp=stamp, status=entry_status(event), registration_sequence=own)
+                entry = event_entry(
+                    event,
+                    stamp=stamp,
+                    status=entry_status(event),
+                    registration_sequence=own,
+                    days=booked_days(registration),
+                )
             entries.append(entry)
+            if registration.status == RegistrationStatus.CONFIRMED:  # the chosen workshops, each its own entry
+                entries += workshop_entries(event, registration.workshops, stamp=stamp, status=entry_status(event))
         return calendar_file("PUBLISH", entries, name=_("Treffpunkt – Meine Veranstaltungen"), refresh=True)
 
 

@@ -1,15 +1,23 @@
-"""Certificate batches rendered in the background: one merged PDF, then a ZIP of single PDFs and the mails."""
+"""Certificate batches, rendered by the worker: one merged PDF, then a ZIP of single PDFs and the mails.
+
+A batch is rendered in groups of GROUP_SIZE certificates; each finished group is kept in the file store before
+the next begins. The worker that renders a batch holds a lease on it (lease_until, renewed after every group).
+When the worker dies (kill -9, the OOM killer, a deploy) the lease lapses, and the periodic job resume_batches
+hands the batch to the next free worker, which skips the groups already kept and goes on where it stopped. Every
+step is safe to run twice: a kept group is not rendered again, and nobody is mailed a certificate twice (a mail
+about it is already in the outbox).
+"""
 
 from __future__ import annotations
 
-import threading
+import io
+import secrets
 import zipfile
 from datetime import datetime, timedelta
-from pathlib import Path
 
-from flask import current_app, has_request_context
+from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from events.certificates.models import Certificate, CertificateBatch
 from events.certificates.pages import (
@@ -20,126 +28,223 @@ from events.certificates.pages import (
     verification_url,
 )
 from events.certificates.wording import DEFAULT_ISSUER
-from events.core.mailer import deliver_due_mail, queue_templated_mail
+from events.core.mailer import about, queue_templated_mail
+from events.core.models import OutgoingMail
+from events.core.storage import file_store
 from events.core.types import utcnow
 from events.documents import pdf_files
-from events.documents.rendering import RenderingFailed
+from events.documents.rendering import RenderingFailed, chunked
 from events.extensions import db
 
+AREA = "certificates"  # the file store's area for batch files
+GROUP_SIZE = 50  # certificates rendered and kept at a time: what a worker that dies loses at most
+ACTIVE = ("rendering", "packing")
+STUCK_AFTER = timedelta(minutes=5)  # without progress this long, no worker is taking the batch up
+RENDERING_FAILED = "rendering:"  # how a failed render is noted in the batch's error
 
-def batch_folder() -> Path:
-    folder = Path(current_app.config.get("CERTIFICATE_FOLDER") or Path(current_app.instance_path) / "certificates")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+
+class LeaseLost(RuntimeError):
+    """Another worker has taken the batch over (this one was too slow to renew its lease)."""
 
 
-def batch_files(batch: CertificateBatch) -> tuple[Path, Path]:
-    folder = batch_folder()
+def lease_time() -> timedelta:
+    return timedelta(seconds=current_app.config["CERTIFICATE_LEASE_SECONDS"])
+
+
+# --- files -------------------------------------------------------------------------------------------------------
+
+
+def _stem(batch: CertificateBatch) -> str:
     # the creation time makes the name unique even where ids are reused (a database restored or emptied)
-    stem = f"batch-{batch.id}-{batch.created_at.strftime('%Y%m%d%H%M%S%f')}"
-    return folder / f"{stem}.pdf", folder / f"{stem}.zip"
+    return f"batch-{batch.id}-{batch.created_at.strftime('%Y%m%d%H%M%S%f')}"
+
+
+def batch_files(batch: CertificateBatch) -> tuple[str, str]:
+    """The names of the batch's merged PDF and ZIP in the file store (area "certificates")."""
+    stem = _stem(batch)
+    return f"{stem}.pdf", f"{stem}.zip"
+
+
+def _group_file(batch: CertificateBatch, index: int) -> str:
+    return f"{_stem(batch)}-group-{index:04d}.pdf"
+
+
+def files_ready(batch: CertificateBatch) -> tuple[bool, bool]:
+    """Whether the merged PDF and the ZIP can be downloaded."""
+    store = file_store()
+    merged, archive = batch_files(batch)
+    pdf = batch.status in {"packing", "done"} and store.exists(AREA, merged)
+    return pdf, pdf and batch.status == "done" and store.exists(AREA, archive)
+
+
+# --- starting, and what the page says ----------------------------------------------------------------------------
 
 
 def start_rendering(batch: CertificateBatch, send_mail: bool = False, wait: bool = False) -> None:
-    """Render the batch's certificates after the current transaction: in a thread, or at once when configured
-    or asked to wait (the command line)."""
+    """Hand the batch to the worker after committing it (wait: render it here and now, for the command line)."""
+    from events.certificates.tasks import render_batch
+
     batch.status = "rendering"
     batch.progress = 0
     batch.progress_at = utcnow()
     batch.error = None
+    batch.send_mail = send_mail
+    batch.lease_owner = batch.lease_until = None  # a worker still holding it loses it at its next renewal
+    db.session.flush()
+    batch_id = batch.id  # read before the commit: reading after it would open a new transaction
     db.session.commit()
-    if wait or current_app.config.get("CERTIFICATE_RENDERING") == "sync":
-        render_batch_files(batch.id, send_mail)
-        return
-    app = current_app._get_current_object()
-    threading.Thread(target=_render_in_thread, args=(app, batch.id, send_mail), daemon=True).start()
-
-
-RENDERING_FAILED = "rendering:"  # how a failed render is noted in the batch's error
-STUCK_AFTER = timedelta(minutes=5)  # a rendering without progress this long has stopped (say, a server restart)
+    if wait:
+        render_batch.call_local(batch_id)
+    else:
+        render_batch(batch_id)
 
 
 def may_restart(batch: CertificateBatch, now: datetime | None = None) -> bool:
-    """Whether the organiser may start the batch's rendering again: after it failed, or when it has stopped
-    moving (STUCK_AFTER); never while it runs, which would render every certificate twice at once."""
+    """Whether the organiser may start the batch's rendering again: after it failed, or when it has not moved
+    for STUCK_AFTER (a worker takes a batch up again by itself; this is for when none runs)."""
     if batch.status == "failed":
         return True
-    if batch.status not in ("rendering", "packing"):
+    if batch.status not in ACTIVE:
         return False
     return batch.progress_at is None or (now or utcnow()) - batch.progress_at > STUCK_AFTER
 
 
-def _render_in_thread(app, batch_id: int, send_mail: bool) -> None:
-    with app.app_context():
-        try:
-            render_batch_files(batch_id, send_mail)
-        finally:
-            db.session.remove()
+def batch_situation(batch: CertificateBatch, now: datetime | None = None) -> str | None:
+    """What is happening to a batch being rendered, in words for the organiser (None: nothing to add)."""
+    now = now or utcnow()
+    if batch.status not in ACTIVE:
+        return None
+    if batch.lease_until is None:
+        return _("Wartet auf den Hintergrunddienst; die Erstellung beginnt in Kürze.")
+    if batch.lease_until < now:
+        return _(
+            "Die Erstellung wurde unterbrochen (der Hintergrunddienst wurde beendet). Sie wird in Kürze von selbst "
+            "dort fortgesetzt, wo sie stand."
+        )
+    if batch.runs > 1:
+        return _("Die Erstellung wird nach einer Unterbrechung fortgesetzt.")
+    return None
 
 
-def _set_progress(batch_id: int, done: int) -> None:
-    db.session.execute(
-        update(CertificateBatch).where(CertificateBatch.id == batch_id).values(progress=done, progress_at=utcnow())
-    )
+# --- the worker's part -------------------------------------------------------------------------------------------
+
+
+def _take_lease(batch_id: int, owner: str) -> bool:
+    """Take the batch for this worker, unless another one holds a lease that has not lapsed."""
+    now = utcnow()
+    taken = db.session.execute(
+        update(CertificateBatch)
+        .where(
+            CertificateBatch.id == batch_id,
+            CertificateBatch.status.in_(ACTIVE),
+            or_(CertificateBatch.lease_until.is_(None), CertificateBatch.lease_until < now),
+        )
+        .values(lease_owner=owner, lease_until=now + lease_time(), runs=CertificateBatch.runs + 1)
+    ).rowcount
     db.session.commit()
+    return taken == 1
 
 
-def render_batch_files(batch_id: int, send_mail: bool = False) -> None:
-    """Render a batch into one merged PDF, then a ZIP of single PDFs; optionally mail each recipient theirs.
+def _renew_lease(batch_id: int, owner: str, **values) -> None:
+    """Renew this worker's lease and record progress; LeaseLost when another worker has taken the batch."""
+    now = utcnow()
+    renewed = db.session.execute(
+        update(CertificateBatch)
+        .where(CertificateBatch.id == batch_id, CertificateBatch.lease_owner == owner)
+        .values({"lease_until": now + lease_time(), "progress_at": now, **values})
+    ).rowcount
+    db.session.commit()
+    if renewed != 1:
+        raise LeaseLost(f"batch {batch_id} was taken over")
 
-    The merged PDF (for printing) can be downloaded as soon as it is written, while the batch is "packing":
+
+def render_batch_files(batch_id: int) -> None:
+    """Render a batch (or the rest of it) into one merged PDF, then a ZIP of single PDFs; mail each recipient
+    theirs when the batch says so. Does nothing while another worker holds the batch.
+
+    The merged PDF (for printing) can be downloaded as soon as it is kept, while the batch is "packing":
     cutting it into single PDFs, zipping them and queueing the mails comes after it.
     """
-    batch = db.session.get(CertificateBatch, batch_id)
-    certificates = db.session.scalars(
-        select(Certificate).where(Certificate.batch_id == batch_id).order_by(Certificate.id)
-    ).all()
+    owner = secrets.token_hex(8)
+    if not _take_lease(batch_id, owner):
+        return
     try:
-        pages = [page_for(c) for c in certificates]
-        settings = document_settings(batch, certificates[0].issuer if certificates else DEFAULT_ISSUER)
-        merged_path, zip_path = batch_files(batch)
-        merged, documents = render_certificate_batch(
-            pages,
-            settings,
-            workers=current_app.config.get("CERTIFICATE_WORKERS"),
-            progress=lambda done: _set_progress(batch_id, done),
-        )
-        partial_pdf = merged_path.with_suffix(".pdf.part")
-        partial_pdf.write_bytes(merged)
-        partial_pdf.replace(merged_path)
-        db.session.execute(
-            update(CertificateBatch)
-            .where(CertificateBatch.id == batch_id)
-            .values(status="packing", progress_at=utcnow())
-        )
-        db.session.commit()
-
-        partial_zip = zip_path.with_suffix(".zip.part")
-        with zipfile.ZipFile(partial_zip, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-            singles = (single for document in documents for single in pdf_files.split_pdf(document))
-            for certificate, single in zip(certificates, singles, strict=True):
-                archive.writestr(pdf_filename(certificate.recipient_name, certificate.serial), single)
-                if send_mail and certificate.recipient_email and not certificate.revoked_at:
-                    mail_certificate(certificate, single)
-        partial_zip.replace(zip_path)
-        batch = db.session.get(CertificateBatch, batch_id)
-        batch.status = "done"
-        batch.progress = len(certificates)
-        db.session.commit()
+        _render(batch_id, owner)
+    except LeaseLost:
+        current_app.logger.warning("certificate batch %s was taken over by another worker", batch_id)
     except Exception as error:  # noqa: BLE001 - the organiser sees that the batch failed, the log says why
         db.session.rollback()
         current_app.logger.exception("certificate batch %s failed", batch_id)
         failure = f"{RENDERING_FAILED}{error.reason}" if isinstance(error, RenderingFailed) else type(error).__name__
         db.session.execute(
             update(CertificateBatch)
-            .where(CertificateBatch.id == batch_id)
-            .values(status="failed", error=f"{failure}: {error}"[:500])
+            .where(CertificateBatch.id == batch_id, CertificateBatch.lease_owner == owner)
+            .values(status="failed", error=f"{failure}: {error}"[:500], lease_until=None)
         )
         db.session.commit()
-        return
-    # rendered in a request (CERTIFICATE_RENDERING "sync"): the request's own delivery sends them afterwards
-    if send_mail and current_app.config["MAIL_DELIVERY"] != "cron" and not has_request_context():
-        deliver_due_mail(limit=len(certificates) + 10)
+
+
+def _render(batch_id: int, owner: str) -> None:
+    store = file_store()
+    batch = db.session.get(CertificateBatch, batch_id)
+    certificates = db.session.scalars(
+        select(Certificate).where(Certificate.batch_id == batch_id).order_by(Certificate.id)
+    ).all()
+    settings = document_settings(batch, certificates[0].issuer if certificates else DEFAULT_ISSUER)
+    merged_name, zip_name = batch_files(batch)
+    groups = chunked(certificates, GROUP_SIZE)
+    group_files = [_group_file(batch, index) for index in range(len(groups))]
+    db.session.commit()  # no transaction is held while rendering
+
+    if batch.status == "rendering":
+        done = 0
+        for group, name in zip(groups, group_files, strict=True):
+            if not store.exists(AREA, name):  # kept by an earlier run: not rendered again
+                pdf, _documents = render_certificate_batch(
+                    [page_for(c) for c in group], settings, workers=current_app.config.get("CERTIFICATE_WORKERS")
+                )
+                store.write(AREA, name, pdf)
+            done += len(group)
+            _renew_lease(batch_id, owner, progress=done)
+        parts = [store.read(AREA, name) for name in group_files]
+        store.write(AREA, merged_name, parts[0] if len(parts) == 1 else pdf_files.merge_pdfs(parts))
+        _renew_lease(batch_id, owner, status="packing")
+    else:  # "packing": the merged PDF is kept; only the ZIP and the mails were left
+        parts = [store.read(AREA, name) for name in group_files]
+
+    mailed = _pack(batch, certificates, parts, store, zip_name)
+    _renew_lease(batch_id, owner, status="done", progress=len(certificates), lease_until=None)
+    store.delete(AREA, group_files)
+    if mailed:
+        from events.core.tasks import deliver_mail
+
+        deliver_mail()
+
+
+def _pack(batch: CertificateBatch, certificates: list[Certificate], parts: list[bytes], store, zip_name: str) -> int:
+    """The ZIP of single PDFs, and the mails not yet queued; returns how many mails it queued."""
+    mailed, queued = set(), 0
+    if batch.send_mail:
+        mailed = set(
+            db.session.scalars(
+                select(OutgoingMail.about).where(
+                    OutgoingMail.topic == "certificate",
+                    OutgoingMail.about.in_([about("certificate", c.id) for c in certificates]),
+                )
+            )
+        )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        singles = (single for part in parts for single in pdf_files.split_pdf(part))
+        for certificate, single in zip(certificates, singles, strict=True):
+            archive.writestr(pdf_filename(certificate.recipient_name, certificate.serial), single)
+            wanted = batch.send_mail and certificate.recipient_email and not certificate.revoked_at
+            if wanted and about("certificate", certificate.id) not in mailed:
+                mail_certificate(certificate, single)
+                queued += 1
+    db.session.commit()  # the mails, before the ZIP: a run after a crash finds them queued
+    store.write(AREA, zip_name, buffer.getvalue())
+    return queued
 
 
 def mail_certificate(certificate: Certificate, pdf: bytes) -> None:
@@ -147,11 +252,25 @@ def mail_certificate(certificate: Certificate, pdf: bytes) -> None:
         certificate.recipient_email,
         "certificate",
         topic="certificate",
-        registration_id=certificate.registration_id,
+        about=about("certificate", certificate.id),
         certificate=certificate,
         verify_url=verification_url(certificate.code),
         attachments=[(pdf_filename(certificate.recipient_name, certificate.serial), "application/pdf", pdf)],
     )
+
+
+def batches_to_resume() -> list[int]:
+    """Batches a worker should take up: their lease has lapsed, or none took them up for a minute."""
+    now = utcnow()
+    return db.session.scalars(
+        select(CertificateBatch.id).where(
+            CertificateBatch.status.in_(ACTIVE),
+            or_(
+                CertificateBatch.lease_until < now,
+                CertificateBatch.lease_until.is_(None) & (CertificateBatch.progress_at < now - timedelta(minutes=1)),
+            ),
+        )
+    ).all()
 
 
 def failure_message(batch: CertificateBatch) -> str | None:

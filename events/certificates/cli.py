@@ -21,6 +21,7 @@ def issue_attendance_command(event_slug, mail, issuer):
     from events.certificates.batches import batch_files
     from events.certificates.issuing import issue_missing_attendance_certificates
     from events.certificates.wording import DEFAULT_ISSUER, CertificateProblem
+    from events.core.storage import file_store
     from events.extensions import db
     from events.meetings.models import Event
 
@@ -39,6 +40,7 @@ def issue_attendance_command(event_slug, mail, issuer):
     if mail:
         deliver_due_mail()  # as `flask events send-reminders` does; what fails stays queued for the sender
     merged, archive = batch_files(batch)
+    store = file_store()
     click.echo(f"certificates: {batch.total} issued in batch {batch.id}{', mailed' if mail else ''}")
-    click.echo(f"  for printing: {merged}")
-    click.echo(f"  one PDF each: {archive}")
+    click.echo(f"  for printing: {store.describe('certificates', merged)}")
+    click.echo(f"  one PDF each: {store.describe('certificates', archive)}")

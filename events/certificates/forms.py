@@ -15,13 +15,12 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from events.certificates.kinds import ATTENDANCE, KIND_LABELS, kind_of
 from events.certificates.logos import check_logo
-from events.certificates.models import CertificateKind
 from events.certificates.recipients import parse_recipient_csv
 from events.certificates.wording import (
     DEFAULT_ISSUER,
     DESIGN_LABELS,
-    KIND_LABELS,
     CertificateProblem,
     placeholder_problems,
 )
@@ -42,8 +41,8 @@ class BatchForm(Form):
 
     kind = RadioField(
         _l("Art"),
-        choices=[(kind.value, label) for kind, label in KIND_LABELS.items()],
-        default=CertificateKind.ATTENDANCE.value,
+        choices=list(KIND_LABELS.items()),
+        default=ATTENDANCE.key,
     )
     source = RadioField(_l("Empfängerinnen und Empfänger"), choices=list(SOURCE_LABELS.items()), default="event")
     # no Optional() on event_id and csv_text: it would end the validation of an empty field before the
@@ -105,7 +104,8 @@ class BatchForm(Form):
         return rows
 
     def validate_kind(self, field):
-        if field.data == CertificateKind.ATTENDANCE and self.source.data != "event":
+        kind = kind_of(field.data)
+        if kind is not None and kind.event_only and self.source.data != "event":
             raise ValidationError(_l("Teilnahmebescheinigungen gibt es nur für die Teilnehmenden einer Veranstaltung."))
 
     def validate_event_id(self, field):

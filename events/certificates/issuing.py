@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from events.certificates.batches import start_rendering
-from events.certificates.models import Certificate, CertificateBatch, CertificateKind
+from events.certificates.kinds import ATTENDANCE, kind_of
+from events.certificates.models import Certificate, CertificateBatch
 from events.certificates.pages import DESIGNS, MAX_SIGNATORIES, document_settings, page_for, render_certificates
 from events.certificates.recipients import (
     Recipient,
@@ -19,10 +20,7 @@ from events.certificates.recipients import (
     recipients_from_event,
 )
 from events.certificates.wording import (
-    DEFAULT_BODIES,
     DEFAULT_ISSUER,
-    DEFAULT_TITLES,
-    KIND_LABELS,
     CertificateProblem,
     fill_placeholders,
     local_today,
@@ -38,13 +36,9 @@ from events.registration.models import Registration, RegistrationStatus
 
 
 def _reason(kind: str, title: str, values: dict[str, str]) -> str:
-    if kind == CertificateKind.ATTENDANCE:
-        reason = f"Teilnahme an „{values['event']}“ ({values['days'] or values['date']})"
-    elif kind == CertificateKind.PRIZE:
-        reason = " · ".join(part for part in (values["place"], values["category"], values["prize"]) if part)
-    else:
-        reason = f"{title}: {values['event']}" if values["event"] else title
-    return reason[:300]
+    """Why the certificate was issued, for the verification page (see kinds.Kind.reason)."""
+    known = kind_of(kind)
+    return (known.reason(title, values) if known else title)[:300]
 
 
 def new_batch(
@@ -62,7 +56,7 @@ def new_batch(
     created_by_id: int | None = None,
 ) -> CertificateBatch:
     """A batch with the organiser's settings (not yet added to the session)."""
-    if kind not in KIND_LABELS:
+    if kind_of(kind) is None:
         raise CertificateProblem(_("Unbekannte Art von Urkunde."))
     problems = placeholder_problems(body_template, kind) + placeholder_problems(title, kind)
     if problems:
@@ -148,9 +142,7 @@ def preview_pdf(batch: CertificateBatch, recipient: Recipient | None, issuer: st
             function="Integrationslotsin",
         ),
         days=[local_today()],
-        place="1. Platz",
-        category="Ehrenamt",
-        prize="2.500 Euro",
+        values=dict(kind_of(batch.kind).samples),
     )
     certificate = certificate_for(batch, sample, event, issuer)  # transient: the batch is not in the session
     certificate.serial = "TP-VORSCHAU"
@@ -206,53 +198,6 @@ def correct_recipient_name(certificate: Certificate, new_name: str) -> Certifica
     return replacement
 
 
-def issue_prize_certificate(
-    name: str,
-    place: str,
-    category: str,
-    prize: str,
-    *,
-    email: str | None = None,
-    organisation: str = "",
-    person_id: int | None = None,
-    event_id: int | None = None,
-    title: str = DEFAULT_TITLES[CertificateKind.PRIZE],
-    body_template: str = DEFAULT_BODIES[CertificateKind.PRIZE],
-    design: str = "classic",
-    signatories: list[dict] | None = None,
-    city: str | None = None,
-    issuer: str = DEFAULT_ISSUER,
-    issue_date: date | None = None,
-    logo: bytes | None = None,
-    logo_type: str | None = None,
-) -> Certificate:
-    """A prize certificate (Urkunde: place, category, prize), for the award workflow; same path as every batch."""
-    batch = new_batch(
-        CertificateKind.PRIZE,
-        title,
-        body_template,
-        design=design,
-        event_id=event_id,
-        signatories=signatories,
-        place=city,
-        issue_date=issue_date,
-        logo=logo,
-        logo_type=logo_type,
-    )
-    batch.status = "done"
-    event = db.session.get(Event, event_id) if event_id else None
-    recipient = Recipient(
-        PersonDetails(name, email=email, organisation=organisation),
-        person_id=person_id,
-        place=place,
-        category=category,
-        prize=prize,
-    )
-    (certificate,) = issue_certificates(batch, [recipient], issuer, event)
-    batch.progress = 1
-    return certificate
-
-
 def participant_certificate(registration: Registration) -> Certificate:
     """The participant's standing attendance certificate, issued now if they attended and the event is over."""
     event = registration.event
@@ -262,7 +207,7 @@ def participant_certificate(registration: Registration) -> Certificate:
         raise CertificateProblem(_("Die Teilnahmebescheinigung gibt es, sobald die Veranstaltung vorbei ist."))
     existing = db.session.scalars(
         select(Certificate)
-        .where(Certificate.registration_id == registration.id, Certificate.kind == CertificateKind.ATTENDANCE)
+        .where(Certificate.registration_id == registration.id, Certificate.kind == ATTENDANCE.key)
         .order_by(Certificate.revoked_at.is_not(None), Certificate.id.desc())  # a valid one first
     ).first()
     if existing is not None and existing.revoked_at is None:
@@ -304,15 +249,15 @@ def _attendance_batch_for(event: Event) -> CertificateBatch:
     """The organiser's latest attendance settings for the event, or the default wording."""
     batch = db.session.scalars(
         select(CertificateBatch)
-        .where(CertificateBatch.event_id == event.id, CertificateBatch.kind == CertificateKind.ATTENDANCE)
+        .where(CertificateBatch.event_id == event.id, CertificateBatch.kind == ATTENDANCE.key)
         .order_by(CertificateBatch.id.desc())
     ).first()
     if batch:
         return batch
     batch = new_batch(
-        CertificateKind.ATTENDANCE,
-        DEFAULT_TITLES[CertificateKind.ATTENDANCE],
-        DEFAULT_BODIES[CertificateKind.ATTENDANCE],
+        ATTENDANCE.key,
+        ATTENDANCE.default_title,
+        ATTENDANCE.default_body,
         event_id=event.id,
     )
     batch.status = "done"
@@ -334,7 +279,7 @@ def issue_missing_attendance_certificates(
         db.session.scalars(
             select(Certificate.registration_id).where(
                 Certificate.event_id == event.id,
-                Certificate.kind == CertificateKind.ATTENDANCE,
+                Certificate.kind == ATTENDANCE.key,
                 Certificate.registration_id.is_not(None),
             )
         )
@@ -344,7 +289,7 @@ def issue_missing_attendance_certificates(
         return None
     settings = _attendance_batch_for(event)
     batch = new_batch(
-        CertificateKind.ATTENDANCE,
+        ATTENDANCE.key,
         settings.title,
         settings.body_template,
         design=settings.design,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, ForeignKey, LargeBinary, String, Text
@@ -12,20 +11,13 @@ from events.core.types import AwareDateTime, utcnow
 from events.extensions import db
 
 
-class CertificateKind(enum.StrEnum):
-    ATTENDANCE = "attendance"  # Teilnahmebescheinigung
-    APPRECIATION = "appreciation"  # Dankesurkunde
-    PRIZE = "prize"  # Urkunde
-    TANDEM = "tandem"  # Teilnahmebestätigung einer Tandem-Projektgruppe (events.tandems.certificates)
-
-
 class CertificateBatch(db.Model):
     """The settings an organiser chose for one issue of certificates."""
 
     __tablename__ = "certificate_batches"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))  # a CertificateKind value
+    kind: Mapped[str] = mapped_column(String(20))  # a key of kinds.KINDS
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
     design: Mapped[str] = mapped_column(String(20), default="classic")
     title: Mapped[str] = mapped_column(String(200))
@@ -41,6 +33,12 @@ class CertificateBatch(db.Model):
     progress_at: Mapped[datetime | None] = mapped_column(AwareDateTime)  # when the rendering last moved
     total: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(String(500))
+    send_mail: Mapped[bool] = mapped_column(default=False)  # mail each recipient theirs once rendered
+    # The worker rendering the batch holds it until lease_until and renews the lease as it goes; a lapsed lease
+    # means the worker died, and the next worker takes the batch up (certificates.batches).
+    lease_owner: Mapped[str | None] = mapped_column(String(32))
+    lease_until: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    runs: Mapped[int] = mapped_column(default=0)  # how often a worker has taken the batch up
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
 
@@ -51,7 +49,7 @@ class Certificate(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     serial: Mapped[str] = mapped_column(String(20), unique=True)  # printed, e.g. "TP-2026-00042"
     code: Mapped[str] = mapped_column(String(20), unique=True)  # random; the short verification URL uses it
-    kind: Mapped[str] = mapped_column(String(20))  # a CertificateKind value
+    kind: Mapped[str] = mapped_column(String(20))  # a key of kinds.KINDS
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("certificate_batches.id", ondelete="SET NULL"))
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
     registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id", ondelete="SET NULL"))

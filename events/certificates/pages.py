@@ -9,10 +9,11 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from events.certificates.models import Certificate, CertificateBatch, CertificateKind
-from events.certificates.wording import CERTIFICATE_LANGUAGE, KIND_LABELS, local_today, long_date
+from events.certificates.kinds import KIND_LABELS, kind_of
+from events.certificates.models import Certificate, CertificateBatch
+from events.certificates.wording import CERTIFICATE_LANGUAGE, local_today, long_date
 from events.core.timezone import berlin_date
-from events.documents.rendering import data_url, render_many, render_pdf, safe_filename
+from events.documents.rendering import data_url, render_many, render_pdf, safe_filename, warm_up_with
 
 MAX_SIGNATORIES = 3
 SEAL_TEXT_LENGTH = 80  # as much of the issuer's name as the seal holds in its smallest type
@@ -49,17 +50,15 @@ def page_for(certificate: Certificate) -> dict:
     ]
     with force_locale(CERTIFICATE_LANGUAGE):
         kind_label = str(KIND_LABELS.get(certificate.kind, ""))
-    prize_line = ""
-    if certificate.kind == CertificateKind.PRIZE:
-        values = details.get("values", {})
-        prize_line = " · ".join(v for v in (values.get("place"), values.get("category")) if v)
+    kind = kind_of(certificate.kind)
+    detail_line = kind.detail_line(details.get("values", {})) if kind else ""
     return {
         "kind_label": kind_label,
         "title": certificate.title,
         "name": certificate.recipient_name,
         "name_size": _name_size(certificate.recipient_name),
         "paragraphs": paragraphs,
-        "details": prize_line,
+        "details": detail_line,
         "serial": certificate.serial,
         "issued": format_date(berlin_date(certificate.issued_at), "dd.MM.y", locale="de"),
         "verify_url": url,
@@ -135,3 +134,41 @@ def certificate_pdf(certificate: Certificate) -> bytes:
 def pdf_filename(name: str, serial: str) -> str:
     """A file name for one person's certificate: their name (umlauts kept) and the serial."""
     return f"{safe_filename(name, 'Urkunde')} ({serial}).pdf"
+
+
+def _warm_up_sample(design: str) -> dict:
+    page = {
+        "kind_label": "Urkunde",
+        "title": "Teilnahmebescheinigung",
+        "name": "Erika Mustermann",
+        "name_size": "xl",
+        "paragraphs": [["hat am 6. Dezember 2026 an der Veranstaltung teilgenommen."]],
+        "details": "1. Platz · Ehrenamt",
+        "serial": "TP-2026-00001",
+        "issued": "06.12.2026",
+        "verify_url": "https://treffpunkt.example/certificates/v/x",
+        "short_url": "treffpunkt.example/certificates/v/x",
+    }
+    settings = {
+        "design": design,
+        "language": "de",
+        "document_title": "Urkunde",
+        "logo_url": None,
+        "seal_text": "Programm Integrationslotsinnen und -lotsen",
+        "seal_size": "s",
+        "signatories": [{"name": "Dr. Maria Huber", "office": "Staatsministerin"}],
+        "place_date": "München, 6. Dezember 2026",
+        "labels": {"serial": "Nr.", "issued": "ausgestellt am", "verify": "Echtheit prüfen:"},
+    }
+    return {**_shared(settings), "pages": [page]}
+
+
+for _design in DESIGNS:
+    warm_up_with(
+        __name__,
+        TEMPLATE,
+        _warm_up_sample(_design),
+        qr_codes=("https://treffpunkt.example/certificates/v/x",),
+        qr_size_mm=QR_SIZE_MM,
+        background_page=True,
+    )

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from events.certificates.models import CertificateKind
+from events.certificates.kinds import PLACEHOLDER_LABELS, Kind, kind_of
 from events.certificates.wording import CERTIFICATE_LANGUAGE, CertificateProblem, event_dates, long_date
 from events.checkin.models import CheckIn
 from events.core.database import alphabetical_key
@@ -27,15 +27,14 @@ MAX_CSV_ROWS = 5000
 @dataclass
 class Recipient:
     """Who a certificate is for (their details, and the registration or person they come from) and what it says
-    about them (days attended; place, category and prize)."""
+    about them: the days attended, and the values of its kind's own placeholders (a prize's place, category and
+    prize)."""
 
     person: PersonDetails
     registration_id: int | None = None
     person_id: int | None = None
     days: list[date] = field(default_factory=list)
-    place: str = ""
-    category: str = ""
-    prize: str = ""
+    values: dict[str, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -107,18 +106,17 @@ def recipients_from_people(person_ids: list[int]) -> list[Recipient]:
 
 
 # The columns of a list of names, by position; a first line naming them (in German or English) is skipped.
+# (then the kind's own columns, see kinds.Kind.csv_columns).
 RECIPIENT_COLUMNS = (
     Column("name", ("Name", "Namen", "Vorname")),
     Column("email", ("E-Mail", "Email", "E-Mail-Adresse")),
     Column("organisation", ("Organisation", "Organization")),
-    Column("place", ("Platz", "Platzierung", "Place")),
-    Column("category", ("Kategorie", "Category")),
-    Column("prize", ("Preis", "Prize")),
 )
 
 
 def parse_recipient_csv(text: str, kind: str) -> list[Recipient]:
-    """Recipients from CSV text, one per line: name; e-mail; organisation (and for prizes: place; category; prize).
+    """Recipients from CSV text, one per line: name; e-mail; organisation; then the kind's own columns (for
+    prizes: place; category; prize).
 
     Separator ";", "," or tab; a first line of column headings is skipped (documents.spreadsheets reads it).
     Raises CertificateProblem naming the first line that is wrong.
@@ -126,10 +124,12 @@ def parse_recipient_csv(text: str, kind: str) -> list[Recipient]:
     text = (text or "").lstrip("\ufeff").strip()
     if not text:
         raise CertificateProblem(_("Die Liste ist leer."))
-    table = read_table(text, RECIPIENT_COLUMNS, header=False, max_rows=MAX_CSV_ROWS)
+    known = kind_of(kind)
+    columns = RECIPIENT_COLUMNS + (known.csv_columns if known else ())
+    table = read_table(text, columns, header=False, max_rows=MAX_CSV_ROWS)
     problem = table.problems[0] if table.problems else None
     recipients = [
-        _recipient_of_row(number, values, kind)
+        _recipient_of_row(number, values, known)
         for number, values in table.rows
         if problem is None or number < problem[0]
     ]
@@ -146,10 +146,10 @@ def parse_recipient_csv(text: str, kind: str) -> list[Recipient]:
     return recipients
 
 
-def _recipient_of_row(number: int, values: dict[str, str], kind: str) -> Recipient:
+def _recipient_of_row(number: int, values: dict[str, str], kind: Kind | None) -> Recipient:
     from email_validator import EmailNotValidError, validate_email
 
-    name, email, place = values["name"], values["email"], values["place"]
+    name, email = values["name"], values["email"]
     if not name:
         raise CertificateProblem(_("Zeile %(line)d: Der Name fehlt.", line=number))
     if len(name) > 250:
@@ -161,19 +161,19 @@ def _recipient_of_row(number: int, values: dict[str, str], kind: str) -> Recipie
             raise CertificateProblem(
                 _("Zeile %(line)d: „%(email)s“ ist keine gültige E-Mail-Adresse.", line=number, email=email[:80])
             ) from None
-    if kind == CertificateKind.PRIZE and not place:
-        raise CertificateProblem(_("Zeile %(line)d: Für eine Urkunde fehlt die Platzierung.", line=number))
+    for column, message in (kind.required if kind else {}).items():
+        if not values[column]:
+            raise CertificateProblem(message(number))
     person = PersonDetails(name, email=email or None, organisation=values["organisation"][:200])
-    return Recipient(
-        person,
-        place=place[:100],
-        category=values["category"][:100],
-        prize=values["prize"][:100],
-    )
+    own = {column.name: values[column.name][:100] for column in (kind.csv_columns if kind else ())}
+    return Recipient(person, values=own)
 
 
 def placeholder_values(recipient: Recipient, event: Event | None, issue_date: date) -> dict[str, str]:
+    """The value of every placeholder of every kind for this recipient ("" for those of other kinds)."""
     return {
+        **dict.fromkeys(PLACEHOLDER_LABELS, ""),
+        **recipient.values,
         "name": recipient.name,
         "event": event.title if event else "",
         "date": event_dates(event) or long_date(issue_date),
@@ -181,7 +181,4 @@ def placeholder_values(recipient: Recipient, event: Event | None, issue_date: da
         "district": recipient.person.district,
         "function": recipient.person.function,
         "days": format_list([long_date(d) for d in recipient.days], locale=CERTIFICATE_LANGUAGE),
-        "place": recipient.place,
-        "category": recipient.category,
-        "prize": recipient.prize,
     }

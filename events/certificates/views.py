@@ -6,7 +6,16 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from events.certificates import bp
-from events.certificates.batches import batch_files, failure_message, may_restart, recent_batches, start_rendering
+from events.certificates.batches import (
+    AREA,
+    batch_files,
+    batch_situation,
+    failure_message,
+    files_ready,
+    may_restart,
+    recent_batches,
+    start_rendering,
+)
 from events.certificates.forms import SOURCE_LABELS, BatchForm, CorrectNameForm, RevokeForm
 from events.certificates.issuing import (
     correct_recipient_name,
@@ -16,22 +25,23 @@ from events.certificates.issuing import (
     preview_pdf,
     revoke_certificate,
 )
+from events.certificates.kinds import (
+    DEFAULT_BODIES,
+    DEFAULT_TITLES,
+    KIND_LABELS,
+    KINDS,
+    PLACEHOLDER_LABELS,
+    PLACEHOLDERS_BY_KIND,
+)
 from events.certificates.models import Certificate, CertificateBatch
 from events.certificates.pages import certificate_pdf, pdf_filename
 from events.certificates.recipients import recipients_from_event, recipients_from_people
 from events.certificates.verification import certificate_by_code, search_certificates
-from events.certificates.wording import (
-    DEFAULT_BODIES,
-    DEFAULT_TITLES,
-    KIND_LABELS,
-    PLACEHOLDER_LABELS,
-    PLACEHOLDERS_BY_KIND,
-    STATUS_LABELS,
-    CertificateProblem,
-)
+from events.certificates.wording import STATUS_LABELS, CertificateProblem
 from events.core.access import public, role_required
 from events.core.database import german_order
 from events.core.models import Person
+from events.core.storage import file_store
 from events.core.timezone import berlin_date
 from events.documents.rendering import PreviewUnavailable, RenderingFailed, pdf_page_png
 from events.extensions import db, limiter
@@ -55,6 +65,7 @@ def index():
         batches=recent_batches(),
         pagination=pagination,
         term=term,
+        kinds=KINDS.values(),
         kind_labels=KIND_LABELS,
         status_labels=STATUS_LABELS,
     )
@@ -79,7 +90,7 @@ def _batch_form() -> BatchForm:
         form.event_id.data = request.args.get("event", type=int)
         form.title.data = DEFAULT_TITLES[form.kind.data]
         form.body_template.data = DEFAULT_BODIES[form.kind.data]
-        if form.kind.data != "attendance":
+        if not KINDS[form.kind.data].event_only:
             form.source.data = "people"
     return form
 
@@ -196,13 +207,14 @@ def batch(batch_id):
     certificates = db.session.scalars(
         select(Certificate).where(Certificate.batch_id == batch.id).order_by(Certificate.id)
     ).all()
-    merged_path, zip_path = batch_files(batch)
+    pdf_ready, zip_ready = files_ready(batch)
     return render_template(
         "certificates/batch.html",
         batch=batch,
         certificates=certificates,
-        pdf_ready=batch.status in {"packing", "done"} and merged_path.exists(),
-        zip_ready=batch.status == "done" and zip_path.exists(),
+        pdf_ready=pdf_ready,
+        zip_ready=zip_ready,
+        situation=batch_situation(batch),
         can_restart=may_restart(batch),
         failure_message=failure_message(batch),
         kind_labels=KIND_LABELS,
@@ -219,6 +231,7 @@ def batch_progress(batch_id):
         status_label=str(STATUS_LABELS.get(batch.status, batch.status)),
         progress=batch.progress,
         total=batch.total,
+        situation=batch_situation(batch) or "",
     )
 
 
@@ -230,19 +243,21 @@ def _not_ready(batch_id: int):
 @bp.route("/batches/<int:batch_id>/certificates.pdf")
 @role_required("organiser")
 def batch_pdf(batch_id):
-    merged_path, _zip_path = batch_files(_batch_or_404(batch_id))
-    if not merged_path.exists():
+    batch = _batch_or_404(batch_id)
+    if not files_ready(batch)[0]:
         return _not_ready(batch_id)
-    return send_file(merged_path, mimetype="application/pdf", download_name=f"urkunden-{batch_id}.pdf")
+    merged, _archive = batch_files(batch)
+    return file_store().send(AREA, merged, f"urkunden-{batch_id}.pdf", "application/pdf", as_attachment=False)
 
 
 @bp.route("/batches/<int:batch_id>/certificates.zip")
 @role_required("organiser")
 def batch_zip(batch_id):
-    _merged_path, zip_path = batch_files(_batch_or_404(batch_id))
-    if not zip_path.exists():
+    batch = _batch_or_404(batch_id)
+    if not files_ready(batch)[1]:
         return _not_ready(batch_id)
-    return send_file(zip_path, mimetype="application/zip", as_attachment=True, download_name=f"urkunden-{batch_id}.zip")
+    _merged, archive = batch_files(batch)
+    return file_store().send(AREA, archive, f"urkunden-{batch_id}.zip", "application/zip")
 
 
 @bp.route("/batches/<int:batch_id>/restart", methods=["POST"])
@@ -250,7 +265,7 @@ def batch_zip(batch_id):
 def restart_batch(batch_id):
     batch = _batch_or_404(batch_id)
     if may_restart(batch):
-        start_rendering(batch)
+        start_rendering(batch, send_mail=batch.send_mail)
         flash(_("Die Erstellung ist neu gestartet."), "success")
     else:
         flash(_("Die Erstellung läuft noch; ein Neustart ist erst möglich, wenn sie einige Minuten stockt."), "info")

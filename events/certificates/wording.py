@@ -1,4 +1,4 @@
-"""What certificates say: kinds and their labels, default titles and texts, placeholders, dates in German."""
+"""What certificates say: placeholders and how they are filled, dates in German (the kinds: see kinds.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from babel.dates import format_date, format_interval
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from events.certificates.models import CertificateKind
+from events.certificates.kinds import COMMON_PLACEHOLDERS, kind_of
 from events.core.timezone import berlin_date
 from events.core.types import utcnow
 from events.meetings.models import Event
@@ -17,12 +17,6 @@ from events.meetings.models import Event
 CERTIFICATE_LANGUAGE = "de"  # certificates are worded in German, like the body texts organisers write
 
 
-KIND_LABELS = {
-    CertificateKind.ATTENDANCE: _l("Teilnahmebescheinigung"),
-    CertificateKind.APPRECIATION: _l("Dankesurkunde"),
-    CertificateKind.PRIZE: _l("Urkunde"),
-    CertificateKind.TANDEM: _l("Teilnahmebestätigung Tandem-Projektgruppe"),
-}
 DESIGN_LABELS = {"classic": _l("Klassisch (zentriert, Doppelrahmen)"), "modern": _l("Modern (linksbündig, Farbband)")}
 STATUS_LABELS = {
     "draft": _l("Entwurf"),
@@ -32,41 +26,8 @@ STATUS_LABELS = {
     "failed": _l("Fehlgeschlagen"),
 }
 
-PLACEHOLDER_LABELS = {
-    "name": _l("Name der Person"),
-    "event": _l("Titel der Veranstaltung"),
-    "date": _l("Datum der Veranstaltung (sonst Ausstellungsdatum)"),
-    "organisation": _l("Organisation der Person"),
-    "district": _l("Landkreis / kreisfreie Stadt der Person"),
-    "function": _l("Funktion der Person"),
-    "days": _l("besuchte Tage (nur Teilnahmebescheinigung)"),
-    "place": _l("Platzierung (nur Urkunde)"),
-    "category": _l("Kategorie (nur Urkunde)"),
-    "prize": _l("Preis (nur Urkunde)"),
-}
-_COMMON = {"name", "event", "date", "organisation", "district", "function"}
-PLACEHOLDERS_BY_KIND = {
-    CertificateKind.ATTENDANCE: _COMMON | {"days"},
-    CertificateKind.APPRECIATION: _COMMON,
-    CertificateKind.PRIZE: _COMMON | {"place", "category", "prize"},
-    CertificateKind.TANDEM: _COMMON | {"days"},
-}
 PLACEHOLDER_PATTERN = re.compile(r"\{([^{}]*)\}")
 
-DEFAULT_TITLES = {
-    CertificateKind.ATTENDANCE: "Teilnahmebescheinigung",
-    CertificateKind.APPRECIATION: "Dankesurkunde",
-    CertificateKind.PRIZE: "Urkunde",
-    CertificateKind.TANDEM: "Teilnahmebestätigung",
-}
-DEFAULT_BODIES = {
-    CertificateKind.ATTENDANCE: "hat am {days} an der Veranstaltung „{event}“ teilgenommen.",
-    CertificateKind.APPRECIATION: "In Anerkennung und Würdigung des herausragenden ehrenamtlichen Engagements "
-    "für die Integration in {district} sprechen wir Dank und Anerkennung aus.",
-    CertificateKind.PRIZE: "erhält in der Kategorie „{category}“ den {place}.\n\n{prize}",
-    CertificateKind.TANDEM: "hat in der Tandem-Projektgruppe „{event}“ mitgewirkt und an den Treffen am {days} "
-    "teilgenommen.",
-}
 DEFAULT_ISSUER = "Programm Integrationslotsinnen und -lotsen"
 
 
@@ -79,7 +40,8 @@ class CertificateProblem(ValueError):
 
 def placeholder_problems(text: str, kind: str) -> list[str]:
     """Messages for every placeholder the kind does not know, and for braces that open or close nothing."""
-    allowed = PLACEHOLDERS_BY_KIND.get(kind, _COMMON)
+    known = kind_of(kind)
+    allowed = known.allowed_placeholders if known else set(COMMON_PLACEHOLDERS)
     problems = []
     for name in PLACEHOLDER_PATTERN.findall(text or ""):
         if name not in allowed:

@@ -17,6 +17,7 @@ from events.core.types import utcnow
 from events.documents.spreadsheets import table_csv
 from events.extensions import db
 from events.meetings.models import Event
+from events.registration.lists import admitted_registrations
 from events.registration.models import Registration, RegistrationStatus
 
 # Figures for the dashboard, the API and the exports
@@ -167,3 +168,14 @@ def no_shows_csv(event: Event) -> bytes:
         for registration in no_shows(event)
     ]
     return table_csv(header, rows)
+
+
+@admitted_registrations.connect
+def _admitted_registrations(event_id: int):
+    """The registrations admitted on any day of the event, for the organiser's list filter (registration.lists)."""
+    return select(CheckIn.registration_id).where(
+        CheckIn.event_id == event_id,
+        CheckIn.scope == DAY_SCOPE,
+        CheckIn.result == ScanResult.WELCOME,
+        CheckIn.undone_at.is_(None),
+    )

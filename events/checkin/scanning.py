@@ -26,6 +26,7 @@ from events.core.types import utcnow
 from events.directory.person_details import PersonDetails
 from events.extensions import db
 from events.meetings.models import Event, EventSession, SessionKind
+from events.registration.days import booked_day_dates
 from events.registration.models import Registration, RegistrationStatus, WorkshopChoice
 from events.registration.tickets import parse_ticket_token, signature_is_valid
 
@@ -43,6 +44,7 @@ class ScanResult(enum.StrEnum):
     OTHER_EVENT = "other_event"
     NOT_TODAY = "not_today"
     NOT_CHOSEN = "not_chosen"  # a workshop's check-in for someone who did not choose that workshop
+    NOT_BOOKED_DAY = "not_booked_day"  # an event booked per day, on a day the person did not book
 
 
 class CheckInError(Exception):
@@ -141,6 +143,10 @@ _REFUSAL_TEXTS = {
         lambda: _("Dieses Ticket gehört zu einer anderen Veranstaltung."),
     ),
     ScanResult.NOT_TODAY: (lambda: _("Nicht heute"), lambda: _("Die Veranstaltung findet heute nicht statt.")),
+    ScanResult.NOT_BOOKED_DAY: (
+        lambda: _("Nicht für heute angemeldet"),
+        lambda: _("Diese Person hat andere Tage der Veranstaltung gebucht und wird heute nicht eingelassen."),
+    ),
     ScanResult.NOT_CHOSEN: (
         lambda: _("Nicht für diesen Workshop angemeldet"),
         lambda: _("Diese Person hat den Workshop nicht gewählt und wird hier nicht eingecheckt."),
@@ -312,6 +318,9 @@ def _refusal(event, holder: TicketHolder, scope: str, day: date) -> str | None:
         return ScanResult.INVALID
     if day not in event_days(event) or event.status == "cancelled":
         return ScanResult.NOT_TODAY
+    booked = booked_day_dates(holder.id)
+    if booked and day not in booked:
+        return ScanResult.NOT_BOOKED_DAY
     if scope != DAY_SCOPE:
         session = session_of_scope(event, scope)
         if session is not None and session.kind == SessionKind.WORKSHOP and session.id not in holder.workshop_ids:

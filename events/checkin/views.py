@@ -400,6 +400,7 @@ def result_labels():
             "other_event": _("Andere Veranstaltung"),
             "not_today": _("Nicht heute"),
             "not_chosen": _("Workshop nicht gewählt"),
+            "not_booked_day": _("Nicht für heute angemeldet"),
         }
     }
 

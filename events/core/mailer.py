@@ -1,32 +1,55 @@
-"""The mail outbox: every mail is queued in the database first and delivered afterwards.
+"""The mail outbox: every mail is queued in the database first and delivered afterwards by the task queue.
 
-Delivery goes to SMTP when MAIL_SERVER is set, otherwise to an .eml file under MAIL_FOLDER.
+Delivery goes to SMTP when MAIL_SERVER is set, otherwise to an .eml file in the file store's "mail" area.
 A failed delivery is retried with growing pauses; the action that queued the mail is never affected.
+
+The sender never holds a database session or transaction while it talks to SMTP: it claims due mails (one short
+transaction), renders each and commits, closes the session, sends with short timeouts, and records the result in
+another short transaction. A server that does not answer ends the run; the mails not yet tried wait for the next.
 """
 
 from __future__ import annotations
 
 import re
 import smtplib
+import socket
 import threading
 from collections.abc import Callable
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
-from pathlib import Path
 
 from flask import current_app, g, has_request_context, render_template
 from flask_babel import get_locale
 from markupsafe import Markup
-from sqlalchemy import select, update
+from sqlalchemy import String, cast, literal, select, update
 
 from events.core.database import immediate_transactions
 from events.core.models import OutgoingMail, OutgoingMailAttachment
+from events.core.storage import file_store
 from events.core.types import utcnow
 from events.extensions import db
 
 MAX_ATTEMPTS = 8
-CLAIM_SECONDS = 300  # a sender owns a mail this long while it tries to deliver it
+CLAIM_SECONDS = 300  # a sender owns a mail this long while it tries to deliver it (a dead sender's claim lapses)
+
+
+def about(kind: str, object_id: int) -> str:
+    """What a mail is about, as stored in OutgoingMail.about: about("registration", 42) == "registration:42"."""
+    return f"{kind}:{object_id}"
+
+
+def about_column(kind: str, id_column):
+    """SQL for about(kind, id) computed from an id column, to join mails with the objects they are about."""
+    return literal(f"{kind}:") + cast(id_column, String)
+
+
+def about_any(kind: str, object_ids):
+    """A condition for the mails about any of these objects (a list of ids or a SELECT of ids)."""
+    if isinstance(object_ids, list | tuple | set):
+        return OutgoingMail.about.in_([about(kind, i) for i in object_ids])
+    ids = object_ids.subquery()
+    return OutgoingMail.about.in_(select(about_column(kind, ids.c[0])))
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -42,13 +65,13 @@ def queue_mail(
     attachments: list[tuple[str, str, bytes]] | None = None,
     inline_images: list[tuple[str, str, bytes, str]] | None = None,
     topic: str | None = None,
-    registration_id: int | None = None,
+    about: str | None = None,
     reply_to: str | None = None,
 ) -> OutgoingMail:
     """Add a mail to the outbox in the current transaction.
 
     attachments: (filename, content type, data); inline_images: (filename, content type, data, content id);
-    registration_id: the registration the mail is about (deleted with its personal data, registration.retention);
+    about: what the mail is about, "kind:id" (see about()): deleted with that object's personal data;
     reply_to: where answers go (the sender address is a no-reply one).
     """
     mail = OutgoingMail(
@@ -58,7 +81,7 @@ def queue_mail(
         body_text=body_text,
         body_html=body_html,
         topic=topic,
-        registration_id=registration_id,
+        about=about,
     )
     for filename, content_type, data in attachments or []:
         mail.attachments.append(OutgoingMailAttachment(filename=filename, content_type=content_type, data=data))
@@ -92,25 +115,56 @@ def render_templated_mail(template: str, **context) -> dict:
     }
 
 
-# The secret part of the links mails carry: a personal link, an invitation, a password reset, a personal calendar
-# feed. Only the recipient may hold them; the organisers' view of sent mail shows them cut (hide_secret_links).
-SECRET_LINK = re.compile(
-    r"(?P<keep>/registration/me/|/awards/me/|/accounts/password/reset/|/accounts/invitation/|/certificates/participant/"
-    r"|/calendar/personal/|/tandems/link/|[?&]invitation=)(?P<secret>[^\s/?#&]+)"
-)
+# The secret part of the links mails carry (a personal link, an invitation, a password reset, a personal calendar
+# feed): only the recipient may hold them; the organisers' view of sent mail shows them cut (hide_secret_links).
+# They are found from the URL rules themselves: every rule that takes a <token>, and every query parameter a
+# package declares secret (secret_query_parameter), so a new kind of personal link is hidden without a list here.
+SECRET_QUERY_PARAMETERS: set[str] = set()
+_VARIABLE = re.compile(r"<(?:[^<>:]+:)?([^<>:]+)>")
+
+
+def secret_query_parameter(name: str) -> str:
+    """Declare a query parameter that carries a secret (e.g. ?invitation=...); returns the name."""
+    SECRET_QUERY_PARAMETERS.add(name)
+    return name
+
+
+def _rule_prefix(rule: str) -> str | None:
+    """A pattern for the part of a URL rule before its <token>, or None when the rule takes no token."""
+    parts, position = [], 0
+    for variable in _VARIABLE.finditer(rule):
+        parts.append(re.escape(rule[position : variable.start()]))
+        if variable[1] == "token":
+            return "".join(parts)
+        parts.append(r"[^\s/?#&]+")
+        position = variable.end()
+    return None
+
+
+def secret_link_pattern() -> re.Pattern:
+    """The pattern of every secret link of the current app (cached per app)."""
+    cached = current_app.extensions.get("secret_links")
+    if cached is None:
+        prefixes = {_rule_prefix(rule.rule) for rule in current_app.url_map.iter_rules() if "token" in rule.arguments}
+        prefixes.discard(None)
+        queries = {rf"[?&]{re.escape(name)}=" for name in SECRET_QUERY_PARAMETERS}
+        alternatives = "|".join(sorted(prefixes | queries, key=len, reverse=True))
+        cached = re.compile(rf"(?P<keep>{alternatives})(?P<secret>[^\s/?#&]+)")
+        current_app.extensions["secret_links"] = cached
+    return cached
 
 
 def hide_secret_links(text: str) -> str:
-    """The text with the token of every secret link (SECRET_LINK) replaced by "…"."""
-    return SECRET_LINK.sub(lambda match: match["keep"] + "…", text)
+    """The text with the token of every secret link (secret_link_pattern) replaced by "…"."""
+    return secret_link_pattern().sub(lambda match: match["keep"] + "…", text)
 
 
 def queue_templated_mail(
-    recipient: str, template: str, topic: str | None = None, registration_id: int | None = None, **context
+    recipient: str, template: str, topic: str | None = None, about: str | None = None, **context
 ) -> OutgoingMail:
-    """Render a mail now and queue it (registration_id: see queue_mail)."""
+    """Render a mail now and queue it (about: see queue_mail)."""
     rendered = render_templated_mail(template, **context)
-    return queue_mail(recipient, topic=topic or template, registration_id=registration_id, **rendered)
+    return queue_mail(recipient, topic=topic or template, about=about, **rendered)
 
 
 # Deferred mails: the request stores only what to render; the sender renders just before delivery.
@@ -132,16 +186,13 @@ def mail_renderer(name: str):
 
 
 def queue_deferred_mail(
-    recipient: str, renderer: str, topic: str | None = None, registration_id: int | None = None, **args
+    recipient: str, renderer: str, topic: str | None = None, about: str | None = None, **args
 ) -> None:
     """Queue a mail that the sender renders later with MAIL_RENDERERS[renderer](**args); args are plain values.
 
-    registration_id: the registration the mail is about; it is passed to the renderer too, and the mail is deleted
-    with the registration's personal data (registration.retention). Written in the current transaction as a plain
-    INSERT (the request never touches the mail again).
+    about: see queue_mail. Written in the current transaction as a plain INSERT (the request never touches the
+    mail again).
     """
-    if registration_id is not None:
-        args = {"registration_id": registration_id, **args}
     db.session.execute(
         OutgoingMail.__table__.insert(),
         {
@@ -149,7 +200,7 @@ def queue_deferred_mail(
             "renderer": renderer,
             "render_args": args,
             "topic": topic or renderer,
-            "registration_id": registration_id,
+            "about": about,
         },
     )
     if has_request_context():
@@ -239,43 +290,69 @@ def _content_params(content_type: str) -> dict[str, str]:
     return dict(p.split("=", 1) for p in params if "=" in p)
 
 
-def _transmit(mail: OutgoingMail, message: EmailMessage) -> str | None:
-    """Hand the message to SMTP, or write it to a file; returns the file name when written."""
-    config = current_app.config
-    if config["MAIL_SERVER"]:
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:
-            if config["MAIL_USE_TLS"]:
-                smtp.starttls()
-            if config["MAIL_USERNAME"]:
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-            smtp.send_message(message)
-        return None
-    folder = Path(config["MAIL_FOLDER"])
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{mail.id:06d}.eml"
-    (folder / name).write_bytes(message.as_bytes())
-    return name
+# --- delivery ----------------------------------------------------------------------------------------------------
+
+# Failures that say the server is not there or not answering (rather than refusing this one mail): the run stops
+# and the mails it has not tried yet wait for the next run, instead of each waiting for its own timeout.
+SERVER_UNREACHABLE = (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
 
 
-def _claim(mail_id: int, now) -> bool:
-    """Take a due mail for this sender, so two senders never deliver it twice."""
-    result = db.session.execute(
-        update(OutgoingMail)
-        .where(OutgoingMail.id == mail_id, OutgoingMail.status == "queued", OutgoingMail.next_attempt_at <= now)
-        .values(next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
-    )
-    db.session.commit()
-    return result.rowcount == 1
+class SmtpConnection:
+    """One SMTP connection for a run of the sender, opened when the first mail goes out.
+
+    Timeouts: MAIL_CONNECT_TIMEOUT for the connection and the server's greeting, MAIL_TIMEOUT for each command
+    after it, and MAIL_SEND_TIMEOUT for one mail as a whole (a server that trickles its answers byte by byte is
+    cut off then).
+    """
+
+    def __init__(self, config):
+        self.config = config
+        self.smtp: smtplib.SMTP | None = None
+
+    def _open(self) -> smtplib.SMTP:
+        config = self.config
+        smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_CONNECT_TIMEOUT"])
+        smtp.sock.settimeout(config["MAIL_TIMEOUT"])
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        return smtp
+
+    def _cut_off(self) -> None:
+        sock = self.smtp.sock if self.smtp is not None else None
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)  # wakes the blocked read with an error
+            except OSError:
+                pass
+
+    def send(self, message: EmailMessage) -> None:
+        if self.smtp is None:
+            self.smtp = self._open()
+        watchdog = threading.Timer(self.config["MAIL_SEND_TIMEOUT"], self._cut_off)
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            self.smtp.send_message(message)
+        except BaseException:
+            self.close()
+            raise
+        finally:
+            watchdog.cancel()
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                self.smtp.close()
+            self.smtp = None
 
 
-def deliver_due_mail(limit: int = 200) -> dict[str, int]:
-    """Deliver queued mail whose time has come; returns counts of sent and failed tries, and of mails that no
-    longer applied (superseded, not sent)."""
-    with immediate_transactions():
-        return _deliver_due_mail(limit)
-
-
-def _deliver_due_mail(limit: int) -> dict[str, int]:
+def _claim_due(limit: int) -> list[int]:
+    """Take up to `limit` due mails for this sender in one short transaction, so no other sender delivers them
+    meanwhile; the claim lapses after CLAIM_SECONDS should this sender die."""
     now = utcnow()
     due_ids = db.session.scalars(
         select(OutgoingMail.id)
@@ -283,66 +360,138 @@ def _deliver_due_mail(limit: int) -> dict[str, int]:
         .order_by(OutgoingMail.id)
         .limit(limit)
     ).all()
-    counts = {"sent": 0, "failed": 0, "superseded": 0}
+    claimed = []
     for mail_id in due_ids:
-        if not _claim(mail_id, now):
-            continue
-        mail = db.session.get(OutgoingMail, mail_id)
-        superseded = False
-        try:
-            if mail.body_text is None and mail.renderer:
-                superseded = not _render_deferred(mail)
-            if not superseded:
-                if not mail.message_id:
-                    mail.message_id = make_msgid(domain="treffpunkt.example")
-                mail.eml_path = _transmit(mail, build_message(mail))
-        except Exception as error:  # noqa: BLE001 - any failure (SMTP, disk, rendering) means: try again later
-            if not isinstance(error, OSError | smtplib.SMTPException):
-                current_app.logger.exception("mail %s could not be rendered or sent", mail_id)
-            mail.attempts += 1
-            mail.last_error = f"{type(error).__name__}: {error}"[:500]
-            if mail.attempts >= MAX_ATTEMPTS:
-                mail.status = "failed"
-            mail.next_attempt_at = utcnow() + retry_delay(mail.attempts)
-            counts["failed"] += 1
-        else:
-            if superseded:  # it no longer applies (see mail_renderer): nothing is sent, and it is not retried
-                mail.status = "superseded"
-                counts["superseded"] += 1
-            else:
-                mail.attempts += 1
-                mail.status = "sent"
-                mail.sent_at = utcnow()
-                mail.last_error = None
-                counts["sent"] += 1
+        result = db.session.execute(
+            update(OutgoingMail)
+            .where(OutgoingMail.id == mail_id, OutgoingMail.status == "queued", OutgoingMail.next_attempt_at <= now)
+            .values(next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
+        )
+        if result.rowcount == 1:
+            claimed.append(mail_id)
+    db.session.commit()
+    return claimed
+
+
+def _prepare(mail_id: int) -> EmailMessage | None:
+    """Render a claimed mail (a deferred one now) and build its message; None when it no longer applies."""
+    mail = db.session.get(OutgoingMail, mail_id)
+    if mail.body_text is None and mail.renderer and not _render_deferred(mail):
+        mail.status = "superseded"  # it no longer applies (see mail_renderer): nothing is sent, nor retried
         db.session.commit()
+        return None
+    if not mail.message_id:
+        mail.message_id = make_msgid(domain="treffpunkt.example")
+    message = build_message(mail)
+    db.session.commit()  # the rendered mail is kept, so a retry sends the same text
+    return message
+
+
+def _record(mail_id: int, error: Exception | None = None, eml_path: str | None = None) -> None:
+    mail = db.session.get(OutgoingMail, mail_id)
+    mail.attempts += 1
+    if error is None:
+        mail.status, mail.sent_at, mail.last_error, mail.eml_path = "sent", utcnow(), None, eml_path
+    else:
+        mail.last_error = f"{type(error).__name__}: {error}"[:500]
+        if mail.attempts >= MAX_ATTEMPTS:
+            mail.status = "failed"
+        mail.next_attempt_at = utcnow() + retry_delay(mail.attempts)
+    db.session.commit()
+
+
+def _postpone(mail_ids: list[int]) -> None:
+    """Give claimed mails back untried: they are due again in a minute (no attempt is counted)."""
+    if mail_ids:
+        db.session.execute(
+            update(OutgoingMail)
+            .where(OutgoingMail.id.in_(mail_ids), OutgoingMail.status == "queued")
+            .values(next_attempt_at=utcnow() + retry_delay(0))
+        )
+        db.session.commit()
+
+
+def deliver_due_mail(limit: int | None = None) -> dict[str, int]:
+    """Deliver queued mail whose time has come, at most `limit` (MAIL_BATCH_SIZE) in this run.
+
+    Returns counts: sent, failed (tried and failed), superseded (no longer applied, not sent) and postponed (not
+    tried, because the server stopped answering during this run).
+    """
+    config = current_app.config
+    counts = {"sent": 0, "failed": 0, "superseded": 0, "postponed": 0}
+    with immediate_transactions():
+        claimed = _claim_due(limit or config["MAIL_BATCH_SIZE"])
+    connection = SmtpConnection(config) if config["MAIL_SERVER"] else None
+    try:
+        for position, mail_id in enumerate(claimed):
+            try:
+                with immediate_transactions():
+                    message = _prepare(mail_id)
+            except Exception as error:  # noqa: BLE001 - a mail that cannot be rendered is retried like a failed send
+                current_app.logger.exception("mail %s could not be rendered", mail_id)
+                db.session.rollback()
+                with immediate_transactions():
+                    _record(mail_id, error)
+                counts["failed"] += 1
+                continue
+            # committed: the session holds no connection and no transaction while SMTP talks
+            if message is None:
+                counts["superseded"] += 1
+                continue
+            try:
+                eml_path = _transmit(connection, mail_id, message)
+            except (*SERVER_UNREACHABLE, smtplib.SMTPException) as error:
+                with immediate_transactions():
+                    _record(mail_id, error)
+                counts["failed"] += 1
+                if isinstance(error, SERVER_UNREACHABLE):
+                    rest = claimed[position + 1 :]
+                    with immediate_transactions():
+                        _postpone(rest)
+                    counts["postponed"] += len(rest)
+                    break
+            else:
+                with immediate_transactions():
+                    _record(mail_id, eml_path=eml_path)
+                counts["sent"] += 1
+    finally:
+        if connection is not None:
+            connection.close()
     return counts
 
 
-def deliver_queue_now() -> dict[str, int]:
-    """Try every queued mail at once, also those waiting for their next try (the organisers' "send now")."""
+def _transmit(connection: SmtpConnection | None, mail_id: int, message: EmailMessage) -> str | None:
+    """Hand the message to SMTP, or keep it as a file in the mail archive; returns the file name when kept."""
+    if connection is not None:
+        connection.send(message)
+        return None
+    name = f"{mail_id:06d}.eml"
+    file_store().write("mail", name, message.as_bytes())
+    return name
+
+
+def deliver_queue_now() -> None:
+    """Make every queued mail due now, also those waiting for their next try, and have the worker send them
+    (the organisers' "send now")."""
     db.session.execute(update(OutgoingMail).where(OutgoingMail.status == "queued").values(next_attempt_at=utcnow()))
     db.session.commit()
-    return deliver_due_mail()
+    _start_delivery()
 
 
-def _deliver_in_background(app) -> None:
-    with app.app_context():
-        try:
-            deliver_due_mail()
-        except Exception:  # noqa: BLE001 - a background sender must never die loudly; cron retries
-            app.logger.exception("background mail delivery failed")
-        finally:
-            db.session.remove()
+def _start_delivery() -> None:
+    from events.core.tasks import deliver_mail
+
+    deliver_mail()
 
 
 def deliver_after_request(response):
-    """After a request that queued mail: deliver it as MAIL_DELIVERY says."""
+    """After a request that queued mail: deliver it as MAIL_DELIVERY says ("background": a task for the worker;
+    "sync": here, before the response, for tests; "later": only the worker's retry every minute)."""
     if not g.get("mail_queued") or response.status_code >= 400:
         return response
     mode = current_app.config["MAIL_DELIVERY"]
     if mode == "sync":
         deliver_due_mail()
     elif mode == "background":
-        threading.Thread(target=_deliver_in_background, args=(current_app._get_current_object(),), daemon=True).start()
+        _start_delivery()
     return response

@@ -216,8 +216,9 @@ class OutgoingMail(db.Model):
     message_id: Mapped[str | None] = mapped_column(String(200))
     eml_path: Mapped[str | None] = mapped_column(String(300))  # file name under MAIL_FOLDER when no SMTP is set
     topic: Mapped[str | None] = mapped_column(String(60))  # e.g. "registration.confirmation"
-    # the registration the mail is about: deleted with its personal data (registration.retention)
-    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id", ondelete="SET NULL"), index=True)
+    # what the mail is about, as "kind:id" ("registration:42", "nomination:7"; see mailer.about): it is deleted
+    # with that object's personal data, and a task that queues it twice finds it already there
+    about: Mapped[str | None] = mapped_column(String(60), index=True)
 
     attachments: Mapped[list[OutgoingMailAttachment]] = relationship(
         cascade="all, delete-orphan", order_by="OutgoingMailAttachment.id"
@@ -233,3 +234,27 @@ class OutgoingMailAttachment(db.Model):
     content_type: Mapped[str] = mapped_column(String(100))  # e.g. "text/calendar; method=REQUEST"
     data: Mapped[bytes] = mapped_column(LargeBinary)
     inline_cid: Mapped[str | None] = mapped_column(String(100))  # Content-ID when shown inline in the HTML body
+
+
+class PeriodicRun(db.Model):
+    """A time slot of a periodic job, taken by the worker that runs it (core.jobs.periodic_job): a second worker
+    finds the slot taken and does not run the job again."""
+
+    __tablename__ = "periodic_runs"
+
+    name: Mapped[str] = mapped_column(String(150), primary_key=True)  # the job, e.g. "events.core.tasks.retry_mail"
+    slot: Mapped[datetime] = mapped_column(AwareDateTime, primary_key=True)  # the scheduled time of this run
+    started_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow, index=True)
+
+
+class StoredFile(db.Model):
+    """A generated file kept in the database (core.storage with FILE_STORAGE=database), so that every app machine
+    can serve it."""
+
+    __tablename__ = "stored_files"
+
+    area: Mapped[str] = mapped_column(String(40), primary_key=True)  # "certificates", "mail"
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)

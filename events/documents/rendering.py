@@ -29,7 +29,7 @@ from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 
 from events.documents import pdf_files
-from events.documents.sandbox import Limits, RenderingFailed, apply_limits, run_bounded
+from events.documents.sandbox import WARM_UP_MODULES, Limits, RenderingFailed, apply_limits, run_bounded
 
 PDF_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "pdf"
 ITEMS_PER_DOCUMENT = 125  # one WeasyPrint document lays out this many items at most
@@ -38,6 +38,8 @@ BASE_URL = "data:text/html,"
 __all__ = ["RenderingFailed", "data_url", "document_html", "render_many", "render_pdf"]
 
 _environment: SandboxedEnvironment | None = None
+# Documents the fork server of the rendering processes lays out once before it forks (see warm_up_with).
+WARM_UP_DOCUMENTS: list[tuple[str, dict, dict]] = []
 
 
 class RefusedURL(ValueError):
@@ -116,6 +118,16 @@ def render_pdf(
     """
     html = document_html(template, values)
     return run_bounded(layout_to_pdf, html, tuple(qr_codes), qr_size_mm, background_page, limits=limits)
+
+
+def warm_up_with(module: str, template: str, values: dict, **options) -> None:
+    """Have the fork server of the rendering processes lay this document out once before it forks, so that the
+    fonts, hyphenation patterns and styles the template needs are loaded in every render's process already (the
+    first certificate of a process took about ten times as long as the next). Call it when `module` (the
+    caller's __name__) is imported; values and options as render_pdf takes them, without translations."""
+    WARM_UP_DOCUMENTS.append((template, values, options))
+    if module not in WARM_UP_MODULES:
+        WARM_UP_MODULES.append(module)
 
 
 def chunked(items: list, size: int) -> list[list]:

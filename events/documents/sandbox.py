@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import resource
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -74,12 +75,37 @@ _context = None
 _context_lock = threading.Lock()
 
 
+MAIN_PATH_VARIABLE = "TREFFPUNKT_RENDER_MAIN_PATH"
+WARM_UP_VARIABLE = "TREFFPUNKT_RENDER_WARM_UP"
+WARM_UP_MODULES: list[str] = []  # modules whose documents the fork server lays out once (rendering.warm_up_with)
+
+
+def main_path() -> str | None:
+    """The script multiprocessing asks every child to run again as its main module (gunicorn's, flask's); None
+    when the program was started with -m, whose main module children leave alone."""
+    main = sys.modules["__main__"]
+    if getattr(main.__spec__, "name", None) is not None:
+        return None
+    path = getattr(main, "__file__", None)
+    if path is None:
+        return None
+    if not os.path.isabs(path) and multiprocessing.process.ORIGINAL_DIR is not None:
+        path = os.path.join(multiprocessing.process.ORIGINAL_DIR, path)
+    return os.path.normpath(path)
+
+
 def _fork_server():
     global _context
     with _context_lock:
         if _context is None:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["__main__", "events.documents.warmup"])
+            context.set_forkserver_preload(["events.documents.warmup"])
+            # The fork server inherits the environment: warmup marks the main script as run already, so that no
+            # child runs it again for every render (Python 3.11 does not preload it, whatever the preload list).
+            path = main_path()
+            if path:
+                os.environ[MAIN_PATH_VARIABLE] = path
+            os.environ[WARM_UP_VARIABLE] = ",".join(WARM_UP_MODULES)
             _context = context
     return _context
 

@@ -33,9 +33,8 @@ def show(mail_id):
 @bp.route("/send-now", methods=["POST"])
 @role_required("organiser")
 def send_now():
-    counts = deliver_queue_now()
+    deliver_queue_now()
     flash(
-        _("%(sent)d E-Mails versandt, %(failed)d fehlgeschlagen.", sent=counts["sent"], failed=counts["failed"]),
-        "success",
+        _("Alle wartenden E-Mails werden jetzt versandt; der Stand erscheint hier in wenigen Augenblicken."), "success"
     )
     return redirect(url_for("mail.sent"))

@@ -177,10 +177,14 @@ def event_entry(
     summary: str | None = None,
     note: str | None = None,
     registration_sequence: int = 0,
+    days: list[date] | None = None,
 ):
-    """The VEVENT of an event; a multi-day event is one entry from its start to its end.
+    """The VEVENT of an event. An event over several days whose daily end lies after its daily start (09:30 to
+    17:00 on each day) is an entry a day, not one block across the nights: a daily rule with one occurrence per
+    day (one UID, as an invite needs); otherwise one entry from start to end.
 
     registration_sequence: the registrant's own part of SEQUENCE (see the module's notes), 0 without one.
+    days: the days a registrant booked of an event booked per day (the others are left out); None: every day.
     """
     entry = icalendar.Event()
     entry.add("uid", event_uid(event))
@@ -188,8 +192,19 @@ def event_entry(
     entry.add("dtstamp", stamp)
     start = _local(event.starts_at)
     end = _local(event.ends_at) if event.ends_at and event.ends_at > event.starts_at else start + timedelta(hours=1)
-    entry.add("dtstart", start)
-    entry.add("dtend", end)
+    every_day = _daily_occurrences(start, end)
+    if every_day:
+        chosen = [day for day in every_day if days is None or day in days] or every_day
+        start = start.replace(year=chosen[0].year, month=chosen[0].month, day=chosen[0].day)
+        entry.add("dtstart", start)
+        entry.add("dtend", start.replace(hour=end.hour, minute=end.minute, second=end.second))
+        entry.add("rrule", {"freq": "daily", "until": _local_day_end(chosen[-1])})
+        skipped = [day for day in every_day if chosen[0] < day < chosen[-1] and day not in chosen]
+        if skipped:
+            entry.add("exdate", [start.replace(year=d.year, month=d.month, day=d.day) for d in skipped])
+    else:
+        entry.add("dtstart", start)
+        entry.add("dtend", end)
     if event.created_at:
         entry.add("created", event.created_at.astimezone(UTC))
     if event.updated_at:
@@ -205,6 +220,41 @@ def event_entry(
     entry.add("class", "PUBLIC")
     entry.add("organizer", _organizer(event))
     return entry
+
+
+def _daily_occurrences(start: datetime, end: datetime) -> list[date]:
+    """The days of an event shown as one entry a day (see event_entry), or [] when it is one block."""
+    if end.date() <= start.date() or end.time() <= start.time():
+        return []
+    return [start.date() + timedelta(days=n) for n in range((end.date() - start.date()).days + 1)]
+
+
+def _local_day_end(day: date) -> datetime:
+    """The end of a day in Berlin, in UTC (an UNTIL of a rule whose start has a TZID is in UTC, RFC 5545)."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=BERLIN).astimezone(UTC)
+
+
+def workshop_entries(event: Event, workshops, *, stamp: datetime, status: str) -> list:
+    """A registrant's chosen workshops as entries of their own (for files that may hold several UIDs: downloads
+    and feeds; an invite carries one UID)."""
+    entries = []
+    for workshop in workshops:
+        entry = icalendar.Event()
+        entry.add("uid", f"workshop-{workshop.id}-{event_uid(event)}")
+        entry.add("sequence", event.calendar_sequence or 0)
+        entry.add("dtstamp", stamp)
+        entry.add("dtstart", _local(workshop.starts_at))
+        entry.add("dtend", _local(workshop.ends_at))
+        entry.add("summary", _("Workshop: %(title)s", title=workshop.title))
+        where = ", ".join(part for part in (workshop.room, _location(event)) if part)
+        if where:
+            entry.add("location", where)
+        entry.add("description", f"{event.title}\n\n{markdown_to_text(workshop.description or '')}".strip())
+        entry.add("url", event_page_url(event))
+        entry.add("status", status)
+        entry.add("transp", "OPAQUE")
+        entries.append(entry)
+    return entries
 
 
 def calendar_file(method: str, entries: list, name: str | None = None, refresh: bool = False) -> bytes:

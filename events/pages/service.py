@@ -6,6 +6,7 @@ from events.awards.jury import memberships
 from events.core.models import Organisation, OutgoingMail, Person, User
 from events.extensions import db
 from events.pages.navigation import NAVIGATION, navigation_for
+from events.pages.upcoming import upcoming_events
 
 
 def start_page_context(user) -> dict:
@@ -21,6 +22,7 @@ def start_page_context(user) -> dict:
             ),
             "users": db.session.scalar(select(func.count(User.id))),
         }
+        context["upcoming"] = upcoming_events()
     return context
 
 

@@ -12,7 +12,7 @@ from events.registration.cli import events_cli
 @with_site_context
 def delete_personal_data_command(dry_run):
     """Anonymise registrations six months after their event and 30 days after a cancellation, and delete old
-    mail (safe to run daily from cron: what is done stays done)."""
+    mail (safe to run at any time: what is done stays done)."""
     report = delete_expired_personal_data(dry_run=dry_run)
     prefix = "due (dry run)" if dry_run else "deleted"
     click.echo(

@@ -5,7 +5,7 @@ checkin.retention, certificates.retention; the audit log and the mail outbox of 
 
 The consent text (registration.consent) tells every registrant that their details are deleted six months after
 the event, and that cancelling the registration withdraws the consent. `flask events delete-personal-data`, run
-daily from cron, keeps both promises:
+daily by the worker (privacy.tasks), keeps both promises:
 
 - six months after an event has ended, every registration of it is anonymised and its invitations are deleted;
   for an event that was called off, CANCELLED_KEPT_DAYS after that (its registrations cannot be cancelled);
@@ -31,16 +31,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
-from flask import current_app
 from sqlalchemy import and_, delete, func, or_, select
 
 from events.certificates import retention as certificate_retention
+from events.certificates.models import Certificate
 from events.checkin import retention as checkin_retention
 from events.core.audit import record_audit, redact_audit_entries
+from events.core.mailer import about_any
 from events.core.models import OutgoingMail
+from events.core.storage import file_store
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event, EventStatus
@@ -99,9 +100,11 @@ def _due_events(now: datetime) -> list[Event]:
 
 
 def _mails_due(registration_ids, now: datetime):
-    """Mails about the anonymised registrations, and every mail sent (or given up) six months ago."""
+    """Mails about the anonymised registrations and their certificates, and every mail sent (or given up) six
+    months ago."""
     old = and_(OutgoingMail.created_at < add_months(now, -PERSONAL_DATA_KEPT_MONTHS), OutgoingMail.status != "queued")
-    return or_(OutgoingMail.registration_id.in_(registration_ids), old)
+    certificates = select(Certificate.id).where(Certificate.registration_id.in_(registration_ids))
+    return or_(about_any("registration", registration_ids), about_any("certificate", certificates), old)
 
 
 def delete_expired_personal_data(now: datetime | None = None, dry_run: bool = False) -> DeletionReport:
@@ -147,11 +150,7 @@ def delete_expired_personal_data(now: datetime | None = None, dry_run: bool = Fa
 
 
 def _remove_files(names: list[str]) -> None:
-    folder = Path(current_app.config["MAIL_FOLDER"])
-    for name in names:
-        path = folder / name
-        if path.parent == folder:  # only files of the mail folder itself
-            path.unlink(missing_ok=True)
+    file_store().delete("mail", names)
 
 
 @page_shown.connect_via("detail")

@@ -9,6 +9,7 @@ from events.core.database import lock_row
 from events.extensions import db
 from events.meetings.models import Event
 from events.registration import mails
+from events.registration.days import choose_days
 from events.registration.models import Registration
 from events.registration.service import (
     RegistrationError,
@@ -36,6 +37,7 @@ CORRECTED_FIELDS = (
     "language",
     "answers",
     "workshops",
+    "days",
 )
 
 
@@ -51,8 +53,9 @@ def add_registration(event_id: int, data: dict, *, send_mail: bool) -> Registrat
 
 
 def _as_it_stands(registration: Registration) -> dict:
-    values = {name: getattr(registration, name) for name in CORRECTED_FIELDS if name != "workshops"}
+    values = {name: getattr(registration, name) for name in CORRECTED_FIELDS if name not in ("workshops", "days")}
     values["workshops"] = sorted(c.session_id for c in registration.workshop_choices)
+    values["days"] = sorted(c.event_day_id for c in registration.day_choices)
     return values
 
 
@@ -94,6 +97,11 @@ def correct_registration(registration: Registration, data: dict, *, note: str = 
     registration.email = email
     _apply_details(registration, data)
     choose_workshops(registration, workshops)
+    try:
+        choose_days(registration, data.get("days") or [])
+    except RegistrationError:
+        db.session.rollback()
+        raise
     db.session.flush()
     after = _as_it_stands(registration)
     changed = [name for name in CORRECTED_FIELDS if before[name] != after[name]]

@@ -1,4 +1,4 @@
-"""`flask events ...`: jobs for cron."""
+"""`flask events ...`: the periodic jobs by hand (the worker runs them on its own schedule, see tasks.py)."""
 
 import click
 from flask.cli import AppGroup
@@ -13,7 +13,7 @@ events_cli = AppGroup("events", help="Events and registrations.")
 @click.option("--days-before", default=2, show_default=True, help="Remind of events starting within this many days.")
 @with_site_context
 def send_reminders_command(days_before):
-    """Queue reminders for confirmed participants (safe to run from cron: never sends twice)."""
+    """Queue reminders for confirmed participants (safe to run at any time: never sends twice)."""
     from events.registration.service import send_reminders
 
     count = send_reminders(days_before)

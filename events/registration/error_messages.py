@@ -34,6 +34,13 @@ ERROR_MESSAGES = {
         "Diese E-Mail-Adresse ist für die Veranstaltung schon angemeldet. Ändern Sie die bestehende Anmeldung."
     ),
     "email_taken": lambda: _("Unter dieser E-Mail-Adresse ist schon eine andere Person angemeldet."),
+    "no_day": lambda: _("Bitte wählen Sie mindestens einen Tag."),
+    "unknown_day": lambda: _("Bitte wählen Sie einen Tag aus der Liste."),
+    "day_full": lambda: _("Ein gewählter Tag ist inzwischen ausgebucht. Bitte wählen Sie einen anderen."),
+    "days_chosen": lambda: _(
+        "Angemeldete haben schon einzelne Tage gewählt; die Veranstaltung bleibt daher tageweise buchbar."
+    ),
+    "day_capacity_below_taken": lambda: _("An einem Tag sind schon mehr Plätze vergeben, als Sie angeben."),
     "anonymised": lambda: _("Die persönlichen Daten dieser Anmeldung sind gelöscht; sie kann nicht geändert werden."),
 }
 

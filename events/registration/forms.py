@@ -111,7 +111,7 @@ def _workshop_field(slot: tuple[WorkshopSpec, ...], slot_number: int, full: froz
 
 
 @lru_cache(maxsize=128)
-def _form_class(base: type, locale: str, definition: RegistrationDefinition, full: frozenset[int]):
+def _form_class(base: type, locale: str, definition: RegistrationDefinition, full: frozenset[int], days: tuple = ()):
     """The form class for one shape of the form; kept, since building a class costs more than using it.
 
     base: the class with the fixed fields (a participant's new or personal form, or an organiser's);
@@ -125,6 +125,14 @@ def _form_class(base: type, locale: str, definition: RegistrationDefinition, ful
         setattr(EventRegistrationForm, f"question_{question.id}", _question_field(question))
     for number, slot in enumerate(definition.slots, start=1):
         setattr(EventRegistrationForm, f"workshop_slot_{number}", _workshop_field(slot, number, full))
+    if days:  # an event booked per day (registration.days): (id, label, full) of each day
+        EventRegistrationForm.days = MultiCheckboxField(
+            _l("An welchen Tagen nehmen Sie teil?"),
+            choices=[
+                (str(i), label + (" – " + str(_l("ausgebucht")) if is_full else "")) for i, label, is_full in days
+            ],
+            validators=[InputRequired(_l("Bitte wählen Sie mindestens einen Tag."))],
+        )
     return EventRegistrationForm
 
 
@@ -141,6 +149,7 @@ def build_registration_form(
     own_workshops=frozenset(),
     invited_email: str | None = None,
     base: type | None = None,
+    days: tuple = (),
     **kwargs,
 ):
     """The form for an event: personal details, the event's questions and one choice per workshop slot.
@@ -154,7 +163,7 @@ def build_registration_form(
     adjusted_fill = {k: v - (1 if k in own_workshops else 0) for k, v in fill.items()}
     locale = str(get_locale() or "de")
     base = base or (NewRegistrationForm if new else PersonalDetailsForm)
-    form = _form_class(base, locale, definition, _full_workshops(definition, adjusted_fill))(**kwargs)
+    form = _form_class(base, locale, definition, _full_workshops(definition, adjusted_fill), days)(**kwargs)
     form.district_id.choices = districts
     form.photo_consent.description = photo_consent_text()
     if new:
@@ -171,6 +180,7 @@ def build_registration_form(
     # the order of templates/registration/_fields.html (and the consent below it), for the error summary
     form.display_order = [
         *("first_name", "last_name", "email", "organisation_name", "district_id", "function"),
+        "days",
         *(name for name, _question in form.question_names),
         *(name for name, _slot in form.slot_names),
         *("dietary_needs", "accessibility_needs", "photo_consent", "language", "privacy_consent"),
@@ -188,7 +198,7 @@ def registration_form_is_valid(form) -> bool:
     return fields_valid and workshops_valid
 
 
-def blank_page_key(event, definition: RegistrationDefinition, fill, organisations, free: int | None) -> str:
+def blank_page_key(event, definition: RegistrationDefinition, fill, organisations, free: int | None, days=()) -> str:
     """The cache key of the blank registration page at this address (see events.core.pagecache).
 
     It names everything that page shows: language, address, the event as last changed (its details, questions
@@ -204,6 +214,7 @@ def blank_page_key(event, definition: RegistrationDefinition, fill, organisation
         organisations,
         district_choices_version(),
         free == 0,
+        days,
     )
     return hashlib.sha256(repr(shown).encode()).hexdigest()
 
@@ -227,6 +238,7 @@ def registration_form_data(registration, definition: RegistrationDefinition) -> 
     for number, slot in enumerate(definition.slots, start=1):
         chosen = [w.id for w in slot if w.id in own]
         data[f"workshop_slot_{number}"] = str(chosen[0]) if chosen else ""
+    data["days"] = [str(choice.event_day_id) for choice in getattr(registration, "day_choices", [])]
     return data
 
 
@@ -249,6 +261,7 @@ def registration_values(form) -> dict:
     data = dict(form.data)
     data["answers"] = answers_from(form)
     data["workshops"] = chosen_workshop_ids(form)
+    data["days"] = [int(day) for day in (form.days.data or [])] if "days" in form else []
     return data
 
 

@@ -10,7 +10,13 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from events.core.types import utcnow
-from events.meetings.icalendar import calendar_file, event_entry, mail_content_type, parameter_text
+from events.meetings.icalendar import (
+    calendar_file,
+    event_entry,
+    mail_content_type,
+    parameter_text,
+    workshop_entries,
+)
 from events.meetings.models import Event, EventStatus
 from events.registration.models import Registration, RegistrationStatus
 
@@ -61,6 +67,21 @@ def invite_attachment(
     return filename, mail_content_type(actual), data
 
 
+def booked_days(registration: Registration):
+    """The days a registrant booked of an event booked per day (registration.days); None: the whole event."""
+    return [choice.event_day.day for choice in getattr(registration, "day_choices", [])] or None
+
+
+def workshops_attachment(registration: Registration) -> tuple[str, str, bytes] | None:
+    """The registrant's chosen workshops as entries of their own, a file beside the invite (an invite carries one
+    UID, the event's); None without workshops."""
+    if not registration.workshops or registration.status != RegistrationStatus.CONFIRMED:
+        return None
+    with force_locale(registration.language or current_app.config["DEFAULT_LOCALE"]):
+        entries = workshop_entries(registration.event, registration.workshops, stamp=utcnow(), status="CONFIRMED")
+        return _("workshops.ics"), mail_content_type("PUBLISH"), calendar_file("PUBLISH", entries)
+
+
 def waiting_list_texts(event: Event) -> tuple[str, str]:
     """Summary and note of an entry for someone on the waiting list (in the current language)."""
     return (
@@ -93,6 +114,7 @@ def _invite(registration: Registration, method: str, registration_sequence: int 
             summary=summary,
             note=note,
             registration_sequence=registration_sequence,
+            days=booked_days(registration),
         )
         entry.add("attendee", _attendee(registration))
         if method == "REQUEST":

@@ -5,10 +5,17 @@ from __future__ import annotations
 from flask import current_app, url_for
 from flask_babel import force_locale
 
-from events.core.mailer import mail_renderer, queue_deferred_mail, queue_templated_mail, render_templated_mail
+from events.core.mailer import (
+    about,
+    mail_renderer,
+    queue_deferred_mail,
+    queue_templated_mail,
+    render_templated_mail,
+    secret_query_parameter,
+)
 from events.documents.qr import qr_png
 from events.extensions import db
-from events.registration.invites import invite_attachment
+from events.registration.invites import invite_attachment, workshops_attachment
 from events.registration.models import Registration, RegistrationStatus
 from events.registration.tickets import ticket_token_for
 
@@ -70,6 +77,9 @@ def render_registration_mail(
         }
         if invite:
             context["attachments"] = [invite_attachment(registration, invite, invite_sequence)]
+            workshops = workshops_attachment(registration) if invite == "REQUEST" else None
+            if workshops is not None:
+                context["attachments"].append(workshops)
         if ticket and registration.status == "confirmed":
             context["inline_images"] = [_ticket_image(registration)]
         return render_templated_mail(template, **context)
@@ -81,6 +91,7 @@ def _send(registration, template: str, *, link=False, invite: str | None = None,
         registration.email,
         "registration",
         topic=f"registration.{template}",
+        about=about("registration", registration.id),
         registration_id=registration.id,
         template=template,
         link=link,
@@ -135,6 +146,14 @@ def send_event_updated(registration):
 
 def send_event_cancelled(registration, message: str):
     return _send(registration, "event_cancelled", invite="CANCEL", message=message)
+
+
+def send_organiser_message(registration, subject: str, body: str):
+    return _send(registration, "organiser_message", subject=subject, body=body)
+
+
+# the invitation link carries its token as ?invitation=...: the organisers' view of sent mail hides it
+secret_query_parameter("invitation")
 
 
 def send_invitation(invitation, token: str):

@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 
 from events.core.audit import record_audit
 from events.core.mailer import (
+    about,
     hide_secret_links,
     mail_renderer,
     queue_deferred_mail,
@@ -20,8 +21,9 @@ from events.core.mailer import (
 from events.extensions import db
 from events.meetings.models import Event
 from events.meetings.service import render_description
+from events.registration.lists import RegistrationFilter, filtered_registrations
 from events.registration.models import Registration
-from events.registration.service import CANCELLED, RegistrationError, search_registrations
+from events.registration.service import CANCELLED, RegistrationError
 
 # What organisers may write in a message, and what each stands for; named under the field.
 PLACEHOLDERS = ("name", "event", "personal_link")
@@ -70,17 +72,17 @@ def personalised(subject: str, body: str, greeting: bool, name: str, event: Even
     }
 
 
-def message_recipients(event: Event, status: str = "", term: str = "") -> list[Registration]:
+def message_recipients(event: Event, wanted: RegistrationFilter) -> list[Registration]:
     """Who an organiser's message reaches: the filtered registrations, cancelled ones only when asked for."""
-    recipients = db.session.scalars(search_registrations(event, status, term)).all()
-    return [r for r in recipients if status == CANCELLED or r.status != CANCELLED]
+    recipients = db.session.scalars(filtered_registrations(event, wanted)).all()
+    return [r for r in recipients if wanted.status == CANCELLED or r.status != CANCELLED]
 
 
-def message_registrants(event: Event, message: OrganiserMessage, status: str = "", term: str = "") -> int:
+def message_registrants(event: Event, message: OrganiserMessage, wanted: RegistrationFilter) -> int:
     """Mail the organiser's message to message_recipients, each in their mail language where the message has a
     text in it; how many it reaches. A selection of nobody is refused (RegistrationError "no_recipients"), so no
     message is logged as sent that reached no one."""
-    recipients = message_recipients(event, status, term)
+    recipients = message_recipients(event, wanted)
     if not recipients:
         raise RegistrationError("no_recipients")
     for registration in recipients:
@@ -89,6 +91,7 @@ def message_registrants(event: Event, message: OrganiserMessage, status: str = "
             registration.email,
             "organiser_message",
             topic="registration.organiser_message",
+            about=about("registration", registration.id),
             registration_id=registration.id,
             subject=subject,
             body=body,
@@ -96,11 +99,17 @@ def message_registrants(event: Event, message: OrganiserMessage, status: str = "
         )
     # The search text is left out of the log: it is often a participant's name, and the log outlives their data.
     # Which registrations the message reached is kept as their ids, which say nothing once they are anonymised.
+    # The other filters are named, not their values (an answer may be personal too).
+    status, term = wanted.status, wanted.q
+    details = {"status": status or None, "search": bool(term), "registrations": [r.id for r in recipients]}
+    narrowed = [name for name in wanted.args() if name not in ("status", "q")]
+    if narrowed:
+        details["filters"] = narrowed
     record_audit(
         "registration.message",
         event,
         summary=f"{message.subject[:200]} -> {len(recipients)} ({status or 'all'}{', search' if term else ''})",
-        details={"status": status or None, "search": bool(term), "registrations": [r.id for r in recipients]},
+        details=details,
     )
     db.session.commit()
     return len(recipients)

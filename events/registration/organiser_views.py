@@ -13,6 +13,7 @@ from events.meetings.models import EventStatus
 from events.meetings.service import registration_definition
 from events.registration import bp
 from events.registration.by_organiser import add_registration, correct_registration
+from events.registration.days import day_fill, days_of, set_days
 from events.registration.error_messages import error_message
 from events.registration.forms import (
     OrganiserMessageForm,
@@ -20,8 +21,14 @@ from events.registration.forms import (
     registration_form_is_valid,
     registration_values,
 )
+from events.registration.lists import RegistrationFilter
 from events.registration.models import Registration
-from events.registration.organiser_forms import AddedRegistrationForm, CorrectionForm, organiser_registration_form
+from events.registration.organiser_forms import (
+    AddedRegistrationForm,
+    CorrectionForm,
+    days_form,
+    organiser_registration_form,
+)
 from events.registration.organiser_messages import (
     OrganiserMessage,
     message_recipients,
@@ -83,6 +90,7 @@ def correct(registration_id):
         CorrectionForm,
         data=data,
         own_workshops=frozenset(c.session_id for c in registration.workshop_choices),
+        own_days=frozenset(c.event_day_id for c in registration.day_choices),
     )
     if registration_form_is_valid(form):
         try:
@@ -116,11 +124,10 @@ def correct(registration_id):
 def message(event):
     """Write a message to the selected registrants; "preview" shows it as it will read, "test" mails that to the
     organiser, and only "send" (the default) sends it."""
-    status = request.values.get("status", "")
-    term = request.values.get("q", "").strip()[:100]
+    wanted = RegistrationFilter.from_args(request.values)
     action = request.form.get("action", "send")
     form = OrganiserMessageForm()
-    recipients = message_recipients(event, status, term)
+    recipients = message_recipients(event, wanted)
     previews = []
     if form.validate_on_submit():
         text = OrganiserMessage(
@@ -139,7 +146,7 @@ def message(event):
             previews = preview(event, text, example)
         else:
             try:
-                count = message_registrants(event, text, status, term)
+                count = message_registrants(event, text, wanted)
             except RegistrationError as error:
                 flash(error_message(error), "error")  # the typed message stays in the form below
             else:
@@ -147,14 +154,31 @@ def message(event):
                     ngettext("Die Nachricht geht an %(num)d Person.", "Die Nachricht geht an %(num)d Personen.", count),
                     "success",
                 )
-                return redirect(url_for("registration.registrations", event_id=event.id, status=status, q=term))
+                return redirect(url_for("registration.registrations", event_id=event.id, **wanted.args()))
     failed = form.is_submitted() and (form.errors or action == "send")
     return render_template(
         "registration/message.html",
         event=event,
         form=form,
-        status=status,
-        term=term,
+        wanted=wanted,
         recipients=len(recipients),
         previews=previews,
     ), 400 if failed else 200
+
+
+@bp.route("/manage/<int:event_id>/days", methods=["GET", "POST"])
+@event_organiser_required
+def days(event):
+    form = days_form(event, days_of(event.id), request.form if request.method == "POST" else None)
+    if form.validate_on_submit():
+        capacities = {day: field.data for day, field in form.day_fields}
+        try:
+            set_days(event.id, form.per_day.data, capacities)
+        except RegistrationError as error:
+            flash(error_message(error), "error")
+        else:
+            flash(_("Die Tage sind gespeichert."), "success")
+            return redirect(url_for("registration.registrations", event_id=event.id))
+    return render_template(
+        "registration/days.html", event=event, form=form, fill=day_fill(event.id), days=days_of(event.id)
+    ), 400 if form.is_submitted() else 200

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import format_date
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -27,6 +28,7 @@ from events.meetings.models import Event, EventSession, EventStatus, SessionKind
 from events.meetings.service import PUBLIC_EVENT_QUERY, cancellation_open, registration_window_state
 from events.registration import mails
 from events.registration.consent import PRIVACY_CONSENT_VERSION, privacy_consent_text
+from events.registration.days import choose_days, release_places
 from events.registration.models import Invitation, Registration, RegistrationStatus, WorkshopChoice
 from events.registration.tokens import hash_token, manage_token_for
 
@@ -307,6 +309,11 @@ def register_for_event(
     registration.workshop_choices = [WorkshopChoice(session_id=w.id) for w in workshops]
     db.session.add(registration)
     db.session.flush()
+    try:
+        choose_days(registration, data.get("days") or [])
+    except RegistrationError:
+        db.session.rollback()
+        raise
     record_audit(
         "registration.create",
         registration,
@@ -340,6 +347,11 @@ def update_registration(registration: Registration, data: dict) -> None:
         raise
     _apply_details(registration, data)
     choose_workshops(registration, workshops)
+    try:
+        choose_days(registration, data.get("days") or [])
+    except RegistrationError:
+        db.session.rollback()
+        raise
     record_audit("registration.update", registration, summary=registration.full_name, actor="participant")
     db.session.commit()
 
@@ -379,6 +391,7 @@ def cancel_registration(registration: Registration, by_participant: bool = True)
         db.session.rollback()
         raise RegistrationError("deadline_passed")
     was_waiting = registration.status == WAITLISTED
+    release_places(registration)
     registration.status = CANCELLED
     registration.waitlist_position = None
     registration.cancelled_at = utcnow()
@@ -482,7 +495,8 @@ def _confirm_with_free_workshops(registration: Registration) -> list[str]:
     registration.confirmed_at = utcnow()
     full = [choice for choice in registration.workshop_choices if workshop_is_full(choice.session, fill)]
     registration.workshop_choices = [c for c in registration.workshop_choices if c not in full]
-    return [choice.session.title for choice in full]
+    full_days = choose_days(registration, [c.event_day_id for c in registration.day_choices], drop_full=True)
+    return [choice.session.title for choice in full] + [format_date(day) for day in full_days]
 
 
 def promote_from_waiting_list(event_id: int) -> list[Registration]:

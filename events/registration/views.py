@@ -16,10 +16,10 @@ from events.meetings.service import (
     public_event,
     registration_definition,
     registration_window_state,
-    workshop_slots,
 )
 from events.registration import bp
 from events.registration.consent import photo_consent_text, privacy_consent_text
+from events.registration.days import day_options
 from events.registration.error_messages import ERROR_MESSAGES, error_message
 from events.registration.export import answer_text, export_csv, export_xlsx
 from events.registration.forms import (
@@ -38,7 +38,6 @@ from events.registration.invites import event_invite
 from events.registration.models import Registration
 from events.registration.service import (
     RegistrationError,
-    breakdowns,
     cancel_registration,
     free_places,
     move_in_waiting_list,
@@ -51,7 +50,6 @@ from events.registration.service import (
     resend_personal_link,
     restorable,
     restore_registration,
-    search_registrations,
     status_counts,
     update_registration,
     withdraw_photo_consent,
@@ -106,6 +104,7 @@ def register(slug):
         return render_template("registration/closed.html", event=event, message=ERROR_MESSAGES[reason]()), 403
     definition = registration_definition(event)
     fill = workshop_fill(event.id) if definition.slots else {}
+    days = day_options(event.id)
 
     def new_form(data=None):
         return build_registration_form(
@@ -114,6 +113,7 @@ def register(slug):
             district_choices(_("– bitte wählen –")),
             new=True,
             invited_email=invitation.email if invitation is not None else None,
+            days=days,
             data=data,
         )
 
@@ -132,7 +132,7 @@ def register(slug):
 
     if reading and not request.args and page_is_shared():
         organisations = organisation_names()
-        key = blank_page_key(event, definition, fill, organisations, free)
+        key = blank_page_key(event, definition, fill, organisations, free, days)
         return shared_page(key, lambda: page(new_form(), organisations))
     data = None
     if invitation is not None and reading:
@@ -203,6 +203,7 @@ def personal(token):
         district_choices(_("– keine Angabe –")),
         new=False,
         own_workshops=frozenset(own),
+        days=day_options(event.id, frozenset(c.event_day_id for c in registration.day_choices)),
         data=data,
     )
     editable = (
@@ -321,34 +322,6 @@ def personal_ticket(token):
 
 
 # --- organisers -----------------------------------------------------------------------------------------------
-
-
-@bp.route("/manage/<int:event_id>")
-@event_organiser_required
-def registrations(event):
-    status = request.args.get("status", "")
-    term = request.args.get("q", "").strip()[:100]
-    pagination = db.paginate(
-        search_registrations(event, status, term),
-        page=request.args.get("page", 1, type=int),
-        per_page=50,
-        error_out=False,
-    )
-    counts = status_counts(event)
-    return render_template(
-        "registration/list.html",
-        event=event,
-        pagination=pagination,
-        status=status,
-        term=term,
-        counts=counts,
-        free=free_places(event, counts["confirmed"]),
-        fill=workshop_fill(event.id),
-        slots=workshop_slots(event),
-        restorable=restorable,
-        breakdowns=breakdowns(event),
-        status_labels=REGISTRATION_STATUS_LABELS,
-    )
 
 
 @bp.route("/manage/<int:event_id>/export.<fmt>")

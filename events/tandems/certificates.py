@@ -7,7 +7,8 @@ from babel.dates import format_date
 from sqlalchemy import func, select
 
 from events.certificates.issuing import issue_certificates, new_batch
-from events.certificates.models import Certificate, CertificateBatch, CertificateKind
+from events.certificates.kinds import TANDEM
+from events.certificates.models import Certificate, CertificateBatch
 from events.certificates.recipients import attended_days, recipients_from_people
 from events.certificates.wording import DEFAULT_ISSUER
 from events.extensions import db
@@ -38,7 +39,7 @@ def _already_certified(group: TandemGroup) -> set[int]:
             select(Certificate.person_id)
             .join(CertificateBatch)
             .where(
-                Certificate.kind == CertificateKind.TANDEM,
+                Certificate.kind == TANDEM.key,
                 Certificate.revoked_at.is_(None),
                 CertificateBatch.title == _title(group),
             )
@@ -81,7 +82,7 @@ def issue_participation_certificates(programme: TandemProgramme, user_id: int | 
             )
             + "{days} teilgenommen."
         )
-        batch = new_batch(CertificateKind.TANDEM, _title(group), body, created_by_id=user_id)
+        batch = new_batch(TANDEM.key, _title(group), body, created_by_id=user_id)
         issue_certificates(batch, recipients, DEFAULT_ISSUER)
         batches.append(batch)
     db.session.commit()

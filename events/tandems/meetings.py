@@ -48,13 +48,13 @@ def schedule_meeting(
     user=None,
 ) -> TandemMeeting:
     """A published, invitation-only tandem meeting of the group (times in Europe/Berlin, naive as typed), with
-    every member invited at once."""
+    every member invited at once. The group's meetings form one series of events (named after the group)."""
     number = len(group.meetings) + 1
     change = save_event(
         None,
         {
             "kind": EventKind.TANDEM_MEETING,
-            "series_name": None,
+            "series_name": f"Treffen {group.name}"[:200],
             "title": _("%(group)s: %(number)d. Treffen", group=group.name, number=number),
             "description": group.topic,
             "starts_at": starts_at,

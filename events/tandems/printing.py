@@ -9,11 +9,15 @@ prints only accepted blocks.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
 import re
 from collections import defaultdict
+from pathlib import Path
 
 from babel.dates import format_date
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -126,8 +130,24 @@ def guideline_limits() -> Limits:
 
 
 def guideline_pdf(programme: TandemProgramme) -> bytes:
-    """The guideline as a tagged PDF with embedded fonts. Raises documents.sandbox.RenderingFailed."""
-    return run_bounded(_tagged_pdf, guideline_html(guideline_contents(programme)), limits=guideline_limits())
+    """The guideline as a tagged PDF with embedded fonts. Raises documents.sandbox.RenderingFailed.
+
+    The HTML decides the PDF, so a PDF is kept under the hash of its HTML in the instance folder: it is rendered
+    again only after a change to the guideline (a version, a state, a phase, the sign-off, the programme's texts).
+    """
+    html = guideline_html(guideline_contents(programme))
+    folder = Path(current_app.instance_path) / "tandems"
+    kept = folder / f"guideline-{programme.id}-{hashlib.sha256(html.encode()).hexdigest()[:32]}.pdf"
+    if kept.exists():
+        return kept.read_bytes()
+    pdf = run_bounded(_tagged_pdf, html, limits=guideline_limits())
+    folder.mkdir(parents=True, exist_ok=True)
+    for older in folder.glob(f"guideline-{programme.id}-*.pdf"):
+        older.unlink(missing_ok=True)
+    partial = kept.with_suffix(f".{os.getpid()}.part")  # written whole, then renamed: a reader never sees half
+    partial.write_bytes(pdf)
+    partial.replace(kept)
+    return pdf
 
 
 LIST_ITEM = re.compile(r"^\s*[-*]\s+(.*)$")

@@ -57,6 +57,7 @@ function pollProgress(section) {
   const bar = document.getElementById("batch-progress");
   const text = document.getElementById("batch-progress-text");
   const label = document.getElementById("batch-status-label");
+  const situation = document.getElementById("batch-situation");
   async function poll() {
     try {
       const response = await fetch(section.dataset.progressUrl, { headers: { Accept: "application/json" } });
@@ -66,6 +67,7 @@ function pollProgress(section) {
       bar.textContent = data.progress;
       text.textContent = text.textContent.replace(/\d+(\D+)\d+/, `${data.progress}$1${data.total}`);
       label.textContent = data.status_label;
+      situation.textContent = data.situation; // waiting for the worker, interrupted, resumed
       if (data.status !== section.dataset.status) {
         window.location.reload(); // shows the download that is ready now
         return;

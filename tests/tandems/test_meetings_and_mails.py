@@ -28,6 +28,7 @@ def test_a_new_meeting_is_an_invitation_only_tandem_meeting_with_every_member_in
         event = db.session.get(Event, meeting.event_id)
         assert (event.kind, event.access, event.status) == ("tandem_meeting", "invited", "published")
         assert event.title == "Tandem Niederbayern: 1. Treffen"
+        assert event.series.name == "Treffen Tandem Niederbayern"
         invited = db.session.scalars(select(Invitation.email).filter_by(event_id=event.id).order_by(Invitation.email))
         assert list(invited) == ["jonas.maier@example.org", "lena.huber@example.org"]
     invitation = [m for m in sent_mails(app) if m["To"] == "jonas.maier@example.org" and "Einladung" in m["Subject"]]

@@ -99,3 +99,27 @@ def test_the_guideline_as_docx_has_the_chapters_as_headings(
     ]
     with app.app_context():
         assert db.session.scalar(select(GuidelineBlock.id).filter_by(state=BlockState.DROPPED))
+
+
+def test_the_pdf_is_rendered_again_only_after_the_guideline_changed(
+    app, client, login, make_user, make_programme, make_group, make_block, monkeypatch
+):
+    import shutil
+    from pathlib import Path
+
+    from events.tandems import printing
+
+    shutil.rmtree(Path(app.instance_path) / "tandems", ignore_errors=True)  # an earlier test printed the same text
+    programme, blocks = _guideline(app, make_programme, make_group, make_block, phase=Phase.COMMENTING)
+    renders = []
+    real = printing.run_bounded
+    monkeypatch.setattr(printing, "run_bounded", lambda *args, **kwargs: renders.append(1) or real(*args, **kwargs))
+    login(make_user("organiser"))
+    first = client.get(f"/tandems/{programme.id}/guideline.pdf").data
+    assert client.get(f"/tandems/{programme.id}/guideline.pdf").data == first
+    assert len(renders) == 1
+    with app.app_context():
+        db.session.get(GuidelineBlock, blocks["first"].id).title = "Gemeinsame Pressearbeit vor Ort"
+        db.session.commit()
+    assert "Pressearbeit vor Ort" in pdf_text(client.get(f"/tandems/{programme.id}/guideline.pdf").data)
+    assert len(renders) == 2

@@ -1,0 +1,19 @@
+"""Periodic jobs of tandems: the daily digest of comments and suggestions to each group, run by the worker."""
+
+from datetime import timedelta
+
+from events.core.jobs import crontab, periodic_job
+from events.core.tasks import deliver_mail
+from events.extensions import db
+
+
+@periodic_job(crontab(minute="0", hour="6"), every=timedelta(days=1))
+def send_digests_daily() -> int:
+    """Every morning at 06:00 (UTC): each group's digest (a group gets at most one a day however often it runs)."""
+    from events.tandems.mails import send_digests
+
+    count = send_digests()
+    db.session.commit()
+    if count:
+        deliver_mail()
+    return count
