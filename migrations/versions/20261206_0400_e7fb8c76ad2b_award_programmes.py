@@ -2,7 +2,7 @@
 conflicts of interest, reviews and scores (one per juror, nomination and criterion)
 
 Revision ID: e7fb8c76ad2b
-Revises: e7a4c2d9f1b6
+Revises: 5e8b1d0c7a94
 Create Date: 2026-12-06 02:46:07.808257
 
 """
@@ -13,7 +13,7 @@ import events.core.types
 
 # revision identifiers, used by Alembic.
 revision = 'e7fb8c76ad2b'
-down_revision = 'e7a4c2d9f1b6'
+down_revision = '5e8b1d0c7a94'
 branch_labels = None
 depends_on = None
 
