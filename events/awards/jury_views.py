@@ -58,7 +58,7 @@ from events.awards.rules import (
 )
 from events.core.access import role_required
 from events.extensions import db
-from events.meetings.service import slugify
+from events.meetings.changes import slugify
 
 
 @bp.route("/jury/")

@@ -21,7 +21,7 @@ from events.core.audit import record_audit
 from events.core.database import lock_row
 from events.core.types import utcnow
 from events.extensions import db
-from events.meetings.service import slugify
+from events.meetings.changes import slugify
 
 # What the programme form edits (the same list fills the form and writes the model).
 PROGRAMME_FIELDS = (

@@ -39,7 +39,7 @@ from events.awards.rules import call_is_open, call_is_public, has_consent, may_c
 from events.core.access import public
 from events.core.database import own_transactions
 from events.extensions import db, limiter
-from events.meetings.service import render_description
+from events.meetings.catalogue import render_description
 
 
 @bp.route("/")
