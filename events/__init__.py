@@ -137,6 +137,7 @@ def _register_blueprints(app: Flask) -> None:
     from events import (
         accounts,
         admin,
+        awards,
         calendar,
         certificates,
         checkin,
@@ -151,6 +152,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for package in (
         *(pages, accounts, admin, directory, mail, meetings, registration, calendar, checkin, certificates, tandems),
+        awards,
     ):
         app.register_blueprint(package.bp)
 

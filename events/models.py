@@ -1,6 +1,19 @@
 """Every model of the application, imported in one place so Alembic and create_app see them all."""
 
 from events.accounts.models import UserSession
+from events.awards.models import (
+    AwardCategory,
+    AwardProgramme,
+    ConflictDeclaration,
+    Criterion,
+    DocumentRequest,
+    JuryMember,
+    JuryReview,
+    Nomination,
+    NominationDocument,
+    Round,
+    Score,
+)
 from events.certificates.models import Certificate, CertificateBatch
 from events.checkin.models import CheckIn, Device
 from events.core.models import (
@@ -31,6 +44,17 @@ from events.tandems.models import (
 )
 
 __all__ = [
+    "AwardCategory",
+    "AwardProgramme",
+    "ConflictDeclaration",
+    "Criterion",
+    "DocumentRequest",
+    "JuryMember",
+    "JuryReview",
+    "Nomination",
+    "NominationDocument",
+    "Round",
+    "Score",
     "AuditEntry",
     "BlockComment",
     "BlockSuggestion",

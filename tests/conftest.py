@@ -415,6 +415,7 @@ def world(app, account, make_organisation, make_person, make_event, make_registr
     from events.meetings.models import Event, EventSession, EventStaff, Question
     from events.registration.models import Invitation, Registration
     from events.registration.tokens import feed_token_for, hash_token
+    from tests.awards.factories import award_world
     from tests.tandems.world import tandem_world
 
     organisation = make_organisation()
@@ -487,6 +488,7 @@ def world(app, account, make_organisation, make_person, make_event, make_registr
             "event_staff": event_staff.id,
             "checkin": checkin.id,
         }
+        values.update(award_world(account))
         values.update(tandem_world(event.id, organisation.id))
         db.session.remove()
     return values

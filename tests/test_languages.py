@@ -33,6 +33,7 @@ NOT_HTML = {
 }
 NOT_HTML |= {"certificates.batch_progress", "certificates.certificate_download"}  # JSON; a PDF
 NOT_HTML |= {"certificates.batch_pdf", "certificates.batch_zip"}  # downloads once a batch is rendered
+NOT_HTML |= {"awards.own_document", "awards.document", "awards.jury_document", "awards.meeting_sheet"}  # files
 NOT_HTML |= {"tandems.guideline_as_pdf", "tandems.guideline_as_docx"}  # the printed guideline
 # What every page's header says, in each language: the skip link, and signing in or out.
 SKIP_LINK = {"de": "Zum Inhalt springen", "en": "Skip to content"}

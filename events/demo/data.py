@@ -5,6 +5,7 @@ import random
 from sqlalchemy import select
 
 from events.accounts.service import create_user
+from events.awards.demo import load_award_demo
 from events.core.districts import load_districts
 from events.core.models import District, Organisation, OrganisationKind, Person
 from events.extensions import db
@@ -157,6 +158,7 @@ def load_demo_data(password: str, seed: int = 2026) -> list[tuple[str, str]]:
 
     load_tandem_demo(rng, users)
     db.session.commit()
+    logins += load_award_demo(users, password, rng)
     return logins
 
 

@@ -2,6 +2,7 @@
 
 from sqlalchemy import func, select
 
+from events.awards.jury import memberships
 from events.core.models import Organisation, OutgoingMail, Person, User
 from events.core.rules import is_organiser
 from events.extensions import db
@@ -10,7 +11,9 @@ from events.pages.upcoming import upcoming_events
 
 
 def start_page_context(user) -> dict:
-    context: dict = {"counts": None, "has_tasks": has_staff_tasks(user)}
+    context: dict = {"counts": None, "has_tasks": has_staff_tasks(user), "memberships": []}
+    if user.is_authenticated and user.has_role("jury"):
+        context["memberships"] = memberships(user)
     if is_organiser(user):
         context["counts"] = {
             "organisations": db.session.scalar(select(func.count(Organisation.id))),
@@ -25,6 +28,7 @@ def start_page_context(user) -> dict:
 
 
 def has_staff_tasks(user) -> bool:
-    """Whether the navigation offers the user anything beyond the public pages (a jury account has nothing yet)."""
-    public = {endpoint for endpoint, _label, allowed in NAVIGATION if allowed is None}
+    """Whether the navigation offers the user anything beyond the public pages; a jury account's tasks are its
+    seats in juries, which the start page lists itself."""
+    public = {endpoint for endpoint, _label, allowed in NAVIGATION if allowed is None} | {"awards.jury_start"}
     return any(endpoint not in public for endpoint, _label in navigation_for(user))

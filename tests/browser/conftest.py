@@ -44,3 +44,16 @@ def axe_violations(page) -> list[dict]:
         {"rule": v["id"], "impact": v["impact"], "help": v["help"], "where": [n["target"] for n in v["nodes"]][:5]}
         for v in result["violations"]
     ]
+
+
+def signed_in_context(browser, app, live_server: str, user, **options):
+    """A browser context with the session cookie of `user`, made by Flask's test client (no password needed)."""
+    context = browser.new_context(bypass_csp=True, locale="de-DE", **options)
+    if user is not None:
+        from tests.conftest import sign_in_without_form
+
+        client = app.test_client()
+        sign_in_without_form(app, client, user)
+        cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server}])
+    return context

@@ -11,8 +11,7 @@ import json
 
 import pytest
 
-from tests.browser.conftest import AXE, CHROMIUM, NO_AXE, NO_CHROMIUM, axe_violations
-from tests.conftest import sign_in_without_form
+from tests.browser.conftest import AXE, CHROMIUM, NO_AXE, NO_CHROMIUM, axe_violations, signed_in_context
 from tests.routes import ANONYMOUS, ROUTES
 
 pytestmark = [
@@ -37,23 +36,12 @@ def _pages_by_role() -> dict[str, list]:
     return pages
 
 
-def _signed_in_context(browser, app, live_server: str, user):
-    """A browser context with the session cookie of `user`, made by Flask's test client (no password needed)."""
-    context = browser.new_context(bypass_csp=True, locale="de-DE")
-    if user is not None:
-        client = app.test_client()
-        sign_in_without_form(app, client, user)
-        cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
-        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server}])
-    return context
-
-
 def test_axe_finds_no_wcag_problems_on_any_page(live_server, browser, app, world, account):
     pages = _pages_by_role()
     assert sum(len(routes) for routes in pages.values()) >= 45  # the sweep really covers the application
     problems, checked = {}, []
     for role, routes in pages.items():
-        context = _signed_in_context(browser, app, live_server, None if role == ANONYMOUS else account(role))
+        context = signed_in_context(browser, app, live_server, None if role == ANONYMOUS else account(role))
         page = context.new_page()
         page.set_default_timeout(10_000)
         try:

@@ -1,0 +1,7 @@
+"""Award programmes: calls, nominations, eligibility, the jury's scoring and the results for its meeting."""
+
+from flask import Blueprint
+
+bp = Blueprint("awards", __name__, url_prefix="/awards")
+
+from events.awards import jury_views, manage_views, public_views  # noqa: E402,F401 - the routes of bp

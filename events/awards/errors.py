@@ -1,0 +1,57 @@
+"""Why an award action is refused: one error type with a code, and one table of messages."""
+
+from flask_babel import lazy_gettext as _l
+
+
+class AwardError(ValueError):
+    """A user-facing reason why an award action cannot be done; str() is the code, `message` its wording."""
+
+    def __init__(self, code: str, **values):
+        super().__init__(code)
+        self.code = code
+        self.values = values
+
+    @property
+    def message(self) -> str:
+        text = MESSAGES.get(self.code)
+        if text is None:  # a refusal worded elsewhere (the shared upload checks) comes with its reason
+            return self.values.get("reason", self.code)
+        return str(text) % self.values
+
+
+MESSAGES = {
+    "call_closed": _l("Die Einreichungsfrist ist abgelaufen oder die Ausschreibung ist geschlossen."),
+    "not_editable": _l("Dieser Vorschlag kann nicht mehr geändert werden."),
+    "incomplete": _l("Der Vorschlag ist noch nicht vollständig."),
+    "not_eligible": _l("Der Vorschlag erfüllt eine Teilnahmebedingung nicht."),
+    "consent_missing": _l(
+        "Ohne die Einwilligung der vorgeschlagenen Person kann der Vorschlag nicht eingereicht werden."
+    ),
+    "not_withdrawable": _l("Dieser Vorschlag kann nicht mehr zurückgezogen werden."),
+    "not_screenable": _l("Dieser Vorschlag wartet nicht auf die Vorprüfung."),
+    "reason_missing": _l("Bitte nennen Sie den Grund, der der Bewerberin oder dem Bewerber mitgeteilt wird."),
+    "file_type": _l("Erlaubt sind PDF-Dateien sowie Bilder im Format JPEG oder PNG."),
+    "file_size": _l("Die Datei ist größer als %(megabytes)d MB."),
+    "file_empty": _l("Die Datei ist leer."),
+    "too_many_files": _l("Es sind höchstens %(count)d Dateien je Vorschlag möglich."),
+    "request_answered": _l("Diese Nachforderung ist bereits beantwortet."),
+    "not_published": _l("Nur veröffentlichte Ausschreibungen können geschlossen werden."),
+    "already_published": _l("Die Ausschreibung ist bereits veröffentlicht."),
+    "no_criteria": _l("Vor dem Veröffentlichen braucht die Ausschreibung mindestens ein Kriterium, das zählt."),
+    "unknown_user": _l("Es gibt kein Jury-Konto mit dieser E-Mail-Adresse."),
+    "already_member": _l("Dieses Konto gehört bereits zur Jury."),
+    "round_order": _l("Es kann immer nur eine Runde offen sein; schließen Sie zuerst die offene."),
+    "round_not_planned": _l("Diese Runde wurde bereits geöffnet."),
+    "round_not_open": _l("Diese Runde ist nicht offen."),
+    "round_closed": _l("Die Bewertungsrunde ist nicht offen; Bewertungen können nicht mehr geändert werden."),
+    "conflicted": _l("Wegen eines Interessenkonflikts ist diese Nominierung für Sie gesperrt."),
+    "scores_missing": _l("Bitte bewerten Sie jedes Kriterium oder enthalten Sie sich mit Begründung."),
+    "abstain_reason": _l("Bitte begründen Sie Ihre Enthaltung."),
+    "value_out_of_scale": _l("Ein Wert liegt außerhalb der Skala."),
+    "not_suggested": _l("Über diesen Konflikt ist bereits entschieden."),
+    "chair_decides": _l("Über diesen möglichen Konflikt entscheidet der Vorsitz der Jury."),
+    "same_nomination": _l("Ein Vorschlag kann nicht mit sich selbst zusammengeführt werden."),
+    "not_shortlisted": _l("Nur Nominierungen der Auswahlliste können gereiht werden."),
+    "rank_range": _l("Die Plätze reichen von 1 bis zur Zahl der Nominierungen auf der Auswahlliste."),
+    "shortlist_fixed": _l("Die Auswahlliste steht fest, seit die Runde der Rangfolge geöffnet wurde."),
+}

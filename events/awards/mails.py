@@ -1,0 +1,131 @@
+"""Every mail of the award workflow, queued through the outbox and rendered, in the recipient's language, when sent."""
+
+from __future__ import annotations
+
+from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from events.awards.links import NOMINEE, PROPOSER, nominee_token, proposer_token
+from events.awards.models import DocumentRequest, Nomination, NominationState
+from events.core.mailer import about, mail_renderer, queue_deferred_mail, render_templated_mail
+from events.extensions import db
+
+# notice -> (subject, paragraphs); %(project)s and %(programme)s are filled in
+NOTICES = {
+    "started": (
+        _l("Ihr Vorschlag für %(programme)s ist gespeichert"),
+        [
+            _l("Ihr Vorschlag „%(project)s“ ist als Entwurf gespeichert."),
+            _l("Über Ihren persönlichen Link können Sie ihn bis zum Einsendeschluss ergänzen und dann einreichen."),
+        ],
+    ),
+    "submitted": (
+        _l("Eingegangen: %(project)s"),
+        [
+            _l("Vielen Dank! Ihr Vorschlag „%(project)s“ für %(programme)s ist eingegangen."),
+            _l("Wir prüfen nun die Teilnahmebedingungen. Den Stand sehen Sie jederzeit über Ihren persönlichen Link."),
+        ],
+    ),
+    "consent_request": (
+        _l("Sie wurden für %(programme)s vorgeschlagen"),
+        [
+            _l("%(proposer)s hat Ihr Projekt „%(project)s“ für %(programme)s vorgeschlagen."),
+            _l(
+                "Bitte prüfen und ergänzen Sie die Angaben über Ihren persönlichen Link und stimmen Sie der Teilnahme"
+                " zu. Erst danach geht der Vorschlag an die Jury. Wenn Sie nicht teilnehmen möchten, ziehen Sie ihn"
+                " dort zurück."
+            ),
+        ],
+    ),
+    "proposer_link": (
+        _l("Ihr Vorschlag für %(programme)s"),
+        [
+            _l("Vielen Dank für Ihren Vorschlag „%(project)s“."),
+            _l(
+                "Wir haben die vorgeschlagene Person um ihre Zustimmung gebeten. Über Ihren Link sehen Sie den Stand"
+                " und können Unterstützungsschreiben hochladen."
+            ),
+        ],
+    ),
+    "document_request": (
+        _l("Bitte ergänzen Sie Ihren Vorschlag „%(project)s“"),
+        [_l("Für die Prüfung Ihres Vorschlags „%(project)s“ bitten wir Sie um Folgendes:")],
+    ),
+    "refusal": (
+        _l("Ihr Vorschlag „%(project)s“ kann nicht berücksichtigt werden"),
+        [
+            _l("Vielen Dank für Ihr Engagement und Ihren Vorschlag „%(project)s“ für %(programme)s."),
+            _l("Leider kann er nicht an die Jury gehen, aus folgendem Grund:"),
+        ],
+    ),
+}
+
+
+@mail_renderer("awards")
+def render_award_mail(nomination_id: int, notice: str, role: str = NOMINEE, request_id: int | None = None):
+    """Render a notice about a nomination; None when it no longer applies (the nomination is gone or withdrawn)."""
+    nomination = db.session.get(Nomination, nomination_id)
+    if nomination is None or nomination.state in (NominationState.WITHDRAWN, NominationState.MERGED):
+        return None
+    if notice == "refusal" and nomination.state != NominationState.NOT_ELIGIBLE:
+        return None
+    request = db.session.get(DocumentRequest, request_id) if request_id else None
+    language = (nomination.proposer_language if role == PROPOSER else nomination.language) or "de"
+    token = proposer_token(nomination) if role == PROPOSER else nominee_token(nomination)
+    with force_locale(language):
+        subject, paragraphs = NOTICES[notice]
+        values = {
+            "project": nomination.project_name,
+            "programme": str(nomination.programme),
+            "proposer": nomination.proposer_name or "",
+        }
+        return render_templated_mail(
+            "awards/notice",
+            subject=str(subject) % values,
+            paragraphs=[str(p) % values for p in paragraphs],
+            name=nomination.proposer_name if role == PROPOSER else nomination.contact_name,
+            reason=nomination.screening_reason if notice == "refusal" else "",
+            request=request,
+            personal_url=current_app.config["BASE_URL"] + url_for("awards.personal", token=token),
+            reply_to=nomination.programme.contact_email,
+        )
+
+
+def _send(nomination: Nomination, notice: str, role: str = NOMINEE, **args) -> None:
+    db.session.flush()
+    recipient = nomination.proposer_email if role == PROPOSER else nomination.contact_email
+    queue_deferred_mail(
+        recipient,
+        "awards",
+        topic=f"awards.{notice}",
+        about=about("award_nomination", nomination.id),
+        nomination_id=nomination.id,
+        notice=notice,
+        role=role,
+        **args,
+    )
+
+
+def send_started(nomination: Nomination) -> None:
+    _send(nomination, "started")
+
+
+def send_submitted(nomination: Nomination) -> None:
+    _send(nomination, "submitted")
+
+
+def send_consent_request(nomination: Nomination) -> None:
+    _send(nomination, "consent_request")
+
+
+def send_proposer_link(nomination: Nomination) -> None:
+    _send(nomination, "proposer_link", role=PROPOSER)
+
+
+def send_document_request(nomination: Nomination, request: DocumentRequest) -> None:
+    _send(nomination, "document_request", request_id=request.id)
+
+
+def send_refusal(nomination: Nomination) -> None:
+    _send(nomination, "refusal")
