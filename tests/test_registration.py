@@ -1192,7 +1192,10 @@ def test_a_cancellation_taken_back_with_a_place_free_is_confirmed_and_mailed(
     assert registrations_of(app, event) == [(person.email, "confirmed", None)]
     with app.app_context():
         topics = [
-            m.topic for m in db.session.scalars(select(OutgoingMail).where(OutgoingMail.recipient == person.email))
+            m.topic
+            for m in db.session.scalars(
+                select(OutgoingMail).where(OutgoingMail.recipient == person.email).order_by(OutgoingMail.id)
+            )
         ]
     assert topics == ["registration.registration_cancelled", "registration.registration_confirmed"]
 

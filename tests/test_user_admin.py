@@ -89,6 +89,6 @@ def test_a_pending_invitation_is_sent_again_and_logged(app, client, login, make_
     assert "Die Einladung an neu@example.org wurde erneut verschickt." in response.get_data(as_text=True)
     assert [mail["To"] for mail in sent_mails(app)] == ["neu@example.org", "neu@example.org"]
     with app.app_context():
-        assert db.session.scalars(select(AuditEntry.action).filter_by(object_id=str(invitee_id))).all()[-1] == (
-            "user.invitation_resent"
-        )
+        assert db.session.scalars(
+            select(AuditEntry.action).filter_by(object_id=str(invitee_id)).order_by(AuditEntry.id)
+        ).all()[-1] == ("user.invitation_resent")

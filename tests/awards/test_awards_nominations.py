@@ -44,7 +44,9 @@ def _nomination(app, **where):
 
 def _mails(app, recipient):
     with app.app_context():
-        return db.session.scalars(select(OutgoingMail).where(OutgoingMail.recipient == recipient)).all()
+        return db.session.scalars(
+            select(OutgoingMail).where(OutgoingMail.recipient == recipient).order_by(OutgoingMail.id)
+        ).all()
 
 
 def _link_in(app, recipient) -> str:
