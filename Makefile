@@ -67,11 +67,24 @@ run: install
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-# Runs the whole suite on SQLite and, when TEST_DATABASE_URL is set, again on that PostgreSQL database.
+# Runs the whole suite on SQLite and, when TEST_DATABASE_URL is set, on that PostgreSQL database too: both runs
+# side by side (each is mostly one process, and the machine has two cores), each writing its own log, which is
+# printed when both have ended.
 test: install-dev system-packages
-	$(MAKE) --no-print-directory test-sqlite
-	@if [ -n "$(TEST_DATABASE_URL)" ]; then $(MAKE) --no-print-directory test-postgres; \
-	else echo "TEST_DATABASE_URL is not set: PostgreSQL run skipped"; fi
+	@if [ -z "$(TEST_DATABASE_URL)" ]; then \
+		$(MAKE) --no-print-directory test-sqlite; \
+		echo "TEST_DATABASE_URL is not set: PostgreSQL run skipped"; \
+	else \
+		mkdir -p .test-logs; \
+		echo "== tests on SQLite and PostgreSQL, side by side (logs in .test-logs/) =="; \
+		$(MAKE) --no-print-directory test-sqlite >.test-logs/sqlite.log 2>&1 & sqlite=$$!; \
+		$(MAKE) --no-print-directory test-postgres >.test-logs/postgres.log 2>&1 & postgres=$$!; \
+		wait $$sqlite; sqlite_rc=$$?; wait $$postgres; postgres_rc=$$?; \
+		cat .test-logs/sqlite.log .test-logs/postgres.log; \
+		echo "== SQLite: $$(tail -n 1 .test-logs/sqlite.log | grep -o '[0-9].* in [0-9.]*s' || echo 'no summary')"; \
+		echo "== PostgreSQL: $$(tail -n 1 .test-logs/postgres.log | grep -o '[0-9].* in [0-9.]*s' || echo 'no summary')"; \
+		[ $$sqlite_rc -eq 0 ] && [ $$postgres_rc -eq 0 ]; \
+	fi
 
 test-sqlite:
 	@echo "== tests on SQLite =="
