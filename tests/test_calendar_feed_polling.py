@@ -89,8 +89,8 @@ def test_an_event_growing_too_old_for_the_feed_changes_it(app, make_event):
 def test_the_feed_is_built_once_per_change_not_per_fetch(client, app, make_event, monkeypatch):
     event = make_event()
     builds = []
-    real_feed = public_feed.feed
-    monkeypatch.setattr(public_feed, "feed", lambda *args, **kw: builds.append(1) or real_feed(*args, **kw))
+    real_assemble = public_feed._assemble
+    monkeypatch.setattr(public_feed, "_assemble", lambda *args, **kw: builds.append(1) or real_assemble(*args, **kw))
 
     for _ in range(3):
         assert client.get("/calendar/feed.ics").status_code == 200
@@ -99,3 +99,23 @@ def test_the_feed_is_built_once_per_change_not_per_fetch(client, app, make_event
     for _ in range(3):
         assert "Neuer Titel" in client.get("/calendar/feed.ics").get_data(as_text=True)
     assert len(builds) == 2
+
+
+def test_after_a_change_only_the_changed_events_entry_is_written_anew(client, app, make_event, monkeypatch):
+    changed, unchanged = make_event(title="Frühjahrstreffen"), make_event(title="Herbsttreffen")
+    written = []
+    real_entry = public_feed.event_entry
+    monkeypatch.setattr(
+        public_feed, "event_entry", lambda event, **kw: written.append(event.id) or real_entry(event, **kw)
+    )
+
+    first = client.get("/calendar/feed.ics").get_data(as_text=True)
+    assert sorted(written) == sorted([changed.id, unchanged.id])
+    written.clear()
+    _rename(app, changed, "Neuer Titel")
+    second = client.get("/calendar/feed.ics").get_data(as_text=True)
+    assert written == [changed.id]
+    assert "Neuer Titel" in second and "Frühjahrstreffen" not in second
+    assert "Herbsttreffen" in first and "Herbsttreffen" in second
+    assert second.startswith("BEGIN:VCALENDAR") and second.count("BEGIN:VTIMEZONE") == 1
+    assert second.rstrip().endswith("END:VCALENDAR") and second.count("BEGIN:VEVENT") == 2

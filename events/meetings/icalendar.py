@@ -93,6 +93,12 @@ def _berlin_timezone() -> icalendar.Timezone:
     return zone
 
 
+@lru_cache(maxsize=1)
+def calendar_timezone() -> bytes:
+    """The serialised VTIMEZONE (the same in every file), for files put together from kept entries."""
+    return _berlin_timezone().to_ical()
+
+
 def _local(moment: datetime) -> datetime:
     return moment.astimezone(BERLIN)
 
