@@ -14,6 +14,7 @@ from events.awards.models import (
     Round,
     Score,
 )
+from events.awards.decision_models import AwardCertificate, AwardDecision, Prize
 from events.certificates.models import Certificate, CertificateBatch
 from events.checkin.models import CheckIn, Device
 from events.core.models import (
@@ -55,6 +56,9 @@ __all__ = [
     "NominationDocument",
     "Round",
     "Score",
+    "AwardCertificate",
+    "AwardDecision",
+    "Prize",
     "AuditEntry",
     "BlockComment",
     "BlockSuggestion",
