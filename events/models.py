@@ -1,6 +1,7 @@
 """Every model of the application, imported in one place so Alembic and create_app see them all."""
 
 from events.accounts.models import UserSession
+from events.awards.decision_models import AwardCertificate, AwardDecision, Prize
 from events.awards.models import (
     AwardCategory,
     AwardProgramme,
@@ -14,7 +15,6 @@ from events.awards.models import (
     Round,
     Score,
 )
-from events.awards.decision_models import AwardCertificate, AwardDecision, Prize
 from events.certificates.models import Certificate, CertificateBatch
 from events.checkin.models import CheckIn, Device
 from events.core.models import (

@@ -43,10 +43,12 @@ def jury_meeting(app, make_programme, make_nomination, make_juror, give_scores):
         jurors = [make_juror(programme) for _ in range(3)]
         names = ["Sprachcafé am Bahnhof", "Fahrradwerkstatt für alle", "Lesepaten Straubing", "Nähwerkstatt"]
         languages = ["de", "en", "de", "de"]
-        made = [make_nomination(programme, project_name=n, language=lang) for n, lang in zip(names, languages)]
+        made = [
+            make_nomination(programme, project_name=n, language=lang) for n, lang in zip(names, languages, strict=True)
+        ]
         totals = {0: [5, 5, 4], 1: [2, 4, 3], 2: [1, 4, 4], 3: [1, 1, 2]}
         for index, values in totals.items():
-            for juror, value in zip(jurors, values):
+            for juror, value in zip(jurors, values, strict=True):
                 give_scores(juror, made[index], [value, value, 0])
         submitted = make_nomination(programme, project_name="Elterncafé", state=NominationState.SUBMITTED)
         refused = make_nomination(programme, project_name="Chor", state=NominationState.NOT_ELIGIBLE)
