@@ -259,7 +259,7 @@ ROUTES = [
     Route("awards.announcement",          "GET",  "/awards/manage/{award_programme}/announcement", ORGANISERS),
     Route("awards.prize_settings",        "POST", "/awards/manage/{award_programme}/prize-settings", ORGANISERS,
           {"prize_mode": "fixed", "amounts": "2500 / 1500 / 1000", "tie_break_rule": "median_chair"}),
-    Route("awards.release",               "POST", "/awards/manage/{award_programme}/schedule",     ORGANISERS,
+    Route("awards.release",               "POST", "/awards/manage/{award_programme}/decision/schedule", ORGANISERS,
           {"winners_public_at": "2030-01-01T20:00"}),
     Route("awards.issue_certificates",    "POST", "/awards/manage/{award_programme}/certificates", ORGANISERS),
     Route("awards.winners",               "GET",  "/awards/winners/{award_released_slug}",         EVERYONE),

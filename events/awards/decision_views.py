@@ -174,7 +174,7 @@ def prize_settings(programme_id):
     return _back(programme.id)
 
 
-@bp.route("/manage/<int:programme_id>/<any(release, schedule):action>", methods=["POST"])
+@bp.route("/manage/<int:programme_id>/decision/<any(release, schedule):action>", methods=["POST"])
 @role_required("organiser")
 def release(programme_id, action):
     programme = _programme(programme_id)

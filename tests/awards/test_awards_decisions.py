@@ -201,7 +201,7 @@ def test_the_release_tells_everyone_in_their_language_and_the_winners_page_appea
         login(account("organiser"))
         later = (utcnow() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
         response = client.post(
-            f"/awards/manage/{programme.id}/release", data={"winners_public_at": later}, follow_redirects=True
+            f"/awards/manage/{programme.id}/decision/release", data={"winners_public_at": later}, follow_redirects=True
         )
     finally:
         decision_released.disconnect(receiver)
@@ -240,7 +240,7 @@ def test_a_released_decision_cannot_be_changed(app, client, jury_meeting, login,
     programme, chair, nominations, _submitted, _refused = jury_meeting()
     _decide(app, programme, chair, nominations)
     login(account("organiser"))
-    client.post(f"/awards/manage/{programme.id}/release", data={"winners_public_at": "2030-01-01T20:00"})
+    client.post(f"/awards/manage/{programme.id}/decision/release", data={"winners_public_at": "2030-01-01T20:00"})
     with pytest.raises(AwardError) as refused:
         _decide(app, programme, chair, nominations)
     assert refused.value.code == "decision_released"
@@ -278,7 +278,7 @@ def test_certificates_come_only_after_the_release_and_verify_only_while_it_stand
     assert "erst, wenn die Entscheidung bekanntgegeben ist" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalars(select(Certificate)).all() == []
-    client.post(f"/awards/manage/{programme.id}/release", data={"winners_public_at": "2030-01-01T20:00"})
+    client.post(f"/awards/manage/{programme.id}/decision/release", data={"winners_public_at": "2030-01-01T20:00"})
     client.post(f"/awards/manage/{programme.id}/certificates")
     again = client.post(f"/awards/manage/{programme.id}/certificates", follow_redirects=True)
     assert "bereits" in again.get_data(as_text=True)  # nobody gets two
