@@ -57,13 +57,14 @@ def decisions(programme):
     )
 
 
-def _decision_form(form_class, proposal, decision):
+def _decision_form(form_class, decision):
+    """The chair's form, filled from the recorded decision when there is one (and nothing was posted)."""
     form = form_class()
     if form.is_submitted() or decision is None:
         return form
     for prize in decision.prizes:
-        if prize.nomination_id is None:
-            continue
+        if prize.nomination_id is None or f"k{prize.nomination_id}" not in form:
+            continue  # a place not awarded, or a nomination no longer among the candidates
         form[f"k{prize.nomination_id}"].data = prize.kind
         form[f"p{prize.nomination_id}"].data = prize.place
         form[f"a{prize.nomination_id}"].data = prize.amount_cents / 100 if prize.kind == PrizeKind.SPECIAL else None
@@ -83,7 +84,7 @@ def decision(programme, member, category_key):
     proposal = proposal_for(programme, category)
     existing = decision_of(programme, category)
     max_place = max(len(proposal.candidates), len(programme.place_amounts or []), 1)
-    form = _decision_form(decision_form_class(proposal.candidates, max_place), proposal, existing)
+    form = _decision_form(decision_form_class(proposal.candidates, max_place), existing)
     form.present.choices = [(m.id, m.name) for m in programme.jury]
     if not form.is_submitted():
         form.present.data = [m.id for m in programme.jury if not existing or m.name in existing.present]

@@ -100,6 +100,8 @@ def test_the_chair_records_places_and_the_money_follows_the_programme(app, clien
     form["present"] = [str(chair.id)]
     response = client.post(f"/awards/jury/{programme.id}/decisions/0", data=form, follow_redirects=True)
     assert "Die Entscheidung ist festgehalten." in response.get_data(as_text=True)
+    again = client.get(f"/awards/jury/{programme.id}/decisions/0").get_data(as_text=True)
+    assert 'value="Lesen verbindet Generationen."' in again  # the chair corrects what was recorded, until released
     with app.app_context():
         decision = db.session.scalars(select(AwardDecision)).one()
         amounts = {p.nomination.project_name: (p.place, p.amount_cents) for p in decision.prizes}
