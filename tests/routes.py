@@ -253,7 +253,8 @@ ROUTES = [
     # awards: decisions (the chair records; organisers see them), the record, the announcement, the winners page
     Route("awards.decisions",             "GET",  "/awards/jury/{award_programme}/decisions",      CHAIR_OR_ORGANISERS),
     Route("awards.decision",              "GET",  "/awards/jury/{award_programme}/decisions/0",    JURY),
-    Route("awards.make_record",           "POST", "/awards/jury/{award_programme}/decision-record", CHAIR_OR_ORGANISERS),
+    Route("awards.make_record",           "POST", "/awards/jury/{award_programme}/decision-record",
+          CHAIR_OR_ORGANISERS),
     Route("awards.decision_record",       "GET",  "/awards/jury/{award_programme}/decision-record.pdf",
           CHAIR_OR_ORGANISERS),
     Route("awards.announcement",          "GET",  "/awards/manage/{award_programme}/announcement", ORGANISERS),
