@@ -314,3 +314,45 @@ def test_winners_of_gives_the_ceremony_what_it_needs(app, jury_meeting):
     assert winners[0].person.organisation == "Helferkreis Miteinander e. V."
     assert winners[1].person.language == "de" and winners[2].person.language == "en"
     assert winners[0].laudation == "Ein Ort, an dem Sprache wächst."
+
+
+def test_each_category_decides_its_own_and_together_they_stay_within_the_budget(
+    app, client, make_programme, make_nomination, make_juror, give_scores, as_juror
+):
+    programme = make_programme(categories=["Ehrenamt", "Projekte"])
+    chair = make_juror(programme, is_chair=True)
+    juror = make_juror(programme)
+    with app.app_context():
+        row = db.session.get(AwardProgramme, programme.id)
+        row.place_amounts, row.budget_cents = [250_000], 400_000
+        volunteer, project = (c.id for c in row.categories)
+        db.session.commit()
+    made = {}
+    for name, category in [("Frau Yilmaz", volunteer), ("Sprachcafé", project), ("Lesepaten", project)]:
+        nomination = make_nomination(programme, project_name=name)
+        with app.app_context():
+            db.session.get(Nomination, nomination.id).category_id = category
+            db.session.commit()
+        give_scores(juror, nomination, [4, 4, 1])
+        made[name] = nomination
+    as_juror(chair)
+    page = client.get(f"/awards/jury/{programme.id}/decisions/{volunteer}").get_data(as_text=True)
+    assert "Frau Yilmaz" in page and "Sprachcafé" not in page
+    first = {
+        f"k{made['Frau Yilmaz'].id}": "place",
+        f"p{made['Frau Yilmaz'].id}": "1",
+        f"l{made['Frau Yilmaz'].id}": "Seit 20 Jahren da.",
+    }
+    assert client.post(f"/awards/jury/{programme.id}/decisions/{volunteer}", data=first).status_code == 302
+    second = {
+        f"k{made['Sprachcafé'].id}": "place",
+        f"p{made['Sprachcafé'].id}": "1",
+        f"l{made['Sprachcafé'].id}": "Jeden Donnerstag.",
+    }
+    refused = client.post(f"/awards/jury/{programme.id}/decisions/{project}", data=second)
+    assert refused.status_code == 400  # 2,500 + 2,500 EUR beyond the 4,000 EUR budget
+    assert "übersteigen das Budget" in refused.get_data(as_text=True)
+    assert client.get(f"/awards/jury/{programme.id}/decisions/999999").status_code == 404
+    with app.test_request_context():
+        winners = winners_of(db.session.get(AwardProgramme, programme.id))
+    assert [(w.category_name, w.project) for w in winners] == [("Ehrenamt", "Frau Yilmaz")]
