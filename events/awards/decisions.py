@@ -165,7 +165,10 @@ def record_decision(
     by,
     note: str = "",
 ) -> AwardDecision:
-    """Record (or correct, until released) the chair's decision in a category; the money is computed here."""
+    """Record (or correct, until released) the chair's decision in a category; the money is computed here.
+
+    The budget check counts the other categories' decisions: with fixed amounts their total and this one's stay
+    within the budget; with a budget split, a category splits what the others' decisions left."""
     programme = lock_row(AwardProgramme, programme.id)
     if not may_change_decision(programme):
         raise AwardError("decision_released")
