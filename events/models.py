@@ -1,6 +1,7 @@
 """Every model of the application, imported in one place so Alembic and create_app see them all."""
 
 from events.accounts.models import UserSession
+from events.awards.decision_models import AwardCertificate, AwardDecision, Prize
 from events.awards.models import (
     AwardCategory,
     AwardProgramme,
@@ -55,6 +56,9 @@ __all__ = [
     "NominationDocument",
     "Round",
     "Score",
+    "AwardCertificate",
+    "AwardDecision",
+    "Prize",
     "AuditEntry",
     "BlockComment",
     "BlockSuggestion",

@@ -4,4 +4,10 @@ from flask import Blueprint
 
 bp = Blueprint("awards", __name__, url_prefix="/awards")
 
-from events.awards import jury_views, manage_views, public_views  # noqa: E402,F401 - the routes of bp
+from events.awards import (  # noqa: E402,F401 - the routes of bp; certificates registers its embargo check
+    certificates,
+    decision_views,
+    jury_views,
+    manage_views,
+    public_views,
+)

@@ -1,5 +1,7 @@
 """Demo data of the awards: the regional prize of the Regierung von Niederbayern, with twelve nominations in every
-state of the workflow, a jury of five (one declared conflict) and scores, so a new user can walk the whole flow."""
+state of the workflow, a jury of five (one declared conflict) and scores; the call is closed, the jury decided
+(places 1-3 with 2,500 / 1,500 / 1,000 EUR and a recognition), the decision is released, its record made and the
+winners page public, so a new user sees the end of the flow (the ceremony adds itself through the release)."""
 
 from __future__ import annotations
 
@@ -163,7 +165,44 @@ def load_award_demo(users: dict, password: str, rng: random.Random) -> list[tupl
                 )
             )
     db.session.commit()
+    _decide_and_release(programme, members, users["organiser"])
     return logins
+
+
+LAUDATIONS = [
+    "Ein Ort, an dem Sprache und Freundschaft wachsen – jede Woche, seit Jahren.",
+    "Hier wird geschraubt, gelernt und gelacht: Mobilität für alle.",
+    "Lesen verbindet Generationen und Herkunftsländer.",
+]
+
+
+def _decide_and_release(programme: AwardProgramme, members: list, organiser) -> None:
+    """Close the call and the scoring (figures frozen), record the chair's decision from the jury's order, release
+    it with the winners page public since two hours, and have the decision record made."""
+    from events.awards.announcement import release_decisions
+    from events.awards.decisions import proposal_for, record_decision
+    from events.awards.prizes import Entry
+    from events.awards.record import request_record
+    from events.awards.results import freeze_round
+
+    now = utcnow()
+    programme.deadline, programme.status, programme.closed_at = now - timedelta(days=60), ProgrammeStatus.CLOSED, now
+    programme.place_amounts = [250_000, 150_000, 100_000]
+    programme.tie_break_text = "Bei Gleichstand entscheidet der höhere Median, danach die Stimme des Vorsitzes."
+    scoring = programme.round_of(RoundKind.SCORING)
+    scoring.frozen_results = freeze_round(programme, RoundKind.SCORING)
+    scoring.state, scoring.closed_at = RoundState.CLOSED, now
+    db.session.commit()
+    candidates = proposal_for(programme, None).candidates
+    entries = [
+        Entry(c.id, "place", place=n, laudation=LAUDATIONS[n - 1]) for n, c in enumerate(candidates[:3], start=1)
+    ]
+    if len(candidates) > 3:
+        entries.append(Entry(candidates[3].id, "recognition", laudation="Ein mutiger Anfang, der Nachahmer verdient."))
+    chair = members[0]
+    record_decision(programme, None, entries, [m.id for m in members], chair.user, "Einstimmig beschlossen.")
+    release_decisions(programme, organiser, now - timedelta(hours=2))
+    request_record(db.session.get(AwardProgramme, programme.id))
 
 
 def _nomination(programme: AwardProgramme, n: int, row: tuple, district: District) -> Nomination:

@@ -54,4 +54,26 @@ MESSAGES = {
     "not_shortlisted": _l("Nur Nominierungen der Auswahlliste können gereiht werden."),
     "rank_range": _l("Die Plätze reichen von 1 bis zur Zahl der Nominierungen auf der Auswahlliste."),
     "shortlist_fixed": _l("Die Auswahlliste steht fest, seit die Runde der Rangfolge geöffnet wurde."),
+    # decisions, prize money, the announcement, certificates
+    "place_missing": _l("Für einen Platz fehlt die Platznummer (ab 1)."),
+    "laudation_missing": _l("Bitte geben Sie für jede ausgezeichnete Nominierung eine kurze Begründung an."),
+    "amount_negative": _l("Ein Betrag kann nicht negativ sein."),
+    "not_awarded_shared": _l("Der %(place)d. Platz ist als „nicht vergeben“ eingetragen und zugleich vergeben."),
+    "place_order": _l(
+        "Die Plätze passen nicht zusammen: Platz %(place)d folgt, erwartet wird Platz %(expected)d "
+        "(geteilte Plätze belegen die folgenden mit)."
+    ),
+    "budget_missing": _l("Für die Aufteilung eines Budgets braucht die Ausschreibung ein Budget."),
+    "budget_exceeded": _l("Die Preisgelder (%(total)s) übersteigen das Budget der Ausschreibung (%(budget)s)."),
+    "no_winner": _l("Bitte wählen Sie mindestens eine Auszeichnung oder tragen Sie ein, was nicht vergeben wird."),
+    "not_candidate": _l("Diese Nominierung steht in dieser Kategorie nicht zur Entscheidung."),
+    "decision_released": _l("Die Entscheidung ist bereits bekanntgegeben und kann nicht mehr geändert werden."),
+    "no_decision": _l("Es gibt noch keine Entscheidung, die bekanntgegeben werden könnte."),
+    "already_released": _l("Die Entscheidung ist bereits bekanntgegeben."),
+    "public_time_missing": _l("Bitte geben Sie an, ab wann die Seite der Preisträger öffentlich ist."),
+    "not_released": _l("Urkunden gibt es erst, wenn die Entscheidung bekanntgegeben ist."),
+    "nothing_to_issue": _l("Alle Preisträger und Jury-Mitglieder haben ihre Urkunde bereits."),
+    "amounts_invalid": _l(
+        "Bitte geben Sie die Beträge oder Anteile als ganze Zahlen, durch Schrägstriche getrennt, an."
+    ),
 }

@@ -6,8 +6,11 @@ from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from events.awards.decisions import prize_label, prize_of
 from events.awards.links import NOMINEE, PROPOSER, nominee_token, proposer_token
 from events.awards.models import DocumentRequest, Nomination, NominationState
+from events.awards.prizes import euros
+from events.awards.rules import decision_is_released
 from events.core.mailer import about, mail_renderer, queue_deferred_mail, render_templated_mail
 from events.extensions import db
 
@@ -59,7 +62,30 @@ NOTICES = {
             _l("Leider kann er nicht an die Jury gehen, aus folgendem Grund:"),
         ],
     ),
+    "winner": (
+        _l("Herzlichen Glückwunsch: %(project)s ist ausgezeichnet"),
+        [
+            _l("Herzlichen Glückwunsch! Die Jury von %(programme)s zeichnet Ihr Projekt „%(project)s“ aus:"),
+            _l(
+                "Die Einladung zur Preisverleihung erhalten Sie in einer eigenen Nachricht. Bitte behandeln Sie die"
+                " Auszeichnung bis zur Preisverleihung vertraulich; danach erscheint sie auf der öffentlichen Seite"
+                " der Preisträgerinnen und Preisträger. Das Preisgeld überweisen wir nach der Preisverleihung."
+            ),
+        ],
+    ),
+    "not_awarded": (
+        _l("%(programme)s: die Entscheidung der Jury"),
+        [
+            _l("Vielen Dank für Ihre Bewerbung mit „%(project)s“ für %(programme)s."),
+            _l(
+                "Die Jury hatte unter vielen überzeugenden Projekten zu wählen. Ihr Projekt ist diesmal nicht unter"
+                " den ausgezeichneten. Das schmälert den Wert Ihres Engagements nicht: Wir danken Ihnen herzlich"
+                " dafür und ermutigen Sie, sich wieder zu bewerben."
+            ),
+        ],
+    ),
 }
+DECISION_NOTICES = ("winner", "not_awarded")
 
 
 @mail_renderer("awards")
@@ -69,6 +95,11 @@ def render_award_mail(nomination_id: int, notice: str, role: str = NOMINEE, requ
     if nomination is None or nomination.state in (NominationState.WITHDRAWN, NominationState.MERGED):
         return None
     if notice == "refusal" and nomination.state != NominationState.NOT_ELIGIBLE:
+        return None
+    if notice in DECISION_NOTICES and not decision_is_released(nomination.programme):
+        return None  # the embargo: nothing of a decision leaves before it is released
+    prize = prize_of(nomination) if notice == "winner" else None
+    if notice == "winner" and prize is None:
         return None
     request = db.session.get(DocumentRequest, request_id) if request_id else None
     language = (nomination.proposer_language if role == PROPOSER else nomination.language) or "de"
@@ -85,11 +116,20 @@ def render_award_mail(nomination_id: int, notice: str, role: str = NOMINEE, requ
             subject=str(subject) % values,
             paragraphs=[str(p) % values for p in paragraphs],
             name=nomination.proposer_name if role == PROPOSER else nomination.contact_name,
-            reason=nomination.screening_reason if notice == "refusal" else "",
+            reason=nomination.screening_reason if notice == "refusal" else _prize_line(prize) if prize else "",
             request=request,
             personal_url=current_app.config["BASE_URL"] + url_for("awards.personal", token=token),
             reply_to=nomination.programme.contact_email,
         )
+
+
+def _prize_line(prize) -> str:
+    parts = [prize_label(prize)]
+    if prize.decision.category_name:
+        parts.append(prize.decision.category_name)
+    if prize.amount_cents:
+        parts.append(euros(prize.amount_cents))
+    return " · ".join(parts)
 
 
 def _send(nomination: Nomination, notice: str, role: str = NOMINEE, **args) -> None:
@@ -129,3 +169,7 @@ def send_document_request(nomination: Nomination, request: DocumentRequest) -> N
 
 def send_refusal(nomination: Nomination) -> None:
     _send(nomination, "refusal")
+
+
+def send_decision(nomination: Nomination, won: bool) -> None:
+    _send(nomination, "winner" if won else "not_awarded")

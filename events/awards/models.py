@@ -62,6 +62,18 @@ class AwardProgramme(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     refusals_released_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("award_programmes.id", ondelete="SET NULL"))
+    # prize money and the tie-break (see awards.decision_models and awards.prizes)
+    prize_mode: Mapped[str] = mapped_column(String(10), default="fixed")  # a PrizeMode value
+    place_amounts: Mapped[list] = mapped_column(JSON, default=list)  # cents per place (fixed) or shares (budget)
+    tie_break_text: Mapped[str] = mapped_column(Text, default="")  # the rule as the call states it
+    tie_break_rule: Mapped[str] = mapped_column(String(20), default="median_chair")  # a TieBreakRule value
+    # the embargo: decisions stay with the jury and organisers until released; the winners page appears later
+    decision_released_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    decision_released_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    winners_public_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    record_key: Mapped[str | None] = mapped_column(String(80))  # the decision record PDF in the file store
+    record_rendered_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    record_error: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
 
     region: Mapped[Region | None] = relationship()

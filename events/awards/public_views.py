@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from events.awards import bp
 from events.awards.access import personal_link_required
+from events.awards.decisions import outcome_for_applicant
 from events.awards.documents import document_response
 from events.awards.errors import AwardError
 from events.awards.forms import (
@@ -122,6 +123,7 @@ def _personal_page(nomination, role, token, form=None, status=200):
             answer_form=AnswerForm(),
             may_upload=may_upload(nomination, role),
             may_withdraw=role == NOMINEE and may_withdraw(nomination),
+            outcome=outcome_for_applicant(nomination),
         ),
         status,
     )

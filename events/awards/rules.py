@@ -192,3 +192,26 @@ def jury_sees_nominations(programme: AwardProgramme) -> bool:
     """Jurors see nominations from the scoring round on (not while the organisers screen)."""
     scoring = programme.round_of(RoundKind.SCORING)
     return scoring is not None and scoring.state != RoundState.PLANNED
+
+
+# --- decisions and their embargo --------------------------------------------------------------------------------
+
+
+def decision_is_released(programme: AwardProgramme) -> bool:
+    """The organisers released the jury's decision: winners and the others are told, certificates may be issued.
+    Before, nobody outside the jury and the organisers sees anything of it."""
+    return programme.decision_released_at is not None
+
+
+def may_change_decision(programme: AwardProgramme) -> bool:
+    """The chair records and corrects decisions until they are released."""
+    return not decision_is_released(programme)
+
+
+def winners_page_is_public(programme: AwardProgramme, now: datetime | None = None) -> bool:
+    """Released, and the publication time the organisers set (e.g. the end of the ceremony) has passed."""
+    return (
+        decision_is_released(programme)
+        and programme.winners_public_at is not None
+        and (now or utcnow()) >= programme.winners_public_at
+    )

@@ -119,7 +119,41 @@ TANDEM = Kind(
     placeholders=DAYS,
 )
 
-KINDS: dict[str, Kind] = {kind.key: kind for kind in (ATTENDANCE, APPRECIATION, PRIZE, TANDEM)}
+# Issued by events.awards.certificates once a programme's decisions are released: the Urkunde of each winner, and
+# the thanks to each member of the jury. The verification page holds them back while a decision is under embargo.
+AWARD_PRIZE = Kind(
+    key="award_prize",
+    label=_l("Urkunde eines Preises"),
+    default_title="Urkunde",
+    default_body="Die Jury des {programme} zeichnet das Projekt „{project}“ aus:\n\n{place}{category}\n\n{prize}"
+    "\n\n{laudation}",
+    placeholders={
+        **PRIZE.placeholders,
+        "programme": _l("Preis und Jahrgang (nur Preise und Jury)"),
+        "project": _l("Projekt (nur Urkunde eines Preises)"),
+        "laudation": _l("Begründung der Jury (nur Urkunde eines Preises)"),
+    },
+    samples={**PRIZE.samples, "programme": "Integrationspreis 2026", "project": "Sprachcafé am Bahnhof"},
+    reason=lambda title, values: joined("place", "project", "programme")(values),
+    detail_line=joined("place", "programme"),
+)
+JURY_THANKS = Kind(
+    key="jury_thanks",
+    label=_l("Dank für die Mitwirkung in der Jury"),
+    default_title="Dankesurkunde",
+    default_body="hat als {role} des {programme} mit Sachverstand und Sorgfalt an der Auswahl der "
+    "Preisträgerinnen und Preisträger mitgewirkt. Dafür danken wir herzlich.",
+    placeholders={
+        "programme": _l("Preis und Jahrgang (nur Preise und Jury)"),
+        "role": _l("Aufgabe in der Jury (nur Dank an die Jury)"),
+    },
+    samples={"programme": "Integrationspreis 2026", "role": "Mitglied der Jury"},
+    reason=lambda title, values: f"{title}: {values['programme']}",
+)
+
+KINDS: dict[str, Kind] = {
+    kind.key: kind for kind in (ATTENDANCE, APPRECIATION, PRIZE, TANDEM, AWARD_PRIZE, JURY_THANKS)
+}
 
 # What forms, pages and templates read, derived from KINDS.
 KIND_LABELS = {key: kind.label for key, kind in KINDS.items()}

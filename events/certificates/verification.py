@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
@@ -11,11 +12,29 @@ from events.certificates.models import Certificate
 from events.core.search import LIKE_ESCAPE, contains_pattern, fold
 from events.extensions import db
 
+# Packages above certificates that hold some of their certificates back (awards: a prize certificate of a decision
+# under embargo) register a check here; a certificate any check holds back does not verify yet: the page answers
+# as for an unknown one.
+EMBARGOES: list[Callable[[Certificate], bool]] = []
+
+
+def register_embargo(check: Callable[[Certificate], bool]) -> None:
+    if check not in EMBARGOES:
+        EMBARGOES.append(check)
+
+
+def under_embargo(certificate: Certificate) -> bool:
+    return any(check(certificate) for check in EMBARGOES)
+
+
+def _unless_embargoed(certificate: Certificate | None) -> Certificate | None:
+    return None if certificate is None or under_embargo(certificate) else certificate
+
 
 def certificate_by_code(code: str) -> Certificate | None:
     if not code or len(code) > 20:
         return None
-    return db.session.scalars(select(Certificate).where(Certificate.code == code)).first()
+    return _unless_embargoed(db.session.scalars(select(Certificate).where(Certificate.code == code)).first())
 
 
 SERIAL = re.compile(r"TP-?\s*(\d{4})-?\s*(\d{1,8})", re.IGNORECASE)
@@ -40,7 +59,7 @@ def certificate_typed_in(number: str, name: str) -> Certificate | None:
     if certificate is None:
         return None
     words = set(fold(certificate.recipient_name).replace("-", " ").split())
-    return certificate if set(wanted) <= words else None
+    return _unless_embargoed(certificate) if set(wanted) <= words else None
 
 
 def search_certificates(term: str, page: int):

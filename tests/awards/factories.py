@@ -230,7 +230,9 @@ def award_world(account) -> dict:
     db.session.add(request)
     other = juror(made)
     suggested = conflict(other, admitted, state="suggested", source="suggested")
+    released = released_programme()
     return {
+        "award_released_slug": released.slug,
         "award_programme": made.id,
         "award_slug": made.slug,
         "award_nomination": admitted.id,
@@ -244,3 +246,22 @@ def award_world(account) -> dict:
         "award_chair": chair.id,
         "award_conflict": suggested.id,
     }
+
+
+def released_programme(name: str = "Integrationspreis Schwaben") -> AwardProgramme:
+    """A programme whose decision is released and whose winners page is public: one winner, 2,500 EUR."""
+    from events.awards.decision_models import AwardDecision, Prize
+
+    made = programme(name=name, categories=[])
+    winner = nomination(made, project_name="Sprachcafé Augsburg")
+    made = db.session.get(AwardProgramme, made.id)
+    made.place_amounts = [250_000, 150_000, 100_000]
+    decision = AwardDecision(programme_id=made.id, category_key=0, decided_by_name="Dr. Vorsitz", present=[])
+    decision.prizes.append(
+        Prize(nomination_id=winner.id, kind="place", place=1, amount_cents=250_000, laudation="Sprache verbindet.")
+    )
+    db.session.add(decision)
+    made.decision_released_at = utcnow() - timedelta(days=1)
+    made.winners_public_at = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    return made

@@ -199,3 +199,14 @@ def test_the_demo_data_hold_a_regional_programme_with_twelve_nominations_a_jury_
         declared = db.session.scalars(select(ConflictDeclaration).where(ConflictDeclaration.state == "declared")).one()
         assert declared.member.user.display_name == "Selin Arslan"
         assert db.session.scalar(select(func.count(Score.id))) > 50
+        # decided and released: three places and a recognition, the record made, the winners page public
+        from events.awards.decisions import winners_of
+        from events.awards.rules import decision_is_released, winners_page_is_public
+
+        assert decision_is_released(programme) and winners_page_is_public(programme)
+        winners = winners_of(programme)
+        assert [(w.place, w.amount_cents) for w in winners] == [(1, 250_000), (2, 150_000), (3, 100_000), (None, None)]
+        assert programme.record_key is not None
+        slug = programme.slug
+    page = app.test_client().get(f"/awards/winners/{slug}").get_data(as_text=True)
+    assert winners[0].project in page and "2.500 €" in page
