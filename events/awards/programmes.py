@@ -128,8 +128,9 @@ def close_programme(programme: AwardProgramme) -> AwardProgramme:
 
 
 def add_category(programme: AwardProgramme, name: str, description: str = "") -> AwardCategory:
+    position = len(programme.categories)  # counted before the new one joins the collection
     category = AwardCategory(programme=programme, name=name.strip(), description=description.strip())
-    category.position = len(programme.categories)
+    category.position = position
     db.session.add(category)
     record_audit("award_category.add", programme, name)
     db.session.commit()

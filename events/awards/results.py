@@ -49,7 +49,7 @@ def _conflicted_pairs(programme: AwardProgramme) -> set[tuple[int, int]]:
         .join(JuryMember)
         .where(JuryMember.programme_id == programme.id, ConflictDeclaration.state.in_(CONFLICTED_STATES))
     )
-    return set(rows.tuples())
+    return {(member, nomination) for member, nomination in rows}
 
 
 def compute_results(programme: AwardProgramme) -> dict:
