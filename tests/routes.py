@@ -163,8 +163,10 @@ ROUTES = [
     # registration
     Route("registration.register",        "GET",  "/registration/{event_slug}",                    EVERYONE),
     Route("registration.lost_link",       "GET",  "/registration/{event_slug}/link",               EVERYONE),
+    Route("registration.check_mail",      "GET",  "/registration/{event_slug}/check-mail",         EVERYONE),
     Route("registration.personal",        "GET",  "/registration/me/{manage_token}",               EVERYONE),
     Route("registration.cancel_own",      "POST", "/registration/me/{manage_token}/cancel",        EVERYONE),
+    Route("registration.confirm_own_address", "POST", "/registration/me/{manage_token}/confirm",   EVERYONE),
     Route("registration.renew_own_link",  "POST", "/registration/me/{manage_token}/renew",         EVERYONE),
     Route("registration.withdraw_own_photo_consent", "POST",
           "/registration/me/{manage_token}/photo-consent/withdraw", EVERYONE),

@@ -34,12 +34,12 @@ def days_of(event_id: int) -> list[EventDay]:
 
 
 def day_fill(event_id: int) -> dict[int, int]:
-    """Confirmed registrants per day (event day id)."""
+    """Registrants holding a place per day (event day id): confirmed, and held for an address to be confirmed."""
     rows = db.session.execute(
         select(RegistrationDay.event_day_id, func.count(RegistrationDay.id))
         .join(Registration, Registration.id == RegistrationDay.registration_id)
         .join(EventDay, EventDay.id == RegistrationDay.event_day_id)
-        .where(EventDay.event_id == event_id, Registration.status == RegistrationStatus.CONFIRMED)
+        .where(EventDay.event_id == event_id, Registration.status.in_(RegistrationStatus.TAKES_PLACE))
         .group_by(RegistrationDay.event_day_id)
     )
     return dict(rows.all())
@@ -75,7 +75,7 @@ def choose_days(registration: Registration, day_ids: list[int], *, drop_full: bo
     registration.day_choices = kept + [
         RegistrationDay(event_day_id=d) for d in day_ids if d not in {c.event_day_id for c in kept}
     ]
-    confirmed = registration.status == RegistrationStatus.CONFIRMED
+    confirmed = registration.status in RegistrationStatus.TAKES_PLACE  # a held place holds its days too
     for choice in registration.day_choices:
         if not confirmed:
             choice.place = None

@@ -1,0 +1,32 @@
+"""branch sec: places held until the address is confirmed; the tandem guideline PDF rendered by the worker
+
+Revision ID: a7c3e9d1f254
+Revises: e7fb8c76ad2b
+Create Date: 2026-12-06 06:00:00
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = "a7c3e9d1f254"
+down_revision = "e7fb8c76ad2b"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("events") as batch_op:
+        batch_op.add_column(
+            sa.Column("confirm_address_first", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
+    with op.batch_alter_table("registrations") as batch_op:
+        batch_op.add_column(sa.Column("hold_expires_at", sa.DateTime(timezone=True), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table("registrations") as batch_op:
+        batch_op.drop_column("hold_expires_at")
+    with op.batch_alter_table("events") as batch_op:
+        batch_op.drop_column("confirm_address_first")
