@@ -106,6 +106,8 @@ ROUTES = [
     Route("tandems.compare_block",        "GET",  "/tandems/blocks/{tandem_block}/compare",        TANDEM_MEMBERS),
     Route("tandems.compare_guideline",    "GET",  "/tandems/{tandem_programme}/compare",           TANDEM_MEMBERS),
     Route("tandems.guideline_as_pdf",     "GET",  "/tandems/{tandem_programme}/guideline.pdf",     TANDEM_MEMBERS),
+    Route("tandems.guideline_print",      "GET",  "/tandems/{tandem_programme}/guideline/print",   TANDEM_MEMBERS),
+    Route("tandems.guideline_print",      "POST", "/tandems/{tandem_programme}/guideline/print",   TANDEM_MEMBERS),
     Route("tandems.guideline_as_docx",    "GET",  "/tandems/{tandem_programme}/guideline.docx",    TANDEM_MEMBERS),
     Route("tandems.minutes",              "GET",  "/tandems/meetings/{tandem_meeting}/minutes",    TANDEM_MEMBERS),
     # pages

@@ -23,9 +23,23 @@ def upgrade():
         )
     with op.batch_alter_table("registrations") as batch_op:
         batch_op.add_column(sa.Column("hold_expires_at", sa.DateTime(timezone=True), nullable=True))
+    op.create_table(
+        "guideline_prints",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("programme_id", sa.Integer(), nullable=False),
+        sa.Column("content_hash", sa.String(length=64), nullable=False),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("failure", sa.String(length=20), nullable=True),
+        sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["programme_id"], ["tandem_programmes.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("programme_id", "content_hash"),
+    )
 
 
 def downgrade():
+    op.drop_table("guideline_prints")
     with op.batch_alter_table("registrations") as batch_op:
         batch_op.drop_column("hold_expires_at")
     with op.batch_alter_table("events") as batch_op:
