@@ -169,3 +169,17 @@ def test_the_personal_link_of_the_mail_is_read_from_the_outbox(client, app, make
     event = make_event()
     client.post(f"/registration/{event.slug}", data=form_data())
     assert personal_link_from_mail(app, "ayse.oeztuerk@example.org").startswith("/registration/me/")
+
+
+def test_a_held_place_registered_again_gets_the_request_to_confirm_once_in_ten_minutes(client, app, make_event):
+    event = make_event(confirm_address_first=True)
+    first = _answer(client, event)
+    assert _answer(client, event) == first
+    with app.app_context():
+        for mail in db.session.scalars(select(OutgoingMail)):
+            mail.created_at = utcnow() - timedelta(minutes=11)
+        db.session.commit()
+    assert _answer(client, event) == first
+    subjects = [m["Subject"] for m in sent_mails(app)]
+    assert subjects == [f"Bitte bestätigen Sie Ihre Anmeldung: {event.title}"] * 2
+    assert registrations_of(app, event) == [("ayse.oeztuerk@example.org", "unconfirmed", None)]
