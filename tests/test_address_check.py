@@ -183,3 +183,12 @@ def test_a_held_place_registered_again_gets_the_request_to_confirm_once_in_ten_m
     subjects = [m["Subject"] for m in sent_mails(app)]
     assert subjects == [f"Bitte bestätigen Sie Ihre Anmeldung: {event.title}"] * 2
     assert registrations_of(app, event) == [("ayse.oeztuerk@example.org", "unconfirmed", None)]
+
+
+def test_a_place_taken_while_the_event_runs_is_held_until_its_end_at_most(client, app, make_event):
+    start = (utcnow() - timedelta(hours=1)).replace(microsecond=0)
+    end = start + timedelta(hours=4)
+    event = make_event(confirm_address_first=True, starts_at=start, ends_at=end, registration_closes_at=end)
+    register_through_form(client, f"/registration/{event.slug}", form_data())
+    with app.app_context():
+        assert db.session.scalars(select(Registration)).one().hold_expires_at == end

@@ -32,9 +32,11 @@ from events.registration.waiting_list import promote_while_free
 
 
 def hold_deadline(event: Event, now: datetime | None = None) -> datetime:
-    """Until when a new place of this event is held for an address to be confirmed."""
+    """Until when a new place of this event is held for an address to be confirmed: ADDRESS_HOLD_HOURS, but not
+    past the event's start (nor, for a registration taken while the event runs, past its end)."""
     now = now or utcnow()
-    return min(now + timedelta(hours=current_app.config["ADDRESS_HOLD_HOURS"]), event.starts_at)
+    wanted = now + timedelta(hours=current_app.config["ADDRESS_HOLD_HOURS"])
+    return min(wanted, event.starts_at if now < event.starts_at else event.ends_at)
 
 
 def hold_place(registration: Registration, event: Event) -> None:
