@@ -192,3 +192,17 @@ def test_a_place_taken_while_the_event_runs_is_held_until_its_end_at_most(client
     register_through_form(client, f"/registration/{event.slug}", form_data())
     with app.app_context():
         assert db.session.scalars(select(Registration)).one().hold_expires_at == end
+
+
+def test_a_full_day_is_refused_alike_for_a_new_and_a_registered_address(client, app, login, make_user, make_event):
+    from tests.test_registration_days import _day_ids, _per_day
+
+    event = make_event(capacity=None)
+    _per_day(client, login, make_user, event, 1, "")
+    first_day, second_day = _day_ids(app, event)
+    client.post(f"/registration/{event.slug}", data=form_data(email="a@example.org", days=[str(first_day)]))
+    client.post(f"/registration/{event.slug}", data=form_data(days=[str(second_day)]))
+    registered = client.post(f"/registration/{event.slug}", data=form_data(days=[str(first_day)]))
+    new = client.post(f"/registration/{event.slug}", data=form_data(email="neu@example.org", days=[str(first_day)]))
+    assert registered.status_code == new.status_code == 400
+    assert "ausgebucht" in registered.text and "ausgebucht" in new.text

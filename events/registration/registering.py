@@ -22,7 +22,7 @@ from events.meetings.rules import event_is_over, registration_window_state
 from events.registration import mails
 from events.registration.address_check import hold_place
 from events.registration.consent import PRIVACY_CONSENT_VERSION, privacy_consent_text
-from events.registration.days import choose_days
+from events.registration.days import check_days, choose_days
 from events.registration.errors import RegistrationError
 from events.registration.models import Invitation, Registration, RegistrationStatus, WorkshopChoice
 from events.registration.personal_links import mail_link_to_registered
@@ -168,6 +168,11 @@ def register_for_event(
         if by_organiser:
             db.session.rollback()
             raise RegistrationError("already_registered")
+        try:  # a choice of days a new registration could not have is refused alike
+            check_days(event.id, data.get("days") or [], has_free_place(event, confirmed))
+        except RegistrationError:
+            db.session.rollback()
+            raise
         mail_link_to_registered(existing)  # still under the lock: the mail is the only write
         db.session.commit()
         return RegistrationOutcome(existing, token, created=False)
