@@ -251,12 +251,18 @@ def _register_template_helpers(app: Flask) -> None:
     from events.meetings.rules import event_is_over
     from events.pages.navigation import navigation_for
     from events.registration.models import RegistrationStatus
-    from events.registration.rules import holds_valid_ticket, participant_may_cancel
+    from events.registration.rules import awaiting_address_confirmation, holds_valid_ticket, participant_may_cancel
 
     app.add_template_global(time_span)
     # The named rules and the enums templates ask, registered once: templates call the rules services call, and
     # compare with enum members, never with bare strings.
-    for rule in (is_organiser, event_is_over, holds_valid_ticket, participant_may_cancel):
+    for rule in (
+        is_organiser,
+        event_is_over,
+        holds_valid_ticket,
+        participant_may_cancel,
+        awaiting_address_confirmation,
+    ):
         app.add_template_global(rule)
     for enum_class in (EventStatus, EventAccess, SessionKind, RegistrationStatus):
         app.add_template_global(enum_class, enum_class.__name__)

@@ -74,6 +74,8 @@ def settings_from_environment(instance_path: Path) -> dict:
             "REGISTRATION_LIMIT_PER_EVENT_AND_ADDRESS", "20 per hour; 60 per day"
         ),
         "REGISTRATION_LIMIT_PER_EVENT": env("REGISTRATION_LIMIT_PER_EVENT", "120 per minute; 2000 per hour"),
+        # an event that asks for the address to be confirmed holds a new place this many hours (never past its start)
+        "ADDRESS_HOLD_HOURS": float(env("ADDRESS_HOLD_HOURS", "24")),
         # How many reverse proxies (TLS terminator, load balancer) stand in front of the app; their
         # X-Forwarded-For/-Proto/-Host headers are trusted that many hops deep (0: trust none).
         "PROXY_COUNT": int(env("PROXY_COUNT", "0")),

@@ -1,4 +1,5 @@
-"""Many people registering through the real HTML form at the same moment, against a running server."""
+"""Registering through the real HTML form: one person with the test client (the personal link comes by mail, as the
+form answers every address alike), and many people at the same moment against a running server."""
 
 from __future__ import annotations
 
@@ -10,6 +11,43 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+PERSONAL_LINK = re.compile(r"https?://[^/\s]+(/registration/me/[A-Za-z0-9_-]+)")
+CHECK_MAIL = re.compile(r"/registration/[^/]+/check-mail$")
+
+
+def personal_link_from_mail(app, email: str) -> str:
+    """The personal link (path) in the newest mail to this address that carries one (read from the outbox)."""
+    from sqlalchemy import func, select
+
+    from events.core.models import OutgoingMail
+    from events.extensions import db
+    from events.registration.models import Registration
+    from events.registration.personal_links import personal_token
+
+    with app.app_context(), app.test_request_context():
+        mails = db.session.scalars(
+            select(OutgoingMail)
+            .where(func.lower(OutgoingMail.recipient) == email.strip().lower())
+            .order_by(OutgoingMail.id.desc())
+        ).all()
+        for mail in mails:
+            if mail.body_text is None and mail.renderer == "registration" and mail.render_args.get("link"):
+                # not rendered yet (delivered later): the link it will carry
+                registration = db.session.get(Registration, mail.render_args["registration_id"])
+                return f"/registration/me/{personal_token(registration)}"
+            found = PERSONAL_LINK.search(mail.body_text or "")
+            if found:
+                return found[1]
+    raise AssertionError(f"no mail with a personal link to {email}")
+
+
+def register_through_form(client, url: str, data: dict) -> str:
+    """Send the registration form at url (the path of /registration/<slug>) and return the personal link from the
+    mail it sent; the form itself answers with the "check your mail" page, whatever became of the registration."""
+    response = client.post(url, data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert CHECK_MAIL.search(response.headers["Location"]), response.headers["Location"]
+    return personal_link_from_mail(client.application, data["email"])
 
 
 def form_token(session: requests.Session, url: str) -> str:

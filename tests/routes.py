@@ -106,6 +106,8 @@ ROUTES = [
     Route("tandems.compare_block",        "GET",  "/tandems/blocks/{tandem_block}/compare",        TANDEM_MEMBERS),
     Route("tandems.compare_guideline",    "GET",  "/tandems/{tandem_programme}/compare",           TANDEM_MEMBERS),
     Route("tandems.guideline_as_pdf",     "GET",  "/tandems/{tandem_programme}/guideline.pdf",     TANDEM_MEMBERS),
+    Route("tandems.guideline_print",      "GET",  "/tandems/{tandem_programme}/guideline/print",   TANDEM_MEMBERS),
+    Route("tandems.guideline_print",      "POST", "/tandems/{tandem_programme}/guideline/print",   TANDEM_MEMBERS),
     Route("tandems.guideline_as_docx",    "GET",  "/tandems/{tandem_programme}/guideline.docx",    TANDEM_MEMBERS),
     Route("tandems.minutes",              "GET",  "/tandems/meetings/{tandem_meeting}/minutes",    TANDEM_MEMBERS),
     # pages
@@ -163,8 +165,10 @@ ROUTES = [
     # registration
     Route("registration.register",        "GET",  "/registration/{event_slug}",                    EVERYONE),
     Route("registration.lost_link",       "GET",  "/registration/{event_slug}/link",               EVERYONE),
+    Route("registration.check_mail",      "GET",  "/registration/{event_slug}/check-mail",         EVERYONE),
     Route("registration.personal",        "GET",  "/registration/me/{manage_token}",               EVERYONE),
     Route("registration.cancel_own",      "POST", "/registration/me/{manage_token}/cancel",        EVERYONE),
+    Route("registration.confirm_own_address", "POST", "/registration/me/{manage_token}/confirm",   EVERYONE),
     Route("registration.renew_own_link",  "POST", "/registration/me/{manage_token}/renew",         EVERYONE),
     Route("registration.withdraw_own_photo_consent", "POST",
           "/registration/me/{manage_token}/photo-consent/withdraw", EVERYONE),

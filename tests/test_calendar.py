@@ -26,6 +26,7 @@ from events.meetings.models import Event, EventSession
 from events.registration.invites import event_invite, invite_attachment
 from events.registration.models import Registration
 from tests.conftest import sent_mails
+from tests.registering import register_through_form
 
 BERLIN = ZoneInfo("Europe/Berlin")
 SUMMER_START = datetime(2027, 7, 1, 7, 0, tzinfo=UTC)  # 09:00 in Berlin (CEST, UTC+2)
@@ -713,7 +714,7 @@ def test_a_cancellation_and_a_new_registration_carry_growing_sequences(client, a
     from tests.test_registration import form_data
 
     event = make_event()
-    personal = client.post(f"/registration/{event.slug}", data=form_data()).headers["Location"]
+    personal = register_through_form(client, f"/registration/{event.slug}", form_data())
     client.post(personal + "/cancel")
     client.post(f"/registration/{event.slug}", data=form_data())
     confirmed, cancelled, confirmed_again = (calendar_part(m) for m in sent_mails(app))
@@ -736,7 +737,7 @@ def test_a_cancellation_mailed_after_the_new_registration_keeps_its_lower_sequen
     event = make_event()
     app.config["MAIL_DELIVERY"] = "later"
     try:
-        personal = client.post(f"/registration/{event.slug}", data=form_data()).headers["Location"]
+        personal = register_through_form(client, f"/registration/{event.slug}", form_data())
         client.post(personal + "/cancel")
         client.post(f"/registration/{event.slug}", data=form_data())
     finally:
@@ -751,9 +752,9 @@ def test_moving_up_from_the_waiting_list_is_a_newer_invite(client, app, make_eve
     from tests.test_registration import form_data
 
     event = make_event(capacity=1)
-    first = client.post(f"/registration/{event.slug}", data=form_data(email="erste@example.org")).headers["Location"]
-    waiting = client.post(f"/registration/{event.slug}", data=form_data(email="zweite@example.org"))
-    waiting_invite = client.get(waiting.headers["Location"] + "/invite.ics").data
+    first = register_through_form(client, f"/registration/{event.slug}", form_data(email="erste@example.org"))
+    waiting = register_through_form(client, f"/registration/{event.slug}", form_data(email="zweite@example.org"))
+    waiting_invite = client.get(waiting + "/invite.ics").data
     client.post(first + "/cancel")
     promoted = next(m for m in sent_mails(app) if m["To"] == "zweite@example.org" and "text/calendar" in str(m))
     assert parse_both(calendar_part(promoted))[1].vevent.attendee.params["PARTSTAT"] == ["ACCEPTED"]

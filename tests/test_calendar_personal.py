@@ -10,6 +10,7 @@ from events.extensions import db
 from events.meetings.models import Event
 from events.registration.models import Registration
 from tests.conftest import sent_mails
+from tests.registering import register_through_form
 from tests.test_calendar import assert_rfc5545_lines, calendar_part, feed_path, only_event, sequence_of
 from tests.test_registration import add_workshops, form_data
 
@@ -23,7 +24,7 @@ def _entry(data: bytes, mailed: bool = False) -> icalendar.Event:
 
 def test_the_download_on_the_personal_page_is_published_not_an_invitation(client, app, make_event):
     event = make_event(title="Vernetzungstreffen Landshut")
-    personal = client.post(f"/registration/{event.slug}", data=form_data()).headers["Location"]
+    personal = register_through_form(client, f"/registration/{event.slug}", form_data())
 
     data = client.get(personal + "/invite.ics").data
 
@@ -35,7 +36,7 @@ def test_the_download_on_the_personal_page_is_published_not_an_invitation(client
 
 def test_a_cancelled_registration_keeps_a_valid_feed_with_the_event_cancelled(client, app, make_event):
     event = make_event(title="Vernetzungstreffen Landshut")
-    personal = client.post(f"/registration/{event.slug}", data=form_data()).headers["Location"]
+    personal = register_through_form(client, f"/registration/{event.slug}", form_data())
     with app.app_context():
         registration = db.session.scalars(db.select(Registration)).one()
     feed = feed_path(app, registration)
@@ -74,9 +75,7 @@ def test_an_event_made_a_draft_again_has_no_personal_feed(client, app, make_even
 def test_changing_workshops_mails_an_updated_invite_that_lists_them(client, app, make_event):
     event = make_event()
     wohnen, sport, _werte = add_workshops(app, event, capacity=5)
-    personal = client.post(f"/registration/{event.slug}", data=form_data(workshop_slot_1=str(wohnen))).headers[
-        "Location"
-    ]
+    personal = register_through_form(client, f"/registration/{event.slug}", form_data(workshop_slot_1=str(wohnen)))
     first_invite = calendar_part(sent_mails(app)[-1])
     assert "Wohnen" in str(_entry(first_invite, mailed=True)["DESCRIPTION"]).split("\n\n")[0]
 

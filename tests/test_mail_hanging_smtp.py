@@ -83,7 +83,7 @@ def test_a_hanging_mail_server_delays_mail_but_never_a_registration(
         statuses = register_concurrently(lambda _n: f"{server}/registration/{event.slug}", CLIENTS)
         time.sleep(3)  # and a little while the worker keeps trying
 
-    assert statuses == [302] * CLIENTS  # every registration answered with the way to the personal page
+    assert statuses == [302] * CLIENTS  # every registration answered with the way to "check your mail"
     with app.app_context():
         saved = db.session.scalar(select(func.count(Registration.id)).where(Registration.event_id == event.id))
     assert saved == CLIENTS

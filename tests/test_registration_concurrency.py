@@ -13,7 +13,7 @@ def test_fifty_concurrent_registrations_for_ten_places(app, gunicorn_server, mak
     clients = 50
     statuses = register_concurrently(lambda _n: url, clients)  # everyone posts at the same moment
 
-    assert statuses == [302] * clients  # every one answered with the way to the personal page, none failed
+    assert statuses == [302] * clients  # every one answered with the way to "check your mail", none failed
     with app.app_context():
         db.session.remove()
         rows = db.session.scalars(select(Registration).where(Registration.event_id == event.id)).all()

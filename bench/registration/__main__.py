@@ -153,7 +153,7 @@ def drive(base_url: str, slug: str) -> Run:
 def report(label: str, run: Run) -> tuple[float, int]:
     statuses = [status for _form, _post, status in run.results]
     errors = sum(status >= 500 for status in statuses)
-    ok = sum(status == 302 for status in statuses)
+    ok = sum(status == 302 for status in statuses)  # the way to "check your mail", for a new and a known address
     post_ms = [post for _form, post, _status in run.results]
     whole_ms = [form + post for form, post, _status in run.results]
     print(summary_line(f"registration[{label}] form+post", ok, run.seconds, whole_ms))

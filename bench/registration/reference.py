@@ -76,7 +76,7 @@ def register(slug):
     try:
         if database.execute("SELECT 1 FROM registrations WHERE email = ?", (email,)).fetchone():
             database.execute("COMMIT")
-            return redirect(f"/registration/{slug}/known")
+            return redirect(f"/registration/{slug}/check-mail")  # the same answer for every address
         confirmed = database.execute("SELECT count(*) FROM registrations WHERE status = 'confirmed'").fetchone()[0]
         if confirmed < CAPACITY:
             status, position = "confirmed", None
@@ -102,4 +102,4 @@ def register(slug):
     except Exception:
         database.execute("ROLLBACK")
         raise
-    return redirect(f"/registration/me/{hashlib.sha256(email.encode()).hexdigest()[:22]}")
+    return redirect(f"/registration/{slug}/check-mail")

@@ -2,9 +2,10 @@
 
 Figures: the shared draft page (GET /tandems/<id>/guideline, signed in as an organiser) as p50/p95 over sequential
 and concurrent requests (target p95 <= 200 ms), against a bare reference (bench/tandems/reference.py: Flask on plain
-sqlite3 with the same list) driven the same way; and the printed guideline (GET .../guideline.pdf, about 100 pages:
-title page, foreword, table of contents with page numbers, 150 recommendations) compiled three times (target
-<= 10 s), with its page count and size.
+sqlite3 with the same list) driven the same way; and the printed guideline (about 100 pages: title page, foreword,
+table of contents with page numbers, 150 recommendations) compiled three times (target <= 10 s), with its page count
+and size. The service renders it in the worker (POST .../guideline/print, then GET .../guideline.pdf); here the
+queue runs each task where it is queued (JOBS_URL=immediate), so the POST's time is the render's.
 
 Run: `python -m bench.tandems` (part of `make bench`). BENCH_DATABASE=postgresql uses the local PostgreSQL.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import sys
 import threading
 import time
@@ -136,6 +138,21 @@ def rendering_cpu_seconds(database_url: str, programme_id: int) -> tuple[float, 
         return gathered, time.process_time() - start
 
 
+def printed(session, base: str, programme_id: int):
+    """Ask for the printed guideline (rendered, or the print of an unchanged text reused) and download it."""
+    session.post(
+        f"{base}/tandems/{programme_id}/guideline/print",
+        data={"csrf_token": csrf_of(session, base, programme_id)},
+        timeout=300,
+    )
+    return session.get(f"{base}/tandems/{programme_id}/guideline.pdf", timeout=300)
+
+
+def csrf_of(session, base: str, programme_id: int) -> str:
+    page = session.get(f"{base}/tandems/{programme_id}/guideline/print", timeout=300).text
+    return re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+
+
 def measure_page(make_session, url: str, check: str) -> list[float]:
     """Latencies in ms: SEQUENTIAL requests, then CONCURRENT_CLIENTS clients with CONCURRENT_EACH each."""
     session = make_session()
@@ -189,7 +206,12 @@ def main() -> int:
     programme_id = seed(database_url)
     # a 100-page PDF on a busy machine may take longer than gunicorn's 30 s default
     with gunicorn(
-        database_url, workers=2, threads=1, RATELIMIT_ENABLED="false", GUNICORN_CMD_ARGS="--timeout 180"
+        database_url,
+        workers=2,
+        threads=1,
+        RATELIMIT_ENABLED="false",
+        JOBS_URL="immediate",  # the render runs in the POST that asks for it, so it can be timed there
+        GUNICORN_CMD_ARGS="--timeout 180",
     ) as base:
 
         def organiser():
@@ -206,15 +228,13 @@ def main() -> int:
             if run:  # a change to the guideline: the PDF kept for the old text no longer serves
                 change_one_block(database_url, run)
             start = time.perf_counter()
-            response, cpu = measured(
-                base, lambda: session.get(f"{base}/tandems/{programme_id}/guideline.pdf", timeout=300)
-            )
+            response, cpu = measured(base, lambda: printed(session, base, programme_id))
             times.append(time.perf_counter() - start)
             cpus.append(cpu)
             assert response.status_code == 200 and response.headers["Content-Type"] == "application/pdf"
             pdf = response.content
         start = time.perf_counter()
-        response = session.get(f"{base}/tandems/{programme_id}/guideline.pdf", timeout=300)
+        response = printed(session, base, programme_id)
         kept = time.perf_counter() - start
         pages = len(pikepdf.open(io.BytesIO(pdf)).pages)
         print(

@@ -1,5 +1,5 @@
-"""Generated and uploaded files (certificate batches, the mail archive, award attachments): one small interface,
-two places to keep them.
+"""Generated and uploaded files (certificate batches, the mail archive, award attachments, printed tandem
+guidelines): one small interface, two places to keep them.
 
 FILE_STORAGE chooses the place: "folder" (the default) keeps each area's files in a folder of the instance
 (MAIL_FOLDER for "mail", CERTIFICATE_FOLDER for "certificates"); "database" keeps them in the table stored_files,
@@ -24,7 +24,7 @@ from events.core.models import StoredFile
 from events.core.types import utcnow
 from events.extensions import db
 
-AREAS = ("certificates", "mail", "awards")
+AREAS = ("certificates", "mail", "awards", "tandems")
 
 
 class FileStore(Protocol):
@@ -132,6 +132,7 @@ def _folders(app: Flask) -> dict[str, Path]:
         "mail": Path(app.config.get("MAIL_FOLDER") or instance / "mail"),
         "certificates": Path(app.config.get("CERTIFICATE_FOLDER") or instance / "certificates"),
         "awards": Path(app.config.get("AWARD_DOCUMENTS_FOLDER") or instance / "award_documents"),
+        "tandems": instance / "tandems",  # the printed guidelines
     }
 
 

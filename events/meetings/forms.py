@@ -60,6 +60,15 @@ class EventForm(Form):
         description=_l("Leer: bis zum Beginn"),
     )
     access = SelectField(_l("Wer darf sich anmelden?"), choices=EventAccess.choices())
+    confirm_address_first = BooleanField(
+        _l("Adresse zuerst bestätigen lassen"),
+        default=True,
+        description=_l(
+            "Wer sich über das offene Formular anmeldet, bekommt den Platz zunächst nur reserviert und muss ihn "
+            "über den Link in der E-Mail bestätigen. Unbestätigte Plätze verfallen nach der Haltefrist und gehen "
+            "an die Warteliste. Anmeldungen mit Einladungslink gelten sofort."
+        ),
+    )
     listed_publicly = BooleanField(
         _l("In der öffentlichen Übersicht zeigen"),
         description=_l(

@@ -76,13 +76,13 @@ class Event(db.Model):
     FORM_FIELDS = (
         *("kind", "series", "edition", "title", "description", "starts_at", "ends_at", "venue_name", "address"),
         *("online_url", "capacity", "registration_opens_at", "registration_closes_at", "cancellation_deadline"),
-        *("access", "listed_publicly", "contact_email"),
+        *("access", "confirm_address_first", "listed_publicly", "contact_email"),
     )
     # What a new edition takes over from the last one (meetings.changes.copy_event); the times of MOVED_WITH_EDITION
     # move to the next year, edition and title count up.
     COPIED_TO_NEW_EDITION = (
         *("kind", "series", "description", "venue_name", "address", "online_url", "capacity", "access"),
-        *("listed_publicly", "contact_email"),
+        *("confirm_address_first", "listed_publicly", "contact_email"),
     )
     MOVED_WITH_EDITION = (
         "starts_at",
@@ -111,6 +111,9 @@ class Event(db.Model):
     access: Mapped[str] = mapped_column(String(10), default=EventAccess.OPEN)
     # an invitation-only event is on the public list and feed only when its organiser wants (open ones always are)
     listed_publicly: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    # a place taken through the open form is only held until the person opens the link in the mail (the event
+    # form turns it on for new events; events made before it, and those made in code, leave it off)
+    confirm_address_first: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     status: Mapped[str] = mapped_column(String(10), default=EventStatus.DRAFT, index=True)
     calendar_sequence: Mapped[int] = mapped_column(default=0)  # iCalendar SEQUENCE, grows with every change
     ticket_key: Mapped[str] = mapped_column(String(64), default=_new_ticket_key)  # HMAC key for this event's tickets

@@ -49,7 +49,8 @@ def upcoming_events(limit: int = 10, now=None) -> list[UpcomingEvent]:
         .limit(limit)
     ).all()
     ids = [e.id for e in events]
-    confirmed = _counts_by_event(Registration.event_id, ids, Registration.status == RegistrationStatus.CONFIRMED)
+    # the fill level counts places held for an address still to be confirmed
+    confirmed = _counts_by_event(Registration.event_id, ids, Registration.status.in_(RegistrationStatus.TAKES_PLACE))
     waiting = _counts_by_event(Registration.event_id, ids, Registration.status == RegistrationStatus.WAITLISTED)
     staff = _counts_by_event(EventStaff.event_id, ids)
     undelivered = (

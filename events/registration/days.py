@@ -34,12 +34,12 @@ def days_of(event_id: int) -> list[EventDay]:
 
 
 def day_fill(event_id: int) -> dict[int, int]:
-    """Confirmed registrants per day (event day id)."""
+    """Registrants holding a place per day (event day id): confirmed, and held for an address to be confirmed."""
     rows = db.session.execute(
         select(RegistrationDay.event_day_id, func.count(RegistrationDay.id))
         .join(Registration, Registration.id == RegistrationDay.registration_id)
         .join(EventDay, EventDay.id == RegistrationDay.event_day_id)
-        .where(EventDay.event_id == event_id, Registration.status == RegistrationStatus.CONFIRMED)
+        .where(EventDay.event_id == event_id, Registration.status.in_(RegistrationStatus.TAKES_PLACE))
         .group_by(RegistrationDay.event_day_id)
     )
     return dict(rows.all())
@@ -59,6 +59,21 @@ def _free_place(day: EventDay) -> int | None:
     )
 
 
+def check_days(event_id: int, day_ids: list[int], takes_place: bool) -> None:
+    """Refuse a choice of days as choose_days would refuse it for a new registration (takes_place: it would get a
+    place), without writing anything: the registration form answers an address registered already as a new one."""
+    days = {d.id: d for d in days_of(event_id)}
+    if not days:
+        return
+    if not day_ids:
+        raise _error("no_day")
+    if any(day_id not in days for day_id in day_ids):
+        raise _error("unknown_day")
+    fill = day_fill(event_id) if takes_place else {}
+    if any(day_is_full(days[day_id], fill) for day_id in day_ids):
+        raise _error("day_full")
+
+
 def choose_days(registration: Registration, day_ids: list[int], *, drop_full: bool = False) -> list[date]:
     """Make these the registration's days (under the event's lock) and give a confirmed registrant a place on each
     day with a limit. A full day is refused (RegistrationError "day_full"), or with drop_full left out of the
@@ -75,7 +90,7 @@ def choose_days(registration: Registration, day_ids: list[int], *, drop_full: bo
     registration.day_choices = kept + [
         RegistrationDay(event_day_id=d) for d in day_ids if d not in {c.event_day_id for c in kept}
     ]
-    confirmed = registration.status == RegistrationStatus.CONFIRMED
+    confirmed = registration.status in RegistrationStatus.TAKES_PLACE  # a held place holds its days too
     for choice in registration.day_choices:
         if not confirmed:
             choice.place = None

@@ -43,6 +43,10 @@ ERROR_MESSAGES = {
         "Angemeldete haben schon einzelne Tage gewählt; die Veranstaltung bleibt daher tageweise buchbar."
     ),
     "day_capacity_below_taken": lambda: _("An einem Tag sind schon mehr Plätze vergeben, als Sie angeben."),
+    "hold_lapsed": lambda: _(
+        "Dieser Platz war nur bis zur Bestätigungsfrist reserviert und ist inzwischen verfallen. Bitte melden Sie "
+        "sich erneut an, solange die Anmeldung offen ist."
+    ),
     "anonymised": lambda: _("Die persönlichen Daten dieser Anmeldung sind gelöscht; sie kann nicht geändert werden."),
 }
 

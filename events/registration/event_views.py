@@ -74,7 +74,7 @@ def _registrations_and_invitations(_page, event: Event) -> dict:
     counts = status_counts(event)
     return {
         "counts": counts,
-        "free": free_places(event, counts["confirmed"]),
+        "free": free_places(event, counts["confirmed"] + counts["unconfirmed"]),  # held places are taken
         "fill": workshop_fill(event.id),
         "import_form": InvitationImportForm(),
         "invitation_counts": invitation_counts(event),

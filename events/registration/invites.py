@@ -23,6 +23,7 @@ from events.meetings.icalendar import (
 )
 from events.meetings.models import Event, EventStatus
 from events.registration.models import Registration, RegistrationStatus
+from events.registration.rules import awaiting_address_confirmation
 
 PARTSTAT = {
     RegistrationStatus.CONFIRMED: "ACCEPTED",
@@ -123,6 +124,9 @@ def registrant_texts(registration: Registration) -> tuple[str, str, str | None]:
     if registration.status == RegistrationStatus.WAITLISTED:
         summary, note = waiting_list_texts(event)
         return "TENTATIVE", summary, "\n\n".join(part for part in (note, workshops) if part)
+    if awaiting_address_confirmation(registration):  # held, not yet confirmed: no confirmed entry before that
+        note = _("Ihr Platz ist reserviert. Bitte bestätigen Sie ihn über den Link in der E-Mail.")
+        return "TENTATIVE", event.title, "\n\n".join(part for part in (note, workshops) if part)
     return "CONFIRMED", event.title, workshops
 
 
@@ -177,6 +181,6 @@ def _invite(registration: Registration, method: str, registration_sequence: int 
         )
         entry.add("attendee", _attendee(registration))
         if method == "REQUEST":
-            busy = "TENTATIVE" if registration.status == RegistrationStatus.WAITLISTED else "BUSY"
+            busy = "BUSY" if registration.status == RegistrationStatus.CONFIRMED else "TENTATIVE"
             entry.add("x-microsoft-cdo-busystatus", busy)
         return method, calendar_file(method, [entry])

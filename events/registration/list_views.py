@@ -44,7 +44,7 @@ def registrations(event):
         status=wanted.status,
         term=wanted.q,
         counts=counts,
-        free=free_places(event, counts["confirmed"]),
+        free=free_places(event, counts["confirmed"] + counts["unconfirmed"]),  # held places are taken
         fill=workshop_fill(event.id),
         slots=workshop_slots(event),
         restorable=restorable,

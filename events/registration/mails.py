@@ -43,6 +43,8 @@ NOTICE_HOLDS_WHILE = {
     "registration_confirmed": RegistrationStatus.CONFIRMED,
     "registration_promoted": RegistrationStatus.CONFIRMED,
     "registration_reminder": RegistrationStatus.CONFIRMED,
+    "registration_address_check": RegistrationStatus.UNCONFIRMED,
+    "registration_hold_lapsed": RegistrationStatus.CANCELLED,
 }
 
 
@@ -133,6 +135,23 @@ def send_workshops_changed(registration):
 
 def send_link_again(registration):
     return _send(registration, "registration_link", link=True)
+
+
+def send_address_check(registration):
+    """A place is held: "open this link to confirm your place" (see address_check)."""
+    return _send(registration, "registration_address_check", link=True)
+
+
+def send_hold_lapsed(registration):
+    return _send(registration, "registration_hold_lapsed")
+
+
+# the first mail after registering, by the status the registration got
+PLACE_MAILS = {
+    RegistrationStatus.CONFIRMED: send_confirmation,
+    RegistrationStatus.UNCONFIRMED: send_address_check,
+    RegistrationStatus.WAITLISTED: send_waitlisted,
+}
 
 
 def send_corrected(registration, note: str = ""):

@@ -22,11 +22,15 @@ from events.meetings.models import Event, EventSession
 
 class RegistrationStatus(LabelledEnum):
     CONFIRMED = "confirmed", _l("bestätigt")
+    # a place held until the person opens the link in the mail (events with "confirm the address first")
+    UNCONFIRMED = "unconfirmed", _l("Adresse unbestätigt")
     WAITLISTED = "waitlisted", _l("Warteliste")
     CANCELLED = "cancelled", _l("storniert")
 
     # the groups rules ask about (registration.rules)
-    ACTIVE = enum.nonmember(frozenset({"confirmed", "waitlisted"}))  # a place, or one on the waiting list
+    # a place, one held for an address still to be confirmed, or one on the waiting list
+    ACTIVE = enum.nonmember(frozenset({"confirmed", "unconfirmed", "waitlisted"}))
+    TAKES_PLACE = enum.nonmember(frozenset({"confirmed", "unconfirmed"}))  # counted against the capacity
     HOLDS_TICKET = enum.nonmember(frozenset({"confirmed"}))  # while the event takes place (holds_valid_ticket)
 
 
@@ -77,6 +81,8 @@ class Registration(db.Model):
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow, onupdate=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    # an unconfirmed place is held until then; afterwards it lapses (registration.address_check)
+    hold_expires_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     cancelled_by_participant: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     reminded_at: Mapped[datetime | None] = mapped_column(AwareDateTime)

@@ -1,4 +1,5 @@
-"""Free places of events and workshops, counted from confirmed registrations.
+"""Free places of events and workshops, counted from the places taken: confirmed registrations and places held
+for an address still to be confirmed (RegistrationStatus.TAKES_PLACE).
 
 Count them while the event row is locked (events.core.database.lock_row) before acting on them: concurrent
 registrations never overbook an event or a workshop, on SQLite and on PostgreSQL."""
@@ -15,9 +16,10 @@ from events.registration.models import Registration, RegistrationStatus, Worksho
 
 
 def confirmed_count_query(event_id):
-    """event_id: a value, a bound parameter, or a column such as Event.id for a count per event row."""
+    """The places taken (confirmed and held); event_id: a value, a bound parameter, or a column such as Event.id
+    for a count per event row."""
     return select(func.count(Registration.id)).where(
-        Registration.event_id == event_id, Registration.status == RegistrationStatus.CONFIRMED
+        Registration.event_id == event_id, Registration.status.in_(RegistrationStatus.TAKES_PLACE)
     )
 
 
@@ -55,7 +57,7 @@ def free_places_by_event(events: list[Event]) -> dict[int, int | None]:
     confirmed = dict(
         db.session.execute(
             select(Registration.event_id, func.count(Registration.id))
-            .where(Registration.event_id.in_(counted), Registration.status == RegistrationStatus.CONFIRMED)
+            .where(Registration.event_id.in_(counted), Registration.status.in_(RegistrationStatus.TAKES_PLACE))
             .group_by(Registration.event_id)
         ).all()
         if counted
@@ -70,11 +72,11 @@ def has_free_place(event: Event, confirmed: int | None = None) -> bool:
 
 
 def workshop_fill(event_id: int) -> dict[int, int]:
-    """Confirmed participants per workshop."""
+    """Places taken per workshop (confirmed and held)."""
     rows = db.session.execute(
         select(WorkshopChoice.session_id, func.count(WorkshopChoice.id))
         .join(Registration, Registration.id == WorkshopChoice.registration_id)
-        .where(Registration.event_id == event_id, Registration.status == RegistrationStatus.CONFIRMED)
+        .where(Registration.event_id == event_id, Registration.status.in_(RegistrationStatus.TAKES_PLACE))
         .group_by(WorkshopChoice.session_id)
     )
     return dict(rows.all())

@@ -17,6 +17,7 @@ from events.meetings.models import EventAccess, EventKind
 from events.meetings.programme import registration_definition
 from events.meetings.rules import event_is_over, registration_is_open, registration_window_state
 from events.registration import bp
+from events.registration.address_check import confirm_address
 from events.registration.cancelling import cancel_registration, restorable, restore_registration
 from events.registration.consent import photo_consent_text, privacy_consent_text
 from events.registration.days import day_options
@@ -121,8 +122,10 @@ def register(slug):
         except RegistrationError as error:
             flash(error.message, "error")
         else:
-            if not outcome.created:
-                return render_template("registration/link_sent.html", event=event)
+            if invitation is None:
+                # the same answer for a new and a registered address (which gets its link by mail): the page
+                # does not tell whether an address is registered
+                return redirect(url_for("registration.check_mail", slug=event.slug))
             if outcome.status == RegistrationStatus.CONFIRMED:
                 flash(
                     _("Ihre Anmeldung ist bestätigt. Eine E-Mail mit Ticket und Kalendereintrag ist unterwegs."),
@@ -138,6 +141,15 @@ def register(slug):
                 )
             return redirect(url_for("registration.personal", token=outcome.token))
     return page(form, organisation_names()), 400 if form.is_submitted() else 200
+
+
+@bp.route("/<slug>/check-mail")
+@public
+def check_mail(slug):
+    """Where the open form leads after every registration, whether the address was new or registered already."""
+    event = public_event(slug) or abort(404)
+    hours = f"{current_app.config['ADDRESS_HOLD_HOURS']:g}"
+    return render_template("registration/link_sent.html", event=event, registered=True, hold_hours=hours)
 
 
 @bp.route("/<slug>/link", methods=["GET", "POST"])
@@ -221,6 +233,23 @@ def cancel_own(token):
     else:
         flash(_("Ihre Anmeldung ist storniert. Sie erhalten eine Bestätigung per E-Mail."), "success")
         flash(_("Ein Versehen? „Stornierung zurücknehmen“ geht 10 Minuten lang."), "info")
+    return redirect(url_for("registration.personal", token=token))
+
+
+@bp.route("/me/<token>/confirm", methods=["POST"])
+@public
+def confirm_own_address(token):
+    """The button on the personal page of a held place: the address is confirmed, the place becomes the person's."""
+    registration = _registration_for_token(token)
+    try:
+        confirmed = confirm_address(registration)
+    except RegistrationError as error:
+        flash(error.message, "error")
+    else:
+        if confirmed:
+            flash(_("Ihr Platz ist bestätigt. Eine E-Mail mit Ticket und Kalendereintrag ist unterwegs."), "success")
+        else:
+            flash(_("Ihr Platz war bereits bestätigt."), "info")
     return redirect(url_for("registration.personal", token=token))
 
 

@@ -20,11 +20,14 @@ from events.extensions import db
 from events.meetings.models import Event, EventAccess, EventSession, EventStatus
 from events.meetings.rules import event_is_over, registration_window_state
 from events.registration import mails
+from events.registration.address_check import hold_place
 from events.registration.consent import PRIVACY_CONSENT_VERSION, privacy_consent_text
-from events.registration.days import choose_days
+from events.registration.days import check_days, choose_days
 from events.registration.errors import RegistrationError
 from events.registration.models import Invitation, Registration, RegistrationStatus, WorkshopChoice
+from events.registration.personal_links import mail_link_to_registered
 from events.registration.places import check_workshops, confirmed_count_query, has_free_place
+from events.registration.rules import must_confirm_address
 from events.registration.tokens import hash_token, manage_token_for
 
 
@@ -118,7 +121,8 @@ def register_for_event(
     by_organiser: bool = False,
     send_mail: bool = True,
 ) -> RegistrationOutcome:
-    """Register a person: confirmed while places are free, otherwise on the waiting list.
+    """Register a person: confirmed while places are free (or the place held until the address is confirmed, see
+    address_check), otherwise on the waiting list.
 
     data: the form's fields plus "answers" (question id -> answer) and "workshops" (session ids); with an
     invitation, its address is used and data["email"] is not read.
@@ -155,18 +159,23 @@ def register_for_event(
     # of the same address (whose leaked and since renewed link would otherwise work again)
     version = (existing.link_version or 0) if existing is not None else secrets.randbelow(NEW_LINK_VERSIONS) + 1
     token = manage_token_for(event.id, normalized, current_app.config["SECRET_KEY"], version)
-    if existing is not None and existing.status != RegistrationStatus.CANCELLED:
-        if by_organiser:
-            db.session.rollback()
-            raise RegistrationError("already_registered")
-        mails.send_link_again(existing)  # still under the lock: the mail is the only write
-        db.session.commit()
-        return RegistrationOutcome(existing, token, created=False)
-    try:
+    try:  # before the check for an earlier registration: a full workshop is refused alike for every address
         workshops = check_workshops(event, data.get("workshops") or [], keep=set())
     except RegistrationError:
         db.session.rollback()
         raise
+    if existing is not None and existing.status != RegistrationStatus.CANCELLED:
+        if by_organiser:
+            db.session.rollback()
+            raise RegistrationError("already_registered")
+        try:  # a choice of days a new registration could not have is refused alike
+            check_days(event.id, data.get("days") or [], has_free_place(event, confirmed))
+        except RegistrationError:
+            db.session.rollback()
+            raise
+        mail_link_to_registered(existing)  # still under the lock: the mail is the only write
+        db.session.commit()
+        return RegistrationOutcome(existing, token, created=False)
     registration = existing or Registration(event_id=event.id, email_normalized=normalized)
     registration.email = email
     registration.manage_token_hash = hash_token(token)
@@ -178,7 +187,10 @@ def register_for_event(
     registration.invitation_id = invitation.id if invitation else None
     registration.cancelled_at, registration.cancelled_by_participant = None, False
     registration.reminded_at = None
-    if has_free_place(event, confirmed):
+    registration.hold_expires_at = None
+    if has_free_place(event, confirmed) and must_confirm_address(event, invitation, by_organiser):
+        hold_place(registration, event)
+    elif has_free_place(event, confirmed):
         registration.status, registration.waitlist_position = RegistrationStatus.CONFIRMED, None
         registration.confirmed_at = utcnow()
     else:
@@ -202,9 +214,7 @@ def register_for_event(
     )
     # the mail is only queued here (rendered later by the sender), in the same transaction as the registration
     if send_mail:
-        (mails.send_confirmation if registration.status == RegistrationStatus.CONFIRMED else mails.send_waitlisted)(
-            registration
-        )
+        mails.PLACE_MAILS[registration.status](registration)
     outcome = RegistrationOutcome(registration, token, True, registration.status, registration.waitlist_position)
     db.session.commit()
     return outcome

@@ -1,4 +1,4 @@
-"""Periodic jobs of registration: reminders, run by the worker."""
+"""Periodic jobs of registration: reminders and lapsing holds, run by the worker."""
 
 from datetime import timedelta
 
@@ -14,6 +14,17 @@ def send_reminders_hourly() -> int:
     from events.registration.reminders import send_reminders
 
     count = send_reminders(REMINDER_DAYS_BEFORE)
+    if count:
+        deliver_mail()
+    return count
+
+
+@periodic_job(crontab(minute="*/5"), every=timedelta(minutes=5))
+def lapse_holds() -> int:
+    """Every five minutes: places held for an address not confirmed in time lapse and go to the waiting list."""
+    from events.registration.address_check import lapse_expired_holds
+
+    count = lapse_expired_holds()
     if count:
         deliver_mail()
     return count

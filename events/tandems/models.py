@@ -334,3 +334,23 @@ class BlockSuggestion(db.Model):
 # The daily digest reads the comments and suggestions of a group's blocks since its last digest.
 Index("ix_guideline_block_comments_created", BlockComment.created_at)
 Index("ix_guideline_block_suggestions_created", BlockSuggestion.created_at)
+
+
+class GuidelinePrint(db.Model):
+    """The printed guideline (PDF) of one state of its text, rendered by the worker (tandems.print_jobs) and kept
+    in the file storage ("tandems" area): asked for again while the text is unchanged, it is served as it is."""
+
+    __tablename__ = "guideline_prints"
+    __table_args__ = (UniqueConstraint("programme_id", "content_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("tandem_programmes.id", ondelete="CASCADE"))
+    content_hash: Mapped[str] = mapped_column(String(64))  # sha256 of the HTML the PDF is made from
+    status: Mapped[str] = mapped_column(String(10))  # waiting (for the worker), ready, failed
+    failure: Mapped[str | None] = mapped_column(String(20))  # why it failed: a RenderingFailed reason, or "changed"
+    requested_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+
+    @property
+    def file_name(self) -> str:
+        return f"guideline-{self.programme_id}-{self.content_hash[:32]}.pdf"

@@ -1,5 +1,6 @@
 """The printed guideline: an accessible PDF (tagged, fonts embedded, table of contents with page numbers) through
-the shared renderer (events.documents), and a DOCX for copy-editing (python-docx).
+the shared renderer (events.documents), rendered by the worker (tandems.print_jobs), and a DOCX for copy-editing
+(python-docx), made in the request (about 1 s of CPU for a guideline of 150 blocks).
 
 The PDF is rendered from plain values in the sandboxed Jinja environment over templates/pdf, by WeasyPrint in a
 child process within CPU, memory and time limits, with a URL fetcher that opens only data: URLs. A draft (not
@@ -9,15 +10,11 @@ prints only accepted blocks.
 
 from __future__ import annotations
 
-import hashlib
 import io
-import os
 import re
 from collections import defaultdict
-from pathlib import Path
 
 from babel.dates import format_date
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -129,25 +126,10 @@ def guideline_limits() -> Limits:
     )
 
 
-def guideline_pdf(programme: TandemProgramme) -> bytes:
-    """The guideline as a tagged PDF with embedded fonts. Raises documents.sandbox.RenderingFailed.
-
-    The HTML decides the PDF, so a PDF is kept under the hash of its HTML in the instance folder: it is rendered
-    again only after a change to the guideline (a version, a state, a phase, the sign-off, the programme's texts).
-    """
-    html = guideline_html(guideline_contents(programme))
-    folder = Path(current_app.instance_path) / "tandems"
-    kept = folder / f"guideline-{programme.id}-{hashlib.sha256(html.encode()).hexdigest()[:32]}.pdf"
-    if kept.exists():
-        return kept.read_bytes()
-    pdf = run_bounded(_tagged_pdf, html, limits=guideline_limits())
-    folder.mkdir(parents=True, exist_ok=True)
-    for older in folder.glob(f"guideline-{programme.id}-*.pdf"):
-        older.unlink(missing_ok=True)
-    partial = kept.with_suffix(f".{os.getpid()}.part")  # written whole, then renamed: a reader never sees half
-    partial.write_bytes(pdf)
-    partial.replace(kept)
-    return pdf
+def render_guideline_pdf(html: str) -> bytes:
+    """The guideline's HTML as a tagged PDF with embedded fonts, in the bounded renderer (some seconds of CPU: the
+    worker calls it, see tandems.print_jobs). Raises documents.sandbox.RenderingFailed."""
+    return run_bounded(_tagged_pdf, html, limits=guideline_limits())
 
 
 LIST_ITEM = re.compile(r"^\s*[-*]\s+(.*)$")

@@ -1,8 +1,9 @@
-"""Periodic jobs of tandems: the daily digest of comments and suggestions to each group, run by the worker."""
+"""Background work of tandems: the printed guideline, and the daily digest of comments and suggestions to each
+group, run by the worker."""
 
 from datetime import timedelta
 
-from events.core.jobs import crontab, periodic_job
+from events.core.jobs import crontab, periodic_job, task
 from events.core.tasks import deliver_mail
 from events.extensions import db
 
@@ -17,3 +18,11 @@ def send_digests_daily() -> int:
     if count:
         deliver_mail()
     return count
+
+
+@task()
+def render_guideline(print_id: int) -> None:
+    """Render the printed guideline asked for (see tandems.print_jobs)."""
+    from events.tandems.print_jobs import render_print
+
+    render_print(print_id)

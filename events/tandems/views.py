@@ -39,7 +39,8 @@ from events.tandems.guideline import (
 )
 from events.tandems.meetings import blocks_of_group, record_minutes
 from events.tandems.models import LIVE_BLOCK_STATES, BlockState, GuidelineBlock, MemberRole, Phase, SuggestionStatus
-from events.tandems.printing import guideline_docx, guideline_pdf
+from events.tandems.print_jobs import print_state, request_print, send_print
+from events.tandems.printing import guideline_docx
 from events.tandems.programmes import member_for_token
 from events.tandems.rules import may_add_block
 
@@ -303,15 +304,36 @@ def _download(data: bytes, mimetype: str, filename: str):
     return response
 
 
+@bp.route("/<int:programme_id>/guideline/print", methods=["GET", "POST"])
+@tandem_member_required("programme")
+def guideline_print(programme, actor):
+    """The printed guideline: ask for the PDF of the text as it stands (POST), see whether it is ready (GET)."""
+    if request.method == "POST":
+        row = request_print(programme)
+        if row.status == "ready":
+            flash(_("Die PDF-Datei ist fertig."), "success")
+        elif row.status == "waiting":
+            flash(_("Die PDF-Datei wird erstellt. Das dauert einige Sekunden."), "success")
+        return redirect(url_for("tandems.guideline_print", programme_id=programme.id))
+    state = print_state(programme)
+    failure = None
+    if state.state == "failed":
+        failure = (
+            _("Der Leitfaden hat sich während der Erstellung geändert. Bitte erstellen Sie die PDF-Datei neu.")
+            if state.failure == "changed"
+            else RenderingFailed(state.failure or "failed").message
+        )
+    return render_template("tandems/print.html", programme=programme, actor=actor, state=state, failure=failure)
+
+
 @bp.route("/<int:programme_id>/guideline.pdf")
 @tandem_member_required("programme")
 def guideline_as_pdf(programme, actor):
-    try:
-        pdf = guideline_pdf(programme)
-    except RenderingFailed as failure:
-        flash(failure.message, "error")
-        return redirect(url_for("tandems.guideline", programme_id=programme.id))
-    return _download(pdf, "application/pdf", f"leitfaden-{programme.id}.pdf")
+    """The ready PDF of the guideline as it stands; while there is none, the page that prepares it."""
+    response = send_print(programme)
+    if response is None:
+        return redirect(url_for("tandems.guideline_print", programme_id=programme.id))
+    return response
 
 
 @bp.route("/<int:programme_id>/guideline.docx")

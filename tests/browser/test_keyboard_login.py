@@ -7,6 +7,7 @@ import pytest
 
 from tests.browser.conftest import AXE, CHROMIUM, NO_AXE, NO_CHROMIUM, axe_violations
 from tests.conftest import TEST_PASSWORD
+from tests.registering import personal_link_from_mail
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM)
 
@@ -115,14 +116,14 @@ def test_axe_finds_no_wcag_problems_on_the_main_pages(live_server, browser, make
 
 @pytest.mark.skipif(not AXE.exists(), reason=NO_AXE)
 def test_axe_finds_no_wcag_problems_on_the_public_registration_pages(live_server, browser, make_event, app):
-    """The pages every participant sees: the event list, an event, the form (blank and with errors), the personal
-    page, in German and in English."""
+    """The pages every participant sees: the event list, an event, the form (blank and with errors), "check your
+    mail", the personal page of a held place and of a confirmed one, in German and in English."""
     from datetime import timedelta
 
     from events.extensions import db
     from events.meetings.models import EventSession, Question
 
-    event = make_event(title="Vernetzungstreffen der Integrationslotsinnen und -lotsen")
+    event = make_event(title="Vernetzungstreffen der Integrationslotsinnen und -lotsen", confirm_address_first=True)
     with app.app_context():
         db.session.add_all(
             [
@@ -161,7 +162,12 @@ def test_axe_finds_no_wcag_problems_on_the_public_registration_pages(live_server
         page.get_by_label("Bahn").check()
         page.check("#privacy_consent")
         page.click("main button[type=submit]")
-        page.wait_for_url("**/registration/me/**")
+        page.wait_for_url("**/check-mail")
+        problems["en: check your mail"] = axe_violations(page)
+        page.goto(live_server + personal_link_from_mail(app, "ayse@example.org"))
+        problems["en: personal page of a held place"] = axe_violations(page)
+        page.click("form.confirm-address button[type=submit]")
+        page.wait_for_selector(".status-banner.status-confirmed")
         problems["en: personal page"] = axe_violations(page)
     finally:
         context.close()
@@ -214,5 +220,7 @@ def test_a_participant_registers_with_the_keyboard_alone_and_reaches_each_error_
     page.locator("#privacy_consent").focus()
     page.keyboard.press("Space")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/registration/me/**")
-    assert "Ihre Anmeldung ist bestätigt" in page.locator("main").inner_text()
+    page.wait_for_url("**/check-mail")
+    assert "Bitte prüfen Sie Ihr Postfach" in page.locator("main").inner_text()
+    page.goto(live_server + personal_link_from_mail(app, "ayse@example.org"))
+    assert "Bestätigt" in page.locator("main").inner_text()

@@ -11,6 +11,7 @@ from events.documents.pdf_files import merge_pdfs, page_count, split_pdf
 from events.documents.rendering import data_url, render_many, render_pdf
 from events.documents.sandbox import Limits, RenderingFailed, run_bounded
 from tests.documents.samples import use_bomb
+from tests.registering import register_through_form
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -103,7 +104,7 @@ def test_a_ticket_that_cannot_be_rendered_in_time_is_a_page_with_a_message_not_a
     from tests.test_registration import form_data
 
     event = make_event()
-    personal = client.post(f"/registration/{event.slug}", data=form_data()).headers["Location"]
+    personal = register_through_form(client, f"/registration/{event.slug}", form_data())
     app.config["PDF_TIMEOUT_SECONDS"] = 0.001
     try:
         response = client.get(personal + "/ticket.pdf")

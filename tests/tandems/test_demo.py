@@ -5,6 +5,7 @@ from sqlalchemy import select
 from events.extensions import db
 from events.tandems.models import BlockComment, BlockSuggestion, Phase, TandemProgramme
 from events.tandems.programmes import pair_problem
+from tests.tandems.printing import printed_guideline
 
 
 def test_the_demo_has_five_bavarian_groups_with_pairs_of_their_region_and_a_guideline_in_its_comment_period(
@@ -34,4 +35,4 @@ def test_the_demo_has_five_bavarian_groups_with_pairs_of_their_region_and_a_guid
     assert "Tandem Oberbayern" in overview and "Kommentierung durch alle Gruppen" in overview
     guideline = client.get(f"/tandems/{programme_id}/guideline").get_data(as_text=True)
     assert "Parallelstrukturen vermeiden" in guideline
-    assert client.get(f"/tandems/{programme_id}/guideline.pdf").status_code == 200
+    assert printed_guideline(client, programme_id).status_code == 200

@@ -6,7 +6,15 @@ import subprocess
 from sqlalchemy import select
 
 from events.extensions import db
-from events.tandems.models import BlockState, GuidelineBlock, GuidelineChapter, Phase, TandemProgramme
+from events.tandems.models import (
+    BlockState,
+    GuidelineBlock,
+    GuidelineChapter,
+    GuidelinePrint,
+    Phase,
+    TandemProgramme,
+)
+from tests.tandems.printing import printed_guideline
 
 
 def pdf_text(data: bytes) -> str:
@@ -58,9 +66,7 @@ def test_sign_off_freezes_the_guideline_and_the_pdf_holds_the_approved_blocks_in
     with app.app_context():
         assert db.session.get(GuidelineBlock, blocks["first"].id).text == "Die Tandems planen gemeinsam."
 
-    response = client.get(f"/tandems/{programme.id}/guideline.pdf")
-    assert response.mimetype == "application/pdf"
-    text = pdf_text(response.data)
+    text = pdf_text(printed_guideline(client, programme.id).data)
     assert "Entwurf" not in text
     assert text.index("Inhalt") < text.index("1. Vernetzung und Öffentlichkeitsarbeit")
     for title in ("Gemeinsame Pressearbeit", "Parallelstrukturen vermeiden"):
@@ -76,7 +82,7 @@ def test_a_draft_print_is_watermarked_and_shows_every_live_block_with_its_state(
 ):
     programme, _blocks = _guideline(app, make_programme, make_group, make_block, phase=Phase.COMMENTING)
     login(make_user("organiser"))
-    text = pdf_text(client.get(f"/tandems/{programme.id}/guideline.pdf").data)
+    text = pdf_text(printed_guideline(client, programme.id).data)
     assert "Entwurf" in text
     assert "Noch nicht fertig" in text and "Eigene Zeitung gründen" not in text
 
@@ -104,22 +110,62 @@ def test_the_guideline_as_docx_has_the_chapters_as_headings(
 def test_the_pdf_is_rendered_again_only_after_the_guideline_changed(
     app, client, login, make_user, make_programme, make_group, make_block, monkeypatch
 ):
-    import shutil
-    from pathlib import Path
-
     from events.tandems import printing
 
-    shutil.rmtree(Path(app.instance_path) / "tandems", ignore_errors=True)  # an earlier test printed the same text
     programme, blocks = _guideline(app, make_programme, make_group, make_block, phase=Phase.COMMENTING)
     renders = []
     real = printing.run_bounded
     monkeypatch.setattr(printing, "run_bounded", lambda *args, **kwargs: renders.append(1) or real(*args, **kwargs))
     login(make_user("organiser"))
-    first = client.get(f"/tandems/{programme.id}/guideline.pdf").data
-    assert client.get(f"/tandems/{programme.id}/guideline.pdf").data == first
+    page = client.get(f"/tandems/{programme.id}/guideline/print").get_data(as_text=True)
+    assert "noch keine PDF-Datei" in page and "PDF erstellen" in page
+    # before anyone asked for it, the download leads to the page that prepares it
+    assert client.get(f"/tandems/{programme.id}/guideline.pdf").headers["Location"].endswith("/guideline/print")
+    first = printed_guideline(client, programme.id).data
+    assert printed_guideline(client, programme.id).data == first  # asked again: the same print
     assert len(renders) == 1
     with app.app_context():
         db.session.get(GuidelineBlock, blocks["first"].id).title = "Gemeinsame Pressearbeit vor Ort"
         db.session.commit()
-    assert "Pressearbeit vor Ort" in pdf_text(client.get(f"/tandems/{programme.id}/guideline.pdf").data)
+    assert "noch keine PDF-Datei" in client.get(f"/tandems/{programme.id}/guideline/print").get_data(as_text=True)
+    assert "Pressearbeit vor Ort" in pdf_text(printed_guideline(client, programme.id).data)
     assert len(renders) == 2
+    with app.app_context():  # only the newest print is kept
+        assert db.session.scalar(select(db.func.count(GuidelinePrint.id))) == 1
+
+
+def test_a_guideline_print_waits_for_the_worker_and_says_so(app, client, login, make_user, make_programme, monkeypatch):
+    from events.tandems import print_jobs
+
+    programme = make_programme(phase=Phase.COMMENTING)
+    queued = []
+    monkeypatch.setattr("events.tandems.tasks.render_guideline", lambda print_id: queued.append(print_id))
+    login(make_user("organiser"))
+    page = client.post(f"/tandems/{programme.id}/guideline/print", follow_redirects=True).get_data(as_text=True)
+    assert "wird vorbereitet" in page and "PDF herunterladen" not in page
+    client.post(f"/tandems/{programme.id}/guideline/print")  # asked again while it waits: not queued twice
+    assert len(queued) == 1
+    with app.app_context():
+        print_jobs.render_print(queued[0])  # the worker
+    assert "PDF herunterladen" in client.get(f"/tandems/{programme.id}/guideline/print").get_data(as_text=True)
+
+
+def test_a_guideline_print_that_fails_says_why_and_can_be_tried_again(
+    app, client, login, make_user, make_programme, monkeypatch
+):
+    from events.documents.sandbox import RenderingFailed
+    from events.tandems import printing
+
+    programme = make_programme(phase=Phase.COMMENTING)
+
+    def too_slow(*_args, **_kwargs):
+        raise RenderingFailed("time")
+
+    monkeypatch.setattr(printing, "run_bounded", too_slow)
+    login(make_user("organiser"))
+    page = client.post(f"/tandems/{programme.id}/guideline/print", follow_redirects=True).get_data(as_text=True)
+    assert "konnte nicht erstellt werden" in page and "nach der erlaubten Zeit abgebrochen" in page
+    assert "Erneut versuchen" in page
+    assert client.get(f"/tandems/{programme.id}/guideline.pdf").status_code == 302
+    monkeypatch.undo()
+    printed_guideline(client, programme.id)
