@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask import current_app, url_for
-from flask_babel import force_locale
 
+from events.core.languages import force_language
 from events.core.mailer import (
     about,
     mail_renderer,
@@ -68,7 +68,7 @@ def render_registration_mail(
         return None
     if NOTICE_HOLDS_WHILE.get(template, registration.status) != registration.status:
         return None
-    with force_locale(registration.language or "de"):
+    with force_language(registration.language or "de"):
         context = {
             "registration": registration,
             "event": registration.event,
@@ -167,7 +167,7 @@ def send_invitation(invitation, token: str):
     base = current_app.config["BASE_URL"]
     event = invitation.event
     link = base + url_for("registration.register", slug=event.slug, invitation=token)
-    with force_locale(current_app.config["DEFAULT_LOCALE"]):
+    with force_language(current_app.config["DEFAULT_LOCALE"]):
         return queue_templated_mail(
             invitation.email,
             "event_invitation",
