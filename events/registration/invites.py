@@ -72,8 +72,10 @@ def invite_attachment(
 
 
 def booked_days(registration: Registration):
-    """The days a registrant booked of an event booked per day (registration.days); None: the whole event."""
-    return [choice.event_day.day for choice in getattr(registration, "day_choices", [])] or None
+    """The days a registrant booked of an event booked per day (registration.days), not those still waited for;
+    None: the whole event."""
+    choices = getattr(registration, "day_choices", [])
+    return [choice.event_day.day for choice in choices if choice.waiting_position is None] or None
 
 
 def workshops_attachment(registration: Registration) -> tuple[str, str, bytes] | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import current_app, url_for
 
 from events.core.languages import force_language
@@ -42,6 +44,7 @@ NOTICE_HOLDS_WHILE = {
     "registration_waitlisted": RegistrationStatus.WAITLISTED,
     "registration_confirmed": RegistrationStatus.CONFIRMED,
     "registration_promoted": RegistrationStatus.CONFIRMED,
+    "registration_day_promoted": RegistrationStatus.CONFIRMED,
     "registration_reminder": RegistrationStatus.CONFIRMED,
 }
 
@@ -68,6 +71,8 @@ def render_registration_mail(
         return None
     if NOTICE_HOLDS_WHILE.get(template, registration.status) != registration.status:
         return None
+    if "day" in extra:  # kept as text with the queued mail
+        extra["day"] = date.fromisoformat(extra["day"])
     with force_language(registration.language or "de"):
         context = {
             "registration": registration,
@@ -113,6 +118,13 @@ def _send_place(registration, template: str, dropped_workshops):
 
 def send_confirmation(registration, dropped_workshops=()):
     return _send_place(registration, "registration_confirmed", dropped_workshops)
+
+
+def send_day_promoted(registration, day):
+    """A place became free on a day the person was waiting for (registration.days): it is theirs now."""
+    return _send(
+        registration, "registration_day_promoted", link=True, invite="REQUEST", ticket=True, day=day.isoformat()
+    )
 
 
 def send_waitlisted(registration):

@@ -21,9 +21,13 @@ def upgrade():
     with op.batch_alter_table("events") as batch_op:
         batch_op.add_column(sa.Column("title_en", sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column("description_en", sa.Text(), nullable=True))
+    with op.batch_alter_table("registration_days") as batch_op:
+        batch_op.add_column(sa.Column("waiting_position", sa.Integer(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table("registration_days") as batch_op:
+        batch_op.drop_column("waiting_position")
     with op.batch_alter_table("events") as batch_op:
         batch_op.drop_column("description_en")
         batch_op.drop_column("title_en")
