@@ -58,6 +58,12 @@ def page_for(certificate: Certificate) -> dict:
         kind_label = ""
     kind = kind_of(certificate.kind)
     detail_line = kind.detail_line(details.get("values", {})) if kind else ""
+    attended = []  # the workshops and hours attended, when the batch lists them (certificates.attendance)
+    with force_language(CERTIFICATE_LANGUAGE):
+        if details.get("workshops"):
+            attended.append(_("Besuchte Workshops: %(workshops)s", workshops="; ".join(details["workshops"])))
+        if details.get("hours"):
+            attended.append(_("Umfang der Teilnahme: %(hours)s", hours=details["hours"]))
     return {
         "kind_label": kind_label,
         "title": certificate.title,
@@ -65,6 +71,7 @@ def page_for(certificate: Certificate) -> dict:
         "name_size": _name_size(certificate.recipient_name),
         "paragraphs": paragraphs,
         "details": detail_line,
+        "attended": attended,
         "serial": certificate.serial,
         "issued": format_date(berlin_date(certificate.issued_at), "dd.MM.y", locale="de"),
         "verify_url": url,

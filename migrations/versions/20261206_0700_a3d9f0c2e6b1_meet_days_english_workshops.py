@@ -23,9 +23,13 @@ def upgrade():
         batch_op.add_column(sa.Column("description_en", sa.Text(), nullable=True))
     with op.batch_alter_table("registration_days") as batch_op:
         batch_op.add_column(sa.Column("waiting_position", sa.Integer(), nullable=True))
+    with op.batch_alter_table("certificate_batches") as batch_op:
+        batch_op.add_column(sa.Column("list_workshops", sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade():
+    with op.batch_alter_table("certificate_batches") as batch_op:
+        batch_op.drop_column("list_workshops")
     with op.batch_alter_table("registration_days") as batch_op:
         batch_op.drop_column("waiting_position")
     with op.batch_alter_table("events") as batch_op:
