@@ -20,16 +20,11 @@ def _comment(app, block, author="Ida Idee", text="Und die Lokalzeitung?") -> int
 
 
 def test_the_facilitator_records_the_minutes_of_the_groups_meeting(
-    app, make_group, make_member, make_block, make_event, member_client
+    app, make_group, make_member, make_block, make_meeting, member_client
 ):
     group = make_group()
     block = make_block(group)
-    event = make_event(kind="tandem_meeting", starts_at=utcnow() - timedelta(days=2))
-    with app.app_context():
-        meeting = TandemMeeting(group_id=group.id, event_id=event.id)
-        db.session.add(meeting)
-        db.session.commit()
-        meeting_id = meeting.id
+    meeting_id = make_meeting(group)
     _facilitator, token = make_member(group, "Fritzi", "Moderatorin", role="facilitator")
     data = {"minutes": "Moderiert: Pressearbeit.", "block_ids": [block.id]}
     facilitator = member_client(token)
