@@ -22,6 +22,7 @@ from events.core.timezone import days_between
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event
+from events.registration import mails
 from events.registration.day_models import DayPlace, EventDay, RegistrationDay
 from events.registration.models import Registration, RegistrationStatus
 
@@ -135,8 +136,6 @@ def release_places(registration: Registration) -> list[int]:
 def promote_on_days(day_ids: list[int]) -> list[RegistrationDay]:
     """Give the free places of these days to those waiting for them, first come first served, and mail each with
     an updated invite. Runs under the event's lock, in the caller's transaction."""
-    from events.registration import mails
-
     promoted = []
     for day in db.session.scalars(select(EventDay).where(EventDay.id.in_(day_ids)).order_by(EventDay.day)):
         while True:
