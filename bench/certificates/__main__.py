@@ -262,8 +262,9 @@ def run() -> int:
         f"{separate_total / merged_seconds:.1f}x; per page, separate / shared document in one process = "
         f"{separate / shared:.1f}x; mean verification {statistics.fmean(verify_latencies or [0]):.0f} ms"
     )
-    targets = merged_seconds <= 20 and percentile(single_latencies, 0.5) <= 500 and peak <= 1.5e9
-    print(f"certificates targets (merged <= 20 s, single <= 0.5 s, memory <= 1.5 GB): {'met' if targets else 'MISSED'}")
+    # issue 19: 1,000 merged in 8 s or less on two cores (the earlier target was 20 s)
+    targets = merged_seconds <= 8 and percentile(single_latencies, 0.5) <= 500 and peak <= 1.5e9
+    print(f"certificates targets (merged <= 8 s, single <= 0.5 s, memory <= 1.5 GB): {'met' if targets else 'MISSED'}")
     return 0
 
 
