@@ -38,6 +38,9 @@ ERROR_MESSAGES = {
     "email_taken": lambda: _("Unter dieser E-Mail-Adresse ist schon eine andere Person angemeldet."),
     "no_day": lambda: _("Bitte wählen Sie mindestens einen Tag."),
     "unknown_day": lambda: _("Bitte wählen Sie einen Tag aus der Liste."),
+    # not raised on this branch any more (a full day means its waiting list); kept for main's check_days until the
+    # merge decides (see the branch report)
+    "day_full": lambda: _("Ein gewählter Tag ist inzwischen ausgebucht. Bitte wählen Sie einen anderen."),
     "days_chosen": lambda: _(
         "Angemeldete haben schon einzelne Tage gewählt; die Veranstaltung bleibt daher tageweise buchbar."
     ),
