@@ -151,6 +151,25 @@ def gunicorn(database_url: str, workers: int = 2, threads: int = 1, app: str = "
         process.wait(timeout=15)
 
 
+@contextlib.contextmanager
+def jobs_worker(database_url: str, **extra_env: str):
+    """Run `flask jobs worker` (the task queue's consumer) with the same settings as the server; yields its process.
+    Pass the same JOBS_URL to both, a SQLite queue file of the run: the server queues, the worker runs the tasks
+    (mail, certificate batches)."""
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "flask", "jobs", "worker"],
+        cwd=PROJECT_ROOT,
+        env=server_environment(database_url, **extra_env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield worker
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+
+
 def percentile(values: list[float], fraction: float) -> float:
     if not values:
         return float("nan")

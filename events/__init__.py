@@ -86,6 +86,7 @@ def _init_extensions(app: Flask) -> None:
     from events.accounts.sessions import current_session_token, user_of_session
     from events.core import database  # noqa: F401 - installs the SQLite pragmas and BEGIN handling
     from events.core.jobs import init_jobs, load_tasks
+    from events.core.languages import spoken_locale
     from events.core.mailer import deliver_after_request
 
     db.init_app(app)
@@ -94,7 +95,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=lambda: spoken_locale(select_locale()))
     limiter.init_app(app)
     cache.init_app(app)
     production = app.config["ENV_NAME"] == "production"

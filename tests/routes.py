@@ -95,6 +95,7 @@ ROUTES = [
           {"title": "Gemeinsame Pressearbeit", "text": "Die Tandems schreiben gemeinsam."}),
     Route("tandems.comment",              "POST", "/tandems/blocks/{tandem_block}/comments",       TANDEM_MEMBERS,
           {"comment": "Guter Punkt."}),
+    Route("tandems.remove_a_comment",     "POST", "/tandems/comments/{tandem_comment}/remove",     TANDEM_MEMBERS),
     Route("tandems.suggest",              "POST", "/tandems/blocks/{tandem_block}/suggestions",    TANDEM_MEMBERS,
           {"proposal": "Die Tandems planen alles gemeinsam."}),
     Route("tandems.decide",               "POST", "/tandems/suggestions/{tandem_suggestion}/decide", TANDEM_MEMBERS,

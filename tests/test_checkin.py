@@ -804,7 +804,7 @@ def test_the_ticket_of_an_english_registrant_is_english_with_english_dates(clien
     personal = register_through_form(client, f"/registration/{event.slug}", form_data(language="en"))
     text = pdf_text(app.test_client().get(personal + "/ticket.pdf").data, tmp_path)
     assert "Please show this code at the entrance" in text
-    assert "3/17/27, 9:30" in text and "17.03.2027" not in text
+    assert "17/03/2027, 09:30" in text and "17.03.2027" not in text  # en-GB: day before month
     german = register_through_form(client, f"/registration/{event.slug}", form_data(email="de@example.org"))
     client.post("/language", data={"lang": "de"})
     assert "17.03.27, 09:30" in pdf_text(client.get(german + "/ticket.pdf").data, tmp_path)

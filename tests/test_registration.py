@@ -684,8 +684,8 @@ def test_the_registration_form_names_the_cancellation_deadline(app, make_event):
     assert f"Stornieren können Sie über Ihren persönlichen Link bis {deadline:%d.%m.%y}, 18:00." in page
     client.post("/language", data={"lang": "en"})
     page = client.get(f"/registration/{event.slug}").get_data(as_text=True)
-    us_date = f"{deadline.month}/{deadline.day}/{deadline:%y}"
-    assert f"You can cancel through your personal link until {us_date}, 6:00\u202fPM." in page
+    # English dates follow en-GB: day before month, 24-hour clock
+    assert f"You can cancel through your personal link until {deadline:%d/%m/%Y}, 18:00." in page
     assert "Stornieren" not in client.get(f"/registration/{make_event().slug}").get_data(as_text=True)
 
 
@@ -1482,12 +1482,11 @@ def _english_mail(app, event, subject: str) -> tuple[str, str]:
 
 
 def test_waiting_list_promotion_and_cancellation_mails_are_english_for_who_chose_english(client, app, make_event):
-    from flask_babel import force_locale
-
+    from events.core.languages import force_language
     from events.core.timezone import time_span
 
     event = make_event(capacity=1)
-    with app.test_request_context(), force_locale("en"):
+    with app.test_request_context(), force_language("en"):
         when = time_span(event.starts_at, event.ends_at)
     first = register_through_form(client, f"/registration/{event.slug}", form_data(email="erste@example.org"))
     english = register_through_form(

@@ -13,9 +13,10 @@ from sqlalchemy.exc import IntegrityError
 
 from events.core.timezone import days_between
 from events.extensions import db
-from events.registration.cancelling import cancel_registration
 from events.registration.day_models import EventDay, RegistrationDay
 from events.registration.models import Registration
+from tests.conftest import mail_text, sent_mails
+from tests.registering import register_through_form
 from tests.test_registration import form_data
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -44,7 +45,13 @@ def _days_of(app, email) -> list[tuple[int, int | None]]:
         return [(c.event_day_id, c.place) for c in registration.day_choices]
 
 
-def test_a_registrant_books_one_day_and_a_full_day_is_refused(client, app, login, make_user, make_event):
+def _waiting_of(app, email) -> list[tuple[int, int | None, int | None]]:
+    with app.app_context():
+        registration = db.session.scalars(select(Registration).filter_by(email_normalized=email)).one()
+        return [(c.event_day_id, c.place, c.waiting_position) for c in registration.day_choices]
+
+
+def test_a_registrant_books_one_day_and_waits_for_a_full_one(client, app, login, make_user, make_event):
     event = make_event(capacity=None)  # two days
     _per_day(client, login, make_user, event, 1, "")
     first_day, second_day = _day_ids(app, event)
@@ -57,29 +64,63 @@ def test_a_registrant_books_one_day_and_a_full_day_is_refused(client, app, login
     client.post(f"/registration/{event.slug}", data=form_data(email="tag2@example.org", days=[str(second_day)]))
     assert _days_of(app, "tag2@example.org") == [(second_day, None)]  # day two has no limit of its own
 
-    assert "ausgebucht" in client.get(f"/registration/{event.slug}").text
-    refused = client.post(
+    assert "ausgebucht, Warteliste" in client.get(f"/registration/{event.slug}").text
+    personal = register_through_form(
+        client,
         f"/registration/{event.slug}",
-        data=form_data(email="beide@example.org", days=[str(first_day), str(second_day)]),
+        form_data(email="beide@example.org", days=[str(first_day), str(second_day)]),
     )
-    assert refused.status_code == 400
-    assert "Ein gewählter Tag ist inzwischen ausgebucht." in refused.text
+    # day two is booked; for the full day one the person is first on that day's waiting list
+    assert _waiting_of(app, "beide@example.org") == [(first_day, None, 1), (second_day, None, None)]
+    assert "Warteliste, Platz 1" in client.get(personal).text
+    mail = mail_text(sent_mails(app)[-1])
+    assert "Ihre Tage:" in mail and "(Warteliste, Platz 1)" in mail
     no_day = client.post(f"/registration/{event.slug}", data=form_data(email="keiner@example.org"))
     assert no_day.status_code == 400 and "Bitte wählen Sie mindestens einen Tag." in no_day.text
-    with app.app_context():
-        assert db.session.scalar(select(Registration.id).filter_by(email_normalized="beide@example.org")) is None
 
 
-def test_a_cancellation_gives_the_day_back(client, app, login, make_user, make_event, make_registration):
+def test_a_cancellation_gives_the_day_to_the_first_waiting_for_it_with_a_mail(
+    client, app, login, make_user, make_event, make_registration
+):
     event = make_event(capacity=None)
     _per_day(client, login, make_user, event, 1, 1)
-    first_day, _second = _day_ids(app, event)
-    client.post(f"/registration/{event.slug}", data=form_data(email="erste@example.org", days=[str(first_day)]))
+    first_day, second_day = _day_ids(app, event)
+    personal = {}
+    for email, days in (
+        ("erste@example.org", [first_day]),
+        ("zweite@example.org", [first_day, second_day]),
+        ("dritte@example.org", [first_day]),
+    ):
+        personal[email] = register_through_form(
+            client, f"/registration/{event.slug}", form_data(email=email, days=[str(d) for d in days])
+        )
+    assert _waiting_of(app, "zweite@example.org") == [(first_day, None, 1), (second_day, 1, None)]
+    assert _waiting_of(app, "dritte@example.org") == [(first_day, None, 2)]
+    client.post(personal["erste@example.org"] + "/cancel")
+
+    assert _waiting_of(app, "zweite@example.org") == [(first_day, 1, None), (second_day, 1, None)]
+    assert _waiting_of(app, "dritte@example.org") == [(first_day, None, 1)]  # moved up the day's list
+    [mail] = [m for m in sent_mails(app) if m["To"] == "zweite@example.org" and "Platz frei am" in m["Subject"]]
+    assert "Sie sind jetzt auch für diesen Tag angemeldet." in mail_text(mail)
+    files = {part.get_filename(): part.get_content() for part in mail.iter_attachments()}
+    assert "einladung.ics" in files
+
+
+def test_the_door_does_not_admit_on_a_day_still_waited_for(client, app, login, make_user, make_event):
+    from events.checkin.scanning import ScanResult, check_in_registration
+    from events.meetings.models import Event
+
+    event = make_event(capacity=None)
+    _per_day(client, login, make_user, event, 1, "")
+    first_day, _second_day = _day_ids(app, event)
+    for email in ("erste@example.org", "wartet@example.org"):
+        client.post(f"/registration/{event.slug}", data=form_data(email=email, days=[str(first_day)]))
     with app.test_request_context():
-        registration = db.session.scalars(select(Registration).filter_by(email_normalized="erste@example.org")).one()
-        cancel_registration(registration, by_participant=True)
-    client.post(f"/registration/{event.slug}", data=form_data(email="zweite@example.org", days=[str(first_day)]))
-    assert _days_of(app, "zweite@example.org") == [(first_day, 1)]
+        waiting = db.session.scalars(select(Registration).filter_by(email_normalized="wartet@example.org")).one()
+        scan = check_in_registration(
+            db.session.get(Event, event.id), waiting, now=event.starts_at + timedelta(minutes=30)
+        )
+    assert scan.result == ScanResult.NOT_BOOKED_DAY
 
 
 def test_the_database_refuses_a_place_beyond_the_capacity_and_a_place_twice(
@@ -123,11 +164,14 @@ def test_twenty_concurrent_registrations_for_a_day_with_five_places(
     with ThreadPoolExecutor(max_workers=clients) as pool:
         statuses = list(pool.map(register, range(clients)))
 
-    assert sorted(statuses) == [302] * 5 + [400] * 15  # five places, the others told the day is full
+    assert statuses == [302] * 20  # five places, the others on the day's waiting list
     with app.app_context():
         db.session.remove()
-        places = db.session.scalars(select(RegistrationDay.place).filter_by(event_day_id=first_day)).all()
-    assert sorted(places) == [1, 2, 3, 4, 5]
+        rows = db.session.execute(
+            select(RegistrationDay.place, RegistrationDay.waiting_position).filter_by(event_day_id=first_day)
+        ).all()
+    assert sorted(place for place, _waiting in rows if place is not None) == [1, 2, 3, 4, 5]
+    assert sorted(waiting for _place, waiting in rows if waiting is not None) == list(range(1, 16))
 
 
 def test_the_invite_holds_the_booked_day_and_the_workshops_are_entries_of_their_own(

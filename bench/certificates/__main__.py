@@ -16,6 +16,7 @@ import os
 import re
 import statistics
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -24,13 +25,16 @@ from pathlib import Path
 
 import requests
 
-from bench.server import app_for, fresh_database, gunicorn, percentile
+from bench.server import app_for, fresh_database, gunicorn, jobs_worker, percentile
 
 COUNT = int(os.environ.get("BENCH_CERTIFICATES", "1000"))
 SEPARATE_SAMPLE = 50
 SINGLE_REQUESTS = 20
 PASSWORD = "benchmark-passwort-0123"
 CORES = os.cpu_count()
+WAIT_SECONDS = int(
+    os.environ.get("BENCH_WAIT_SECONDS", "300")
+)  # a batch still not done then is reported, not waited for
 
 
 def _children(pid: int) -> list[int]:
@@ -59,13 +63,15 @@ def tree_rss_bytes(root: int) -> int:
 
 
 class MemorySampler(threading.Thread):
-    def __init__(self, root: int):
+    """The peak of the summed RSS of these process trees (the server's and the task worker's)."""
+
+    def __init__(self, *roots: int):
         super().__init__(daemon=True)
-        self.root, self.peak, self.running = root, 0, True
+        self.roots, self.peak, self.running = roots, 0, True
 
     def run(self):
         while self.running:
-            self.peak = max(self.peak, tree_rss_bytes(self.root))
+            self.peak = max(self.peak, sum(tree_rss_bytes(root) for root in self.roots))
             time.sleep(0.05)
 
 
@@ -148,9 +154,16 @@ def run() -> int:
     # the wall-clock bound of one render (20 s by default) is for runaway documents; on a machine shared with other
     # work a 125-page chunk can take longer than that without being one, so the benchmark allows more
     timeout = os.environ.get("BENCH_PDF_TIMEOUT_SECONDS", "120")
-    with gunicorn(database_url, workers=2, threads=4, PDF_TIMEOUT_SECONDS=timeout) as base:
+    # since the task queue the batch renders in `flask jobs worker`, not in the web worker: without a worker the
+    # batch would wait forever, so one runs beside the server on a queue file of this run
+    queue = Path(tempfile.mkdtemp(prefix="bench-certificates-")) / "jobs.db"
+    settings = {"PDF_TIMEOUT_SECONDS": timeout, "JOBS_URL": f"sqlite:///{queue}"}
+    with (
+        jobs_worker(database_url, **settings) as worker,
+        gunicorn(database_url, workers=2, threads=4, **settings) as base,
+    ):
         server_pid = _gunicorn_pid(base)
-        sampler = MemorySampler(server_pid)
+        sampler = MemorySampler(server_pid, worker.pid)
         sampler.start()
         session = requests.Session()
         sign_in(session, base)
@@ -181,7 +194,10 @@ def run() -> int:
         code = None
         merged_seconds = None
         last_verification = 0.0
+        give_up, progress = time.perf_counter() + WAIT_SECONDS, None
         while True:
+            if time.perf_counter() > give_up:
+                raise RuntimeError(f"the batch did not finish within {WAIT_SECONDS} s: {progress}")
             progress = session.get(f"{batch_url}/progress").json()
             if progress["status"] == "failed":
                 raise RuntimeError(f"the batch failed: {progress}")
@@ -246,8 +262,9 @@ def run() -> int:
         f"{separate_total / merged_seconds:.1f}x; per page, separate / shared document in one process = "
         f"{separate / shared:.1f}x; mean verification {statistics.fmean(verify_latencies or [0]):.0f} ms"
     )
-    targets = merged_seconds <= 20 and percentile(single_latencies, 0.5) <= 500 and peak <= 1.5e9
-    print(f"certificates targets (merged <= 20 s, single <= 0.5 s, memory <= 1.5 GB): {'met' if targets else 'MISSED'}")
+    # issue 19: 1,000 merged in 8 s or less on two cores (the earlier target was 20 s)
+    targets = merged_seconds <= 8 and percentile(single_latencies, 0.5) <= 500 and peak <= 1.5e9
+    print(f"certificates targets (merged <= 8 s, single <= 0.5 s, memory <= 1.5 GB): {'met' if targets else 'MISSED'}")
     return 0
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,13 +24,12 @@ from pathlib import Path
 import aiohttp
 
 from bench.server import (
-    PROJECT_ROOT,
     app_for,
     free_port,
     fresh_database,
     gunicorn,
+    jobs_worker,
     percentile,
-    server_environment,
 )
 from tests.test_mail_smtp import SmtpServer
 
@@ -154,15 +152,11 @@ def run(kind: str) -> bool:
         "JOBS_URL": f"sqlite:///{folder / 'jobs.db'}",
         "RATELIMIT_ENABLED": "false",
     }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "flask", "jobs", "worker"],
-        cwd=PROJECT_ROOT,
-        env=server_environment(database_url, **settings),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     try:
-        with gunicorn(database_url, workers=2, threads=4, **settings) as base_url:
+        with (
+            jobs_worker(database_url, **settings),
+            gunicorn(database_url, workers=2, threads=4, **settings) as base_url,
+        ):
             for _warm_up in range(4):  # both workers' imports and caches
                 urllib.request.urlopen(f"{base_url}/registration/answering", timeout=60).read()
             answering, ok_statuses, _health_ok = asyncio.run(_phase(base_url, "answering"))
@@ -180,8 +174,6 @@ def run(kind: str) -> bool:
                 kind, answering, ok_statuses, silent, silent_statuses, health, queued_while_silent, caught_up, counts
             )
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
         smtp.stop()
     registrations = CLIENTS * ROUNDS
     return (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import current_app, url_for
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from events.awards.decisions import prize_label, prize_of
@@ -11,6 +10,7 @@ from events.awards.links import NOMINEE, PROPOSER, nominee_token, proposer_token
 from events.awards.models import DocumentRequest, Nomination, NominationState
 from events.awards.prizes import euros
 from events.awards.rules import decision_is_released
+from events.core.languages import force_language
 from events.core.mailer import about, mail_renderer, queue_deferred_mail, render_templated_mail
 from events.extensions import db
 
@@ -104,7 +104,7 @@ def render_award_mail(nomination_id: int, notice: str, role: str = NOMINEE, requ
     request = db.session.get(DocumentRequest, request_id) if request_id else None
     language = (nomination.proposer_language if role == PROPOSER else nomination.language) or "de"
     token = proposer_token(nomination) if role == PROPOSER else nominee_token(nomination)
-    with force_locale(language):
+    with force_language(language):
         subject, paragraphs = NOTICES[notice]
         values = {
             "project": nomination.project_name,

@@ -1,11 +1,11 @@
 from flask import Response, abort, current_app, render_template, request
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.http import is_resource_modified
 
 from events.calendar import bp, service
 from events.calendar.public_feed import public_feed_body, public_feed_state
 from events.core.access import public
+from events.core.languages import force_language
 from events.registration.tokens import registration_by_feed_token
 
 
@@ -60,7 +60,7 @@ def personal_feed(token):
     registration = registration_by_feed_token(token, current_app.config["SECRET_KEY"]) or abort(404)
     registrations = service.personal_registrations(registration) or abort(404)
     data = service.personal_feed(registrations, language=registration.language)
-    with force_locale(registration.language):
+    with force_language(registration.language):
         filename = _("meine-veranstaltungen.ics")
     response = _calendar_response(data, filename, download=False)
     response.headers["Cache-Control"] = "private, no-store"

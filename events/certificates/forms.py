@@ -88,6 +88,13 @@ class BatchForm(Form):
     logo = FileField(_l("Logo oder Siegel"), description=_l("PNG oder SVG, höchstens 512 KB."))
     logo_data = HiddenField()  # a logo uploaded earlier in this form, kept across previews (base64)
     remove_logo = BooleanField(_l("Logo entfernen"))
+    list_workshops = BooleanField(
+        _l("Workshops und Stunden aufführen"),
+        description=_l(
+            "Nur Teilnahmebescheinigung: nennt die besuchten Workshops und den Umfang der Teilnahme in Stunden "
+            "(aus Check-ins, Anmeldung und Programm)."
+        ),
+    )
     send_mail = BooleanField(_l("Jeder Person ihre Urkunde per E-Mail schicken (soweit eine Adresse bekannt ist)"))
 
     # filled in by validate(): the checked logo and the parsed list

@@ -8,6 +8,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from events.certificates.attendance import programme_attended
 from events.certificates.batches import start_rendering
 from events.certificates.kinds import ATTENDANCE, kind_of
 from events.certificates.models import Certificate, CertificateBatch
@@ -55,6 +56,7 @@ def new_batch(
     logo: bytes | None = None,
     logo_type: str | None = None,
     created_by_id: int | None = None,
+    list_workshops: bool = False,
 ) -> CertificateBatch:
     """A batch with the organiser's settings (not yet added to the session)."""
     if kind_of(kind) is None:
@@ -75,15 +77,22 @@ def new_batch(
         logo_type=logo_type if logo else None,
         status="draft",
         created_by_id=created_by_id,
+        list_workshops=bool(list_workshops) and kind == ATTENDANCE.key,
     )
 
 
-def certificate_for(batch: CertificateBatch, recipient: Recipient, event: Event | None, issuer: str) -> Certificate:
+def certificate_for(
+    batch: CertificateBatch, recipient: Recipient, event: Event | None, issuer: str, attended: dict | None = None
+) -> Certificate:
+    """attended: the workshops and hours the recipient attended (certificates.attendance), for a batch that lists
+    them."""
     values = placeholder_values(recipient, event, batch.issue_date or local_today())
     code = secrets.token_urlsafe(12)  # 96 random bits
     details: dict = {"values": values}
     if recipient.days:
         details["days"] = [d.isoformat() for d in recipient.days]
+    if batch.list_workshops and attended:
+        details.update(attended)
     return Certificate(
         serial=f"pending-{code[:12]}",
         code=code,
@@ -103,6 +112,17 @@ def certificate_for(batch: CertificateBatch, recipient: Recipient, event: Event 
     )
 
 
+# what the preview of a batch listing workshops and hours shows for a sample name
+SAMPLE_ATTENDED = {"workshops": ["Wohnen (9. März 2027, 10:00–11:30 Uhr)"], "hours": "7,5 Stunden"}
+
+
+def _attended(batch: CertificateBatch, recipients: list[Recipient], event: Event | None) -> dict[int, dict]:
+    """Registration id -> workshops and hours attended, when the batch lists them (one query set for all)."""
+    if not batch.list_workshops or event is None:
+        return {}
+    return programme_attended(event, {r.registration_id: r.days for r in recipients if r.registration_id})
+
+
 def _assign_serials(certificates: list[Certificate]) -> None:
     """Serials follow the row ids, so they are unique without a counter that two workers could race for."""
     db.session.flush()
@@ -119,7 +139,11 @@ def issue_certificates(
         raise CertificateProblem(_("Es gibt niemanden, für den eine Urkunde ausgestellt werden könnte."))
     if batch.id is None:
         db.session.add(batch)
-    certificates = [certificate_for(batch, recipient, event, issuer) for recipient in recipients]
+    attended = _attended(batch, recipients, event)
+    certificates = [
+        certificate_for(batch, recipient, event, issuer, attended.get(recipient.registration_id))
+        for recipient in recipients
+    ]
     db.session.add_all(certificates)
     _assign_serials(certificates)
     batch.total = len(certificates)
@@ -145,7 +169,8 @@ def preview_pdf(batch: CertificateBatch, recipient: Recipient | None, issuer: st
         days=[local_today()],
         values=dict(kind_of(batch.kind).samples),
     )
-    certificate = certificate_for(batch, sample, event, issuer)  # transient: the batch is not in the session
+    attended = _attended(batch, [sample], event).get(sample.registration_id) or SAMPLE_ATTENDED
+    certificate = certificate_for(batch, sample, event, issuer, attended)  # transient: not in the session
     certificate.serial = "TP-VORSCHAU"
     certificate.code = "VORSCHAU"
     return render_certificates([page_for(certificate)], document_settings(batch, issuer))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, ForeignKey, LargeBinary, String, Text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from events.core.types import AwareDateTime, utcnow
@@ -34,6 +35,8 @@ class CertificateBatch(db.Model):
     total: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(String(500))
     send_mail: Mapped[bool] = mapped_column(default=False)  # mail each recipient theirs once rendered
+    # attendance: each certificate lists the workshops and hours attended (certificates.attendance)
+    list_workshops: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     # The worker rendering the batch holds it until lease_until and renews the lease as it goes; a lapsed lease
     # means the worker died, and the next worker takes the batch up (certificates.batches).
     lease_owner: Mapped[str | None] = mapped_column(String(32))

@@ -6,12 +6,12 @@ import re
 
 from babel.dates import format_date
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from events.certificates.kinds import KIND_LABELS, kind_of
 from events.certificates.models import Certificate, CertificateBatch
 from events.certificates.wording import CERTIFICATE_LANGUAGE, local_today, long_date
+from events.core.languages import force_language
 from events.core.search import fold
 from events.core.timezone import berlin_date
 from events.documents.rendering import data_url, render_many, render_pdf, safe_filename, warm_up_with
@@ -52,12 +52,18 @@ def page_for(certificate: Certificate) -> dict:
         for block in re.split(r"\n\s*\n", certificate.body.replace("\r\n", "\n"))
         if block.strip()
     ]
-    with force_locale(CERTIFICATE_LANGUAGE):
+    with force_language(CERTIFICATE_LANGUAGE):
         kind_label = str(KIND_LABELS.get(certificate.kind, ""))
     if fold(kind_label) in fold(certificate.title):  # "Teilnahmebescheinigung" above "Teilnahmebescheinigung"
         kind_label = ""
     kind = kind_of(certificate.kind)
     detail_line = kind.detail_line(details.get("values", {})) if kind else ""
+    attended = []  # the workshops and hours attended, when the batch lists them (certificates.attendance)
+    with force_language(CERTIFICATE_LANGUAGE):
+        if details.get("workshops"):
+            attended.append(_("Besuchte Workshops: %(workshops)s", workshops="; ".join(details["workshops"])))
+        if details.get("hours"):
+            attended.append(_("Umfang der Teilnahme: %(hours)s", hours=details["hours"]))
     return {
         "kind_label": kind_label,
         "title": certificate.title,
@@ -65,6 +71,7 @@ def page_for(certificate: Certificate) -> dict:
         "name_size": _name_size(certificate.recipient_name),
         "paragraphs": paragraphs,
         "details": detail_line,
+        "attended": attended,
         "serial": certificate.serial,
         "issued": format_date(berlin_date(certificate.issued_at), "dd.MM.y", locale="de"),
         "verify_url": url,
@@ -75,7 +82,7 @@ def page_for(certificate: Certificate) -> dict:
 def document_settings(batch: CertificateBatch, issuer: str) -> dict:
     """The plain values every page of a batch shares."""
     issue_date = batch.issue_date or local_today()
-    with force_locale(CERTIFICATE_LANGUAGE):
+    with force_language(CERTIFICATE_LANGUAGE):
         labels = {"serial": _("Nr."), "issued": _("ausgestellt am"), "verify": _("Echtheit prüfen:")}
         document_title = str(KIND_LABELS.get(batch.kind, _("Urkunde")))
     place_date = f"{batch.place}, {long_date(issue_date)}" if batch.place else long_date(issue_date)

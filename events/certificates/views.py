@@ -111,6 +111,7 @@ def _batch_and_recipients(form: BatchForm, first_only: bool = False):
         logo=form.logo_bytes,
         logo_type=form.logo_type,
         created_by_id=current_user.id,
+        list_workshops=form.list_workshops.data,
     )
     if form.source.data == "event":
         recipients = recipients_from_event(event)

@@ -319,7 +319,7 @@ def _refusal(event, holder: TicketHolder, scope: str, day: date) -> str | None:
     if day not in event_days(event) or event.status == EventStatus.CANCELLED:
         return ScanResult.NOT_TODAY
     booked = booked_day_dates(holder.id)
-    if booked and day not in booked:
+    if booked is not None and day not in booked:  # a day not chosen, or one still waited for
         return ScanResult.NOT_BOOKED_DAY
     if scope != DAY_SCOPE:
         session = session_of_scope(event, scope)

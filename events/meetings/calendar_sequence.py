@@ -19,6 +19,8 @@ def invite_content(event: Event) -> tuple:
     return (
         event.title,
         event.description,
+        event.title_en,
+        event.description_en,
         event.starts_at,
         event.ends_at,
         event.venue_name,

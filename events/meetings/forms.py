@@ -32,6 +32,18 @@ class EventForm(Form):
         validators=[Optional(), Length(max=20000)],
         description=_l("Formatierung mit Markdown: **fett**, *kursiv*, Listen mit „- “, Links als [Text](https://…)"),
     )
+    title_en = StringField(
+        _l("Titel auf Englisch"),
+        filters=[optional_text],
+        validators=[Optional(), Length(max=200)],
+        description=_l("Optional: englischsprachige Leserinnen und Leser sehen ihn statt des deutschen Titels"),
+    )
+    description_en = TextAreaField(
+        _l("Beschreibung auf Englisch"),
+        filters=[optional_text],
+        validators=[Optional(), Length(max=20000)],
+        description=_l("Optional; leer: Englischsprachige lesen die deutsche Beschreibung"),
+    )
     starts_at = BerlinDateTimeField(_l("Beginn"), validators=[DataRequired()])
     ends_at = BerlinDateTimeField(_l("Ende"), validators=[DataRequired()])
     venue_name = StringField(_l("Veranstaltungsort"), filters=[optional_text], validators=[Optional(), Length(max=200)])
@@ -113,6 +125,18 @@ class SessionForm(Form):
     kind = SelectField(_l("Art"), choices=SessionKind.choices())
     title = StringField(_l("Titel"), filters=[stripped], validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Beschreibung"), filters=[text_or_empty], validators=[Optional(), Length(max=5000)])
+    title_en = StringField(
+        _l("Titel auf Englisch"),
+        filters=[optional_text],
+        validators=[Optional(), Length(max=200)],
+        description=_l("Optional: englischsprachige Leserinnen und Leser sehen ihn statt des deutschen Titels"),
+    )
+    description_en = TextAreaField(
+        _l("Beschreibung auf Englisch"),
+        filters=[optional_text],
+        validators=[Optional(), Length(max=20000)],
+        description=_l("Optional; leer: Englischsprachige lesen die deutsche Beschreibung"),
+    )
     starts_at = BerlinDateTimeField(_l("Beginn"), validators=[DataRequired()])
     ends_at = BerlinDateTimeField(_l("Ende"), validators=[DataRequired()])
     room = StringField(_l("Raum"), filters=[optional_text], validators=[Optional(), Length(max=120)])

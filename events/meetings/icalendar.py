@@ -38,9 +38,10 @@ import markdown
 import nh3
 from babel import dates as babel_dates
 from flask import current_app, has_request_context
-from flask_babel import force_locale, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from events.core.languages import force_language, spoken_locale
 from events.core.timezone import BERLIN
 from events.meetings.models import Event, EventStatus
 from events.meetings.programme import programme_by_day
@@ -140,19 +141,19 @@ def markdown_to_text(source: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _clock(moment: time, locale: str) -> str:
+def _clock(moment: time, locale) -> str:
     return babel_dates.format_time(moment, "short", locale=locale)
 
 
 @lru_cache(maxsize=1024)
-def _day(day: date, locale: str) -> str:
+def _day(day: date, locale) -> str:
     return babel_dates.format_date(day, "full", locale=locale)
 
 
 def session_time_text(item) -> str:
     """A programme item's day and times in Europe/Berlin, in the current language ("Dienstag, 5. Januar 2027,
     10:00–11:00")."""
-    locale = str(get_locale() or current_app.config["DEFAULT_LOCALE"])
+    locale = get_locale() or spoken_locale(current_app.config["DEFAULT_LOCALE"])
     start, end = _local(item.starts_at), _local(item.ends_at)
     return f"{_day(start.date(), locale)}, {_clock(start.time(), locale)}–{_clock(end.time(), locale)}"
 
@@ -162,7 +163,7 @@ def _programme_text(event: Event) -> str | None:
     days = programme_by_day(event)
     if not days:
         return None
-    locale = str(get_locale() or current_app.config["DEFAULT_LOCALE"])
+    locale = get_locale() or spoken_locale(current_app.config["DEFAULT_LOCALE"])
     lines = [_("Programm")]
     for day, items in days:
         lines.append("")
@@ -176,7 +177,7 @@ def _programme_text(event: Event) -> str | None:
 
 
 def _description(event: Event, note: str | None = None) -> str:
-    parts = [note, markdown_to_text(event.description), _programme_text(event)]
+    parts = [note, markdown_to_text(event.shown_description), _programme_text(event)]
     if event.online_url:
         parts.append(_("Online-Teilnahme: %(url)s", url=event.online_url))
     parts.append(_("Weitere Informationen: %(url)s", url=event_page_url(event)))
@@ -223,7 +224,7 @@ def event_entry(
         entry.add("created", event.created_at.astimezone(UTC))
     if event.updated_at:
         entry.add("last-modified", event.updated_at.astimezone(UTC))
-    entry.add("summary", summary or event.title)
+    entry.add("summary", summary or event.shown_title)
     entry.add("description", _description(event, note))
     location = _location(event)
     if location:
@@ -263,7 +264,7 @@ def workshop_entries(event: Event, workshops, *, stamp: datetime, status: str) -
         where = ", ".join(part for part in (workshop.room, _location(event)) if part)
         if where:
             entry.add("location", where)
-        entry.add("description", f"{event.title}\n\n{markdown_to_text(workshop.description or '')}".strip())
+        entry.add("description", f"{event.shown_title}\n\n{markdown_to_text(workshop.description or '')}".strip())
         entry.add("url", event_page_url(event))
         entry.add("status", status)
         entry.add("transp", "OPAQUE")
@@ -294,10 +295,10 @@ def in_calendar_language(language: str | None = None):
     """Texts in the given language; without one, in the request's language, or the default outside requests
     (CLI commands, mail jobs)."""
     if language:
-        return force_locale(language)
+        return force_language(language)
     if has_request_context():
         return nullcontext()
-    return force_locale(current_app.config["DEFAULT_LOCALE"])
+    return force_language(current_app.config["DEFAULT_LOCALE"])
 
 
 def entry_status(event: Event) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy import event as sa_event
@@ -76,13 +77,13 @@ class Event(db.Model):
     FORM_FIELDS = (
         *("kind", "series", "edition", "title", "description", "starts_at", "ends_at", "venue_name", "address"),
         *("online_url", "capacity", "registration_opens_at", "registration_closes_at", "cancellation_deadline"),
-        *("access", "confirm_address_first", "listed_publicly", "contact_email"),
+        *("access", "confirm_address_first", "listed_publicly", "contact_email", "title_en", "description_en"),
     )
     # What a new edition takes over from the last one (meetings.changes.copy_event); the times of MOVED_WITH_EDITION
     # move to the next year, edition and title count up.
     COPIED_TO_NEW_EDITION = (
         *("kind", "series", "description", "venue_name", "address", "online_url", "capacity", "access"),
-        *("confirm_address_first", "listed_publicly", "contact_email"),
+        *("confirm_address_first", "listed_publicly", "contact_email", "description_en"),
     )
     MOVED_WITH_EDITION = (
         "starts_at",
@@ -99,6 +100,9 @@ class Event(db.Model):
     edition: Mapped[str | None] = mapped_column(String(40))  # e.g. "2026" or "Herbst 2026"
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")  # Markdown source; rendered sanitised
+    # the same texts for English readers (optional; empty: they read the German ones)
+    title_en: Mapped[str | None] = mapped_column(String(200))
+    description_en: Mapped[str | None] = mapped_column(Text)
     starts_at: Mapped[datetime] = mapped_column(AwareDateTime)
     ends_at: Mapped[datetime] = mapped_column(AwareDateTime)
     venue_name: Mapped[str | None] = mapped_column(String(200))
@@ -136,6 +140,21 @@ class Event(db.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language (pages, mails and calendar entries for participants)."""
+        return (self.title_en if _reads_english() else None) or self.title
+
+    @property
+    def shown_description(self) -> str:
+        """The description (Markdown) in the reader's language."""
+        return (self.description_en if _reads_english() else None) or self.description
+
+
+def _reads_english() -> bool:
+    """Whether the current texts are English (the request's language, or the one forced for a mail)."""
+    return str(get_locale() or "") == "en"
 
 
 class EventSession(db.Model):

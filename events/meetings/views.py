@@ -83,7 +83,7 @@ def event_page(slug):
     return render_template(
         "meetings/event.html",
         event=event,
-        description=render_description(event.description),
+        description=render_description(event.shown_description),
         programme=programme_by_day(event),
         window=registration_window_state(event),
         **page_context("event_page", event=event),

@@ -12,7 +12,9 @@ daily by the worker (privacy.tasks), keeps both promises:
 - a cancelled registration is anonymised once CANCELLED_KEPT_DAYS have passed (time to undo a mistake, to answer
   a question about it, and for the cancellation mail to go out);
 - the mails about an anonymised registration are deleted with it (attachments and .eml files too), and every
-  other mail six months after it was queued.
+  other mail six months after it was queued;
+- six months after a tandem programme's period has ended, the comments on its guideline are deleted and its
+  suggestions lose their author (tandems.retention says what stays).
 
 Anonymising keeps what carries no personal data, so counts, the breakdown by region, district and kind of
 organisation, workshop fill and check-in figures stay as they were: status, district, directory organisation,
@@ -42,6 +44,7 @@ from events.core.audit import record_audit, redact_audit_entries
 from events.core.mailer import about_any
 from events.core.models import OutgoingMail
 from events.core.storage import file_store
+from events.core.timezone import berlin_date
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event, EventStatus
@@ -54,6 +57,7 @@ from events.registration.retention import (
     delete_invitations,
     registrations_due,
 )
+from events.tandems.retention import forget_discussions
 
 
 @dataclass
@@ -62,10 +66,14 @@ class DeletionReport:
     registrations: int = 0
     invitations: int = 0
     mails: int = 0
+    tandem_comments: int = 0  # deleted (tandems.retention)
+    tandem_suggestions: int = 0  # whose author was anonymised
 
     @property
     def anything(self) -> bool:
-        return bool(self.registrations or self.invitations or self.mails)
+        return bool(
+            self.registrations or self.invitations or self.mails or self.tandem_comments or self.tandem_suggestions
+        )
 
 
 def add_months(moment: datetime, months: int) -> datetime:
@@ -114,6 +122,8 @@ def delete_expired_personal_data(now: datetime | None = None, dry_run: bool = Fa
     event_ids = [event.id for event in due_events]
     report = DeletionReport(events=[event.title for event in due_events])
     due = registrations_due(event_ids, now)
+    tandems = forget_discussions(berlin_date(add_months(now, -PERSONAL_DATA_KEPT_MONTHS)), dry_run=dry_run)
+    report.tandem_comments, report.tandem_suggestions = tandems.comments, tandems.suggestions
     if dry_run:
         report.registrations = count_registrations(due)
         report.invitations = delete_invitations(event_ids, dry_run=True)
@@ -140,9 +150,9 @@ def delete_expired_personal_data(now: datetime | None = None, dry_run: bool = Fa
             "privacy.delete_personal_data",
             summary=(
                 f"{report.registrations} Anmeldungen anonymisiert, {report.invitations} Einladungen und "
-                f"{report.mails} E-Mails gelöscht"
+                f"{report.mails} E-Mails gelöscht, {report.tandem_comments} Tandem-Kommentare gelöscht"
             ),
-            details={"events": event_ids, "registrations": len(ids)},
+            details={"events": event_ids, "registrations": len(ids), "tandem_suggestions": report.tandem_suggestions},
         )
     db.session.commit()
     _remove_files([path for _mail_id, path in mails if path])  # after the commit: a failed one leaves the files

@@ -24,7 +24,7 @@ from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event
 from events.registration import mails
-from events.registration.days import release_places
+from events.registration.days import promote_on_days, release_places
 from events.registration.errors import RegistrationError
 from events.registration.models import Registration, RegistrationStatus
 from events.registration.rules import awaiting_address_confirmation
@@ -94,15 +94,16 @@ def lapse_expired_holds(now: datetime | None = None) -> int:
         for registration in db.session.scalars(select(Registration).where(Registration.id.in_(ids))):
             if not awaiting_address_confirmation(registration) or registration.hold_expires_at > now:
                 continue  # confirmed in the meantime
-            _lapse(registration, event, now)
+            promote_on_days(_lapse(registration, event, now))  # a day's place goes to the first waiting for it
             lapsed += 1
         promote_while_free(event)
         db.session.commit()
     return lapsed
 
 
-def _lapse(registration: Registration, event: Event, now: datetime) -> None:
-    release_places(registration)
+def _lapse(registration: Registration, event: Event, now: datetime) -> list[int]:
+    """Cancel one lapsed hold; returns the days (event day ids) whose place it gave back."""
+    freed_days = release_places(registration)
     registration.status = RegistrationStatus.CANCELLED
     registration.hold_expires_at = None
     registration.cancelled_at, registration.cancelled_by_participant = now, False
@@ -112,3 +113,4 @@ def _lapse(registration: Registration, event: Event, now: datetime) -> None:
         summary=f"{event.title}: {registration.full_name}",
     )
     mails.send_hold_lapsed(registration)
+    return freed_days

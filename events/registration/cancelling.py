@@ -12,7 +12,7 @@ from events.extensions import db
 from events.meetings.models import Event, EventStatus
 from events.meetings.rules import event_is_over
 from events.registration import mails
-from events.registration.days import release_places
+from events.registration.days import promote_on_days, release_places
 from events.registration.errors import RegistrationError
 from events.registration.models import Registration, RegistrationStatus
 from events.registration.places import has_free_place
@@ -38,7 +38,7 @@ def cancel_registration(registration: Registration, by_participant: bool = True)
         db.session.rollback()
         raise RegistrationError("deadline_passed")
     was_waiting = registration.status == RegistrationStatus.WAITLISTED
-    release_places(registration)
+    freed_days = release_places(registration)
     registration.status = RegistrationStatus.CANCELLED
     registration.waitlist_position = None
     registration.cancelled_at = utcnow()
@@ -50,6 +50,7 @@ def cancel_registration(registration: Registration, by_participant: bool = True)
         actor="participant" if by_participant else None,
     )
     mails.send_cancelled(registration)
+    promote_on_days(freed_days)  # a day's place goes to the first waiting for that day
     if was_waiting:
         renumber_waiting_list(event.id)
         promoted = []

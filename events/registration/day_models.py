@@ -54,6 +54,9 @@ class RegistrationDay(db.Model):
     event_day_id: Mapped[int] = mapped_column(ForeignKey("event_days.id", ondelete="CASCADE"))
     # the place held on a day with a limit; None on a day without one, and while not confirmed
     place: Mapped[int | None] = mapped_column()
+    # the person's place on the day's own waiting list (1: next to move up): a confirmed registrant who chose a day
+    # that was full waits for it; None: not waiting (holding a place, or the day has no limit, or not confirmed)
+    waiting_position: Mapped[int | None] = mapped_column()
 
     registration: Mapped[Registration] = relationship(
         backref=db.backref("day_choices", cascade="all, delete-orphan", order_by="RegistrationDay.event_day_id")

@@ -1,6 +1,10 @@
 """Registration per day for multi-day events: which days may be booked one by one, their capacity, and the places
 registrants hold on them (the database backs the capacity: see day_models).
 
+A confirmed registrant who chooses a day that is full waits for it on the day's own waiting list (their other days
+stay booked); a place given back on a day (a cancellation, a day dropped, a larger capacity) goes at once to the
+first waiting for that day, who is mailed with an updated invite.
+
 Every function that hands out or gives back places runs under the event's row lock (events.core.database.lock_row),
 taken by its caller, as the event's capacity and workshop places do.
 """
@@ -18,6 +22,7 @@ from events.core.timezone import days_between
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event
+from events.registration import mails
 from events.registration.day_models import DayPlace, EventDay, RegistrationDay
 from events.registration.models import Registration, RegistrationStatus
 
@@ -34,12 +39,17 @@ def days_of(event_id: int) -> list[EventDay]:
 
 
 def day_fill(event_id: int) -> dict[int, int]:
-    """Registrants holding a place per day (event day id): confirmed, and held for an address to be confirmed."""
+    """Registrants holding a place per day (event day id): confirmed, and held for an address to be confirmed; not
+    those waiting for the day."""
     rows = db.session.execute(
         select(RegistrationDay.event_day_id, func.count(RegistrationDay.id))
         .join(Registration, Registration.id == RegistrationDay.registration_id)
         .join(EventDay, EventDay.id == RegistrationDay.event_day_id)
-        .where(EventDay.event_id == event_id, Registration.status.in_(RegistrationStatus.TAKES_PLACE))
+        .where(
+            EventDay.event_id == event_id,
+            Registration.status.in_(RegistrationStatus.TAKES_PLACE),
+            RegistrationDay.waiting_position.is_(None),
+        )
         .group_by(RegistrationDay.event_day_id)
     )
     return dict(rows.all())
@@ -59,9 +69,9 @@ def _free_place(day: EventDay) -> int | None:
     )
 
 
-def check_days(event_id: int, day_ids: list[int], takes_place: bool) -> None:
-    """Refuse a choice of days as choose_days would refuse it for a new registration (takes_place: it would get a
-    place), without writing anything: the registration form answers an address registered already as a new one."""
+def check_days(event_id: int, day_ids: list[int]) -> None:
+    """Refuse a choice of days as choose_days would refuse it, without writing anything: the registration form
+    answers an address registered already as a new one. (A full day is no refusal: its waiting list takes them.)"""
     days = {d.id: d for d in days_of(event_id)}
     if not days:
         return
@@ -69,16 +79,14 @@ def check_days(event_id: int, day_ids: list[int], takes_place: bool) -> None:
         raise _error("no_day")
     if any(day_id not in days for day_id in day_ids):
         raise _error("unknown_day")
-    fill = day_fill(event_id) if takes_place else {}
-    if any(day_is_full(days[day_id], fill) for day_id in day_ids):
-        raise _error("day_full")
 
 
-def choose_days(registration: Registration, day_ids: list[int], *, drop_full: bool = False) -> list[date]:
+def choose_days(registration: Registration, day_ids: list[int]) -> list[date]:
     """Make these the registration's days (under the event's lock) and give a confirmed registrant a place on each
-    day with a limit. A full day is refused (RegistrationError "day_full"), or with drop_full left out of the
-    choice (a promotion: like a full workshop); returns the days dropped. A registration that is not confirmed
-    holds no place. An event booked per day needs at least one day ("no_day")."""
+    day with a limit; on a day that is full they wait for it (the day's waiting list). Returns the days they wait
+    for. A registration that is not confirmed holds no place and waits for no day. A place given up by a day no
+    longer chosen goes to the first waiting for that day. An event booked per day needs at least one day
+    ("no_day")."""
     days = {d.id: d for d in days_of(registration.event_id)}
     if not days:
         return []
@@ -87,36 +95,91 @@ def choose_days(registration: Registration, day_ids: list[int], *, drop_full: bo
     if any(day_id not in days for day_id in day_ids):
         raise _error("unknown_day")
     kept = [c for c in registration.day_choices if c.event_day_id in day_ids]
+    given_up = [c.event_day_id for c in registration.day_choices if c not in kept and c.place is not None]
     registration.day_choices = kept + [
         RegistrationDay(event_day_id=d) for d in day_ids if d not in {c.event_day_id for c in kept}
     ]
     confirmed = registration.status in RegistrationStatus.TAKES_PLACE  # a held place holds its days too
-    for choice in registration.day_choices:
-        if not confirmed:
-            choice.place = None
+    if not confirmed:
+        release_places(registration)
     db.session.flush()
-    dropped = []
+    waiting = []
     if confirmed:
-        for choice in list(registration.day_choices):
+        for choice in registration.day_choices:
             day = days[choice.event_day_id]
             if day.capacity is None or choice.place is not None:
+                choice.waiting_position = None
                 continue
-            place = _free_place(day)
-            if place is None:
-                if not drop_full:
-                    raise _error("day_full")
-                registration.day_choices.remove(choice)
-                dropped.append(day.day)
-                continue
-            choice.place = place
+            if choice.waiting_position is None:
+                place = _free_place(day) if not _anyone_waiting(day.id) else None
+                if place is None:
+                    choice.waiting_position = _last_waiting(day.id) + 1
+                else:
+                    choice.place = place
+            if choice.waiting_position is not None:
+                waiting.append(day.day)
             db.session.flush()  # the next day's free place is counted with this one taken
-    return dropped
+    promote_on_days(given_up)
+    return waiting
 
 
-def release_places(registration: Registration) -> None:
-    """A cancelled or waiting registration gives back its places (its choice of days stays)."""
+def _anyone_waiting(day_id: int) -> bool:
+    return _last_waiting(day_id) > 0
+
+
+def _last_waiting(day_id: int) -> int:
+    return (
+        db.session.scalar(
+            select(func.max(RegistrationDay.waiting_position)).where(RegistrationDay.event_day_id == day_id)
+        )
+        or 0
+    )
+
+
+def release_places(registration: Registration) -> list[int]:
+    """A cancelled or waiting registration gives back its places and leaves the days' waiting lists (its choice of
+    days stays); returns the days (event day ids) whose place it gave back."""
+    freed = [choice.event_day_id for choice in registration.day_choices if choice.place is not None]
     for choice in registration.day_choices:
-        choice.place = None
+        choice.place, choice.waiting_position = None, None
+    db.session.flush()
+    return freed
+
+
+def promote_on_days(day_ids: list[int]) -> list[RegistrationDay]:
+    """Give the free places of these days to those waiting for them, first come first served, and mail each with
+    an updated invite. Runs under the event's lock, in the caller's transaction."""
+    promoted = []
+    for day in db.session.scalars(select(EventDay).where(EventDay.id.in_(day_ids)).order_by(EventDay.day)):
+        while True:
+            first = db.session.scalars(
+                select(RegistrationDay)
+                .where(RegistrationDay.event_day_id == day.id, RegistrationDay.waiting_position.is_not(None))
+                .order_by(RegistrationDay.waiting_position, RegistrationDay.id)
+                .limit(1)
+            ).first()
+            place = _free_place(day) if first is not None and day.capacity is not None else None
+            if place is None:
+                break
+            first.place, first.waiting_position = place, None
+            registration = first.registration
+            registration.calendar_sequence = (registration.calendar_sequence or 0) + 1  # the invite holds the day
+            db.session.flush()
+            record_audit("registration.day_promote", registration, summary=f"{registration.full_name}: {day.day}")
+            mails.send_day_promoted(registration, day.day)
+            promoted.append(first)
+        _renumber_day(day.id)
+    return promoted
+
+
+def _renumber_day(day_id: int) -> None:
+    waiting = db.session.scalars(
+        select(RegistrationDay)
+        .where(RegistrationDay.event_day_id == day_id, RegistrationDay.waiting_position.is_not(None))
+        .order_by(RegistrationDay.waiting_position, RegistrationDay.id)
+    )
+    for position, choice in enumerate(waiting, start=1):
+        choice.waiting_position = position
 
 
 def set_days(event_id: int, per_day: bool, capacities: dict[date, int | None]) -> None:
@@ -148,6 +211,7 @@ def set_days(event_id: int, per_day: bool, capacities: dict[date, int | None]) -
                 if capacity is not None and capacity < fill.get(day.id, 0):
                     raise _error("day_capacity_below_taken")
                 _resize(day, capacity)
+        promote_on_days([d.id for d in days_of(event.id)])  # a larger capacity lets those waiting in
     except Exception:
         db.session.rollback()
         raise
@@ -199,12 +263,12 @@ def day_options(event_id: int, own: frozenset[int] = frozenset()) -> tuple:
     return tuple((d.id, format_date(d.day, "full"), day_is_full(d, fill) and d.id not in own) for d in days)
 
 
-def booked_day_dates(registration_id: int) -> set[date]:
-    """The days a registrant booked of an event booked per day (empty: the whole event)."""
-    return set(
-        db.session.scalars(
-            select(EventDay.day)
-            .join(RegistrationDay, RegistrationDay.event_day_id == EventDay.id)
-            .where(RegistrationDay.registration_id == registration_id)
-        )
-    )
+def booked_day_dates(registration_id: int) -> set[date] | None:
+    """The days a registrant booked of an event booked per day, not those they are still waiting for (maybe none);
+    None: they chose no days (the event is booked as a whole)."""
+    rows = db.session.execute(
+        select(EventDay.day, RegistrationDay.waiting_position)
+        .join(RegistrationDay, RegistrationDay.event_day_id == EventDay.id)
+        .where(RegistrationDay.registration_id == registration_id)
+    ).all()
+    return {day for day, waiting in rows if waiting is None} if rows else None

@@ -38,7 +38,6 @@ ERROR_MESSAGES = {
     "email_taken": lambda: _("Unter dieser E-Mail-Adresse ist schon eine andere Person angemeldet."),
     "no_day": lambda: _("Bitte wählen Sie mindestens einen Tag."),
     "unknown_day": lambda: _("Bitte wählen Sie einen Tag aus der Liste."),
-    "day_full": lambda: _("Ein gewählter Tag ist inzwischen ausgebucht. Bitte wählen Sie einen anderen."),
     "days_chosen": lambda: _(
         "Angemeldete haben schon einzelne Tage gewählt; die Veranstaltung bleibt daher tageweise buchbar."
     ),

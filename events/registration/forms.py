@@ -123,7 +123,8 @@ def _form_class(base: type, locale: str, definition: RegistrationDefinition, ful
         EventRegistrationForm.days = MultiCheckboxField(
             _l("An welchen Tagen nehmen Sie teil?"),
             choices=[
-                (str(i), label + (" – " + str(_l("ausgebucht")) if is_full else "")) for i, label, is_full in days
+                (str(i), label + (" – " + str(_l("ausgebucht, Warteliste")) if is_full else ""))
+                for i, label, is_full in days
             ],
             validators=[InputRequired(_l("Bitte wählen Sie mindestens einen Tag."))],
         )

@@ -8,9 +8,9 @@ from datetime import datetime
 
 import icalendar
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from events.core.languages import force_language
 from events.core.types import utcnow
 from events.meetings.icalendar import (
     calendar_file,
@@ -67,14 +67,16 @@ def invite_attachment(
     rendered later (a cancellation sent after the person registered again) keeps its place in the order.
     """
     actual, data = _invite(registration, method, registration_sequence)
-    with force_locale(registration.language or current_app.config["DEFAULT_LOCALE"]):
+    with force_language(registration.language or current_app.config["DEFAULT_LOCALE"]):
         filename = _("absage.ics") if actual == "CANCEL" else _("einladung.ics")
     return filename, mail_content_type(actual), data
 
 
 def booked_days(registration: Registration):
-    """The days a registrant booked of an event booked per day (registration.days); None: the whole event."""
-    return [choice.event_day.day for choice in getattr(registration, "day_choices", [])] or None
+    """The days a registrant booked of an event booked per day (registration.days), not those still waited for;
+    None: the whole event."""
+    choices = getattr(registration, "day_choices", [])
+    return [choice.event_day.day for choice in choices if choice.waiting_position is None] or None
 
 
 def workshops_attachment(registration: Registration) -> tuple[str, str, bytes] | None:
@@ -82,7 +84,7 @@ def workshops_attachment(registration: Registration) -> tuple[str, str, bytes] |
     UID, the event's); None without workshops."""
     if not registration.workshops or registration.status != RegistrationStatus.CONFIRMED:
         return None
-    with force_locale(registration.language or current_app.config["DEFAULT_LOCALE"]):
+    with force_language(registration.language or current_app.config["DEFAULT_LOCALE"]):
         entries = workshop_entries(registration.event, registration.workshops, stamp=utcnow(), status="CONFIRMED")
         return _("workshops.ics"), mail_content_type("PUBLISH"), calendar_file("PUBLISH", entries)
 
@@ -90,7 +92,7 @@ def workshops_attachment(registration: Registration) -> tuple[str, str, bytes] |
 def waiting_list_texts(event: Event) -> tuple[str, str]:
     """Summary and note of an entry for someone on the waiting list (in the current language)."""
     return (
-        _("Warteliste: %(title)s", title=event.title),
+        _("Warteliste: %(title)s", title=event.shown_title),
         _("Sie stehen auf der Warteliste. Wir informieren Sie, sobald ein Platz frei wird."),
     )
 
@@ -119,15 +121,15 @@ def registrant_texts(registration: Registration) -> tuple[str, str, str | None]:
     chosen workshops are listed."""
     event = registration.event
     if registration.status == RegistrationStatus.CANCELLED or event.status == EventStatus.CANCELLED:
-        return "CANCELLED", event.title, _cancellation_note(event)
+        return "CANCELLED", event.shown_title, _cancellation_note(event)
     workshops = _workshops_text(registration)
     if registration.status == RegistrationStatus.WAITLISTED:
         summary, note = waiting_list_texts(event)
         return "TENTATIVE", summary, "\n\n".join(part for part in (note, workshops) if part)
     if awaiting_address_confirmation(registration):  # held, not yet confirmed: no confirmed entry before that
         note = _("Ihr Platz ist reserviert. Bitte bestätigen Sie ihn über den Link in der E-Mail.")
-        return "TENTATIVE", event.title, "\n\n".join(part for part in (note, workshops) if part)
-    return "CONFIRMED", event.title, workshops
+        return "TENTATIVE", event.shown_title, "\n\n".join(part for part in (note, workshops) if part)
+    return "CONFIRMED", event.shown_title, workshops
 
 
 def registrant_entry(registration: Registration, stamp: datetime):
@@ -164,9 +166,9 @@ def _invite(registration: Registration, method: str, registration_sequence: int 
     if registration_sequence is None:
         registration_sequence = registration.calendar_sequence or 0
     method = "CANCEL" if method.upper() == "CANCEL" else invite_method(registration)
-    with force_locale(registration.language or current_app.config["DEFAULT_LOCALE"]):
+    with force_language(registration.language or current_app.config["DEFAULT_LOCALE"]):
         if method == "CANCEL":
-            status, summary, note = "CANCELLED", event.title, _cancellation_note(event)
+            status, summary, note = "CANCELLED", event.shown_title, _cancellation_note(event)
         else:
             status, summary, note = registrant_texts(registration)
             status = "CONFIRMED"  # a waiting-list place is REQUESTed as confirmed, and marked busy as tentative

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import current_app, url_for
-from flask_babel import force_locale
+from datetime import date
 
+from flask import current_app, url_for
+
+from events.core.languages import force_language
 from events.core.mailer import (
     about,
     mail_renderer,
@@ -42,6 +44,7 @@ NOTICE_HOLDS_WHILE = {
     "registration_waitlisted": RegistrationStatus.WAITLISTED,
     "registration_confirmed": RegistrationStatus.CONFIRMED,
     "registration_promoted": RegistrationStatus.CONFIRMED,
+    "registration_day_promoted": RegistrationStatus.CONFIRMED,
     "registration_reminder": RegistrationStatus.CONFIRMED,
     "registration_address_check": RegistrationStatus.UNCONFIRMED,
     "registration_hold_lapsed": RegistrationStatus.CANCELLED,
@@ -70,7 +73,9 @@ def render_registration_mail(
         return None
     if NOTICE_HOLDS_WHILE.get(template, registration.status) != registration.status:
         return None
-    with force_locale(registration.language or "de"):
+    if "day" in extra:  # kept as text with the queued mail
+        extra["day"] = date.fromisoformat(extra["day"])
+    with force_language(registration.language or "de"):
         context = {
             "registration": registration,
             "event": registration.event,
@@ -115,6 +120,13 @@ def _send_place(registration, template: str, dropped_workshops):
 
 def send_confirmation(registration, dropped_workshops=()):
     return _send_place(registration, "registration_confirmed", dropped_workshops)
+
+
+def send_day_promoted(registration, day):
+    """A place became free on a day the person was waiting for (registration.days): it is theirs now."""
+    return _send(
+        registration, "registration_day_promoted", link=True, invite="REQUEST", ticket=True, day=day.isoformat()
+    )
 
 
 def send_waitlisted(registration):
@@ -186,7 +198,7 @@ def send_invitation(invitation, token: str):
     base = current_app.config["BASE_URL"]
     event = invitation.event
     link = base + url_for("registration.register", slug=event.slug, invitation=token)
-    with force_locale(current_app.config["DEFAULT_LOCALE"]):
+    with force_language(current_app.config["DEFAULT_LOCALE"]):
         return queue_templated_mail(
             invitation.email,
             "event_invitation",

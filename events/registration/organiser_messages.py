@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app, url_for
-from flask_babel import force_locale
 from markupsafe import Markup, escape
 
 from events.core.audit import record_audit
+from events.core.languages import force_language
 from events.core.mailer import (
     about,
     hide_secret_links,
@@ -129,7 +129,7 @@ def render_organiser_message(registration_id: int, subject: str, body: str, gree
         return None
     event = registration.event
     personal_url = current_app.config["BASE_URL"] + url_for("registration.personal", token=personal_token(registration))
-    with force_locale(registration.language or "de"):
+    with force_language(registration.language or "de"):
         context = personalised(subject, body, greeting, registration.full_name, event, personal_url)
         return render_templated_mail("organiser_message", **context, reply_to=event.contact_email)
 
@@ -146,7 +146,7 @@ def preview(event: Event, message: OrganiserMessage, example: Registration | Non
     previews = []
     for language in message.languages:
         subject, body = message.text_in(language)
-        with force_locale(language):
+        with force_language(language):
             previews.append(
                 {"language": language, **personalised(subject, body, message.greeting, name, event, _example_link())}
             )
@@ -156,7 +156,7 @@ def preview(event: Event, message: OrganiserMessage, example: Registration | Non
 def send_test_message(event: Event, message: OrganiserMessage, example: Registration | None, address: str) -> int:
     """Mail the preview to the organiser's own address, one mail per language; how many mails."""
     for part in preview(event, message, example):
-        with force_locale(part["language"]):
+        with force_language(part["language"]):
             rendered = render_templated_mail("organiser_message", **part, reply_to=event.contact_email)
         rendered["subject"] = "[Test] " + rendered["subject"]
         queue_mail(address, topic="registration.organiser_message_test", **rendered)

@@ -169,7 +169,7 @@ def register_for_event(
             db.session.rollback()
             raise RegistrationError("already_registered")
         try:  # a choice of days a new registration could not have is refused alike
-            check_days(event.id, data.get("days") or [], has_free_place(event, confirmed))
+            check_days(event.id, data.get("days") or [])
         except RegistrationError:
             db.session.rollback()
             raise

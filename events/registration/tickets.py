@@ -76,7 +76,7 @@ def _ticket_values(registration) -> dict:
         "organisation": registration.organisation_name or "",
         "district": registration.district.label if registration.district else "",
         "workshops": [session.title for session in registration.workshops],
-        "event_title": event.title,
+        "event_title": event.shown_title,
         "event_starts": format_datetime(event.starts_at, "short"),  # in the language of the page, Berlin time
         "event_ends": format_datetime(event.ends_at, "short"),
         "venue": ", ".join(part for part in (event.venue_name, event.address) if part),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import format_date
 from sqlalchemy import select
 
 from events.core.audit import record_audit
@@ -20,7 +19,8 @@ from events.registration.places import confirmed_count, has_free_place, workshop
 
 
 def confirm_with_free_workshops(registration: Registration) -> list[str]:
-    """Confirm a waiting or cancelled registration; chosen workshops that are full are dropped from its choices.
+    """Confirm a waiting or cancelled registration; chosen workshops that are full are dropped from its choices,
+    and on chosen days that are full the person waits for the day (registration.days).
 
     Returns the titles of the dropped workshops. The places are counted before the person is confirmed, so that
     their own choice does not count against them.
@@ -30,8 +30,8 @@ def confirm_with_free_workshops(registration: Registration) -> list[str]:
     registration.confirmed_at = utcnow()
     full = [choice for choice in registration.workshop_choices if workshop_is_full(choice.session, fill)]
     registration.workshop_choices = [c for c in registration.workshop_choices if c not in full]
-    full_days = choose_days(registration, [c.event_day_id for c in registration.day_choices], drop_full=True)
-    return [choice.session.title for choice in full] + [format_date(day) for day in full_days]
+    choose_days(registration, [c.event_day_id for c in registration.day_choices])
+    return [choice.session.title for choice in full]
 
 
 def promote_from_waiting_list(event_id: int) -> list[Registration]:

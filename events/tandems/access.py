@@ -16,6 +16,7 @@ from sqlalchemy import select
 from events.core.rules import is_organiser
 from events.extensions import db, login_manager
 from events.tandems.models import (
+    BlockComment,
     BlockSuggestion,
     GroupMember,
     GuidelineBlock,
@@ -37,6 +38,7 @@ LOADERS = {
     "chapter": (GuidelineChapter, lambda chapter: (chapter.programme, None)),
     "block": (GuidelineBlock, lambda block: (block.chapter.programme, None)),
     "suggestion": (BlockSuggestion, lambda suggestion: (suggestion.block.chapter.programme, None)),
+    "comment": (BlockComment, lambda comment: (comment.block.chapter.programme, None)),
 }
 
 

@@ -31,6 +31,7 @@ from events.tandems.rules import (
     may_decide_suggestion,
     may_edit_block,
     may_merge,
+    may_remove_comment,
     may_set_state,
     may_suggest,
 )
@@ -123,6 +124,15 @@ def comment_on_block(block: GuidelineBlock, actor: Actor, text: str) -> BlockCom
     record_audit("tandem.block.comment", block, summary=block.title, actor=actor.name)
     db.session.commit()
     return comment
+
+
+def remove_comment(comment: BlockComment, actor: Actor) -> None:
+    """A facilitator (or an organiser) moderates: the comment is deleted; the audit log names whose it was."""
+    block = comment.block
+    _refuse_unless(may_remove_comment(actor, comment), block.chapter.programme)
+    record_audit("tandem.block.comment_removed", block, summary=f"{block.title}: {comment.author}", actor=actor.name)
+    db.session.delete(comment)
+    db.session.commit()
 
 
 def suggest_change(block: GuidelineBlock, actor: Actor, text: str, reason: str = "") -> BlockSuggestion:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app, url_for
-from flask_babel import force_locale
 from sqlalchemy import select
 
+from events.core.languages import force_language
 from events.core.mailer import queue_templated_mail
 from events.core.types import utcnow
 from events.extensions import db
@@ -29,7 +29,7 @@ def _base() -> str:
 
 
 def send_personal_link(member: GroupMember, token: str) -> None:
-    with force_locale(current_app.config["DEFAULT_LOCALE"]):
+    with force_language(current_app.config["DEFAULT_LOCALE"]):
         queue_templated_mail(
             member.person.email,
             "tandems/personal_link",
@@ -48,7 +48,7 @@ def _recipients(programme: TandemProgramme) -> dict[str, str]:
 
 def send_phase_change(programme: TandemProgramme) -> int:
     recipients = _recipients(programme)
-    with force_locale(current_app.config["DEFAULT_LOCALE"]):
+    with force_language(current_app.config["DEFAULT_LOCALE"]):
         for address, name in recipients.items():
             queue_templated_mail(
                 address,
@@ -85,7 +85,7 @@ def send_digests(now=None) -> int:
         group.last_digest_at = now
         if not comments and not suggestions:
             continue
-        with force_locale(current_app.config["DEFAULT_LOCALE"]):
+        with force_language(current_app.config["DEFAULT_LOCALE"]):
             for member in group.members:
                 if member.person.email:
                     queue_templated_mail(

@@ -15,10 +15,10 @@ import re
 from collections import defaultdict
 
 from babel.dates import format_date
-from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from events.core.database import alphabetical_key
+from events.core.languages import force_language
 from events.core.timezone import berlin_date
 from events.documents.rendering import BASE_URL, data_only_fetcher, document_html
 from events.documents.sandbox import Limits, run_bounded
@@ -33,7 +33,7 @@ GUIDELINE_LANGUAGE = "de"  # the guideline is written in German, like its blocks
 def guideline_contents(programme: TandemProgramme) -> dict:
     """Everything the printed guideline shows, as plain values (strings, lists, dicts)."""
     draft = print_is_draft(programme)
-    with force_locale(GUIDELINE_LANGUAGE):
+    with force_language(GUIDELINE_LANGUAGE):
         chapters = []
         for number, (chapter, blocks) in enumerate(chapters_with_blocks(programme, printed_states(programme)), 1):
             chapters.append(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from events.tandems.models import (
     LIVE_BLOCK_STATES,
+    BlockComment,
     BlockState,
     BlockSuggestion,
     GuidelineBlock,
@@ -140,10 +141,27 @@ def may_merge(actor: Actor, block: GuidelineBlock, into: GuidelineBlock) -> bool
     )
 
 
+def leads_or_facilitates(actor: Actor, group_id: int) -> bool:
+    """The group's lead or its facilitator (Moderation, e.g. from the partner organisation)."""
+    return actor.group_id == group_id and actor.role in (MemberRole.LEAD, MemberRole.FACILITATOR)
+
+
+def facilitates(actor: Actor, group_id: int) -> bool:
+    return actor.group_id == group_id and actor.role == MemberRole.FACILITATOR
+
+
 def may_record_minutes(actor: Actor, meeting: TandemMeeting) -> bool:
-    """The group's lead (or an organiser) records the minutes once the meeting has begun."""
-    is_lead = actor.group_id == meeting.group_id and actor.role == MemberRole.LEAD
-    return (is_lead or actor.organiser) and not guideline_frozen(meeting.group.programme)
+    """The group's lead or facilitator (or an organiser) records the minutes of its meetings."""
+    return (leads_or_facilitates(actor, meeting.group_id) or actor.organiser) and not guideline_frozen(
+        meeting.group.programme
+    )
+
+
+def may_remove_comment(actor: Actor, comment: BlockComment) -> bool:
+    """Moderating: the facilitator of the group that owns the block removes a comment on it (off-topic, personal,
+    hurtful); organisers and the partner may too. Not once the guideline is signed off."""
+    block = comment.block
+    return not guideline_frozen(block.chapter.programme) and (actor.editor or facilitates(actor, block.group_id))
 
 
 def may_change_phase(actor: Actor, programme: TandemProgramme) -> bool:

@@ -33,6 +33,7 @@ from events.tandems.guideline import (
     guideline_version_in,
     guideline_versions,
     merge_blocks,
+    remove_comment,
     save_block,
     set_block_state,
     suggest_change,
@@ -56,6 +57,7 @@ def _rules_for_templates():
         "may_decide_suggestion": rules.may_decide_suggestion,
         "may_set_state": rules.may_set_state,
         "may_record_minutes": rules.may_record_minutes,
+        "may_remove_comment": rules.may_remove_comment,
         "may_sign_off": rules.may_sign_off,
         "live_states": LIVE_BLOCK_STATES,
         "phase_label": lambda value: Phase(value).label,
@@ -192,6 +194,19 @@ def comment(block, actor):
             flash(_("Ihr Kommentar ist gespeichert."), "success")
             return _back_to(block, "#comments")
     return _block_page(block, actor, 400, comment_form=form)
+
+
+@bp.route("/comments/<int:comment_id>/remove", methods=["POST"])
+@tandem_member_required("comment")
+def remove_a_comment(comment, actor):
+    block = comment.block
+    try:
+        remove_comment(comment, actor)
+    except TandemError as error:
+        _refuse(error)
+    else:
+        flash(_("Der Kommentar ist entfernt."), "success")
+    return _back_to(block, "#comments")
 
 
 @bp.route("/blocks/<int:block_id>/suggestions", methods=["POST"])

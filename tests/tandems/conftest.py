@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from events.core.models import Region
+from events.core.types import utcnow
 from events.extensions import db
 from events.tandems.models import (
     BlockVersion,
@@ -16,6 +17,7 @@ from events.tandems.models import (
     GuidelineChapter,
     Phase,
     TandemGroup,
+    TandemMeeting,
     TandemProgramme,
 )
 from events.tandems.programmes import new_member_token
@@ -94,6 +96,21 @@ def make_block(app):
             db.session.add(block)
             db.session.add(BlockVersion(block=block, number=1, title=title, text=text, author="Lena Huber"))
             return _detached(block)
+
+    return make
+
+
+@pytest.fixture
+def make_meeting(app, make_event):
+    """A meeting of the group that began two days ago (an event of kind tandem meeting); its id."""
+
+    def make(group: TandemGroup) -> int:
+        event = make_event(kind="tandem_meeting", starts_at=utcnow() - timedelta(days=2))
+        with app.app_context():
+            meeting = TandemMeeting(group_id=group.id, event_id=event.id)
+            db.session.add(meeting)
+            db.session.commit()
+            return meeting.id
 
     return make
 

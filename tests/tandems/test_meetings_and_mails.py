@@ -36,16 +36,11 @@ def test_a_new_meeting_is_an_invitation_only_tandem_meeting_with_every_member_in
 
 
 def test_the_lead_records_minutes_and_links_the_recommendations_a_plain_member_only_reads_them(
-    app, make_group, make_member, make_block, make_event, member_client
+    app, make_group, make_member, make_block, make_meeting, member_client
 ):
     group = make_group()
     block = make_block(group)
-    event = make_event(kind="tandem_meeting", starts_at=utcnow() - timedelta(days=2))
-    with app.app_context():
-        meeting = TandemMeeting(group_id=group.id, event_id=event.id)
-        db.session.add(meeting)
-        db.session.commit()
-        meeting_id = meeting.id
+    meeting_id = make_meeting(group)
     _lead, lead_token = make_member(group, "Lena", "Huber", role="lead")
     _member, member_token = make_member(group, "Jonas", "Maier")
     data = {"minutes": "Pressearbeit besprochen.", "block_ids": [block.id]}

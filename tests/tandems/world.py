@@ -10,6 +10,7 @@ from events.core.models import District, Organisation, Person, Region
 from events.extensions import db
 from events.registration.tokens import hash_token
 from events.tandems.models import (
+    BlockComment,
     BlockSuggestion,
     BlockVersion,
     GroupMember,
@@ -44,8 +45,9 @@ def tandem_world(event_id: int, agency_id: int) -> dict:
         block.versions = [BlockVersion(number=1, title=title, text=block.text, author="Tom Tandem")]
         blocks.append(block)
     suggestion = BlockSuggestion(block=blocks[0], author="Ida Idee", base_version=1, text="Die Tandems planen.")
+    comment = BlockComment(block=blocks[0], author="Ida Idee", text="Und die Lokalzeitung?")
     meeting = TandemMeeting(group=group, event_id=event_id)
-    db.session.add_all([lotsen, member, *blocks, suggestion, meeting])
+    db.session.add_all([lotsen, member, *blocks, suggestion, comment, meeting])
     db.session.commit()
     return {
         "tandem_programme": programme.id,
@@ -57,6 +59,7 @@ def tandem_world(event_id: int, agency_id: int) -> dict:
         "tandem_block": blocks[0].id,
         "tandem_other_block": blocks[1].id,
         "tandem_suggestion": suggestion.id,
+        "tandem_comment": comment.id,
         "tandem_meeting": meeting.id,
         "tandem_agency": agency_id,
         "tandem_lotsen": lotsen.id,
