@@ -139,6 +139,7 @@ def _register_blueprints(app: Flask) -> None:
         admin,
         awards,
         calendar,
+        ceremonies,
         certificates,
         checkin,
         directory,
@@ -153,6 +154,7 @@ def _register_blueprints(app: Flask) -> None:
     for package in (
         *(pages, accounts, admin, directory, mail, meetings, registration, calendar, checkin, certificates, tandems),
         awards,
+        ceremonies,
     ):
         app.register_blueprint(package.bp)
 

@@ -24,7 +24,7 @@ from events.core.models import StoredFile
 from events.core.types import utcnow
 from events.extensions import db
 
-AREAS = ("certificates", "mail", "awards")
+AREAS = ("certificates", "mail", "awards", "ceremonies")
 
 
 class FileStore(Protocol):
@@ -132,6 +132,7 @@ def _folders(app: Flask) -> dict[str, Path]:
         "mail": Path(app.config.get("MAIL_FOLDER") or instance / "mail"),
         "certificates": Path(app.config.get("CERTIFICATE_FOLDER") or instance / "certificates"),
         "awards": Path(app.config.get("AWARD_DOCUMENTS_FOLDER") or instance / "award_documents"),
+        "ceremonies": Path(app.config.get("CEREMONY_DOCUMENTS_FOLDER") or instance / "ceremony_documents"),
     }
 
 

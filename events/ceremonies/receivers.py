@@ -1,0 +1,44 @@
+"""The link to the awards' decision: when an organiser releases a programme's decision, its winners are put on
+the guest list of the programme's ceremony and invited (invite_winners)."""
+
+from __future__ import annotations
+
+import logging
+
+from events.ceremonies.errors import CeremonyError
+from events.ceremonies.guests import ceremony_of, invite_winners
+
+log = logging.getLogger(__name__)
+
+# The decisions and their release are built on another branch (awards.decisions, awards.signals); until that is
+# merged they cannot be imported, and the ceremony invites nobody by itself. The lead removes this guard after the
+# merge.
+try:
+    from events.awards.decisions import winners_of
+    from events.awards.signals import decision_released
+except ImportError:  # pragma: no cover - the guard described above
+    winners_of = None
+    decision_released = None
+
+
+def invite_winners_of(programme) -> int | None:
+    """Invite the released decision's winners to the programme's ceremony; None when there is no ceremony (or
+    no decision to read yet). An event that sends no invitations now (a draft) is noted, not raised: the
+    release has been committed and stays; the organiser invites from the ceremony's page later."""
+    ceremony = ceremony_of(programme)
+    if ceremony is None or winners_of is None:
+        return None
+    try:
+        return invite_winners(ceremony, winners_of(programme))
+    except CeremonyError as error:
+        log.warning("ceremony %s: winners not invited (%s)", ceremony.id, error.code)
+        return None
+
+
+def _on_release(programme, **_kwargs) -> None:
+    invite_winners_of(programme)
+
+
+def connect() -> None:
+    if decision_released is not None:
+        decision_released.connect(_on_release, weak=False)
