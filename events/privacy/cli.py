@@ -17,7 +17,7 @@ def delete_personal_data_command(dry_run):
     prefix = "due (dry run)" if dry_run else "deleted"
     click.echo(
         f"{prefix}: {report.registrations} registrations anonymised, {report.invitations} invitations, "
-        f"{report.mails} mails"
+        f"{report.mails} mails, {report.dates_of_birth} dates of birth of ceremony guests"
     )
     for title in report.events:
         click.echo(f"  event: {title}")

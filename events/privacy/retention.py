@@ -35,6 +35,7 @@ from datetime import datetime, timedelta
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import and_, delete, func, or_, select
 
+from events.ceremonies import retention as ceremony_retention
 from events.certificates import retention as certificate_retention
 from events.certificates.models import Certificate
 from events.checkin import retention as checkin_retention
@@ -62,10 +63,11 @@ class DeletionReport:
     registrations: int = 0
     invitations: int = 0
     mails: int = 0
+    dates_of_birth: int = 0  # of ceremony guests, deleted once the ceremony is over (ceremonies.retention)
 
     @property
     def anything(self) -> bool:
-        return bool(self.registrations or self.invitations or self.mails)
+        return bool(self.registrations or self.invitations or self.mails or self.dates_of_birth)
 
 
 def add_months(moment: datetime, months: int) -> datetime:
@@ -114,6 +116,7 @@ def delete_expired_personal_data(now: datetime | None = None, dry_run: bool = Fa
     event_ids = [event.id for event in due_events]
     report = DeletionReport(events=[event.title for event in due_events])
     due = registrations_due(event_ids, now)
+    report.dates_of_birth = ceremony_retention.forget_dates_of_birth(now, dry_run=dry_run)
     if dry_run:
         report.registrations = count_registrations(due)
         report.invitations = delete_invitations(event_ids, dry_run=True)
@@ -128,6 +131,7 @@ def delete_expired_personal_data(now: datetime | None = None, dry_run: bool = Fa
         redact_audit_entries("Registration", ids)
         checkin_retention.forget_registrations(ids)
         certificate_retention.forget_registrations(ids)
+    ceremony_retention.forget_guests(event_ids)
     report.invitations = delete_invitations(event_ids)
     mails = db.session.execute(select(OutgoingMail.id, OutgoingMail.eml_path).where(_mails_due(ids, now))).all()
     report.mails = len(mails)
@@ -140,9 +144,9 @@ def delete_expired_personal_data(now: datetime | None = None, dry_run: bool = Fa
             "privacy.delete_personal_data",
             summary=(
                 f"{report.registrations} Anmeldungen anonymisiert, {report.invitations} Einladungen und "
-                f"{report.mails} E-Mails gelöscht"
+                f"{report.mails} E-Mails gelöscht, {report.dates_of_birth} Geburtsdaten gelöscht"
             ),
-            details={"events": event_ids, "registrations": len(ids)},
+            details={"events": event_ids, "registrations": len(ids), "dates_of_birth": report.dates_of_birth},
         )
     db.session.commit()
     _remove_files([path for _mail_id, path in mails if path])  # after the commit: a failed one leaves the files
