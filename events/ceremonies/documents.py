@@ -24,15 +24,17 @@ PDF_TEMPLATE = {
 }
 
 
-def request_document(ceremony: Ceremony, kind: str) -> CeremonyDocument:
+def request_document(ceremony: Ceremony, kind: str) -> int:
     """Queue the rendering of a document; the organiser's page shows when it is ready."""
     from events.ceremonies.tasks import render_document
 
     document = CeremonyDocument(ceremony_id=ceremony.id, kind=DocumentKind(kind))
     db.session.add(document)
+    db.session.flush()
+    document_id = document.id  # read before the commit: reading after it would open a new transaction
     db.session.commit()
-    render_document(document.id)
-    return document
+    render_document(document_id)
+    return document_id
 
 
 def latest_documents(ceremony: Ceremony) -> dict[str, CeremonyDocument]:

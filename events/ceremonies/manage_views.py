@@ -162,7 +162,7 @@ def new_document(ceremony):
     kind = request.form.get("kind", "")
     if kind not in DocumentKind.labels():
         abort(400)
-    document = request_document(ceremony, kind)
+    request_document(ceremony, kind)
     flash(
         _(
             "%(document)s wird erstellt; der Link erscheint hier, sobald es fertig ist.",
@@ -170,7 +170,7 @@ def new_document(ceremony):
         ),
         "success",
     )
-    return redirect(url_for("ceremonies.ceremony", ceremony_id=ceremony.id, _anchor=f"document-{document.kind}"))
+    return redirect(url_for("ceremonies.ceremony", ceremony_id=ceremony.id, _anchor=f"document-{kind}"))
 
 
 @bp.route("/<int:ceremony_id>/documents/<int:document_id>.pdf")
