@@ -29,7 +29,7 @@ from events.registration.models import RegistrationStatus
 
 def _programme_choices() -> list[tuple]:
     programmes = db.session.scalars(select(AwardProgramme).order_by(AwardProgramme.edition.desc())).all()
-    return [(None, _("– kein Preis –"))] + [(p.id, str(p)) for p in programmes]
+    return [("", _("– kein Preis –"))] + [(p.id, str(p)) for p in programmes]
 
 
 @bp.route("/")

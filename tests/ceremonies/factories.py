@@ -4,12 +4,12 @@ invite_winners with Winner-like objects (the decision's interface), registered t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from events.ceremonies.guests import add_honoured_guest, create_ceremony, invite_winners
-from events.ceremonies.models import Guest, GuestKind
+from events.ceremonies.models import Guest, GuestKind, Seat
 from events.ceremonies.seating import add_section
 from events.core.types import utcnow
 from events.directory.person_details import PersonDetails
@@ -114,3 +114,34 @@ def hall(ceremony, *sizes: int) -> list[int]:
         section = add_section(ceremony, f"Tisch {number}", size)
         seat_ids += [seat.id for seat in section.seats]
     return seat_ids
+
+
+def ceremony_world() -> dict:
+    """The objects the access table's ceremony rows point at (called inside the world fixture's request context):
+    a ceremony that asks for dates of birth, a registered winner with one guest, a table, a running-order item and
+    a finished document; and a ceremony event without a ceremony yet."""
+    from events.ceremonies.guests import register_companion
+    from events.ceremonies.models import CeremonyDocument
+    from events.ceremonies.running_order import add_item
+    from events.core.storage import file_store
+
+    ceremony, [(winner_guest, token)] = ceremony_with_winners(9001, allowance=2, requires_birth=True)
+    companion = register_companion(winner_guest, "Ada", "Begleitung", date(1990, 1, 2))
+    seat_ids = hall(ceremony, 4)
+    item = add_item(ceremony, "speech", "Grußwort")
+    document = CeremonyDocument(ceremony_id=ceremony.id, kind="table_plan", state="ready", file_name="access.pdf")
+    db.session.add(document)
+    db.session.commit()
+    file_store().write("ceremonies", "access.pdf", b"%PDF-1.4\n%%EOF\n")
+    spare = ceremony_event(9002)
+    return {
+        "ceremony": ceremony.id,
+        "ceremony_event": spare.id,
+        "ceremony_token": token,
+        "ceremony_guest": winner_guest.id,
+        "ceremony_companion": companion.id,
+        "ceremony_seat": seat_ids[0],
+        "ceremony_section": db.session.get(Seat, seat_ids[0]).section_id,
+        "ceremony_item": item.id,
+        "ceremony_document": document.id,
+    }
