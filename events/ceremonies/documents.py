@@ -12,7 +12,7 @@ from events.ceremonies.running_order import greeting_list
 from events.ceremonies.seating import assignments_of, seat_labels, sections_of
 from events.core.storage import file_store
 from events.core.types import utcnow
-from events.documents.rendering import RenderingFailed, render_many, render_pdf
+from events.documents.rendering import RenderingFailed, render_many, render_pdf, warm_up_with
 from events.extensions import db
 
 AREA = "ceremonies"
@@ -138,3 +138,27 @@ def render_stored_document(document_id: int) -> None:
 
 def download_name(ceremony: Ceremony, document: CeremonyDocument) -> str:
     return f"{DocumentKind(document.kind).label}-{ceremony.event.slug}.pdf".replace(" ", "-")
+
+
+def _untranslated(text: str, **values) -> str:
+    return text % values if values else text
+
+
+# The fork server of the rendering processes lays a badge and a place card out once, so that each render starts
+# with the fonts and styles loaded (see documents.rendering.warm_up_with).
+_SAMPLE = {
+    "name": "Erika Mustermann",
+    "first_name": "Erika",
+    "last_name": "Mustermann",
+    "organisation": "Helferkreis Asyl Landshut",
+    "office": "Staatsministerin",
+    "kind": "",
+    "seat": "Tisch 1, 1",
+    "award": "",
+}
+for _template in (PDF_TEMPLATE[DocumentKind.BADGES], PDF_TEMPLATE[DocumentKind.PLACE_CARDS]):
+    warm_up_with(
+        __name__,
+        _template,
+        {"_": _untranslated, "current_locale": "de", "event_title": "Festakt", "items": [_SAMPLE]},
+    )

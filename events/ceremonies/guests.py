@@ -13,7 +13,7 @@ from events.ceremonies.errors import CeremonyError
 from events.ceremonies.models import Ceremony, Guest, GuestKind
 from events.ceremonies.rules import asks_date_of_birth, guest_list_is_open, guests_left
 from events.core.audit import record_audit
-from events.core.database import lock_row
+from events.core.database import alphabetical_key, lock_row
 from events.extensions import db
 from events.meetings.models import Event, EventKind
 from events.registration.errors import InvitationError
@@ -239,8 +239,8 @@ KIND_ORDER = {GuestKind.HONOURED: 0, GuestKind.JURY: 1, GuestKind.WINNER: 2, Gue
 
 def guest_list(ceremony: Ceremony) -> list[GuestLine]:
     """Everyone on the list in protocol order: ranked guests by rank, then the winners in award order, each with
-    their guests, then anyone else by name."""
-    guests = db.session.scalars(select(Guest).where(Guest.ceremony_id == ceremony.id)).all()
+    their guests, then anyone else by name. Two queries, whatever the number of guests."""
+    guests = db.session.scalars(select(Guest).where(Guest.ceremony_id == ceremony.id).order_by(Guest.id)).all()
     statuses = dict(
         db.session.execute(
             select(Registration.invitation_id, Registration.status).where(
@@ -250,17 +250,15 @@ def guest_list(ceremony: Ceremony) -> list[GuestLine]:
             )
         ).all()
     )
-
-    def status(guest: Guest) -> str | None:
-        invited = guest.host if guest.kind == GuestKind.COMPANION else guest
-        if invited is None or invited.invitation_id is None:
-            return None
-        return statuses.get(invited.invitation_id)
-
+    companions: dict[int, list[Guest]] = {}
+    for guest in guests:
+        if guest.host_id is not None:
+            companions.setdefault(guest.host_id, []).append(guest)
     lines = []
-    for guest in sorted((g for g in guests if g.kind != GuestKind.COMPANION), key=protocol_key):
-        lines.append(GuestLine(guest, status(guest)))
-        lines += [GuestLine(companion, status(companion)) for companion in guest.companions]
+    for guest in sorted((g for g in guests if g.host_id is None), key=protocol_key):
+        status = statuses.get(guest.invitation_id) if guest.invitation_id is not None else None
+        lines.append(GuestLine(guest, status))
+        lines += [GuestLine(companion, status) for companion in companions.get(guest.id, [])]
     return lines
 
 
@@ -270,8 +268,8 @@ def protocol_key(guest: Guest) -> tuple:
         guest.protocol_rank or 0,
         KIND_ORDER.get(guest.kind, 9),
         guest.award_order or 0,
-        guest.last_name.casefold(),
-        guest.first_name.casefold(),
+        alphabetical_key(guest.last_name),
+        alphabetical_key(guest.first_name),
     )
 
 

@@ -11,7 +11,7 @@ from events.ceremonies.access import ceremony_organiser_required
 from events.ceremonies.errors import CeremonyError
 from events.ceremonies.forms import ItemForm, ItemTextForm, PlaceForm, SectionForm
 from events.ceremonies.guests import guest_list
-from events.ceremonies.models import Ceremony, ItemKind, Section
+from events.ceremonies.models import Ceremony, GuestKind, ItemKind, Section
 from events.ceremonies.running_order import (
     add_item,
     delete_item,
@@ -43,28 +43,30 @@ def _seating_page(ceremony: Ceremony, section_form=None, status: int = 200):
     taken = assignments_of(ceremony)
     seats = seat_labels(ceremony)
     lines = [line for line in guest_list(ceremony) if line.status != "cancelled"]
-    free = [
-        (seat.id, f"{section.label}, {seat.number}")
-        for section in sections
-        for seat in section.seats
-        if not seat.blocked and seat.id not in taken
-    ]
-    form = PlaceForm()
-    form.guest_id.choices = [
+    # the two lists of the keyboard form, written by the template itself (300 options each: WTForms' rendering
+    # of every option would take longer than the rest of the page)
+    guest_choices = [
         (
             line.guest.id,
             f"{line.guest.full_name} – {seats[line.guest.id]}" if line.guest.id in seats else line.guest.full_name,
         )
         for line in lines
     ]
-    form.seat_id.choices = free
+    seat_choices = [
+        (seat.id, f"{section.label}, {seat.number}")
+        for section in sections
+        for seat in section.seats
+        if not seat.blocked and seat.id not in taken
+    ]
     return render_template(
         "ceremonies/seating.html",
         ceremony=ceremony,
         sections=sections,
         taken=taken,
         unseated=[line.guest for line in lines if line.guest.id not in seats],
-        place_form=form,
+        kind_labels=GuestKind.labels(),
+        guest_choices=guest_choices,
+        seat_choices=seat_choices,
         section_form=section_form or SectionForm(),
         seat_count=sum(len(section.seats) for section in sections),
     ), status
@@ -126,27 +128,24 @@ def place(ceremony):
     return _back_to_seating(ceremony)
 
 
-@bp.route("/<int:ceremony_id>/seating/free", methods=["POST"])
+@bp.route("/<int:ceremony_id>/seating/seats", methods=["POST"])
 @ceremony_organiser_required
-def unseat(ceremony):
+def seat_action(ceremony):
+    """The buttons at the seats (one form around the plan): free a guest's seat, block or unblock a seat."""
     try:
-        free_seat(ceremony, request.form.get("guest_id", type=int) or 0)
+        if request.form.get("free", type=int):
+            free_seat(ceremony, request.form.get("free", type=int))
+            flash(_("Der Platz ist wieder frei."), "success")
+        elif request.form.get("block", type=int):
+            seat = set_blocked(ceremony, request.form.get("block", type=int), True)
+            flash(_("Platz %(seat)s ist gesperrt.", seat=seat.label), "success")
+        elif request.form.get("unblock", type=int):
+            seat = set_blocked(ceremony, request.form.get("unblock", type=int), False)
+            flash(_("Platz %(seat)s ist wieder frei.", seat=seat.label), "success")
+        else:
+            abort(400)
     except CeremonyError as error:
         return _refused(ceremony, error)
-    flash(_("Der Platz ist wieder frei."), "success")
-    return _back_to_seating(ceremony)
-
-
-@bp.route("/<int:ceremony_id>/seating/seats/<int:seat_id>/block", methods=["POST"])
-@ceremony_organiser_required
-def block(ceremony, seat_id):
-    blocked = request.form.get("blocked") == "1"
-    try:
-        seat = set_blocked(ceremony, seat_id, blocked)
-    except CeremonyError as error:
-        return _refused(ceremony, error)
-    message = _("Platz %(seat)s ist gesperrt.") if blocked else _("Platz %(seat)s ist wieder frei.")
-    flash(message % {"seat": seat.label}, "success")
     return _back_to_seating(ceremony)
 
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from events.ceremonies.guests import guests_coming
 from events.ceremonies.models import Ceremony
 from events.ceremonies.rules import asks_date_of_birth
+from events.core.database import alphabetical_key
 from events.documents.spreadsheets import table_csv, table_xlsx
 
 
@@ -16,7 +17,9 @@ def security_table(ceremony: Ceremony) -> tuple[list[str], list[list]]:
     with_birth = asks_date_of_birth(ceremony)
     header = [_("Nachname"), _("Vorname"), _("Organisation")] + ([_("Geburtsdatum")] if with_birth else [])
     rows = []
-    for guest in sorted(guests_coming(ceremony), key=lambda g: (g.last_name.casefold(), g.first_name.casefold())):
+    for guest in sorted(
+        guests_coming(ceremony), key=lambda g: (alphabetical_key(g.last_name), alphabetical_key(g.first_name))
+    ):
         organisation = guest.organisation or (guest.host.organisation if guest.host else None) or ""
         row = [guest.last_name, guest.first_name, organisation]
         if with_birth:

@@ -51,7 +51,7 @@ def test_a_blocked_seat_cannot_be_given(app, client, login, account, make_ceremo
     seat, *_ = _hall(in_app, ceremony_id, 2)
     login(account("organiser"))
 
-    blocked = client.post(f"/ceremonies/{ceremony_id}/seating/seats/{seat}/block", data={"blocked": "1"})
+    blocked = client.post(f"/ceremonies/{ceremony_id}/seating/seats", data={"block": seat})
     refused = client.post(f"/ceremonies/{ceremony_id}/seating/place", data={"guest_id": guest, "seat_id": seat})
 
     assert blocked.status_code == 302
@@ -68,7 +68,7 @@ def test_a_taken_seat_cannot_be_blocked(client, login, account, make_ceremony, i
     in_app(lambda: place_guest(db.session.get(Ceremony, ceremony_id), guest, seat))
     login(account("organiser"))
 
-    refused = client.post(f"/ceremonies/{ceremony_id}/seating/seats/{seat}/block", data={"blocked": "1"})
+    refused = client.post(f"/ceremonies/{ceremony_id}/seating/seats", data={"block": seat})
 
     assert refused.status_code == 409
     assert "Ein vergebener Platz kann nicht gesperrt werden" in refused.text
