@@ -1,7 +1,8 @@
 """Deleting personal data when it is no longer needed, as the privacy consent promises.
 
 This package decides when; each package that holds personal data offers how it goes (registration.retention,
-checkin.retention, certificates.retention; the audit log and the mail outbox of core).
+checkin.retention, certificates.retention, ceremonies.retention; the audit log and the mail outbox of core).
+A ceremony's dates of birth, asked only for the venue's security, go once the ceremony is over.
 
 The consent text (registration.consent) tells every registrant that their details are deleted six months after
 the event, and that cancelling the registration withdraws the consent. `flask events delete-personal-data`, run
