@@ -152,7 +152,10 @@ class SeatAssignment(db.Model):
     two), also when two organisers place at the same moment."""
 
     __tablename__ = "ceremony_seat_assignments"
-    __table_args__ = (UniqueConstraint("ceremony_id", "seat_id"), UniqueConstraint("ceremony_id", "guest_id"))
+    __table_args__ = (
+        UniqueConstraint("ceremony_id", "seat_id", name="uq_ceremony_seat_assignments_seat"),
+        UniqueConstraint("ceremony_id", "guest_id", name="uq_ceremony_seat_assignments_guest"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ceremony_id: Mapped[int] = mapped_column(ForeignKey("ceremonies.id", ondelete="CASCADE"))

@@ -132,8 +132,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['guest_id'], ['ceremony_guests.id'], name=op.f('fk_ceremony_seat_assignments_guest_id_ceremony_guests'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['seat_id'], ['ceremony_seats.id'], name=op.f('fk_ceremony_seat_assignments_seat_id_ceremony_seats'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ceremony_seat_assignments')),
-    sa.UniqueConstraint('ceremony_id', 'guest_id', name=op.f('uq_ceremony_seat_assignments_ceremony_id')),
-    sa.UniqueConstraint('ceremony_id', 'seat_id', name=op.f('uq_ceremony_seat_assignments_ceremony_id'))
+    sa.UniqueConstraint('ceremony_id', 'guest_id', name=op.f('uq_ceremony_seat_assignments_guest')),
+    sa.UniqueConstraint('ceremony_id', 'seat_id', name=op.f('uq_ceremony_seat_assignments_seat'))
     )
     # ### end Alembic commands ###
 
