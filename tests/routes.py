@@ -110,6 +110,7 @@ ROUTES = [
     Route("tandems.minutes",              "GET",  "/tandems/meetings/{tandem_meeting}/minutes",    TANDEM_MEMBERS),
     # ceremonies: the organisers' pages (guest list, seating, running order, documents) and a guest's personal page
     Route("ceremonies.index",             "GET",  "/ceremonies/",                                  ORGANISERS),
+    Route("ceremonies.create",            "GET",  "/ceremonies/events/{ceremony_event}/create",    ORGANISERS),
     Route("ceremonies.create",            "POST", "/ceremonies/events/{ceremony_event}/create",    ORGANISERS,
           {"guest_allowance": "2"}),
     Route("ceremonies.ceremony",          "GET",  "/ceremonies/{ceremony}",                        ORGANISERS),

@@ -27,7 +27,6 @@ class CeremonyError(ServiceError):
         "seat_unknown": lambda **_v: _("Diesen Platz gibt es in dieser Feier nicht."),
         "guest_unknown": lambda **_v: _("Diesen Gast gibt es in dieser Feier nicht."),
         "seat_occupied": lambda **_v: _("Ein vergebener Platz kann nicht gesperrt werden; geben Sie ihn zuerst frei."),
-        "no_free_seats": lambda **_v: _("Es sind keine freien Plätze mehr da."),
         "item_unknown": lambda **_v: _("Diesen Programmpunkt gibt es in dieser Feier nicht."),
         "invitation": lambda reason, **_v: reason,
     }

@@ -36,25 +36,22 @@ def _programme_choices() -> list[tuple]:
 @role_required("organiser")
 def index():
     ceremonies = db.session.scalars(select(Ceremony).join(Event).order_by(Event.starts_at.desc())).all()
-    with_ceremony = select(Ceremony.event_id)
     events = db.session.scalars(
         select(Event)
-        .where(Event.kind == EventKind.CEREMONY, Event.id.not_in(with_ceremony))
+        .where(Event.kind == EventKind.CEREMONY, Event.id.not_in(select(Ceremony.event_id)))
         .order_by(Event.starts_at.desc())
     ).all()
-    form = CeremonyForm()
-    form.programme_id.choices = _programme_choices()
-    return render_template("ceremonies/index.html", ceremonies=ceremonies, events=events, form=form)
+    return render_template("ceremonies/index.html", ceremonies=ceremonies, events=events)
 
 
-@bp.route("/events/<int:event_id>/create", methods=["POST"])
+@bp.route("/events/<int:event_id>/create", methods=["GET", "POST"])
 @event_organiser_required
 def create(event):
     form = CeremonyForm()
     form.programme_id.choices = _programme_choices()
     if not form.validate_on_submit():
-        flash(_("Bitte prüfen Sie die Angaben zur Feier."), "error")
-        return redirect(url_for("ceremonies.index")), 303
+        status = 400 if form.is_submitted() else 200
+        return render_template("ceremonies/create.html", event=event, form=form), status
     programme = None
     if form.programme_id.data:
         programme = db.session.get(AwardProgramme, form.programme_id.data) or abort(400)
@@ -62,7 +59,7 @@ def create(event):
         ceremony = create_ceremony(event, programme, form.guest_allowance.data, form.requires_date_of_birth.data)
     except CeremonyError as error:
         flash(error.message, "error")
-        return redirect(url_for("ceremonies.index"))
+        return render_template("ceremonies/create.html", event=event, form=form), 409
     flash(_("Die Feier zu „%(title)s“ ist angelegt.", title=event.title), "success")
     return redirect(url_for("ceremonies.ceremony", ceremony_id=ceremony.id))
 

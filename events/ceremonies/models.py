@@ -22,7 +22,6 @@ class GuestKind(LabelledEnum):
     WINNER = "winner", _l("Preisträgerin / Preisträger")
     COMPANION = "companion", _l("Begleitung")
 
-    INVITED = enum.nonmember(frozenset({"honoured", "jury", "winner"}))  # invited with a personal link
     WITH_RANK = enum.nonmember(frozenset({"honoured", "jury"}))  # added by organisers with office and rank
 
 

@@ -23,8 +23,3 @@ def may_bring_guests(guest: Guest) -> bool:
 def guests_left(guest: Guest) -> int:
     """How many more guests a winner may register."""
     return max(guest.allowance - len(guest.companions), 0)
-
-
-def sits_in_front(guest: Guest) -> bool:
-    """Honoured guests and the jury carry a protocol rank."""
-    return guest.kind in GuestKind.WITH_RANK

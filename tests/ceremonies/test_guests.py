@@ -218,7 +218,10 @@ def test_a_ceremony_is_made_for_a_ceremony_event_only(app, client, login, accoun
     )
     made = client.post(f"/ceremonies/events/{festakt.id}/create", data={"guest_allowance": "3"}, follow_redirects=True)
 
+    assert refused.status_code == 409
     assert "Nur eine Veranstaltung der Art" in refused.text
+    form = client.get(f"/ceremonies/events/{festakt.id}/create").text
+    assert '<label for="guest_allowance">' in form and 'id="guest_allowance"' in form
     assert "Die Feier zu „Festakt neu“ ist angelegt." in made.text
     with app.app_context():
         ceremonies = db.session.scalars(select(Ceremony)).all()
