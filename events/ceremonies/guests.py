@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import aliased
 
 from events.ceremonies.errors import CeremonyError
@@ -41,6 +41,16 @@ def create_ceremony(event: Event, programme=None, guest_allowance: int = 2, requ
 
 
 def update_ceremony(ceremony: Ceremony, guest_allowance: int, requires_date_of_birth: bool) -> None:
+    """Change the settings; a new allowance holds for every winner (guests registered beyond it stay, no more
+    can be added)."""
+    lock_row(Event, ceremony.event_id)
+    ceremony = db.session.get(Ceremony, ceremony.id)
+    if guest_allowance != ceremony.guest_allowance:
+        db.session.execute(
+            update(Guest)
+            .where(Guest.ceremony_id == ceremony.id, Guest.kind == GuestKind.WINNER)
+            .values(allowance=guest_allowance)
+        )
     ceremony.guest_allowance = guest_allowance
     ceremony.requires_date_of_birth = requires_date_of_birth
     record_audit("ceremony.changed", ceremony.event, summary=f"{ceremony.event.title}: Einstellungen der Feier")
@@ -241,15 +251,14 @@ def guest_list(ceremony: Ceremony) -> list[GuestLine]:
     """Everyone on the list in protocol order: ranked guests by rank, then the winners in award order, each with
     their guests, then anyone else by name. Two queries, whatever the number of guests."""
     guests = db.session.scalars(select(Guest).where(Guest.ceremony_id == ceremony.id).order_by(Guest.id)).all()
-    statuses = dict(
-        db.session.execute(
-            select(Registration.invitation_id, Registration.status).where(
-                Registration.event_id == ceremony.event_id,
-                Registration.invitation_id.is_not(None),
-                Registration.status != RegistrationStatus.CANCELLED,
-            )
-        ).all()
-    )
+    statuses: dict[int, str] = {}
+    for invitation_id, status in db.session.execute(
+        select(Registration.invitation_id, Registration.status).where(
+            Registration.event_id == ceremony.event_id, Registration.invitation_id.is_not(None)
+        )
+    ):  # a standing registration counts before a cancelled one of the same invitation
+        if statuses.get(invitation_id) in (None, RegistrationStatus.CANCELLED):
+            statuses[invitation_id] = status
     companions: dict[int, list[Guest]] = {}
     for guest in guests:
         if guest.host_id is not None:

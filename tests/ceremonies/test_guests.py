@@ -261,3 +261,39 @@ def test_winners_are_invited_once_with_their_allowance(app, make_ceremony, in_ap
         return added, sorted((g.full_name, g.allowance, g.invitation_id is not None) for g in guests)
 
     assert in_app(again) == (1, [("Erika Muster", 4, True), ("Neu Gewinner", 4, True)])
+
+
+def test_a_winner_who_cancels_leaves_the_security_list_and_frees_the_guests_places(app, client, make_ceremony, in_app):
+    from events.ceremonies.guests import guest_list
+    from events.ceremonies.security_list import security_table
+    from events.registration.models import Registration
+
+    ceremony_id, [(winner_id, token)] = make_ceremony(capacity=10)
+    client.post(f"/ceremonies/me/{token}/guests", data={"first_name": "Ada", "last_name": "Gast"})
+
+    def cancel_and_look():
+        winner = db.session.get(Guest, winner_id)
+        registration = db.session.scalar(select(Registration).where(Registration.invitation_id == winner.invitation_id))
+        registration.status = "cancelled"
+        db.session.commit()
+        ceremony = db.session.get(Ceremony, ceremony_id)
+        statuses = [(line.guest.last_name, line.status) for line in guest_list(ceremony)]
+        return statuses, security_table(ceremony)[1], free_places(ceremony.event)
+
+    statuses, rows, free = in_app(cancel_and_look)
+
+    assert statuses == [("Muster", "cancelled"), ("Gast", "cancelled")]
+    assert rows == []
+    assert free == 10
+
+
+def test_a_new_allowance_holds_for_every_winner(app, client, login, account, make_ceremony):
+    ceremony_id, [(winner_id, token), (other_id, _t)] = make_ceremony(names=("Erika Muster", "Jonas Beispiel"))
+    login(account("organiser"))
+
+    response = client.post(f"/ceremonies/{ceremony_id}/settings", data={"guest_allowance": "4"}, follow_redirects=True)
+
+    assert "Die Einstellungen der Feier sind gespeichert." in response.text
+    with app.app_context():
+        assert [db.session.get(Guest, guest_id).allowance for guest_id in (winner_id, other_id)] == [4, 4]
+        db.session.remove()
