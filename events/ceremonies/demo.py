@@ -13,7 +13,7 @@ from sqlalchemy import select
 from events.awards.models import AwardProgramme, Nomination, NominationState
 from events.ceremonies.guests import add_honoured_guest, create_ceremony, invite_winners, register_companion
 from events.ceremonies.models import Guest, GuestKind, ItemKind, Seat
-from events.ceremonies.receivers import winners_of
+from events.ceremonies.receivers import released_winners, winners_of
 from events.ceremonies.running_order import add_item, generate_laudations
 from events.ceremonies.seating import add_section, set_blocked
 from events.ceremonies.suggestion import suggest_seating
@@ -48,7 +48,8 @@ PRIZES = [(1, 250_000), (2, 150_000), (3, 100_000)]
 
 @dataclass(frozen=True)
 class DemoWinner:
-    """A winner as awards.decisions gives them, made from a demo nomination while the demo has no decision."""
+    """A winner as awards.decisions gives them, made from a demo nomination while the awards have no decisions
+    (before the branch with the decisions is merged)."""
 
     nomination_id: int
     category_name: str
@@ -60,8 +61,8 @@ class DemoWinner:
 
 
 def _winners(programme: AwardProgramme) -> list:
-    released = winners_of(programme) if winners_of is not None else []
-    if released:
+    released = released_winners(programme)
+    if released or winners_of is not None:  # the decision's winners, once released; never before
         return released
     nominations = db.session.scalars(
         select(Nomination)

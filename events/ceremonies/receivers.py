@@ -15,21 +15,30 @@ log = logging.getLogger(__name__)
 # merge.
 try:
     from events.awards.decisions import winners_of
+    from events.awards.rules import decision_is_released
     from events.awards.signals import decision_released
 except ImportError:  # pragma: no cover - the guard described above
-    winners_of = None
-    decision_released = None
+    winners_of = decision_is_released = decision_released = None
+
+
+def released_winners(programme) -> list:
+    """The winners of a released decision; none before the release (the embargo: no invitation may tell)."""
+    if winners_of is None or decision_is_released is None or not decision_is_released(programme):
+        return []
+    return winners_of(programme)
 
 
 def invite_winners_of(programme) -> int | None:
-    """Invite the released decision's winners to the programme's ceremony; None when there is no ceremony (or
-    no decision to read yet). An event that sends no invitations now (a draft) is noted, not raised: the
-    release has been committed and stays; the organiser invites from the ceremony's page later."""
+    """Invite the released decision's winners to the programme's ceremony; None when there is no ceremony, or no
+    released decision (before the release nobody may learn of it, not through an invitation either). An event
+    that sends no invitations now (a draft) is noted, not raised: the release has been committed and stays; the
+    organiser invites from the ceremony's page later."""
     ceremony = ceremony_of(programme)
-    if ceremony is None or winners_of is None:
+    winners = released_winners(programme)
+    if ceremony is None or not winners:
         return None
     try:
-        return invite_winners(ceremony, winners_of(programme))
+        return invite_winners(ceremony, winners)
     except CeremonyError as error:
         log.warning("ceremony %s: winners not invited (%s)", ceremony.id, error.code)
         return None

@@ -23,10 +23,11 @@ def test_the_demo_has_a_seated_ceremony_for_the_regional_award(app, runner, clie
 
     counts = dict(kinds)
     assert programme_id is not None
-    assert counts[GuestKind.WINNER] == 3 and counts[GuestKind.HONOURED] == 3 and counts[GuestKind.JURY] == 3
+    # three places (and, once the awards' decisions are merged, whatever else the released decision gives)
+    assert counts[GuestKind.WINNER] >= 3 and counts[GuestKind.HONOURED] == 3 and counts[GuestKind.JURY] == 3
     assert counts[GuestKind.COMPANION] >= 2
     assert seated == sum(counts.values())
-    assert laudations == 3
+    assert laudations == counts[GuestKind.WINNER]
 
     login(make_user("organiser"))
     page = client.get(f"/ceremonies/{ceremony_id}").text

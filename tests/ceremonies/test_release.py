@@ -19,6 +19,7 @@ def test_releasing_a_decision_invites_its_winners_to_the_ceremony_with_their_all
     decided = [winner("Erika Muster", nomination_id=None), winner("Jonas Beispiel", place=2, prize_label="2. Platz")]
     monkeypatch.setattr(receivers, "decision_released", released)
     monkeypatch.setattr(receivers, "winners_of", lambda _programme: decided)
+    monkeypatch.setattr(receivers, "decision_is_released", lambda _programme: True)
     receivers.connect()
 
     with app.test_request_context():
@@ -41,7 +42,20 @@ def test_releasing_a_decision_invites_its_winners_to_the_ceremony_with_their_all
 
 def test_a_programme_without_a_ceremony_invites_nobody(app, monkeypatch):
     monkeypatch.setattr(receivers, "winners_of", lambda _programme: [winner("Erika Muster")])
+    monkeypatch.setattr(receivers, "decision_is_released", lambda _programme: True)
     with app.test_request_context():
         assert receivers.invite_winners_of(programme()) is None
         assert db.session.scalar(select(db.func.count(Guest.id))) == 0
+        db.session.remove()
+
+
+def test_before_the_release_no_winner_is_invited(app, monkeypatch):
+    monkeypatch.setattr(receivers, "winners_of", lambda _programme: [winner("Erika Muster")])
+    monkeypatch.setattr(receivers, "decision_is_released", lambda _programme: False)
+    with app.test_request_context():
+        award = programme()
+        create_ceremony(ceremony_event(2), award)
+        assert receivers.invite_winners_of(award) is None
+        assert db.session.scalar(select(db.func.count(Guest.id))) == 0
+        assert db.session.scalar(select(db.func.count(Invitation.id))) == 0
         db.session.remove()
