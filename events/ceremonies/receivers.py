@@ -7,6 +7,7 @@ import logging
 
 from events.ceremonies.errors import CeremonyError
 from events.ceremonies.guests import ceremony_of, invite_winners
+from events.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +35,8 @@ def invite_winners_of(programme) -> int | None:
     that sends no invitations now (a draft) is noted, not raised: the release has been committed and stays; the
     organiser invites from the ceremony's page later."""
     ceremony = ceremony_of(programme)
-    winners = released_winners(programme)
-    if ceremony is None or not winners:
+    winners = released_winners(programme) if ceremony is not None else []
+    if not winners:
         return None
     try:
         return invite_winners(ceremony, winners)
@@ -45,7 +46,12 @@ def invite_winners_of(programme) -> int | None:
 
 
 def _on_release(programme, **_kwargs) -> None:
-    invite_winners_of(programme)
+    try:
+        invite_winners_of(programme)
+    finally:
+        # a receiver commits its own work; and whatever it only read must not keep a transaction open (on SQLite
+        # a request's transaction may hold the write lock) for the receivers after it
+        db.session.commit()
 
 
 def connect() -> None:
