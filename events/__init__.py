@@ -140,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
         admin,
         awards,
         calendar,
+        ceremonies,
         certificates,
         checkin,
         directory,
@@ -154,6 +155,7 @@ def _register_blueprints(app: Flask) -> None:
     for package in (
         *(pages, accounts, admin, directory, mail, meetings, registration, calendar, checkin, certificates, tandems),
         awards,
+        ceremonies,
     ):
         app.register_blueprint(package.bp)
 

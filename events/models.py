@@ -15,6 +15,15 @@ from events.awards.models import (
     Round,
     Score,
 )
+from events.ceremonies.models import (
+    Ceremony,
+    CeremonyDocument,
+    Guest,
+    RunningOrderItem,
+    Seat,
+    SeatAssignment,
+    Section,
+)
 from events.certificates.models import Certificate, CertificateBatch
 from events.checkin.models import CheckIn, Device
 from events.core.models import (
@@ -63,6 +72,8 @@ __all__ = [
     "BlockComment",
     "BlockSuggestion",
     "BlockVersion",
+    "Ceremony",
+    "CeremonyDocument",
     "Certificate",
     "CertificateBatch",
     "CheckIn",
@@ -75,6 +86,7 @@ __all__ = [
     "EventDay",
     "EventStaff",
     "GroupMember",
+    "Guest",
     "GuidelineBlock",
     "GuidelineChapter",
     "Invitation",
@@ -86,6 +98,10 @@ __all__ = [
     "Region",
     "Registration",
     "RegistrationDay",
+    "RunningOrderItem",
+    "Seat",
+    "SeatAssignment",
+    "Section",
     "TandemGroup",
     "TandemMeeting",
     "TandemPair",

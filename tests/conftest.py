@@ -416,6 +416,7 @@ def world(app, account, make_organisation, make_person, make_event, make_registr
     from events.registration.models import Invitation, Registration
     from events.registration.tokens import feed_token_for, hash_token
     from tests.awards.factories import award_world
+    from tests.ceremonies.factories import ceremony_world
     from tests.tandems.world import tandem_world
 
     organisation = make_organisation()
@@ -489,6 +490,7 @@ def world(app, account, make_organisation, make_person, make_event, make_registr
             "checkin": checkin.id,
         }
         values.update(award_world(account))
+        values.update(ceremony_world())
         values.update(tandem_world(event.id, organisation.id))
         db.session.remove()
     return values

@@ -35,6 +35,7 @@ NOT_HTML |= {"certificates.batch_progress", "certificates.certificate_download"}
 NOT_HTML |= {"certificates.batch_pdf", "certificates.batch_zip"}  # downloads once a batch is rendered
 NOT_HTML |= {"awards.own_document", "awards.document", "awards.jury_document", "awards.meeting_sheet"}  # files
 NOT_HTML |= {"tandems.guideline_as_pdf", "tandems.guideline_as_docx"}  # the printed guideline
+NOT_HTML |= {"ceremonies.security_list", "ceremonies.document"}  # the security list (CSV) and a printed document
 # What every page's header says, in each language: the skip link, and signing in or out.
 SKIP_LINK = {"de": "Zum Inhalt springen", "en": "Skip to content"}
 SIGN_IN = {"de": "Für Mitarbeitende", "en": "Staff sign-in"}

@@ -28,6 +28,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("checkin",),  # scanning, devices, staff, figures
     ("certificates",),  # certificates, batches, verification
     ("awards", "tandems"),
+    ("ceremonies",),  # an award programme's ceremony: guests, seating, running order, place cards and badges
     ("privacy", "admin", "pages", "demo", "mail"),  # across packages: retention, users admin, start page, demo data
 )
 # Modules every layer may use: settings and the extension objects.

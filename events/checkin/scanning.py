@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
+from events.checkin import welcome
 from events.checkin.models import CheckIn, Device
 from events.checkin.scopes import DAY_SCOPE, berlin_time, event_days, session_of_scope
 from events.core.audit import record_audit
@@ -51,21 +52,24 @@ class CheckInError(Exception):
     """A check-in action that is not allowed; the message is shown to the user."""
 
 
-def door_person(registration_id: int, details: PersonDetails, workshops: list[str]) -> dict:
-    """What the door shows of a person (the scanner's answer and the API's "person")."""
+def door_person(registration_id: int, details: PersonDetails, workshops: list[str], lines=()) -> dict:
+    """What the door shows of a person (the scanner's answer and the API's "person"); `lines`: what packages
+    above add (checkin.welcome), such as a ceremony seat."""
     return {
         "id": registration_id,
         "name": details.name,
         "organisation": details.organisation,
         "district": details.district_label,
         "workshops": workshops,
+        "details": list(lines),
     }
 
 
 def person_summary(registration: Registration) -> dict:
     """Plain values about a person, for the scanner's answer and the API."""
     details = PersonDetails.from_registration(registration)
-    return door_person(registration.id, details, [session.title for session in registration.workshops])
+    workshops = [session.title for session in registration.workshops]
+    return door_person(registration.id, details, workshops, welcome.lines_for(registration.id))
 
 
 # Scanning
@@ -305,7 +309,8 @@ def holder_of(rows) -> TicketHolder | None:
     details = PersonDetails.named(
         row.first_name, row.last_name, organisation=row.organisation_name or "", district_label=district
     )
-    person = door_person(row.registration_id, details, [r.workshop_title for r in rows if r.workshop_id is not None])
+    workshops = [r.workshop_title for r in rows if r.workshop_id is not None]
+    person = door_person(row.registration_id, details, workshops, welcome.lines_for(row.registration_id))
     workshop_ids = frozenset(r.workshop_id for r in rows if r.workshop_id is not None)
     return TicketHolder(row.registration_id, row.registration_status, row.ticket_version, workshop_ids, person)
 

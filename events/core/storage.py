@@ -24,7 +24,7 @@ from events.core.models import StoredFile
 from events.core.types import utcnow
 from events.extensions import db
 
-AREAS = ("certificates", "mail", "awards", "tandems")
+AREAS = ("certificates", "mail", "awards", "tandems", "ceremonies")
 
 
 class FileStore(Protocol):
@@ -133,6 +133,7 @@ def _folders(app: Flask) -> dict[str, Path]:
         "certificates": Path(app.config.get("CERTIFICATE_FOLDER") or instance / "certificates"),
         "awards": Path(app.config.get("AWARD_DOCUMENTS_FOLDER") or instance / "award_documents"),
         "tandems": instance / "tandems",  # the printed guidelines
+        "ceremonies": Path(app.config.get("CEREMONY_DOCUMENTS_FOLDER") or instance / "ceremony_documents"),
     }
 
 

@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from events.core.cli import with_site_context
 from events.core.models import User
 from events.demo.data import DEMO_USERS, load_demo_data
 from events.extensions import db
@@ -17,6 +18,7 @@ demo_cli = AppGroup("demo", help="Demo data.")
 @demo_cli.command("load")
 @click.option("--if-empty", is_flag=True, help="Do nothing when users exist already.")
 @click.option("--password", default=None, help="Password for all demo users (default: a random one, printed).")
+@with_site_context  # the ceremony's invitations are mailed, and mails build their links with url_for
 def load_demo_command(if_empty, password):
     """Create believable demo content and one demo user per role."""
     if current_app.config["ENV_NAME"] == "production":

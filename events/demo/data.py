@@ -159,6 +159,9 @@ def load_demo_data(password: str, seed: int = 2026) -> list[tuple[str, str]]:
     load_tandem_demo(rng, users)
     db.session.commit()
     logins += load_award_demo(users, password, rng)
+    from events.ceremonies.demo import load_ceremony_demo
+
+    load_ceremony_demo(rng)
     return logins
 
 

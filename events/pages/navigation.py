@@ -16,6 +16,7 @@ NAVIGATION = [
     ("checkin.index", _l("Einlass"), {"checkin", "organiser"}),
     ("certificates.index", _l("Urkunden"), {"organiser"}),
     ("awards.programmes", _l("Preise"), {"organiser"}),
+    ("ceremonies.index", _l("Feiern"), {"organiser"}),
     ("awards.jury_start", _l("Jury"), {"jury"}),
     ("tandems.index", _l("Tandems"), {"organiser"}),
     ("admin.users", _l("Benutzer"), {"admin"}),

@@ -18,7 +18,8 @@ def delete_personal_data_command(dry_run):
     click.echo(
         f"{prefix}: {report.registrations} registrations anonymised, {report.invitations} invitations, "
         f"{report.mails} mails, {report.tandem_comments} tandem comments, "
-        f"{report.tandem_suggestions} tandem suggestions anonymised"
+        f"{report.tandem_suggestions} tandem suggestions anonymised, "
+        f"{report.dates_of_birth} dates of birth of ceremony guests"
     )
     for title in report.events:
         click.echo(f"  event: {title}")

@@ -1,7 +1,8 @@
 """Deleting personal data when it is no longer needed, as the privacy consent promises.
 
 This package decides when; each package that holds personal data offers how it goes (registration.retention,
-checkin.retention, certificates.retention; the audit log and the mail outbox of core).
+checkin.retention, certificates.retention, ceremonies.retention; the audit log and the mail outbox of core).
+A ceremony's dates of birth, asked only for the venue's security, go once the ceremony is over.
 
 The consent text (registration.consent) tells every registrant that their details are deleted six months after
 the event, and that cancelling the registration withdraws the consent. `flask events delete-personal-data`, run
@@ -37,6 +38,7 @@ from datetime import datetime, timedelta
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import and_, delete, func, or_, select
 
+from events.ceremonies import retention as ceremony_retention
 from events.certificates import retention as certificate_retention
 from events.certificates.models import Certificate
 from events.checkin import retention as checkin_retention
@@ -68,11 +70,17 @@ class DeletionReport:
     mails: int = 0
     tandem_comments: int = 0  # deleted (tandems.retention)
     tandem_suggestions: int = 0  # whose author was anonymised
+    dates_of_birth: int = 0  # of ceremony guests, deleted once the ceremony is over (ceremonies.retention)
 
     @property
     def anything(self) -> bool:
         return bool(
-            self.registrations or self.invitations or self.mails or self.tandem_comments or self.tandem_suggestions
+            self.registrations
+            or self.invitations
+            or self.mails
+            or self.tandem_comments
+            or self.tandem_suggestions
+            or self.dates_of_birth
         )
 
 
@@ -124,6 +132,7 @@ def delete_expired_personal_data(now: datetime | None = None, dry_run: bool = Fa
     due = registrations_due(event_ids, now)
     tandems = forget_discussions(berlin_date(add_months(now, -PERSONAL_DATA_KEPT_MONTHS)), dry_run=dry_run)
     report.tandem_comments, report.tandem_suggestions = tandems.comments, tandems.suggestions
+    report.dates_of_birth = ceremony_retention.forget_dates_of_birth(now, dry_run=dry_run)
     if dry_run:
         report.registrations = count_registrations(due)
         report.invitations = delete_invitations(event_ids, dry_run=True)
@@ -138,6 +147,7 @@ def delete_expired_personal_data(now: datetime | None = None, dry_run: bool = Fa
         redact_audit_entries("Registration", ids)
         checkin_retention.forget_registrations(ids)
         certificate_retention.forget_registrations(ids)
+    ceremony_retention.forget_guests(event_ids)
     report.invitations = delete_invitations(event_ids)
     mails = db.session.execute(select(OutgoingMail.id, OutgoingMail.eml_path).where(_mails_due(ids, now))).all()
     report.mails = len(mails)
@@ -150,9 +160,15 @@ def delete_expired_personal_data(now: datetime | None = None, dry_run: bool = Fa
             "privacy.delete_personal_data",
             summary=(
                 f"{report.registrations} Anmeldungen anonymisiert, {report.invitations} Einladungen und "
-                f"{report.mails} E-Mails gelöscht, {report.tandem_comments} Tandem-Kommentare gelöscht"
+                f"{report.mails} E-Mails gelöscht, {report.tandem_comments} Tandem-Kommentare gelöscht, "
+                f"{report.dates_of_birth} Geburtsdaten gelöscht"
             ),
-            details={"events": event_ids, "registrations": len(ids), "tandem_suggestions": report.tandem_suggestions},
+            details={
+                "events": event_ids,
+                "registrations": len(ids),
+                "tandem_suggestions": report.tandem_suggestions,
+                "dates_of_birth": report.dates_of_birth,
+            },
         )
     db.session.commit()
     _remove_files([path for _mail_id, path in mails if path])  # after the commit: a failed one leaves the files

@@ -6,6 +6,8 @@ registrations never overbook an event or a workshop, on SQLite and on PostgreSQL
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import func, select
 
 from events.extensions import db
@@ -27,6 +29,15 @@ def confirmed_count_query(event_id):
 _PUBLIC_EVENT_AND_CONFIRMED = PUBLIC_EVENT_QUERY.add_columns(confirmed_count_query(Event.id).scalar_subquery())
 
 
+# Places taken by people who are not registrations of their own (a ceremony winner's guests, registered by name):
+# a package above registers a function event -> number of such places, and capacity counts them too.
+OTHER_PLACES_TAKEN: list[Callable[[Event], int]] = []
+
+
+def other_places_taken(event: Event) -> int:
+    return sum(count(event) for count in OTHER_PLACES_TAKEN)
+
+
 def confirmed_count(event_id: int) -> int:
     return db.session.scalar(confirmed_count_query(event_id))
 
@@ -39,7 +50,8 @@ def free_places(event: Event, confirmed: int | None = None) -> int | None:
     """Places left; None when the event has no limit. confirmed: the confirmed count, when the caller has it."""
     if event.capacity is None:
         return None
-    return _places_left(event.capacity, confirmed_count(event.id) if confirmed is None else confirmed)
+    confirmed = confirmed_count(event.id) if confirmed is None else confirmed
+    return _places_left(event.capacity, confirmed + other_places_taken(event))
 
 
 def public_event_and_free_places(slug: str) -> tuple[Event | None, int | None]:
@@ -63,7 +75,7 @@ def free_places_by_event(events: list[Event]) -> dict[int, int | None]:
         if counted
         else []
     )
-    return {e.id: _places_left(e.capacity, confirmed.get(e.id, 0)) for e in events}
+    return {e.id: _places_left(e.capacity, confirmed.get(e.id, 0) + other_places_taken(e)) for e in events}
 
 
 def has_free_place(event: Event, confirmed: int | None = None) -> bool:

@@ -16,7 +16,7 @@ from events.meetings.catalogue import public_event
 from events.meetings.models import EventAccess, EventKind
 from events.meetings.programme import registration_definition
 from events.meetings.rules import event_is_over, registration_is_open, registration_window_state
-from events.registration import bp
+from events.registration import bp, personal_page
 from events.registration.address_check import confirm_address
 from events.registration.cancelling import cancel_registration, restorable, restore_registration
 from events.registration.consent import photo_consent_text, privacy_consent_text
@@ -219,6 +219,7 @@ def personal(token):
         organisations=organisation_names(),
         photo_text=photo_consent_text(),
         kind_labels=EventKind.labels(),
+        personal_lines=personal_page.lines_for(registration, token),
     ), status
 
 

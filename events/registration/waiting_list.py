@@ -15,7 +15,7 @@ from events.registration import mails
 from events.registration.days import choose_days
 from events.registration.errors import RegistrationError
 from events.registration.models import Registration, RegistrationStatus
-from events.registration.places import confirmed_count, has_free_place, workshop_fill, workshop_is_full
+from events.registration.places import confirmed_count, free_places, has_free_place, workshop_fill, workshop_is_full
 
 
 def confirm_with_free_workshops(registration: Registration) -> list[str]:
@@ -52,7 +52,7 @@ def promote_while_free(event: Event) -> list[Registration]:
     if not waiting_list_moves(event):
         return []
     promoted = []
-    free = None if event.capacity is None else event.capacity - confirmed_count(event.id)
+    free = free_places(event)
     while free is None or free > 0:
         first = db.session.scalars(
             select(Registration)

@@ -100,6 +100,7 @@
       if (person.workshops && person.workshops.length) {
         parts.push(paragraph("scan-workshops", `${config.textWorkshops} ${person.workshops.join(", ")}`));
       }
+      for (const line of person.details || []) parts.push(paragraph("scan-detail", line));
     }
     if (answer.explanation) parts.push(paragraph("scan-explanation", answer.explanation));
     if (answer.ok && answer.checkin_id) parts.push(undoForm(answer));

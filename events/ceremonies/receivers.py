@@ -1,0 +1,51 @@
+"""The link to the awards' decision: when an organiser releases a programme's decision, its winners are put on
+the guest list of the programme's ceremony and invited (invite_winners)."""
+
+from __future__ import annotations
+
+import logging
+
+from events.awards.decisions import winners_of
+from events.awards.rules import decision_is_released
+from events.awards.signals import decision_released
+from events.ceremonies.errors import CeremonyError
+from events.ceremonies.guests import ceremony_of, invite_winners
+from events.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def released_winners(programme) -> list:
+    """The winners of a released decision; none before the release (the embargo: no invitation may tell)."""
+    if not decision_is_released(programme):
+        return []
+    return winners_of(programme)
+
+
+def invite_winners_of(programme) -> int | None:
+    """Invite the released decision's winners to the programme's ceremony; None when there is no ceremony, or no
+    released decision (before the release nobody may learn of it, not through an invitation either). An event
+    that sends no invitations now (a draft) is noted, not raised: the release has been committed and stays; the
+    organiser invites from the ceremony's page later."""
+    ceremony = ceremony_of(programme)
+    winners = released_winners(programme) if ceremony is not None else []
+    if not winners:
+        return None
+    try:
+        return invite_winners(ceremony, winners)
+    except CeremonyError as error:
+        log.warning("ceremony %s: winners not invited (%s)", ceremony.id, error.code)
+        return None
+
+
+def _on_release(programme, **_kwargs) -> None:
+    try:
+        invite_winners_of(programme)
+    finally:
+        # a receiver commits its own work; and whatever it only read must not keep a transaction open (on SQLite
+        # a request's transaction may hold the write lock) for the receivers after it
+        db.session.commit()
+
+
+def connect() -> None:
+    decision_released.connect(_on_release, weak=False)
