@@ -18,7 +18,8 @@ import vobject
 from dateutil import tz as dateutil_tz
 
 from events.calendar import service
-from events.core.mailer import deliver_due_mail, queue_mail
+from events.core.mailer import deliver_due_mail
+from events.core.outbox import queue_mail
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.calendar_sequence import bump_sequence

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from events.checkin.models import CheckIn
 from events.core.audit import record_audit
-from events.core.mailer import about, queue_mail
 from events.core.models import AuditEntry, OutgoingMail
+from events.core.outbox import about, queue_mail
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event

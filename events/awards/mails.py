@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from events.awards.links import NOMINEE, PROPOSER, nominee_token, proposer_token
 from events.awards.models import DocumentRequest, Nomination, NominationState
-from events.core.mailer import about, mail_renderer, queue_deferred_mail, render_templated_mail
+from events.core.outbox import about, mail_renderer, queue_deferred_mail, render_templated_mail
 from events.extensions import db
 
 # notice -> (subject, paragraphs); %(project)s and %(programme)s are filled in

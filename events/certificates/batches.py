@@ -28,8 +28,8 @@ from events.certificates.pages import (
     verification_url,
 )
 from events.certificates.wording import DEFAULT_ISSUER
-from events.core.mailer import about, queue_templated_mail
 from events.core.models import OutgoingMail
+from events.core.outbox import about, queue_templated_mail
 from events.core.storage import file_store
 from events.core.types import utcnow
 from events.documents import pdf_files

@@ -217,7 +217,7 @@ class OutgoingMail(db.Model):
     message_id: Mapped[str | None] = mapped_column(String(200))
     eml_path: Mapped[str | None] = mapped_column(String(300))  # file name under MAIL_FOLDER when no SMTP is set
     topic: Mapped[str | None] = mapped_column(String(60))  # e.g. "registration.confirmation"
-    # what the mail is about, as "kind:id" ("registration:42", "nomination:7"; see mailer.about): it is deleted
+    # what the mail is about, as "kind:id" ("registration:42", "nomination:7"; see outbox.about): it is deleted
     # with that object's personal data, and a task that queues it twice finds it already there
     about: Mapped[str | None] = mapped_column(String(60), index=True)
 

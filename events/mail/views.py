@@ -3,8 +3,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from events.core.access import role_required
-from events.core.mailer import deliver_queue_now, hide_secret_links
+from events.core.mailer import deliver_queue_now
 from events.core.models import OutgoingMail
+from events.core.secret_links import hide_secret_links
 from events.extensions import db
 from events.mail import bp
 

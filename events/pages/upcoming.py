@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
-from events.core.mailer import about_column
 from events.core.models import OutgoingMail
+from events.core.outbox import about_column
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event, EventStaff, EventStatus

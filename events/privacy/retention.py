@@ -39,8 +39,8 @@ from events.certificates import retention as certificate_retention
 from events.certificates.models import Certificate
 from events.checkin import retention as checkin_retention
 from events.core.audit import record_audit, redact_audit_entries
-from events.core.mailer import about_any
 from events.core.models import OutgoingMail
+from events.core.outbox import about_any
 from events.core.storage import file_store
 from events.core.types import utcnow
 from events.extensions import db
