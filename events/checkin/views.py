@@ -12,6 +12,7 @@ from events.checkin import staff as event_staff
 from events.checkin.access import event_staff_required
 from events.checkin.devices import create_device, device_window, devices_of
 from events.checkin.door_list import door_list as door_list_of
+from events.checkin.errors import CheckInError, StaffError
 from events.checkin.figures import (
     arrivals,
     arrivals_chart,
@@ -23,12 +24,12 @@ from events.checkin.figures import (
 )
 from events.checkin.forms import ConfirmForm, DeviceForm, ManualCheckInForm, ScanForm, StaffForm
 from events.checkin.models import CheckIn, Device
+from events.checkin.results import ScanResult
 from events.checkin.scan_log import may_undo, recent_scans, scan_log, undo_checkin
-from events.checkin.scanning import CheckInError, ScanResult, check_in_registration, reissue_ticket, scan_ticket
+from events.checkin.scanning import check_in_registration, reissue_ticket, scan_ticket
 from events.checkin.scopes import berlin_time, event_days, scopes_for, valid_scope
 from events.checkin.search import SEARCH_MIN_LENGTH, search_registrations
 from events.checkin.staff import (
-    StaffError,
     assign_staff,
     assignable_staff,
     events_for_scanning,

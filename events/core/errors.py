@@ -26,3 +26,11 @@ class ServiceError(ValueError):
     def message(self) -> str:
         text = self.messages.get(self.code)
         return text(**self.values) if text else _("Das ist leider nicht möglich.")
+
+
+class WordedServiceError(ServiceError):
+    """A ServiceError whose str() is its message, not its code: for refusals that were always shown as they are
+    (the door's undo, the staff form, the certificate forms); `code` is still there for tests and the API."""
+
+    def __str__(self) -> str:
+        return self.message
