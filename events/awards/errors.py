@@ -2,24 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 
-
-class AwardError(ValueError):
-    """A user-facing reason why an award action cannot be done; str() is the code, `message` its wording."""
-
-    def __init__(self, code: str, **values):
-        super().__init__(code)
-        self.code = code
-        self.values = values
-
-    @property
-    def message(self) -> str:
-        text = MESSAGES.get(self.code)
-        if text is None:  # a refusal worded elsewhere (the shared upload checks) comes with its reason
-            return self.values.get("reason", self.code)
-        return str(text) % self.values
-
+from events.core.errors import ServiceError
 
 MESSAGES = {
+    "upload_refused": lambda reason: reason,  # worded by the shared upload checks
     "call_closed": _l("Die Einreichungsfrist ist abgelaufen oder die Ausschreibung ist geschlossen."),
     "not_editable": _l("Dieser Vorschlag kann nicht mehr geändert werden."),
     "incomplete": _l("Der Vorschlag ist noch nicht vollständig."),
@@ -55,3 +41,9 @@ MESSAGES = {
     "rank_range": _l("Die Plätze reichen von 1 bis zur Zahl der Nominierungen auf der Auswahlliste."),
     "shortlist_fixed": _l("Die Auswahlliste steht fest, seit die Runde der Rangfolge geöffnet wurde."),
 }
+
+
+class AwardError(ServiceError):
+    """A user-facing reason why an award action cannot be done; str() is the code, `message` its wording."""
+
+    messages = MESSAGES

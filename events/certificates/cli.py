@@ -19,8 +19,9 @@ def issue_attendance_command(event_slug, mail, issuer):
     """Issue certificates of attendance to every checked-in participant of an event who has none yet
     (safe to run again: nobody gets two), render them and optionally mail them."""
     from events.certificates.batches import batch_files
+    from events.certificates.errors import CertificateProblem
     from events.certificates.issuing import issue_missing_attendance_certificates
-    from events.certificates.wording import DEFAULT_ISSUER, CertificateProblem
+    from events.certificates.wording import DEFAULT_ISSUER
     from events.core.storage import file_store
     from events.extensions import db
     from events.meetings.models import Event

@@ -5,10 +5,10 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from events.certificates.batches import start_rendering
+from events.certificates.errors import CertificateProblem
 from events.certificates.kinds import ATTENDANCE, kind_of
 from events.certificates.models import Certificate, CertificateBatch
 from events.certificates.pages import DESIGNS, MAX_SIGNATORIES, document_settings, page_for, render_certificates
@@ -20,7 +20,6 @@ from events.certificates.recipients import (
 )
 from events.certificates.wording import (
     DEFAULT_ISSUER,
-    CertificateProblem,
     fill_placeholders,
     local_today,
     placeholder_problems,
@@ -58,10 +57,10 @@ def new_batch(
 ) -> CertificateBatch:
     """A batch with the organiser's settings (not yet added to the session)."""
     if kind_of(kind) is None:
-        raise CertificateProblem(_("Unbekannte Art von Urkunde."))
+        raise CertificateProblem("unknown_kind")
     problems = placeholder_problems(body_template, kind) + placeholder_problems(title, kind)
     if problems:
-        raise CertificateProblem(" ".join(problems))
+        raise CertificateProblem("placeholders", problems=problems)
     return CertificateBatch(
         kind=kind,
         event_id=event_id,
@@ -116,7 +115,7 @@ def issue_certificates(
 ) -> list[Certificate]:
     """Create a certificate per recipient, in the given order, in the current transaction."""
     if not recipients:
-        raise CertificateProblem(_("Es gibt niemanden, für den eine Urkunde ausgestellt werden könnte."))
+        raise CertificateProblem("nobody")
     if batch.id is None:
         db.session.add(batch)
     certificates = [certificate_for(batch, recipient, event, issuer) for recipient in recipients]
@@ -153,7 +152,7 @@ def preview_pdf(batch: CertificateBatch, recipient: Recipient | None, issuer: st
 
 def revoke_certificate(certificate: Certificate, reason: str) -> None:
     if certificate.revoked_at:
-        raise CertificateProblem(_("Diese Urkunde ist bereits widerrufen."))
+        raise CertificateProblem("already_revoked")
     certificate.revoked_at = utcnow()
     certificate.revoked_reason = reason[:300]
     record_audit("certificates.revoked", certificate, f"{certificate.serial}: {reason}"[:500])
@@ -163,9 +162,9 @@ def correct_recipient_name(certificate: Certificate, new_name: str) -> Certifica
     """Issue a corrected certificate with the new name and revoke the old one; returns the new certificate."""
     new_name = new_name.strip()
     if certificate.revoked_at:
-        raise CertificateProblem(_("Eine widerrufene Urkunde kann nicht berichtigt werden."))
+        raise CertificateProblem("revoked_not_correctable")
     if not new_name or new_name == certificate.recipient_name:
-        raise CertificateProblem(_("Bitte geben Sie den berichtigten Namen ein."))
+        raise CertificateProblem("name_missing")
     values = dict((certificate.details or {}).get("values", {}))
     old_name = certificate.recipient_name
     values["name"] = new_name
@@ -203,9 +202,9 @@ def participant_certificate(registration: Registration) -> Certificate:
     """The participant's standing attendance certificate, issued now if they attended and the event is over."""
     event = registration.event
     if registration.status == RegistrationStatus.CANCELLED:
-        raise CertificateProblem(_("Diese Anmeldung wurde storniert."))
+        raise CertificateProblem("registration_cancelled")
     if not event_is_over(event):
-        raise CertificateProblem(_("Die Teilnahmebescheinigung gibt es, sobald die Veranstaltung vorbei ist."))
+        raise CertificateProblem("event_not_over")
     existing = db.session.scalars(
         select(Certificate)
         .where(Certificate.registration_id == registration.id, Certificate.kind == ATTENDANCE.key)
@@ -214,15 +213,10 @@ def participant_certificate(registration: Registration) -> Certificate:
     if existing is not None and existing.revoked_at is None:
         return existing
     if existing is not None:  # revoked by the organisers: fetching it must not issue it again
-        raise CertificateProblem(
-            _(
-                "Ihre Teilnahmebescheinigung wurde widerrufen. "
-                "Bei Fragen wenden Sie sich bitte an das Organisationsteam."
-            )
-        )
+        raise CertificateProblem("certificate_revoked")
     days = attended_days(event.id, registration.id).get(registration.id)
     if not days:
-        raise CertificateProblem(_("Für diese Anmeldung ist keine Teilnahme (Check-in) verzeichnet."))
+        raise CertificateProblem("no_attendance")
     batch = _attendance_batch_for(event)
     issuer = (
         db.session.scalar(
@@ -275,7 +269,7 @@ def issue_missing_attendance_certificates(
     certificate was revoked gets a new one. None when nobody is left. Refused before the event is over.
     """
     if not event_is_over(event):
-        raise CertificateProblem(_("Die Teilnahmebescheinigung gibt es, sobald die Veranstaltung vorbei ist."))
+        raise CertificateProblem("event_not_over")
     have_one = set(
         db.session.scalars(
             select(Certificate.registration_id).where(

@@ -16,6 +16,7 @@ from events.certificates.batches import (
     recent_batches,
     start_rendering,
 )
+from events.certificates.errors import CertificateProblem
 from events.certificates.forms import SOURCE_LABELS, BatchForm, CorrectNameForm, RevokeForm
 from events.certificates.issuing import (
     correct_recipient_name,
@@ -37,7 +38,7 @@ from events.certificates.models import Certificate, CertificateBatch
 from events.certificates.pages import certificate_pdf, pdf_filename
 from events.certificates.recipients import recipients_from_event, recipients_from_people
 from events.certificates.verification import certificate_by_code, certificate_typed_in, search_certificates
-from events.certificates.wording import STATUS_LABELS, CertificateProblem
+from events.certificates.wording import STATUS_LABELS
 from events.core.access import public, role_required
 from events.core.database import german_order
 from events.core.models import Person

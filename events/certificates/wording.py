@@ -31,10 +31,6 @@ PLACEHOLDER_PATTERN = re.compile(r"\{([^{}]*)\}")
 DEFAULT_ISSUER = "Programm Integrationslotsinnen und -lotsen"
 
 
-class CertificateProblem(ValueError):
-    """Something an organiser or participant can fix or must be told; the message is shown as it is."""
-
-
 # --- placeholders ----------------------------------------------------------------------------------------------
 
 
