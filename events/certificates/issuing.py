@@ -132,6 +132,18 @@ def issue_certificates(
     return certificates
 
 
+def issue_batch(
+    batch: CertificateBatch, recipients: list[Recipient], issuer: str, event: Event | None, send_mail: bool
+) -> None:
+    """Issue the organiser's batch and hand it to the worker (start_rendering commits); a refusal rolls back."""
+    try:
+        issue_certificates(batch, recipients, issuer, event)
+    except CertificateProblem:
+        db.session.rollback()
+        raise
+    start_rendering(batch, send_mail=send_mail)
+
+
 def preview_pdf(batch: CertificateBatch, recipient: Recipient | None, issuer: str, event: Event | None) -> bytes:
     """A one-page PDF with the batch's settings for the first recipient (or a sample name); nothing is saved."""
     sample = recipient or Recipient(
@@ -151,6 +163,12 @@ def preview_pdf(batch: CertificateBatch, recipient: Recipient | None, issuer: st
 
 
 def revoke_certificate(certificate: Certificate, reason: str) -> None:
+    """Revoke a certificate (it no longer verifies) and commit."""
+    _revoke(certificate, reason)
+    db.session.commit()
+
+
+def _revoke(certificate: Certificate, reason: str) -> None:
     if certificate.revoked_at:
         raise CertificateProblem("already_revoked")
     certificate.revoked_at = utcnow()
@@ -159,7 +177,8 @@ def revoke_certificate(certificate: Certificate, reason: str) -> None:
 
 
 def correct_recipient_name(certificate: Certificate, new_name: str) -> Certificate:
-    """Issue a corrected certificate with the new name and revoke the old one; returns the new certificate."""
+    """Issue a corrected certificate with the new name and revoke the old one, and commit; returns the new
+    certificate."""
     new_name = new_name.strip()
     if certificate.revoked_at:
         raise CertificateProblem("revoked_not_correctable")
@@ -191,15 +210,25 @@ def correct_recipient_name(certificate: Certificate, new_name: str) -> Certifica
     )
     db.session.add(replacement)
     _assign_serials([replacement])
-    revoke_certificate(certificate, f"Name berichtigt, ersetzt durch {replacement.serial}")
+    _revoke(certificate, f"Name berichtigt, ersetzt durch {replacement.serial}")
     record_audit(
         "certificates.reissued", replacement, f"{certificate.serial} → {replacement.serial}: {old_name} → {new_name}"
     )
+    db.session.commit()
     return replacement
 
 
 def participant_certificate(registration: Registration) -> Certificate:
-    """The participant's standing attendance certificate, issued now if they attended and the event is over."""
+    """The participant's standing attendance certificate, issued now (and committed) if they attended and the event
+    is over; a refusal rolls back."""
+    try:
+        return _standing_certificate(registration)
+    except CertificateProblem:
+        db.session.rollback()
+        raise
+
+
+def _standing_certificate(registration: Registration) -> Certificate:
     event = registration.event
     if registration.status == RegistrationStatus.CANCELLED:
         raise CertificateProblem("registration_cancelled")

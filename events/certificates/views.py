@@ -20,7 +20,7 @@ from events.certificates.errors import CertificateProblem
 from events.certificates.forms import SOURCE_LABELS, BatchForm, CorrectNameForm, RevokeForm
 from events.certificates.issuing import (
     correct_recipient_name,
-    issue_certificates,
+    issue_batch,
     new_batch,
     participant_certificate,
     preview_pdf,
@@ -140,12 +140,10 @@ def new_batch_view():
         if action == "issue":
             batch, event, recipients = _batch_and_recipients(form)
             try:
-                issue_certificates(batch, recipients, form.issuer.data.strip(), event)
+                issue_batch(batch, recipients, form.issuer.data.strip(), event, form.send_mail.data)
             except CertificateProblem as problem:
-                db.session.rollback()
                 flash(str(problem), "error")
                 return _render_batch_form(form, None), 400
-            start_rendering(batch, send_mail=form.send_mail.data)
             return redirect(url_for("certificates.batch", batch_id=batch.id))
         try:
             pdf, anyone = _preview_pdf(form)
@@ -320,7 +318,6 @@ def revoke(certificate_id):
         except CertificateProblem as problem:
             flash(str(problem), "error")
             return redirect(url_for("certificates.certificate", certificate_id=certificate.id))
-        db.session.commit()
         flash(_("Die Urkunde %(serial)s ist widerrufen.", serial=certificate.serial), "success")
         return redirect(url_for("certificates.certificate", certificate_id=certificate.id))
     return _render_certificate(certificate, form, CorrectNameForm(name=certificate.recipient_name), 400)
@@ -337,7 +334,6 @@ def correct(certificate_id):
         except CertificateProblem as problem:
             form.name.errors = [str(problem)]
             return _render_certificate(certificate, RevokeForm(), form, 400)
-        db.session.commit()
         flash(
             _(
                 "Die berichtigte Urkunde %(new)s ist ausgestellt; %(old)s ist widerrufen.",
@@ -383,7 +379,6 @@ def participant(token):
     try:
         certificate = participant_certificate(registration)
     except CertificateProblem as problem:
-        db.session.rollback()
         return render_template("certificates/unavailable.html", message=str(problem))
     return _pdf_response(
         certificate_pdf(certificate), pdf_filename(certificate.recipient_name, certificate.serial), False
