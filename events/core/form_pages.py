@@ -5,6 +5,7 @@ the form and say what saving means; the service functions they call commit."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import flash, redirect, render_template
@@ -34,14 +35,25 @@ def form_page(
     return render_template(template, form=form, **context), 400 if form.is_submitted() else 200
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What form_action came to: true when the action was done; `result` is what it returned."""
+
+    done: bool
+    result: Any = None
+
+    def __bool__(self) -> bool:
+        return self.done
+
+
 def form_action(
     form,
     action: Callable[[], Any],
     done: str | Callable[[Any], str],
     invalid: str | None = None,
     refused: Callable[[ServiceError], None] | None = None,
-) -> bool:
-    """Run a service action for a posted form; True when it was done.
+) -> Outcome:
+    """Run a service action for a posted form; the Outcome is true when it was done and holds its result.
 
     When the form validates, action() runs and `done` is flashed (a text, or a function of the action's result).
     A ServiceError the action raises is flashed as an error (or handed to `refused`). When the form does not
@@ -50,7 +62,7 @@ def form_action(
     if not form.validate_on_submit():
         if invalid is not None:
             flash(invalid, "error")
-        return False
+        return Outcome(False)
     try:
         result = action()
     except ServiceError as error:
@@ -58,6 +70,6 @@ def form_action(
             refused(error)
         else:
             flash(error.message, "error")
-        return False
+        return Outcome(False)
     flash(done(result) if callable(done) else done, "success")
-    return True
+    return Outcome(True, result)
