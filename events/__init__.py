@@ -245,6 +245,7 @@ def _register_private_caching(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from events.core.database import start_immediate_transactions, stop_immediate_transactions
+    from events.core.models import MailStatus
     from events.core.rules import is_organiser
     from events.core.timezone import time_span
     from events.meetings.models import EventAccess, EventStatus, SessionKind
@@ -258,7 +259,7 @@ def _register_template_helpers(app: Flask) -> None:
     # compare with enum members, never with bare strings.
     for rule in (is_organiser, event_is_over, holds_valid_ticket, participant_may_cancel):
         app.add_template_global(rule)
-    for enum_class in (EventStatus, EventAccess, SessionKind, RegistrationStatus):
+    for enum_class in (EventStatus, EventAccess, SessionKind, RegistrationStatus, MailStatus):
         app.add_template_global(enum_class, enum_class.__name__)
 
     @app.context_processor

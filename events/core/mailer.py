@@ -22,7 +22,7 @@ from flask import current_app, g, has_request_context
 from sqlalchemy import select, update
 
 from events.core.database import immediate_transactions
-from events.core.models import OutgoingMail
+from events.core.models import MailStatus, OutgoingMail
 from events.core.outbox import MAIL_RENDERERS, attach_files
 from events.core.storage import file_store
 from events.core.types import utcnow
@@ -181,7 +181,7 @@ def _claim_due(limit: int) -> list[int]:
     now = utcnow()
     due_ids = db.session.scalars(
         select(OutgoingMail.id)
-        .where(OutgoingMail.status == "queued", OutgoingMail.next_attempt_at <= now)
+        .where(OutgoingMail.status == MailStatus.QUEUED, OutgoingMail.next_attempt_at <= now)
         .order_by(OutgoingMail.id)
         .limit(limit)
     ).all()
@@ -189,7 +189,11 @@ def _claim_due(limit: int) -> list[int]:
     for mail_id in due_ids:
         result = db.session.execute(
             update(OutgoingMail)
-            .where(OutgoingMail.id == mail_id, OutgoingMail.status == "queued", OutgoingMail.next_attempt_at <= now)
+            .where(
+                OutgoingMail.id == mail_id,
+                OutgoingMail.status == MailStatus.QUEUED,
+                OutgoingMail.next_attempt_at <= now,
+            )
             .values(next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
         )
         if result.rowcount == 1:
@@ -202,7 +206,7 @@ def _prepare(mail_id: int) -> EmailMessage | None:
     """Render a claimed mail (a deferred one now) and build its message; None when it no longer applies."""
     mail = db.session.get(OutgoingMail, mail_id)
     if mail.body_text is None and mail.renderer and not _render_deferred(mail):
-        mail.status = "superseded"  # it no longer applies (see mail_renderer): nothing is sent, nor retried
+        mail.status = MailStatus.SUPERSEDED  # it no longer applies (see mail_renderer): nothing is sent, nor retried
         db.session.commit()
         return None
     if not mail.message_id:
@@ -216,11 +220,11 @@ def _record(mail_id: int, error: Exception | None = None, eml_path: str | None =
     mail = db.session.get(OutgoingMail, mail_id)
     mail.attempts += 1
     if error is None:
-        mail.status, mail.sent_at, mail.last_error, mail.eml_path = "sent", utcnow(), None, eml_path
+        mail.status, mail.sent_at, mail.last_error, mail.eml_path = MailStatus.SENT, utcnow(), None, eml_path
     else:
         mail.last_error = f"{type(error).__name__}: {error}"[:500]
         if mail.attempts >= MAX_ATTEMPTS:
-            mail.status = "failed"
+            mail.status = MailStatus.FAILED
         mail.next_attempt_at = utcnow() + retry_delay(mail.attempts)
     db.session.commit()
 
@@ -230,7 +234,7 @@ def _postpone(mail_ids: list[int]) -> None:
     if mail_ids:
         db.session.execute(
             update(OutgoingMail)
-            .where(OutgoingMail.id.in_(mail_ids), OutgoingMail.status == "queued")
+            .where(OutgoingMail.id.in_(mail_ids), OutgoingMail.status == MailStatus.QUEUED)
             .values(next_attempt_at=utcnow() + retry_delay(0))
         )
         db.session.commit()
@@ -298,7 +302,9 @@ def _transmit(connection: SmtpConnection | None, mail_id: int, message: EmailMes
 def deliver_queue_now() -> None:
     """Make every queued mail due now, also those waiting for their next try, and have the worker send them
     (the organisers' "send now")."""
-    db.session.execute(update(OutgoingMail).where(OutgoingMail.status == "queued").values(next_attempt_at=utcnow()))
+    db.session.execute(
+        update(OutgoingMail).where(OutgoingMail.status == MailStatus.QUEUED).values(next_attempt_at=utcnow())
+    )
     db.session.commit()
     _start_delivery()
 
