@@ -244,6 +244,7 @@ def _register_private_caching(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
+    from events.certificates.models import BatchStatus
     from events.core.database import start_immediate_transactions, stop_immediate_transactions
     from events.core.models import MailStatus
     from events.core.rules import is_organiser
@@ -259,7 +260,7 @@ def _register_template_helpers(app: Flask) -> None:
     # compare with enum members, never with bare strings.
     for rule in (is_organiser, event_is_over, holds_valid_ticket, participant_may_cancel):
         app.add_template_global(rule)
-    for enum_class in (EventStatus, EventAccess, SessionKind, RegistrationStatus, MailStatus):
+    for enum_class in (EventStatus, EventAccess, SessionKind, RegistrationStatus, MailStatus, BatchStatus):
         app.add_template_global(enum_class, enum_class.__name__)
 
     @app.context_processor

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from events.certificates.batches import start_rendering
 from events.certificates.errors import CertificateProblem
 from events.certificates.kinds import ATTENDANCE, kind_of
-from events.certificates.models import Certificate, CertificateBatch
+from events.certificates.models import BatchStatus, Certificate, CertificateBatch
 from events.certificates.pages import DESIGNS, MAX_SIGNATORIES, document_settings, page_for, render_certificates
 from events.certificates.recipients import (
     Recipient,
@@ -72,7 +72,7 @@ def new_batch(
         issue_date=issue_date,
         logo=logo,
         logo_type=logo_type if logo else None,
-        status="draft",
+        status=BatchStatus.DRAFT,
         created_by_id=created_by_id,
     )
 
@@ -284,7 +284,7 @@ def _attendance_batch_for(event: Event) -> CertificateBatch:
         ATTENDANCE.default_body,
         event_id=event.id,
     )
-    batch.status = "done"
+    batch.status = BatchStatus.DONE
     return batch
 
 

@@ -34,11 +34,10 @@ from events.certificates.kinds import (
     PLACEHOLDER_LABELS,
     PLACEHOLDERS_BY_KIND,
 )
-from events.certificates.models import Certificate, CertificateBatch
+from events.certificates.models import BatchStatus, Certificate, CertificateBatch
 from events.certificates.pages import certificate_pdf, pdf_filename
 from events.certificates.recipients import recipients_from_event, recipients_from_people
 from events.certificates.verification import certificate_by_code, certificate_typed_in, search_certificates
-from events.certificates.wording import STATUS_LABELS
 from events.core.access import public, role_required
 from events.core.database import german_order
 from events.core.models import Person
@@ -68,7 +67,7 @@ def index():
         term=term,
         kinds=KINDS.values(),
         kind_labels=KIND_LABELS,
-        status_labels=STATUS_LABELS,
+        status_labels=BatchStatus.labels(),
     )
 
 
@@ -220,7 +219,7 @@ def batch(batch_id):
         can_restart=may_restart(batch),
         failure_message=failure_message(batch),
         kind_labels=KIND_LABELS,
-        status_labels=STATUS_LABELS,
+        status_labels=BatchStatus.labels(),
     )
 
 
@@ -230,7 +229,7 @@ def batch_progress(batch_id):
     batch = _batch_or_404(batch_id)
     return jsonify(
         status=batch.status,
-        status_label=str(STATUS_LABELS.get(batch.status, batch.status)),
+        status_label=str(BatchStatus.labels().get(batch.status, batch.status)),
         progress=batch.progress,
         total=batch.total,
         situation=batch_situation(batch) or "",

@@ -18,13 +18,6 @@ CERTIFICATE_LANGUAGE = "de"  # certificates are worded in German, like the body 
 
 
 DESIGN_LABELS = {"classic": _l("Klassisch (zentriert, Doppelrahmen)"), "modern": _l("Modern (linksbündig, Farbband)")}
-STATUS_LABELS = {
-    "draft": _l("Entwurf"),
-    "rendering": _l("Wird erstellt"),
-    "packing": _l("PDF-Datei fertig, ZIP-Datei wird gepackt"),
-    "done": _l("Fertig"),
-    "failed": _l("Fehlgeschlagen"),
-}
 
 PLACEHOLDER_PATTERN = re.compile(r"\{([^{}]*)\}")
 
