@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from events.core.access import public
+from events.core.downloads import DOCX, PDF, file_response
 from events.core.form_pages import form_action
 from events.documents.sandbox import RenderingFailed
 from events.extensions import db
@@ -288,13 +289,6 @@ def compare_guideline(programme, actor):
     )
 
 
-def _download(data: bytes, mimetype: str, filename: str):
-    response = make_response(data)
-    response.mimetype = mimetype
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @bp.route("/<int:programme_id>/guideline.pdf")
 @tandem_member_required("programme")
 def guideline_as_pdf(programme, actor):
@@ -303,14 +297,13 @@ def guideline_as_pdf(programme, actor):
     except RenderingFailed as failure:
         flash(failure.message, "error")
         return redirect(url_for("tandems.guideline", programme_id=programme.id))
-    return _download(pdf, "application/pdf", f"leitfaden-{programme.id}.pdf")
+    return file_response(pdf, PDF, f"leitfaden-{programme.id}.pdf")
 
 
 @bp.route("/<int:programme_id>/guideline.docx")
 @tandem_member_required("programme")
 def guideline_as_docx(programme, actor):
-    mimetype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    return _download(guideline_docx(programme), mimetype, f"leitfaden-{programme.id}.docx")
+    return file_response(guideline_docx(programme), DOCX, f"leitfaden-{programme.id}.docx")
 
 
 @bp.route("/meetings/<int:meeting_id>/minutes", methods=["GET", "POST"])
