@@ -101,12 +101,7 @@ def assign_staff(event: Event, user_id: int) -> EventStaff:
     except IntegrityError:
         db.session.rollback()
         raise already from None
-    record_audit(
-        "event_staff.assigned",
-        event,
-        f"Check-in staff {user.display_name} <{user.email}> assigned to event {event.id}",
-        {"user_id": user.id},
-    )
+    _record_staff_change(event, user, "assigned", "assigned to")
     db.session.commit()
     return row
 
@@ -124,11 +119,16 @@ def remove_staff(event: Event, staff_id: int) -> User | None:
     if removed.rowcount == 0:  # a second request removed it in between
         db.session.rollback()
         return None
-    record_audit(
-        "event_staff.removed",
-        event,
-        f"Check-in staff {user.display_name} <{user.email}> removed from event {event.id}",
-        {"user_id": user.id},
-    )
+    _record_staff_change(event, user, "removed", "removed from")
     db.session.commit()
     return user
+
+
+def _record_staff_change(event: Event, user: User, action: str, words: str) -> None:
+    """The audit entry of an assignment made or ended."""
+    record_audit(
+        f"event_staff.{action}",
+        event,
+        f"Check-in staff {user.display_name} <{user.email}> {words} event {event.id}",
+        {"user_id": user.id},
+    )
