@@ -33,7 +33,7 @@ from bench.server import (
     percentile,
     server_environment,
 )
-from tests.test_mail_smtp import SmtpServer
+from tests.core.test_mail_smtp import SmtpServer
 
 CLIENTS = 100
 ROUNDS = 2

@@ -711,7 +711,7 @@ def test_changes_the_entries_do_not_show_leave_the_sequence_alone(client, app, l
 
 
 def test_a_cancellation_and_a_new_registration_carry_growing_sequences(client, app, make_event):
-    from tests.test_registration import form_data
+    from tests.registration.test_registration import form_data
 
     event = make_event()
     personal = client.post(f"/registration/{event.slug}", data=form_data()).headers["Location"]
@@ -732,7 +732,7 @@ def test_a_cancellation_and_a_new_registration_carry_growing_sequences(client, a
 
 def test_a_cancellation_mailed_after_the_new_registration_keeps_its_lower_sequence(app, client, make_event):
     """With MAIL_DELIVERY=later the mails are rendered only when they are sent, after both changes."""
-    from tests.test_registration import form_data
+    from tests.registration.test_registration import form_data
 
     event = make_event()
     app.config["MAIL_DELIVERY"] = "later"
@@ -749,7 +749,7 @@ def test_a_cancellation_mailed_after_the_new_registration_keeps_its_lower_sequen
 
 
 def test_moving_up_from_the_waiting_list_is_a_newer_invite(client, app, make_event):
-    from tests.test_registration import form_data
+    from tests.registration.test_registration import form_data
 
     event = make_event(capacity=1)
     first = client.post(f"/registration/{event.slug}", data=form_data(email="erste@example.org")).headers["Location"]

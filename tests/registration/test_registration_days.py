@@ -16,7 +16,7 @@ from events.extensions import db
 from events.registration.cancelling import cancel_registration
 from events.registration.day_models import EventDay, RegistrationDay
 from events.registration.models import Registration
-from tests.test_registration import form_data
+from tests.registration.test_registration import form_data
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
