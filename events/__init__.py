@@ -247,7 +247,9 @@ def _register_private_caching(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
+    from events.certificates.models import BatchStatus
     from events.core.database import start_immediate_transactions, stop_immediate_transactions
+    from events.core.models import MailStatus
     from events.core.rules import is_organiser
     from events.core.timezone import time_span
     from events.meetings.models import EventAccess, EventStatus, SessionKind
@@ -267,7 +269,7 @@ def _register_template_helpers(app: Flask) -> None:
         awaiting_address_confirmation,
     ):
         app.add_template_global(rule)
-    for enum_class in (EventStatus, EventAccess, SessionKind, RegistrationStatus):
+    for enum_class in (EventStatus, EventAccess, SessionKind, RegistrationStatus, MailStatus, BatchStatus):
         app.add_template_global(enum_class, enum_class.__name__)
 
     @app.context_processor

@@ -409,8 +409,8 @@ def world(app, account, make_organisation, make_person, make_event, make_registr
     from events.checkin.devices import hash_device_token
     from events.checkin.models import CheckIn, Device
     from events.checkin.scanning import check_in_registration
-    from events.core.mailer import queue_mail
     from events.core.models import User
+    from events.core.outbox import queue_mail
     from events.core.types import utcnow
     from events.meetings.models import Event, EventSession, EventStaff, Question
     from events.registration.models import Invitation, Registration

@@ -12,8 +12,8 @@ from events.extensions import db
 from events.meetings.models import Event
 from events.registration.models import Registration
 from tests.conftest import sent_mails
-from tests.test_meetings import event_form
-from tests.test_registration import form_data
+from tests.meetings.test_meetings import event_form
+from tests.registration.test_registration import form_data
 
 
 def _device_token(app, event, organiser):

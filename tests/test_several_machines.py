@@ -26,8 +26,8 @@ from events.meetings.models import Event
 from events.registration.models import Registration
 from events.registration.tickets import ticket_token_for
 from tests.conftest import TEST_PASSWORD, free_port
+from tests.core.test_mail_smtp import SmtpServer
 from tests.registering import form_token, register_concurrently
-from tests.test_mail_smtp import SmtpServer
 from tests.workers import wait_until
 
 REDIS_URL = "redis://127.0.0.1:6379/14"

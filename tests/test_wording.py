@@ -12,7 +12,7 @@ from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event, EventSeries, Question
 from events.registration.models import Registration
-from tests.test_registration import form_data
+from tests.registration.test_registration import form_data
 
 
 def test_the_staff_sign_in_is_not_mistaken_for_registering(client, make_event):

@@ -31,7 +31,7 @@ from bench.server import (
     jobs_worker,
     percentile,
 )
-from tests.test_mail_smtp import SmtpServer
+from tests.core.test_mail_smtp import SmtpServer
 
 CLIENTS = 100
 ROUNDS = 2

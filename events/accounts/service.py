@@ -12,8 +12,8 @@ from events.accounts.sessions import end_other_sessions
 from events.accounts.throttling import record_failed_sign_in
 from events.core.audit import record_audit
 from events.core.database import lock_row
-from events.core.mailer import queue_templated_mail
 from events.core.models import Role, User, UserRole
+from events.core.outbox import queue_templated_mail
 from events.core.types import utcnow
 from events.extensions import db
 

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 
 from events.accounts.models import UserSession
 from events.core.audit import record_audit
+from events.core.database import begin_write
 from events.core.models import User
 from events.core.types import utcnow
 from events.extensions import db
@@ -58,10 +59,15 @@ def user_of_session(token: str | None) -> User | None:
     now = utcnow()
     if row is None or not session_is_current(row, now):
         return None
+    session_id, user_id = row.id, row.user_id
     if now - row.last_seen_at >= TOUCH_EVERY:
-        db.session.execute(update(UserSession).where(UserSession.id == row.id).values(last_seen_at=now))
+        # A write after a read: begin_write ends the read's transaction and takes the write lock first (SQLite:
+        # BEGIN IMMEDIATE, waiting for the busy timeout), as upgrading a read transaction fails at once with
+        # "database is locked" when another connection wrote in between.
+        begin_write()
+        db.session.execute(update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now))
         db.session.commit()
-    return db.session.get(User, row.user_id)
+    return db.session.get(User, user_id)
 
 
 def current_session_token() -> str | None:

@@ -12,8 +12,8 @@ from limits import parse
 from sqlalchemy import select
 
 from events.core.audit import record_audit
-from events.core.mailer import queue_templated_mail
 from events.core.models import Role, User, UserRole
+from events.core.outbox import queue_templated_mail
 from events.extensions import db, limiter
 
 ALERT_EVERY = parse("1 per hour")  # one audit entry and one mail to the admins per account or address and hour

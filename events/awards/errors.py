@@ -2,24 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 
-
-class AwardError(ValueError):
-    """A user-facing reason why an award action cannot be done; str() is the code, `message` its wording."""
-
-    def __init__(self, code: str, **values):
-        super().__init__(code)
-        self.code = code
-        self.values = values
-
-    @property
-    def message(self) -> str:
-        text = MESSAGES.get(self.code)
-        if text is None:  # a refusal worded elsewhere (the shared upload checks) comes with its reason
-            return self.values.get("reason", self.code)
-        return str(text) % self.values
-
+from events.core.errors import ServiceError
 
 MESSAGES = {
+    "upload_refused": lambda reason: reason,  # worded by the shared upload checks
     "call_closed": _l("Die Einreichungsfrist ist abgelaufen oder die Ausschreibung ist geschlossen."),
     "not_editable": _l("Dieser Vorschlag kann nicht mehr geändert werden."),
     "incomplete": _l("Der Vorschlag ist noch nicht vollständig."),
@@ -77,3 +63,9 @@ MESSAGES = {
         "Bitte geben Sie die Beträge oder Anteile als ganze Zahlen, durch Schrägstriche getrennt, an."
     ),
 }
+
+
+class AwardError(ServiceError):
+    """A user-facing reason why an award action cannot be done; str() is the code, `message` its wording."""
+
+    messages = MESSAGES

@@ -3,7 +3,7 @@ conflict decisions, results and meeting sheet."""
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -57,6 +57,7 @@ from events.awards.rules import (
     reaches_jury,
 )
 from events.core.access import role_required
+from events.core.downloads import PDF, file_response
 from events.extensions import db
 from events.meetings.changes import slugify
 
@@ -300,7 +301,4 @@ def mark(programme, nomination_id, mark):
 @bp.route("/jury/<int:programme_id>/meeting-sheet.pdf")
 @chair_or_organiser_required
 def meeting_sheet(programme):
-    response = Response(render_meeting_sheet(programme), mimetype="application/pdf")
-    filename = f"{slugify(str(programme))}-sitzung.pdf"
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return file_response(render_meeting_sheet(programme), PDF, f"{slugify(str(programme))}-sitzung.pdf", inline=True)

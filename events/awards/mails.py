@@ -11,7 +11,7 @@ from events.awards.models import DocumentRequest, Nomination, NominationState
 from events.awards.prizes import euros
 from events.awards.rules import decision_is_released
 from events.core.languages import force_language
-from events.core.mailer import about, mail_renderer, queue_deferred_mail, render_templated_mail
+from events.core.outbox import about, mail_renderer, queue_deferred_mail, render_templated_mail
 from events.extensions import db
 
 # notice -> (subject, paragraphs); %(project)s and %(programme)s are filled in

@@ -59,13 +59,14 @@ from events.awards.screening import (
     request_documents,
     screen,
 )
-from events.core.access import role_required
+from events.core.access import role_required, row_or_404
 from events.core.districts import district_choices, districts_by_region
+from events.core.form_pages import form_action, form_page
 from events.extensions import db
 
 
 def _programme(programme_id: int) -> AwardProgramme:
-    return db.session.get(AwardProgramme, programme_id) or abort(404)
+    return row_or_404(AwardProgramme, programme_id)
 
 
 def _row(model, ident: int, programme_id: int):
@@ -86,34 +87,30 @@ def programmes():
     return render_template("awards/manage/programmes.html", programmes=all_programmes())
 
 
-def _programme_form(programme: AwardProgramme | None):
+@bp.route("/manage/new", endpoint="new_programme", methods=["GET", "POST"])
+@bp.route("/manage/<int:programme_id>/edit", endpoint="edit_programme", methods=["GET", "POST"])
+@role_required("organiser")
+def programme_form(programme_id=None):
+    programme = row_or_404(AwardProgramme, programme_id)
     form = ProgrammeForm(obj=programme)
     form.region_id.choices = [("", _("– kein Regierungsbezirk –"))] + [
         (region.id, f"{region.name} ({region.state})") for region, _districts in districts_by_region()
     ]
     if programme is not None and not form.is_submitted():
         form.fill_from(programme)
-    if form.validate_on_submit():
+
+    def save():
         if programme is None:
-            programme = create_programme(form.values(), form.categories())
-        else:
-            programme = update_programme(programme, form.values())
-        flash(_("Die Ausschreibung ist gespeichert."), "success")
-        return redirect(url_for("awards.programme", programme_id=programme.id))
-    status = 400 if form.is_submitted() else 200
-    return render_template("awards/manage/programme_form.html", form=form, programme=programme), status
+            return create_programme(form.values(), form.categories())
+        return update_programme(programme, form.values())
 
-
-@bp.route("/manage/new", methods=["GET", "POST"])
-@role_required("organiser")
-def new_programme():
-    return _programme_form(None)
-
-
-@bp.route("/manage/<int:programme_id>/edit", methods=["GET", "POST"])
-@role_required("organiser")
-def edit_programme(programme_id):
-    return _programme_form(_programme(programme_id))
+    return form_page(
+        form,
+        "awards/manage/programme_form.html",
+        save,
+        lambda saved: (_("Die Ausschreibung ist gespeichert."), url_for("awards.programme", programme_id=saved.id)),
+        programme=programme,
+    )
 
 
 @bp.route("/manage/<int:programme_id>")
@@ -177,14 +174,12 @@ def new_category(programme_id):
 def new_criterion(programme_id):
     programme = _programme(programme_id)
     form = CriterionForm()
-    if not form.validate_on_submit():
-        flash(_("Bitte prüfen Sie die Angaben zum Kriterium."), "error")
-        return redirect(url_for("awards.programme", programme_id=programme.id))
-    try:
-        add_criterion(programme, form.values())
-    except AwardError as error:
-        return _refused(error, "awards.programme", programme_id=programme.id)
-    flash(_("Das Kriterium ist angelegt."), "success")
+    form_action(
+        form,
+        lambda: add_criterion(programme, form.values()),
+        _("Das Kriterium ist angelegt."),
+        invalid=_("Bitte prüfen Sie die Angaben zum Kriterium."),
+    )
     return redirect(url_for("awards.programme", programme_id=programme.id))
 
 
@@ -221,21 +216,19 @@ def new_jury_member(programme_id):
     form = JuryMemberForm()
     form.category_id.choices = [("", "")] + [(c.id, c.name) for c in programme.categories]
     form.district_id.choices = district_choices("")
-    if not form.validate_on_submit():
-        flash(_("Bitte geben Sie die E-Mail-Adresse eines Jury-Kontos an."), "error")
-        return redirect(url_for("awards.programme", programme_id=programme.id))
-    try:
-        add_member(
+    form_action(
+        form,
+        lambda: add_member(
             programme,
             form.email.data,
             is_chair=form.is_chair.data,
             category_id=form.category_id.data,
             organisation_name=form.organisation_name.data or "",
             district_id=form.district_id.data,
-        )
-    except AwardError as error:
-        return _refused(error, "awards.programme", programme_id=programme.id)
-    flash(_("Das Jury-Mitglied ist eingetragen."), "success")
+        ),
+        _("Das Jury-Mitglied ist eingetragen."),
+        invalid=_("Bitte geben Sie die E-Mail-Adresse eines Jury-Kontos an."),
+    )
     return redirect(url_for("awards.programme", programme_id=programme.id))
 
 

@@ -19,7 +19,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
-from events.certificates.models import Certificate, CertificateBatch
+from events.certificates.models import BatchStatus, Certificate, CertificateBatch
 from events.certificates.pages import (
     document_settings,
     page_for,
@@ -28,8 +28,8 @@ from events.certificates.pages import (
     verification_url,
 )
 from events.certificates.wording import DEFAULT_ISSUER
-from events.core.mailer import about, queue_templated_mail
 from events.core.models import OutgoingMail
+from events.core.outbox import about, queue_templated_mail
 from events.core.storage import file_store
 from events.core.types import utcnow
 from events.documents import pdf_files
@@ -39,7 +39,7 @@ from events.meetings.models import Event
 
 AREA = "certificates"  # the file store's area for batch files
 GROUP_SIZE = 50  # certificates rendered and kept at a time: what a worker that dies loses at most
-ACTIVE = ("rendering", "packing")
+ACTIVE = BatchStatus.ACTIVE
 STUCK_AFTER = timedelta(minutes=5)  # without progress this long, no worker is taking the batch up
 RENDERING_FAILED = "rendering:"  # how a failed render is noted in the batch's error
 
@@ -75,7 +75,7 @@ def files_ready(batch: CertificateBatch) -> tuple[bool, bool]:
     store = file_store()
     merged, archive = batch_files(batch)
     pdf = batch.status in {"packing", "done"} and store.exists(AREA, merged)
-    return pdf, pdf and batch.status == "done" and store.exists(AREA, archive)
+    return pdf, pdf and batch.status == BatchStatus.DONE and store.exists(AREA, archive)
 
 
 # --- starting, and what the page says ----------------------------------------------------------------------------
@@ -85,7 +85,7 @@ def start_rendering(batch: CertificateBatch, send_mail: bool = False, wait: bool
     """Hand the batch to the worker after committing it (wait: render it here and now, for the command line)."""
     from events.certificates.tasks import render_batch
 
-    batch.status = "rendering"
+    batch.status = BatchStatus.RENDERING
     batch.progress = 0
     batch.progress_at = utcnow()
     batch.error = None
@@ -103,7 +103,7 @@ def start_rendering(batch: CertificateBatch, send_mail: bool = False, wait: bool
 def may_restart(batch: CertificateBatch, now: datetime | None = None) -> bool:
     """Whether the organiser may start the batch's rendering again: after it failed, or when it has not moved
     for STUCK_AFTER (a worker takes a batch up again by itself; this is for when none runs)."""
-    if batch.status == "failed":
+    if batch.status == BatchStatus.FAILED:
         return True
     if batch.status not in ACTIVE:
         return False
@@ -180,7 +180,7 @@ def render_batch_files(batch_id: int) -> None:
         db.session.execute(
             update(CertificateBatch)
             .where(CertificateBatch.id == batch_id, CertificateBatch.lease_owner == owner)
-            .values(status="failed", error=f"{failure}: {error}"[:500], lease_until=None)
+            .values(status=BatchStatus.FAILED, error=f"{failure}: {error}"[:500], lease_until=None)
         )
         db.session.commit()
 
@@ -202,7 +202,7 @@ def _render(batch_id: int, owner: str) -> None:
     group_files = [_group_file(batch, index) for index in range(len(groups))]
     db.session.commit()
 
-    if status == "rendering":
+    if status == BatchStatus.RENDERING:
         done = 0
         for group, name in zip(groups, group_files, strict=True):
             if not store.exists(AREA, name):  # kept by an earlier run: not rendered again
@@ -214,7 +214,7 @@ def _render(batch_id: int, owner: str) -> None:
             _renew_lease(batch_id, owner, progress=done)
         parts = [store.read(AREA, name) for name in group_files]
         store.write(AREA, merged_name, parts[0] if len(parts) == 1 else pdf_files.merge_pdfs(parts))
-        _renew_lease(batch_id, owner, status="packing")
+        _renew_lease(batch_id, owner, status=BatchStatus.PACKING)
     else:  # "packing": the merged PDF is kept; only the ZIP and the mails were left
         parts = [store.read(AREA, name) for name in group_files]
 
@@ -226,7 +226,7 @@ def _render(batch_id: int, owner: str) -> None:
     ids = [c.id for c in certificates]
     mailed = _queue_mails({ids[i]: singles[i] for i in range(len(ids)) if ids[i] in set(to_mail)})
     store.write(AREA, zip_name, buffer.getvalue())
-    _renew_lease(batch_id, owner, status="done", progress=len(pages), lease_until=None)
+    _renew_lease(batch_id, owner, status=BatchStatus.DONE, progress=len(pages), lease_until=None)
     store.delete(AREA, group_files)
     if mailed:
         from events.core.tasks import deliver_mail
@@ -294,7 +294,7 @@ def batches_to_resume() -> list[int]:
 
 def failure_message(batch: CertificateBatch) -> str | None:
     """Why the batch failed, for the organiser: a limit of the PDF renderer, or an error the log explains."""
-    if batch.status != "failed":
+    if batch.status != BatchStatus.FAILED:
         return None
     if batch.error and batch.error.startswith(RENDERING_FAILED):
         return RenderingFailed(batch.error[len(RENDERING_FAILED) :].split(":", 1)[0]).message

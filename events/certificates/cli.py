@@ -19,8 +19,10 @@ def issue_attendance_command(event_slug, mail, issuer):
     """Issue certificates of attendance to every checked-in participant of an event who has none yet
     (safe to run again: nobody gets two), render them and optionally mail them."""
     from events.certificates.batches import batch_files
+    from events.certificates.errors import CertificateProblem
     from events.certificates.issuing import issue_missing_attendance_certificates
-    from events.certificates.wording import DEFAULT_ISSUER, CertificateProblem
+    from events.certificates.models import BatchStatus
+    from events.certificates.wording import DEFAULT_ISSUER
     from events.core.storage import file_store
     from events.extensions import db
     from events.meetings.models import Event
@@ -35,7 +37,7 @@ def issue_attendance_command(event_slug, mail, issuer):
     if batch is None:
         click.echo("certificates: 0 issued (every checked-in participant has one)")
         return
-    if batch.status == "failed":
+    if batch.status == BatchStatus.FAILED:
         raise click.ClickException(f"rendering failed: {batch.error}")
     if mail:
         deliver_due_mail()  # as `flask events send-reminders` does; what fails stays queued for the sender

@@ -15,13 +15,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from events.certificates.errors import CertificateProblem
 from events.certificates.kinds import ATTENDANCE, KIND_LABELS, kind_of
 from events.certificates.logos import check_logo
 from events.certificates.recipients import parse_recipient_csv
 from events.certificates.wording import (
     DEFAULT_ISSUER,
     DESIGN_LABELS,
-    CertificateProblem,
     placeholder_problems,
 )
 from events.core.forms import Form, optional_int

@@ -5,13 +5,13 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from events.certificates.attendance import programme_attended
 from events.certificates.batches import start_rendering
+from events.certificates.errors import CertificateProblem
 from events.certificates.kinds import ATTENDANCE, kind_of
-from events.certificates.models import Certificate, CertificateBatch
+from events.certificates.models import BatchStatus, Certificate, CertificateBatch
 from events.certificates.pages import DESIGNS, MAX_SIGNATORIES, document_settings, page_for, render_certificates
 from events.certificates.recipients import (
     Recipient,
@@ -21,7 +21,6 @@ from events.certificates.recipients import (
 )
 from events.certificates.wording import (
     DEFAULT_ISSUER,
-    CertificateProblem,
     fill_placeholders,
     local_today,
     placeholder_problems,
@@ -60,10 +59,10 @@ def new_batch(
 ) -> CertificateBatch:
     """A batch with the organiser's settings (not yet added to the session)."""
     if kind_of(kind) is None:
-        raise CertificateProblem(_("Unbekannte Art von Urkunde."))
+        raise CertificateProblem("unknown_kind")
     problems = placeholder_problems(body_template, kind) + placeholder_problems(title, kind)
     if problems:
-        raise CertificateProblem(" ".join(problems))
+        raise CertificateProblem("placeholders", problems=problems)
     return CertificateBatch(
         kind=kind,
         event_id=event_id,
@@ -75,7 +74,7 @@ def new_batch(
         issue_date=issue_date,
         logo=logo,
         logo_type=logo_type if logo else None,
-        status="draft",
+        status=BatchStatus.DRAFT,
         created_by_id=created_by_id,
         list_workshops=bool(list_workshops) and kind == ATTENDANCE.key,
     )
@@ -136,7 +135,7 @@ def issue_certificates(
 ) -> list[Certificate]:
     """Create a certificate per recipient, in the given order, in the current transaction."""
     if not recipients:
-        raise CertificateProblem(_("Es gibt niemanden, für den eine Urkunde ausgestellt werden könnte."))
+        raise CertificateProblem("nobody")
     if batch.id is None:
         db.session.add(batch)
     attended = _attended(batch, recipients, event)
@@ -155,6 +154,18 @@ def issue_certificates(
         {"serials": [certificates[0].serial, certificates[-1].serial]},
     )
     return certificates
+
+
+def issue_batch(
+    batch: CertificateBatch, recipients: list[Recipient], issuer: str, event: Event | None, send_mail: bool
+) -> None:
+    """Issue the organiser's batch and hand it to the worker (start_rendering commits); a refusal rolls back."""
+    try:
+        issue_certificates(batch, recipients, issuer, event)
+    except CertificateProblem:
+        db.session.rollback()
+        raise
+    start_rendering(batch, send_mail=send_mail)
 
 
 def preview_pdf(batch: CertificateBatch, recipient: Recipient | None, issuer: str, event: Event | None) -> bytes:
@@ -177,20 +188,27 @@ def preview_pdf(batch: CertificateBatch, recipient: Recipient | None, issuer: st
 
 
 def revoke_certificate(certificate: Certificate, reason: str) -> None:
+    """Revoke a certificate (it no longer verifies) and commit."""
+    _revoke(certificate, reason)
+    db.session.commit()
+
+
+def _revoke(certificate: Certificate, reason: str) -> None:
     if certificate.revoked_at:
-        raise CertificateProblem(_("Diese Urkunde ist bereits widerrufen."))
+        raise CertificateProblem("already_revoked")
     certificate.revoked_at = utcnow()
     certificate.revoked_reason = reason[:300]
     record_audit("certificates.revoked", certificate, f"{certificate.serial}: {reason}"[:500])
 
 
 def correct_recipient_name(certificate: Certificate, new_name: str) -> Certificate:
-    """Issue a corrected certificate with the new name and revoke the old one; returns the new certificate."""
+    """Issue a corrected certificate with the new name and revoke the old one, and commit; returns the new
+    certificate."""
     new_name = new_name.strip()
     if certificate.revoked_at:
-        raise CertificateProblem(_("Eine widerrufene Urkunde kann nicht berichtigt werden."))
+        raise CertificateProblem("revoked_not_correctable")
     if not new_name or new_name == certificate.recipient_name:
-        raise CertificateProblem(_("Bitte geben Sie den berichtigten Namen ein."))
+        raise CertificateProblem("name_missing")
     values = dict((certificate.details or {}).get("values", {}))
     old_name = certificate.recipient_name
     values["name"] = new_name
@@ -217,20 +235,30 @@ def correct_recipient_name(certificate: Certificate, new_name: str) -> Certifica
     )
     db.session.add(replacement)
     _assign_serials([replacement])
-    revoke_certificate(certificate, f"Name berichtigt, ersetzt durch {replacement.serial}")
+    _revoke(certificate, f"Name berichtigt, ersetzt durch {replacement.serial}")
     record_audit(
         "certificates.reissued", replacement, f"{certificate.serial} → {replacement.serial}: {old_name} → {new_name}"
     )
+    db.session.commit()
     return replacement
 
 
 def participant_certificate(registration: Registration) -> Certificate:
-    """The participant's standing attendance certificate, issued now if they attended and the event is over."""
+    """The participant's standing attendance certificate, issued now (and committed) if they attended and the event
+    is over; a refusal rolls back."""
+    try:
+        return _standing_certificate(registration)
+    except CertificateProblem:
+        db.session.rollback()
+        raise
+
+
+def _standing_certificate(registration: Registration) -> Certificate:
     event = registration.event
     if registration.status == RegistrationStatus.CANCELLED:
-        raise CertificateProblem(_("Diese Anmeldung wurde storniert."))
+        raise CertificateProblem("registration_cancelled")
     if not event_is_over(event):
-        raise CertificateProblem(_("Die Teilnahmebescheinigung gibt es, sobald die Veranstaltung vorbei ist."))
+        raise CertificateProblem("event_not_over")
     existing = db.session.scalars(
         select(Certificate)
         .where(Certificate.registration_id == registration.id, Certificate.kind == ATTENDANCE.key)
@@ -239,15 +267,10 @@ def participant_certificate(registration: Registration) -> Certificate:
     if existing is not None and existing.revoked_at is None:
         return existing
     if existing is not None:  # revoked by the organisers: fetching it must not issue it again
-        raise CertificateProblem(
-            _(
-                "Ihre Teilnahmebescheinigung wurde widerrufen. "
-                "Bei Fragen wenden Sie sich bitte an das Organisationsteam."
-            )
-        )
+        raise CertificateProblem("certificate_revoked")
     days = attended_days(event.id, registration.id).get(registration.id)
     if not days:
-        raise CertificateProblem(_("Für diese Anmeldung ist keine Teilnahme (Check-in) verzeichnet."))
+        raise CertificateProblem("no_attendance")
     batch = _attendance_batch_for(event)
     issuer = (
         db.session.scalar(
@@ -286,7 +309,7 @@ def _attendance_batch_for(event: Event) -> CertificateBatch:
         ATTENDANCE.default_body,
         event_id=event.id,
     )
-    batch.status = "done"
+    batch.status = BatchStatus.DONE
     return batch
 
 
@@ -300,7 +323,7 @@ def issue_missing_attendance_certificates(
     certificate was revoked gets a new one. None when nobody is left. Refused before the event is over.
     """
     if not event_is_over(event):
-        raise CertificateProblem(_("Die Teilnahmebescheinigung gibt es, sobald die Veranstaltung vorbei ist."))
+        raise CertificateProblem("event_not_over")
     have_one = set(
         db.session.scalars(
             select(Certificate.registration_id).where(

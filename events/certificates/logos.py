@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from events.certificates.wording import CertificateProblem
+from events.certificates.errors import CertificateProblem
 from events.documents import uploads
 
 
@@ -11,4 +11,4 @@ def check_logo(data: bytes) -> tuple[bytes, str]:
     try:
         return uploads.check_logo(data)
     except uploads.UploadRefused as refusal:
-        raise CertificateProblem(str(refusal)) from None
+        raise CertificateProblem("logo_refused", reason=str(refusal)) from None

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Date, ForeignKey, LargeBinary, String, Text
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from events.core.enums import LabelledEnum
 from events.core.types import AwareDateTime, utcnow
 from events.extensions import db
+
+
+class BatchStatus(LabelledEnum):
+    DRAFT = "draft", _l("Entwurf")
+    RENDERING = "rendering", _l("Wird erstellt")
+    PACKING = "packing", _l("PDF-Datei fertig, ZIP-Datei wird gepackt")
+    DONE = "done", _l("Fertig")
+    FAILED = "failed", _l("Fehlgeschlagen")
+
+    ACTIVE = enum.nonmember(frozenset({"rendering", "packing"}))  # a worker is (or should be) at it
 
 
 class CertificateBatch(db.Model):
@@ -29,7 +42,7 @@ class CertificateBatch(db.Model):
     logo: Mapped[bytes | None] = mapped_column(LargeBinary)
     logo_type: Mapped[str | None] = mapped_column(String(40))  # image/png or image/svg+xml
     # draft, rendering, packing (the merged PDF is ready, the ZIP is being made), done, failed
-    status: Mapped[str] = mapped_column(String(12), default="draft")
+    status: Mapped[str] = mapped_column(String(12), default=BatchStatus.DRAFT)
     progress: Mapped[int] = mapped_column(default=0)
     progress_at: Mapped[datetime | None] = mapped_column(AwareDateTime)  # when the rendering last moved
     total: Mapped[int] = mapped_column(default=0)

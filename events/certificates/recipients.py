@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from babel.lists import format_list
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from events.certificates.errors import CertificateProblem
 from events.certificates.kinds import PLACEHOLDER_LABELS, Kind, kind_of
-from events.certificates.wording import CERTIFICATE_LANGUAGE, CertificateProblem, event_dates, long_date
+from events.certificates.wording import CERTIFICATE_LANGUAGE, event_dates, long_date
 from events.checkin.rules import attended_days
 from events.core.database import alphabetical_key
 from events.core.models import Organisation, Person
@@ -105,7 +105,7 @@ def parse_recipient_csv(text: str, kind: str) -> list[Recipient]:
     """
     text = (text or "").lstrip("\ufeff").strip()
     if not text:
-        raise CertificateProblem(_("Die Liste ist leer."))
+        raise CertificateProblem("list_empty")
     known = kind_of(kind)
     columns = RECIPIENT_COLUMNS + (known.csv_columns if known else ())
     table = read_table(text, columns, header=False, max_rows=MAX_CSV_ROWS)
@@ -118,13 +118,11 @@ def parse_recipient_csv(text: str, kind: str) -> list[Recipient]:
     if problem is not None:
         line, what = problem
         if what == "too_many":
-            raise CertificateProblem(_("Höchstens %(count)d Personen pro Liste.", count=MAX_CSV_ROWS))
+            raise CertificateProblem("too_many_rows", count=MAX_CSV_ROWS)
         if what == "format":
-            raise CertificateProblem(
-                _("Zeile %(line)d: Ein Anführungszeichen ist nicht geschlossen oder ein Feld ist zu lang.", line=line)
-            )
+            raise CertificateProblem("line_format", line=line)
     if not recipients:
-        raise CertificateProblem(_("Die Liste enthält keine Namen."))
+        raise CertificateProblem("no_names")
     return recipients
 
 
@@ -133,19 +131,17 @@ def _recipient_of_row(number: int, values: dict[str, str], kind: Kind | None) ->
 
     name, email = values["name"], values["email"]
     if not name:
-        raise CertificateProblem(_("Zeile %(line)d: Der Name fehlt.", line=number))
+        raise CertificateProblem("line_name_missing", line=number)
     if len(name) > 250:
-        raise CertificateProblem(_("Zeile %(line)d: Der Name ist länger als 250 Zeichen.", line=number))
+        raise CertificateProblem("line_name_too_long", line=number)
     if email:
         try:
             email = validate_email(email, check_deliverability=False, allow_smtputf8=False).normalized
         except EmailNotValidError:
-            raise CertificateProblem(
-                _("Zeile %(line)d: „%(email)s“ ist keine gültige E-Mail-Adresse.", line=number, email=email[:80])
-            ) from None
+            raise CertificateProblem("line_email_invalid", line=number, email=email[:80]) from None
     for column, message in (kind.required if kind else {}).items():
         if not values[column]:
-            raise CertificateProblem(message(number))
+            raise CertificateProblem("line_value_missing", text=message(number))
     person = PersonDetails(name, email=email or None, organisation=values["organisation"][:200])
     own = {column.name: values[column.name][:100] for column in (kind.csv_columns if kind else ())}
     return Recipient(person, values=own)

@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from events.certificates.errors import CertificateProblem
 from events.certificates.issuing import issue_certificates, new_batch
 from events.certificates.kinds import PRIZE, kind_of
-from events.certificates.models import Certificate
+from events.certificates.models import BatchStatus, Certificate
 from events.certificates.recipients import Recipient
-from events.certificates.wording import DEFAULT_ISSUER, CertificateProblem
+from events.certificates.wording import DEFAULT_ISSUER
 from events.directory.person_details import PersonDetails
 from events.extensions import db
 from events.meetings.models import Event
@@ -40,7 +41,7 @@ def issue_certificate(kind: str, recipient: Recipient, settings: CertificateSett
     """
     known = kind_of(kind)
     if known is None:
-        raise CertificateProblem(f"unknown kind of certificate: {kind!r}")
+        raise CertificateProblem("unknown_kind", kind=kind)
     settings = settings or CertificateSettings()
     batch = new_batch(
         kind,
@@ -54,7 +55,7 @@ def issue_certificate(kind: str, recipient: Recipient, settings: CertificateSett
         logo=settings.logo,
         logo_type=settings.logo_type,
     )
-    batch.status = "done"
+    batch.status = BatchStatus.DONE
     event = db.session.get(Event, settings.event_id) if settings.event_id else None
     (certificate,) = issue_certificates(batch, [recipient], settings.issuer, event)
     batch.progress = 1

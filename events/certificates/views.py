@@ -16,10 +16,11 @@ from events.certificates.batches import (
     recent_batches,
     start_rendering,
 )
+from events.certificates.errors import CertificateProblem
 from events.certificates.forms import SOURCE_LABELS, BatchForm, CorrectNameForm, RevokeForm
 from events.certificates.issuing import (
     correct_recipient_name,
-    issue_certificates,
+    issue_batch,
     new_batch,
     participant_certificate,
     preview_pdf,
@@ -33,11 +34,10 @@ from events.certificates.kinds import (
     PLACEHOLDER_LABELS,
     PLACEHOLDERS_BY_KIND,
 )
-from events.certificates.models import Certificate, CertificateBatch
+from events.certificates.models import BatchStatus, Certificate, CertificateBatch
 from events.certificates.pages import certificate_pdf, pdf_filename
 from events.certificates.recipients import recipients_from_event, recipients_from_people
 from events.certificates.verification import certificate_by_code, certificate_typed_in, search_certificates
-from events.certificates.wording import STATUS_LABELS, CertificateProblem
 from events.core.access import public, role_required
 from events.core.database import german_order
 from events.core.models import Person
@@ -67,7 +67,7 @@ def index():
         term=term,
         kinds=KINDS.values(),
         kind_labels=KIND_LABELS,
-        status_labels=STATUS_LABELS,
+        status_labels=BatchStatus.labels(),
     )
 
 
@@ -140,12 +140,10 @@ def new_batch_view():
         if action == "issue":
             batch, event, recipients = _batch_and_recipients(form)
             try:
-                issue_certificates(batch, recipients, form.issuer.data.strip(), event)
+                issue_batch(batch, recipients, form.issuer.data.strip(), event, form.send_mail.data)
             except CertificateProblem as problem:
-                db.session.rollback()
                 flash(str(problem), "error")
                 return _render_batch_form(form, None), 400
-            start_rendering(batch, send_mail=form.send_mail.data)
             return redirect(url_for("certificates.batch", batch_id=batch.id))
         try:
             pdf, anyone = _preview_pdf(form)
@@ -222,7 +220,7 @@ def batch(batch_id):
         can_restart=may_restart(batch),
         failure_message=failure_message(batch),
         kind_labels=KIND_LABELS,
-        status_labels=STATUS_LABELS,
+        status_labels=BatchStatus.labels(),
     )
 
 
@@ -232,7 +230,7 @@ def batch_progress(batch_id):
     batch = _batch_or_404(batch_id)
     return jsonify(
         status=batch.status,
-        status_label=str(STATUS_LABELS.get(batch.status, batch.status)),
+        status_label=str(BatchStatus.labels().get(batch.status, batch.status)),
         progress=batch.progress,
         total=batch.total,
         situation=batch_situation(batch) or "",
@@ -320,7 +318,6 @@ def revoke(certificate_id):
         except CertificateProblem as problem:
             flash(str(problem), "error")
             return redirect(url_for("certificates.certificate", certificate_id=certificate.id))
-        db.session.commit()
         flash(_("Die Urkunde %(serial)s ist widerrufen.", serial=certificate.serial), "success")
         return redirect(url_for("certificates.certificate", certificate_id=certificate.id))
     return _render_certificate(certificate, form, CorrectNameForm(name=certificate.recipient_name), 400)
@@ -337,7 +334,6 @@ def correct(certificate_id):
         except CertificateProblem as problem:
             form.name.errors = [str(problem)]
             return _render_certificate(certificate, RevokeForm(), form, 400)
-        db.session.commit()
         flash(
             _(
                 "Die berichtigte Urkunde %(new)s ist ausgestellt; %(old)s ist widerrufen.",
@@ -383,7 +379,6 @@ def participant(token):
     try:
         certificate = participant_certificate(registration)
     except CertificateProblem as problem:
-        db.session.rollback()
         return render_template("certificates/unavailable.html", message=str(problem))
     return _pdf_response(
         certificate_pdf(certificate), pdf_filename(certificate.recipient_name, certificate.serial), False

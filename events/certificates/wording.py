@@ -18,21 +18,10 @@ CERTIFICATE_LANGUAGE = "de"  # certificates are worded in German, like the body 
 
 
 DESIGN_LABELS = {"classic": _l("Klassisch (zentriert, Doppelrahmen)"), "modern": _l("Modern (linksbündig, Farbband)")}
-STATUS_LABELS = {
-    "draft": _l("Entwurf"),
-    "rendering": _l("Wird erstellt"),
-    "packing": _l("PDF-Datei fertig, ZIP-Datei wird gepackt"),
-    "done": _l("Fertig"),
-    "failed": _l("Fehlgeschlagen"),
-}
 
 PLACEHOLDER_PATTERN = re.compile(r"\{([^{}]*)\}")
 
 DEFAULT_ISSUER = "Programm Integrationslotsinnen und -lotsen"
-
-
-class CertificateProblem(ValueError):
-    """Something an organiser or participant can fix or must be told; the message is shown as it is."""
 
 
 # --- placeholders ----------------------------------------------------------------------------------------------

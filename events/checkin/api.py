@@ -14,7 +14,8 @@ from flask_babel import gettext as _
 from events.checkin import bp
 from events.checkin.access import device_token_required
 from events.checkin.figures import counts_per_day, expected_count, status_of
-from events.checkin.scanning import NonceReused, check_in_registration, person_summary, scan_ticket
+from events.checkin.results import person_summary
+from events.checkin.scanning import NonceReused, check_in_registration, scan_ticket
 from events.checkin.scopes import DAY_SCOPE, valid_scope
 from events.checkin.search import SEARCH_MIN_LENGTH, search_registrations
 from events.core.access import public

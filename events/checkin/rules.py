@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import and_, select
 
 from events.checkin.models import CheckIn
-from events.checkin.scanning import ScanResult
+from events.checkin.results import ScanResult
 from events.checkin.scopes import DAY_SCOPE
 from events.extensions import db
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from events.checkin.errors import CheckInError
 from events.checkin.models import CheckIn
-from events.checkin.scanning import CheckInError, ScanResult
+from events.checkin.results import ScanResult
 from events.core.audit import record_audit
 from events.core.rules import is_organiser
 from events.core.types import utcnow
@@ -34,11 +34,9 @@ def undo_checkin(checkin: CheckIn, user, now: datetime | None = None) -> None:
     """Take back a mistaken check-in: the same staff member within 10 minutes, or any organiser."""
     now = now or utcnow()
     if checkin.result != ScanResult.WELCOME or checkin.undone_at is not None:
-        raise CheckInError(_("Dieser Scan ist kein gültiger Check-in und kann nicht rückgängig gemacht werden."))
+        raise CheckInError("not_undoable")
     if not may_undo(checkin, user, now):
-        raise CheckInError(
-            _("Nur wer eingecheckt hat, kann das innerhalb von 10 Minuten rückgängig machen; danach nur das Orga-Team.")
-        )
+        raise CheckInError("undo_not_allowed")
     checkin.undone_at = now
     checkin.undone_by_id = user.id
     name = checkin.registration.full_name if checkin.registration else "?"

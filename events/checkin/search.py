@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from events.checkin.models import CheckIn
-from events.checkin.scanning import ScanResult
+from events.checkin.results import ScanResult
 from events.checkin.scopes import DAY_SCOPE, berlin_time
 from events.core.database import german_order
 from events.core.search import found_by

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from events.checkin.scanning import CheckInError
+from events.checkin.errors import StaffError
 from events.core.audit import record_audit
 from events.core.database import german_order
 from events.core.models import Role, User, UserRole
@@ -47,10 +46,6 @@ def events_for_scanning(user) -> list[Event]:
 
 
 # Check-in staff: who may scan at one event besides organisers and admins (see may_scan)
-
-
-class StaffError(CheckInError):
-    """An assignment of check-in staff that is refused; the message is shown to the organiser."""
 
 
 def staff_of(event: Event) -> list[EventStaff]:
@@ -93,25 +88,20 @@ def assign_staff(event: Event, user_id: int) -> EventStaff:
     """
     user = db.session.get(User, user_id)
     if user is None:
-        raise StaffError(_("Dieses Benutzerkonto gibt es nicht."))
+        raise StaffError("unknown_account")
     if not may_be_assigned(user):
-        raise StaffError(_("Zuordnen lassen sich nur aktive Benutzerkonten mit der Rolle „Einlass“."))
-    already = _("%(name)s ist dieser Veranstaltung schon zugeordnet.", name=user.display_name)
+        raise StaffError("not_door_staff")
+    already = StaffError("already_assigned", name=user.display_name)
     if db.session.scalar(select(EventStaff.id).filter_by(event_id=event.id, user_id=user.id)) is not None:
-        raise StaffError(already)
+        raise already
     row = EventStaff(event_id=event.id, user_id=user.id)
     db.session.add(row)
     try:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise StaffError(already) from None
-    record_audit(
-        "event_staff.assigned",
-        event,
-        f"Check-in staff {user.display_name} <{user.email}> assigned to event {event.id}",
-        {"user_id": user.id},
-    )
+        raise already from None
+    _record_staff_change(event, user, "assigned", "assigned to")
     db.session.commit()
     return row
 
@@ -129,11 +119,16 @@ def remove_staff(event: Event, staff_id: int) -> User | None:
     if removed.rowcount == 0:  # a second request removed it in between
         db.session.rollback()
         return None
-    record_audit(
-        "event_staff.removed",
-        event,
-        f"Check-in staff {user.display_name} <{user.email}> removed from event {event.id}",
-        {"user_id": user.id},
-    )
+    _record_staff_change(event, user, "removed", "removed from")
     db.session.commit()
     return user
+
+
+def _record_staff_change(event: Event, user: User, action: str, words: str) -> None:
+    """The audit entry of an assignment made or ended."""
+    record_audit(
+        f"event_staff.{action}",
+        event,
+        f"Check-in staff {user.display_name} <{user.email}> {words} event {event.id}",
+        {"user_id": user.id},
+    )

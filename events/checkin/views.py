@@ -1,6 +1,6 @@
 """Door pages: scanner, search, undo, scan log, dashboard, devices, tickets and badges."""
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,6 +12,7 @@ from events.checkin import staff as event_staff
 from events.checkin.access import event_staff_required
 from events.checkin.devices import create_device, device_window, devices_of
 from events.checkin.door_list import door_list as door_list_of
+from events.checkin.errors import CheckInError, StaffError
 from events.checkin.figures import (
     arrivals,
     arrivals_chart,
@@ -23,12 +24,12 @@ from events.checkin.figures import (
 )
 from events.checkin.forms import ConfirmForm, DeviceForm, ManualCheckInForm, ScanForm, StaffForm
 from events.checkin.models import CheckIn, Device
+from events.checkin.results import ScanResult
 from events.checkin.scan_log import may_undo, recent_scans, scan_log, undo_checkin
-from events.checkin.scanning import CheckInError, ScanResult, check_in_registration, reissue_ticket, scan_ticket
+from events.checkin.scanning import check_in_registration, reissue_ticket, scan_ticket
 from events.checkin.scopes import berlin_time, event_days, scopes_for, valid_scope
 from events.checkin.search import SEARCH_MIN_LENGTH, search_registrations
 from events.checkin.staff import (
-    StaffError,
     assign_staff,
     assignable_staff,
     events_for_scanning,
@@ -38,6 +39,7 @@ from events.checkin.staff import (
 from events.config import CONTENT_SECURITY_POLICY
 from events.core.access import role_required, row_of_event_or_404
 from events.core.database import german_order, own_transactions
+from events.core.downloads import CSV, PDF, file_response
 from events.core.redirects import safe_next_url
 from events.core.rules import is_organiser
 from events.core.types import utcnow
@@ -247,12 +249,7 @@ def dashboard(event):
 def no_shows_export(event):
     if not event_is_over(event):
         abort(409)
-    data = no_shows_csv(event)
-    return Response(
-        data,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="no-shows-{event.slug}.csv"'},
-    )
+    return file_response(no_shows_csv(event), CSV, f"no-shows-{event.slug}.csv")
 
 
 @bp.route("/<int:event_id>/devices", methods=["GET", "POST"])
@@ -356,11 +353,7 @@ def badges(event):
     if not registrations:
         flash(_("Für diese Veranstaltung gibt es noch keine bestätigten Anmeldungen."), "warning")
         return redirect(url_for("checkin.dashboard", event_id=event.id))
-    return Response(
-        render_badges_pdf(registrations),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="namensschilder-{event.slug}.pdf"'},
-    )
+    return file_response(render_badges_pdf(registrations), PDF, f"namensschilder-{event.slug}.pdf")
 
 
 @bp.route("/<int:event_id>/registrations/<int:registration_id>/ticket.pdf")
@@ -369,11 +362,7 @@ def ticket_pdf(event, registration_id):
     registration = row_of_event_or_404(Registration, registration_id, event.id)
     if not holds_valid_ticket(registration):  # as the participant's own ticket and the scanner: none once called off
         abort(409)
-    return Response(
-        render_ticket_pdf(registration),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="ticket-{registration.id}.pdf"'},
-    )
+    return file_response(render_ticket_pdf(registration), PDF, f"ticket-{registration.id}.pdf", inline=True)
 
 
 @bp.route("/<int:event_id>/registrations/<int:registration_id>/reissue", methods=["POST"])

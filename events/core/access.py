@@ -46,6 +46,11 @@ def signed_in(view):
     return wrapped
 
 
+def row_or_404(model, ident: int | None):
+    """The row with this id; 404 for an unknown id; None for no id (a view serving a new and an existing row)."""
+    return None if ident is None else db.session.get(model, ident) or abort(404)
+
+
 def row_of_event_or_404(model, ident: int, event_id: int):
     """A row that belongs to one event (programme item, question, registration, check-in, device) by its id;
     404 when there is no such row or it belongs to another event, so ids of other events reveal nothing."""

@@ -1,4 +1,5 @@
-"""The mail outbox: every mail is queued in the database first and delivered afterwards by the task queue.
+"""Delivery of the outbox (events.core.outbox): every mail is queued in the database first and delivered
+afterwards by the task queue.
 
 Delivery goes to SMTP when MAIL_SERVER is set, otherwise to an .eml file in the file store's "mail" area.
 A failed delivery is retried with growing pauses; the action that queued the mail is never affected.
@@ -10,22 +11,19 @@ another short transaction. A server that does not answer ends the run; the mails
 
 from __future__ import annotations
 
-import re
 import smtplib
 import socket
 import threading
-from collections.abc import Callable
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from flask import current_app, g, has_request_context, render_template
-from flask_babel import get_locale
-from markupsafe import Markup
-from sqlalchemy import String, cast, literal, select, update
+from flask import current_app, g, has_request_context
+from sqlalchemy import select, update
 
 from events.core.database import immediate_transactions
-from events.core.models import OutgoingMail, OutgoingMailAttachment
+from events.core.models import MailStatus, OutgoingMail
+from events.core.outbox import MAIL_RENDERERS, attach_files
 from events.core.storage import file_store
 from events.core.types import utcnow
 from events.extensions import db
@@ -34,177 +32,9 @@ MAX_ATTEMPTS = 8
 CLAIM_SECONDS = 300  # a sender owns a mail this long while it tries to deliver it (a dead sender's claim lapses)
 
 
-def about(kind: str, object_id: int) -> str:
-    """What a mail is about, as stored in OutgoingMail.about: about("registration", 42) == "registration:42"."""
-    return f"{kind}:{object_id}"
-
-
-def about_column(kind: str, id_column):
-    """SQL for about(kind, id) computed from an id column, to join mails with the objects they are about."""
-    return literal(f"{kind}:") + cast(id_column, String)
-
-
-def about_any(kind: str, object_ids):
-    """A condition for the mails about any of these objects (a list of ids or a SELECT of ids)."""
-    if isinstance(object_ids, list | tuple | set):
-        return OutgoingMail.about.in_([about(kind, i) for i in object_ids])
-    ids = object_ids.subquery()
-    return OutgoingMail.about.in_(select(about_column(kind, ids.c[0])))
-
-
 def retry_delay(attempts: int) -> timedelta:
     """Pause before the next try after `attempts` failures: 1, 2, 4 ... minutes, at most 6 hours."""
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
-
-
-def queue_mail(
-    recipient: str,
-    subject: str,
-    body_text: str,
-    body_html: str | None = None,
-    attachments: list[tuple[str, str, bytes]] | None = None,
-    inline_images: list[tuple[str, str, bytes, str]] | None = None,
-    topic: str | None = None,
-    about: str | None = None,
-    reply_to: str | None = None,
-) -> OutgoingMail:
-    """Add a mail to the outbox in the current transaction.
-
-    attachments: (filename, content type, data); inline_images: (filename, content type, data, content id);
-    about: what the mail is about, "kind:id" (see about()): deleted with that object's personal data;
-    reply_to: where answers go (the sender address is a no-reply one).
-    """
-    mail = OutgoingMail(
-        recipient=recipient,
-        reply_to=reply_to,
-        subject=subject,
-        body_text=body_text,
-        body_html=body_html,
-        topic=topic,
-        about=about,
-    )
-    for filename, content_type, data in attachments or []:
-        mail.attachments.append(OutgoingMailAttachment(filename=filename, content_type=content_type, data=data))
-    for filename, content_type, data, cid in inline_images or []:
-        mail.attachments.append(
-            OutgoingMailAttachment(filename=filename, content_type=content_type, data=data, inline_cid=cid)
-        )
-    db.session.add(mail)
-    if has_request_context():
-        g.mail_queued = True
-    return mail
-
-
-def render_templated_mail(template: str, **context) -> dict:
-    """Render templates/emails/<template>.subject.txt, .txt and .html into the parts of a mail.
-
-    context["reply_to"], when given, becomes the mail's Reply-To. The HTML part is a whole document that names its
-    language (emails/_document.html), so screen readers read it in the right one.
-    """
-    subject = render_template(f"emails/{template}.subject.txt", **context).strip()
-    body = Markup(render_template(f"emails/{template}.html", **context))  # noqa: S704 (rendered with autoescape)
-    return {
-        "subject": subject,
-        "body_text": render_template(f"emails/{template}.txt", **context).strip() + "\n",  # no blank first line
-        "body_html": render_template(
-            "emails/_document.html", lang=str(get_locale() or "de"), subject=subject, body=body
-        ),
-        "attachments": context.get("attachments"),
-        "inline_images": context.get("inline_images"),
-        "reply_to": context.get("reply_to"),
-    }
-
-
-# The secret part of the links mails carry (a personal link, an invitation, a password reset, a personal calendar
-# feed): only the recipient may hold them; the organisers' view of sent mail shows them cut (hide_secret_links).
-# They are found from the URL rules themselves: every rule that takes a <token>, and every query parameter a
-# package declares secret (secret_query_parameter), so a new kind of personal link is hidden without a list here.
-SECRET_QUERY_PARAMETERS: set[str] = set()
-_VARIABLE = re.compile(r"<(?:[^<>:]+:)?([^<>:]+)>")
-
-
-def secret_query_parameter(name: str) -> str:
-    """Declare a query parameter that carries a secret (e.g. ?invitation=...); returns the name."""
-    SECRET_QUERY_PARAMETERS.add(name)
-    return name
-
-
-def _rule_prefix(rule: str) -> str | None:
-    """A pattern for the part of a URL rule before its <token>, or None when the rule takes no token."""
-    parts, position = [], 0
-    for variable in _VARIABLE.finditer(rule):
-        parts.append(re.escape(rule[position : variable.start()]))
-        if variable[1] == "token":
-            return "".join(parts)
-        parts.append(r"[^\s/?#&]+")
-        position = variable.end()
-    return None
-
-
-def secret_link_pattern() -> re.Pattern:
-    """The pattern of every secret link of the current app (cached per app)."""
-    cached = current_app.extensions.get("secret_links")
-    if cached is None:
-        prefixes = {_rule_prefix(rule.rule) for rule in current_app.url_map.iter_rules() if "token" in rule.arguments}
-        prefixes.discard(None)
-        queries = {rf"[?&]{re.escape(name)}=" for name in SECRET_QUERY_PARAMETERS}
-        alternatives = "|".join(sorted(prefixes | queries, key=len, reverse=True))
-        cached = re.compile(rf"(?P<keep>{alternatives})(?P<secret>[^\s/?#&]+)")
-        current_app.extensions["secret_links"] = cached
-    return cached
-
-
-def hide_secret_links(text: str) -> str:
-    """The text with the token of every secret link (secret_link_pattern) replaced by "…"."""
-    return secret_link_pattern().sub(lambda match: match["keep"] + "…", text)
-
-
-def queue_templated_mail(
-    recipient: str, template: str, topic: str | None = None, about: str | None = None, **context
-) -> OutgoingMail:
-    """Render a mail now and queue it (about: see queue_mail)."""
-    rendered = render_templated_mail(template, **context)
-    return queue_mail(recipient, topic=topic or template, about=about, **rendered)
-
-
-# Deferred mails: the request stores only what to render; the sender renders just before delivery.
-MAIL_RENDERERS: dict[str, Callable[..., dict | None]] = {}
-
-
-def mail_renderer(name: str):
-    """Register a function that turns a deferred mail's arguments into its parts (see render_templated_mail).
-
-    The function returns None for a mail that no longer applies when its turn comes (say, a waiting-list notice
-    for someone who has moved up meanwhile): the sender then marks it "superseded" and sends nothing.
-    """
-
-    def register(function):
-        MAIL_RENDERERS[name] = function
-        return function
-
-    return register
-
-
-def queue_deferred_mail(
-    recipient: str, renderer: str, topic: str | None = None, about: str | None = None, **args
-) -> None:
-    """Queue a mail that the sender renders later with MAIL_RENDERERS[renderer](**args); args are plain values.
-
-    about: see queue_mail. Written in the current transaction as a plain INSERT (the request never touches the
-    mail again).
-    """
-    db.session.execute(
-        OutgoingMail.__table__.insert(),
-        {
-            "recipient": recipient,
-            "renderer": renderer,
-            "render_args": args,
-            "topic": topic or renderer,
-            "about": about,
-        },
-    )
-    if has_request_context():
-        g.mail_queued = True
 
 
 def _render_deferred(mail: OutgoingMail) -> bool:
@@ -221,12 +51,7 @@ def _render_deferred(mail: OutgoingMail) -> bool:
     mail.body_text = rendered["body_text"]
     mail.body_html = rendered.get("body_html")
     mail.reply_to = rendered.get("reply_to")
-    for filename, content_type, data in rendered.get("attachments") or []:
-        mail.attachments.append(OutgoingMailAttachment(filename=filename, content_type=content_type, data=data))
-    for filename, content_type, data, cid in rendered.get("inline_images") or []:
-        mail.attachments.append(
-            OutgoingMailAttachment(filename=filename, content_type=content_type, data=data, inline_cid=cid)
-        )
+    attach_files(mail, rendered.get("attachments"), rendered.get("inline_images"))
     return True
 
 
@@ -356,7 +181,7 @@ def _claim_due(limit: int) -> list[int]:
     now = utcnow()
     due_ids = db.session.scalars(
         select(OutgoingMail.id)
-        .where(OutgoingMail.status == "queued", OutgoingMail.next_attempt_at <= now)
+        .where(OutgoingMail.status == MailStatus.QUEUED, OutgoingMail.next_attempt_at <= now)
         .order_by(OutgoingMail.id)
         .limit(limit)
     ).all()
@@ -364,7 +189,11 @@ def _claim_due(limit: int) -> list[int]:
     for mail_id in due_ids:
         result = db.session.execute(
             update(OutgoingMail)
-            .where(OutgoingMail.id == mail_id, OutgoingMail.status == "queued", OutgoingMail.next_attempt_at <= now)
+            .where(
+                OutgoingMail.id == mail_id,
+                OutgoingMail.status == MailStatus.QUEUED,
+                OutgoingMail.next_attempt_at <= now,
+            )
             .values(next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
         )
         if result.rowcount == 1:
@@ -377,7 +206,7 @@ def _prepare(mail_id: int) -> EmailMessage | None:
     """Render a claimed mail (a deferred one now) and build its message; None when it no longer applies."""
     mail = db.session.get(OutgoingMail, mail_id)
     if mail.body_text is None and mail.renderer and not _render_deferred(mail):
-        mail.status = "superseded"  # it no longer applies (see mail_renderer): nothing is sent, nor retried
+        mail.status = MailStatus.SUPERSEDED  # it no longer applies (see mail_renderer): nothing is sent, nor retried
         db.session.commit()
         return None
     if not mail.message_id:
@@ -391,11 +220,11 @@ def _record(mail_id: int, error: Exception | None = None, eml_path: str | None =
     mail = db.session.get(OutgoingMail, mail_id)
     mail.attempts += 1
     if error is None:
-        mail.status, mail.sent_at, mail.last_error, mail.eml_path = "sent", utcnow(), None, eml_path
+        mail.status, mail.sent_at, mail.last_error, mail.eml_path = MailStatus.SENT, utcnow(), None, eml_path
     else:
         mail.last_error = f"{type(error).__name__}: {error}"[:500]
         if mail.attempts >= MAX_ATTEMPTS:
-            mail.status = "failed"
+            mail.status = MailStatus.FAILED
         mail.next_attempt_at = utcnow() + retry_delay(mail.attempts)
     db.session.commit()
 
@@ -405,7 +234,7 @@ def _postpone(mail_ids: list[int]) -> None:
     if mail_ids:
         db.session.execute(
             update(OutgoingMail)
-            .where(OutgoingMail.id.in_(mail_ids), OutgoingMail.status == "queued")
+            .where(OutgoingMail.id.in_(mail_ids), OutgoingMail.status == MailStatus.QUEUED)
             .values(next_attempt_at=utcnow() + retry_delay(0))
         )
         db.session.commit()
@@ -473,7 +302,9 @@ def _transmit(connection: SmtpConnection | None, mail_id: int, message: EmailMes
 def deliver_queue_now() -> None:
     """Make every queued mail due now, also those waiting for their next try, and have the worker send them
     (the organisers' "send now")."""
-    db.session.execute(update(OutgoingMail).where(OutgoingMail.status == "queued").values(next_attempt_at=utcnow()))
+    db.session.execute(
+        update(OutgoingMail).where(OutgoingMail.status == MailStatus.QUEUED).values(next_attempt_at=utcnow())
+    )
     db.session.commit()
     _start_delivery()
 

@@ -192,6 +192,13 @@ class AuditEntry(db.Model):
     user: Mapped[User | None] = relationship()
 
 
+class MailStatus(LabelledEnum):
+    QUEUED = "queued", _l("in der Warteschlange")  # also while it waits for its next try
+    SENT = "sent", _l("versandt")
+    FAILED = "failed", _l("endgültig fehlgeschlagen")  # the sender gave up (MAX_ATTEMPTS)
+    SUPERSEDED = "superseded", _l("nicht versandt, weil nicht mehr zutreffend")  # see outbox.mail_renderer
+
+
 class OutgoingMail(db.Model):
     """A mail in the outbox. Delivered by the mail service; retried with back-off."""
 
@@ -209,7 +216,7 @@ class OutgoingMail(db.Model):
     # registered renderer and its arguments (plain values). Keeps QR codes and calendar files off the hot path.
     renderer: Mapped[str | None] = mapped_column(String(60))
     render_args: Mapped[dict | None] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(10), default="queued")  # queued, sent, failed (gave up), superseded
+    status: Mapped[str] = mapped_column(String(10), default=MailStatus.QUEUED)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
     last_error: Mapped[str | None] = mapped_column(String(500))
@@ -217,7 +224,7 @@ class OutgoingMail(db.Model):
     message_id: Mapped[str | None] = mapped_column(String(200))
     eml_path: Mapped[str | None] = mapped_column(String(300))  # file name under MAIL_FOLDER when no SMTP is set
     topic: Mapped[str | None] = mapped_column(String(60))  # e.g. "registration.confirmation"
-    # what the mail is about, as "kind:id" ("registration:42", "nomination:7"; see mailer.about): it is deleted
+    # what the mail is about, as "kind:id" ("registration:42", "nomination:7"; see outbox.about): it is deleted
     # with that object's personal data, and a task that queues it twice finds it already there
     about: Mapped[str | None] = mapped_column(String(60), index=True)
 

@@ -1,8 +1,9 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 
-from events.core.access import role_required
+from events.core.access import role_required, row_or_404
 from events.core.districts import district_choices, districts_by_region
+from events.core.form_pages import form_page
 from events.core.models import Organisation, OrganisationKind, Person
 from events.directory import bp
 from events.directory.forms import OrganisationForm, PersonForm
@@ -13,7 +14,6 @@ from events.directory.service import (
     search_organisations,
     search_people,
 )
-from events.extensions import db
 
 
 @bp.route("/organisations")
@@ -35,36 +35,32 @@ def organisations():
     )
 
 
-def _organisation_form(organisation: Organisation | None):
+@bp.route("/organisations/new", endpoint="new_organisation", methods=["GET", "POST"])
+@bp.route("/organisations/<int:organisation_id>/edit", endpoint="edit_organisation", methods=["GET", "POST"])
+@role_required("organiser")
+def organisation_form(organisation_id=None):
+    organisation = row_or_404(Organisation, organisation_id)
     form = OrganisationForm(obj=organisation)
     form.district_id.choices = district_choices(_("– keine Angabe –"))
-    if form.validate_on_submit():
-        saved = save_organisation(organisation, form.data)
-        flash(_("Die Organisation „%(name)s“ ist gespeichert.", name=saved.name), "success")
-        return redirect(url_for("directory.organisation", organisation_id=saved.id))
-    status = 400 if form.is_submitted() else 200
-    return render_template("directory/organisation_form.html", form=form, organisation=organisation), status
-
-
-@bp.route("/organisations/new", methods=["GET", "POST"])
-@role_required("organiser")
-def new_organisation():
-    return _organisation_form(None)
+    return form_page(
+        form,
+        "directory/organisation_form.html",
+        lambda: save_organisation(organisation, form.data),
+        lambda saved: (
+            _("Die Organisation „%(name)s“ ist gespeichert.", name=saved.name),
+            url_for("directory.organisation", organisation_id=saved.id),
+        ),
+        organisation=organisation,
+    )
 
 
 @bp.route("/organisations/<int:organisation_id>")
 @role_required("organiser")
 def organisation(organisation_id):
-    organisation = db.session.get(Organisation, organisation_id) or abort(404)
+    organisation = row_or_404(Organisation, organisation_id)
     return render_template(
         "directory/organisation.html", organisation=organisation, kind_labels=OrganisationKind.labels()
     )
-
-
-@bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
-@role_required("organiser")
-def edit_organisation(organisation_id):
-    return _organisation_form(db.session.get(Organisation, organisation_id) or abort(404))
 
 
 @bp.route("/people")
@@ -75,26 +71,22 @@ def people():
     return render_template("directory/people.html", pagination=pagination, term=term)
 
 
-def _person_form(person: Person | None):
+@bp.route("/people/new", endpoint="new_person", methods=["GET", "POST"])
+@bp.route("/people/<int:person_id>/edit", endpoint="edit_person", methods=["GET", "POST"])
+@role_required("organiser")
+def person_form(person_id=None):
+    person = row_or_404(Person, person_id)
     form = PersonForm(obj=person)
     if person is None and request.method == "GET":
         form.organisation_id.data = request.args.get("organisation", type=int)
     form.organisation_id.choices = [("", _("– keine –")), *organisation_choices()]
-    if form.validate_on_submit():
-        saved = save_person(person, form.data)
-        flash(_("%(name)s ist gespeichert.", name=saved.full_name), "success")
-        return redirect(url_for("directory.people", q=saved.last_name))
-    status = 400 if form.is_submitted() else 200
-    return render_template("directory/person_form.html", form=form, person=person), status
-
-
-@bp.route("/people/new", methods=["GET", "POST"])
-@role_required("organiser")
-def new_person():
-    return _person_form(None)
-
-
-@bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
-@role_required("organiser")
-def edit_person(person_id):
-    return _person_form(db.session.get(Person, person_id) or abort(404))
+    return form_page(
+        form,
+        "directory/person_form.html",
+        lambda: save_person(person, form.data),
+        lambda saved: (
+            _("%(name)s ist gespeichert.", name=saved.full_name),
+            url_for("directory.people", q=saved.last_name),
+        ),
+        person=person,
+    )

@@ -3,12 +3,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from events.core.access import role_required
-from events.core.mailer import deliver_queue_now, hide_secret_links
-from events.core.models import OutgoingMail
+from events.core.mailer import deliver_queue_now
+from events.core.models import MailStatus, OutgoingMail
+from events.core.secret_links import hide_secret_links
 from events.extensions import db
 from events.mail import bp
-
-STATUSES = ("queued", "sent", "failed", "superseded")
 
 
 @bp.route("/")
@@ -16,7 +15,7 @@ STATUSES = ("queued", "sent", "failed", "superseded")
 def sent():
     status = request.args.get("status", "")
     query = select(OutgoingMail).order_by(OutgoingMail.id.desc())
-    if status in STATUSES:
+    if status in MailStatus.labels():
         query = query.where(OutgoingMail.status == status)
     pagination = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
     return render_template("mail/list.html", pagination=pagination, status=status)

@@ -6,6 +6,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from events.core.access import public, role_required, row_of_event_or_404
+from events.core.form_pages import form_page
 from events.meetings import bp
 from events.meetings.access import event_organiser_required
 from events.meetings.catalogue import (
@@ -229,46 +230,36 @@ def cancel(event):
     return redirect(url_for("meetings.detail", event_id=event.id))
 
 
-def _session_form_page(event: Event, session: EventSession | None):
-    if session is not None and request.method == "GET":
-        form = SessionForm(obj=session)
-    else:
-        form = SessionForm()
-        if request.method == "GET":
-            form.starts_at.data = event.starts_at
-            form.ends_at.data = event.starts_at + timedelta(hours=1)
-    if form.validate_on_submit():
+def _programme_part(event: Event, anchor: str, message: str):
+    """The confirmation after changing a programme item or a question, and the event page's part to go back to."""
+    return message, url_for("meetings.detail", event_id=event.id) + anchor
+
+
+@bp.route("/manage/<int:event_id>/sessions/new", endpoint="new_session", methods=["GET", "POST"])
+@bp.route("/manage/<int:event_id>/sessions/<int:session_id>/edit", endpoint="edit_session", methods=["GET", "POST"])
+@event_organiser_required
+def session_form(event, session_id=None):
+    session = row_of_event_or_404(EventSession, session_id, event.id) if session_id is not None else None
+    form = SessionForm(obj=session if request.method == "GET" else None)
+    if session is None and request.method == "GET":
+        form.starts_at.data = event.starts_at
+        form.ends_at.data = event.starts_at + timedelta(hours=1)
+
+    def save():
         if session_outside_event(event, form.data):
             form.starts_at.errors.append(_("Der Programmpunkt muss innerhalb der Veranstaltung liegen."))
-        else:
-            save_session(event, session, form.data)
-            flash(_("Der Programmpunkt ist gespeichert."), "success")
-            return redirect(url_for("meetings.detail", event_id=event.id) + "#programme")
-    status = 400 if form.is_submitted() else 200
-    return render_template("meetings/session_form.html", form=form, event=event, session=session), status
+            return None
+        return save_session(event, session, form.data)
+
+    saved = _programme_part(event, "#programme", _("Der Programmpunkt ist gespeichert."))
+    return form_page(form, "meetings/session_form.html", save, lambda _s: saved, event=event, session=session)
 
 
-@bp.route("/manage/<int:event_id>/sessions/new", methods=["GET", "POST"])
+@bp.route("/manage/<int:event_id>/questions/new", endpoint="new_question", methods=["GET", "POST"])
+@bp.route("/manage/<int:event_id>/questions/<int:question_id>/edit", endpoint="edit_question", methods=["GET", "POST"])
 @event_organiser_required
-def new_session(event):
-    return _session_form_page(event, None)
-
-
-@bp.route("/manage/<int:event_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
-@event_organiser_required
-def edit_session(event, session_id):
-    return _session_form_page(event, row_of_event_or_404(EventSession, session_id, event.id))
-
-
-@bp.route("/manage/<int:event_id>/sessions/<int:session_id>/delete", methods=["POST"])
-@event_organiser_required
-def remove_session(event, session_id):
-    delete_session(row_of_event_or_404(EventSession, session_id, event.id))
-    flash(_("Der Programmpunkt ist gelöscht."), "success")
-    return redirect(url_for("meetings.detail", event_id=event.id) + "#programme")
-
-
-def _question_form_page(event: Event, question: Question | None):
+def question_form(event, question_id=None):
+    question = row_of_event_or_404(Question, question_id, event.id) if question_id is not None else None
     if question is not None and request.method == "GET":
         form = QuestionForm(
             data={
@@ -280,29 +271,31 @@ def _question_form_page(event: Event, question: Question | None):
         )
     else:
         form = QuestionForm()
-    if form.validate_on_submit():
-        save_question(event, question, form.data)
-        flash(_("Die Frage ist gespeichert."), "success")
-        return redirect(url_for("meetings.detail", event_id=event.id) + "#questions")
-    status = 400 if form.is_submitted() else 200
-    return render_template("meetings/question_form.html", form=form, event=event, question=question), status
+    saved = _programme_part(event, "#questions", _("Die Frage ist gespeichert."))
+    return form_page(
+        form,
+        "meetings/question_form.html",
+        lambda: save_question(event, question, form.data),
+        lambda _q: saved,
+        event=event,
+        question=question,
+    )
 
 
-@bp.route("/manage/<int:event_id>/questions/new", methods=["GET", "POST"])
+@bp.route("/manage/<int:event_id>/sessions/<int:session_id>/delete", methods=["POST"])
 @event_organiser_required
-def new_question(event):
-    return _question_form_page(event, None)
-
-
-@bp.route("/manage/<int:event_id>/questions/<int:question_id>/edit", methods=["GET", "POST"])
-@event_organiser_required
-def edit_question(event, question_id):
-    return _question_form_page(event, row_of_event_or_404(Question, question_id, event.id))
+def remove_session(event, session_id):
+    delete_session(row_of_event_or_404(EventSession, session_id, event.id))
+    return _back_to_part(*_programme_part(event, "#programme", _("Der Programmpunkt ist gelöscht.")))
 
 
 @bp.route("/manage/<int:event_id>/questions/<int:question_id>/delete", methods=["POST"])
 @event_organiser_required
 def remove_question(event, question_id):
     delete_question(row_of_event_or_404(Question, question_id, event.id))
-    flash(_("Die Frage ist gelöscht."), "success")
-    return redirect(url_for("meetings.detail", event_id=event.id) + "#questions")
+    return _back_to_part(*_programme_part(event, "#questions", _("Die Frage ist gelöscht.")))
+
+
+def _back_to_part(message: str, url: str):
+    flash(message, "success")
+    return redirect(url)

@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from events.awards.jury import memberships
-from events.core.models import Organisation, OutgoingMail, Person, User
+from events.core.models import MailStatus, Organisation, OutgoingMail, Person, User
 from events.core.rules import is_organiser
 from events.extensions import db
 from events.pages.navigation import NAVIGATION, navigation_for
@@ -19,7 +19,7 @@ def start_page_context(user) -> dict:
             "organisations": db.session.scalar(select(func.count(Organisation.id))),
             "people": db.session.scalar(select(func.count(Person.id))),
             "mail_queued": db.session.scalar(
-                select(func.count(OutgoingMail.id)).where(OutgoingMail.status == "queued")
+                select(func.count(OutgoingMail.id)).where(OutgoingMail.status == MailStatus.QUEUED)
             ),
             "users": db.session.scalar(select(func.count(User.id))),
         }

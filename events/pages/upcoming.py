@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
-from events.core.mailer import about_column
-from events.core.models import OutgoingMail
+from events.core.models import MailStatus, OutgoingMail
+from events.core.outbox import about_column
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event, EventStaff, EventStatus
@@ -58,7 +58,7 @@ def upcoming_events(limit: int = 10, now=None) -> list[UpcomingEvent]:
             db.session.execute(
                 select(Registration.event_id, func.count(OutgoingMail.id))
                 .join(Registration, OutgoingMail.about == about_column("registration", Registration.id))
-                .where(Registration.event_id.in_(ids), OutgoingMail.status == "failed")
+                .where(Registration.event_id.in_(ids), OutgoingMail.status == MailStatus.FAILED)
                 .group_by(Registration.event_id)
             ).all()
         )

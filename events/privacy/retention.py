@@ -43,8 +43,8 @@ from events.certificates import retention as certificate_retention
 from events.certificates.models import Certificate
 from events.checkin import retention as checkin_retention
 from events.core.audit import record_audit, redact_audit_entries
-from events.core.mailer import about_any
-from events.core.models import OutgoingMail
+from events.core.models import MailStatus, OutgoingMail
+from events.core.outbox import about_any
 from events.core.storage import file_store
 from events.core.timezone import berlin_date
 from events.core.types import utcnow
@@ -118,7 +118,9 @@ def _due_events(now: datetime) -> list[Event]:
 def _mails_due(registration_ids, now: datetime):
     """Mails about the anonymised registrations and their certificates, and every mail sent (or given up) six
     months ago."""
-    old = and_(OutgoingMail.created_at < add_months(now, -PERSONAL_DATA_KEPT_MONTHS), OutgoingMail.status != "queued")
+    old = and_(
+        OutgoingMail.created_at < add_months(now, -PERSONAL_DATA_KEPT_MONTHS), OutgoingMail.status != MailStatus.QUEUED
+    )
     certificates = select(Certificate.id).where(Certificate.registration_id.in_(registration_ids))
     return or_(about_any("registration", registration_ids), about_any("certificate", certificates), old)
 

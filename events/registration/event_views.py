@@ -2,11 +2,12 @@
 pages (added through meetings.signals.page_shown), and the invitation pages, which hang under an event's
 management pages (/meetings/manage/<id>/invitations, on the meetings blueprint) as they always have."""
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from events.core.access import row_of_event_or_404
+from events.core.downloads import CSV, file_response
 from events.extensions import db
 from events.meetings import bp
 from events.meetings.access import event_organiser_required
@@ -165,11 +166,7 @@ def invitation_list(event):
 @event_organiser_required
 def invitations_export(event):
     status, term = _invitation_selection()
-    return Response(
-        invitations_csv(event, status, term),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{event.slug}-einladungen.csv"'},
-    )
+    return file_response(invitations_csv(event, status, term), CSV, f"{event.slug}-einladungen.csv")
 
 
 @bp.route("/manage/<int:event_id>/invitations/<int:invitation_id>/resend", methods=["POST"])

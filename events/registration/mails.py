@@ -7,14 +7,8 @@ from datetime import date
 from flask import current_app, url_for
 
 from events.core.languages import force_language
-from events.core.mailer import (
-    about,
-    mail_renderer,
-    queue_deferred_mail,
-    queue_templated_mail,
-    render_templated_mail,
-    secret_query_parameter,
-)
+from events.core.outbox import about, mail_renderer, queue_deferred_mail, queue_templated_mail, render_templated_mail
+from events.core.secret_links import secret_query_parameter
 from events.documents.qr import qr_png
 from events.extensions import db
 from events.registration.invites import invite_attachment, workshops_attachment

@@ -1,9 +1,10 @@
 """The organisers' pages of an event's registrations: list, export, one registration and its actions."""
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from events.core.access import role_required
+from events.core.downloads import CSV, XLSX, file_response
 from events.extensions import db
 from events.meetings.access import event_organiser_required
 from events.registration import bp
@@ -22,17 +23,9 @@ from events.registration.waiting_list import move_in_waiting_list, move_to_posit
 @event_organiser_required
 def export(event, fmt):
     if fmt == "csv":
-        return Response(
-            export_csv(event),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{event.slug}-anmeldungen.csv"'},
-        )
+        return file_response(export_csv(event), CSV, f"{event.slug}-anmeldungen.csv")
     if fmt == "xlsx":
-        return Response(
-            export_xlsx(event),
-            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={"Content-Disposition": f'attachment; filename="{event.slug}-anmeldungen.xlsx"'},
-        )
+        return file_response(export_xlsx(event), XLSX, f"{event.slug}-anmeldungen.xlsx")
     abort(404)
 
 

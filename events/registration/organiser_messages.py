@@ -10,14 +10,8 @@ from markupsafe import Markup, escape
 
 from events.core.audit import record_audit
 from events.core.languages import force_language
-from events.core.mailer import (
-    about,
-    hide_secret_links,
-    mail_renderer,
-    queue_deferred_mail,
-    queue_mail,
-    render_templated_mail,
-)
+from events.core.outbox import about, mail_renderer, queue_deferred_mail, queue_mail, render_templated_mail
+from events.core.secret_links import hide_secret_links
 from events.extensions import db
 from events.meetings.catalogue import render_description
 from events.meetings.models import Event

@@ -1,6 +1,6 @@
 """The pages of participants: the registration form, the lost-link form, and everything behind the personal link."""
 
-from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh as refresh_locale
 from markupsafe import Markup
@@ -8,6 +8,7 @@ from markupsafe import Markup
 from events.core.access import public
 from events.core.database import own_transactions, statements_commit_themselves
 from events.core.districts import district_choices
+from events.core.downloads import PDF, file_response
 from events.core.pagecache import page_is_shared, shared_page
 from events.directory.service import organisation_names
 from events.documents.qr import qr_svg
@@ -300,11 +301,7 @@ def renew_own_link(token):
 @public
 def personal_invite(token):
     registration = _registration_for_token(token)
-    return Response(
-        registration_calendar(registration),
-        mimetype="text/calendar",
-        headers={"Content-Disposition": f'attachment; filename="{registration.event.slug}.ics"'},
-    )
+    return file_response(registration_calendar(registration), "text/calendar", f"{registration.event.slug}.ics")
 
 
 @bp.route("/me/<token>/ticket.pdf")
@@ -313,8 +310,4 @@ def personal_ticket(token):
     registration = _registration_for_token(token)
     if not holds_valid_ticket(registration):
         abort(404)
-    return Response(
-        render_ticket_pdf(registration),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="ticket-{registration.event.slug}.pdf"'},
-    )
+    return file_response(render_ticket_pdf(registration), PDF, f"ticket-{registration.event.slug}.pdf")

@@ -2,6 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
+from events.core.errors import ServiceError
+
 MESSAGES = {
     "not_allowed": _l("Das ist in dieser Phase oder mit Ihrer Rolle nicht möglich."),
     "cross_region": _l(
@@ -25,13 +27,7 @@ MESSAGES = {
 }
 
 
-class TandemError(ValueError):
+class TandemError(ServiceError):
     """A tandem action refused, with a code from MESSAGES."""
 
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
-
-    @property
-    def message(self) -> str:
-        return str(MESSAGES[self.code])
+    messages = MESSAGES

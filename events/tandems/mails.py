@@ -8,7 +8,7 @@ from flask import current_app, url_for
 from sqlalchemy import select
 
 from events.core.languages import force_language
-from events.core.mailer import queue_templated_mail
+from events.core.outbox import queue_templated_mail
 from events.core.types import utcnow
 from events.extensions import db
 from events.tandems.models import (

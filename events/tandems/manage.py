@@ -8,14 +8,14 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from events.certificates.batches import start_rendering
-from events.core.access import role_required
+from events.core.access import role_required, row_or_404
 from events.core.database import german_order
+from events.core.form_pages import form_action, form_page
 from events.core.models import Organisation, Region
 from events.extensions import db
 from events.tandems import bp
 from events.tandems.access import actor_for
 from events.tandems.certificates import issue_participation_certificates
-from events.tandems.errors import TandemError
 from events.tandems.forms import (
     ChapterForm,
     GroupForm,
@@ -42,14 +42,6 @@ from events.tandems.programmes import (
 )
 
 
-def _programme_or_404(programme_id: int) -> TandemProgramme:
-    return db.session.get(TandemProgramme, programme_id) or abort(404)
-
-
-def _group_or_404(group_id: int) -> TandemGroup:
-    return db.session.get(TandemGroup, group_id) or abort(404)
-
-
 @bp.route("/")
 @role_required("organiser")
 def index():
@@ -57,30 +49,26 @@ def index():
     return render_template("tandems/index.html", programmes=programmes)
 
 
-def _programme_form(programme: TandemProgramme | None):
+@bp.route("/new", endpoint="new_programme", methods=["GET", "POST"])
+@bp.route("/<int:programme_id>/edit", endpoint="edit_programme", methods=["GET", "POST"])
+@role_required("organiser")
+def programme_form(programme_id=None):
+    programme = row_or_404(TandemProgramme, programme_id)
     form = ProgrammeForm(obj=programme)
     organisations = db.session.execute(
         select(Organisation.id, Organisation.name).order_by(german_order(Organisation.name))
     ).all()
     form.partner_id.choices = [("", _("– keine –")), *((row.id, row.name) for row in organisations)]
-    if form.validate_on_submit():
-        saved = save_programme(programme, form.data)
-        flash(_("Das Programm „%(title)s“ ist gespeichert.", title=saved.title), "success")
-        return redirect(url_for("tandems.programme", programme_id=saved.id))
-    status = 400 if form.is_submitted() else 200
-    return render_template("tandems/programme_form.html", form=form, programme=programme), status
-
-
-@bp.route("/new", methods=["GET", "POST"])
-@role_required("organiser")
-def new_programme():
-    return _programme_form(None)
-
-
-@bp.route("/<int:programme_id>/edit", methods=["GET", "POST"])
-@role_required("organiser")
-def edit_programme(programme_id):
-    return _programme_form(_programme_or_404(programme_id))
+    return form_page(
+        form,
+        "tandems/programme_form.html",
+        lambda: save_programme(programme, form.data),
+        lambda saved: (
+            _("Das Programm „%(title)s“ ist gespeichert.", title=saved.title),
+            url_for("tandems.programme", programme_id=saved.id),
+        ),
+        programme=programme,
+    )
 
 
 def _region_choices():
@@ -92,7 +80,7 @@ def _region_choices():
 @bp.route("/<int:programme_id>")
 @role_required("organiser")
 def programme(programme_id):
-    programme = _programme_or_404(programme_id)
+    programme = row_or_404(TandemProgramme, programme_id)
     group_form = GroupForm(formdata=None)
     group_form.region_id.choices = _region_choices()
     return render_template(
@@ -110,7 +98,7 @@ def programme(programme_id):
 @bp.route("/<int:programme_id>/groups", methods=["POST"])
 @role_required("organiser")
 def new_group(programme_id):
-    programme = _programme_or_404(programme_id)
+    programme = row_or_404(TandemProgramme, programme_id)
     form = GroupForm()
     form.region_id.choices = _region_choices()
     if form.validate_on_submit():
@@ -124,51 +112,42 @@ def new_group(programme_id):
 @bp.route("/<int:programme_id>/chapters", methods=["POST"])
 @role_required("organiser")
 def new_chapter(programme_id):
-    programme = _programme_or_404(programme_id)
+    programme = row_or_404(TandemProgramme, programme_id)
     form = ChapterForm()
-    if form.validate_on_submit():
-        try:
-            add_chapter(programme, form.title.data, form.introduction.data or "")
-        except TandemError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("Das Kapitel ist angelegt."), "success")
-    else:
-        flash(_("Bitte geben Sie einen Titel für das Kapitel an."), "error")
+    form_action(
+        form,
+        lambda: add_chapter(programme, form.title.data, form.introduction.data or ""),
+        _("Das Kapitel ist angelegt."),
+        invalid=_("Bitte geben Sie einen Titel für das Kapitel an."),
+    )
     return redirect(url_for("tandems.guideline", programme_id=programme.id))
 
 
 @bp.route("/<int:programme_id>/phase", methods=["POST"])
 @role_required("organiser")
 def set_phase(programme_id):
-    programme = _programme_or_404(programme_id)
+    programme = row_or_404(TandemProgramme, programme_id)
     form = PhaseForm()
-    if form.validate_on_submit():
-        try:
-            sent = change_phase(programme, actor_for(programme), form.phase.data, form.phase_until.data)
-        except TandemError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("Die Phase ist geändert; %(count)d Personen werden benachrichtigt.", count=sent), "success")
-    else:
-        flash(_("Bitte wählen Sie eine Phase und ein gültiges Datum."), "error")
+    form_action(
+        form,
+        lambda: change_phase(programme, actor_for(programme), form.phase.data, form.phase_until.data),
+        lambda sent: _("Die Phase ist geändert; %(count)d Personen werden benachrichtigt.", count=sent),
+        invalid=_("Bitte wählen Sie eine Phase und ein gültiges Datum."),
+    )
     return redirect(url_for("tandems.programme", programme_id=programme.id))
 
 
 @bp.route("/<int:programme_id>/sign-off", methods=["POST"])
 @role_required("organiser")
 def approve(programme_id):
-    programme = _programme_or_404(programme_id)
+    programme = row_or_404(TandemProgramme, programme_id)
     form = SignOffForm()
-    if form.validate_on_submit():
-        try:
-            sign_off(programme, actor_for(programme), form.approved_by.data, current_user.id)
-        except TandemError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("Der Leitfaden ist freigegeben."), "success")
-    else:
-        flash(_("Bitte nennen Sie, wer im Ministerium den Leitfaden freigibt."), "error")
+    form_action(
+        form,
+        lambda: sign_off(programme, actor_for(programme), form.approved_by.data, current_user.id),
+        _("Der Leitfaden ist freigegeben."),
+        invalid=_("Bitte nennen Sie, wer im Ministerium den Leitfaden freigibt."),
+    )
     return redirect(url_for("tandems.programme", programme_id=programme.id))
 
 
@@ -183,37 +162,38 @@ def _group_page(group: TandemGroup, status: int, **forms):
 @bp.route("/groups/<int:group_id>/pairs", methods=["POST"])
 @role_required("organiser")
 def new_pair(group_id):
-    group = _group_or_404(group_id)
+    group = row_or_404(TandemGroup, group_id)
     form = PairForm()
     group_admin_forms(group, pair_form=form)
-    if form.validate_on_submit():
-        try:
-            add_pair(
-                group, form.agency_id.data, form.lotsen_id.data, actor_for(group.programme), form.override_reason.data
-            )
-        except TandemError as error:
-            form.override_reason.errors = [error.message] if error.code == "cross_region" else []
-            flash(error.message, "error")
-        else:
-            flash(_("Das Tandem ist angelegt."), "success")
-            return redirect(url_for("tandems.group", group_id=group.id) + "#pairs")
+
+    def refused(error):
+        form.override_reason.errors = [error.message] if error.code == "cross_region" else []
+        flash(error.message, "error")
+
+    if form_action(
+        form,
+        lambda: add_pair(
+            group, form.agency_id.data, form.lotsen_id.data, actor_for(group.programme), form.override_reason.data
+        ),
+        _("Das Tandem ist angelegt."),
+        refused=refused,
+    ):
+        return redirect(url_for("tandems.group", group_id=group.id) + "#pairs")
     return _group_page(group, 400, pair_form=form)
 
 
 @bp.route("/groups/<int:group_id>/members", methods=["POST"])
 @role_required("organiser")
 def new_member(group_id):
-    group = _group_or_404(group_id)
+    group = row_or_404(TandemGroup, group_id)
     form = MemberForm()
     group_admin_forms(group, member_form=form)
-    if form.validate_on_submit():
-        try:
-            member = add_member(group, form.person_id.data, form.role.data)
-        except TandemError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("%(name)s ist Mitglied und erhält den persönlichen Link.", name=member.person.full_name), "success")
-            return redirect(url_for("tandems.group", group_id=group.id) + "#members")
+    if form_action(
+        form,
+        lambda: add_member(group, form.person_id.data, form.role.data),
+        lambda member: _("%(name)s ist Mitglied und erhält den persönlichen Link.", name=member.person.full_name),
+    ):
+        return redirect(url_for("tandems.group", group_id=group.id) + "#members")
     return _group_page(group, 400, member_form=form)
 
 
@@ -229,7 +209,7 @@ def send_link(member_id):
 @bp.route("/groups/<int:group_id>/meetings", methods=["POST"])
 @role_required("organiser")
 def new_meeting(group_id):
-    group = _group_or_404(group_id)
+    group = row_or_404(TandemGroup, group_id)
     form = MeetingForm()
     if form.validate_on_submit():
         meeting = schedule_meeting(
@@ -248,7 +228,7 @@ def new_meeting(group_id):
 @bp.route("/<int:programme_id>/certificates", methods=["POST"])
 @role_required("organiser")
 def issue_certificates(programme_id):
-    programme = _programme_or_404(programme_id)
+    programme = row_or_404(TandemProgramme, programme_id)
     batches = issue_participation_certificates(programme, current_user.id)
     for batch in batches:
         start_rendering(batch)

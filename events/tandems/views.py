@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from events.core.access import public
+from events.core.downloads import DOCX, file_response
+from events.core.form_pages import form_action
 from events.documents.sandbox import RenderingFailed
 from events.extensions import db
 from events.meetings.catalogue import render_description
@@ -115,16 +117,14 @@ def guideline(programme, actor):
 @tandem_member_required("chapter")
 def new_block(chapter, actor):
     form = BlockForm()
-    if not form.validate_on_submit():
-        flash(_("Bitte geben Sie Titel und Text der Empfehlung an."), "error")
-    else:
-        try:
-            block = add_block(chapter, actor, form.title.data, form.text.data, form.group_id.data)
-        except TandemError as error:
-            _refuse(error)
-        else:
-            flash(_("Die Empfehlung „%(title)s“ ist angelegt.", title=block.title), "success")
-            return redirect(url_for("tandems.block", block_id=block.id))
+    if added := form_action(
+        form,
+        lambda: add_block(chapter, actor, form.title.data, form.text.data, form.group_id.data),
+        lambda block: _("Die Empfehlung „%(title)s“ ist angelegt.", title=block.title),
+        invalid=_("Bitte geben Sie Titel und Text der Empfehlung an."),
+        refused=_refuse,
+    ):
+        return redirect(url_for("tandems.block", block_id=added.result.id))
     return redirect(url_for("tandems.guideline", programme_id=chapter.programme_id) + f"#chapter-{chapter.id}")
 
 
@@ -170,14 +170,13 @@ def _back_to(block, anchor: str = ""):
 @tandem_member_required("block")
 def edit_block(block, actor):
     form = BlockForm()
-    if form.validate_on_submit():
-        try:
-            version = save_block(block, actor, form.title.data, form.text.data)
-        except TandemError as error:
-            _refuse(error)
-        else:
-            flash(_("Gespeichert als Fassung %(number)d.", number=version.number), "success")
-            return _back_to(block)
+    if form_action(
+        form,
+        lambda: save_block(block, actor, form.title.data, form.text.data),
+        lambda version: _("Gespeichert als Fassung %(number)d.", number=version.number),
+        refused=_refuse,
+    ):
+        return _back_to(block)
     return _block_page(block, actor, 400, edit_form=form)
 
 
@@ -185,14 +184,13 @@ def edit_block(block, actor):
 @tandem_member_required("block")
 def comment(block, actor):
     form = CommentForm()
-    if form.validate_on_submit():
-        try:
-            comment_on_block(block, actor, form.comment.data)
-        except TandemError as error:
-            _refuse(error)
-        else:
-            flash(_("Ihr Kommentar ist gespeichert."), "success")
-            return _back_to(block, "#comments")
+    if form_action(
+        form,
+        lambda: comment_on_block(block, actor, form.comment.data),
+        _("Ihr Kommentar ist gespeichert."),
+        refused=_refuse,
+    ):
+        return _back_to(block, "#comments")
     return _block_page(block, actor, 400, comment_form=form)
 
 
@@ -213,14 +211,13 @@ def remove_a_comment(comment, actor):
 @tandem_member_required("block")
 def suggest(block, actor):
     form = SuggestionForm()
-    if form.validate_on_submit():
-        try:
-            suggest_change(block, actor, form.proposal.data, form.reason.data)
-        except TandemError as error:
-            _refuse(error)
-        else:
-            flash(_("Ihr Änderungsvorschlag ist gespeichert; die Gruppe entscheidet darüber."), "success")
-            return _back_to(block, "#suggestions")
+    if form_action(
+        form,
+        lambda: suggest_change(block, actor, form.proposal.data, form.reason.data),
+        _("Ihr Änderungsvorschlag ist gespeichert; die Gruppe entscheidet darüber."),
+        refused=_refuse,
+    ):
+        return _back_to(block, "#suggestions")
     return _block_page(block, actor, 400, suggestion_form=form)
 
 
@@ -241,14 +238,10 @@ def decide(suggestion, actor):
 @tandem_member_required("block")
 def change_state(block, actor):
     form = StateForm()
-    if form.validate_on_submit():
-        try:
-            set_block_state(block, actor, form.state.data)
-        except TandemError as error:
-            _refuse(error)
-        else:
-            flash(_("Der Stand ist geändert."), "success")
-            return _back_to(block)
+    if form_action(
+        form, lambda: set_block_state(block, actor, form.state.data), _("Der Stand ist geändert."), refused=_refuse
+    ):
+        return _back_to(block)
     return _block_page(block, actor, 400)
 
 
@@ -312,13 +305,6 @@ def compare_guideline(programme, actor):
     )
 
 
-def _download(data: bytes, mimetype: str, filename: str):
-    response = make_response(data)
-    response.mimetype = mimetype
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @bp.route("/<int:programme_id>/guideline/print", methods=["GET", "POST"])
 @tandem_member_required("programme")
 def guideline_print(programme, actor):
@@ -354,8 +340,7 @@ def guideline_as_pdf(programme, actor):
 @bp.route("/<int:programme_id>/guideline.docx")
 @tandem_member_required("programme")
 def guideline_as_docx(programme, actor):
-    mimetype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    return _download(guideline_docx(programme), mimetype, f"leitfaden-{programme.id}.docx")
+    return file_response(guideline_docx(programme), DOCX, f"leitfaden-{programme.id}.docx")
 
 
 @bp.route("/meetings/<int:meeting_id>/minutes", methods=["GET", "POST"])
@@ -365,13 +350,12 @@ def minutes(meeting, actor):
     if request.method == "GET":
         form.block_ids.data = [block.id for block in meeting.blocks]
     form.block_ids.choices = [(block.id, block.title) for block in blocks_of_group(meeting.group)]
-    if form.validate_on_submit():
-        try:
-            record_minutes(meeting, actor, form.minutes.data, form.block_ids.data)
-        except TandemError as error:
-            _refuse(error)
-        else:
-            flash(_("Das Protokoll ist gespeichert."), "success")
-            return redirect(url_for("tandems.group", group_id=meeting.group_id))
+    if form_action(
+        form,
+        lambda: record_minutes(meeting, actor, form.minutes.data, form.block_ids.data),
+        _("Das Protokoll ist gespeichert."),
+        refused=_refuse,
+    ):
+        return redirect(url_for("tandems.group", group_id=meeting.group_id))
     status = 400 if form.is_submitted() else 200
     return render_template("tandems/minutes.html", meeting=meeting, actor=actor, form=form), status

@@ -101,7 +101,7 @@ def test_an_error_inside_the_renderer_comes_back_as_a_failed_render():
 
 
 def test_a_ticket_that_cannot_be_rendered_in_time_is_a_page_with_a_message_not_a_server_error(app, client, make_event):
-    from tests.test_registration import form_data
+    from tests.registration.test_registration import form_data
 
     event = make_event()
     personal = register_through_form(client, f"/registration/{event.slug}", form_data())

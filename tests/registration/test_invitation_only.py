@@ -9,8 +9,8 @@ import icalendar
 
 from events.extensions import db
 from events.meetings.models import Event
-from tests.test_calendar import event_edit_form
-from tests.test_registration import form_data, invite
+from tests.calendar.test_calendar import event_edit_form
+from tests.registration.test_registration import form_data, invite
 
 
 def _feed_titles(client) -> list[str]:

@@ -12,7 +12,7 @@ from events.checkin.models import CheckIn
 from events.extensions import db
 from events.meetings.models import EventSession
 from events.registration.models import WorkshopChoice
-from tests.test_certificates import attendance_form, check_in, past_event, pdf_text
+from tests.certificates.test_certificates import attendance_form, check_in, past_event, pdf_text
 
 
 def _programme(app, event) -> dict[str, int]:

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from events.extensions import db
 from events.registration.models import Registration
-from tests.test_registration import form_data
+from tests.registration.test_registration import form_data
 
 
 def _register(client, event, n, address):

@@ -797,7 +797,7 @@ def test_the_ticket_of_an_english_registrant_is_english_with_english_dates(clien
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from tests.test_registration import form_data
+    from tests.registration.test_registration import form_data
 
     start = datetime(2027, 3, 17, 9, 30, tzinfo=ZoneInfo("Europe/Berlin"))
     event = make_event(starts_at=start, ends_at=start + timedelta(hours=7))

@@ -10,7 +10,7 @@ from events.extensions import db
 from events.meetings.models import Question
 from events.registration.models import Registration, WorkshopChoice
 from tests.conftest import mail_text, sent_mails
-from tests.test_registration import add_workshops, form_data
+from tests.registration.test_registration import add_workshops, form_data
 
 
 def _registration(app, email):

@@ -47,7 +47,7 @@ def test_a_reminder_is_sent_once_although_two_workers_run(app, make_event, make_
 
 
 def test_a_worker_delivers_the_mail_a_request_queued(app, client, make_event, start_worker):
-    from tests.test_registration import form_data
+    from tests.registration.test_registration import form_data
 
     app.config["MAIL_DELIVERY"] = "background"
     try:

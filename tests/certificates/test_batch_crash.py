@@ -14,8 +14,8 @@ from events.core.models import OutgoingMail
 from events.core.storage import file_store
 from events.core.types import utcnow
 from events.extensions import db
+from tests.certificates.test_certificates import pdf_page_count
 from tests.conftest import sent_mails
-from tests.test_certificates import pdf_page_count
 from tests.workers import wait_until
 
 SIZE = 300

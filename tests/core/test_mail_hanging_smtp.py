@@ -13,8 +13,8 @@ from events.core.models import OutgoingMail
 from events.extensions import db
 from events.registration.models import Registration
 from tests.conftest import free_port
+from tests.core.test_mail_smtp import SmtpServer
 from tests.registering import register_concurrently
-from tests.test_mail_smtp import SmtpServer
 from tests.workers import wait_until
 
 CLIENTS = 100

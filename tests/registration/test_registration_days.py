@@ -17,7 +17,7 @@ from events.registration.day_models import EventDay, RegistrationDay
 from events.registration.models import Registration
 from tests.conftest import mail_text, sent_mails
 from tests.registering import register_through_form
-from tests.test_registration import form_data
+from tests.registration.test_registration import form_data
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 

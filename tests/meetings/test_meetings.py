@@ -359,7 +359,7 @@ def test_event_pages_show_free_places_or_waiting_list(client, make_event, make_r
 
 
 def test_a_workshops_free_places_are_counted_in_words_that_fit_the_number(client, app, make_event):
-    from tests.test_registration import add_workshops
+    from tests.registration.test_registration import add_workshops
 
     event = make_event()
     add_workshops(app, event, capacity=1)

@@ -9,10 +9,10 @@ import vobject
 from events.extensions import db
 from events.meetings.models import Event
 from events.registration.models import Registration
+from tests.calendar.test_calendar import assert_rfc5545_lines, calendar_part, feed_path, only_event, sequence_of
 from tests.conftest import sent_mails
 from tests.registering import register_through_form
-from tests.test_calendar import assert_rfc5545_lines, calendar_part, feed_path, only_event, sequence_of
-from tests.test_registration import add_workshops, form_data
+from tests.registration.test_registration import add_workshops, form_data
 
 
 def _entry(data: bytes, mailed: bool = False) -> icalendar.Event:

@@ -72,7 +72,7 @@ def test_a_certificate_mail_about_an_event_answers_to_its_contact_address(app, m
 def test_the_seal_keeps_its_words_whole_and_the_kind_is_not_said_twice(app):
     from events.certificates.models import Certificate, CertificateBatch
     from events.certificates.pages import document_settings, page_for, render_certificates
-    from tests.test_certificates import pdf_text
+    from tests.certificates.test_certificates import pdf_text
 
     with app.test_request_context():
         batch = CertificateBatch(kind="attendance", title="Teilnahmebescheinigung", body_template="", design="classic")

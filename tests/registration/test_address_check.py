@@ -14,7 +14,7 @@ from events.extensions import db
 from events.registration.models import Registration
 from tests.conftest import mail_text, sent_mails
 from tests.registering import personal_link_from_mail, register_through_form
-from tests.test_registration import form_data, invite, registrations_of
+from tests.registration.test_registration import form_data, invite, registrations_of
 
 
 def _answer(client, event, **overrides):
@@ -53,7 +53,7 @@ def test_the_form_answers_a_registered_address_as_it_answers_a_new_one(client, a
 
 
 def test_a_full_workshop_is_refused_alike_for_a_new_and_a_registered_address(client, app, make_event):
-    from tests.test_registration import add_workshops
+    from tests.registration.test_registration import add_workshops
 
     event = make_event()
     wohnen, _sport, _werte = add_workshops(app, event, capacity=1)
@@ -195,7 +195,7 @@ def test_a_place_taken_while_the_event_runs_is_held_until_its_end_at_most(client
 
 
 def test_a_full_day_is_answered_alike_for_a_new_and_a_registered_address(client, app, login, make_user, make_event):
-    from tests.test_registration_days import _day_ids, _per_day, _waiting_of
+    from tests.registration.test_registration_days import _day_ids, _per_day, _waiting_of
 
     event = make_event(capacity=None)
     _per_day(client, login, make_user, event, 1, "")

@@ -12,8 +12,9 @@ from aiosmtpd.smtp import SMTP
 from sqlalchemy import select
 
 from events.core import mailer
-from events.core.mailer import MAX_ATTEMPTS, deliver_due_mail, queue_mail
+from events.core.mailer import MAX_ATTEMPTS, deliver_due_mail
 from events.core.models import OutgoingMail, User
+from events.core.outbox import queue_mail
 from events.core.types import utcnow
 from events.extensions import db
 from tests.conftest import free_port

@@ -14,11 +14,11 @@ import zxingcpp
 from PIL import Image
 from sqlalchemy import func, select
 
+from events.certificates.errors import CertificateProblem
 from events.certificates.logos import check_logo
 from events.certificates.models import Certificate, CertificateBatch
 from events.certificates.pages import render_certificates
 from events.certificates.single import issue_prize_certificate
-from events.certificates.wording import CertificateProblem
 from events.checkin.models import CheckIn
 from events.core.models import OutgoingMail
 from events.core.types import utcnow

@@ -18,7 +18,8 @@ import vobject
 from dateutil import tz as dateutil_tz
 
 from events.calendar import service
-from events.core.mailer import deliver_due_mail, queue_mail
+from events.core.mailer import deliver_due_mail
+from events.core.outbox import queue_mail
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.calendar_sequence import bump_sequence
@@ -711,7 +712,7 @@ def test_changes_the_entries_do_not_show_leave_the_sequence_alone(client, app, l
 
 
 def test_a_cancellation_and_a_new_registration_carry_growing_sequences(client, app, make_event):
-    from tests.test_registration import form_data
+    from tests.registration.test_registration import form_data
 
     event = make_event()
     personal = register_through_form(client, f"/registration/{event.slug}", form_data())
@@ -732,7 +733,7 @@ def test_a_cancellation_and_a_new_registration_carry_growing_sequences(client, a
 
 def test_a_cancellation_mailed_after_the_new_registration_keeps_its_lower_sequence(app, client, make_event):
     """With MAIL_DELIVERY=later the mails are rendered only when they are sent, after both changes."""
-    from tests.test_registration import form_data
+    from tests.registration.test_registration import form_data
 
     event = make_event()
     app.config["MAIL_DELIVERY"] = "later"
@@ -749,7 +750,7 @@ def test_a_cancellation_mailed_after_the_new_registration_keeps_its_lower_sequen
 
 
 def test_moving_up_from_the_waiting_list_is_a_newer_invite(client, app, make_event):
-    from tests.test_registration import form_data
+    from tests.registration.test_registration import form_data
 
     event = make_event(capacity=1)
     first = register_through_form(client, f"/registration/{event.slug}", form_data(email="erste@example.org"))

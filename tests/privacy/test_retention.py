@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from events.checkin.models import CheckIn
 from events.core.audit import record_audit
-from events.core.mailer import about, queue_mail
 from events.core.models import AuditEntry, OutgoingMail
+from events.core.outbox import about, queue_mail
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event
@@ -119,7 +119,7 @@ def test_a_cancelled_registration_is_anonymised_thirty_days_after_the_cancellati
 def test_the_same_address_can_register_again_after_its_cancelled_registration_was_anonymised(
     app, client, runner, make_event, make_registration
 ):
-    from tests.test_registration import form_data
+    from tests.registration.test_registration import form_data
 
     event = make_event()
     make_registration(event, "cancelled", email="ayse@example.org", cancelled_at=utcnow() - timedelta(days=40))
@@ -264,7 +264,7 @@ def test_the_mails_about_a_deleted_registration_go_with_it_and_its_certificate_k
 
 def test_a_cancelled_registration_taken_up_again_is_not_anonymised(app, client, runner, make_event, make_registration):
     """Registering anew reuses the cancelled registration of the same address; the deletion checks each row again."""
-    from tests.test_registration import form_data
+    from tests.registration.test_registration import form_data
 
     event = make_event()
     old = make_registration(event, "cancelled", email="ayse@example.org", cancelled_at=utcnow() - timedelta(days=40))

@@ -10,8 +10,8 @@ from events.core.timezone import BERLIN
 from events.extensions import db
 from events.meetings.models import Event
 from tests.conftest import mail_text, sent_mails
-from tests.test_meetings import event_form
-from tests.test_registration import form_data
+from tests.meetings.test_meetings import event_form
+from tests.registration.test_registration import form_data
 
 AFTERNOON = datetime(2027, 3, 9, 14, 30, tzinfo=BERLIN)
 
