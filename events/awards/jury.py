@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, utils
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
 from events.awards.errors import AwardError
 from events.awards.models import (
@@ -24,7 +25,7 @@ from events.awards.models import (
 from events.awards.rules import covers, is_conflicted, reaches_jury
 from events.core.audit import record_audit
 from events.core.database import lock_row
-from events.core.models import Role, User
+from events.core.models import District, Role, User, district_label
 from events.core.types import utcnow
 from events.extensions import db
 
@@ -220,36 +221,76 @@ def random_place(member: JuryMember, nomination_id: int) -> str:
     return hashlib.sha256(f"award-order:{member.id}:{nomination_id}".encode()).hexdigest()
 
 
+class ListedNomination(NamedTuple):
+    """What a juror's list shows of a nomination (plain columns, no ORM rows: the list has hundreds)."""
+
+    id: int
+    programme_id: int
+    category_id: int | None
+    state: str
+    consent_at: datetime | None
+    project_name: str
+    organisation_name: str
+    district_label: str
+
+
+class ListedReview(NamedTuple):
+    submitted_at: datetime | None
+
+
 @dataclass
 class ListEntry:
-    nomination: Nomination
+    nomination: ListedNomination
     conflict: ConflictDeclaration | None
-    review: JuryReview | None
+    review: ListedReview | None
 
     @property
     def conflicted(self) -> bool:
         return is_conflicted(self.conflict)
+
+    @property
+    def key(self) -> tuple:
+        """Everything the list shows of the entry."""
+        return (self.nomination, self.conflict and self.conflict.state, self.review)
 
 
 def member_list(member: JuryMember) -> list[ListEntry]:
     """The admitted nominations of the member's categories, in their own random order, with their declaration and
     their review (conflicted ones are listed by name only, to declare or see the chair's decision)."""
     programme_id = member.programme_id
-    nominations = db.session.scalars(
-        select(Nomination)
+    rows = db.session.execute(
+        select(
+            Nomination.id,
+            Nomination.programme_id,
+            Nomination.category_id,
+            Nomination.state,
+            Nomination.consent_at,
+            Nomination.project_name,
+            Nomination.organisation_name,
+            District.name,
+            District.kind,
+        )
+        .outerjoin(District, District.id == Nomination.district_id)
         .where(
             Nomination.programme_id == programme_id,
             Nomination.state == NominationState.ELIGIBLE,
             Nomination.consent_at.is_not(None),
         )
-        .options(joinedload(Nomination.district))
     ).all()
+    labels = {None: ""}  # a few districts, each labelled once
+    for row in rows:
+        if row[7] is not None and row[7:] not in labels:
+            labels[row[7:]] = district_label(*row[7:])
+    nominations = [ListedNomination(*row[:7], labels[row[7:] if row[7] is not None else None]) for row in rows]
     conflicts = {
         c.nomination_id: c
         for c in db.session.scalars(select(ConflictDeclaration).where(ConflictDeclaration.jury_member_id == member.id))
     }
     reviews = {
-        r.nomination_id: r for r in db.session.scalars(select(JuryReview).where(JuryReview.jury_member_id == member.id))
+        nomination_id: ListedReview(submitted_at)
+        for nomination_id, submitted_at in db.session.execute(
+            select(JuryReview.nomination_id, JuryReview.submitted_at).where(JuryReview.jury_member_id == member.id)
+        )
     }
     entries = [
         ListEntry(n, conflicts.get(n.id), reviews.get(n.id))
