@@ -294,7 +294,7 @@ def results(programme):
     figures, proposal, frozen = results_for_meeting(programme)
     shortlist_open = not shortlist_is_fixed(programme)
     rows_html = shared_part(
-        _part_key("results", programme.id, shortlist_open, figures["rows"]),
+        _part_key("results", programme.id, shortlist_open, figures["version"]),
         lambda: render_template(
             "awards/jury/_results_rows.html",
             programme=programme,

@@ -202,6 +202,7 @@ def _compute_results(basis: _Basis) -> dict:
     for place, row in enumerate(rows, start=1):
         row["place"] = place
     return {
+        "version": basis.version,  # names these figures (the cache key of the page's table, see jury_views)
         "computed_at": utcnow().isoformat(),
         "scale": [scale.low, scale.high],
         "criteria": [
@@ -291,6 +292,8 @@ def results_for_meeting(programme: AwardProgramme) -> tuple[dict, dict, bool]:
                 select(Nomination.id).where(Nomination.programme_id == programme.id, Nomination.shortlisted.is_(True))
             )
         )
-        results = {**results, "rows": [{**row, "shortlisted": row["id"] in marked} for row in results["rows"]]}
+        rows = [{**row, "shortlisted": row["id"] in marked} for row in results["rows"]]
+        version = hashlib.sha256(repr((results["computed_at"], sorted(marked))).encode()).hexdigest()[:32]
+        results = {**results, "rows": rows, "version": f"frozen-{version}"}
     proposal = shortlist_round.frozen_results if proposal_frozen else schulze_proposal(programme, basis)
     return results, proposal, frozen
