@@ -189,6 +189,7 @@ ROUTES = [
     Route("awards.calls",                 "GET",  "/awards/",                                      EVERYONE),
     Route("awards.call",                  "GET",  "/awards/call/{award_slug}",                     EVERYONE),
     Route("awards.apply",                 "GET",  "/awards/call/{award_slug}/apply",               EVERYONE),
+    Route("awards.lost_link",             "GET",  "/awards/call/{award_slug}/link",                EVERYONE),
     Route("awards.personal",              "GET",  "/awards/me/{award_token}",                      EVERYONE),
     Route("awards.submit_own",            "POST", "/awards/me/{award_token}/submit",               EVERYONE),
     Route("awards.withdraw_own",          "POST", "/awards/me/{award_token}/withdraw",             EVERYONE),

@@ -51,6 +51,16 @@ NOTICES = {
             ),
         ],
     ),
+    "link_again": (
+        _l("Ihr neuer Link zu „%(project)s“"),
+        [
+            _l(
+                "Sie haben einen neuen persönlichen Link zu Ihrem Vorschlag „%(project)s“ für %(programme)s"
+                " angefordert. Der bisherige Link gilt nicht mehr."
+            ),
+            _l("Haben Sie keinen neuen Link angefordert, ist nichts weiter zu tun: Verwenden Sie einfach diesen."),
+        ],
+    ),
     "document_request": (
         _l("Bitte ergänzen Sie Ihren Vorschlag „%(project)s“"),
         [_l("Für die Prüfung Ihres Vorschlags „%(project)s“ bitten wir Sie um Folgendes:")],
@@ -161,6 +171,10 @@ def send_consent_request(nomination: Nomination) -> None:
 
 def send_proposer_link(nomination: Nomination) -> None:
     _send(nomination, "proposer_link", role=PROPOSER)
+
+
+def send_link_again(nomination: Nomination, role: str) -> None:
+    _send(nomination, "link_again", role=role)
 
 
 def send_document_request(nomination: Nomination, request: DocumentRequest) -> None:

@@ -4,11 +4,12 @@ applicant does through the personal link: complete, consent, submit, upload, ans
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
 
 from events.awards import mails
 from events.awards.documents import MAX_FILES, checked_upload, forget_document, store_document
 from events.awards.errors import AwardError
-from events.awards.links import NOMINEE, PROPOSER, give_links, placeholder_hash
+from events.awards.links import NOMINEE, PROPOSER, give_links, placeholder_hash, renew_link
 from events.awards.models import (
     AwardProgramme,
     DocumentKind,
@@ -246,3 +247,35 @@ def answer_request(nomination: Nomination, request: DocumentRequest, answer: str
     record_audit("award_request.answer", nomination, nomination.project_name, actor=NOMINEE)
     db.session.commit()
     return nomination
+
+
+def send_links_again(programme: AwardProgramme, email: str) -> int:
+    """New personal links to every nomination of the programme that this address holds (as nominee or as
+    proposer), each by mail to the address; the old links stop working. The visitor is told the same whether or
+    not there is one (the view); returns how many links were sent."""
+    address = (email or "").strip().lower()
+    nominations = db.session.scalars(
+        select(Nomination)
+        .where(
+            Nomination.programme_id == programme.id,
+            Nomination.state.not_in([NominationState.WITHDRAWN, NominationState.MERGED]),
+            or_(func.lower(Nomination.contact_email) == address, func.lower(Nomination.proposer_email) == address),
+        )
+        .order_by(Nomination.id)
+    ).all()
+    sent = 0
+    for nomination in nominations:
+        nomination = _locked(nomination)
+        for role, recipient in ((NOMINEE, nomination.contact_email), (PROPOSER, nomination.proposer_email)):
+            if (recipient or "").strip().lower() != address or (
+                role == PROPOSER and not nomination.proposer_link_nonce
+            ):
+                continue
+            renew_link(nomination, role)
+            record_audit(
+                "award_nomination.renew_link", nomination, f"{nomination.project_name}: {role}", actor="applicant"
+            )
+            mails.send_link_again(nomination, role)
+            sent += 1
+    db.session.commit()
+    return sent
