@@ -219,6 +219,8 @@ ROUTES = [
     Route("awards.new_nomination",        "GET",  "/awards/manage/{award_programme}/nominations/new", ORGANISERS),
     Route("awards.nomination",    "GET",  "/awards/manage/{award_programme}/nominations/{award_nomination}",
           ORGANISERS),
+    Route("awards.correct",       "GET",  "/awards/manage/{award_programme}/nominations/{award_nomination}/edit",
+          ORGANISERS),
     Route("awards.screen_nomination",
           "POST", "/awards/manage/{award_programme}/nominations/{award_submitted}/screen", ORGANISERS,
           {"decision": "eligible"}),

@@ -18,6 +18,7 @@ from events.awards.models import (
     NominationDocument,
     NominationRoute,
     NominationState,
+    Score,
 )
 from events.awards.rules import (
     call_is_open,
@@ -27,6 +28,7 @@ from events.awards.rules import (
     may_change_nomination,
     may_withdraw,
     missing_for_submission,
+    organiser_may_correct,
 )
 from events.core.audit import record_audit
 from events.core.database import lock_row
@@ -279,3 +281,38 @@ def send_links_again(programme: AwardProgramme, email: str) -> int:
             sent += 1
     db.session.commit()
     return sent
+
+
+def correction_refused(nomination: Nomination) -> AwardError | None:
+    """Why the organisers cannot correct the nomination, or None (see rules.organiser_may_correct)."""
+    scored = db.session.scalar(select(Score.id).where(Score.nomination_id == nomination.id).limit(1)) is not None
+    if organiser_may_correct(nomination, scored):
+        return None
+    return AwardError("already_scored" if scored else "not_editable")
+
+
+def correct_nomination(nomination: Nomination, values: dict, by, *, note: str = "", tell: bool = False) -> list[str]:
+    """An organiser corrects the nomination's details; audited with the old and new values, and the applicant told
+    (with the organiser's note) when asked for. Returns the names of the fields that changed."""
+    nomination = _locked(nomination)
+    refused = correction_refused(nomination)
+    if refused is not None:
+        db.session.rollback()
+        raise refused
+    before = {name: getattr(nomination, name) for name in NOMINATION_FIELDS}
+    _apply(nomination, values)
+    changed = [name for name in NOMINATION_FIELDS if getattr(nomination, name) != before[name]]
+    if not changed:
+        db.session.rollback()
+        return []
+    record_audit(
+        "award_nomination.correct",
+        nomination,
+        f"{nomination.project_name}: {', '.join(changed)}",
+        details={name: [str(before[name]), str(getattr(nomination, name))] for name in changed},
+        actor=_actor(by),
+    )
+    if tell:
+        mails.send_corrected(nomination, (note or "").strip())
+    db.session.commit()
+    return changed
