@@ -249,11 +249,6 @@ class ListEntry:
     def conflicted(self) -> bool:
         return is_conflicted(self.conflict)
 
-    @property
-    def key(self) -> tuple:
-        """Everything the list shows of the entry, as plain values."""
-        return (*self.nomination, self.conflict and self.conflict.state, self.review and self.review.submitted)
-
 
 def member_list(member: JuryMember) -> list[ListEntry]:
     """The admitted nominations of the member's categories, in their own random order, with their declaration and

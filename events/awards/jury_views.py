@@ -59,6 +59,7 @@ from events.awards.rules import (
     may_see_other_scores,
     reaches_jury,
 )
+from events.awards.versions import list_version
 from events.core.access import role_required
 from events.core.pagecache import shared_part
 from events.extensions import db
@@ -75,13 +76,12 @@ def jury_start():
 @jury_member_required
 def jury_list(programme, member):
     sees_nominations = jury_sees_nominations(programme)
-    entries = member_list(member) if sees_nominations else []
     entries_html = shared_part(
-        _part_key("jury-list", programme.id, [entry.key for entry in entries]),
+        _part_key("jury-list", programme.id, sees_nominations and list_version(member)),
         lambda: render_template(
             "awards/jury/_list_entries.html",
             programme=programme,
-            entries=entries,
+            entries=member_list(member) if sees_nominations else [],
             may_declare=lambda entry: entry.conflict is None or may_declare_over(entry.conflict),
         ),
     )

@@ -16,7 +16,7 @@ import hashlib
 from collections import Counter, defaultdict
 from statistics import fmean
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from events.awards.models import (
     CONFLICTED_STATES,
@@ -31,6 +31,7 @@ from events.awards.models import (
     Score,
 )
 from events.awards.scoring import CriterionSpec, common_scale, figures, normalise, schulze, weighted_total
+from events.awards.versions import figures_version
 from events.core.models import District, User
 from events.core.types import utcnow
 from events.extensions import cache, db
@@ -60,43 +61,6 @@ class _Basis:
             value = compute()
             cache.set(key, value, timeout=_CACHE_SECONDS)
         return value
-
-
-def figures_version(programme: AwardProgramme, member_ids: list[int], *described) -> str:
-    """A digest of everything the figures follow; it changes with every score, review, conflict or nomination."""
-
-    def latest(model, *columns, where):
-        return [select(column).where(*where).scalar_subquery() for column in (func.count(model.id), *columns)]
-
-    of_members = ConflictDeclaration.jury_member_id.in_(member_ids)
-    parts = db.session.execute(
-        select(
-            *latest(
-                Score, func.max(Score.id), func.max(Score.updated_at), where=[Score.jury_member_id.in_(member_ids)]
-            ),
-            *latest(
-                JuryReview,
-                func.max(JuryReview.id),
-                func.max(JuryReview.updated_at),
-                where=[JuryReview.jury_member_id.in_(member_ids)],
-            ),
-            *latest(
-                ConflictDeclaration,
-                func.max(ConflictDeclaration.id),
-                func.max(ConflictDeclaration.declared_at),
-                func.max(ConflictDeclaration.decided_at),
-                where=[of_members],
-            ),
-            *latest(
-                Nomination,
-                func.max(Nomination.id),
-                func.max(Nomination.updated_at),
-                where=[Nomination.programme_id == programme.id],
-            ),
-        )
-    ).one()
-    text = repr((str(db.engine.url), programme.id, described, tuple(parts)))
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def _admitted(programme: AwardProgramme) -> list[tuple]:
