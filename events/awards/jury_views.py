@@ -3,8 +3,6 @@ conflict decisions, results and meeting sheet."""
 
 from __future__ import annotations
 
-import hashlib
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -77,7 +75,8 @@ def jury_start():
 def jury_list(programme, member):
     sees_nominations = jury_sees_nominations(programme)
     entries_html = shared_part(
-        _part_key("jury-list", programme.id, sees_nominations and list_version(member)),
+        f"awards/jury-list/{member.id}/{get_locale()}",
+        str(sees_nominations and list_version(member)),
         lambda: render_template(
             "awards/jury/_list_entries.html",
             programme=programme,
@@ -93,11 +92,6 @@ def jury_list(programme, member):
         sees_nominations=sees_nominations,
         may_rank=may_rank_shortlist(programme),
     )
-
-
-def _part_key(*parts) -> str:
-    """The cache key of a long table: everything it shows, in the reader's language (see shared_part)."""
-    return hashlib.sha256(repr((str(get_locale()), *parts)).encode()).hexdigest()
 
 
 def _jury_nomination(programme, member, nomination_id: int) -> Nomination:
@@ -294,7 +288,8 @@ def results(programme):
     figures, proposal, frozen = results_for_meeting(programme)
     shortlist_open = not shortlist_is_fixed(programme)
     rows_html = shared_part(
-        _part_key("results", programme.id, shortlist_open, figures["version"]),
+        f"awards/results/{programme.id}/{get_locale()}",
+        f"{shortlist_open}/{figures['version']}",
         lambda: render_template(
             "awards/jury/_results_rows.html",
             programme=programme,

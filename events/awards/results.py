@@ -55,11 +55,14 @@ class _Basis:
         self.version = figures_version(programme, [m[0] for m in self.members], self.criteria, self.members)
 
     def cached(self, what: str, compute):
-        key = f"{_CACHE_PREFIX}{what}/{self.version}"
-        value = cache.get(key)
-        if value is None:
-            value = compute()
-            cache.set(key, value, timeout=_CACHE_SECONDS)
+        """The value kept for this version, or compute() kept in its place (one entry per programme: a new version
+        replaces the one before)."""
+        key = f"{_CACHE_PREFIX}{what}/{self.programme.id}"
+        kept = cache.get(key)
+        if kept is not None and kept[0] == self.version:
+            return kept[1]
+        value = compute()
+        cache.set(key, (self.version, value), timeout=_CACHE_SECONDS)
         return value
 
 

@@ -33,20 +33,26 @@ def shared_page(key: str, render: Callable[[], str]) -> str:
 
     key must name everything the page shows (language, address and data); see page_is_shared for who may get it.
     """
-    return _kept(f"page/{key}", render)
-
-
-def shared_part(key: str, render: Callable[[], str]) -> Markup:
-    """A part of a page (HTML) for `key`, with this visitor's CSRF token in its forms; render() makes it when this
-    process has none yet. key must name everything the part shows; the view has checked who may see it."""
-    return Markup(_kept(f"part/{key}", render))  # noqa: S704 - a template rendered with autoescape
-
-
-def _kept(key: str, render: Callable[[], str]) -> str:
     token = generate_csrf()  # also gives a new visitor their session
-    page = cache.get(key)
+    page = cache.get(f"page/{key}")
     if page is None:
         page = render()
-        cache.set(key, page.replace(token, _PLACEHOLDER))
+        cache.set(f"page/{key}", page.replace(token, _PLACEHOLDER))
         return page
     return page.replace(_PLACEHOLDER, token)
+
+
+def shared_part(slot: str, version: str, render: Callable[[], str]) -> Markup:
+    """A part of a page (HTML) with this visitor's CSRF token in its forms; render() makes it when this process
+    holds none of this `version` yet.
+
+    slot names the part (say, one table in one language) and is kept once: a new version replaces the one before,
+    so a table that changes all day does not pile up copies. version must change with everything the part shows;
+    the view has checked who may see it."""
+    token = generate_csrf()
+    kept = cache.get(f"part/{slot}")
+    if kept is not None and kept[0] == version:
+        return Markup(kept[1].replace(_PLACEHOLDER, token))  # noqa: S704 - a template rendered with autoescape
+    part = render()
+    cache.set(f"part/{slot}", (version, part.replace(token, _PLACEHOLDER)))
+    return Markup(part)  # noqa: S704 - a template rendered with autoescape
