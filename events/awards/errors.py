@@ -8,6 +8,10 @@ MESSAGES = {
     "upload_refused": lambda reason: reason,  # worded by the shared upload checks
     "call_closed": _l("Die Einreichungsfrist ist abgelaufen oder die Ausschreibung ist geschlossen."),
     "not_editable": _l("Dieser Vorschlag kann nicht mehr geändert werden."),
+    "already_scored": _l(
+        "Die Jury hat diesen Vorschlag bereits bewertet. Damit die Bewertungen zu den Angaben passen, auf die sie"
+        " sich beziehen, lassen sie sich nicht mehr berichtigen."
+    ),
     "incomplete": _l("Der Vorschlag ist noch nicht vollständig."),
     "not_eligible": _l("Der Vorschlag erfüllt eine Teilnahmebedingung nicht."),
     "consent_missing": _l(

@@ -233,6 +233,13 @@ class OrganiserNominationForm(NominationForm):
     consent_recorded = BooleanField(_l("Die Einwilligung der vorgeschlagenen Person liegt schriftlich vor"))
 
 
+class CorrectionForm(NominationForm):
+    """The organisers correct a nomination (a typo in a name or an address)."""
+
+    tell_applicant = BooleanField(_l("Die Kontaktperson per E-Mail über die Berichtigung informieren"))
+    note = TextAreaField(_l("Nachricht an die Kontaktperson (freiwillig)"), validators=[Optional(), Length(max=2000)])
+
+
 class SubmitForm(Form):
     consent = BooleanField(_l("Einwilligung"))
 

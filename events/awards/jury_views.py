@@ -4,6 +4,7 @@ conflict decisions, results and meeting sheet."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -36,7 +37,7 @@ from events.awards.models import (
     Score,
 )
 from events.awards.pdf import render_meeting_sheet
-from events.awards.results import decimal_sign, results_for_meeting
+from events.awards.results import decimal_sign, figure_format, results_for_meeting
 from events.awards.reviews import (
     mark_shortlist,
     rank_shortlist,
@@ -56,8 +57,10 @@ from events.awards.rules import (
     may_see_other_scores,
     reaches_jury,
 )
+from events.awards.versions import list_version
 from events.core.access import role_required
 from events.core.downloads import PDF, file_response
+from events.core.pagecache import shared_part
 from events.extensions import db
 from events.meetings.changes import slugify
 
@@ -71,14 +74,24 @@ def jury_start():
 @bp.route("/jury/<int:programme_id>")
 @jury_member_required
 def jury_list(programme, member):
+    sees_nominations = jury_sees_nominations(programme)
+    entries_html = shared_part(
+        f"awards/jury-list/{member.id}/{get_locale()}",
+        str(sees_nominations and list_version(member)),
+        lambda: render_template(
+            "awards/jury/_list_entries.html",
+            programme=programme,
+            entries=member_list(member) if sees_nominations else [],
+            may_declare=lambda entry: entry.conflict is None or may_declare_over(entry.conflict),
+        ),
+    )
     return render_template(
         "awards/jury/list.html",
         programme=programme,
         member=member,
-        entries=member_list(member) if jury_sees_nominations(programme) else [],
-        sees_nominations=jury_sees_nominations(programme),
+        entries_html=entries_html,
+        sees_nominations=sees_nominations,
         may_rank=may_rank_shortlist(programme),
-        may_declare=lambda entry: entry.conflict is None or may_declare_over(entry.conflict),
     )
 
 
@@ -274,14 +287,25 @@ def decide(programme, member, conflict_id):
 @chair_or_organiser_required
 def results(programme):
     figures, proposal, frozen = results_for_meeting(programme)
+    shortlist_open = not shortlist_is_fixed(programme)
+    rows_html = shared_part(
+        f"awards/results/{programme.id}/{get_locale()}",
+        f"{shortlist_open}/{figures['version']}",
+        lambda: render_template(
+            "awards/jury/_results_rows.html",
+            programme=programme,
+            results=figures,
+            shortlist_open=shortlist_open,
+            num=figure_format(decimal_sign()),
+        ),
+    )
     return render_template(
         "awards/jury/results.html",
         programme=programme,
         results=figures,
+        rows_html=rows_html,
         proposal=proposal,
         frozen=frozen,
-        shortlist_open=not shortlist_is_fixed(programme),
-        decimal_sign=decimal_sign(),
     )
 
 

@@ -39,11 +39,19 @@ def proposer_token(nomination: Nomination) -> str | None:
 
 def give_links(nomination: Nomination, proposer: bool) -> None:
     """New nonces and token hashes (the nomination needs its id)."""
-    nomination.link_nonce = secrets.token_hex(16)
-    nomination.token_hash = hash_token(nominee_token(nomination))
+    renew_link(nomination, NOMINEE)
     if proposer:
+        renew_link(nomination, PROPOSER)
+
+
+def renew_link(nomination: Nomination, role: str) -> None:
+    """A new link for one role (nominee or proposer): the old one stops working at once."""
+    if role == PROPOSER:
         nomination.proposer_link_nonce = secrets.token_hex(16)
         nomination.proposer_token_hash = hash_token(proposer_token(nomination))
+    else:
+        nomination.link_nonce = secrets.token_hex(16)
+        nomination.token_hash = hash_token(nominee_token(nomination))
 
 
 def placeholder_hash() -> str:

@@ -51,6 +51,25 @@ NOTICES = {
             ),
         ],
     ),
+    "link_again": (
+        _l("Ihr neuer Link zu „%(project)s“"),
+        [
+            _l(
+                "Sie haben einen neuen persönlichen Link zu Ihrem Vorschlag „%(project)s“ für %(programme)s"
+                " angefordert. Der bisherige Link gilt nicht mehr."
+            ),
+            _l("Haben Sie ihn nicht selbst angefordert, verwenden Sie ab jetzt einfach diesen Link."),
+        ],
+    ),
+    "corrected": (
+        _l("Ihr Vorschlag „%(project)s“ wurde berichtigt"),
+        [
+            _l(
+                "Das Organisationsteam von %(programme)s hat die Angaben zu Ihrem Vorschlag „%(project)s“ berichtigt."
+                " Wie er jetzt lautet, sehen Sie über Ihren persönlichen Link."
+            ),
+        ],
+    ),
     "document_request": (
         _l("Bitte ergänzen Sie Ihren Vorschlag „%(project)s“"),
         [_l("Für die Prüfung Ihres Vorschlags „%(project)s“ bitten wir Sie um Folgendes:")],
@@ -89,7 +108,9 @@ DECISION_NOTICES = ("winner", "not_awarded")
 
 
 @mail_renderer("awards")
-def render_award_mail(nomination_id: int, notice: str, role: str = NOMINEE, request_id: int | None = None):
+def render_award_mail(
+    nomination_id: int, notice: str, role: str = NOMINEE, request_id: int | None = None, note: str = ""
+):
     """Render a notice about a nomination; None when it no longer applies (the nomination is gone or withdrawn)."""
     nomination = db.session.get(Nomination, nomination_id)
     if nomination is None or nomination.state in (NominationState.WITHDRAWN, NominationState.MERGED):
@@ -116,7 +137,7 @@ def render_award_mail(nomination_id: int, notice: str, role: str = NOMINEE, requ
             subject=str(subject) % values,
             paragraphs=[str(p) % values for p in paragraphs],
             name=nomination.proposer_name if role == PROPOSER else nomination.contact_name,
-            reason=nomination.screening_reason if notice == "refusal" else _prize_line(prize) if prize else "",
+            reason=nomination.screening_reason if notice == "refusal" else _prize_line(prize) if prize else note,
             request=request,
             personal_url=current_app.config["BASE_URL"] + url_for("awards.personal", token=token),
             reply_to=nomination.programme.contact_email,
@@ -161,6 +182,14 @@ def send_consent_request(nomination: Nomination) -> None:
 
 def send_proposer_link(nomination: Nomination) -> None:
     _send(nomination, "proposer_link", role=PROPOSER)
+
+
+def send_link_again(nomination: Nomination, role: str) -> None:
+    _send(nomination, "link_again", role=role)
+
+
+def send_corrected(nomination: Nomination, note: str) -> None:
+    _send(nomination, "corrected", note=note)
 
 
 def send_document_request(nomination: Nomination, request: DocumentRequest) -> None:

@@ -11,6 +11,7 @@ from events.awards.documents import document_response
 from events.awards.errors import AwardError
 from events.awards.forms import (
     CategoryForm,
+    CorrectionForm,
     CriterionForm,
     DocumentRequestForm,
     JuryMemberForm,
@@ -33,7 +34,7 @@ from events.awards.models import (
     NominationState,
     Round,
 )
-from events.awards.nominations import start_nomination
+from events.awards.nominations import correct_nomination, correction_refused, start_nomination
 from events.awards.programmes import (
     add_category,
     add_criterion,
@@ -296,6 +297,7 @@ def _nomination_page(nomination: Nomination, status: int = 200, **forms):
             visit_form=forms.get("visit_form") or SiteVisitForm(),
             merge_form=merge_form,
             may_screen=awaits_screening(nomination),
+            correction_refused=correction_refused(nomination),
             finished=is_finished(nomination),
         ),
         status,
@@ -306,6 +308,35 @@ def _nomination_page(nomination: Nomination, status: int = 200, **forms):
 @role_required("organiser")
 def nomination(programme_id, nomination_id):
     return _nomination_page(_row(Nomination, nomination_id, programme_id))
+
+
+@bp.route("/manage/<int:programme_id>/nominations/<int:nomination_id>/edit", methods=["GET", "POST"])
+@role_required("organiser")
+def correct(programme_id, nomination_id):
+    nomination = _row(Nomination, nomination_id, programme_id)
+    programme, refused = nomination.programme, correction_refused(nomination)
+    form = nomination_form_class(programme.questions, CorrectionForm)(obj=nomination)
+    form.fill_answers(programme.questions, nomination.answers)
+    prepare_nomination_form(form, programme)
+    if refused is None and form.validate_on_submit():
+        try:
+            changed = correct_nomination(
+                nomination,
+                form.values(programme.questions),
+                current_user,
+                note=form.note.data,
+                tell=form.tell_applicant.data,
+            )
+        except AwardError as error:
+            refused = error
+        else:
+            flash(_("Die Berichtigung ist gespeichert.") if changed else _("Es war nichts zu ändern."), "success")
+            return redirect(url_for("awards.nomination", programme_id=programme.id, nomination_id=nomination.id))
+    status = 409 if refused is not None and form.is_submitted() else 400 if form.is_submitted() else 200
+    page = render_template(
+        "awards/manage/nomination_edit.html", programme=programme, nomination=nomination, form=form, refused=refused
+    )
+    return page, status
 
 
 @bp.route("/manage/<int:programme_id>/nominations/<int:nomination_id>/screen", methods=["POST"])

@@ -374,6 +374,8 @@ class JuryReview(db.Model):
     abstain_reason: Mapped[str] = mapped_column(Text, default="")
     submitted_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     shortlist_rank: Mapped[int | None] = mapped_column()  # 1 = best; equal numbers for a tie
+    # the version the cached figures are keyed on (see results.figures_version)
+    updated_at: Mapped[datetime | None] = mapped_column(AwareDateTime, default=utcnow, onupdate=utcnow)
 
     member: Mapped[JuryMember] = relationship()
 

@@ -4,11 +4,12 @@ applicant does through the personal link: complete, consent, submit, upload, ans
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
 
 from events.awards import mails
 from events.awards.documents import MAX_FILES, checked_upload, forget_document, store_document
 from events.awards.errors import AwardError
-from events.awards.links import NOMINEE, PROPOSER, give_links, placeholder_hash
+from events.awards.links import NOMINEE, PROPOSER, give_links, placeholder_hash, renew_link
 from events.awards.models import (
     AwardProgramme,
     DocumentKind,
@@ -17,6 +18,7 @@ from events.awards.models import (
     NominationDocument,
     NominationRoute,
     NominationState,
+    Score,
 )
 from events.awards.rules import (
     call_is_open,
@@ -26,6 +28,7 @@ from events.awards.rules import (
     may_change_nomination,
     may_withdraw,
     missing_for_submission,
+    organiser_may_correct,
 )
 from events.core.audit import record_audit
 from events.core.database import lock_row
@@ -246,3 +249,70 @@ def answer_request(nomination: Nomination, request: DocumentRequest, answer: str
     record_audit("award_request.answer", nomination, nomination.project_name, actor=NOMINEE)
     db.session.commit()
     return nomination
+
+
+def send_links_again(programme: AwardProgramme, email: str) -> int:
+    """New personal links to every nomination of the programme that this address holds (as nominee or as
+    proposer), each by mail to the address; the old links stop working. The visitor is told the same whether or
+    not there is one (the view); returns how many links were sent."""
+    address = (email or "").strip().lower()
+    nominations = db.session.scalars(
+        select(Nomination)
+        .where(
+            Nomination.programme_id == programme.id,
+            Nomination.state.not_in([NominationState.WITHDRAWN, NominationState.MERGED]),
+            or_(func.lower(Nomination.contact_email) == address, func.lower(Nomination.proposer_email) == address),
+        )
+        .order_by(Nomination.id)
+    ).all()
+    sent = 0
+    for nomination in nominations:
+        nomination = _locked(nomination)
+        for role, recipient in ((NOMINEE, nomination.contact_email), (PROPOSER, nomination.proposer_email)):
+            if (recipient or "").strip().lower() != address or (
+                role == PROPOSER and not nomination.proposer_link_nonce
+            ):
+                continue
+            renew_link(nomination, role)
+            record_audit(
+                "award_nomination.renew_link", nomination, f"{nomination.project_name}: {role}", actor="applicant"
+            )
+            mails.send_link_again(nomination, role)
+            sent += 1
+    db.session.commit()
+    return sent
+
+
+def correction_refused(nomination: Nomination) -> AwardError | None:
+    """Why the organisers cannot correct the nomination, or None (see rules.organiser_may_correct)."""
+    scored = db.session.scalar(select(Score.id).where(Score.nomination_id == nomination.id).limit(1)) is not None
+    if organiser_may_correct(nomination, scored):
+        return None
+    return AwardError("already_scored" if scored else "not_editable")
+
+
+def correct_nomination(nomination: Nomination, values: dict, by, *, note: str = "", tell: bool = False) -> list[str]:
+    """An organiser corrects the nomination's details; audited with the old and new values, and the applicant told
+    (with the organiser's note) when asked for. Returns the names of the fields that changed."""
+    nomination = _locked(nomination)
+    refused = correction_refused(nomination)
+    if refused is not None:
+        db.session.rollback()
+        raise refused
+    before = {name: getattr(nomination, name) for name in NOMINATION_FIELDS}
+    _apply(nomination, values)
+    changed = [name for name in NOMINATION_FIELDS if getattr(nomination, name) != before[name]]
+    if not changed:
+        db.session.rollback()
+        return []
+    record_audit(
+        "award_nomination.correct",
+        nomination,
+        f"{nomination.project_name}: {', '.join(changed)}",
+        details={name: [str(before[name]), str(getattr(nomination, name))] for name in changed},
+        actor=_actor(by),
+    )
+    if tell:
+        mails.send_corrected(nomination, (note or "").strip())
+    db.session.commit()
+    return changed

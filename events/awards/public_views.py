@@ -30,6 +30,7 @@ from events.awards.nominations import (
     may_upload,
     remove_document,
     save_nomination,
+    send_links_again,
     start_nomination,
     submission_problems,
     submit_nomination,
@@ -41,6 +42,7 @@ from events.core.access import public
 from events.core.database import own_transactions
 from events.extensions import db, limiter
 from events.meetings.catalogue import render_description
+from events.registration.forms import ResendLinkForm
 
 
 @bp.route("/")
@@ -65,7 +67,23 @@ def call(slug):
         programme=programme,
         description=render_description(programme.description),
         is_open=call_is_open(programme),
+        link_form=ResendLinkForm(),
     )
+
+
+@bp.route("/call/<slug>/link", methods=["GET", "POST"])
+@public
+@limiter.limit("10 per hour", methods=["POST"])
+def lost_link(slug):
+    """An applicant or proposer who lost the mail with their link asks for a new one."""
+    programme = _public_programme(slug)
+    form = ResendLinkForm()
+    if form.validate_on_submit():
+        send_links_again(programme, form.email.data)
+        # the same answer whether or not the address holds a nomination
+        return render_template("awards/link_sent.html", programme=programme)
+    status = 400 if form.is_submitted() else 200
+    return render_template("awards/lost_link.html", programme=programme, form=form), status
 
 
 @bp.route("/call/<slug>/apply", methods=["GET", "POST"])

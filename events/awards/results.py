@@ -3,10 +3,16 @@ spread; the Schulze proposal from the jurors' rankings of the shortlist. Frozen 
 
 Only submitted reviews count, and never one of a juror with a conflict on the nomination (declared, recused,
 confirmed, or suggested and not yet dismissed).
+
+Computed once per change: the figures and the proposal are kept in the per-process cache, keyed on a version of
+everything they are computed from (figures_version: the criteria and the jury as they are, and per table of
+scores, reviews, conflicts and nominations its count, highest id and latest change), so the chair's page, the
+meeting sheet and the decisions read them again without computing while nobody scores.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from statistics import fmean
 
@@ -25,9 +31,39 @@ from events.awards.models import (
     Score,
 )
 from events.awards.scoring import CriterionSpec, common_scale, figures, normalise, schulze, weighted_total
-from events.core.models import District
+from events.awards.versions import figures_version
+from events.core.models import District, User
 from events.core.types import utcnow
-from events.extensions import db
+from events.extensions import cache, db
+
+_CACHE_PREFIX = "awards/figures/"
+_CACHE_SECONDS = 3600
+
+
+class _Basis:
+    """What the figures of a programme start from, read in three small queries: criteria, jury, and a version."""
+
+    def __init__(self, programme: AwardProgramme):
+        self.programme = programme
+        self.criteria = [(c.id, c.name, c.weight, c.counts, c.scale_min, c.scale_max) for c in programme.criteria]
+        self.members = db.session.execute(
+            select(JuryMember.id, User.display_name, JuryMember.is_chair, JuryMember.category_id)
+            .join(User, User.id == JuryMember.user_id)
+            .where(JuryMember.programme_id == programme.id)
+            .order_by(JuryMember.id)
+        ).all()
+        self.version = figures_version(programme, [m[0] for m in self.members], self.criteria, self.members)
+
+    def cached(self, what: str, compute):
+        """The value kept for this version, or compute() kept in its place (one entry per programme: a new version
+        replaces the one before)."""
+        key = f"{_CACHE_PREFIX}{what}/{self.programme.id}"
+        kept = cache.get(key)
+        if kept is not None and kept[0] == self.version:
+            return kept[1]
+        value = compute()
+        cache.set(key, (self.version, value), timeout=_CACHE_SECONDS)
+        return value
 
 
 def _admitted(programme: AwardProgramme) -> list[tuple]:
@@ -52,11 +88,20 @@ def _conflicted_pairs(programme: AwardProgramme) -> set[tuple[int, int]]:
     return {(member, nomination) for member, nomination in rows}
 
 
-def compute_results(programme: AwardProgramme) -> dict:
-    """The figures as they stand now (see results_for_meeting for the frozen ones)."""
-    criteria = [CriterionSpec(c.id, c.weight, c.counts, c.scale_min, c.scale_max) for c in programme.criteria]
+def compute_results(programme: AwardProgramme, basis: _Basis | None = None) -> dict:
+    """The figures as they stand now, from the cache while nothing changed (see results_for_meeting for the frozen
+    ones)."""
+    basis = basis or _Basis(programme)
+    return basis.cached("results", lambda: _compute_results(basis))
+
+
+def _compute_results(basis: _Basis) -> dict:
+    programme = basis.programme
+    criteria = [
+        CriterionSpec(id_, weight, counts, low, high) for id_, _name, weight, counts, low, high in basis.criteria
+    ]
     scale = common_scale(criteria)
-    members = {m.id: m for m in programme.jury}
+    members = {m.id: m for m in basis.members}
     admitted = _admitted(programme)
     nomination_ids = {row[0] for row in admitted}
     conflicted = _conflicted_pairs(programme)
@@ -73,7 +118,7 @@ def compute_results(programme: AwardProgramme) -> dict:
     abstained = defaultdict(list)
     for member_id, nomination_id, did_abstain in reviews:
         if did_abstain and (member_id, nomination_id) not in conflicted:
-            abstained[nomination_id].append(members[member_id].name)
+            abstained[nomination_id].append(members[member_id].display_name)
     values: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
     # thousands of rows: read through the Core connection, without the ORM's per-row work
     for member_id, nomination_id, criterion_id, value in db.session.connection().execute(
@@ -97,7 +142,7 @@ def compute_results(programme: AwardProgramme) -> dict:
     conflicted_names = defaultdict(list)
     for member_id, nomination_id in sorted(conflicted):
         if member_id in members:
-            conflicted_names[nomination_id].append(members[member_id].name)
+            conflicted_names[nomination_id].append(members[member_id].display_name)
     rows = []
     for nomination_id, project, category_id, shortlisted, district in admitted:
         result = figures(raw_by_nomination[nomination_id], scale)
@@ -124,21 +169,31 @@ def compute_results(programme: AwardProgramme) -> dict:
     for place, row in enumerate(rows, start=1):
         row["place"] = place
     return {
+        "version": basis.version,  # names these figures (the cache key of the page's table, see jury_views)
         "computed_at": utcnow().isoformat(),
         "scale": [scale.low, scale.high],
-        "criteria": [{"id": c.id, "name": c.name, "weight": c.weight, "counts": c.counts} for c in programme.criteria],
+        "criteria": [
+            {"id": id_, "name": name, "weight": weight, "counts": counts}
+            for id_, name, weight, counts, _low, _high in basis.criteria
+        ],
         "normalisation": {
             "applied": normalisation.applied,
             "reason": normalisation.reason,
-            "kept_raw": [[members[m].name, why] for m, why in normalisation.kept_raw.items() if m in members],
+            "kept_raw": [[members[m].display_name, why] for m, why in normalisation.kept_raw.items() if m in members],
         },
-        "jurors": [{"name": m.name, "chair": m.is_chair, "scored": scored_by[m.id]} for m in members.values()],
+        "jurors": [{"name": m.display_name, "chair": m.is_chair, "scored": scored_by[m.id]} for m in members.values()],
         "rows": rows,
     }
 
 
-def schulze_proposal(programme: AwardProgramme) -> dict:
-    """The jurors' rankings of the shortlist combined by the Schulze method: places of [id, project] lists."""
+def schulze_proposal(programme: AwardProgramme, basis: _Basis | None = None) -> dict:
+    """The jurors' rankings of the shortlist combined by the Schulze method: places of [id, project] lists; from
+    the cache while nothing changed."""
+    basis = basis or _Basis(programme)
+    return basis.cached("schulze", lambda: _schulze_proposal(programme))
+
+
+def _schulze_proposal(programme: AwardProgramme) -> dict:
     listed = db.session.execute(
         select(Nomination.id, Nomination.project_name)
         .where(Nomination.programme_id == programme.id, Nomination.shortlisted.is_(True))
@@ -178,22 +233,34 @@ def decimal_sign() -> str:
     return get_decimal_symbol(get_locale() or "de")
 
 
+def figure_format(sign: str):
+    """num(x) for the tables of figures: two decimals with the reader's decimal sign, "–" for none."""
+
+    def num(value: float | None) -> str:
+        return "–" if value is None else f"{value:.2f}".replace(".", sign)
+
+    return num
+
+
 def results_for_meeting(programme: AwardProgramme) -> tuple[dict, dict, bool]:
     """(figures, Schulze proposal, frozen): frozen figures once the scoring round closed, with the shortlist
     marks as they are now; the proposal frozen once the shortlist round closed."""
     scoring = programme.round_of(RoundKind.SCORING)
     shortlist_round = programme.round_of(RoundKind.SHORTLIST)
     frozen = scoring is not None and scoring.state == RoundState.CLOSED and scoring.frozen_results is not None
-    results = scoring.frozen_results if frozen else compute_results(programme)
+    proposal_frozen = (
+        shortlist_round is not None and shortlist_round.state == RoundState.CLOSED and shortlist_round.frozen_results
+    )
+    basis = None if frozen and proposal_frozen else _Basis(programme)
+    results = scoring.frozen_results if frozen else compute_results(programme, basis)
     if frozen:
         marked = set(
             db.session.scalars(
                 select(Nomination.id).where(Nomination.programme_id == programme.id, Nomination.shortlisted.is_(True))
             )
         )
-        results = {**results, "rows": [{**row, "shortlisted": row["id"] in marked} for row in results["rows"]]}
-    if shortlist_round is not None and shortlist_round.state == RoundState.CLOSED and shortlist_round.frozen_results:
-        proposal = shortlist_round.frozen_results
-    else:
-        proposal = schulze_proposal(programme)
+        rows = [{**row, "shortlisted": row["id"] in marked} for row in results["rows"]]
+        version = hashlib.sha256(repr((results["computed_at"], sorted(marked))).encode()).hexdigest()[:32]
+        results = {**results, "rows": rows, "version": f"frozen-{version}"}
+    proposal = shortlist_round.frozen_results if proposal_frozen else schulze_proposal(programme, basis)
     return results, proposal, frozen

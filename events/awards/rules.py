@@ -51,6 +51,13 @@ def may_change_nomination(nomination: Nomination, now: datetime | None = None) -
     return nomination.state in EDITABLE_STATES and call_is_open(nomination.programme, now)
 
 
+def organiser_may_correct(nomination: Nomination, scored: bool) -> bool:
+    """Organisers correct a nomination's details (a typo in the project's name or the contact address) until the
+    jury has scored it: after that, jurors would have judged something else than the record says. A withdrawn or
+    merged nomination stays as it was."""
+    return not scored and nomination.state not in (NominationState.WITHDRAWN, NominationState.MERGED)
+
+
 def may_withdraw(nomination: Nomination) -> bool:
     return nomination.state in WITHDRAWABLE_STATES
 

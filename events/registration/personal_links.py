@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from events.core.audit import record_audit
 from events.core.database import lock_row
-from events.core.outbox import about
 from events.core.models import OutgoingMail
+from events.core.outbox import about
 from events.core.types import utcnow
 from events.extensions import db
 from events.meetings.models import Event
