@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from events.awards import mails
 from events.awards.decision_models import PrizeMode, TieBreakRule
-from events.awards.decisions import decisions_of, winners_of
+from events.awards.decisions import decisions_of, undecided_categories, winners_of
 from events.awards.errors import AwardError
 from events.awards.models import AwardProgramme, Nomination, NominationState
 from events.awards.prizes import euros
@@ -99,6 +99,9 @@ def release_decisions(programme: AwardProgramme, by, public_at: datetime | None)
         raise AwardError("already_released")
     if not decisions_of(programme):
         raise AwardError("no_decision")
+    missing = undecided_categories(programme)
+    if missing:  # releasing now would tell that category's applicants "no" before its jury decided
+        raise AwardError("decision_missing", categories=", ".join(f"„{c.name}“" for c in missing))
     programme.decision_released_at = utcnow()
     programme.decision_released_by_id = by.id
     programme.winners_public_at = public_at

@@ -149,6 +149,12 @@ def decisions_of(programme: AwardProgramme) -> list[AwardDecision]:
     return sorted(decisions, key=lambda d: (order.get(d.category_id, -1), d.id))
 
 
+def undecided_categories(programme: AwardProgramme) -> list[AwardCategory]:
+    """The categories still without a decision (a programme without categories has none of them)."""
+    decided = {d.category_key for d in decisions_of(programme)}
+    return [c for c in programme.categories if c.id not in decided]
+
+
 def _absent_for_conflicts(proposal: Proposal) -> list[dict]:
     projects: dict[str, list[str]] = {}
     for candidate in proposal.candidates:

@@ -69,6 +69,9 @@ MESSAGES = {
     "not_candidate": _l("Diese Nominierung steht in dieser Kategorie nicht zur Entscheidung."),
     "decision_released": _l("Die Entscheidung ist bereits bekanntgegeben und kann nicht mehr geändert werden."),
     "no_decision": _l("Es gibt noch keine Entscheidung, die bekanntgegeben werden könnte."),
+    "decision_missing": _l(
+        "In %(categories)s fehlt noch die Entscheidung der Jury; erst danach kann alles bekanntgegeben werden."
+    ),
     "already_released": _l("Die Entscheidung ist bereits bekanntgegeben."),
     "public_time_missing": _l("Bitte geben Sie an, ab wann die Seite der Preisträger öffentlich ist."),
     "not_released": _l("Urkunden gibt es erst, wenn die Entscheidung bekanntgegeben ist."),

@@ -356,3 +356,40 @@ def test_each_category_decides_its_own_and_together_they_stay_within_the_budget(
     with app.test_request_context():
         winners = winners_of(db.session.get(AwardProgramme, programme.id))
     assert [(w.category_name, w.project) for w in winners] == [("Ehrenamt", "Frau Yilmaz")]
+
+
+def test_the_release_waits_until_every_category_is_decided(
+    app, client, make_programme, make_nomination, make_juror, give_scores, login, account
+):
+    programme = make_programme(categories=["Ehrenamt", "Projekte"])
+    chair = make_juror(programme, is_chair=True)
+    juror = make_juror(programme)
+    with app.app_context():
+        volunteer, project = (c.id for c in db.session.get(AwardProgramme, programme.id).categories)
+    made = {}
+    for name, category in [("Frau Yilmaz", volunteer), ("Sprachcafé", project)]:
+        nomination = make_nomination(programme, project_name=name)
+        with app.app_context():
+            db.session.get(Nomination, nomination.id).category_id = category
+            db.session.commit()
+        give_scores(juror, nomination, [4, 4, 1])
+        made[name] = nomination
+    with app.test_request_context():
+        row = db.session.get(AwardProgramme, programme.id)
+        record_decision(
+            row,
+            next(c for c in row.categories if c.id == volunteer),
+            [Entry(made["Frau Yilmaz"].id, "place", place=1, laudation="Seit 20 Jahren da.")],
+            [chair.id],
+            db.session.get(User, chair.user.id),
+        )
+    login(account("organiser"))
+    response = client.post(
+        f"/awards/manage/{programme.id}/decision/release",
+        data={"winners_public_at": "2030-01-01T20:00"},
+        follow_redirects=True,
+    )
+    assert "In „Projekte“ fehlt noch die Entscheidung der Jury" in response.get_data(as_text=True)
+    assert _decision_mails(app) == []  # the Sprachcafé is not told "no" before its category is decided
+    with app.app_context():
+        assert db.session.get(AwardProgramme, programme.id).decision_released_at is None
