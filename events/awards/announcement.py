@@ -28,6 +28,8 @@ from events.extensions import db
 # Who hears "no" when the decisions are released: submitted or admitted, and not among the winners (those not
 # admitted were told why in the screening's own batch).
 TOLD_NO_STATES = (NominationState.SUBMITTED, NominationState.MORE_INFORMATION, NominationState.ELIGIBLE)
+# the highest amount per place (and share) the settings take, as for a special prize (awards.decision_forms)
+MAX_AMOUNT_EUROS = 1_000_000
 
 
 def parse_amounts(text: str, mode: str) -> list[int]:
@@ -37,6 +39,8 @@ def parse_amounts(text: str, mode: str) -> list[int]:
     parts = [p for p in parts if p]
     if not all(p.isdigit() for p in parts):
         raise AwardError("amounts_invalid")
+    if any(int(p) > MAX_AMOUNT_EUROS for p in parts):  # beyond any prize, and beyond what the columns hold
+        raise AwardError("amount_too_high", limit=euros(MAX_AMOUNT_EUROS * 100))
     return [int(p) * 100 if mode == PrizeMode.FIXED else int(p) for p in parts]
 
 

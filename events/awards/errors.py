@@ -76,6 +76,7 @@ MESSAGES = {
     "public_time_missing": _l("Bitte geben Sie an, ab wann die Seite der Preisträger öffentlich ist."),
     "not_released": _l("Urkunden gibt es erst, wenn die Entscheidung bekanntgegeben ist."),
     "nothing_to_issue": _l("Alle Preisträger und Jury-Mitglieder haben ihre Urkunde bereits."),
+    "amount_too_high": _l("Ein Betrag oder Anteil je Platz kann höchstens %(limit)s sein."),
     "amounts_invalid": _l(
         "Bitte geben Sie die Beträge oder Anteile als ganze Zahlen, durch Schrägstriche getrennt, an."
     ),

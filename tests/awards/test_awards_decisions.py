@@ -393,3 +393,20 @@ def test_the_release_waits_until_every_category_is_decided(
     assert _decision_mails(app) == []  # the Sprachcafé is not told "no" before its category is decided
     with app.app_context():
         assert db.session.get(AwardProgramme, programme.id).decision_released_at is None
+
+
+def test_prize_settings_beyond_any_prize_are_refused_not_saved(app, client, jury_meeting, as_juror, login, account):
+    programme, chair, nominations, _submitted, _refused = jury_meeting(budget=None)
+    login(account("organiser"))
+    response = client.post(
+        f"/awards/manage/{programme.id}/prize-settings",
+        data={"prize_mode": "fixed", "amounts": "99999999999999999999 / 1500", "tie_break_rule": "median_chair"},
+        follow_redirects=True,
+    )
+    assert "Ein Betrag oder Anteil je Platz kann höchstens 1.000.000 € sein." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(AwardProgramme, programme.id).place_amounts == FIXED
+    client.post("/accounts/logout")
+    as_juror(chair)  # the chair's decision is computed with the amounts as they were: no server error
+    form = _decision_form(nominations, n0=("place", "1", "Ein Ort, an dem Sprache wächst."))
+    assert client.post(f"/awards/jury/{programme.id}/decisions/0", data=form).status_code == 302
