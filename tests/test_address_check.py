@@ -206,3 +206,24 @@ def test_a_full_day_is_refused_alike_for_a_new_and_a_registered_address(client, 
     new = client.post(f"/registration/{event.slug}", data=form_data(email="neu@example.org", days=[str(first_day)]))
     assert registered.status_code == new.status_code == 400
     assert "ausgebucht" in registered.text and "ausgebucht" in new.text
+
+
+def test_a_held_place_at_a_cancelled_event_is_neither_confirmed_nor_lapsed(client, app, make_event):
+    from events.meetings.changes import cancel_event
+    from events.meetings.models import Event
+    from events.registration.address_check import lapse_expired_holds
+
+    event = make_event(capacity=1, confirm_address_first=True)
+    personal = register_through_form(client, f"/registration/{event.slug}", form_data())
+    with app.test_request_context():
+        cancel_event(db.session.get(Event, event.id), "Der Saal ist nicht verfügbar.")
+    told = len(sent_mails(app))
+    page = client.post(personal + "/confirm", follow_redirects=True).get_data(as_text=True)
+    assert "Die Veranstaltung ist abgesagt." in page and "Ihr Platz ist bestätigt" not in page
+    assert registrations_of(app, event)[0][1] == "unconfirmed"
+    with app.app_context():
+        db.session.scalars(select(Registration)).one().hold_expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+        assert lapse_expired_holds() == 0
+    assert registrations_of(app, event)[0][1] == "unconfirmed"
+    assert len(sent_mails(app)) == told  # no confirmation, no "the place goes to the waiting list"
