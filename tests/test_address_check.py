@@ -227,3 +227,18 @@ def test_a_held_place_at_a_cancelled_event_is_neither_confirmed_nor_lapsed(clien
         assert lapse_expired_holds() == 0
     assert registrations_of(app, event)[0][1] == "unconfirmed"
     assert len(sent_mails(app)) == told  # no confirmation, no "the place goes to the waiting list"
+
+
+def test_an_invited_address_holding_a_place_counts_as_registered(client, app, make_event):
+    from events.meetings.models import Event
+    from events.registration.invitation_list import invitation_counts
+    from tests.test_registration import invite
+
+    event = make_event(confirm_address_first=True)
+    invite(app, event, email="ayse.oeztuerk@example.org")
+    invite(app, event, email="b@example.org")
+    register_through_form(client, f"/registration/{event.slug}", form_data())  # the open form, not the invitation
+    assert registrations_of(app, event)[0][1] == "unconfirmed"
+    with app.app_context():
+        counts = invitation_counts(db.session.get(Event, event.id))
+    assert counts == {"invited": 2, "registered": 1, "cancelled": 0, "not_registered": 1}
