@@ -242,3 +242,15 @@ def test_an_invited_address_holding_a_place_counts_as_registered(client, app, ma
     with app.app_context():
         counts = invitation_counts(db.session.get(Event, event.id))
     assert counts == {"invited": 2, "registered": 1, "cancelled": 0, "not_registered": 1}
+
+
+def test_an_invitation_used_after_the_open_form_answers_check_your_mail(client, app, make_event):
+    from tests.test_registration import invite
+
+    event = make_event(confirm_address_first=True)
+    link = invite(app, event, email="ayse.oeztuerk@example.org")
+    register_through_form(client, f"/registration/{event.slug}", form_data())  # the open form first: held
+    again = client.post(link, data=form_data())  # then the invitation link: registered already, no server error
+    assert again.status_code == 302 and again.headers["Location"] == f"/registration/{event.slug}/check-mail"
+    assert len(registrations_of(app, event)) == 1
+    assert [m["Subject"] for m in sent_mails(app)][-1] == f"Bitte bestätigen Sie Ihre Anmeldung: {event.title}"
