@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from events.awards import mails
 from events.awards.decision_models import PrizeMode, TieBreakRule
-from events.awards.decisions import decisions_of, undecided_categories, winners_of
+from events.awards.decisions import decisions_of, reprice_decisions, undecided_categories, winners_of
 from events.awards.errors import AwardError
 from events.awards.models import AwardProgramme, Nomination, NominationState
 from events.awards.prizes import euros
@@ -76,6 +76,11 @@ def save_prize_settings(programme: AwardProgramme, mode: str, amounts: str, rule
     programme.place_amounts = parse_amounts(amounts, mode)
     programme.tie_break_rule = TieBreakRule(rule)
     programme.tie_break_text = (rule_text or "").strip()
+    try:  # decisions recorded already are paid as the settings now say
+        reprice_decisions(programme)
+    except AwardError:
+        db.session.rollback()
+        raise
     record_audit(
         "award_programme.prize_settings", programme, f"{mode}: {programme.place_amounts}; tie-break {rule}"[:500]
     )

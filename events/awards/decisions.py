@@ -234,6 +234,30 @@ def record_decision(
     return decision
 
 
+def reprice_decisions(programme: AwardProgramme) -> None:
+    """After the prize-money settings changed: the money of every recorded decision computed anew with them, in
+    the order the decisions were taken (as record_decision counts the others'). AwardError when they no longer
+    fit the budget; the caller commits, or rolls back on the error."""
+    spent = 0
+    for decision in sorted(decisions_of(programme), key=lambda d: (d.decided_at, d.id)):
+        entries = [
+            Entry(
+                p.nomination_id,
+                p.kind,
+                place=p.place,
+                amount_cents=p.amount_cents if p.kind == PrizeKind.SPECIAL else None,
+                laudation=p.laudation or "-",
+            )
+            for p in decision.prizes
+        ]
+        budget = programme.budget_cents - spent if programme.budget_cents is not None else None
+        amounts = prize_amounts(entries, programme.prize_mode, programme.place_amounts or [], budget)
+        for prize in decision.prizes:
+            if prize.nomination_id is not None:
+                prize.amount_cents = amounts.get(prize.nomination_id)
+        spent += decision.total_cents
+
+
 def prize_label(prize: Prize) -> str:
     """ "1. Platz", "Sonderpreis", "Anerkennung", "3. Platz: nicht vergeben", in the current language."""
     if prize.kind == PrizeKind.PLACE:

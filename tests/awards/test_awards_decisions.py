@@ -410,3 +410,24 @@ def test_prize_settings_beyond_any_prize_are_refused_not_saved(app, client, jury
     as_juror(chair)  # the chair's decision is computed with the amounts as they were: no server error
     form = _decision_form(nominations, n0=("place", "1", "Ein Ort, an dem Sprache wächst."))
     assert client.post(f"/awards/jury/{programme.id}/decisions/0", data=form).status_code == 302
+
+
+def test_changed_prize_settings_reprice_the_recorded_decision_or_are_refused(app, client, jury_meeting, login, account):
+    programme, chair, nominations, _submitted, _refused = jury_meeting()
+    _decide(app, programme, chair, nominations)
+    login(account("organiser"))
+
+    def paid():
+        with app.app_context():
+            return sorted(p.amount_cents for p in db.session.scalars(select(Prize)))
+
+    settings = {"prize_mode": "fixed", "amounts": "2000 / 1500 / 1000", "tie_break_rule": "median_chair"}
+    response = client.post(f"/awards/manage/{programme.id}/prize-settings", data=settings, follow_redirects=True)
+    assert "Preisgeld und Regel bei Gleichstand sind gespeichert." in response.get_data(as_text=True)
+    assert paid() == [100_000, 150_000, 200_000]  # the winners are told what the settings now say
+    settings["amounts"] = "3000 / 2000 / 1000"  # 6,000 EUR beyond the 5,000 EUR budget
+    response = client.post(f"/awards/manage/{programme.id}/prize-settings", data=settings, follow_redirects=True)
+    assert "übersteigen das Budget" in response.get_data(as_text=True)
+    assert paid() == [100_000, 150_000, 200_000]
+    with app.app_context():
+        assert db.session.get(AwardProgramme, programme.id).place_amounts == [200_000, 150_000, 100_000]
