@@ -94,12 +94,17 @@ def _programme_form(programme: AwardProgramme | None):
     if programme is not None and not form.is_submitted():
         form.fill_from(programme)
     if form.validate_on_submit():
-        if programme is None:
-            programme = create_programme(form.values(), form.categories())
+        try:
+            if programme is None:
+                programme = create_programme(form.values(), form.categories())
+            else:
+                programme = update_programme(programme, form.values())
+        except AwardError as error:  # a budget the recorded decisions no longer fit
+            flash(error.message, "error")
+            programme = db.session.get(AwardProgramme, programme.id)
         else:
-            programme = update_programme(programme, form.values())
-        flash(_("Die Ausschreibung ist gespeichert."), "success")
-        return redirect(url_for("awards.programme", programme_id=programme.id))
+            flash(_("Die Ausschreibung ist gespeichert."), "success")
+            return redirect(url_for("awards.programme", programme_id=programme.id))
     status = 400 if form.is_submitted() else 200
     return render_template("awards/manage/programme_form.html", form=form, programme=programme), status
 

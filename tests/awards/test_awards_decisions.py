@@ -431,3 +431,28 @@ def test_changed_prize_settings_reprice_the_recorded_decision_or_are_refused(app
     assert paid() == [100_000, 150_000, 200_000]
     with app.app_context():
         assert db.session.get(AwardProgramme, programme.id).place_amounts == [200_000, 150_000, 100_000]
+
+
+def test_a_new_budget_splits_the_recorded_decision_anew_or_is_refused_when_it_does_not_fit(app, jury_meeting):
+    from events.awards.programmes import update_programme
+
+    def paid():
+        return sorted(p.amount_cents for p in db.session.scalars(select(Prize)))
+
+    programme, chair, nominations, _submitted, _refused = jury_meeting(mode="budget", amounts=[3, 2, 1], budget=600_000)
+    _decide(app, programme, chair, nominations)
+    with app.test_request_context():
+        update_programme(db.session.get(AwardProgramme, programme.id), {"budget_cents": 900_000})
+        assert paid() == [150_000, 300_000, 450_000]  # 9,000 EUR as 3 : 2 : 1
+
+
+def test_a_budget_below_the_recorded_fixed_amounts_is_refused(app, jury_meeting):
+    from events.awards.programmes import update_programme
+
+    programme, chair, nominations, _submitted, _refused = jury_meeting()
+    _decide(app, programme, chair, nominations)  # 2,500 + 1,500 + 1,000 EUR
+    with app.test_request_context():
+        with pytest.raises(AwardError) as refused:
+            update_programme(db.session.get(AwardProgramme, programme.id), {"budget_cents": 400_000})
+        assert refused.value.code == "budget_exceeded"
+        assert db.session.get(AwardProgramme, programme.id).budget_cents == 500_000
