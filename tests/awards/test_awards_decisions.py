@@ -456,3 +456,21 @@ def test_a_budget_below_the_recorded_fixed_amounts_is_refused(app, jury_meeting)
             update_programme(db.session.get(AwardProgramme, programme.id), {"budget_cents": 400_000})
         assert refused.value.code == "budget_exceeded"
         assert db.session.get(AwardProgramme, programme.id).budget_cents == 500_000
+
+
+def test_a_special_prize_without_money_shows_again_in_the_chairs_form(app, client, jury_meeting, as_juror):
+    programme, chair, nominations, _submitted, _refused = jury_meeting()
+    _decide(
+        app,
+        programme,
+        chair,
+        nominations,
+        [
+            Entry(nominations[0].id, "place", place=1, laudation="Ein Ort, an dem Sprache wächst."),
+            Entry(nominations[3].id, "special", laudation="Mit Herz und Hand."),  # an honour without money
+        ],
+    )
+    as_juror(chair)
+    page = client.get(f"/awards/jury/{programme.id}/decisions/0")
+    assert page.status_code == 200
+    assert 'value="Mit Herz und Hand."' in page.get_data(as_text=True)
