@@ -316,6 +316,19 @@ def test_winners_of_gives_the_ceremony_what_it_needs(app, jury_meeting):
     assert winners[0].laudation == "Ein Ort, an dem Sprache wächst."
 
 
+def _scored_in_categories(app, programme, juror, make_nomination, give_scores, lines) -> dict:
+    """A nomination per (project name, category id), scored alike by the juror; by project name."""
+    made = {}
+    for name, category in lines:
+        nomination = make_nomination(programme, project_name=name)
+        with app.app_context():
+            db.session.get(Nomination, nomination.id).category_id = category
+            db.session.commit()
+        give_scores(juror, nomination, [4, 4, 1])
+        made[name] = nomination
+    return made
+
+
 def test_each_category_decides_its_own_and_together_they_stay_within_the_budget(
     app, client, make_programme, make_nomination, make_juror, give_scores, as_juror
 ):
@@ -327,14 +340,8 @@ def test_each_category_decides_its_own_and_together_they_stay_within_the_budget(
         row.place_amounts, row.budget_cents = [250_000], 400_000
         volunteer, project = (c.id for c in row.categories)
         db.session.commit()
-    made = {}
-    for name, category in [("Frau Yilmaz", volunteer), ("Sprachcafé", project), ("Lesepaten", project)]:
-        nomination = make_nomination(programme, project_name=name)
-        with app.app_context():
-            db.session.get(Nomination, nomination.id).category_id = category
-            db.session.commit()
-        give_scores(juror, nomination, [4, 4, 1])
-        made[name] = nomination
+    lines = [("Frau Yilmaz", volunteer), ("Sprachcafé", project), ("Lesepaten", project)]
+    made = _scored_in_categories(app, programme, juror, make_nomination, give_scores, lines)
     as_juror(chair)
     page = client.get(f"/awards/jury/{programme.id}/decisions/{volunteer}").get_data(as_text=True)
     assert "Frau Yilmaz" in page and "Sprachcafé" not in page
@@ -366,14 +373,8 @@ def test_the_release_waits_until_every_category_is_decided(
     juror = make_juror(programme)
     with app.app_context():
         volunteer, project = (c.id for c in db.session.get(AwardProgramme, programme.id).categories)
-    made = {}
-    for name, category in [("Frau Yilmaz", volunteer), ("Sprachcafé", project)]:
-        nomination = make_nomination(programme, project_name=name)
-        with app.app_context():
-            db.session.get(Nomination, nomination.id).category_id = category
-            db.session.commit()
-        give_scores(juror, nomination, [4, 4, 1])
-        made[name] = nomination
+    lines = [("Frau Yilmaz", volunteer), ("Sprachcafé", project)]
+    made = _scored_in_categories(app, programme, juror, make_nomination, give_scores, lines)
     with app.test_request_context():
         row = db.session.get(AwardProgramme, programme.id)
         record_decision(

@@ -171,6 +171,16 @@ def test_a_guideline_print_that_fails_says_why_and_can_be_tried_again(
     printed_guideline(client, programme.id)
 
 
+def _asked_for_print(client, login, make_user, make_programme, monkeypatch):
+    """An organiser asks for the print of a guideline; the worker's task is only noted (its print ids)."""
+    programme = make_programme(phase=Phase.COMMENTING)
+    queued = []
+    monkeypatch.setattr("events.tandems.tasks.render_guideline", lambda print_id: queued.append(print_id))
+    login(make_user("organiser"))
+    client.post(f"/tandems/{programme.id}/guideline/print")
+    return programme, queued
+
+
 def test_a_print_lost_with_its_worker_or_its_file_can_be_made_again(
     app, client, login, make_user, make_programme, monkeypatch
 ):
@@ -180,11 +190,7 @@ def test_a_print_lost_with_its_worker_or_its_file_can_be_made_again(
     from events.core.types import utcnow
     from events.tandems import print_jobs
 
-    programme = make_programme(phase=Phase.COMMENTING)
-    queued = []
-    monkeypatch.setattr("events.tandems.tasks.render_guideline", lambda print_id: queued.append(print_id))
-    login(make_user("organiser"))
-    client.post(f"/tandems/{programme.id}/guideline/print")
+    programme, queued = _asked_for_print(client, login, make_user, make_programme, monkeypatch)
     with app.app_context():  # the worker died with the task: eleven minutes later it still waits
         db.session.get(GuidelinePrint, queued[0]).requested_at = utcnow() - timedelta(minutes=11)
         db.session.commit()
@@ -207,11 +213,7 @@ def test_two_members_asking_for_the_same_new_print_at_once_get_one(
 ):
     from events.tandems import print_jobs
 
-    programme = make_programme(phase=Phase.COMMENTING)
-    queued = []
-    monkeypatch.setattr("events.tandems.tasks.render_guideline", lambda print_id: queued.append(print_id))
-    login(make_user("organiser"))
-    client.post(f"/tandems/{programme.id}/guideline/print")
+    programme, queued = _asked_for_print(client, login, make_user, make_programme, monkeypatch)
     real_row, calls = print_jobs._row, []
 
     def not_seen_yet(*args):  # the second request looked before the first one's row was committed
