@@ -16,18 +16,15 @@ from events.awards import mails
 from events.awards.decision_models import PrizeMode, TieBreakRule
 from events.awards.decisions import decisions_of, reprice_decisions, undecided_categories, winners_of
 from events.awards.errors import AwardError
-from events.awards.models import AwardProgramme, Nomination, NominationState
+from events.awards.models import AwardProgramme, Nomination
 from events.awards.prizes import euros
-from events.awards.rules import decision_is_released
+from events.awards.rules import TOLD_NO_STATES, decision_is_released
 from events.awards.signals import decision_released
 from events.core.audit import record_audit
 from events.core.database import lock_row
 from events.core.types import utcnow
 from events.extensions import db
 
-# Who hears "no" when the decisions are released: submitted or admitted, and not among the winners (those not
-# admitted were told why in the screening's own batch).
-TOLD_NO_STATES = (NominationState.SUBMITTED, NominationState.MORE_INFORMATION, NominationState.ELIGIBLE)
 # the highest amount per place (and share) the settings take, as for a special prize (awards.decision_forms)
 MAX_AMOUNT_EUROS = 1_000_000
 

@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from events.awards.decision_models import AwardDecision, Prize, PrizeKind
 from events.awards.errors import AwardError
-from events.awards.models import AwardCategory, AwardProgramme, JuryMember, JuryReview, Nomination, NominationState
+from events.awards.models import AwardCategory, AwardProgramme, JuryMember, JuryReview, Nomination
 from events.awards.prizes import Entry, Ranked, TieBreak, euros, order_with_tie_break, prize_amounts
 from events.awards.results import results_for_meeting
-from events.awards.rules import decision_is_released, may_change_decision, reaches_jury
+from events.awards.rules import decision_is_released, is_told_no_at_release, may_change_decision, reaches_jury
 from events.core.audit import record_audit
 from events.core.database import lock_row
 from events.core.types import utcnow
@@ -337,6 +337,6 @@ def outcome_for_applicant(nomination: Nomination) -> Outcome | None:
     prize = prize_of(nomination)
     if prize is not None:
         return Outcome(True, prize_label(prize))
-    if nomination.state == NominationState.ELIGIBLE:
+    if is_told_no_at_release(nomination):  # as the mail of the release told it
         return Outcome(False)
     return None

@@ -475,3 +475,17 @@ def test_a_special_prize_without_money_shows_again_in_the_chairs_form(app, clien
     page = client.get(f"/awards/jury/{programme.id}/decisions/0")
     assert page.status_code == 200
     assert 'value="Mit Herz und Hand."' in page.get_data(as_text=True)
+
+
+def test_the_personal_link_says_what_the_release_mail_said(app, client, jury_meeting, login, account):
+    programme, chair, nominations, submitted, refused = jury_meeting()
+    _decide(app, programme, chair, nominations)
+    login(account("organiser"))
+    client.post(f"/awards/manage/{programme.id}/decision/release", data={"winners_public_at": "2030-01-01T20:00"})
+    client.post("/accounts/logout")
+    with app.app_context():
+        told_no = {m.recipient for m in _decision_mails(app) if m.topic == "awards.not_awarded"}
+        assert db.session.get(Nomination, submitted.id).contact_email in told_no
+    page = client.get(f"/awards/me/{submitted.token}").get_data(as_text=True)
+    assert "Das Projekt ist diesmal nicht unter den ausgezeichneten." in page  # as its mail said
+    assert "Entscheidung der Jury" not in client.get(f"/awards/me/{refused.token}").get_data(as_text=True)
