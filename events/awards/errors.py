@@ -64,6 +64,11 @@ MESSAGES = {
         "(geteilte Plätze belegen die folgenden mit)."
     ),
     "budget_missing": _l("Für die Aufteilung eines Budgets braucht die Ausschreibung ein Budget."),
+    "place_without_money": _l(
+        "Für den %(place)d. Platz bleibt aus dem Budget kein Preisgeld (es ist ausgeschöpft, auch durch die "
+        "Entscheidungen anderer Kategorien, oder der Platz hat keinen Anteil). Vergeben Sie eine Anerkennung, oder "
+        "lassen Sie vom Organisationsteam die Anteile ändern oder feste Beträge je Platz einstellen."
+    ),
     "budget_exceeded": _l("Die Preisgelder (%(total)s) übersteigen das Budget der Ausschreibung (%(budget)s)."),
     "no_winner": _l("Bitte wählen Sie mindestens eine Auszeichnung oder tragen Sie ein, was nicht vergeben wird."),
     "not_candidate": _l("Diese Nominierung steht in dieser Kategorie nicht zur Entscheidung."),
