@@ -14,20 +14,19 @@ from sqlalchemy import select
 
 from events.awards import mails
 from events.awards.decision_models import PrizeMode, TieBreakRule
-from events.awards.decisions import decisions_of, winners_of
+from events.awards.decisions import decisions_of, reprice_decisions, undecided_categories, winners_of
 from events.awards.errors import AwardError
-from events.awards.models import AwardProgramme, Nomination, NominationState
+from events.awards.models import AwardProgramme, Nomination
 from events.awards.prizes import euros
-from events.awards.rules import decision_is_released
+from events.awards.rules import TOLD_NO_STATES, decision_is_released
 from events.awards.signals import decision_released
 from events.core.audit import record_audit
 from events.core.database import lock_row
 from events.core.types import utcnow
 from events.extensions import db
 
-# Who hears "no" when the decisions are released: submitted or admitted, and not among the winners (those not
-# admitted were told why in the screening's own batch).
-TOLD_NO_STATES = (NominationState.SUBMITTED, NominationState.MORE_INFORMATION, NominationState.ELIGIBLE)
+# the highest amount per place (and share) the settings take, as for a special prize (awards.decision_forms)
+MAX_AMOUNT_EUROS = 1_000_000
 
 
 def parse_amounts(text: str, mode: str) -> list[int]:
@@ -37,6 +36,8 @@ def parse_amounts(text: str, mode: str) -> list[int]:
     parts = [p for p in parts if p]
     if not all(p.isdigit() for p in parts):
         raise AwardError("amounts_invalid")
+    if any(int(p) > MAX_AMOUNT_EUROS for p in parts):  # beyond any prize, and beyond what the columns hold
+        raise AwardError("amount_too_high", limit=euros(MAX_AMOUNT_EUROS * 100))
     return [int(p) * 100 if mode == PrizeMode.FIXED else int(p) for p in parts]
 
 
@@ -72,6 +73,11 @@ def save_prize_settings(programme: AwardProgramme, mode: str, amounts: str, rule
     programme.place_amounts = parse_amounts(amounts, mode)
     programme.tie_break_rule = TieBreakRule(rule)
     programme.tie_break_text = (rule_text or "").strip()
+    try:  # decisions recorded already are paid as the settings now say
+        reprice_decisions(programme)
+    except AwardError:
+        db.session.rollback()
+        raise
     record_audit(
         "award_programme.prize_settings", programme, f"{mode}: {programme.place_amounts}; tie-break {rule}"[:500]
     )
@@ -99,6 +105,9 @@ def release_decisions(programme: AwardProgramme, by, public_at: datetime | None)
         raise AwardError("already_released")
     if not decisions_of(programme):
         raise AwardError("no_decision")
+    missing = undecided_categories(programme)
+    if missing:  # releasing now would tell that category's applicants "no" before its jury decided
+        raise AwardError("decision_missing", categories=", ".join(f"„{c.name}“" for c in missing))
     programme.decision_released_at = utcnow()
     programme.decision_released_by_id = by.id
     programme.winners_public_at = public_at

@@ -67,7 +67,8 @@ def _decision_form(form_class, decision):
             continue  # a place not awarded, or a nomination no longer among the candidates
         form[f"k{prize.nomination_id}"].data = prize.kind
         form[f"p{prize.nomination_id}"].data = prize.place
-        form[f"a{prize.nomination_id}"].data = prize.amount_cents / 100 if prize.kind == PrizeKind.SPECIAL else None
+        special_money = prize.kind == PrizeKind.SPECIAL and prize.amount_cents is not None
+        form[f"a{prize.nomination_id}"].data = prize.amount_cents / 100 if special_money else None
         form[f"l{prize.nomination_id}"].data = prize.laudation
     form.not_awarded.data = ", ".join(str(p.place) for p in decision.prizes if p.kind == PrizeKind.NOT_AWARDED)
     form.note.data = decision.note

@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from events.awards.decision_models import AwardDecision, Prize, PrizeKind
 from events.awards.errors import AwardError
-from events.awards.models import AwardCategory, AwardProgramme, JuryMember, JuryReview, Nomination, NominationState
+from events.awards.models import AwardCategory, AwardProgramme, JuryMember, JuryReview, Nomination
 from events.awards.prizes import Entry, Ranked, TieBreak, euros, order_with_tie_break, prize_amounts
 from events.awards.results import results_for_meeting
-from events.awards.rules import decision_is_released, may_change_decision, reaches_jury
+from events.awards.rules import decision_is_released, is_told_no_at_release, may_change_decision, reaches_jury
 from events.core.audit import record_audit
 from events.core.database import lock_row
 from events.core.types import utcnow
@@ -149,6 +149,12 @@ def decisions_of(programme: AwardProgramme) -> list[AwardDecision]:
     return sorted(decisions, key=lambda d: (order.get(d.category_id, -1), d.id))
 
 
+def undecided_categories(programme: AwardProgramme) -> list[AwardCategory]:
+    """The categories still without a decision (a programme without categories has none of them)."""
+    decided = {d.category_key for d in decisions_of(programme)}
+    return [c for c in programme.categories if c.id not in decided]
+
+
 def _absent_for_conflicts(proposal: Proposal) -> list[dict]:
     projects: dict[str, list[str]] = {}
     for candidate in proposal.candidates:
@@ -226,6 +232,30 @@ def record_decision(
     record_audit("award_decision.record", programme, f"{category.name if category else '-'}: {summary}"[:500])
     db.session.commit()
     return decision
+
+
+def reprice_decisions(programme: AwardProgramme) -> None:
+    """After the prize-money settings changed: the money of every recorded decision computed anew with them, in
+    the order the decisions were taken (as record_decision counts the others'). AwardError when they no longer
+    fit the budget; the caller commits, or rolls back on the error."""
+    spent = 0
+    for decision in sorted(decisions_of(programme), key=lambda d: (d.decided_at, d.id)):
+        entries = [
+            Entry(
+                p.nomination_id,
+                p.kind,
+                place=p.place,
+                amount_cents=p.amount_cents if p.kind == PrizeKind.SPECIAL else None,
+                laudation=p.laudation or "-",
+            )
+            for p in decision.prizes
+        ]
+        budget = programme.budget_cents - spent if programme.budget_cents is not None else None
+        amounts = prize_amounts(entries, programme.prize_mode, programme.place_amounts or [], budget)
+        for prize in decision.prizes:
+            if prize.nomination_id is not None:
+                prize.amount_cents = amounts.get(prize.nomination_id)
+        spent += decision.total_cents
 
 
 def prize_label(prize: Prize) -> str:
@@ -307,6 +337,6 @@ def outcome_for_applicant(nomination: Nomination) -> Outcome | None:
     prize = prize_of(nomination)
     if prize is not None:
         return Outcome(True, prize_label(prize))
-    if nomination.state == NominationState.ELIGIBLE:
+    if is_told_no_at_release(nomination):  # as the mail of the release told it
         return Outcome(False)
     return None

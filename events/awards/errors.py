@@ -54,15 +54,24 @@ MESSAGES = {
         "(geteilte Plätze belegen die folgenden mit)."
     ),
     "budget_missing": _l("Für die Aufteilung eines Budgets braucht die Ausschreibung ein Budget."),
+    "place_without_money": _l(
+        "Für den %(place)d. Platz bleibt aus dem Budget kein Preisgeld (es ist ausgeschöpft, auch durch die "
+        "Entscheidungen anderer Kategorien, oder der Platz hat keinen Anteil). Vergeben Sie eine Anerkennung, oder "
+        "lassen Sie vom Organisationsteam die Anteile ändern oder feste Beträge je Platz einstellen."
+    ),
     "budget_exceeded": _l("Die Preisgelder (%(total)s) übersteigen das Budget der Ausschreibung (%(budget)s)."),
     "no_winner": _l("Bitte wählen Sie mindestens eine Auszeichnung oder tragen Sie ein, was nicht vergeben wird."),
     "not_candidate": _l("Diese Nominierung steht in dieser Kategorie nicht zur Entscheidung."),
     "decision_released": _l("Die Entscheidung ist bereits bekanntgegeben und kann nicht mehr geändert werden."),
     "no_decision": _l("Es gibt noch keine Entscheidung, die bekanntgegeben werden könnte."),
+    "decision_missing": _l(
+        "In %(categories)s fehlt noch die Entscheidung der Jury; erst danach kann alles bekanntgegeben werden."
+    ),
     "already_released": _l("Die Entscheidung ist bereits bekanntgegeben."),
     "public_time_missing": _l("Bitte geben Sie an, ab wann die Seite der Preisträger öffentlich ist."),
     "not_released": _l("Urkunden gibt es erst, wenn die Entscheidung bekanntgegeben ist."),
     "nothing_to_issue": _l("Alle Preisträger und Jury-Mitglieder haben ihre Urkunde bereits."),
+    "amount_too_high": _l("Ein Betrag oder Anteil je Platz kann höchstens %(limit)s sein."),
     "amounts_invalid": _l(
         "Bitte geben Sie die Beträge oder Anteile als ganze Zahlen, durch Schrägstriche getrennt, an."
     ),

@@ -101,9 +101,13 @@ def programme_form(programme_id=None):
         form.fill_from(programme)
 
     def save():
-        if programme is None:
-            return create_programme(form.values(), form.categories())
-        return update_programme(programme, form.values())
+        try:
+            if programme is None:
+                return create_programme(form.values(), form.categories())
+            return update_programme(programme, form.values())
+        except AwardError as error:  # a budget the recorded decisions no longer fit
+            flash(error.message, "error")
+            return None
 
     return form_page(
         form,

@@ -6,7 +6,8 @@
   amounts of the places they take up and split them evenly (a cent left over goes to the first named).
 - Budget split: the budget, less the special prizes, is split among the placed winners by the shares of their
   places (e.g. 3 : 2 : 1; equal shares when none are given); those sharing pool their places' shares; a place not
-  awarded takes no share.
+  awarded takes no share. A place the split leaves without money (the budget used up, or no share for it) is
+  refused: it would be a prize of 0 EUR.
 - Special prizes carry their own amount (e.g. 500 EUR for an individual), recognitions none; the total stays
   within the programme's budget, or the decision is refused.
 - The tie-break: nominations ranked equal by the jury (the same Schulze place and the same score) are ordered by
@@ -125,6 +126,8 @@ def prize_amounts(
             raise AwardError("budget_exceeded", total=euros(special), budget=euros(budget_cents))
         weights = {place: float(value) for place, value in pooled.items()}
         for place, total in _split_by_weights(available, weights).items():
+            if total <= 0:  # a place without money is a recognition, not a silent 0 EUR prize
+                raise AwardError("place_without_money", place=place)
             amounts.update(_split_evenly(total, groups[place]))
     else:
         for place, total in pooled.items():

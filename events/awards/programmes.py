@@ -5,6 +5,7 @@ from __future__ import annotations
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 
+from events.awards.decisions import reprice_decisions
 from events.awards.errors import AwardError
 from events.awards.models import (
     AwardCategory,
@@ -17,6 +18,7 @@ from events.awards.models import (
     RoundState,
 )
 from events.awards.results import freeze_round
+from events.awards.rules import decision_is_released
 from events.core.audit import record_audit
 from events.core.database import lock_row
 from events.core.types import utcnow
@@ -74,6 +76,8 @@ def update_programme(programme: AwardProgramme, values: dict) -> AwardProgramme:
     _apply(programme, values)
     if programme.status == ProgrammeStatus.DRAFT:
         programme.slug = unique_slug(programme.name, programme.edition, programme.id)
+    if "budget_cents" in changed:
+        _reprice_for_budget(programme)
     record_audit("award_programme.update", programme, ", ".join(changed))
     db.session.commit()
     return programme
@@ -212,3 +216,15 @@ def open_calls() -> list[AwardProgramme]:
 
 def all_programmes() -> list[AwardProgramme]:
     return list(db.session.scalars(select(AwardProgramme).order_by(AwardProgramme.edition.desc(), AwardProgramme.name)))
+
+
+def _reprice_for_budget(programme: AwardProgramme) -> None:
+    """A new budget: the decisions recorded already are paid from it (a budget split is split anew), or the change
+    is refused when they no longer fit; once the decisions are released, their money stands."""
+    try:
+        if decision_is_released(programme):
+            raise AwardError("decision_released")
+        reprice_decisions(programme)
+    except AwardError:
+        db.session.rollback()
+        raise

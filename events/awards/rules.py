@@ -204,6 +204,16 @@ def jury_sees_nominations(programme: AwardProgramme) -> bool:
 # --- decisions and their embargo --------------------------------------------------------------------------------
 
 
+# Who hears "no" when the decisions are released: submitted or admitted, and not among the winners (those not
+# admitted were told why in the screening's own batch).
+TOLD_NO_STATES = (NominationState.SUBMITTED, NominationState.MORE_INFORMATION, NominationState.ELIGIBLE)
+
+
+def is_told_no_at_release(nomination: Nomination) -> bool:
+    """Whether the release tells this applicant "no" when it is not among the winners (mail and personal link)."""
+    return nomination.state in TOLD_NO_STATES
+
+
 def decision_is_released(programme: AwardProgramme) -> bool:
     """The organisers released the jury's decision: winners and the others are told, certificates may be issued.
     Before, nobody outside the jury and the organisers sees anything of it."""

@@ -22,7 +22,7 @@ from events.core.audit import record_audit
 from events.core.database import lock_row
 from events.core.types import utcnow
 from events.extensions import db
-from events.meetings.models import Event
+from events.meetings.models import Event, EventStatus
 from events.registration import mails
 from events.registration.days import promote_on_days, release_places
 from events.registration.errors import RegistrationError
@@ -53,7 +53,7 @@ def confirm_address(registration: Registration) -> bool:
     lapsed or the registration no longer stands. A hold past its deadline that the periodic job has not reached
     yet is still confirmed: nobody else has been given the place.
     """
-    lock_row(Event, registration.event_id)
+    event = lock_row(Event, registration.event_id)
     registration = db.session.get(Registration, registration.id)
     if registration.status == RegistrationStatus.CONFIRMED:
         db.session.rollback()
@@ -61,6 +61,9 @@ def confirm_address(registration: Registration) -> bool:
     if not awaiting_address_confirmation(registration):
         db.session.rollback()
         raise RegistrationError("hold_lapsed")
+    if event.status == EventStatus.CANCELLED:  # everyone was told it is called off: no confirmation after that
+        db.session.rollback()
+        raise RegistrationError("cancelled")
     registration.status = RegistrationStatus.CONFIRMED
     registration.confirmed_at = utcnow()
     registration.hold_expires_at = None
@@ -77,11 +80,18 @@ def confirm_address(registration: Registration) -> bool:
 
 def lapse_expired_holds(now: datetime | None = None) -> int:
     """Cancel the held places whose deadline has passed, tell each person, and give the places to the waiting
-    list. Each event is handled under its row lock; safe to run twice (a lapsed hold is no longer UNCONFIRMED)."""
+    list. Each event is handled under its row lock; safe to run twice (a lapsed hold is no longer UNCONFIRMED).
+    Not at a cancelled event: nobody is to hear there that a place went to the waiting list."""
     now = now or utcnow()
     due = db.session.execute(
         select(Registration.id, Registration.event_id)
-        .where(Registration.status == RegistrationStatus.UNCONFIRMED, Registration.hold_expires_at <= now)
+        .join(Event, Event.id == Registration.event_id)
+        .where(
+            Registration.status == RegistrationStatus.UNCONFIRMED,
+            Registration.hold_expires_at <= now,
+            # a called-off event keeps its registrations as they were (its people were told it is off)
+            Event.status != EventStatus.CANCELLED,
+        )
         .order_by(Registration.event_id, Registration.id)
     ).all()
     db.session.rollback()

@@ -35,8 +35,9 @@ def _registration_of_invitation():
 
 
 def invitation_counts(event: Event) -> dict[str, int]:
-    """How many were invited, and of those how many have registered (confirmed or on the waiting list), have
-    cancelled since, and have not registered yet; the last three add up to the first."""
+    """How many were invited, and of those how many have registered (confirmed, holding a place for the address to
+    be confirmed, or on the waiting list), have cancelled since, and have not registered yet; the last three add up
+    to the first."""
     rows = db.session.execute(
         select(Registration.status, func.count(Invitation.id))
         .select_from(Invitation)
@@ -47,7 +48,7 @@ def invitation_counts(event: Event) -> dict[str, int]:
     by_status = {status or NOT_REGISTERED: count for status, count in rows}
     return {
         "invited": sum(by_status.values()),
-        "registered": by_status.get(RegistrationStatus.CONFIRMED, 0) + by_status.get(RegistrationStatus.WAITLISTED, 0),
+        "registered": sum(by_status.get(status, 0) for status in RegistrationStatus.ACTIVE),
         "cancelled": by_status.get(RegistrationStatus.CANCELLED, 0),
         "not_registered": by_status.get(NOT_REGISTERED, 0),
     }

@@ -123,7 +123,7 @@ def register(slug):
         except RegistrationError as error:
             flash(error.message, "error")
         else:
-            if invitation is None:
+            if invitation is None or not outcome.created:
                 # the same answer for a new and a registered address (which gets its link by mail): the page
                 # does not tell whether an address is registered
                 return redirect(url_for("registration.check_mail", slug=event.slug))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from events.core.storage import file_store
 from events.core.types import utcnow
@@ -44,7 +45,13 @@ def print_state(programme: TandemProgramme) -> PrintState:
     row = _row(programme.id, content_hash(programme))
     if row is None:
         return PrintState("none", None)
+    if _lost(row) or (row.status == READY and not file_store().exists(AREA, row.file_name)):
+        return PrintState("none", row)  # lost with its worker, or its file gone: the page offers to make it anew
     return PrintState(row.status, row, row.failure)
+
+
+def _lost(row: GuidelinePrint, now=None) -> bool:
+    return row.status == WAITING and (now or utcnow()) - row.requested_at >= STALE_AFTER
 
 
 def _row(programme_id: int, digest: str) -> GuidelinePrint | None:
@@ -58,19 +65,23 @@ def request_print(programme: TandemProgramme) -> GuidelinePrint:
     (new, failed, lost with a worker, or its file gone) queue the worker's render. Commits."""
     from events.tandems.tasks import render_guideline
 
-    digest = content_hash(programme)
-    row = _row(programme.id, digest)
+    programme_id, digest = programme.id, content_hash(programme)
+    row = _row(programme_id, digest)
     now = utcnow()
-    under_way = row is not None and row.status == WAITING and now - row.requested_at < STALE_AFTER
+    under_way = row is not None and row.status == WAITING and not _lost(row, now)
     ready = row is not None and row.status == READY and file_store().exists(AREA, row.file_name)
     if under_way or ready:
         db.session.rollback()
         return row
     if row is None:
-        row = GuidelinePrint(programme_id=programme.id, content_hash=digest)
+        row = GuidelinePrint(programme_id=programme_id, content_hash=digest)
         db.session.add(row)
     row.status, row.failure, row.requested_at, row.finished_at = WAITING, None, now, None
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # another request asked for the same print at the same moment: theirs is queued
+        db.session.rollback()
+        return _row(programme_id, digest)
     print_id = row.id
     db.session.commit()
     # after the commit, with no transaction open here: the worker (or, in tests, this very call) finds the row

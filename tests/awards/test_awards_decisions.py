@@ -316,6 +316,19 @@ def test_winners_of_gives_the_ceremony_what_it_needs(app, jury_meeting):
     assert winners[0].laudation == "Ein Ort, an dem Sprache wächst."
 
 
+def _scored_in_categories(app, programme, juror, make_nomination, give_scores, lines) -> dict:
+    """A nomination per (project name, category id), scored alike by the juror; by project name."""
+    made = {}
+    for name, category in lines:
+        nomination = make_nomination(programme, project_name=name)
+        with app.app_context():
+            db.session.get(Nomination, nomination.id).category_id = category
+            db.session.commit()
+        give_scores(juror, nomination, [4, 4, 1])
+        made[name] = nomination
+    return made
+
+
 def test_each_category_decides_its_own_and_together_they_stay_within_the_budget(
     app, client, make_programme, make_nomination, make_juror, give_scores, as_juror
 ):
@@ -327,14 +340,8 @@ def test_each_category_decides_its_own_and_together_they_stay_within_the_budget(
         row.place_amounts, row.budget_cents = [250_000], 400_000
         volunteer, project = (c.id for c in row.categories)
         db.session.commit()
-    made = {}
-    for name, category in [("Frau Yilmaz", volunteer), ("Sprachcafé", project), ("Lesepaten", project)]:
-        nomination = make_nomination(programme, project_name=name)
-        with app.app_context():
-            db.session.get(Nomination, nomination.id).category_id = category
-            db.session.commit()
-        give_scores(juror, nomination, [4, 4, 1])
-        made[name] = nomination
+    lines = [("Frau Yilmaz", volunteer), ("Sprachcafé", project), ("Lesepaten", project)]
+    made = _scored_in_categories(app, programme, juror, make_nomination, give_scores, lines)
     as_juror(chair)
     page = client.get(f"/awards/jury/{programme.id}/decisions/{volunteer}").get_data(as_text=True)
     assert "Frau Yilmaz" in page and "Sprachcafé" not in page
@@ -356,3 +363,129 @@ def test_each_category_decides_its_own_and_together_they_stay_within_the_budget(
     with app.test_request_context():
         winners = winners_of(db.session.get(AwardProgramme, programme.id))
     assert [(w.category_name, w.project) for w in winners] == [("Ehrenamt", "Frau Yilmaz")]
+
+
+def test_the_release_waits_until_every_category_is_decided(
+    app, client, make_programme, make_nomination, make_juror, give_scores, login, account
+):
+    programme = make_programme(categories=["Ehrenamt", "Projekte"])
+    chair = make_juror(programme, is_chair=True)
+    juror = make_juror(programme)
+    with app.app_context():
+        volunteer, project = (c.id for c in db.session.get(AwardProgramme, programme.id).categories)
+    lines = [("Frau Yilmaz", volunteer), ("Sprachcafé", project)]
+    made = _scored_in_categories(app, programme, juror, make_nomination, give_scores, lines)
+    with app.test_request_context():
+        row = db.session.get(AwardProgramme, programme.id)
+        record_decision(
+            row,
+            next(c for c in row.categories if c.id == volunteer),
+            [Entry(made["Frau Yilmaz"].id, "place", place=1, laudation="Seit 20 Jahren da.")],
+            [chair.id],
+            db.session.get(User, chair.user.id),
+        )
+    login(account("organiser"))
+    response = client.post(
+        f"/awards/manage/{programme.id}/decision/release",
+        data={"winners_public_at": "2030-01-01T20:00"},
+        follow_redirects=True,
+    )
+    assert "In „Projekte“ fehlt noch die Entscheidung der Jury" in response.get_data(as_text=True)
+    assert _decision_mails(app) == []  # the Sprachcafé is not told "no" before its category is decided
+    with app.app_context():
+        assert db.session.get(AwardProgramme, programme.id).decision_released_at is None
+
+
+def test_prize_settings_beyond_any_prize_are_refused_not_saved(app, client, jury_meeting, as_juror, login, account):
+    programme, chair, nominations, _submitted, _refused = jury_meeting(budget=None)
+    login(account("organiser"))
+    response = client.post(
+        f"/awards/manage/{programme.id}/prize-settings",
+        data={"prize_mode": "fixed", "amounts": "99999999999999999999 / 1500", "tie_break_rule": "median_chair"},
+        follow_redirects=True,
+    )
+    assert "Ein Betrag oder Anteil je Platz kann höchstens 1.000.000 € sein." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(AwardProgramme, programme.id).place_amounts == FIXED
+    client.post("/accounts/logout")
+    as_juror(chair)  # the chair's decision is computed with the amounts as they were: no server error
+    form = _decision_form(nominations, n0=("place", "1", "Ein Ort, an dem Sprache wächst."))
+    assert client.post(f"/awards/jury/{programme.id}/decisions/0", data=form).status_code == 302
+
+
+def test_changed_prize_settings_reprice_the_recorded_decision_or_are_refused(app, client, jury_meeting, login, account):
+    programme, chair, nominations, _submitted, _refused = jury_meeting()
+    _decide(app, programme, chair, nominations)
+    login(account("organiser"))
+
+    def paid():
+        with app.app_context():
+            return sorted(p.amount_cents for p in db.session.scalars(select(Prize)))
+
+    settings = {"prize_mode": "fixed", "amounts": "2000 / 1500 / 1000", "tie_break_rule": "median_chair"}
+    response = client.post(f"/awards/manage/{programme.id}/prize-settings", data=settings, follow_redirects=True)
+    assert "Preisgeld und Regel bei Gleichstand sind gespeichert." in response.get_data(as_text=True)
+    assert paid() == [100_000, 150_000, 200_000]  # the winners are told what the settings now say
+    settings["amounts"] = "3000 / 2000 / 1000"  # 6,000 EUR beyond the 5,000 EUR budget
+    response = client.post(f"/awards/manage/{programme.id}/prize-settings", data=settings, follow_redirects=True)
+    assert "übersteigen das Budget" in response.get_data(as_text=True)
+    assert paid() == [100_000, 150_000, 200_000]
+    with app.app_context():
+        assert db.session.get(AwardProgramme, programme.id).place_amounts == [200_000, 150_000, 100_000]
+
+
+def test_a_new_budget_splits_the_recorded_decision_anew_or_is_refused_when_it_does_not_fit(app, jury_meeting):
+    from events.awards.programmes import update_programme
+
+    def paid():
+        return sorted(p.amount_cents for p in db.session.scalars(select(Prize)))
+
+    programme, chair, nominations, _submitted, _refused = jury_meeting(mode="budget", amounts=[3, 2, 1], budget=600_000)
+    _decide(app, programme, chair, nominations)
+    with app.test_request_context():
+        update_programme(db.session.get(AwardProgramme, programme.id), {"budget_cents": 900_000})
+        assert paid() == [150_000, 300_000, 450_000]  # 9,000 EUR as 3 : 2 : 1
+
+
+def test_a_budget_below_the_recorded_fixed_amounts_is_refused(app, jury_meeting):
+    from events.awards.programmes import update_programme
+
+    programme, chair, nominations, _submitted, _refused = jury_meeting()
+    _decide(app, programme, chair, nominations)  # 2,500 + 1,500 + 1,000 EUR
+    with app.test_request_context():
+        with pytest.raises(AwardError) as refused:
+            update_programme(db.session.get(AwardProgramme, programme.id), {"budget_cents": 400_000})
+        assert refused.value.code == "budget_exceeded"
+        assert db.session.get(AwardProgramme, programme.id).budget_cents == 500_000
+
+
+def test_a_special_prize_without_money_shows_again_in_the_chairs_form(app, client, jury_meeting, as_juror):
+    programme, chair, nominations, _submitted, _refused = jury_meeting()
+    _decide(
+        app,
+        programme,
+        chair,
+        nominations,
+        [
+            Entry(nominations[0].id, "place", place=1, laudation="Ein Ort, an dem Sprache wächst."),
+            Entry(nominations[3].id, "special", laudation="Mit Herz und Hand."),  # an honour without money
+        ],
+    )
+    as_juror(chair)
+    page = client.get(f"/awards/jury/{programme.id}/decisions/0")
+    assert page.status_code == 200
+    assert 'value="Mit Herz und Hand."' in page.get_data(as_text=True)
+
+
+def test_the_personal_link_says_what_the_release_mail_said(app, client, jury_meeting, login, account):
+    programme, chair, nominations, submitted, refused = jury_meeting()
+    _decide(app, programme, chair, nominations)
+    login(account("organiser"))
+    client.post(f"/awards/manage/{programme.id}/decision/release", data={"winners_public_at": "2030-01-01T20:00"})
+    client.post("/accounts/logout")
+    with app.app_context():
+        told_no = {m.recipient for m in _decision_mails(app) if m.topic == "awards.not_awarded"}
+        assert db.session.get(Nomination, submitted.id).contact_email in told_no
+    page = client.get(f"/awards/me/{submitted.token}").get_data(as_text=True)
+    assert "Das Projekt ist diesmal nicht unter den ausgezeichneten." in page  # as its mail said
+    assert "Entscheidung der Jury" not in client.get(f"/awards/me/{refused.token}").get_data(as_text=True)

@@ -166,3 +166,16 @@ def test_without_a_tie_the_rule_is_not_applied():
     )
     assert [r.key for r in ordered] == ["a", "b"]
     assert breaks == []
+
+
+@pytest.mark.parametrize(
+    ("entries", "shares", "budget", "place_refused"),
+    [
+        ([place("a", 1)], [3, 2, 1], 0, 1),  # the budget is used up (by the decisions of other categories)
+        ([place("a", 1), place("b", 2), place("c", 3), place("d", 4)], [3, 2, 1], 600_000, 4),  # no share
+    ],
+)
+def test_a_budget_split_refuses_a_place_it_leaves_without_money(entries, shares, budget, place_refused):
+    with pytest.raises(AwardError) as refused:
+        prize_amounts(entries, "budget", shares, budget)
+    assert refused.value.code == "place_without_money" and refused.value.values["place"] == place_refused

@@ -207,3 +207,51 @@ def test_a_full_day_is_answered_alike_for_a_new_and_a_registered_address(client,
     assert registered.status_code == new.status_code == 302
     assert registered.headers["Location"] == new.headers["Location"]
     assert _waiting_of(app, "neu@example.org") == [(first_day, None, 1)]  # the full day's waiting list
+
+
+def test_a_held_place_at_a_cancelled_event_is_neither_confirmed_nor_lapsed(client, app, make_event):
+    from events.meetings.changes import cancel_event
+    from events.meetings.models import Event
+    from events.registration.address_check import lapse_expired_holds
+
+    event = make_event(capacity=1, confirm_address_first=True)
+    personal = register_through_form(client, f"/registration/{event.slug}", form_data())
+    with app.test_request_context():
+        cancel_event(db.session.get(Event, event.id), "Der Saal ist nicht verfügbar.")
+    told = len(sent_mails(app))
+    page = client.post(personal + "/confirm", follow_redirects=True).get_data(as_text=True)
+    assert "Die Veranstaltung ist abgesagt." in page and "Ihr Platz ist bestätigt" not in page
+    assert registrations_of(app, event)[0][1] == "unconfirmed"
+    with app.app_context():
+        db.session.scalars(select(Registration)).one().hold_expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+        assert lapse_expired_holds() == 0
+    assert registrations_of(app, event)[0][1] == "unconfirmed"
+    assert len(sent_mails(app)) == told  # no confirmation, no "the place goes to the waiting list"
+
+
+def test_an_invited_address_holding_a_place_counts_as_registered(client, app, make_event):
+    from events.meetings.models import Event
+    from events.registration.invitation_list import invitation_counts
+    from tests.registration.test_registration import invite
+
+    event = make_event(confirm_address_first=True)
+    invite(app, event, email="ayse.oeztuerk@example.org")
+    invite(app, event, email="b@example.org")
+    register_through_form(client, f"/registration/{event.slug}", form_data())  # the open form, not the invitation
+    assert registrations_of(app, event)[0][1] == "unconfirmed"
+    with app.app_context():
+        counts = invitation_counts(db.session.get(Event, event.id))
+    assert counts == {"invited": 2, "registered": 1, "cancelled": 0, "not_registered": 1}
+
+
+def test_an_invitation_used_after_the_open_form_answers_check_your_mail(client, app, make_event):
+    from tests.registration.test_registration import invite
+
+    event = make_event(confirm_address_first=True)
+    link = invite(app, event, email="ayse.oeztuerk@example.org")
+    register_through_form(client, f"/registration/{event.slug}", form_data())  # the open form first: held
+    again = client.post(link, data=form_data())  # then the invitation link: registered already, no server error
+    assert again.status_code == 302 and again.headers["Location"] == f"/registration/{event.slug}/check-mail"
+    assert len(registrations_of(app, event)) == 1
+    assert [m["Subject"] for m in sent_mails(app)][-1] == f"Bitte bestätigen Sie Ihre Anmeldung: {event.title}"

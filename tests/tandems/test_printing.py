@@ -169,3 +169,60 @@ def test_a_guideline_print_that_fails_says_why_and_can_be_tried_again(
     assert client.get(f"/tandems/{programme.id}/guideline.pdf").status_code == 302
     monkeypatch.undo()
     printed_guideline(client, programme.id)
+
+
+def _asked_for_print(client, login, make_user, make_programme, monkeypatch):
+    """An organiser asks for the print of a guideline; the worker's task is only noted (its print ids)."""
+    programme = make_programme(phase=Phase.COMMENTING)
+    queued = []
+    monkeypatch.setattr("events.tandems.tasks.render_guideline", lambda print_id: queued.append(print_id))
+    login(make_user("organiser"))
+    client.post(f"/tandems/{programme.id}/guideline/print")
+    return programme, queued
+
+
+def test_a_print_lost_with_its_worker_or_its_file_can_be_made_again(
+    app, client, login, make_user, make_programme, monkeypatch
+):
+    from datetime import timedelta
+
+    from events.core.storage import file_store
+    from events.core.types import utcnow
+    from events.tandems import print_jobs
+
+    programme, queued = _asked_for_print(client, login, make_user, make_programme, monkeypatch)
+    with app.app_context():  # the worker died with the task: eleven minutes later it still waits
+        db.session.get(GuidelinePrint, queued[0]).requested_at = utcnow() - timedelta(minutes=11)
+        db.session.commit()
+    page = client.get(f"/tandems/{programme.id}/guideline/print").get_data(as_text=True)
+    assert "PDF erstellen" in page and "wird vorbereitet" not in page  # not a page that waits for ever
+    client.post(f"/tandems/{programme.id}/guideline/print")
+    assert len(queued) == 2
+    with app.app_context():
+        print_jobs.render_print(queued[1])
+        name = db.session.get(GuidelinePrint, queued[1]).file_name
+        file_store().delete(print_jobs.AREA, [name])  # the file is gone (another machine, a cleaned folder)
+    page = client.get(f"/tandems/{programme.id}/guideline/print").get_data(as_text=True)
+    assert "PDF herunterladen" not in page and "PDF erstellen" in page  # no link that leads back here
+    monkeypatch.undo()
+    printed_guideline(client, programme.id)
+
+
+def test_two_members_asking_for_the_same_new_print_at_once_get_one(
+    app, client, login, make_user, make_programme, monkeypatch
+):
+    from events.tandems import print_jobs
+
+    programme, queued = _asked_for_print(client, login, make_user, make_programme, monkeypatch)
+    real_row, calls = print_jobs._row, []
+
+    def not_seen_yet(*args):  # the second request looked before the first one's row was committed
+        calls.append(1)
+        return None if len(calls) == 1 else real_row(*args)
+
+    monkeypatch.setattr(print_jobs, "_row", not_seen_yet)
+    page = client.post(f"/tandems/{programme.id}/guideline/print", follow_redirects=True)
+    assert page.status_code == 200 and "wird vorbereitet" in page.get_data(as_text=True)
+    assert len(queued) == 1
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count(GuidelinePrint.id))) == 1
