@@ -14,6 +14,26 @@ from events.core.forms import BerlinDateTimeField, Form, optional_text, stripped
 from events.meetings.models import EventAccess, EventKind, QuestionKind, SessionKind
 
 
+def english_title():
+    """The optional English title of an event or programme item, shown to English readers instead."""
+    return StringField(
+        _l("Titel auf Englisch"),
+        filters=[optional_text],
+        validators=[Optional(), Length(max=200)],
+        description=_l("Optional: englischsprachige Leserinnen und Leser sehen ihn statt des deutschen Titels"),
+    )
+
+
+def english_description():
+    """The optional English description; empty: English readers read the German one."""
+    return TextAreaField(
+        _l("Beschreibung auf Englisch"),
+        filters=[optional_text],
+        validators=[Optional(), Length(max=20000)],
+        description=_l("Optional; leer: Englischsprachige lesen die deutsche Beschreibung"),
+    )
+
+
 class EventForm(Form):
     kind = SelectField(_l("Art"), choices=EventKind.choices())
     series_name = StringField(
@@ -32,18 +52,8 @@ class EventForm(Form):
         validators=[Optional(), Length(max=20000)],
         description=_l("Formatierung mit Markdown: **fett**, *kursiv*, Listen mit „- “, Links als [Text](https://…)"),
     )
-    title_en = StringField(
-        _l("Titel auf Englisch"),
-        filters=[optional_text],
-        validators=[Optional(), Length(max=200)],
-        description=_l("Optional: englischsprachige Leserinnen und Leser sehen ihn statt des deutschen Titels"),
-    )
-    description_en = TextAreaField(
-        _l("Beschreibung auf Englisch"),
-        filters=[optional_text],
-        validators=[Optional(), Length(max=20000)],
-        description=_l("Optional; leer: Englischsprachige lesen die deutsche Beschreibung"),
-    )
+    title_en = english_title()
+    description_en = english_description()
     starts_at = BerlinDateTimeField(_l("Beginn"), validators=[DataRequired()])
     ends_at = BerlinDateTimeField(_l("Ende"), validators=[DataRequired()])
     venue_name = StringField(_l("Veranstaltungsort"), filters=[optional_text], validators=[Optional(), Length(max=200)])
@@ -125,18 +135,8 @@ class SessionForm(Form):
     kind = SelectField(_l("Art"), choices=SessionKind.choices())
     title = StringField(_l("Titel"), filters=[stripped], validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Beschreibung"), filters=[text_or_empty], validators=[Optional(), Length(max=5000)])
-    title_en = StringField(
-        _l("Titel auf Englisch"),
-        filters=[optional_text],
-        validators=[Optional(), Length(max=200)],
-        description=_l("Optional: englischsprachige Leserinnen und Leser sehen ihn statt des deutschen Titels"),
-    )
-    description_en = TextAreaField(
-        _l("Beschreibung auf Englisch"),
-        filters=[optional_text],
-        validators=[Optional(), Length(max=20000)],
-        description=_l("Optional; leer: Englischsprachige lesen die deutsche Beschreibung"),
-    )
+    title_en = english_title()
+    description_en = english_description()
     starts_at = BerlinDateTimeField(_l("Beginn"), validators=[DataRequired()])
     ends_at = BerlinDateTimeField(_l("Ende"), validators=[DataRequired()])
     room = StringField(_l("Raum"), filters=[optional_text], validators=[Optional(), Length(max=120)])
