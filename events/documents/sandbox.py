@@ -131,8 +131,8 @@ def _exit_with_parent() -> None:
 
 
 def _child(sending, limits: Limits, function: Callable, args: tuple) -> None:
+    _exit_with_parent()  # before the limits: a thread needs address space for its stack, which they may not leave
     apply_limits(limits)
-    _exit_with_parent()
     try:
         answer = ("ok", function(*args))
     except MemoryError:
