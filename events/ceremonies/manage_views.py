@@ -71,6 +71,7 @@ def _ceremony_page(ceremony: Ceremony, guest_form=None, settings_form=None, stat
     return render_template(
         "ceremonies/ceremony.html",
         ceremony=ceremony,
+        programme=db.session.get(AwardProgramme, ceremony.programme_id) if ceremony.programme_id else None,
         lines=lines,
         seats=seat_labels(ceremony),
         guest_form=guest_form or HonouredGuestForm(),
