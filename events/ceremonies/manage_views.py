@@ -15,7 +15,7 @@ from events.ceremonies.errors import CeremonyError
 from events.ceremonies.forms import CeremonyForm, HonouredGuestForm
 from events.ceremonies.guests import add_honoured_guest, create_ceremony, guest_list, update_ceremony
 from events.ceremonies.models import Ceremony, CeremonyDocument, DocumentKind, DocumentState, GuestKind
-from events.ceremonies.receivers import invite_winners_of
+from events.ceremonies.receivers import invite_released_winners
 from events.ceremonies.rules import asks_date_of_birth, guests_left
 from events.ceremonies.seating import seat_labels
 from events.ceremonies.security_list import security_csv, security_xlsx
@@ -125,11 +125,12 @@ def add_guest(ceremony):
 @ceremony_organiser_required
 def invite_winners(ceremony):
     programme = db.session.get(AwardProgramme, ceremony.programme_id) if ceremony.programme_id else None
-    invited = invite_winners_of(programme) if programme else None
-    if invited is None:
-        flash(
-            _("Es gibt noch keine freigegebene Entscheidung, deren Preisträger eingeladen werden könnten."), "warning"
-        )
+    try:
+        if programme is None:
+            raise CeremonyError("not_released")
+        invited = invite_released_winners(ceremony, programme)
+    except CeremonyError as error:
+        flash(error.message, "warning")
     else:
         flash(_("%(count)d Preisträgerinnen und Preisträger neu eingeladen.", count=invited), "success")
     return redirect(url_for("ceremonies.ceremony", ceremony_id=ceremony.id))

@@ -9,6 +9,7 @@ from events.ceremonies import receivers
 from events.ceremonies.guests import create_ceremony
 from events.ceremonies.models import Guest, GuestKind
 from events.extensions import db
+from events.meetings.models import Event
 from events.registration.models import Invitation
 from tests.awards.factories import programme
 from tests.ceremonies.factories import ceremony_event, winner
@@ -59,3 +60,60 @@ def test_before_the_release_no_winner_is_invited(app, monkeypatch):
         assert db.session.scalar(select(db.func.count(Guest.id))) == 0
         assert db.session.scalar(select(db.func.count(Invitation.id))) == 0
         db.session.remove()
+
+
+def _released_programme(organiser_id: int):
+    """A programme whose decision (one first place) is released; returns (programme, winner's address)."""
+    from datetime import timedelta
+
+    from events.awards.announcement import release_decisions
+    from events.awards.decisions import record_decision
+    from events.awards.prizes import Entry
+    from events.core.models import User
+    from events.core.types import utcnow
+    from tests.awards import factories
+
+    award = programme()
+    award.place_amounts = [250_000]
+    db.session.commit()
+    first = factories.nomination(award, project_name="Lesepaten Straubing", contact_name="Erika Muster")
+    chair = factories.juror(award, is_chair=True)
+    factories.scores(factories.juror(award), first, [4, 4, 0])
+    record_decision(
+        award,
+        None,
+        [Entry(first.id, "place", place=1, laudation="Lesen verbindet.")],
+        [chair.id],
+        db.session.get(User, chair.user_id),
+    )
+    release_decisions(award, db.session.get(User, organiser_id), utcnow() + timedelta(days=1))
+    return award, first.contact_email
+
+
+def test_a_ceremony_still_in_draft_says_why_its_winners_are_not_invited_and_invites_them_once_published(
+    app, client, login, account
+):
+    organiser = account("organiser")
+    with app.test_request_context():
+        award, email = _released_programme(organiser.id)
+        event = ceremony_event(3)
+        event.status = "draft"
+        db.session.commit()
+        ceremony_id, event_id = create_ceremony(event, award).id, event.id
+        db.session.remove()
+    login(organiser)
+
+    page = client.post(f"/ceremonies/{ceremony_id}/invite-winners", follow_redirects=True).text
+    assert "sobald die Veranstaltung veröffentlicht ist" in page
+    assert "noch keine freigegebene Entscheidung" not in page
+
+    with app.app_context():
+        db.session.get(Event, event_id).status = "published"
+        db.session.commit()
+        db.session.remove()
+    page = client.post(f"/ceremonies/{ceremony_id}/invite-winners", follow_redirects=True).text
+    assert "1 Preisträgerinnen und Preisträger neu eingeladen." in page
+    with app.app_context():
+        invited = set(db.session.scalars(select(Invitation.email).where(Invitation.event_id == event_id)))
+        db.session.remove()
+    assert invited == {email}
