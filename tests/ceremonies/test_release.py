@@ -62,8 +62,9 @@ def test_before_the_release_no_winner_is_invited(app, monkeypatch):
         db.session.remove()
 
 
-def _released_programme(organiser_id: int):
-    """A programme whose decision (one first place) is released; returns (programme, winner's address)."""
+def _released_programme(organiser_id: int, before_release=None):
+    """A programme whose decision (one first place) is released; returns (programme, winner's address).
+    before_release(programme, nomination) runs between the decision and its release."""
     from datetime import timedelta
 
     from events.awards.announcement import release_decisions
@@ -86,6 +87,8 @@ def _released_programme(organiser_id: int):
         [chair.id],
         db.session.get(User, chair.user_id),
     )
+    if before_release is not None:
+        before_release(award, first)
     release_decisions(award, db.session.get(User, organiser_id), utcnow() + timedelta(days=1))
     return award, first.contact_email
 
@@ -117,3 +120,21 @@ def test_a_ceremony_still_in_draft_says_why_its_winners_are_not_invited_and_invi
         invited = set(db.session.scalars(select(Invitation.email).where(Invitation.event_id == event_id)))
         db.session.remove()
     assert invited == {email}
+
+
+def test_a_winner_who_withdrew_before_the_release_is_not_invited_to_the_ceremony(app, account):
+    from events.awards.decisions import winners_of
+    from events.awards.nominations import withdraw_nomination
+
+    def withdraw_with_a_ceremony_waiting(award, nomination):
+        create_ceremony(ceremony_event(4), award)
+        withdraw_nomination(nomination)
+
+    with app.test_request_context():
+        award, _email = _released_programme(account("organiser").id, withdraw_with_a_ceremony_waiting)
+        guests = db.session.scalar(select(db.func.count(Guest.id)))
+        invitations = db.session.scalar(select(db.func.count(Invitation.id)))
+        winners = winners_of(award)
+        db.session.remove()
+
+    assert (guests, invitations, winners) == (0, 0, [])
