@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from blinker import Namespace
 from sqlalchemy import select
 
@@ -138,3 +140,18 @@ def test_a_winner_who_withdrew_before_the_release_is_not_invited_to_the_ceremony
         db.session.remove()
 
     assert (guests, invitations, winners) == (0, 0, [])
+
+
+def test_a_winner_who_applied_in_english_is_invited_to_the_ceremony_in_english(app):
+    from events.core.models import OutgoingMail
+    from tests.ceremonies.factories import winner
+
+    with app.test_request_context():
+        ceremony = create_ceremony(ceremony_event(5), programme())
+        english = winner("Sam Taylor")
+        receivers.invite_winners(ceremony, [replace(english, person=replace(english.person, language="en"))])
+        mail = db.session.scalars(select(OutgoingMail).where(OutgoingMail.recipient == "sam.taylor@example.org")).one()
+        subject, body = mail.subject, mail.body_text
+        db.session.remove()
+
+    assert subject.startswith("Invitation:") and "we cordially invite you" in body
