@@ -155,3 +155,26 @@ def test_a_winner_who_applied_in_english_is_invited_to_the_ceremony_in_english(a
         db.session.remove()
 
     assert subject.startswith("Invitation:") and "we cordially invite you" in body
+
+
+def test_a_ceremony_made_after_the_release_invites_the_winners_the_release_promised_an_invitation(
+    app, client, login, account
+):
+    organiser = account("organiser")
+    with app.test_request_context():
+        award, email = _released_programme(organiser.id)
+        programme_id, event_id = award.id, ceremony_event(6).id
+        db.session.remove()
+    login(organiser)
+
+    page = client.post(
+        f"/ceremonies/events/{event_id}/create",
+        data={"guest_allowance": "2", "programme_id": str(programme_id)},
+        follow_redirects=True,
+    ).text
+    assert "1 Preisträgerinnen und Preisträger neu eingeladen." in page
+    with app.app_context():
+        invited = set(db.session.scalars(select(Invitation.email).where(Invitation.event_id == event_id)))
+        guests = [g.full_name for g in db.session.scalars(select(Guest).where(Guest.kind == GuestKind.WINNER))]
+        db.session.remove()
+    assert invited == {email} and guests == ["Erika Muster"]
