@@ -356,3 +356,14 @@ def test_each_category_decides_its_own_and_together_they_stay_within_the_budget(
     with app.test_request_context():
         winners = winners_of(db.session.get(AwardProgramme, programme.id))
     assert [(w.category_name, w.project) for w in winners] == [("Ehrenamt", "Frau Yilmaz")]
+
+
+def test_the_release_counts_one_winner_as_one_mail(app, client, jury_meeting, login, account):
+    programme, chair, nominations, _submitted, _refused = jury_meeting()
+    _decide(app, programme, chair, nominations, [Entry(nominations[0].id, "place", place=1, laudation="Danke.")])
+    login(account("organiser"))
+    later = (utcnow() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    page = client.post(
+        f"/awards/manage/{programme.id}/decision/release", data={"winners_public_at": later}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "Die Entscheidung ist bekanntgegeben: 1 Mail an Ausgezeichnete und 4 an die übrigen" in page
