@@ -38,10 +38,9 @@ def programme_with_ceremony(app, account):
     """Two admitted, scored nominations, a chair, and the programme's ceremony (one guest each, one table of 4)."""
     with app.test_request_context():
         programme = factories.programme()
-        programme.place_amounts = [250_000, 150_000, 100_000]
-        db.session.commit()
         winner = factories.nomination(programme, project_name="Lesepaten Straubing", contact_name="Erika Muster")
         other = factories.nomination(programme, project_name="Sprachcafé am Bahnhof", contact_name="Jonas Beispiel")
+        programme.place_amounts = [250_000]  # the first place's prize; committed with the ceremony below
         chair = factories.juror(programme, factories.jury_user(name="Paula Vorsitz"), is_chair=True)
         for juror in [factories.juror(programme) for _ in range(2)]:
             factories.scores(juror, winner, [4, 4, 0])
@@ -139,7 +138,12 @@ def test_from_the_decision_to_the_seat_at_the_door(app, live_server, browser, pr
     assert winner.get_by_role("button", name="Gast anmelden").count() == 0
 
     # the organiser seats the winner and the guest by keyboard: two lists and a button
-    page.goto(f"{live_server}/ceremonies/{world['ceremony']}/seating")
+    page.goto(f"{live_server}/awards/manage/{world['programme']}")  # from the programme to its ceremony
+    check(page, "programme")
+    page.get_by_role("link", name="Feier: Festakt Integrationspreis 1701").click()
+    expect(page.locator("main")).to_contain_text("Erika Muster")
+    check(page, "ceremony")
+    page.get_by_role("link", name="Sitzplan").click()
     check(page, "seating")
     with app.app_context():
         guests = {g.kind: g.id for g in db.session.scalars(select(Guest).where(Guest.ceremony_id == world["ceremony"]))}
@@ -160,6 +164,7 @@ def test_from_the_decision_to_the_seat_at_the_door(app, live_server, browser, pr
     public = visitor.new_page()
     assert public.goto(f"{live_server}/awards/winners/{world['slug']}").status == 200
     expect(public.locator("main")).to_contain_text("Lesen verbindet Generationen.")
+    expect(public.locator("main")).to_contain_text("2.500 €")
     expect(public.locator("main")).not_to_contain_text("Sprachcafé am Bahnhof")
     check(public, "winners")
 
