@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -189,10 +190,9 @@ def release(programme_id, action):
             winners, others = release_decisions(programme, current_user, form.winners_public_at.data)
             flash(
                 _(
-                    "Die Entscheidung ist bekanntgegeben: %(winners)d Mails an Ausgezeichnete und %(others)d an die"
-                    " übrigen Bewerbungen werden versandt.",
-                    winners=winners,
-                    others=others,
+                    "Die Entscheidung ist bekanntgegeben: %(winners)s und %(others)s werden versandt.",
+                    winners=ngettext("%(num)d Mail an Ausgezeichnete", "%(num)d Mails an Ausgezeichnete", winners),
+                    others=ngettext("%(num)d an die übrige Bewerbung", "%(num)d an die übrigen Bewerbungen", others),
                 ),
                 "success",
             )

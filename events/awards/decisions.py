@@ -16,7 +16,13 @@ from events.awards.errors import AwardError
 from events.awards.models import AwardCategory, AwardProgramme, JuryMember, JuryReview, Nomination
 from events.awards.prizes import Entry, Ranked, TieBreak, euros, order_with_tie_break, prize_amounts
 from events.awards.results import results_for_meeting
-from events.awards.rules import decision_is_released, is_told_no_at_release, may_change_decision, reaches_jury
+from events.awards.rules import (
+    decision_is_released,
+    is_finished,
+    is_told_no_at_release,
+    may_change_decision,
+    reaches_jury,
+)
 from events.core.audit import record_audit
 from events.core.database import lock_row
 from events.core.types import utcnow
@@ -285,13 +291,14 @@ class Winner:
 
 
 def winners_of(programme: AwardProgramme) -> list[Winner]:
-    """Every prize given (places, special prizes, recognitions), by category and in award order. Whether anyone
-    may learn of them yet is for the caller to ask (rules.decision_is_released, winners_page_is_public)."""
+    """Every prize given (places, special prizes, recognitions), by category and in award order; not to a
+    nomination withdrawn since the decision (its people are neither told, invited nor named). Whether anyone may
+    learn of them yet is for the caller to ask (rules.decision_is_released, winners_page_is_public)."""
     winners = []
     for decision in decisions_of(programme):
         for prize in decision.prizes:
             nomination = prize.nomination
-            if nomination is None or prize.kind == PrizeKind.NOT_AWARDED:
+            if nomination is None or prize.kind == PrizeKind.NOT_AWARDED or is_finished(nomination):
                 continue
             district = nomination.district
             winners.append(

@@ -38,6 +38,21 @@ JURORS = [
     ("jury4@treffpunkt.example", "Georg Wimmer", "Landratsamt Dingolfing-Landau"),
     ("jury5@treffpunkt.example", "Prof. Dr. Ingrid Sommer", "Hochschule Deggendorf"),
 ]
+# who speaks for each of the twelve projects (the contact person, named on the ceremony's guest list)
+CONTACTS = [
+    "Amira Haddad",
+    "Thomas Brandl",
+    "Elif Yilmaz",
+    "Johanna Maier",
+    "Samuel Okafor",
+    "Brigitte Kammerer",
+    "Daniel Schuster",
+    "Nadia Rahimi",
+    "Lukas Eder",
+    "Fatma Kaya",
+    "Anna Gruber",
+    "Tobias Reiter",
+]
 # (project, organisation, route, state) of the twelve nominations
 NOMINATIONS = [
     ("Sprachcafé am Bahnhof", "Helferkreis Asyl Landshut", NominationRoute.SELF, NominationState.ELIGIBLE),
@@ -178,8 +193,10 @@ LAUDATIONS = [
 
 def _decide_and_release(programme: AwardProgramme, members: list, organiser) -> None:
     """Close the call and the scoring (figures frozen), record the chair's decision from the jury's order, release
-    it with the winners page public since two hours, and have the decision record made."""
+        it with the winners page public since two hours, have the decision record made and the certificates issued (the
+    winners' Urkunden and the jury's thanks; the worker renders them)."""
     from events.awards.announcement import release_decisions
+    from events.awards.certificates import issue_award_certificates
     from events.awards.decisions import proposal_for, record_decision
     from events.awards.prizes import Entry
     from events.awards.record import request_record
@@ -203,6 +220,7 @@ def _decide_and_release(programme: AwardProgramme, members: list, organiser) -> 
     record_decision(programme, None, entries, [m.id for m in members], chair.user, "Einstimmig beschlossen.")
     release_decisions(programme, organiser, now - timedelta(hours=2))
     request_record(db.session.get(AwardProgramme, programme.id))
+    issue_award_certificates(db.session.get(AwardProgramme, programme.id), organiser.id)
 
 
 def _nomination(programme: AwardProgramme, n: int, row: tuple, district: District) -> Nomination:
@@ -218,7 +236,7 @@ def _nomination(programme: AwardProgramme, n: int, row: tuple, district: Distric
         district_id=district.id,
         region_id=district.region_id,
         organisation_name=organisation,
-        contact_name=f"Kontakt {project}",
+        contact_name=CONTACTS[n - 1],
         contact_email=f"projekt{n}@beispiel.example",
         answers={"1": "Rund zwanzig Ehrenamtliche, jede Woche etwa fünfzig Besucherinnen und Besucher."},
         link_nonce="",

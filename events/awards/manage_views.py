@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from events.awards import bp
+from events.awards import bp, programme_page
 from events.awards.documents import document_response
 from events.awards.errors import AwardError
 from events.awards.forms import (
@@ -135,6 +135,7 @@ def programme(programme_id):
         criterion_form=CriterionForm(),
         jury_form=jury_form,
         refusals_pending=len(refusals_to_send(programme)),
+        more_links=programme_page.links_for(programme),
     )
 
 

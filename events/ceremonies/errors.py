@@ -29,4 +29,7 @@ class CeremonyError(ServiceError):
         "seat_occupied": lambda **_v: _("Ein vergebener Platz kann nicht gesperrt werden; geben Sie ihn zuerst frei."),
         "item_unknown": lambda **_v: _("Diesen Programmpunkt gibt es in dieser Feier nicht."),
         "invitation": lambda reason, **_v: reason,
+        "not_released": lambda **_v: _(
+            "Es gibt noch keine freigegebene Entscheidung, deren Preisträger eingeladen werden könnten."
+        ),
     }

@@ -121,7 +121,7 @@ def add_honoured_guest(ceremony: Ceremony, **values) -> Guest:
 def _invite(ceremony: Ceremony, guests: list[Guest]) -> None:
     """Invite the new guests (flushed, not committed) and link each to their invitation; commits."""
     db.session.flush()
-    invitees = [Invitee(g.email or "", g.first_name, g.last_name, g.organisation) for g in guests]
+    invitees = [Invitee(g.email or "", g.first_name, g.last_name, g.organisation, g.language) for g in guests]
     ids = [g.id for g in guests]
     try:
         result = invite_people(ceremony.event, invitees)  # commits the guests with the invitations

@@ -8,7 +8,8 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from events.ceremonies.guests import companions_taking_places, guest_for_registration
+from events.awards import programme_page
+from events.ceremonies.guests import ceremony_of, companions_taking_places, guest_for_registration
 from events.ceremonies.models import Guest, Seat, SeatAssignment, Section
 from events.ceremonies.rules import asks_date_of_birth, may_bring_guests
 from events.ceremonies.seating import seat_of_guest
@@ -50,9 +51,22 @@ def personal_lines(registration: Registration, token: str) -> list[personal_page
     return lines
 
 
+def programme_links(programme) -> list[programme_page.ProgrammeLink]:
+    """The programme's ceremony on its page; without one, the list of ceremonies, where one is made."""
+    ceremony = ceremony_of(programme)
+    if ceremony is None:
+        return [programme_page.ProgrammeLink(_("Feier zur Preisverleihung anlegen"), url_for("ceremonies.index"))]
+    return [
+        programme_page.ProgrammeLink(
+            _("Feier: %(title)s", title=ceremony.event.title), url_for("ceremonies.ceremony", ceremony_id=ceremony.id)
+        )
+    ]
+
+
 def connect() -> None:
     """Called once when the package is imported."""
     if companions_taking_places not in OTHER_PLACES_TAKEN:
         OTHER_PLACES_TAKEN.append(companions_taking_places)
     welcome.register(seat_line)
     personal_page.register(personal_lines)
+    programme_page.register(programme_links)

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from events.awards.models import AwardProgramme
+from events.awards.rules import decision_is_released
 from events.ceremonies import bp
 from events.ceremonies.access import ceremony_organiser_required
 from events.ceremonies.documents import AREA, download_name, latest_documents, request_document
@@ -15,7 +16,7 @@ from events.ceremonies.errors import CeremonyError
 from events.ceremonies.forms import CeremonyForm, HonouredGuestForm
 from events.ceremonies.guests import add_honoured_guest, create_ceremony, guest_list, update_ceremony
 from events.ceremonies.models import Ceremony, CeremonyDocument, DocumentKind, DocumentState, GuestKind
-from events.ceremonies.receivers import invite_winners_of
+from events.ceremonies.receivers import invite_released_winners
 from events.ceremonies.rules import asks_date_of_birth, guests_left
 from events.ceremonies.seating import seat_labels
 from events.ceremonies.security_list import security_csv, security_xlsx
@@ -61,7 +62,21 @@ def create(event):
         flash(error.message, "error")
         return render_template("ceremonies/create.html", event=event, form=form), 409
     flash(_("Die Feier zu „%(title)s“ ist angelegt.", title=event.title), "success")
+    if programme is not None and decision_is_released(programme):  # the winners were promised an invitation
+        _invite_released_winners(ceremony, programme)
     return redirect(url_for("ceremonies.ceremony", ceremony_id=ceremony.id))
+
+
+def _invite_released_winners(ceremony: Ceremony, programme: AwardProgramme | None) -> None:
+    """Invite the winners and say how many, or why not (no released decision, an event still in draft)."""
+    try:
+        if programme is None:
+            raise CeremonyError("not_released")
+        invited = invite_released_winners(ceremony, programme)
+    except CeremonyError as error:
+        flash(error.message, "warning")
+    else:
+        flash(_("%(count)d Preisträgerinnen und Preisträger neu eingeladen.", count=invited), "success")
 
 
 def _ceremony_page(ceremony: Ceremony, guest_form=None, settings_form=None, status: int = 200):
@@ -71,6 +86,7 @@ def _ceremony_page(ceremony: Ceremony, guest_form=None, settings_form=None, stat
     return render_template(
         "ceremonies/ceremony.html",
         ceremony=ceremony,
+        programme=db.session.get(AwardProgramme, ceremony.programme_id) if ceremony.programme_id else None,
         lines=lines,
         seats=seat_labels(ceremony),
         guest_form=guest_form or HonouredGuestForm(),
@@ -124,13 +140,7 @@ def add_guest(ceremony):
 @ceremony_organiser_required
 def invite_winners(ceremony):
     programme = db.session.get(AwardProgramme, ceremony.programme_id) if ceremony.programme_id else None
-    invited = invite_winners_of(programme) if programme else None
-    if invited is None:
-        flash(
-            _("Es gibt noch keine freigegebene Entscheidung, deren Preisträger eingeladen werden könnten."), "warning"
-        )
-    else:
-        flash(_("%(count)d Preisträgerinnen und Preisträger neu eingeladen.", count=invited), "success")
+    _invite_released_winners(ceremony, programme)
     return redirect(url_for("ceremonies.ceremony", ceremony_id=ceremony.id))
 
 

@@ -22,17 +22,26 @@ def released_winners(programme) -> list:
     return winners_of(programme)
 
 
+def invite_released_winners(ceremony, programme) -> int:
+    """Invite the released decision's winners to this ceremony (those on the list already are left as they are);
+    returns how many were added. CeremonyError "not_released" before the release, "invitation" when the event
+    sends no invitations now (a draft, say)."""
+    winners = released_winners(programme)
+    if not winners:
+        raise CeremonyError("not_released")
+    return invite_winners(ceremony, winners)
+
+
 def invite_winners_of(programme) -> int | None:
     """Invite the released decision's winners to the programme's ceremony; None when there is no ceremony, or no
     released decision (before the release nobody may learn of it, not through an invitation either). An event
     that sends no invitations now (a draft) is noted, not raised: the release has been committed and stays; the
     organiser invites from the ceremony's page later."""
     ceremony = ceremony_of(programme)
-    winners = released_winners(programme) if ceremony is not None else []
-    if not winners:
+    if ceremony is None or not released_winners(programme):
         return None
     try:
-        return invite_winners(ceremony, winners)
+        return invite_released_winners(ceremony, programme)
     except CeremonyError as error:
         log.warning("ceremony %s: winners not invited (%s)", ceremony.id, error.code)
         return None

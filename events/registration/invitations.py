@@ -39,6 +39,7 @@ class Invitee(NamedTuple):
     first_name: str = ""
     last_name: str = ""
     organisation: str | None = None
+    language: str | None = None  # the invitation mail's language when known (a winner's); else the first language
 
 
 # an ASCII part before the @ (as the forms ask, core.forms.has_ascii_local_part): a mail to zoë@... gets lost
@@ -91,7 +92,16 @@ def invite_people(event: Event, people) -> InvitationImport:
     if refusal:
         raise InvitationError(refusal)
     invitees = [
-        (number, Invitee(person.email or "", person.first_name or "", person.last_name or "", person.organisation))
+        (
+            number,
+            Invitee(
+                person.email or "",
+                person.first_name or "",
+                person.last_name or "",
+                person.organisation,
+                getattr(person, "language", None),
+            ),
+        )
         for number, person in enumerate(people, start=1)
     ]
     return _invite(event, invitees, InvitationImport())
@@ -100,7 +110,7 @@ def invite_people(event: Event, people) -> InvitationImport:
 def _invite(event: Event, invitees: list[tuple[int, Invitee]], result: InvitationImport) -> InvitationImport:
     """Check and invite numbered invitees (see import_invitations); problems are added to result.errors."""
     existing = set(db.session.scalars(select(Invitation.email).where(Invitation.event_id == event.id)))
-    pending: list[tuple[Invitation, str]] = []
+    pending: list[tuple[Invitation, str, str | None]] = []
     for number, invitee in invitees:
         email = invitee.email.strip().lower()
         if len(email) > 254 or not EMAIL_PATTERN.match(email):
@@ -122,15 +132,15 @@ def _invite(event: Event, invitees: list[tuple[int, Invitee]], result: Invitatio
             organisation_name=invitee.organisation or None,
             token_hash=hash_token(token),
         )
-        pending.append((invitation, token))
+        pending.append((invitation, token, invitee.language))
     if result.errors:
         db.session.rollback()  # the invitations built above joined the session with their event
         result.errors.sort()
         return result
-    for invitation, token in pending:
+    for invitation, token, language in pending:
         invitation.sent_at = utcnow()  # the mail is queued with it, in the same transaction
         db.session.add(invitation)
-        send_invitation(invitation, token)
+        send_invitation(invitation, token, language)
         result.created += 1
     record_audit("event.invitations", event, summary=f"{result.created} invited, {result.skipped} already invited")
     db.session.commit()

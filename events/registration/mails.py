@@ -186,13 +186,14 @@ def send_organiser_message(registration, subject: str, body: str):
 secret_query_parameter("invitation")
 
 
-def send_invitation(invitation, token: str):
-    """The invitation mail, in the service's first language: an invitee has chosen none yet (the registration
-    form offers English), and the language the organiser's pages happen to be read in is not theirs."""
+def send_invitation(invitation, token: str, language: str | None = None):
+    """The invitation mail, in the invitee's language when the inviter knows it (a winner applied in English),
+    else in the service's first language: an invitee has chosen none yet (the registration form offers English),
+    and the language the organiser's pages happen to be read in is not theirs."""
     base = current_app.config["BASE_URL"]
     event = invitation.event
     link = base + url_for("registration.register", slug=event.slug, invitation=token)
-    with force_language(current_app.config["DEFAULT_LOCALE"]):
+    with force_language(language or current_app.config["DEFAULT_LOCALE"]):
         return queue_templated_mail(
             invitation.email,
             "event_invitation",

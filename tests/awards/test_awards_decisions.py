@@ -489,3 +489,14 @@ def test_the_personal_link_says_what_the_release_mail_said(app, client, jury_mee
     page = client.get(f"/awards/me/{submitted.token}").get_data(as_text=True)
     assert "Das Projekt ist diesmal nicht unter den ausgezeichneten." in page  # as its mail said
     assert "Entscheidung der Jury" not in client.get(f"/awards/me/{refused.token}").get_data(as_text=True)
+
+
+def test_the_release_counts_one_winner_as_one_mail(app, client, jury_meeting, login, account):
+    programme, chair, nominations, _submitted, _refused = jury_meeting()
+    _decide(app, programme, chair, nominations, [Entry(nominations[0].id, "place", place=1, laudation="Danke.")])
+    login(account("organiser"))
+    later = (utcnow() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    page = client.post(
+        f"/awards/manage/{programme.id}/decision/release", data={"winners_public_at": later}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "Die Entscheidung ist bekanntgegeben: 1 Mail an Ausgezeichnete und 4 an die übrigen" in page

@@ -33,3 +33,20 @@ def test_the_demo_has_a_seated_ceremony_for_the_regional_award(app, runner, clie
     page = client.get(f"/ceremonies/{ceremony_id}").text
     assert "Regierungspräsident von Niederbayern" in page
     assert "Tisch 1" in client.get(f"/ceremonies/{ceremony_id}/seating").text
+
+
+def test_the_demo_ends_with_prize_certificates_and_winners_who_have_names(app, runner):
+    from events.certificates.models import Certificate
+
+    result = runner.invoke(args=["demo", "load", "--password", "Demo-Passwort-2026-lang"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        winners = db.session.scalars(select(Guest).where(Guest.kind == GuestKind.WINNER)).all()
+        names = [guest.full_name for guest in winners]
+        kinds = dict(
+            db.session.execute(select(Certificate.kind, func.count(Certificate.id)).group_by(Certificate.kind)).all()
+        )
+        db.session.remove()
+
+    assert kinds.get("award_prize") == len(winners) and kinds.get("jury_thanks", 0) >= 3
+    assert not [name for name in names if name.startswith("Kontakt ")], names

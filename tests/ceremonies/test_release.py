@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from blinker import Namespace
 from sqlalchemy import select
 
@@ -9,6 +11,7 @@ from events.ceremonies import receivers
 from events.ceremonies.guests import create_ceremony
 from events.ceremonies.models import Guest, GuestKind
 from events.extensions import db
+from events.meetings.models import Event
 from events.registration.models import Invitation
 from tests.awards.factories import programme
 from tests.ceremonies.factories import ceremony_event, winner
@@ -59,3 +62,119 @@ def test_before_the_release_no_winner_is_invited(app, monkeypatch):
         assert db.session.scalar(select(db.func.count(Guest.id))) == 0
         assert db.session.scalar(select(db.func.count(Invitation.id))) == 0
         db.session.remove()
+
+
+def _released_programme(organiser_id: int, before_release=None):
+    """A programme whose decision (one first place) is released; returns (programme, winner's address).
+    before_release(programme, nomination) runs between the decision and its release."""
+    from datetime import timedelta
+
+    from events.awards.announcement import release_decisions
+    from events.awards.decisions import record_decision
+    from events.awards.prizes import Entry
+    from events.core.models import User
+    from events.core.types import utcnow
+    from tests.awards import factories
+
+    award = programme()
+    award.place_amounts = [250_000]
+    db.session.commit()
+    first = factories.nomination(award, project_name="Lesepaten Straubing", contact_name="Erika Muster")
+    chair = factories.juror(award, is_chair=True)
+    factories.scores(factories.juror(award), first, [4, 4, 0])
+    record_decision(
+        award,
+        None,
+        [Entry(first.id, "place", place=1, laudation="Lesen verbindet.")],
+        [chair.id],
+        db.session.get(User, chair.user_id),
+    )
+    if before_release is not None:
+        before_release(award, first)
+    release_decisions(award, db.session.get(User, organiser_id), utcnow() + timedelta(days=1))
+    return award, first.contact_email
+
+
+def test_a_ceremony_still_in_draft_says_why_its_winners_are_not_invited_and_invites_them_once_published(
+    app, client, login, account
+):
+    organiser = account("organiser")
+    with app.test_request_context():
+        award, email = _released_programme(organiser.id)
+        event = ceremony_event(3)
+        event.status = "draft"
+        db.session.commit()
+        ceremony_id, event_id = create_ceremony(event, award).id, event.id
+        db.session.remove()
+    login(organiser)
+
+    page = client.post(f"/ceremonies/{ceremony_id}/invite-winners", follow_redirects=True).text
+    assert "sobald die Veranstaltung veröffentlicht ist" in page
+    assert "noch keine freigegebene Entscheidung" not in page
+
+    with app.app_context():
+        db.session.get(Event, event_id).status = "published"
+        db.session.commit()
+        db.session.remove()
+    page = client.post(f"/ceremonies/{ceremony_id}/invite-winners", follow_redirects=True).text
+    assert "1 Preisträgerinnen und Preisträger neu eingeladen." in page
+    with app.app_context():
+        invited = set(db.session.scalars(select(Invitation.email).where(Invitation.event_id == event_id)))
+        db.session.remove()
+    assert invited == {email}
+
+
+def test_a_winner_who_withdrew_before_the_release_is_not_invited_to_the_ceremony(app, account):
+    from events.awards.decisions import winners_of
+    from events.awards.nominations import withdraw_nomination
+
+    def withdraw_with_a_ceremony_waiting(award, nomination):
+        create_ceremony(ceremony_event(4), award)
+        withdraw_nomination(nomination)
+
+    with app.test_request_context():
+        award, _email = _released_programme(account("organiser").id, withdraw_with_a_ceremony_waiting)
+        guests = db.session.scalar(select(db.func.count(Guest.id)))
+        invitations = db.session.scalar(select(db.func.count(Invitation.id)))
+        winners = winners_of(award)
+        db.session.remove()
+
+    assert (guests, invitations, winners) == (0, 0, [])
+
+
+def test_a_winner_who_applied_in_english_is_invited_to_the_ceremony_in_english(app):
+    from events.core.models import OutgoingMail
+    from tests.ceremonies.factories import winner
+
+    with app.test_request_context():
+        ceremony = create_ceremony(ceremony_event(5), programme())
+        english = winner("Sam Taylor")
+        receivers.invite_winners(ceremony, [replace(english, person=replace(english.person, language="en"))])
+        mail = db.session.scalars(select(OutgoingMail).where(OutgoingMail.recipient == "sam.taylor@example.org")).one()
+        subject, body = mail.subject, mail.body_text
+        db.session.remove()
+
+    assert subject.startswith("Invitation:") and "we cordially invite you" in body
+
+
+def test_a_ceremony_made_after_the_release_invites_the_winners_the_release_promised_an_invitation(
+    app, client, login, account
+):
+    organiser = account("organiser")
+    with app.test_request_context():
+        award, email = _released_programme(organiser.id)
+        programme_id, event_id = award.id, ceremony_event(6).id
+        db.session.remove()
+    login(organiser)
+
+    page = client.post(
+        f"/ceremonies/events/{event_id}/create",
+        data={"guest_allowance": "2", "programme_id": str(programme_id)},
+        follow_redirects=True,
+    ).text
+    assert "1 Preisträgerinnen und Preisträger neu eingeladen." in page
+    with app.app_context():
+        invited = set(db.session.scalars(select(Invitation.email).where(Invitation.event_id == event_id)))
+        guests = [g.full_name for g in db.session.scalars(select(Guest).where(Guest.kind == GuestKind.WINNER))]
+        db.session.remove()
+    assert invited == {email} and guests == ["Erika Muster"]
