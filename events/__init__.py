@@ -55,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
         # Behind a proxy: client address (rate limits, audit log) and https from the forwarded headers.
         hops = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    _register_write_transactions(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
@@ -246,9 +247,30 @@ def _register_private_caching(app: Flask) -> None:
         return response
 
 
+def _register_write_transactions(app: Flask) -> None:
+    """A request that may write (POST and friends) runs its SQLite transactions IMMEDIATE from its very first
+    query (see core.database.immediate_transactions). Registered before every other before_request that reads
+    the database (the session check): a read transaction it began would otherwise stay open, deferred, until the
+    view writes, and that upgrade fails at once with "database is locked" when another connection (the task
+    worker, say) has committed in between."""
+    from events.core.database import start_immediate_transactions, stop_immediate_transactions
+
+    @app.before_request
+    def prepare_request():
+        g.mail_queued = False
+        view = app.view_functions.get(request.endpoint)
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not getattr(view, "own_transactions", False):
+            g.immediate_token = start_immediate_transactions()
+
+    @app.teardown_request
+    def finish_request(_error=None):
+        token = g.pop("immediate_token", None)
+        if token is not None:
+            stop_immediate_transactions(token)
+
+
 def _register_template_helpers(app: Flask) -> None:
     from events.certificates.models import BatchStatus
-    from events.core.database import start_immediate_transactions, stop_immediate_transactions
     from events.core.models import MailStatus
     from events.core.rules import is_organiser
     from events.core.timezone import time_span
@@ -279,16 +301,3 @@ def _register_template_helpers(app: Flask) -> None:
             "current_locale": select_locale(),
             "languages": app.config["LANGUAGES"],
         }
-
-    @app.before_request
-    def prepare_request():
-        g.mail_queued = False
-        view = app.view_functions.get(request.endpoint)
-        if request.method not in ("GET", "HEAD", "OPTIONS") and not getattr(view, "own_transactions", False):
-            g.immediate_token = start_immediate_transactions()
-
-    @app.teardown_request
-    def finish_request(_error=None):
-        token = g.pop("immediate_token", None)
-        if token is not None:
-            stop_immediate_transactions(token)

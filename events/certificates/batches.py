@@ -24,7 +24,7 @@ from events.certificates.pages import (
     document_settings,
     page_for,
     pdf_filename,
-    render_certificate_batch,
+    render_certificate_groups,
     verification_url,
 )
 from events.certificates.wording import DEFAULT_ISSUER
@@ -203,14 +203,17 @@ def _render(batch_id: int, owner: str) -> None:
     db.session.commit()
 
     if status == BatchStatus.RENDERING:
-        done = 0
-        for group, name in zip(groups, group_files, strict=True):
-            if not store.exists(AREA, name):  # kept by an earlier run: not rendered again
-                pdf, _documents = render_certificate_batch(
-                    group, settings, workers=current_app.config.get("CERTIFICATE_WORKERS")
-                )
-                store.write(AREA, name, pdf)
-            done += len(group)
+        # groups kept by an earlier run are not rendered again; the others render side by side (one process per
+        # core), and each is kept, and the lease renewed, as soon as it is done
+        missing = [index for index, name in enumerate(group_files) if not store.exists(AREA, name)]
+        done = len(pages) - sum(len(groups[index]) for index in missing)
+        workers = current_app.config.get("CERTIFICATE_WORKERS")
+        rendered = render_certificate_groups([groups[index] for index in missing], settings, workers)
+        for position, pdf in rendered:
+            store.write(AREA, group_files[missing[position]], pdf)
+            done += len(groups[missing[position]])
+            _renew_lease(batch_id, owner, progress=done)
+        if not missing:
             _renew_lease(batch_id, owner, progress=done)
         parts = [store.read(AREA, name) for name in group_files]
         store.write(AREA, merged_name, parts[0] if len(parts) == 1 else pdf_files.merge_pdfs(parts))

@@ -14,7 +14,13 @@ from events.certificates.wording import CERTIFICATE_LANGUAGE, local_today, long_
 from events.core.languages import force_language
 from events.core.search import fold
 from events.core.timezone import berlin_date
-from events.documents.rendering import data_url, render_many, render_pdf, safe_filename, warm_up_with
+from events.documents.rendering import (
+    data_url,
+    render_documents,
+    render_pdf,
+    safe_filename,
+    warm_up_with,
+)
 
 MAX_SIGNATORIES = 3
 SEAL_TEXT_LENGTH = 80  # as much of the issuer's name as the seal holds in its smallest type
@@ -124,18 +130,18 @@ def render_certificates(pages: list[dict], settings: dict) -> bytes:
     )
 
 
-def render_certificate_batch(pages: list[dict], settings: dict, workers: int | None, progress=None):
-    """Many certificates: the merged PDF and the documents it was merged from (see render_many)."""
-    return render_many(
+def render_certificate_groups(groups: list[list[dict]], settings: dict, workers: int | None):
+    """Each group of certificate pages as its own document, up to `workers` side by side: yields (index of the
+    group, PDF) as each is done (see documents.rendering.render_documents)."""
+    return render_documents(
         TEMPLATE,
         _shared(settings),
-        pages,
+        groups,
         items_key="pages",
         qr_key="verify_url",
         qr_size_mm=QR_SIZE_MM,
         background_page=True,
         workers=workers or 2,
-        progress=progress,
     )
 
 

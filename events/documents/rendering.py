@@ -19,8 +19,8 @@ import math
 import re
 import shutil
 import subprocess
-from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from flask import has_app_context
@@ -33,9 +33,10 @@ from events.documents.sandbox import WARM_UP_MODULES, Limits, RenderingFailed, a
 
 PDF_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "pdf"
 ITEMS_PER_DOCUMENT = 125  # one WeasyPrint document lays out this many items at most
+MIN_ITEMS_PER_DOCUMENT = 20  # fewer items are not split across workers
 BASE_URL = "data:text/html,"
 
-__all__ = ["RenderingFailed", "data_url", "document_html", "render_many", "render_pdf"]
+__all__ = ["RenderingFailed", "data_url", "document_html", "render_documents", "render_many", "render_pdf"]
 
 _environment: SandboxedEnvironment | None = None
 # Documents the fork server of the rendering processes lays out once before it forks (see warm_up_with).
@@ -134,6 +135,16 @@ def chunked(items: list, size: int) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
+def document_size(count: int, workers: int, per_document: int = ITEMS_PER_DOCUMENT) -> int:
+    """How many of `count` items to lay out per document: at most `per_document`, in a number of documents that
+    keeps every worker busy until the end (300 items on two workers: four documents of 75, not 125, 125 and 50),
+    and no document smaller than MIN_ITEMS_PER_DOCUMENT, whose set-up would cost more than the second core gains."""
+    documents = math.ceil(count / per_document)
+    documents += -documents % workers  # a multiple of the workers
+    documents = max(1, min(documents, count // MIN_ITEMS_PER_DOCUMENT))
+    return max(1, min(per_document, math.ceil(count / documents)))
+
+
 def render_many(
     template: str,
     shared: dict,
@@ -156,33 +167,54 @@ def render_many(
     that fails stops the rest and raises RenderingFailed.
     """
     workers = max(1, workers)
-    size = per_document if len(items) <= per_document else min(per_document, math.ceil(len(items) / workers))
-    chunks = chunked(items, max(1, size)) or [[]]
+    chunks = chunked(items, document_size(len(items), workers, per_document)) or [[]]
+    documents: list[bytes] = [b""] * len(chunks)
+    done = 0
+    options = {"items_key": items_key, "qr_key": qr_key, "qr_size_mm": qr_size_mm, "background_page": background_page}
+    for index, pdf in render_documents(template, shared, chunks, workers=workers, **options):
+        documents[index] = pdf
+        done += len(chunks[index])
+        if progress:
+            progress(done)
+    merged = documents[0] if len(documents) == 1 else pdf_files.merge_pdfs(documents)
+    return merged, documents
+
+
+def render_documents(
+    template: str,
+    shared: dict,
+    chunks: list[list[dict]],
+    *,
+    items_key: str = "items",
+    qr_key: str | None = None,
+    qr_size_mm: float = 22,
+    background_page: bool = False,
+    workers: int = 2,
+) -> Iterator[tuple[int, bytes]]:
+    """One document per chunk of items, up to `workers` side by side (each in its own bounded process); yields
+    (index of the chunk, PDF) as each is done, in the order they finish, so that the caller can keep each one
+    while the others still render. The first document that fails stops the rest and raises RenderingFailed."""
     limits = Limits.from_settings()
     htmls = [document_html(template, {**shared, items_key: chunk}) for chunk in chunks]
     codes = [tuple(item[qr_key] for item in chunk) if qr_key else () for chunk in chunks]
-    documents: list[bytes] = [b""] * len(chunks)
-    done = 0
-    with ThreadPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
+    if not chunks:
+        return
+    with ThreadPoolExecutor(max_workers=min(max(1, workers), len(chunks))) as pool:
         futures = {
             pool.submit(run_bounded, layout_to_pdf, html, code, qr_size_mm, background_page, limits=limits): index
             for index, (html, code) in enumerate(zip(htmls, codes, strict=True))
         }
         pending = set(futures)
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
-            for future in finished:
-                if future.exception() is not None:
-                    for other in pending:
-                        other.cancel()
-                    raise future.exception()
-                index = futures[future]
-                documents[index] = future.result()
-                done += len(chunks[index])
-                if progress:
-                    progress(done)
-    merged = documents[0] if len(documents) == 1 else pdf_files.merge_pdfs(documents)
-    return merged, documents
+        try:
+            while pending:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in sorted(finished, key=futures.get):
+                    if future.exception() is not None:
+                        raise future.exception()
+                    yield futures[future], future.result()
+        finally:
+            for other in pending:  # a failure, or a caller that stopped early: what has not begun does not begin
+                other.cancel()
 
 
 class PreviewUnavailable(RuntimeError):

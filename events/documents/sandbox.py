@@ -110,6 +110,15 @@ def _fork_server():
     return _context
 
 
+def start_fork_server() -> None:
+    """Start the fork server now (it loads and warms up in the background); otherwise the first render starts it
+    and waits for it. Safe to call more than once and from several threads."""
+    from multiprocessing import forkserver
+
+    _fork_server()
+    forkserver.ensure_running()
+
+
 def apply_limits(limits: Limits) -> None:
     """In the child: at the CPU limit SIGXCPU ends it (SIGKILL a second later); beyond the memory limit every
     allocation fails."""

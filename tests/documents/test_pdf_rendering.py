@@ -8,7 +8,7 @@ import time
 import pytest
 
 from events.documents.pdf_files import merge_pdfs, page_count, split_pdf
-from events.documents.rendering import data_url, render_many, render_pdf
+from events.documents.rendering import data_url, document_size, render_many, render_pdf
 from events.documents.sandbox import Limits, RenderingFailed, run_bounded
 from tests.documents.samples import use_bomb
 from tests.registering import register_through_form
@@ -122,3 +122,12 @@ def _layout(html):
 
 def _allocate(megabytes: int) -> int:
     return len(bytearray(megabytes * 1024 * 1024))
+
+
+def test_many_items_are_shared_out_evenly_between_the_rendering_processes():
+    # 300 badges on two processes: four documents of 75, not 125 + 125 + 50 (one process idle for the last)
+    assert document_size(300, workers=2) == 75
+    assert document_size(1000, workers=2) == 125  # eight full documents
+    assert document_size(100, workers=2) == 50  # both cores, even below one document's limit
+    assert document_size(30, workers=2) == 30  # too few to be worth a second process
+    assert document_size(5, workers=2, per_document=2) == 2
