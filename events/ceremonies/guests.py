@@ -78,7 +78,11 @@ def invite_winners(ceremony: Ceremony, winners) -> int:
     through the event's invitations. `winners`: objects with nomination_id, category_name, prize_label, place,
     amount_cents, laudation and person (name, email, organisation, language), in award order. A winner already on
     the list (same nomination) is left as they are. Returns how many were added. CeremonyError("invitation") when
-    the event sends no invitations now (a draft, say): nothing is kept then."""
+    the event sends no invitations now (a draft, say): nothing is kept then.
+
+    Runs under the ceremony's row lock, so that the release and the organiser's button, running at once, cannot
+    both add the same winner."""
+    ceremony = lock_row(Ceremony, ceremony.id)
     known = set(db.session.scalars(select(Guest.nomination_id).where(Guest.ceremony_id == ceremony.id)))
     added = []
     for order, winner in enumerate(winners, start=1):
