@@ -50,7 +50,7 @@ def _chosen(registration_ids: list[int]) -> set[tuple[int, int]]:
             WorkshopChoice.registration_id.in_(registration_ids)
         )
     )
-    return set(rows.tuples())
+    return {(registration, session) for registration, session in rows}
 
 
 def _hours(start: datetime, end: datetime) -> float:
