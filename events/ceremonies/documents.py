@@ -16,12 +16,6 @@ from events.documents.rendering import RenderingFailed, render_many, render_pdf,
 from events.extensions import db
 
 AREA = "ceremonies"
-PDF_TEMPLATE = {
-    DocumentKind.TABLE_PLAN: "ceremony_table_plan.html",
-    DocumentKind.PLACE_CARDS: "ceremony_place_cards.html",
-    DocumentKind.BADGES: "ceremony_badges.html",
-    DocumentKind.GREETING_LIST: "ceremony_greeting_list.html",
-}
 
 
 def request_document(ceremony: Ceremony, kind: str) -> int:
@@ -108,7 +102,7 @@ def greeting_values(ceremony: Ceremony) -> dict:
 
 
 def render_document_pdf(ceremony: Ceremony, kind: str) -> bytes:
-    template = PDF_TEMPLATE[DocumentKind(kind)]
+    template = DocumentKind(kind).template
     if kind == DocumentKind.TABLE_PLAN:
         return render_pdf(template, table_plan_values(ceremony))
     if kind == DocumentKind.GREETING_LIST:
@@ -156,7 +150,7 @@ _SAMPLE = {
     "seat": "Tisch 1, 1",
     "award": "",
 }
-for _template in (PDF_TEMPLATE[DocumentKind.BADGES], PDF_TEMPLATE[DocumentKind.PLACE_CARDS]):
+for _template in (DocumentKind.BADGES.template, DocumentKind.PLACE_CARDS.template):
     warm_up_with(
         __name__,
         _template,

@@ -25,31 +25,6 @@ class GuestKind(LabelledEnum):
     WITH_RANK = enum.nonmember(frozenset({"honoured", "jury"}))  # added by organisers with office and rank
 
 
-class SectionKind(LabelledEnum):
-    TABLE = "table", _l("Tisch")
-    ROW = "row", _l("Reihe")
-
-
-class ItemKind(LabelledEnum):
-    LAUDATION = "laudation", _l("Laudatio")
-    SPEECH = "speech", _l("Rede / Grußwort")
-    MUSIC = "music", _l("Musik")
-    OTHER = "other", _l("Sonstiges")
-
-
-class DocumentKind(LabelledEnum):
-    TABLE_PLAN = "table_plan", _l("Tischplan")
-    PLACE_CARDS = "place_cards", _l("Tischkarten")
-    BADGES = "badges", _l("Namensschilder")
-    GREETING_LIST = "greeting_list", _l("Begrüßungsliste")
-
-
-class DocumentState(LabelledEnum):
-    QUEUED = "queued", _l("in Arbeit")
-    READY = "ready", _l("fertig")
-    FAILED = "failed", _l("fehlgeschlagen")
-
-
 class Ceremony(db.Model):
     """An award programme's ceremony (or any Festakt): the event, how many guests a winner may bring, and whether
     the venue's security asks for dates of birth."""
@@ -113,6 +88,11 @@ class Guest(db.Model):
         return GuestKind(self.kind)
 
 
+class SectionKind(LabelledEnum):
+    TABLE = "table", _l("Tisch")
+    ROW = "row", _l("Reihe")
+
+
 class Section(db.Model):
     """A table or a row of the hall; position 1 is nearest the stage."""
 
@@ -165,6 +145,15 @@ class SeatAssignment(db.Model):
     guest: Mapped[Guest] = relationship()
 
 
+class ItemKind(LabelledEnum):
+    """A point of the running order; laudations are generated from the decision, one per prize."""
+
+    LAUDATION = "laudation", _l("Laudatio")
+    SPEECH = "speech", _l("Rede / Grußwort")
+    MUSIC = "music", _l("Musik")
+    OTHER = "other", _l("Sonstiges")
+
+
 class RunningOrderItem(db.Model):
     """One point of the ceremony's programme: a laudation (generated from the winners, then edited), a speech,
     music."""
@@ -178,6 +167,26 @@ class RunningOrderItem(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     text: Mapped[str] = mapped_column(Text, default="")
     guest_id: Mapped[int | None] = mapped_column(ForeignKey("ceremony_guests.id", ondelete="SET NULL"))
+
+
+class DocumentKind(LabelledEnum):
+    """The PDFs made for a ceremony, each rendered as a task."""
+
+    TABLE_PLAN = "table_plan", _l("Tischplan")
+    PLACE_CARDS = "place_cards", _l("Tischkarten")
+    BADGES = "badges", _l("Namensschilder")
+    GREETING_LIST = "greeting_list", _l("Begrüßungsliste")
+
+    @property
+    def template(self) -> str:
+        """Its template in templates/pdf/."""
+        return f"ceremony_{self.value}.html"
+
+
+class DocumentState(LabelledEnum):
+    QUEUED = "queued", _l("in Arbeit")
+    READY = "ready", _l("fertig")
+    FAILED = "failed", _l("fehlgeschlagen")
 
 
 class CeremonyDocument(db.Model):

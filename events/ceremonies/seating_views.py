@@ -149,19 +149,16 @@ def seat_action(ceremony):
     return _back_to_seating(ceremony)
 
 
-@bp.route("/<int:ceremony_id>/seating/suggest", methods=["POST"])
+@bp.route("/<int:ceremony_id>/seating/<any(suggest, clear):action>", methods=["POST"])
 @ceremony_organiser_required
-def suggest(ceremony):
-    placed = suggest_seating(ceremony)
-    flash(_("Nach dem Vorschlag haben %(count)d Gäste einen Platz bekommen.", count=placed), "success")
-    return _back_to_seating(ceremony)
-
-
-@bp.route("/<int:ceremony_id>/seating/clear", methods=["POST"])
-@ceremony_organiser_required
-def clear(ceremony):
-    clear_seating(ceremony)
-    flash(_("Alle Plätze sind wieder frei."), "success")
+def plan_action(ceremony, action):
+    """The two buttons above the plan: seat everyone by the suggestion, or free every seat."""
+    if action == "suggest":
+        placed = suggest_seating(ceremony)
+        flash(_("Nach dem Vorschlag haben %(count)d Gäste einen Platz bekommen.", count=placed), "success")
+    else:
+        clear_seating(ceremony)
+        flash(_("Alle Plätze sind wieder frei."), "success")
     return _back_to_seating(ceremony)
 
 

@@ -18,52 +18,15 @@ DEMO_USERS = [
     ("checkin", "einlass@treffpunkt.example", "Emre Ekinci"),
 ]
 
-FIRST_NAMES = [
-    "Anna",
-    "Ben",
-    "Claudia",
-    "Deniz",
-    "Elif",
-    "Florian",
-    "Greta",
-    "Hamid",
-    "Ines",
-    "Jonas",
-    "Katharina",
-    "Lukas",
-    "Mariam",
-    "Nikolai",
-    "Olga",
-    "Paul",
-    "Rania",
-    "Sebastian",
-    "Tamara",
-    "Ümit",
-    "Vera",
-    "Yusuf",
-]
-LAST_NAMES = [
-    "Bauer",
-    "Demir",
-    "Fischer",
-    "Gruber",
-    "Hoffmann",
-    "Huber",
-    "Kaya",
-    "Krüger",
-    "Maier",
-    "Nowak",
-    "Öztürk",
-    "Popescu",
-    "Schmid",
-    "Schneider",
-    "Wagner",
-    "Weiß",
-    "Yilmaz",
-    "Zimmermann",
-    "Brandl",
-    "Ließl",
-]
+FIRST_NAMES = """
+Anna Ben Claudia Deniz Elif Florian Greta Hamid Ines Jonas
+Katharina Lukas Mariam Nikolai Olga Paul Rania Sebastian Tamara Ümit
+Vera Yusuf
+""".split()
+LAST_NAMES = """
+Bauer Demir Fischer Gruber Hoffmann Huber Kaya Krüger Maier Nowak
+Öztürk Popescu Schmid Schneider Wagner Weiß Yilmaz Zimmermann Brandl Ließl
+""".split()
 
 
 def _organisations_for(district: District) -> list[tuple[str, str]]:

@@ -164,7 +164,7 @@ class QuestionForm(Form):
 
     def validate_options(self, field):
         lines = [line.strip() for line in (field.data or "").splitlines() if line.strip()]
-        if self.kind.data in (QuestionKind.SINGLE, QuestionKind.MULTIPLE) and len(lines) < 2:
+        if self.kind.data in QuestionKind.WITH_OPTIONS and len(lines) < 2:
             raise ValidationError(_l("Bitte geben Sie mindestens zwei Auswahlmöglichkeiten an."))
         if any(len(line) > 200 for line in lines):
             raise ValidationError(_l("Eine Auswahlmöglichkeit darf höchstens 200 Zeichen lang sein."))

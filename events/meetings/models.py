@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import secrets
 from datetime import datetime
 
@@ -48,6 +49,8 @@ class QuestionKind(LabelledEnum):
     SINGLE = "single", _l("Einfachauswahl")
     MULTIPLE = "multiple", _l("Mehrfachauswahl")
     YESNO = "yesno", _l("Ja/Nein")
+
+    WITH_OPTIONS = enum.nonmember(frozenset({"single", "multiple"}))  # answered from the organiser's list of options
 
 
 class EventSeries(db.Model):

@@ -125,7 +125,7 @@ def save_question(event: Event, question: Question | None, data: dict) -> Questi
     question.label = data["label"].strip()
     question.kind = data["kind"]
     options = [line.strip() for line in (data.get("options") or "").splitlines() if line.strip()]
-    question.options = options if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE) else None
+    question.options = options if question.kind in QuestionKind.WITH_OPTIONS else None
     question.required = bool(data.get("required"))
     db.session.add(question)
     db.session.flush()

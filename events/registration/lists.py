@@ -154,7 +154,7 @@ def answer_counts(event: Event, yes: str, no: str) -> list[AnswerCount]:
         counted = Counter(a for answer in given for a in (answer if isinstance(answer, list) else [answer]))
         if question.kind == QuestionKind.YESNO:
             options = [("yes", yes), ("no", no)]
-        elif question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+        elif question.kind in QuestionKind.WITH_OPTIONS:
             listed = list(question.options or [])
             options = [(o, o) for o in listed] + [(o, o) for o, _n in counted.most_common() if o not in listed]
         else:
