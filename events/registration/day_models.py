@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, ForeignKeyConstraint, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, ForeignKeyConstraint, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from events.extensions import db
@@ -27,6 +27,13 @@ class EventDay(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     day: Mapped[date] = mapped_column(Date)  # Europe/Berlin
     capacity: Mapped[int | None] = mapped_column()  # None: no limit; else there are as many day_places rows
+
+
+def books_per_day(event_id):
+    """SQL: whether the event is booked per day (it has day rows); event_id: a value, a bound parameter or a column
+    such as Event.id. Read with the event's other figures, so that an event booked as a whole costs no query for
+    its days."""
+    return select(EventDay.id).where(EventDay.event_id == event_id).exists()
 
 
 class DayPlace(db.Model):

@@ -253,10 +253,11 @@ def _resize(day: EventDay, capacity: int | None) -> None:
     db.session.flush()
 
 
-def day_options(event_id: int, own: frozenset[int] = frozenset()) -> tuple:
+def day_options(event_id: int, own: frozenset[int] = frozenset(), per_day: bool = True) -> tuple:
     """The days for the registration form: (id, label, full) each, in the reader's language; () for an event booked
-    as a whole. own: the registrant's days, which stay selectable when full."""
-    days = days_of(event_id)
+    as a whole. own: the registrant's days, which stay selectable when full. per_day: False when the caller knows
+    the event is booked as a whole (places.public_event_for_form), which saves reading its days."""
+    days = days_of(event_id) if per_day else []
     if not days:
         return ()
     fill = day_fill(event_id)

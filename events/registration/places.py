@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from events.extensions import db
 from events.meetings.catalogue import PUBLIC_EVENT_QUERY
 from events.meetings.models import Event, EventSession, SessionKind
+from events.registration.day_models import books_per_day
 from events.registration.errors import RegistrationError
 from events.registration.models import Registration, RegistrationStatus, WorkshopChoice
 
@@ -20,13 +21,15 @@ from events.registration.models import Registration, RegistrationStatus, Worksho
 def confirmed_count_query(event_id):
     """The places taken (confirmed and held); event_id: a value, a bound parameter, or a column such as Event.id
     for a count per event row."""
-    return select(func.count(Registration.id)).where(
-        Registration.event_id == event_id, Registration.status.in_(RegistrationStatus.TAKES_PLACE)
-    )
+    # equalities rather than IN: SQLAlchemy renders an IN list anew for every execution, and this count runs with
+    # every registration
+    takes_place = or_(*(Registration.status == status for status in sorted(RegistrationStatus.TAKES_PLACE)))
+    return select(func.count(Registration.id)).where(Registration.event_id == event_id, takes_place)
 
 
-# slug: the public event and its confirmed count
-_PUBLIC_EVENT_AND_CONFIRMED = PUBLIC_EVENT_QUERY.add_columns(confirmed_count_query(Event.id).scalar_subquery())
+# slug: the public event, whether it is booked per day, and (the second) its confirmed count
+_PUBLIC_EVENT_PER_DAY = PUBLIC_EVENT_QUERY.add_columns(books_per_day(Event.id))
+_PUBLIC_EVENT_PER_DAY_CONFIRMED = _PUBLIC_EVENT_PER_DAY.add_columns(confirmed_count_query(Event.id).scalar_subquery())
 
 
 # Places taken by people who are not registrations of their own (a ceremony winner's guests, registered by name):
@@ -54,13 +57,15 @@ def free_places(event: Event, confirmed: int | None = None) -> int | None:
     return _places_left(event.capacity, confirmed + other_places_taken(event))
 
 
-def public_event_and_free_places(slug: str) -> tuple[Event | None, int | None]:
-    """public_event and its free_places, in one query (the registration form shows both)."""
-    row = db.session.execute(_PUBLIC_EVENT_AND_CONFIRMED, {"slug": slug}).first()
+def public_event_for_form(slug: str, count_places: bool) -> tuple[Event | None, int | None, bool]:
+    """What the registration form needs of its event, in one query: public_event, its free_places (when
+    count_places, else None) and whether it is booked per day (days.day_options reads the days only then)."""
+    query = _PUBLIC_EVENT_PER_DAY_CONFIRMED if count_places else _PUBLIC_EVENT_PER_DAY
+    row = db.session.execute(query, {"slug": slug}).first()
     if row is None:
-        return None, None
-    event, confirmed = row
-    return event, free_places(event, confirmed)
+        return None, None, False
+    event, per_day = row[0], row[1]
+    return event, free_places(event, row[2]) if count_places else None, per_day
 
 
 def free_places_by_event(events: list[Event]) -> dict[int, int | None]:

@@ -35,7 +35,7 @@ from events.registration.invitations import invitation_for, standing_registratio
 from events.registration.invites import registration_calendar
 from events.registration.models import Registration, RegistrationStatus
 from events.registration.personal_links import personal_token, renew_personal_link, resend_personal_link
-from events.registration.places import free_places, public_event_and_free_places, workshop_fill
+from events.registration.places import free_places, public_event_for_form, workshop_fill
 from events.registration.registering import register_for_event, update_registration, withdraw_photo_consent
 from events.registration.rules import holds_valid_ticket, participant_may_cancel, participant_may_edit
 from events.registration.tickets import render_ticket_pdf, ticket_token_for
@@ -62,9 +62,7 @@ def register(slug):
     reading = request.method == "GET"
     if reading:
         statements_commit_themselves()  # only reads
-        event, free = public_event_and_free_places(slug)
-    else:
-        event, free = public_event(slug), None
+    event, free, per_day = public_event_for_form(slug, count_places=reading)  # a POST counts under the lock
     if event is None:
         abort(404)
     token = request.args.get("invitation")
@@ -79,7 +77,7 @@ def register(slug):
         return render_template("registration/closed.html", event=event, message=RegistrationError(reason).message), 403
     definition = registration_definition(event)
     fill = workshop_fill(event.id) if definition.slots else {}
-    days = day_options(event.id)
+    days = day_options(event.id, per_day=per_day)
 
     def new_form(data=None):
         return build_registration_form(
@@ -126,7 +124,7 @@ def register(slug):
             if invitation is None or not outcome.created:
                 # the same answer for a new and a registered address (which gets its link by mail): the page
                 # does not tell whether an address is registered
-                return redirect(url_for("registration.check_mail", slug=event.slug))
+                return redirect(url_for("registration.check_mail", slug=slug))  # event is expired by the commit
             if outcome.status == RegistrationStatus.CONFIRMED:
                 flash(
                     _("Ihre Anmeldung ist bestätigt. Eine E-Mail mit Ticket und Kalendereintrag ist unterwegs."),

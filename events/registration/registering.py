@@ -22,6 +22,7 @@ from events.meetings.rules import event_is_over, registration_window_state
 from events.registration import mails
 from events.registration.address_check import hold_place
 from events.registration.consent import PRIVACY_CONSENT_VERSION, privacy_consent_text
+from events.registration.day_models import books_per_day
 from events.registration.days import check_days, choose_days
 from events.registration.errors import RegistrationError
 from events.registration.models import Invitation, Registration, RegistrationStatus, WorkshopChoice
@@ -53,6 +54,7 @@ _EXISTING_CONFIRMED_LAST_WAITING = select(
     select(func.max(Registration.waitlist_position))
     .where(Registration.event_id == bindparam("event_id"), Registration.status == RegistrationStatus.WAITLISTED)
     .scalar_subquery(),
+    books_per_day(bindparam("event_id")),
 )
 
 
@@ -150,8 +152,9 @@ def register_for_event(
     email = invitation.email if invitation is not None else data["email"].strip()
     normalized = email.lower()
     # one query under the lock: an earlier registration of this address (usually none: its id only, the whole
-    # registration is loaded when there is one), the confirmed count and the end of the waiting list
-    existing_id, confirmed, last_waiting = db.session.execute(
+    # registration is loaded when there is one), the confirmed count, the end of the waiting list, and whether the
+    # event is booked per day
+    existing_id, confirmed, last_waiting, per_day = db.session.execute(
         _EXISTING_CONFIRMED_LAST_WAITING, {"event_id": event.id, "email": normalized}
     ).one()
     existing = db.session.get(Registration, existing_id) if existing_id is not None else None
@@ -201,7 +204,8 @@ def register_for_event(
     db.session.add(registration)
     db.session.flush()
     try:
-        choose_days(registration, data.get("days") or [])
+        if per_day:  # choose_days does nothing for an event booked as a whole
+            choose_days(registration, data.get("days") or [])
     except RegistrationError:
         db.session.rollback()
         raise
