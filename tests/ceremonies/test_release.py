@@ -178,3 +178,53 @@ def test_a_ceremony_made_after_the_release_invites_the_winners_the_release_promi
         guests = [g.full_name for g in db.session.scalars(select(Guest).where(Guest.kind == GuestKind.WINNER))]
         db.session.remove()
     assert invited == {email} and guests == ["Erika Muster"]
+
+
+def test_a_winner_added_at_the_same_moment_by_another_request_stands_on_the_list_once(
+    app, client, login, account, monkeypatch
+):
+    from events.ceremonies import guests as guest_service
+
+    organiser = account("organiser")
+    with app.test_request_context():
+        award, _email = _released_programme(organiser.id)
+        ceremony_id = create_ceremony(ceremony_event(7), award).id
+        db.session.remove()
+    login(organiser)
+    page = client.post(f"/ceremonies/{ceremony_id}/invite-winners", follow_redirects=True).text
+    assert "1 Preisträgerinnen und Preisträger neu eingeladen." in page
+
+    real, looks = guest_service.invited_nominations, []
+
+    def not_seen_yet(ceremony_id):  # the second request read the list before the first one's winner was committed
+        looks.append(1)
+        return set() if len(looks) == 1 else real(ceremony_id)
+
+    monkeypatch.setattr(guest_service, "invited_nominations", not_seen_yet)
+    again = client.post(f"/ceremonies/{ceremony_id}/invite-winners", follow_redirects=True)
+
+    assert again.status_code == 200
+    assert "0 Preisträgerinnen und Preisträger neu eingeladen." in again.text
+    with app.app_context():
+        winners = db.session.scalars(select(Guest.nomination_id).where(Guest.ceremony_id == ceremony_id)).all()
+        db.session.remove()
+    assert len(winners) == 1 and winners[0] is not None
+
+
+def test_the_database_holds_a_winner_once_per_ceremony(app, account):
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    with app.test_request_context():
+        award, _email = _released_programme(account("organiser").id)
+        ceremony = create_ceremony(ceremony_event(8), award)
+        assert receivers.invite_winners_of(award) == 1
+        nomination_id = db.session.scalar(select(Guest.nomination_id).where(Guest.ceremony_id == ceremony.id))
+        twice = Guest(ceremony_id=ceremony.id, kind=GuestKind.WINNER, first_name="Erika", last_name="Muster")
+        twice.nomination_id = nomination_id
+        db.session.add(twice)
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()
+        db.session.remove()
+
