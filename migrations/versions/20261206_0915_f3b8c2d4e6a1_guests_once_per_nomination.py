@@ -1,4 +1,5 @@
-"""fixes: a winner stands on a ceremony's guest list once (a unique index on ceremony and nomination)
+"""fixes: a winner stands on a ceremony's guest list once (a unique index on ceremony and nomination); the
+decision record keeps the decisions it was made from (an outdated record says so)
 
 Revision ID: f3b8c2d4e6a1
 Revises: c3a9f0e1d216
@@ -20,6 +21,8 @@ NOT_NULL = sa.text("nomination_id IS NOT NULL")
 
 
 def upgrade():
+    with op.batch_alter_table('award_programmes', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('record_fingerprint', sa.String(length=64), nullable=True))
     # A winner added twice before the index (the release and the button at once) keeps the first entry as the
     # winner's; a later one is kept as a plain entry (no nomination), for the organisers to remove by hand.
     op.execute(
@@ -44,5 +47,7 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('award_programmes', schema=None) as batch_op:
+        batch_op.drop_column('record_fingerprint')
     with op.batch_alter_table("ceremony_guests", schema=None) as batch_op:
         batch_op.drop_index("uq_ceremony_guests_nomination", sqlite_where=NOT_NULL, postgresql_where=NOT_NULL)
