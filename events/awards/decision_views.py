@@ -31,6 +31,7 @@ from events.awards.decisions import (
     record_decision,
     tie_break_text,
     winners_of,
+    winners_withdrawn_after_release,
 )
 from events.awards.errors import AwardError
 from events.awards.models import AwardProgramme
@@ -55,6 +56,7 @@ def decisions(programme):
         categories=[(c, by_category.get(c.id if c else 0)) for c in decision_categories(programme)],
         released=decision_is_released(programme),
         record_outdated=record_outdated(programme),
+        withdrawn=winners_withdrawn_after_release(programme),
         euros=euros,
     )
 

@@ -220,6 +220,12 @@ def decision_is_released(programme: AwardProgramme) -> bool:
     return programme.decision_released_at is not None
 
 
+def withdraws_a_released_prize(nomination: Nomination, has_prize: bool) -> bool:
+    """A winner withdrawing once the decision is out gives the prize up: its certificate is revoked, its place at
+    the ceremony cancelled, and the organisers are told on the decision's and the ceremony's pages."""
+    return has_prize and decision_is_released(nomination.programme)
+
+
 def may_change_decision(programme: AwardProgramme) -> bool:
     """The chair records and corrects decisions until they are released."""
     return not decision_is_released(programme)
