@@ -9,14 +9,14 @@ from __future__ import annotations
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from events.awards.decision_models import AwardCertificate
+from events.awards.decision_models import AwardCertificate, Prize
 from events.awards.decisions import RECORD_LANGUAGE, winners_of
 from events.awards.errors import AwardError
 from events.awards.models import AwardProgramme, Nomination, NomineeKind
 from events.awards.prizes import euros
 from events.awards.rules import decision_is_released
 from events.certificates.batches import start_rendering
-from events.certificates.issuing import issue_certificates, new_batch
+from events.certificates.issuing import issue_certificates, mark_revoked, new_batch
 from events.certificates.kinds import AWARD_PRIZE, JURY_THANKS
 from events.certificates.models import Certificate, CertificateBatch
 from events.certificates.recipients import Recipient
@@ -123,6 +123,20 @@ def certificates_of(programme: AwardProgramme) -> list[Certificate]:
             .order_by(Certificate.id)
         )
     )
+
+
+def revoke_prize_certificates(nomination: Nomination, reason: str) -> int:
+    """Revoke the valid prize certificates of a nomination's prizes (a winner who withdrew after the release): the
+    verification page then says they are no longer valid. Leaves the commit to the caller; returns how many."""
+    certificates = db.session.scalars(
+        select(Certificate)
+        .join(AwardCertificate, AwardCertificate.certificate_id == Certificate.id)
+        .join(Prize, Prize.id == AwardCertificate.prize_id)
+        .where(Prize.nomination_id == nomination.id, Certificate.revoked_at.is_(None))
+    ).all()
+    for certificate in certificates:
+        mark_revoked(certificate, reason)
+    return len(certificates)
 
 
 def _prize_under_embargo(certificate: Certificate) -> bool:

@@ -31,11 +31,12 @@ from events.awards.decisions import (
     record_decision,
     tie_break_text,
     winners_of,
+    winners_withdrawn_after_release,
 )
 from events.awards.errors import AwardError
 from events.awards.models import AwardProgramme
 from events.awards.prizes import euros
-from events.awards.record import record_response, request_record
+from events.awards.record import record_outdated, record_response, request_record
 from events.awards.rules import decision_is_released, may_change_decision, winners_page_is_public
 from events.core.access import public, role_required
 from events.extensions import db
@@ -54,6 +55,8 @@ def decisions(programme):
         programme=programme,
         categories=[(c, by_category.get(c.id if c else 0)) for c in decision_categories(programme)],
         released=decision_is_released(programme),
+        record_outdated=record_outdated(programme),
+        withdrawn=winners_withdrawn_after_release(programme),
         euros=euros,
     )
 

@@ -325,6 +325,32 @@ def winners_of(programme: AwardProgramme) -> list[Winner]:
     return winners
 
 
+@dataclass(frozen=True)
+class WithdrawnWinner:
+    nomination_id: int
+    project: str
+    prize_label: str
+    withdrawn_at: object  # a datetime
+
+
+def winners_withdrawn_after_release(programme: AwardProgramme) -> list[WithdrawnWinner]:
+    """The winners of the released decision who withdrew since (the organisers are told on the decision's and the
+    ceremony's pages: their prize and their place at the ceremony are given up)."""
+    if not decision_is_released(programme):
+        return []
+    found = []
+    for decision in decisions_of(programme):
+        for prize in decision.prizes:
+            nomination = prize.nomination
+            if nomination is None or prize.kind == PrizeKind.NOT_AWARDED or nomination.withdrawn_at is None:
+                continue
+            if is_finished(nomination) and nomination.withdrawn_at >= programme.decision_released_at:
+                found.append(
+                    WithdrawnWinner(nomination.id, nomination.project_name, prize_label(prize), nomination.withdrawn_at)
+                )
+    return found
+
+
 def prize_of(nomination: Nomination) -> Prize | None:
     return db.session.scalars(
         select(Prize).where(Prize.nomination_id == nomination.id, Prize.kind != PrizeKind.NOT_AWARDED)

@@ -74,6 +74,8 @@ class AwardProgramme(db.Model):
     record_key: Mapped[str | None] = mapped_column(String(80))  # the decision record PDF in the file store
     record_rendered_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     record_error: Mapped[str | None] = mapped_column(String(300))
+    # the decisions the record was made from (awards.record.decisions_fingerprint): another one now, it is outdated
+    record_fingerprint: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
 
     region: Mapped[Region | None] = relationship()

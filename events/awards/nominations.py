@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from events.awards import mails
+from events.awards.certificates import revoke_prize_certificates
+from events.awards.decisions import prize_of
 from events.awards.documents import MAX_FILES, checked_upload, forget_document, store_document
 from events.awards.errors import AwardError
 from events.awards.links import NOMINEE, PROPOSER, give_links, placeholder_hash, renew_link
@@ -29,7 +31,9 @@ from events.awards.rules import (
     may_withdraw,
     missing_for_submission,
     organiser_may_correct,
+    withdraws_a_released_prize,
 )
+from events.awards.signals import released_winner_withdrew
 from events.core.audit import record_audit
 from events.core.database import lock_row
 from events.core.models import District
@@ -166,14 +170,21 @@ def _mark_submitted(nomination: Nomination) -> None:
 
 
 def withdraw_nomination(nomination: Nomination) -> Nomination:
+    """The applicant withdraws. A winner withdrawing after the release gives the prize up: its certificates are
+    revoked here, and the packages above are told (signals.released_winner_withdrew: the ceremony's guest list)."""
     nomination = _locked(nomination)
     if not may_withdraw(nomination):
         raise AwardError("not_withdrawable")
+    gives_prize_up = withdraws_a_released_prize(nomination, prize_of(nomination) is not None)
     nomination.state = NominationState.WITHDRAWN
     nomination.withdrawn_at = utcnow()
     nomination.shortlisted = False
     record_audit("award_nomination.withdraw", nomination, nomination.project_name, actor="applicant")
+    if gives_prize_up:
+        revoke_prize_certificates(nomination, "Vorschlag nach der Bekanntgabe der Entscheidung zurückgezogen")
     db.session.commit()
+    if gives_prize_up:
+        released_winner_withdrew.send(nomination)
     return nomination
 
 

@@ -5,6 +5,8 @@ shared sandboxed renderer (never in a request) and kept with the programme in th
 
 from __future__ import annotations
 
+import hashlib
+import json
 import secrets
 
 from flask import current_app
@@ -17,8 +19,10 @@ from events.awards.documents import AREA
 from events.awards.models import AwardProgramme, ConflictDeclaration, ConflictState, JuryMember
 from events.awards.prizes import euros
 from events.awards.results import results_for_meeting
+from events.awards.rules import record_is_outdated
 from events.core.audit import record_audit
 from events.core.storage import file_store
+from events.core.timezone import berlin_date
 from events.core.types import utcnow
 from events.documents.rendering import RenderingFailed, render_pdf
 from events.extensions import db
@@ -109,6 +113,41 @@ def record_contents(programme: AwardProgramme) -> dict:
         }
 
 
+def decisions_fingerprint(programme: AwardProgramme) -> str:
+    """A hash of what the record says of the decisions: each decision with its prizes, money and reasons, and the
+    programme's prize-money settings. A record made from another fingerprint is outdated."""
+    decisions = [
+        [
+            d.id,
+            d.category_key,
+            d.decided_at.isoformat(),
+            d.decided_by_name,
+            d.present,
+            d.absent_for_conflicts,
+            d.tie_breaks,
+            d.note,
+            [[p.nomination_id, p.kind, p.place, p.amount_cents, p.laudation] for p in d.prizes],
+        ]
+        for d in decisions_of(programme)
+    ]
+    settings = [
+        programme.prize_mode,
+        programme.place_amounts,
+        programme.budget_cents,
+        programme.tie_break_rule,
+        programme.tie_break_text,
+    ]
+    return hashlib.sha256(json.dumps([settings, decisions], default=str).encode()).hexdigest()
+
+
+def record_outdated(programme: AwardProgramme) -> bool:
+    """Whether the programme's decision record was made before a decision changed (rules.record_is_outdated)."""
+    if programme.record_key is None:
+        return False
+    latest = max((d.decided_at for d in decisions_of(programme)), default=None)
+    return record_is_outdated(programme, decisions_fingerprint(programme), latest)
+
+
 def render_record(programme: AwardProgramme) -> bytes:
     return render_pdf("awards_decision_record.html", record_contents(programme))
 
@@ -129,6 +168,7 @@ def make_record(programme_id: int) -> None:
     programme = db.session.get(AwardProgramme, programme_id)
     if programme is None:
         return
+    fingerprint = decisions_fingerprint(programme)  # before rendering: a change meanwhile marks the record outdated
     try:
         data = render_record(programme)
     except RenderingFailed as failure:
@@ -144,11 +184,13 @@ def make_record(programme_id: int) -> None:
     programme = db.session.get(AwardProgramme, programme_id)
     old = programme.record_key
     programme.record_key, programme.record_rendered_at, programme.record_error = key, utcnow(), None
+    programme.record_fingerprint = fingerprint
     db.session.commit()
     if old:
         file_store().delete(AREA, [old])
 
 
 def record_response(programme: AwardProgramme):
-    filename = f"Entscheidungsprotokoll-{programme.slug}.pdf"
+    made = f"-{berlin_date(programme.record_rendered_at).isoformat()}" if programme.record_rendered_at else ""
+    filename = f"Entscheidungsprotokoll-{programme.slug}{made}.pdf"  # the day it was made: an old one tells
     return file_store().send(AREA, programme.record_key, filename, "application/pdf")

@@ -220,6 +220,12 @@ def decision_is_released(programme: AwardProgramme) -> bool:
     return programme.decision_released_at is not None
 
 
+def withdraws_a_released_prize(nomination: Nomination, has_prize: bool) -> bool:
+    """A winner withdrawing once the decision is out gives the prize up: its certificate is revoked, its place at
+    the ceremony cancelled, and the organisers are told on the decision's and the ceremony's pages."""
+    return has_prize and decision_is_released(nomination.programme)
+
+
 def may_change_decision(programme: AwardProgramme) -> bool:
     """The chair records and corrects decisions until they are released."""
     return not decision_is_released(programme)
@@ -232,3 +238,14 @@ def winners_page_is_public(programme: AwardProgramme, now: datetime | None = Non
         and programme.winners_public_at is not None
         and (now or utcnow()) >= programme.winners_public_at
     )
+
+
+def record_is_outdated(programme: AwardProgramme, fingerprint: str, latest_decision: datetime | None) -> bool:
+    """The decision record no longer says what was decided: a decision (or its money) changed after it was made.
+    `fingerprint`: the decisions as they stand (awards.record.decisions_fingerprint); a record made before records
+    kept theirs is compared by time with the latest decision."""
+    if programme.record_key is None:
+        return False
+    if programme.record_fingerprint is None:
+        return latest_decision is not None and latest_decision > programme.record_rendered_at
+    return programme.record_fingerprint != fingerprint

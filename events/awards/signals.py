@@ -13,3 +13,7 @@ _signals = Namespace()
 # queued their mails). Receivers commit their own work; the ceremony package invites the winners
 # (awards.decisions.winners_of gives them).
 decision_released = _signals.signal("award-decision-released")
+
+# sender: the Nomination of a winner who withdrew after the release, after the commit (the prize certificates are
+# revoked by then, and winners_of names them no more). The ceremony package takes them off its guest list.
+released_winner_withdrew = _signals.signal("award-released-winner-withdrew")

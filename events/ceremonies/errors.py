@@ -29,6 +29,10 @@ class CeremonyError(ServiceError):
         "seat_occupied": lambda **_v: _("Ein vergebener Platz kann nicht gesperrt werden; geben Sie ihn zuerst frei."),
         "item_unknown": lambda **_v: _("Diesen Programmpunkt gibt es in dieser Feier nicht."),
         "invitation": lambda reason, **_v: reason,
+        "guest_list_changed": lambda **_v: _(
+            "Die Gästeliste wurde gerade an anderer Stelle geändert. Bitte laden Sie die Seite neu und versuchen Sie "
+            "es noch einmal."
+        ),
         "not_released": lambda **_v: _(
             "Es gibt noch keine freigegebene Entscheidung, deren Preisträger eingeladen werden könnten."
         ),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from events.ceremonies.errors import CeremonyError
@@ -81,9 +82,32 @@ def invite_winners(ceremony: Ceremony, winners) -> int:
     the event sends no invitations now (a draft, say): nothing is kept then.
 
     Runs under the ceremony's row lock, so that the release and the organiser's button, running at once, cannot
-    both add the same winner."""
-    ceremony = lock_row(Ceremony, ceremony.id)
-    known = set(db.session.scalars(select(Guest.nomination_id).where(Guest.ceremony_id == ceremony.id)))
+    both add the same winner; the unique index on ceremony and nomination stands behind it. Should it refuse an
+    entry all the same, the list is read again and only those still missing are added (none, as a rule)."""
+    ceremony_id = ceremony.id
+    try:
+        return _add_winners(ceremony_id, winners)
+    except IntegrityError:
+        db.session.rollback()
+    try:
+        return _add_winners(ceremony_id, winners)
+    except IntegrityError:
+        db.session.rollback()
+        raise CeremonyError("guest_list_changed") from None
+
+
+def invited_nominations(ceremony_id: int) -> set[int]:
+    """The nominations whose winners stand on the ceremony's list."""
+    return set(
+        db.session.scalars(
+            select(Guest.nomination_id).where(Guest.ceremony_id == ceremony_id, Guest.nomination_id.is_not(None))
+        )
+    )
+
+
+def _add_winners(ceremony_id: int, winners) -> int:
+    ceremony = lock_row(Ceremony, ceremony_id)
+    known = invited_nominations(ceremony.id)
     added = []
     for order, winner in enumerate(winners, start=1):
         if winner.nomination_id is not None and winner.nomination_id in known:

@@ -7,6 +7,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from events.awards.decisions import winners_withdrawn_after_release
 from events.awards.models import AwardProgramme
 from events.awards.rules import decision_is_released
 from events.ceremonies import bp
@@ -83,10 +84,12 @@ def _ceremony_page(ceremony: Ceremony, guest_form=None, settings_form=None, stat
     lines = guest_list(ceremony)
     settings_form = settings_form or CeremonyForm(obj=ceremony)
     settings_form.programme_id.choices = _programme_choices()
+    programme = db.session.get(AwardProgramme, ceremony.programme_id) if ceremony.programme_id else None
     return render_template(
         "ceremonies/ceremony.html",
         ceremony=ceremony,
-        programme=db.session.get(AwardProgramme, ceremony.programme_id) if ceremony.programme_id else None,
+        programme=programme,
+        withdrawn=winners_withdrawn_after_release(programme) if programme is not None else [],
         lines=lines,
         seats=seat_labels(ceremony),
         guest_form=guest_form or HonouredGuestForm(),

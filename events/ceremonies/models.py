@@ -7,7 +7,7 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from events.core.enums import LabelledEnum
@@ -50,6 +50,18 @@ class Guest(db.Model):
     winner's guest registered by name (a companion, with its host)."""
 
     __tablename__ = "ceremony_guests"
+    __table_args__ = (
+        # a winner stands on a ceremony's list once: the release and the organiser's button at the same moment
+        # cannot both add them (guests.invite_winners)
+        Index(
+            "uq_ceremony_guests_nomination",
+            "ceremony_id",
+            "nomination_id",
+            unique=True,
+            sqlite_where=text("nomination_id IS NOT NULL"),
+            postgresql_where=text("nomination_id IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ceremony_id: Mapped[int] = mapped_column(ForeignKey("ceremonies.id", ondelete="CASCADE"), index=True)

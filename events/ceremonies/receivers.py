@@ -1,5 +1,6 @@
 """The link to the awards' decision: when an organiser releases a programme's decision, its winners are put on
-the guest list of the programme's ceremony and invited (invite_winners)."""
+the guest list of the programme's ceremony and invited (invite_winners); a winner who withdraws after the release
+is taken off it again (withdrawals.cancel_withdrawn_winner)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import logging
 
 from events.awards.decisions import winners_of
 from events.awards.rules import decision_is_released
-from events.awards.signals import decision_released
+from events.awards.signals import decision_released, released_winner_withdrew
 from events.ceremonies.errors import CeremonyError
 from events.ceremonies.guests import ceremony_of, invite_winners
+from events.ceremonies.withdrawals import cancel_withdrawn_winner
 from events.extensions import db
 
 log = logging.getLogger(__name__)
@@ -56,5 +58,13 @@ def _on_release(programme, **_kwargs) -> None:
         db.session.commit()
 
 
+def _on_withdrawal(nomination, **_kwargs) -> None:
+    try:
+        cancel_withdrawn_winner(nomination)
+    finally:
+        db.session.commit()
+
+
 def connect() -> None:
     decision_released.connect(_on_release, weak=False)
+    released_winner_withdrew.connect(_on_withdrawal, weak=False)

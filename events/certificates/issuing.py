@@ -189,11 +189,13 @@ def preview_pdf(batch: CertificateBatch, recipient: Recipient | None, issuer: st
 
 def revoke_certificate(certificate: Certificate, reason: str) -> None:
     """Revoke a certificate (it no longer verifies) and commit."""
-    _revoke(certificate, reason)
+    mark_revoked(certificate, reason)
     db.session.commit()
 
 
-def _revoke(certificate: Certificate, reason: str) -> None:
+def mark_revoked(certificate: Certificate, reason: str) -> None:
+    """Revoke a certificate (it no longer verifies, the reason is kept and audited); leaves the commit to the
+    caller. CertificateProblem("already_revoked") for one revoked before."""
     if certificate.revoked_at:
         raise CertificateProblem("already_revoked")
     certificate.revoked_at = utcnow()
@@ -235,7 +237,7 @@ def correct_recipient_name(certificate: Certificate, new_name: str) -> Certifica
     )
     db.session.add(replacement)
     _assign_serials([replacement])
-    _revoke(certificate, f"Name berichtigt, ersetzt durch {replacement.serial}")
+    mark_revoked(certificate, f"Name berichtigt, ersetzt durch {replacement.serial}")
     record_audit(
         "certificates.reissued", replacement, f"{certificate.serial} → {replacement.serial}: {old_name} → {new_name}"
     )

@@ -20,8 +20,11 @@ from events.registration.rules import participant_may_cancel
 from events.registration.waiting_list import confirm_with_free_workshops, promote_while_free, renumber_waiting_list
 
 
-def cancel_registration(registration: Registration, by_participant: bool = True) -> list[Registration]:
-    """Cancel; a freed place goes at once to the first on the waiting list. Returns those promoted.
+def cancel_registration(
+    registration: Registration, by_participant: bool = True, tell: bool = True
+) -> list[Registration]:
+    """Cancel; a freed place goes at once to the first on the waiting list. Returns those promoted. tell=False: the
+    caller writes to the person itself (a ceremony telling a winner why).
 
     Not on a cancelled event: its registrations stay as they were when it was called off (everyone was told, and
     a cancellation could not be taken back there), and nobody moves up (see promote_while_free).
@@ -49,7 +52,8 @@ def cancel_registration(registration: Registration, by_participant: bool = True)
         summary=f"{event.title}: {registration.full_name}",
         actor="participant" if by_participant else None,
     )
-    mails.send_cancelled(registration)
+    if tell:
+        mails.send_cancelled(registration)
     promote_on_days(freed_days)  # a day's place goes to the first waiting for that day
     if was_waiting:
         renumber_waiting_list(event.id)

@@ -60,7 +60,7 @@ def _row(programme_id: int, digest: str) -> GuidelinePrint | None:
     ).first()
 
 
-def request_print(programme: TandemProgramme) -> GuidelinePrint:
+def request_print(programme: TandemProgramme) -> GuidelinePrint | None:
     """Ask for the PDF of the guideline as it stands: reuse its print when it is ready or under way, otherwise
     (new, failed, lost with a worker, or its file gone) queue the worker's render. Commits."""
     from events.tandems.tasks import render_guideline
@@ -91,13 +91,17 @@ def request_print(programme: TandemProgramme) -> GuidelinePrint:
 
 def render_print(print_id: int) -> None:
     """The worker's part: render the PDF, keep it, mark the print ready (or failed, with the reason). Safe to run
-    twice: a ready print is left alone."""
+    twice: a ready print is left alone.
+
+    A print finishes as the current one only: when the guideline changed while it was rendered, it is marked failed
+    ("changed") and its PDF is not kept. A ready print replaces only the prints asked for before it: one asked
+    for later (of a newer text) is left alone, waiting or ready."""
     row = db.session.get(GuidelinePrint, print_id)
     if row is None or row.status == READY:
         return
     programme = db.session.get(TandemProgramme, row.programme_id)
     html = guideline_html(guideline_contents(programme))
-    digest, name = row.content_hash, row.file_name
+    digest, name, programme_id, requested_at = row.content_hash, row.file_name, row.programme_id, row.requested_at
     db.session.commit()  # no transaction while rendering and writing the file (see core.storage)
     if hashlib.sha256(html.encode()).hexdigest() != digest:
         _finish(print_id, FAILED, "changed")  # the guideline changed since: the page offers to print it anew
@@ -107,22 +111,42 @@ def render_print(print_id: int) -> None:
     except RenderingFailed as failure:
         _finish(print_id, FAILED, failure.reason)
         return
+    if not _is_current(programme_id, digest):  # changed while rendering: a newer print is asked for, or will be
+        _finish(print_id, FAILED, "changed")
+        return
     store = file_store()
     store.write(AREA, name, pdf)
     older = db.session.scalars(
-        select(GuidelinePrint).where(GuidelinePrint.programme_id == row.programme_id, GuidelinePrint.id != print_id)
+        select(GuidelinePrint).where(
+            GuidelinePrint.programme_id == programme_id,
+            GuidelinePrint.id != print_id,
+            GuidelinePrint.requested_at <= requested_at,
+        )
     ).all()
     names = [other.file_name for other in older]
     for other in older:
         db.session.delete(other)
-    _finish(print_id, READY, None)
+    if not _finish(print_id, READY, None):  # replaced meanwhile by a newer print: its file is not kept either
+        names.append(name)
     store.delete(AREA, names)  # only the newest print of a programme is kept
 
 
-def _finish(print_id: int, status: str, failure: str | None) -> None:
+def _is_current(programme_id: int, digest: str) -> bool:
+    """Whether the print of this hash is still that of the guideline as it stands (reads, then ends the read)."""
+    current = content_hash(db.session.get(TandemProgramme, programme_id))
+    db.session.commit()
+    return current == digest
+
+
+def _finish(print_id: int, status: str, failure: str | None) -> bool:
+    """Note how the print ended and commit; False when its row is gone (a newer print replaced it)."""
     row = db.session.get(GuidelinePrint, print_id)
+    if row is None:
+        db.session.commit()
+        return False
     row.status, row.failure, row.finished_at = status, failure, utcnow()
     db.session.commit()
+    return True
 
 
 def send_print(programme: TandemProgramme):

@@ -310,10 +310,10 @@ def compare_guideline(programme, actor):
 def guideline_print(programme, actor):
     """The printed guideline: ask for the PDF of the text as it stands (POST), see whether it is ready (GET)."""
     if request.method == "POST":
-        row = request_print(programme)
-        if row.status == "ready":
+        row = request_print(programme)  # None when a newer print replaced it at once: the page tells where it is
+        if row is not None and row.status == "ready":
             flash(_("Die PDF-Datei ist fertig."), "success")
-        elif row.status == "waiting":
+        elif row is not None and row.status == "waiting":
             flash(_("Die PDF-Datei wird erstellt. Das dauert einige Sekunden."), "success")
         return redirect(url_for("tandems.guideline_print", programme_id=programme.id))
     state = print_state(programme)

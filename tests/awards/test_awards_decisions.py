@@ -270,6 +270,45 @@ def test_the_decision_record_is_rendered_in_the_background_and_holds_names_and_f
     assert "höheren Median" in text
 
 
+def test_a_record_made_before_a_decision_changed_says_it_is_out_of_date_until_made_anew(
+    app, client, jury_meeting, login, account
+):
+    programme, chair, nominations, _submitted, _refused = jury_meeting()
+    _decide(app, programme, chair, nominations)
+    login(account("organiser"))
+    client.post(f"/awards/jury/{programme.id}/decision-record")  # the task runs where it is queued in tests
+    page = client.get(f"/awards/jury/{programme.id}/decisions").get_data(as_text=True)
+    assert "Entscheidungsprotokoll (PDF)" in page and "nicht mehr aktuell" not in page
+
+    _decide(  # the chair corrects the decision: Lesepaten and Fahrradwerkstatt change places
+        app,
+        programme,
+        chair,
+        nominations,
+        [
+            Entry(nominations[0].id, "place", place=1, laudation="Ein Ort, an dem Sprache wächst."),
+            Entry(nominations[1].id, "place", place=2, laudation="Mobil und gemeinsam."),
+            Entry(nominations[2].id, "place", place=3, laudation="Lesen verbindet Generationen."),
+        ],
+    )
+    page = client.get(f"/awards/jury/{programme.id}/decisions").get_data(as_text=True)
+    assert "Das Protokoll ist nicht mehr aktuell" in page
+    assert "Veraltetes Entscheidungsprotokoll vom" in page and "Protokoll neu erstellen" in page
+    old = client.get(f"/awards/jury/{programme.id}/decision-record.pdf")
+    assert old.mimetype == "application/pdf" and re.search(
+        r"Entscheidungsprotokoll-.*-\d{4}-\d\d-\d\d\.pdf", old.headers["Content-Disposition"]
+    )
+
+    client.post(f"/awards/jury/{programme.id}/decision-record")
+    page = client.get(f"/awards/jury/{programme.id}/decisions").get_data(as_text=True)
+    assert "nicht mehr aktuell" not in page and "Veraltet" not in page
+    client.post(  # new prize money before the release: the record's amounts no longer hold
+        f"/awards/manage/{programme.id}/prize-settings",
+        data={"prize_mode": "fixed", "amounts": "2000 / 1500 / 1000", "tie_break_rule": "median_chair"},
+    )
+    assert "nicht mehr aktuell" in client.get(f"/awards/jury/{programme.id}/decisions").get_data(as_text=True)
+
+
 def test_certificates_come_only_after_the_release_and_verify_only_while_it_stands(
     app, client, jury_meeting, login, account
 ):

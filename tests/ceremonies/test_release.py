@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from blinker import Namespace
 from sqlalchemy import select
 
@@ -178,3 +179,152 @@ def test_a_ceremony_made_after_the_release_invites_the_winners_the_release_promi
         guests = [g.full_name for g in db.session.scalars(select(Guest).where(Guest.kind == GuestKind.WINNER))]
         db.session.remove()
     assert invited == {email} and guests == ["Erika Muster"]
+
+
+def test_a_winner_added_at_the_same_moment_by_another_request_stands_on_the_list_once(
+    app, client, login, account, monkeypatch
+):
+    from events.ceremonies import guests as guest_service
+
+    organiser = account("organiser")
+    with app.test_request_context():
+        award, _email = _released_programme(organiser.id)
+        ceremony_id = create_ceremony(ceremony_event(7), award).id
+        db.session.remove()
+    login(organiser)
+    page = client.post(f"/ceremonies/{ceremony_id}/invite-winners", follow_redirects=True).text
+    assert "1 Preisträgerinnen und Preisträger neu eingeladen." in page
+
+    real, looks = guest_service.invited_nominations, []
+
+    def not_seen_yet(ceremony_id):  # the second request read the list before the first one's winner was committed
+        looks.append(1)
+        return set() if len(looks) == 1 else real(ceremony_id)
+
+    monkeypatch.setattr(guest_service, "invited_nominations", not_seen_yet)
+    again = client.post(f"/ceremonies/{ceremony_id}/invite-winners", follow_redirects=True)
+
+    assert again.status_code == 200
+    assert "0 Preisträgerinnen und Preisträger neu eingeladen." in again.text
+    with app.app_context():
+        winners = db.session.scalars(select(Guest.nomination_id).where(Guest.ceremony_id == ceremony_id)).all()
+        db.session.remove()
+    assert len(winners) == 1 and winners[0] is not None
+
+
+def test_the_database_holds_a_winner_once_per_ceremony(app, account):
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    with app.test_request_context():
+        award, _email = _released_programme(account("organiser").id)
+        ceremony = create_ceremony(ceremony_event(8), award)
+        assert receivers.invite_winners_of(award) == 1
+        nomination_id = db.session.scalar(select(Guest.nomination_id).where(Guest.ceremony_id == ceremony.id))
+        twice = Guest(ceremony_id=ceremony.id, kind=GuestKind.WINNER, first_name="Erika", last_name="Muster")
+        twice.nomination_id = nomination_id
+        db.session.add(twice)
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()
+        db.session.remove()
+
+
+def test_a_winner_who_withdraws_after_the_release_gives_up_the_ceremony_and_the_certificate(
+    app, client, login, account
+):
+    from events.awards.certificates import issue_award_certificates
+    from events.awards.links import nominee_token
+    from events.awards.models import Nomination
+    from events.certificates.models import Certificate
+    from events.core.models import OutgoingMail
+    from events.registration.models import Registration
+    from tests.ceremonies.factories import register_invited
+
+    organiser = account("organiser")
+
+    def in_english_with_a_ceremony_waiting(award, nomination):
+        nomination.language = "en"
+        db.session.commit()
+        create_ceremony(ceremony_event(9), award)
+
+    with app.test_request_context():
+        award, email = _released_programme(organiser.id, in_english_with_a_ceremony_waiting)
+        winner = db.session.scalars(select(Guest).where(Guest.kind == GuestKind.WINNER)).one()
+        registration, _token = register_invited(winner)
+        db.session.add(
+            Guest(
+                ceremony_id=winner.ceremony_id,
+                kind=GuestKind.COMPANION,
+                host_id=winner.id,
+                first_name="Ada",
+                last_name="Gast",
+            )
+        )
+        db.session.commit()
+        issue_award_certificates(award, organiser.id)
+        code = db.session.scalar(select(Certificate.code).where(Certificate.kind == "award_prize"))
+        nomination = db.session.scalars(select(Nomination)).one()
+        ids = (award.id, winner.ceremony_id, registration.id, winner.invitation_id, nominee_token(nomination))
+        programme_id, ceremony_id, registration_id, invitation_id, token = ids
+        db.session.remove()
+    assert "Gültig" in client.get(f"/certificates/v/{code}").text
+
+    client.post(f"/awards/me/{token}/withdraw")  # the winner withdraws through their personal link
+
+    assert "Widerrufen" in client.get(f"/certificates/v/{code}").text
+    with app.app_context():
+        assert db.session.scalars(select(Guest).where(Guest.ceremony_id == ceremony_id)).all() == []
+        assert db.session.get(Registration, registration_id).status == "cancelled"
+        assert db.session.get(Invitation, invitation_id) is None  # the invitation link registers nobody
+        told = db.session.scalars(
+            select(OutgoingMail).where(
+                OutgoingMail.recipient == email, OutgoingMail.topic == "ceremonies.invitation_withdrawn"
+            )
+        ).one()
+        assert told.subject.startswith("Your invitation to") and "has been withdrawn" in told.body_text
+        db.session.remove()
+    login(organiser)
+    for page in (f"/awards/jury/{programme_id}/decisions", f"/ceremonies/{ceremony_id}"):
+        text = client.get(page).text
+        assert "Nach der Bekanntgabe zurückgezogen" in text and "Lesepaten Straubing" in text, page
+
+
+@pytest.mark.parametrize("admitted_already", [False, True], ids=["invited-only", "in-the-hall"])
+def test_a_winner_who_withdraws_is_told_unless_already_admitted_at_the_door(app, account, admitted_already):
+    from events.awards.models import Nomination
+    from events.awards.nominations import withdraw_nomination
+    from events.checkin.models import CheckIn
+    from events.core.models import OutgoingMail
+    from events.core.timezone import berlin_date
+    from events.core.types import utcnow
+    from tests.ceremonies.factories import register_invited
+
+    def with_a_ceremony_waiting(award, nomination):
+        create_ceremony(ceremony_event(10), award)
+
+    with app.test_request_context():
+        award, email = _released_programme(account("organiser").id, with_a_ceremony_waiting)
+        winner = db.session.scalars(select(Guest).where(Guest.kind == GuestKind.WINNER)).one()
+        if admitted_already:  # registered, and let in at the door
+            registration, _token = register_invited(winner)
+            db.session.add(
+                CheckIn(
+                    event_id=registration.event_id,
+                    registration_id=registration.id,
+                    day=berlin_date(utcnow()),
+                    result="welcome",
+                )
+            )
+            db.session.commit()
+        withdraw_nomination(db.session.get(Nomination, winner.nomination_id))
+        guests = db.session.scalars(select(Guest.id)).all()
+        told = db.session.scalars(
+            select(OutgoingMail.subject).where(OutgoingMail.topic == "ceremonies.invitation_withdrawn")
+        ).all()
+        db.session.remove()
+
+    if admitted_already:
+        assert len(guests) == 1 and told == []
+    else:
+        assert guests == [] and told == ["Ihre Einladung zu „Festakt Integrationspreis 10“ entfällt"]

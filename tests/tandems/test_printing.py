@@ -3,6 +3,7 @@
 import io
 import subprocess
 
+import pytest
 from sqlalchemy import select
 
 from events.extensions import db
@@ -226,3 +227,44 @@ def test_two_members_asking_for_the_same_new_print_at_once_get_one(
     assert len(queued) == 1
     with app.app_context():
         assert db.session.scalar(select(db.func.count(GuidelinePrint.id))) == 1
+
+
+@pytest.mark.parametrize("newer_first", [False, True], ids=["newer-still-waiting", "newer-ready-first"])
+def test_a_print_finishing_after_the_guideline_changed_leaves_the_newer_print_alone(
+    app, client, login, make_user, make_programme, make_group, make_block, monkeypatch, newer_first
+):
+    from events.core.storage import file_store
+    from events.tandems import print_jobs
+
+    programme, blocks = _guideline(app, make_programme, make_group, make_block, phase=Phase.COMMENTING)
+    queued = []
+    monkeypatch.setattr("events.tandems.tasks.render_guideline", lambda print_id: queued.append(print_id))
+    login(make_user("organiser"))
+    client.post(f"/tandems/{programme.id}/guideline/print")  # the first print waits for the worker
+    with app.app_context():
+        first_file = db.session.get(GuidelinePrint, queued[0]).file_name
+    real_render, renders = print_jobs.render_guideline_pdf, []
+
+    def slow_render(html):
+        renders.append(1)
+        if len(renders) == 1:  # while the worker renders the first print, the text changes and a second is made
+            db.session.get(GuidelineBlock, blocks["first"].id).title = "Gemeinsame Pressearbeit vor Ort"
+            db.session.commit()
+            print_jobs.request_print(db.session.get(TandemProgramme, programme.id))  # another member asks
+            if newer_first:
+                print_jobs.render_print(queued[1])  # another worker, done first
+        return real_render(html)
+
+    monkeypatch.setattr(print_jobs, "render_guideline_pdf", slow_render)
+    with app.app_context():
+        print_jobs.render_print(queued[0])  # the first print finishes after the text changed
+        if not newer_first:
+            print_jobs.render_print(queued[1])  # then the worker comes to the newer one
+    page = client.get(f"/tandems/{programme.id}/guideline/print").get_data(as_text=True)
+    assert "PDF herunterladen" in page and "PDF erstellen" not in page  # nobody has to click again
+    assert "Pressearbeit vor Ort" in pdf_text(client.get(f"/tandems/{programme.id}/guideline.pdf").data)
+    with app.app_context():
+        second = db.session.get(GuidelinePrint, queued[1])
+        assert second.status == "ready" and file_store().exists(print_jobs.AREA, second.file_name)
+        assert db.session.get(GuidelinePrint, queued[0]) is None  # the outdated print is not kept
+        assert not file_store().exists(print_jobs.AREA, first_file)
