@@ -70,7 +70,7 @@ run: install
 # The suite in two parts: TEST_PART_1 and the rest (TEST_PART_2 ignores what part 1 runs, so a new test folder is
 # never left out). The two parts take about the same time on either database; tests/test_access.py alone is
 # about a third of the suite.
-TEST_PART_1 := tests/test_access.py tests/registration tests/certificates
+TEST_PART_1 := tests/test_access.py tests/certificates
 TEST_PART_2 := tests $(addprefix --ignore=,$(TEST_PART_1))
 
 # `make test` runs the whole suite on SQLite and, when TEST_DATABASE_URL is set, on that PostgreSQL database too.
