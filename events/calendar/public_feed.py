@@ -34,7 +34,7 @@ from typing import NamedTuple
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from events.calendar.service import FEED_PAST_DAYS, in_public_feed
 from events.core.types import utcnow
@@ -61,19 +61,30 @@ class FeedState(NamedTuple):
     language: str
 
 
+# The two queries of a fetch, built once (with the moment, the language and the address as parameters): building
+# and keying a statement anew cost as much as running it.
+_SINCE = bindparam("since")
+_STATE_QUERY = select(
+    select(func.count(Event.id)).where(in_public_feed(_SINCE)).scalar_subquery(),
+    select(func.max(Event.updated_at)).scalar_subquery(),
+    select(func.max(Event.ends_at))
+    .where(Event.status == EventStatus.PUBLISHED, Event.ends_at < _SINCE)
+    .scalar_subquery(),
+)
+_ENTRIES_QUERY = (
+    select(Event.id, Event.updated_at, Event.calendar_sequence, Event.status)
+    .add_columns(EventCalendarEntry.text)
+    .outerjoin(EventCalendarEntry, stored_text_join(bindparam("language"), bindparam("base_url")))
+    .where(in_public_feed(_SINCE))
+    .order_by(Event.starts_at, Event.id)
+)
+
+
 def public_feed_state(now: datetime | None = None) -> FeedState:
     """The feed's validators, from one query; see the module's notes for what they follow."""
     now = now or utcnow()
     since = now - timedelta(days=FEED_PAST_DAYS)
-    count, changed, last_left = db.session.execute(
-        select(
-            select(func.count(Event.id)).where(in_public_feed(since)).scalar_subquery(),
-            select(func.max(Event.updated_at)).scalar_subquery(),
-            select(func.max(Event.ends_at))
-            .where(Event.status == EventStatus.PUBLISHED, Event.ends_at < since)
-            .scalar_subquery(),
-        )
-    ).one()
+    count, changed, last_left = db.session.execute(_STATE_QUERY, {"since": since}).one()
     moments = [moment for moment in (changed, last_left and last_left + timedelta(days=FEED_PAST_DAYS)) if moment]
     last_modified = max(moments, default=datetime(2026, 1, 1, tzinfo=now.tzinfo))
     language = str(get_locale() or current_app.config["DEFAULT_LOCALE"])
@@ -100,13 +111,8 @@ def _assemble(language: str) -> bytes:
     One query reads the versions of the feed's events with their stored texts (meetings.stored_entries); an
     event is loaded and its text written here only when none is stored for this language and address."""
     since = utcnow() - timedelta(days=FEED_PAST_DAYS)
-    rows = db.session.execute(
-        select(Event.id, Event.updated_at, Event.created_at, Event.calendar_sequence, Event.status)
-        .add_columns(EventCalendarEntry.text)
-        .outerjoin(EventCalendarEntry, stored_text_join(language))
-        .where(in_public_feed(since))
-        .order_by(Event.starts_at, Event.id)
-    ).all()
+    base_url = current_app.config["BASE_URL"]
+    rows = db.session.execute(_ENTRIES_QUERY, {"since": since, "language": language, "base_url": base_url}).all()
     with in_calendar_language(language):
         frame = _frame(language)
         if not rows:
@@ -127,10 +133,10 @@ def _frame(language: str) -> bytes:
 
 def _entry(row, language: str) -> str:
     """One event's VEVENT: its stored text (or one written here) with the lines of its row's version."""
-    stamp = row.updated_at or row.created_at or utcnow()
+    stamp = row.updated_at  # the event's latest change (see the module's notes)
     text = row.text if row.text is not None else _unstored_text(row.id, stamp, language)
     return versioned_entry(
-        text, stamp=stamp, updated_at=row.updated_at, sequence=row.calendar_sequence, status=status_text(row.status)
+        text, stamp=stamp, updated_at=stamp, sequence=row.calendar_sequence, status=status_text(row.status)
     )
 
 

@@ -335,5 +335,6 @@ def versioned_entry(text: str, *, stamp: datetime, updated_at: datetime | None, 
     return f"{head}SEQUENCE:{sequence or 0}\r\nSTATUS:{status}\r\n{text}"
 
 
+@lru_cache(maxsize=4096)  # the same few moments in every feed put together
 def _utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")

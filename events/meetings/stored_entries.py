@@ -37,12 +37,13 @@ _PENDING = "meetings.stored_entries: events to write"
 _PARENTS = "meetings.stored_entries: events of programme items"
 
 
-def stored_text_join(language: str):
-    """The ON clause that joins an event (outer join) to its stored entry text in `language` for this BASE_URL."""
+def stored_text_join(language, base_url):
+    """The ON clause that joins an event (outer join) to its stored entry text in `language` written for
+    `base_url` (values or bind parameters)."""
     return and_(
         EventCalendarEntry.event_id == Event.id,
         EventCalendarEntry.language == language,
-        EventCalendarEntry.base_url == current_app.config["BASE_URL"],
+        EventCalendarEntry.base_url == base_url,
     )
 
 
