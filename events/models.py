@@ -37,7 +37,7 @@ from events.core.models import (
     User,
     UserRole,
 )
-from events.meetings.models import Event, EventSeries, EventSession, EventStaff, Question
+from events.meetings.models import Event, EventCalendarEntry, EventSeries, EventSession, EventStaff, Question
 from events.registration.day_models import DayPlace, EventDay, RegistrationDay
 from events.registration.models import Invitation, Registration, WorkshopChoice
 from events.tandems.models import (
@@ -81,6 +81,7 @@ __all__ = [
     "Device",
     "District",
     "Event",
+    "EventCalendarEntry",
     "EventSeries",
     "EventSession",
     "EventDay",

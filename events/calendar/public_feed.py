@@ -14,11 +14,15 @@ A client that sends the ETag (If-None-Match) or the date (If-Modified-Since) of 
 Modified without the feed being built. Otherwise the serialised feed comes from the cache, keyed on the same
 state, and is built only when that state is new to this worker.
 
-A new state usually means one event changed. So the feed is put together from entries that are kept one by one,
-each keyed on its event's own row version (`updated_at`, SEQUENCE, status) and the language: after a change only
-the changed event's entry is written anew. An entry's DTSTAMP is its event's latest change rather than the time
-of writing (RFC 5545 allows either for a published file), so every worker writes the same bytes for the same
-state (a strong ETag), and an unchanged event's entry stays the same bytes across changes of the others.
+A new state usually means one event changed. So the feed is put together from text that is already written: each
+event's entry is stored in the database per language, written anew in the transaction that changes what it says
+(meetings.stored_entries), and a fetch of a changed feed reads the feed's events with their stored texts in one
+query and joins them, on every worker, without loading an event or its programme. The lines that follow the event
+row's version alone (DTSTAMP, LAST-MODIFIED, SEQUENCE, STATUS) are added to each text from the same query. An
+entry's DTSTAMP is its event's latest change rather than the time of writing (RFC 5545 allows either for a
+published file), so every worker writes the same bytes for the same state (a strong ETag), and an unchanged
+event's entry stays the same bytes across changes of the others. An event without a stored text (unchanged since
+the table came) has its text written here once per worker and version of its row.
 """
 
 from __future__ import annotations
@@ -30,13 +34,21 @@ from typing import NamedTuple
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from events.calendar.service import FEED_PAST_DAYS, in_public_feed
 from events.core.types import utcnow
 from events.extensions import cache, db
-from events.meetings.icalendar import calendar_file, calendar_timezone, entry_status, event_entry, in_calendar_language
-from events.meetings.models import Event, EventStatus
+from events.meetings.icalendar import (
+    calendar_file,
+    calendar_timezone,
+    entry_text,
+    in_calendar_language,
+    status_text,
+    versioned_entry,
+)
+from events.meetings.models import Event, EventCalendarEntry, EventStatus
+from events.meetings.stored_entries import stored_text_join
 
 _CACHE_PREFIX = "calendar/public-feed/"
 
@@ -49,19 +61,30 @@ class FeedState(NamedTuple):
     language: str
 
 
+# The two queries of a fetch, built once (with the moment, the language and the address as parameters): building
+# and keying a statement anew cost as much as running it.
+_SINCE = bindparam("since")
+_STATE_QUERY = select(
+    select(func.count(Event.id)).where(in_public_feed(_SINCE)).scalar_subquery(),
+    select(func.max(Event.updated_at)).scalar_subquery(),
+    select(func.max(Event.ends_at))
+    .where(Event.status == EventStatus.PUBLISHED, Event.ends_at < _SINCE)
+    .scalar_subquery(),
+)
+_ENTRIES_QUERY = (
+    select(Event.id, Event.updated_at, Event.calendar_sequence, Event.status)
+    .add_columns(EventCalendarEntry.text)
+    .outerjoin(EventCalendarEntry, stored_text_join(bindparam("language"), bindparam("base_url")))
+    .where(in_public_feed(_SINCE))
+    .order_by(Event.starts_at, Event.id)
+)
+
+
 def public_feed_state(now: datetime | None = None) -> FeedState:
     """The feed's validators, from one query; see the module's notes for what they follow."""
     now = now or utcnow()
     since = now - timedelta(days=FEED_PAST_DAYS)
-    count, changed, last_left = db.session.execute(
-        select(
-            select(func.count(Event.id)).where(in_public_feed(since)).scalar_subquery(),
-            select(func.max(Event.updated_at)).scalar_subquery(),
-            select(func.max(Event.ends_at))
-            .where(Event.status == EventStatus.PUBLISHED, Event.ends_at < since)
-            .scalar_subquery(),
-        )
-    ).one()
+    count, changed, last_left = db.session.execute(_STATE_QUERY, {"since": since}).one()
     moments = [moment for moment in (changed, last_left and last_left + timedelta(days=FEED_PAST_DAYS)) if moment]
     last_modified = max(moments, default=datetime(2026, 1, 1, tzinfo=now.tzinfo))
     language = str(get_locale() or current_app.config["DEFAULT_LOCALE"])
@@ -83,20 +106,18 @@ _END = b"END:VCALENDAR\r\n"
 
 
 def _assemble(language: str) -> bytes:
-    """The feed: the calendar's own lines, the time zone, and each event's kept (or newly written) entry.
+    """The feed: the calendar's own lines, the time zone, and each event's stored entry text with its version.
 
-    Only the versions of the feed's events are read; an event is loaded whole only when its entry is new here."""
+    One query reads the versions of the feed's events with their stored texts (meetings.stored_entries); an
+    event is loaded and its text written here only when none is stored for this language and address."""
     since = utcnow() - timedelta(days=FEED_PAST_DAYS)
-    versions = db.session.execute(
-        select(Event.id, Event.updated_at, Event.created_at, Event.calendar_sequence, Event.status)
-        .where(in_public_feed(since))
-        .order_by(Event.starts_at, Event.id)
-    ).all()
+    base_url = current_app.config["BASE_URL"]
+    rows = db.session.execute(_ENTRIES_QUERY, {"since": since, "language": language, "base_url": base_url}).all()
     with in_calendar_language(language):
         frame = _frame(language)
-        if not versions:
+        if not rows:
             return frame
-        entries = b"".join(_entry(version, language) for version in versions)
+        entries = "".join(_entry(row, language) for row in rows).encode()
         return frame[: -len(_END)] + calendar_timezone() + entries + _END
 
 
@@ -110,16 +131,20 @@ def _frame(language: str) -> bytes:
     return frame
 
 
-def _entry(version, language: str) -> bytes:
-    """One event's serialised VEVENT, kept per version of the event row and language."""
-    stamp = version.updated_at or version.created_at or utcnow()
-    key = (
-        f"{_CACHE_PREFIX}entry/{current_app.config['BASE_URL']}/{language}/"
-        f"{version.id}/{stamp.isoformat()}/{version.calendar_sequence}/{version.status}"
+def _entry(row, language: str) -> str:
+    """One event's VEVENT: its stored text (or one written here) with the lines of its row's version."""
+    stamp = row.updated_at  # the event's latest change (see the module's notes)
+    text = row.text if row.text is not None else _unstored_text(row.id, stamp, language)
+    return versioned_entry(
+        text, stamp=stamp, updated_at=stamp, sequence=row.calendar_sequence, status=status_text(row.status)
     )
-    entry = cache.get(key)
-    if entry is None:
-        event = db.session.get(Event, version.id)
-        entry = event_entry(event, stamp=stamp, status=entry_status(event)).to_ical()
-        cache.set(key, entry, timeout=0)
-    return entry
+
+
+def _unstored_text(event_id: int, stamp: datetime, language: str) -> str:
+    """The entry text of an event without a stored one, kept in this worker per version of the event row."""
+    key = f"{_CACHE_PREFIX}entry/{current_app.config['BASE_URL']}/{language}/{event_id}/{stamp.isoformat()}"
+    text = cache.get(key)
+    if text is None:
+        text = entry_text(db.session.get(Event, event_id))
+        cache.set(key, text, timeout=0)
+    return text

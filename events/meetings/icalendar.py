@@ -302,4 +302,39 @@ def in_calendar_language(language: str | None = None):
 
 
 def entry_status(event: Event) -> str:
-    return "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED"
+    return status_text(event.status)
+
+
+def status_text(status: str) -> str:
+    """The STATUS of an entry of an event in this status (an EventStatus value)."""
+    return "CANCELLED" if status == EventStatus.CANCELLED else "CONFIRMED"
+
+
+# The lines of an entry that follow the event row's version, not what the entry says (see entry_text).
+_VERSION_LINES = ("DTSTAMP:", "LAST-MODIFIED:", "SEQUENCE:", "STATUS:")
+
+
+def entry_text(event: Event) -> str:
+    """What the event's entry in a download or feed says, in the current language, serialised without its first
+    line and the lines that follow the row's version (DTSTAMP, LAST-MODIFIED, SEQUENCE, STATUS), which
+    versioned_entry puts in front: so the text can be kept (meetings.stored_entries) while only those change.
+
+    A folded line goes on with a space and an escaped text holds no line break, so a line that starts with one of
+    those names is that property."""
+    written = event_entry(event, stamp=datetime(2000, 1, 1, tzinfo=UTC), status="CONFIRMED").to_ical().decode()
+    lines = written.split("\r\n")[1:]  # without BEGIN:VEVENT
+    return "".join(f"{line}\r\n" for line in lines if line and not line.startswith(_VERSION_LINES))
+
+
+def versioned_entry(text: str, *, stamp: datetime, updated_at: datetime | None, sequence: int, status: str) -> str:
+    """A whole VEVENT from an entry_text and the event row's version: DTSTAMP `stamp` (for a published file the
+    event's latest change, see calendar.public_feed), LAST-MODIFIED, SEQUENCE and the STATUS text."""
+    head = f"BEGIN:VEVENT\r\nDTSTAMP:{_utc_text(stamp)}\r\n"
+    if updated_at:
+        head += f"LAST-MODIFIED:{_utc_text(updated_at)}\r\n"
+    return f"{head}SEQUENCE:{sequence or 0}\r\nSTATUS:{status}\r\n{text}"
+
+
+@lru_cache(maxsize=4096)  # the same few moments in every feed put together
+def _utc_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")

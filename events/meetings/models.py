@@ -221,6 +221,19 @@ def _programme_changes_touch_their_event(session, _context, _instances):
                 parent.updated_at = utcnow()
 
 
+class EventCalendarEntry(db.Model):
+    """An event's calendar entry as its files say it, serialised in one language (meetings.stored_entries), written
+    in the transaction that changes what it says; without the lines that follow the event row's version (DTSTAMP,
+    LAST-MODIFIED, SEQUENCE, STATUS: meetings.icalendar.versioned_entry adds them when a file is put together)."""
+
+    __tablename__ = "event_calendar_entries"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(10), primary_key=True)
+    base_url: Mapped[str] = mapped_column(String(500))  # the BASE_URL its UID and addresses were written with
+    text: Mapped[str] = mapped_column(Text)
+
+
 class EventStaff(db.Model):
     """A check-in staff member assigned to one event."""
 
