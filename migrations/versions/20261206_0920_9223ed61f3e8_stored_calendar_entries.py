@@ -1,7 +1,7 @@
 """issue 19: each event's calendar entry text kept per language (meetings.stored_entries)
 
 Revision ID: 9223ed61f3e8
-Revises: c3a9f0e1d216
+Revises: f3b8c2d4e6a1
 Create Date: 2026-12-06 09:10:00
 
 The table starts empty: an event gets its stored texts with its next change; until then the public feed writes
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "9223ed61f3e8"
-down_revision = "c3a9f0e1d216"
+down_revision = "f3b8c2d4e6a1"
 branch_labels = None
 depends_on = None
 
