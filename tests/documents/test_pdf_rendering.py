@@ -131,3 +131,18 @@ def test_many_items_are_shared_out_evenly_between_the_rendering_processes():
     assert document_size(100, workers=2) == 50  # both cores, even below one document's limit
     assert document_size(30, workers=2) == 30  # too few to be worth a second process
     assert document_size(5, workers=2, per_document=2) == 2
+
+
+def test_page_numbers_in_a_margin_box_are_kept_and_documents_without_margin_rules_lay_out_alike():
+    """The renderer skips WeasyPrint's empty margin boxes only where no rule can give one content."""
+    import weasyprint.layout
+
+    original = weasyprint.layout.make_margin_boxes
+    body = "<p>Erste Seite</p><p style='break-before: page'>Zweite Seite</p>"
+    numbered = (
+        f"<style>@page {{ @bottom-right {{ content: 'Seite ' counter(page) ' von ' counter(pages) }} }}</style>{body}"
+    )
+    assert "Seite 1 von 2" in pdf_text(_layout(numbered)) and "Seite 2 von 2" in pdf_text(_layout(numbered))
+    plain = f"<style>@page {{ margin: 10mm }} p {{ font-family: 'DejaVu Sans' }}</style>{body}"
+    assert pdf_text(_layout(plain)) == "Erste Seite Zweite Seite"
+    assert weasyprint.layout.make_margin_boxes is original  # left as it was, for the next document
