@@ -3,7 +3,8 @@
 Figures: the merged PDF of a 1,000-certificate batch, from the organiser's "issue" until it can be downloaded
 (the target), and the ZIP of single PDFs that is packed after it (until "done"); a single certificate rendered on
 demand; verification-page latency while the batch renders and packs (other requests must not wait); peak memory
-of the server and its rendering processes (sum of RSS, sampled from /proc); and the ratio against rendering each
+of the server and its rendering processes (sum of RSS, sampled from /proc); the CPU time of the task worker with
+its rendering processes and of the server until the merged PDF (from /proc); and the ratio against rendering each
 certificate as its own WeasyPrint document (a sample of 50, extrapolated).
 
 Run: `python -m bench.certificates` (part of `make bench`). BENCH_DATABASE=postgresql uses the local PostgreSQL.
@@ -60,6 +61,21 @@ def tree_rss_bytes(root: int) -> int:
         total += int(match[1]) * 1024 if match else 0
         stack += _children(pid)
     return total
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """CPU time (user and system) of a process and all its descendants, those that ended and were waited for
+    included (the rendering processes, children of the renderer's fork server)."""
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+        stack += _children(pid)
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 class MemorySampler(threading.Thread):
@@ -185,6 +201,7 @@ def run() -> int:
             "signatory_2_office": "Ministerialdirigent",
             "action": "issue",
         }
+        cpu_before = tree_cpu_seconds(worker.pid), tree_cpu_seconds(server_pid)
         start = time.perf_counter()
         response = session.post(f"{base}/certificates/batches/new", data=form, allow_redirects=False)
         issued = time.perf_counter() - start
@@ -203,6 +220,8 @@ def run() -> int:
                 raise RuntimeError(f"the batch failed: {progress}")
             if progress["status"] != "rendering" and merged_seconds is None:
                 merged_seconds = time.perf_counter() - start
+                worker_cpu = tree_cpu_seconds(worker.pid) - cpu_before[0]
+                server_cpu = tree_cpu_seconds(server_pid) - cpu_before[1]
                 merged = session.get(f"{batch_url}/certificates.pdf")  # downloadable from now on
                 assert merged.status_code == 200 and merged.content.startswith(b"%PDF"), merged.status_code
             if progress["status"] not in ("rendering", "packing"):
@@ -239,6 +258,10 @@ def run() -> int:
         f"downloaded (request creating the rows {issued:.2f} s), {merged_seconds / COUNT * 1000:.1f} ms per "
         f"certificate, {len(merged.content) / 1e6:.1f} MB; ZIP of single PDFs packed after it: done at "
         f"{zip_seconds:.1f} s, {len(archive.content) / 1e6:.1f} MB"
+    )
+    print(
+        f"certificates CPU until the merged PDF: task worker and its rendering processes {worker_cpu:.1f} s, "
+        f"server {server_cpu:.1f} s (CPU hardly depends on the load; the wall clock does)"
     )
     print(
         f"certificates single on demand: p50 {percentile(single_latencies, 0.5):.0f} ms, "
