@@ -146,3 +146,23 @@ def test_page_numbers_in_a_margin_box_are_kept_and_documents_without_margin_rule
     plain = f"<style>@page {{ margin: 10mm }} p {{ font-family: 'DejaVu Sans' }}</style>{body}"
     assert pdf_text(_layout(plain)) == "Erste Seite Zweite Seite"
     assert weasyprint.layout.make_margin_boxes is original  # left as it was, for the next document
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://treffpunkt.example/certificates/v/Xy-Z_12abcDEF3456",
+        "https://treffpunkt.example/certificates/v/" + "ä€ß" * 120,  # a large version, with its version bits
+        "HTTPS://TREFFPUNKT.EXAMPLE/12345678901234567890",  # segments of other modes: qrcode's own encoder
+        "x",
+    ],
+)
+def test_qr_codes_drawn_into_pdfs_have_the_modules_qrcode_makes(text):
+    import qrcode
+
+    from events.documents.qr import MASK_PATTERN, qr_modules
+
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, mask_pattern=MASK_PATTERN, border=0)
+    code.add_data(text)
+    code.make(fit=True)
+    assert qr_modules(text) == code.get_matrix()
