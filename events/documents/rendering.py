@@ -15,7 +15,6 @@ document, several documents side by side, and returns the merged PDF and the doc
 from __future__ import annotations
 
 import base64
-import contextlib
 import math
 import re
 import shutil
@@ -30,6 +29,7 @@ from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 
 from events.documents import pdf_files
+from events.documents.layout_speedups import faster_layout
 from events.documents.sandbox import WARM_UP_MODULES, Limits, RenderingFailed, apply_limits, run_bounded
 
 PDF_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "pdf"
@@ -100,36 +100,12 @@ def font_configuration():
     return _font_config
 
 
-# What could bring a page margin box (a running footer, a page number) into a document: a margin at-rule, or a
-# stylesheet the HTML does not show (a link, an import)
-_MAY_HAVE_MARGIN_BOXES = re.compile(r"@(?:top|bottom|left|right)-|<link\b|@import\b", re.IGNORECASE)
-
-
-@contextlib.contextmanager
-def _margin_boxes_skipped(html: str) -> Iterator[None]:
-    """WeasyPrint builds and lays out the sixteen margin boxes of every page (about 1 ms a page) even when no rule
-    gives one any content, and then draws none of them. For HTML whose styles have no margin at-rule at all (the
-    certificates, badges and cards), they are skipped. The layout is otherwise WeasyPrint's own; a WeasyPrint
-    without this function is left alone."""
-    import weasyprint.layout
-
-    original = getattr(weasyprint.layout, "make_margin_boxes", None)
-    if original is None or _MAY_HAVE_MARGIN_BOXES.search(html):
-        yield
-        return
-    weasyprint.layout.make_margin_boxes = lambda context, page, state: ()
-    try:
-        yield
-    finally:
-        weasyprint.layout.make_margin_boxes = original
-
-
 def layout_to_pdf(html: str, qr_codes: Sequence[str] = (), qr_size_mm: float = 22, background_page=False) -> bytes:
     """WeasyPrint and the finishing, in the calling process (the child of `render_pdf`; and the fork server's
     warm-up). QR code n (from 1) is drawn into the box with the id `qr-<n>`."""
     from weasyprint import HTML
 
-    with _margin_boxes_skipped(html):
+    with faster_layout(html):
         document = HTML(string=html, base_url=BASE_URL, url_fetcher=data_only_fetcher()).render(
             font_config=font_configuration()
         )

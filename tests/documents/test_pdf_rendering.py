@@ -148,6 +148,24 @@ def test_page_numbers_in_a_margin_box_are_kept_and_documents_without_margin_rule
     assert weasyprint.layout.make_margin_boxes is original  # left as it was, for the next document
 
 
+def test_styles_of_first_pages_margins_and_footnotes_hold_on_every_page_of_a_long_document():
+    """The page styles are looked up by key (layout_speedups) instead of among every element's styles."""
+    import weasyprint.layout.page
+
+    original = weasyprint.layout.page.set_page_type_computed_styles
+    css = (
+        "@page { size: A6; margin: 15mm; @bottom-right { content: 'S. ' counter(page) } }"
+        "@page :first { @top-center { content: 'Titelseite' } } .note { float: footnote }"
+    )
+    body = "".join(
+        f"<p style='break-after: page'>Absatz {n}<span class='note'>Anmerkung {n}</span></p>" for n in range(30)
+    )
+    text = pdf_text(_layout(f"<style>{css}</style>{body}"))
+    assert text.count("Titelseite") == 1 and "S. 1" in text and "S. 30" in text
+    assert all(f"Anmerkung {n}" in text for n in range(30))
+    assert weasyprint.layout.page.set_page_type_computed_styles is original
+
+
 @pytest.mark.parametrize(
     "text",
     [
