@@ -3,8 +3,10 @@
 Figures: the merged PDF of a 1,000-certificate batch, from the organiser's "issue" until it can be downloaded
 (the target), and the ZIP of single PDFs that is packed after it (until "done"); a single certificate rendered on
 demand; verification-page latency while the batch renders and packs (other requests must not wait); peak memory
-of the server and its rendering processes (sum of RSS, sampled from /proc); and the ratio against rendering each
-certificate as its own WeasyPrint document (a sample of 50, extrapolated).
+of the server and its rendering processes (sum of RSS, sampled from /proc); the CPU time of the task worker with
+its rendering processes and of the server until the merged PDF (from /proc); and the ratio against rendering each
+certificate as its own WeasyPrint document (a sample of 50, extrapolated). The batch is issued once the task worker
+is idle (started, its renderer's fork server warmed up), as in a running service.
 
 Run: `python -m bench.certificates` (part of `make bench`). BENCH_DATABASE=postgresql uses the local PostgreSQL.
 """
@@ -60,6 +62,43 @@ def tree_rss_bytes(root: int) -> int:
         total += int(match[1]) * 1024 if match else 0
         stack += _children(pid)
     return total
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """CPU time (user and system) of a process and all its descendants, those that ended and were waited for
+    included (the rendering processes, children of the renderer's fork server)."""
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+        stack += _children(pid)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) of one process, all its threads, without its children."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_until_idle(pid: int, limit_seconds: float = 60) -> float:
+    """Wait until the process tree has been idle for half a second (the task worker has started, and the
+    renderer's fork server has loaded and laid out its warm-up documents), at most `limit_seconds`; how long it
+    took. A batch is issued long after a worker starts, so its start-up is no part of the batch's time."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < limit_seconds:
+        before = tree_cpu_seconds(pid)
+        time.sleep(0.5)
+        if tree_cpu_seconds(pid) - before < 0.05:
+            break
+    return time.perf_counter() - start
 
 
 class MemorySampler(threading.Thread):
@@ -185,6 +224,8 @@ def run() -> int:
             "signatory_2_office": "Ministerialdirigent",
             "action": "issue",
         }
+        worker_start = wait_until_idle(worker.pid)
+        cpu_before = tree_cpu_seconds(worker.pid), tree_cpu_seconds(server_pid), own_cpu_seconds(worker.pid)
         start = time.perf_counter()
         response = session.post(f"{base}/certificates/batches/new", data=form, allow_redirects=False)
         issued = time.perf_counter() - start
@@ -203,6 +244,9 @@ def run() -> int:
                 raise RuntimeError(f"the batch failed: {progress}")
             if progress["status"] != "rendering" and merged_seconds is None:
                 merged_seconds = time.perf_counter() - start
+                worker_cpu = tree_cpu_seconds(worker.pid) - cpu_before[0]
+                server_cpu = tree_cpu_seconds(server_pid) - cpu_before[1]
+                worker_own_cpu = own_cpu_seconds(worker.pid) - cpu_before[2]
                 merged = session.get(f"{batch_url}/certificates.pdf")  # downloadable from now on
                 assert merged.status_code == 200 and merged.content.startswith(b"%PDF"), merged.status_code
             if progress["status"] not in ("rendering", "packing"):
@@ -239,6 +283,12 @@ def run() -> int:
         f"downloaded (request creating the rows {issued:.2f} s), {merged_seconds / COUNT * 1000:.1f} ms per "
         f"certificate, {len(merged.content) / 1e6:.1f} MB; ZIP of single PDFs packed after it: done at "
         f"{zip_seconds:.1f} s, {len(archive.content) / 1e6:.1f} MB"
+    )
+    print(
+        f"certificates CPU until the merged PDF: task worker and its rendering processes {worker_cpu:.1f} s "
+        f"(the worker itself {worker_own_cpu:.1f} s), "
+        f"server {server_cpu:.1f} s (CPU depends on the load less than the wall clock does); the worker was idle "
+        f"{worker_start:.1f} s after the server answered"
     )
     print(
         f"certificates single on demand: p50 {percentile(single_latencies, 0.5):.0f} ms, "

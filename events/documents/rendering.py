@@ -29,6 +29,7 @@ from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 
 from events.documents import pdf_files
+from events.documents.layout_speedups import faster_layout
 from events.documents.sandbox import WARM_UP_MODULES, Limits, RenderingFailed, apply_limits, run_bounded
 
 PDF_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "pdf"
@@ -39,6 +40,7 @@ BASE_URL = "data:text/html,"
 __all__ = ["RenderingFailed", "data_url", "document_html", "render_documents", "render_many", "render_pdf"]
 
 _environment: SandboxedEnvironment | None = None
+_font_config = None  # one WeasyPrint font configuration per process (see font_configuration)
 # Documents the fork server of the rendering processes lays out once before it forks (see warm_up_with).
 WARM_UP_DOCUMENTS: list[tuple[str, dict, dict]] = []
 
@@ -85,19 +87,37 @@ def data_only_fetcher():
     return DataOnlyFetcher(allowed_protocols={"data"}, timeout=1)
 
 
+def font_configuration():
+    """The process's WeasyPrint font configuration, made once: every document laid out with a new one loaded the
+    fonts into a new Pango font map and shaped its first lines cold again (about 15 ms a document in one process,
+    more in a forked render). Made in the fork server's warm-up, every render inherits it with the fonts loaded.
+    The templates declare no @font-face, so documents do not add to it."""
+    global _font_config
+    if _font_config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _font_config = FontConfiguration()
+    return _font_config
+
+
 def layout_to_pdf(html: str, qr_codes: Sequence[str] = (), qr_size_mm: float = 22, background_page=False) -> bytes:
     """WeasyPrint and the finishing, in the calling process (the child of `render_pdf`; and the fork server's
     warm-up). QR code n (from 1) is drawn into the box with the id `qr-<n>`."""
     from weasyprint import HTML
 
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=data_only_fetcher()).render()
+    with faster_layout(html):
+        document = HTML(string=html, base_url=BASE_URL, url_fetcher=data_only_fetcher()).render(
+            font_config=font_configuration()
+        )
+    anchors = {}  # name -> (page index, left, top), the first page with that name
+    for index, page in enumerate(document.pages):
+        for name, (left, top, *_) in page.anchors.items():
+            anchors.setdefault(name, (index, left, top))
     places = {}
     for number, text in enumerate(qr_codes, start=1):
-        for index, page in enumerate(document.pages):
-            anchor = page.anchors.get(f"qr-{number}")
-            if anchor is not None:
-                places[index] = (text, anchor[0], anchor[1])
-                break
+        if f"qr-{number}" in anchors:
+            index, left, top = anchors[f"qr-{number}"]
+            places[index] = (text, left, top)
     pdf = document.write_pdf(pdf_variant=None, uncompressed_pdf=False)
     return pdf_files.finish(pdf, background_page=background_page, qr_codes=places, qr_size_mm=qr_size_mm)
 

@@ -8,7 +8,7 @@ from collections import Counter
 
 from sqlalchemy import select
 
-from events.certificates.batches import AREA, GROUP_SIZE, batch_files
+from events.certificates.batches import AREA, batch_files, group_size
 from events.certificates.models import CertificateBatch
 from events.core.models import OutgoingMail
 from events.core.storage import file_store
@@ -51,11 +51,12 @@ def test_a_batch_of_300_finishes_by_itself_after_its_worker_is_killed(
     batch_url = response.headers["Location"]
 
     first = start_worker("--no-periodic", CERTIFICATE_LEASE_SECONDS="5")
-    wait_until(lambda: _batch(app).progress >= GROUP_SIZE, timeout=120, what="the first group of certificates")
+    group = group_size(SIZE)  # four groups of 75
+    wait_until(lambda: _batch(app).progress >= group, timeout=120, what="the first group of certificates")
     os.killpg(first.pid, signal.SIGKILL)  # the worker and its rendering processes, as the OOM killer would
     first.wait()
     stopped_at = _batch(app)
-    assert stopped_at.status == "rendering" and GROUP_SIZE <= stopped_at.progress < SIZE
+    assert stopped_at.status == "rendering" and group <= stopped_at.progress < SIZE
 
     wait_until(lambda: _batch(app).lease_until < utcnow(), timeout=30, what="the dead worker's lease to lapse")
     page = client.get(batch_url).get_data(as_text=True)
@@ -84,3 +85,9 @@ def test_a_batch_of_300_finishes_by_itself_after_its_worker_is_killed(
     # downloaded once the worker is idle: on SQLite a signed-in GET that writes (the session's last use) while
     # another process writes can meet "database is locked" (noted for the sessions' owners)
     assert client.get(f"{batch_url}/certificates.zip").status_code == 200
+
+
+def test_certificate_batches_are_cut_into_few_balanced_groups():
+    assert group_size(1000) == 125  # eight documents, four for each rendering process
+    assert group_size(300) == 75  # four of 75, not 125 + 125 + 50
+    assert group_size(30) == 30

@@ -131,3 +131,56 @@ def test_many_items_are_shared_out_evenly_between_the_rendering_processes():
     assert document_size(100, workers=2) == 50  # both cores, even below one document's limit
     assert document_size(30, workers=2) == 30  # too few to be worth a second process
     assert document_size(5, workers=2, per_document=2) == 2
+
+
+def test_page_numbers_in_a_margin_box_are_kept_and_documents_without_margin_rules_lay_out_alike():
+    """The renderer skips WeasyPrint's empty margin boxes only where no rule can give one content."""
+    import weasyprint.layout
+
+    original = weasyprint.layout.make_margin_boxes
+    body = "<p>Erste Seite</p><p style='break-before: page'>Zweite Seite</p>"
+    numbered = (
+        f"<style>@page {{ @bottom-right {{ content: 'Seite ' counter(page) ' von ' counter(pages) }} }}</style>{body}"
+    )
+    assert "Seite 1 von 2" in pdf_text(_layout(numbered)) and "Seite 2 von 2" in pdf_text(_layout(numbered))
+    plain = f"<style>@page {{ margin: 10mm }} p {{ font-family: 'DejaVu Sans' }}</style>{body}"
+    assert pdf_text(_layout(plain)) == "Erste Seite Zweite Seite"
+    assert weasyprint.layout.make_margin_boxes is original  # left as it was, for the next document
+
+
+def test_styles_of_first_pages_margins_and_footnotes_hold_on_every_page_of_a_long_document():
+    """The page styles are looked up by key (layout_speedups) instead of among every element's styles."""
+    import weasyprint.layout.page
+
+    original = weasyprint.layout.page.set_page_type_computed_styles
+    css = (
+        "@page { size: A6; margin: 15mm; @bottom-right { content: 'S. ' counter(page) } }"
+        "@page :first { @top-center { content: 'Titelseite' } } .note { float: footnote }"
+    )
+    body = "".join(
+        f"<p style='break-after: page'>Absatz {n}<span class='note'>Anmerkung {n}</span></p>" for n in range(30)
+    )
+    text = pdf_text(_layout(f"<style>{css}</style>{body}"))
+    assert text.count("Titelseite") == 1 and "S. 1" in text and "S. 30" in text
+    assert all(f"Anmerkung {n}" in text for n in range(30))
+    assert weasyprint.layout.page.set_page_type_computed_styles is original
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://treffpunkt.example/certificates/v/Xy-Z_12abcDEF3456",
+        "https://treffpunkt.example/certificates/v/" + "ä€ß" * 120,  # a large version, with its version bits
+        "HTTPS://TREFFPUNKT.EXAMPLE/12345678901234567890",  # segments of other modes: qrcode's own encoder
+        "x",
+    ],
+)
+def test_qr_codes_drawn_into_pdfs_have_the_modules_qrcode_makes(text):
+    import qrcode
+
+    from events.documents.qr import MASK_PATTERN, qr_modules
+
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, mask_pattern=MASK_PATTERN, border=0)
+    code.add_data(text)
+    code.make(fit=True)
+    assert qr_modules(text) == code.get_matrix()
