@@ -143,9 +143,9 @@ def answer_counts(event: Event, yes: str, no: str) -> list[AnswerCount]:
     how many named dietary needs, grouped by what they wrote (ignoring case). yes, no: the words for yes/no answers.
     """
     rows = db.session.execute(
-        select(Registration.answers, Registration.dietary_needs).where(
-            Registration.event_id == event.id, Registration.status != RegistrationStatus.CANCELLED
-        )
+        select(Registration.answers, Registration.dietary_needs)
+        .where(Registration.event_id == event.id, Registration.status != RegistrationStatus.CANCELLED)
+        .order_by(Registration.id)  # a need spelt several ways is shown as the first registrant wrote it
     ).all()
     result = []
     for question in event.questions:

@@ -54,6 +54,7 @@ def breakdowns(event: Event) -> dict[str, list[tuple[str, int]]]:
         .outerjoin(Region, Region.id == District.region_id)
         .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
         .where(Registration.event_id == event.id, Registration.status != RegistrationStatus.CANCELLED)
+        .order_by(Registration.id)  # equal counts keep one order: that of their first registration
     ).all()
     regions, districts, kinds = Counter(), Counter(), Counter()
     for region, district, district_kind, organisation_kind, typed in rows:
