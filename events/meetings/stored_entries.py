@@ -17,7 +17,7 @@ itself.
 from __future__ import annotations
 
 from flask import current_app, has_app_context
-from sqlalchemy import and_, inspect
+from sqlalchemy import and_, delete, inspect
 from sqlalchemy import event as sa_event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -86,10 +86,16 @@ def _write_changed_entries(session):
     events = [event for event in (session.get(Event, event_id) for event_id in sorted(pending)) if event]
     for event in events:
         session.expire(event, ["sessions"])  # as flushed: a deleted item stays in the loaded list until the commit
-    rows = []
-    for language in current_app.config["LANGUAGES"]:
-        with force_language(language):
-            rows += [_row(event, language) for event in events]
+    try:
+        rows = []
+        for language in current_app.config["LANGUAGES"]:
+            with force_language(language):
+                rows += [_row(event, language) for event in events]
+    except Exception:  # an entry that cannot be written must not cost the change itself: the feed writes it then
+        current_app.logger.exception("calendar entries of events %s not stored", [event.id for event in events])
+        ids = [event.id for event in events]
+        session.execute(delete(EventCalendarEntry).where(EventCalendarEntry.event_id.in_(ids)))
+        return
     if rows:
         session.execute(_upsert(session.get_bind().dialect.name, rows))
 

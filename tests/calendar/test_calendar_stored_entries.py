@@ -195,3 +195,25 @@ def test_texts_stored_for_another_address_are_not_used(client, app, make_event, 
     (entry,) = feed_entries(client)
 
     assert written == [event.id] and str(entry["UID"]) == f"event-{event.id}@localhost"
+
+
+def test_an_entry_that_cannot_be_written_does_not_cost_the_edit(organiser, app, make_event, monkeypatch):
+    """The organiser's change is saved; the stale text is gone, so the feed writes the entry itself."""
+    from events.meetings import stored_entries
+
+    event = make_event(title="Vernetzungstreffen Hof")
+    assert "SUMMARY:Vernetzungstreffen Hof" in stored(app, event.id)["de"]
+
+    def broken(_event):
+        raise ValueError("cannot serialise")
+
+    monkeypatch.setattr(stored_entries, "entry_text", broken)
+    form = edit_form(event, title="Vernetzungstreffen Hof (Rathaus)")
+    assert organiser.post(f"/meetings/manage/{event.id}/edit", data=form).status_code == 302
+
+    with app.app_context():
+        assert db.session.get(Event, event.id).title == "Vernetzungstreffen Hof (Rathaus)"
+    assert stored(app, event.id) == {}
+    monkeypatch.undo()
+    (entry,) = feed_entries(organiser)
+    assert str(entry["SUMMARY"]) == "Vernetzungstreffen Hof (Rathaus)"
