@@ -11,18 +11,19 @@ file is put together (icalendar.versioned_entry), so publishing, cancelling or a
 
 A stored text is used only for the BASE_URL it was written with (its UID and addresses name it); without one (an
 event unchanged since the table came, or an update in plain SQL of a column the text shows) a feed writes the text
-itself.
+itself, and the worker stores the missing texts a few minutes later (store_missing_entries).
 """
 
 from __future__ import annotations
 
 from flask import current_app, has_app_context
-from sqlalchemy import and_, delete, inspect
+from sqlalchemy import and_, delete, func, inspect, select
 from sqlalchemy import event as sa_event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from events.core.languages import force_language
+from events.extensions import db
 from events.meetings.icalendar import entry_text
 from events.meetings.models import Event, EventCalendarEntry, EventSession
 
@@ -123,3 +124,21 @@ def _upsert(dialect: str, rows: list[dict]):
         index_elements=["event_id", "language"],
         set_={"base_url": statement.excluded.base_url, "text": statement.excluded.text},
     )
+
+
+def store_missing_entries(limit: int = 200) -> int:
+    """Store the entries of events that lack one in some language for this BASE_URL (events unchanged since the
+    table came, or since the address changed), at most `limit` events at a time; returns how many. The worker
+    runs it every ten minutes (meetings.tasks)."""
+    base_url, languages = current_app.config["BASE_URL"], current_app.config["LANGUAGES"]
+    complete = (
+        select(EventCalendarEntry.event_id)
+        .where(EventCalendarEntry.base_url == base_url, EventCalendarEntry.language.in_(languages))
+        .group_by(EventCalendarEntry.event_id)
+        .having(func.count() == len(languages))
+    )
+    ids = db.session.scalars(select(Event.id).where(Event.id.not_in(complete)).order_by(Event.id).limit(limit)).all()
+    if ids:
+        db.session.info.setdefault(_PENDING, set()).update(ids)  # written by _write_changed_entries at the commit
+    db.session.commit()
+    return len(ids)

@@ -217,3 +217,30 @@ def test_an_entry_that_cannot_be_written_does_not_cost_the_edit(organiser, app, 
     monkeypatch.undo()
     (entry,) = feed_entries(organiser)
     assert str(entry["SUMMARY"]) == "Vernetzungstreffen Hof (Rathaus)"
+
+
+def test_the_worker_stores_the_entries_an_event_lacks(app, make_event, monkeypatch):
+    """Events without stored texts (unchanged since the table came) or with texts for another address get theirs
+    from the periodic job; complete ones are left alone."""
+    from events.meetings import stored_entries
+    from events.meetings.tasks import store_missing_calendar_entries
+
+    first, second, third = (make_event(title=f"Vernetzungstreffen {n}") for n in ("Passau", "Kassel", "Fulda"))
+    with app.app_context():
+        db.session.execute(delete(EventCalendarEntry).where(EventCalendarEntry.event_id == first.id))
+        db.session.execute(
+            update(EventCalendarEntry)
+            .where(EventCalendarEntry.event_id == second.id)
+            .values(base_url="https://alt.example", text="OLD")
+        )
+        db.session.commit()
+    untouched = stored(app, third.id)
+
+    with app.app_context():
+        assert store_missing_calendar_entries.call_local() == 2  # the worker's periodic job
+        assert stored_entries.store_missing_entries() == 0  # nothing left (the job's slot is taken for ten minutes)
+
+    assert "SUMMARY:Vernetzungstreffen Passau" in stored(app, first.id)["de"]
+    assert set(stored(app, first.id)) == {"de", "en"}
+    assert "SUMMARY:Vernetzungstreffen Kassel" in stored(app, second.id)["en"]
+    assert stored(app, third.id) == untouched

@@ -28,7 +28,8 @@ def test_a_reminder_is_sent_once_although_two_workers_run(app, make_event, make_
         for _worker in range(2):
             for job in huey.read_periodic(on_the_hour):
                 huey.enqueue(job)
-        assert huey.pending_count() == 8  # mail retry, batch resumption, lapsing holds and reminders, twice
+        # mail retry, batch resumption, lapsing holds, calendar entries and reminders, twice
+        assert huey.pending_count() == 10
 
     start_worker("--no-periodic")
     start_worker("--no-periodic")
