@@ -42,7 +42,7 @@ from events.tandems.guideline import (
 )
 from events.tandems.meetings import blocks_of_group, record_minutes
 from events.tandems.models import LIVE_BLOCK_STATES, BlockState, GuidelineBlock, MemberRole, Phase, SuggestionStatus
-from events.tandems.print_jobs import print_state, request_print, send_print
+from events.tandems.print_jobs import FAILED, READY, WAITING, print_state, request_print, send_print
 from events.tandems.printing import guideline_docx
 from events.tandems.programmes import member_for_token
 from events.tandems.rules import may_add_block
@@ -311,14 +311,14 @@ def guideline_print(programme, actor):
     """The printed guideline: ask for the PDF of the text as it stands (POST), see whether it is ready (GET)."""
     if request.method == "POST":
         row = request_print(programme)  # None when a newer print replaced it at once: the page tells where it is
-        if row is not None and row.status == "ready":
+        if row is not None and row.status == READY:
             flash(_("Die PDF-Datei ist fertig."), "success")
-        elif row is not None and row.status == "waiting":
+        elif row is not None and row.status == WAITING:
             flash(_("Die PDF-Datei wird erstellt. Das dauert einige Sekunden."), "success")
         return redirect(url_for("tandems.guideline_print", programme_id=programme.id))
     state = print_state(programme)
     failure = None
-    if state.state == "failed":
+    if state.state == FAILED:
         failure = (
             _("Der Leitfaden hat sich während der Erstellung geändert. Bitte erstellen Sie die PDF-Datei neu.")
             if state.failure == "changed"
