@@ -192,6 +192,8 @@ def test_a_participant_registers_with_the_keyboard_alone_and_reaches_each_error_
     page.keyboard.press("Enter")  # sent with most of the form empty
 
     page.wait_for_selector(".error-summary")
+    # the page's script moves the focus once the page has loaded: wait for it rather than read the focus too early
+    page.wait_for_function("document.activeElement && document.activeElement.classList.contains('error-summary')")
     summary = _focused(page)
     assert "error-summary" in page.evaluate("document.activeElement.className")  # heard first by screen readers
     assert summary["text"].startswith("Bitte prüfen Sie Ihre Eingaben")
